@@ -1,0 +1,191 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Log attribute keys. Logs carry IDs, never members' words.
+const (
+	logPlatform = "platform"
+	logChannel  = "channel"
+	logMessage  = "message"
+	logUser     = "user"
+	logEvent    = "event"
+	logEntry    = "entry"
+	logErr      = "err"
+)
+
+// Config is what a community can change about the bot.
+type Config struct {
+	// Name is how members address the bot ("repertoire").
+	Name string
+	// Capture maps a reaction (unicode or shortcode) to the kind of entry
+	// it saves. DefaultCapture when nil.
+	Capture map[string]repertoire.Kind
+	// Ack is the reaction the bot adds to a message it saved.
+	Ack Emoji
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// DefaultCapture is the emoji → kind map members get out of the box.
+func DefaultCapture() map[string]repertoire.Kind {
+	return map[string]repertoire.Kind{
+		"💡": repertoire.Tip, "bulb": repertoire.Tip,
+		"✅": repertoire.Solution, "white_check_mark": repertoire.Solution,
+		"📖": repertoire.Story, "book": repertoire.Story, "open_book": repertoire.Story,
+	}
+}
+
+// Bot is the core: it applies events to the repertoire and answers members.
+type Bot struct {
+	store     *repertoire.Store
+	log       *slog.Logger
+	cfg       Config
+	platforms map[string]Platform
+}
+
+// New returns a Bot storing in store and answering through platforms.
+func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Platform) *Bot {
+	if cfg.Name == "" {
+		cfg.Name = "repertoire"
+	}
+	if cfg.Capture == nil {
+		cfg.Capture = DefaultCapture()
+	}
+	if cfg.Ack == (Emoji{}) {
+		cfg.Ack = Emoji{Unicode: "📚", Shortcode: "books"}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{store: store, log: log, cfg: cfg, platforms: map[string]Platform{}}
+	for _, p := range platforms {
+		b.platforms[p.Name()] = p
+	}
+	return b
+}
+
+// AddPlatform lets the bot answer on p (adapters built after the bot).
+func (b *Bot) AddPlatform(p Platform) { b.platforms[p.Name()] = p }
+
+var _ Handler = (*Bot)(nil)
+
+// Handle applies one event. It never panics on input: a panic in the work is
+// logged and, for a member's request, answered with an apology.
+func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.ErrorContext(ctx, "panic handling event", logEvent, ev.Delivery(), "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("handle event: panic: %v", r)
+			if m, ok := ev.(Mentioned); ok {
+				b.replyError(ctx, m, err)
+			}
+		}
+	}()
+	switch ev := ev.(type) {
+	case MessagePosted:
+		return nil
+	case MessageEdited:
+		return b.edited(ctx, ev)
+	case MessageDeleted:
+		return b.deleted(ctx, ev)
+	case ReactionAdded:
+		return b.reactionAdded(ctx, ev)
+	case ReactionRemoved:
+		return b.reactionRemoved(ctx, ev)
+	case Mentioned:
+		return b.mentioned(ctx, ev)
+	default:
+		return fmt.Errorf("handle event: unknown type %T", ev)
+	}
+}
+
+func source(ref MessageRef) repertoire.Source {
+	return repertoire.Source{Platform: ref.Channel.Platform, Space: ref.Channel.Space, Channel: ref.Channel.ID, Message: ref.ID}
+}
+
+func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
+	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
+	if errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply edit: %w", err)
+	}
+	if n > 0 {
+		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
+	}
+	return nil
+}
+
+func (b *Bot) deleted(ctx context.Context, ev MessageDeleted) error {
+	n, err := b.store.DeleteSource(ctx, ev.ID, source(ev.Ref))
+	if errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply delete: %w", err)
+	}
+	if n > 0 {
+		b.log.InfoContext(ctx, "entry source deleted", logPlatform, ev.Ref.Channel.Platform, logMessage, ev.Ref.ID)
+	}
+	return nil
+}
+
+// CaptureKind returns the kind of entry a reaction saves, if it is a capture emoji.
+func (b *Bot) CaptureKind(e Emoji) (repertoire.Kind, bool) {
+	for _, key := range []string{strings.TrimSuffix(e.Unicode, "\uFE0F"), e.Unicode, normalizeShortcode(e.Shortcode)} {
+		if key == "" {
+			continue
+		}
+		if k, ok := b.cfg.Capture[key]; ok {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// normalizeShortcode drops colons and a skin-tone suffix: ":+1::skin-tone-2:" → "+1".
+func normalizeShortcode(s string) string {
+	s = strings.Trim(s, ":")
+	if i := strings.Index(s, "::skin-tone-"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (b *Bot) platform(ref ChannelRef) (Platform, error) {
+	p, ok := b.platforms[ref.Platform]
+	if !ok {
+		return nil, fmt.Errorf("no adapter for platform %q", ref.Platform)
+	}
+	return p, nil
+}
+
+// post sends parts after making them inert; the one door for everything the bot says.
+func (b *Bot) post(ctx context.Context, out Outgoing) (MessageRef, error) {
+	p, err := b.platform(out.Channel)
+	if err != nil {
+		return MessageRef{}, err
+	}
+	for i, part := range out.Parts {
+		out.Parts[i] = Inert(part)
+	}
+	ref, err := p.Post(ctx, out)
+	if err != nil {
+		return MessageRef{}, fmt.Errorf("post to %s: %w", out.Channel.Platform, err)
+	}
+	return ref, nil
+}

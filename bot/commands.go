@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// mentioned answers a member who addressed the bot: a command word first
+// (help, save, ask, forget me), anything else is a question to recall.
+func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
+	if ev.Message.Author.Bot {
+		return nil
+	}
+	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	} else if err != nil {
+		b.replyError(ctx, ev, err)
+		return err
+	}
+	var err error
+	verb, args := splitCommand(ev.Text)
+	switch verb {
+	case "", "help", "?":
+		err = b.reply(ctx, ev, b.help()...)
+	case "save", "keep":
+		err = b.saveThread(ctx, ev, args)
+	case "forget":
+		if strings.EqualFold(strings.TrimSpace(args), "me") {
+			err = b.forget(ctx, ev)
+		} else {
+			err = b.recall(ctx, ev, ev.Text)
+		}
+	case "ask", "recall", "search", "find":
+		err = b.recall(ctx, ev, args)
+	default:
+		err = b.recall(ctx, ev, ev.Text)
+	}
+	if err != nil {
+		b.replyError(ctx, ev, err)
+		return fmt.Errorf("answer %s: %w", verb, err)
+	}
+	return nil
+}
+
+// splitCommand returns the first word, lower case, and the rest.
+func splitCommand(text string) (verb, args string) {
+	text = strings.TrimSpace(text)
+	verb, args, _ = strings.Cut(text, " ")
+	if i := strings.IndexAny(verb, "\n\t"); i >= 0 {
+		verb, args = verb[:i], verb[i+1:]+" "+args
+	}
+	return strings.ToLower(strings.TrimPrefix(verb, "/")), strings.TrimSpace(args)
+}
+
+func (b *Bot) help() []string {
+	n := "@" + b.cfg.Name
+	return []string{
+		"I keep this community's repertoire: the tips, solutions and stories worth finding again.",
+		strings.Join([]string{
+			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
+			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
+			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
+			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
+			"• `" + n + " help` shows this.",
+		}, "\n"),
+	}
+}
+
+func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
+	f, err := b.store.ForgetUser(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID)
+	if err != nil {
+		return err
+	}
+	b.log.InfoContext(ctx, "member forgotten", logUser, ev.Message.Author.ID, "entries", f.Entries)
+	return b.reply(ctx, ev, fmt.Sprintf("Done: I removed %d %s you wrote, your questions from %d more, %d saves, %d votes and %d open questions. Nothing of yours is left in the repertoire.",
+		f.Entries, plural(f.Entries, "entry", "entries"), f.Questions, f.Saves, f.Votes, f.OpenQuestions))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// recall answers a question with the best entries the asking channel may see,
+// or records it as open when nothing matches.
+func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
+	if strings.TrimSpace(question) == "" {
+		return b.reply(ctx, ev, "Ask me a question after the mention, for example `@"+b.cfg.Name+" how do we rotate the TLS cert?`")
+	}
+	from := ev.Message.Ref.Channel
+	hits, err := b.store.Search(ctx, repertoire.SearchParams{
+		Text:  question,
+		From:  repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
+		Limit: 3,
+	})
+	if err != nil {
+		return err
+	}
+	if len(hits) == 0 {
+		err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+			Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
+			MessageID: ev.Message.Ref.ID,
+			Asker:     repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name},
+			Text:      question,
+			AskedAt:   b.cfg.Now(),
+		})
+		if err != nil {
+			b.log.WarnContext(ctx, "record open question", logErr, err)
+		}
+		return b.reply(ctx, ev, "I don't have anything on that yet. I've noted it as an open question, so it will show up in the next digest for someone who knows. When it's answered, react 💡 to the answer and I'll remember it.")
+	}
+	parts := []string{fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))}
+	for i, h := range hits {
+		parts = append(parts, FormatHit(i+1, h))
+	}
+	return b.reply(ctx, ev, parts...)
+}
+
+// FormatHit renders one recall result: title, kind, credit, votes, snippet, link.
+func FormatHit(n int, h repertoire.Hit) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d. *%s* (%s by %s", n, oneLine(h.Title(), 100), h.Kind, displayName(h.Author))
+	if h.Votes > 0 {
+		fmt.Fprintf(&sb, ", %d %s", h.Votes, plural(h.Votes, "vote", "votes"))
+	}
+	sb.WriteString(")")
+	if s := oneLine(h.Snippet, 240); s != "" {
+		sb.WriteString("\n> " + s)
+	}
+	if h.Permalink != "" {
+		sb.WriteString("\n" + h.Permalink)
+	}
+	return sb.String()
+}
+
+func displayName(p repertoire.Person) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return "a member"
+}
+
+// reply answers a mention where it was made: in its thread, in the DM, or
+// ephemerally to a command.
+func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
+	ref := ev.Message.Ref
+	out := Outgoing{Channel: ref.Channel, Parts: parts, Interaction: ev.Interaction}
+	switch {
+	case ev.Via == ViaCommand:
+		out.Ephemeral, out.To = true, ev.Message.Author
+	case ev.Via == ViaDM && ref.Thread == "":
+	case ref.Thread != "":
+		out.Thread = ref.Thread
+	default:
+		out.Thread = ref.ID
+	}
+	_, err := b.post(ctx, out)
+	return err
+}
+
+// replyError is the one place a failure becomes words a member reads.
+func (b *Bot) replyError(ctx context.Context, ev Mentioned, err error) {
+	b.log.ErrorContext(ctx, "request failed", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
+	if perr := b.reply(ctx, ev, Explain(err)); perr != nil {
+		b.log.ErrorContext(ctx, "tell member about failure", logEvent, ev.ID, logErr, perr)
+	}
+}
+
+// Errors of the core that members see explained.
+var (
+	errNeedThread    = errors.New("save needs a thread")
+	errNothingToSave = errors.New("nothing to save")
+)
+
+// Explain turns an error into what a member is told. Details stay in the logs.
+func Explain(err error) string {
+	switch {
+	case errors.Is(err, errNeedThread):
+		return "Use `save` as a reply in the thread you want to keep, or react 💡 to the message itself."
+	case errors.Is(err, errNothingToSave):
+		return "I found nothing to save in this thread."
+	case errors.Is(err, repertoire.ErrTooLong):
+		return fmt.Sprintf("That is too long for me to keep (over %d KiB). Nothing was saved; a shorter summary would work.", repertoire.MaxTextBytes>>10)
+	case errors.Is(err, repertoire.ErrInvalid):
+		return "I couldn't save that: the message has no text I can keep."
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return "That took me too long, sorry. Please try again in a moment."
+	default:
+		return "Something went wrong on my side and I couldn't do that. It's logged; please try again in a moment."
+	}
+}

@@ -1,0 +1,152 @@
+package bot
+
+import "time"
+
+// ChannelRef names a channel on a platform. Space is the Slack workspace or
+// Discord guild (empty for Discord DMs).
+type ChannelRef struct {
+	Platform string
+	Space    string
+	ID       string
+}
+
+// MessageRef names a message. Thread is the ID of the thread's opening
+// message when the message is a reply, and empty otherwise.
+type MessageRef struct {
+	Channel ChannelRef
+	ID      string
+	Thread  string
+}
+
+// Root is the reference of the thread's opening message: the message itself
+// when it opens no thread.
+func (m MessageRef) Root() MessageRef {
+	if m.Thread == "" || m.Thread == m.ID {
+		return MessageRef{Channel: m.Channel, ID: m.ID}
+	}
+	return MessageRef{Channel: m.Channel, ID: m.Thread}
+}
+
+// User is a member (or a bot) as the platform knows them.
+type User struct {
+	ID   string
+	Name string // display name, for credits; never used to ping
+	Bot  bool
+}
+
+// Message is one chat message as the core sees it.
+type Message struct {
+	Ref         MessageRef
+	Author      User
+	Text        string // plain text as typed, platform markup left in place
+	Time        time.Time
+	Link        string // permalink, when the adapter knows it
+	ChannelName string // without '#', when known
+	Private     bool   // a private channel or a DM: what is saved here stays here
+	// Reactions already on the message, when the adapter knows them (Thread
+	// results); shortcodes or unicode as the platform gives them.
+	Reactions []Reaction
+}
+
+// Reaction is one member's emoji on a message.
+type Reaction struct {
+	User  User
+	Emoji Emoji
+}
+
+// Emoji is a reaction as both platforms name it: Slack speaks shortcodes
+// ("bulb"), Discord unicode ("💡"). Adapters fill what they know; the core
+// matches either. Custom emoji have only a shortcode (Discord: the name).
+type Emoji struct {
+	Unicode   string
+	Shortcode string
+}
+
+// Event is one thing that happened on a platform. The set is closed: the
+// types below are all there is, and Bot.Handle switches over them.
+type Event interface {
+	// Delivery is the platform's ID for this delivery (Slack event_id,
+	// envelope or Discord dispatch), so a redelivery is applied once. Empty
+	// when the platform gives none.
+	Delivery() string
+	event()
+}
+
+// MessagePosted: a member (or bot) posted a message.
+type MessagePosted struct {
+	ID      string
+	Message Message
+}
+
+// MessageEdited: a message's text changed.
+type MessageEdited struct {
+	ID      string
+	Message Message
+}
+
+// MessageDeleted: a message is gone.
+type MessageDeleted struct {
+	ID  string
+	Ref MessageRef
+}
+
+// ReactionAdded: a member reacted to a message. Reactions carry no text: the
+// core fetches the message through Platform.Thread.
+type ReactionAdded struct {
+	ID      string
+	Target  MessageRef
+	User    User
+	Emoji   Emoji
+	Private bool
+}
+
+// ReactionRemoved: a member took a reaction back.
+type ReactionRemoved struct {
+	ID      string
+	Target  MessageRef
+	User    User
+	Emoji   Emoji
+	Private bool
+}
+
+// Mentioned: a member addressed the bot, by @-mention, in a DM or with a
+// slash or context-menu command. Text is what they asked with the mention
+// itself removed (a slash command's arguments prefixed with its verb, e.g.
+// "ask how do I …"). Message.Ref is where to answer: the mention's message
+// (for a thread reply) or, for commands, the channel with an empty ID.
+type Mentioned struct {
+	ID      string
+	Message Message
+	Text    string
+	Via     Via
+	// Interaction is the adapter's handle for answering a command (Slack
+	// response_url, Discord interaction token); echoed in Outgoing.
+	Interaction string
+	// Target is the message a command is about (Discord's "Save to
+	// repertoire" context menu), when there is one.
+	Target *MessageRef
+}
+
+// Via says how the bot was addressed.
+type Via int
+
+// The ways to address the bot.
+const (
+	ViaMention Via = iota
+	ViaDM
+	ViaCommand
+)
+
+func (e MessagePosted) Delivery() string   { return e.ID }
+func (e MessageEdited) Delivery() string   { return e.ID }
+func (e MessageDeleted) Delivery() string  { return e.ID }
+func (e ReactionAdded) Delivery() string   { return e.ID }
+func (e ReactionRemoved) Delivery() string { return e.ID }
+func (e Mentioned) Delivery() string       { return e.ID }
+
+func (MessagePosted) event()   {}
+func (MessageEdited) event()   {}
+func (MessageDeleted) event()  {}
+func (ReactionAdded) event()   {}
+func (ReactionRemoved) event() {}
+func (Mentioned) event()       {}

@@ -1,0 +1,62 @@
+package bot
+
+import "context"
+
+// Platform is one chat platform as the core uses it. Implementations live in
+// adapters/ and translate to and from the core's types.
+type Platform interface {
+	// Name is the value of ChannelRef.Platform for this platform's channels
+	// ("slack", "discord", "shell").
+	Name() string
+	// Run connects, acknowledges and translates the platform's events and
+	// hands them to h, reconnecting as the platform requires, until ctx is
+	// done or a non-recoverable error occurs. Acknowledgement comes before the
+	// work: an adapter never waits for h to ack.
+	Run(ctx context.Context, h Handler) error
+	// Post sends a message and returns its reference. Text has been made
+	// inert by the core (no crowd pings); the adapter escapes what its markup
+	// needs and splits between Parts to stay within its length limit. Post
+	// retries rate limits itself and never posts the same Outgoing twice.
+	Post(ctx context.Context, out Outgoing) (MessageRef, error)
+	// Thread returns the message ref names and, when it is a reply, the
+	// thread's messages, the opening message first. Reactions carry no text,
+	// so capture calls this; adapters answer from what they have seen before
+	// asking the platform.
+	Thread(ctx context.Context, ref MessageRef) ([]Message, error)
+}
+
+// Reacter is a Platform that can add a reaction: the quiet acknowledgement
+// of a capture.
+type Reacter interface {
+	React(ctx context.Context, ref MessageRef, e Emoji) error
+}
+
+// Handler receives translated events. Handle returns when the event has been
+// applied (or queued, for a Dispatcher); its error is for logging only.
+type Handler interface {
+	Handle(ctx context.Context, ev Event) error
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, ev Event) error
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, ev Event) error { return f(ctx, ev) }
+
+// Outgoing is a message the core posts.
+type Outgoing struct {
+	Channel ChannelRef
+	Thread  string // reply in this thread when not empty
+	// Parts are the message's blocks in order (a header, one per entry…). An
+	// adapter joins them with blank lines and, when that is over its limit,
+	// splits between parts, never inside one unless one part alone is over.
+	Parts []string
+	// Ephemeral asks for a reply only To sees, where the platform can.
+	Ephemeral bool
+	To        User
+	// Interaction answers a command (from Mentioned.Interaction).
+	Interaction string
+}
+
+// Text is the whole message: the parts joined with blank lines.
+func (o Outgoing) Text() string { return joinParts(o.Parts) }

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, parsed once from the environment (flags
+// override). Names are those of ../shared/DESIGN.md.
+type Config struct {
+	DB string
+
+	SlackBotToken      string
+	SlackAppToken      string
+	SlackSigningSecret string
+	SlackAPIURL        string
+
+	DiscordToken  string
+	DiscordAPIURL string
+
+	HTTPAddr string
+
+	DigestSchedule string
+	TZ             *time.Location
+
+	LogLevel  slog.Level
+	LogFormat string
+}
+
+// Slack reports whether the Slack adapter is configured.
+func (c Config) Slack() bool { return c.SlackBotToken != "" }
+
+// Discord reports whether the Discord adapter is configured.
+func (c Config) Discord() bool { return c.DiscordToken != "" }
+
+// parseConfig reads the environment. Every error names the variable.
+func parseConfig(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DB:                 get("REPERTOIRE_DB", "./repertoire.db"),
+		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
+		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
+		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		SlackAPIURL:        get("SLACK_API_URL", "https://slack.com/api/"),
+		DiscordToken:       get("DISCORD_TOKEN", ""),
+		DiscordAPIURL:      get("DISCORD_API_URL", "https://discord.com/"),
+		HTTPAddr:           get("REPERTOIRE_HTTP_ADDR", ""),
+		DigestSchedule:     get("REPERTOIRE_DIGEST_SCHEDULE", "0 9 * * MON"),
+		LogFormat:          strings.ToLower(get("REPERTOIRE_LOG_FORMAT", "text")),
+	}
+	if c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		return Config{}, fmt.Errorf("SLACK_BOT_TOKEN: a bot token starts with xoxb-")
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		return Config{}, fmt.Errorf("SLACK_APP_TOKEN: an app-level token starts with xapp-")
+	}
+	if c.SlackBotToken != "" && c.SlackAppToken == "" && c.SlackSigningSecret == "" {
+		return Config{}, fmt.Errorf("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (Events API) is needed with SLACK_BOT_TOKEN")
+	}
+	if c.SlackBotToken == "" && (c.SlackAppToken != "" || c.SlackSigningSecret != "") {
+		return Config{}, fmt.Errorf("SLACK_BOT_TOKEN: needed when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set")
+	}
+	if c.SlackSigningSecret != "" && c.SlackAppToken == "" && c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL} {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Config{}, fmt.Errorf("%s: %q is not an http(s) URL", name, v)
+		}
+		if !strings.HasSuffix(v, "/") {
+			return Config{}, fmt.Errorf("%s: %q must end with /", name, v)
+		}
+	}
+	tz, err := time.LoadLocation(get("REPERTOIRE_TZ", "UTC"))
+	if err != nil {
+		return Config{}, fmt.Errorf("REPERTOIRE_TZ: %w (use an IANA zone such as Europe/Berlin)", err)
+	}
+	c.TZ = tz
+	if err := c.LogLevel.UnmarshalText([]byte(get("REPERTOIRE_LOG_LEVEL", "info"))); err != nil {
+		return Config{}, fmt.Errorf("REPERTOIRE_LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("REPERTOIRE_LOG_LEVEL"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return Config{}, fmt.Errorf("REPERTOIRE_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	return c, nil
+}

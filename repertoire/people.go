@@ -1,0 +1,113 @@
+package repertoire
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OpenQuestion is a recall question the repertoire could not answer yet.
+type OpenQuestion struct {
+	ID        int64
+	Channel   Channel
+	MessageID string
+	Asker     Person
+	Text      string
+	AskedAt   time.Time
+}
+
+// AddOpenQuestion records a question nobody has answered yet.
+func (s *Store) AddOpenQuestion(ctx context.Context, q OpenQuestion) error {
+	q.Text = cleanText(q.Text)
+	if len(q.Text) > MaxTextBytes {
+		return fmt.Errorf("add open question: %w", ErrTooLong)
+	}
+	if q.AskedAt.IsZero() {
+		q.AskedAt = s.now()
+	}
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
+			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
+			q.Asker.ID, q.Asker.Name, q.Text, q.AskedAt.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add open question: %w", err)
+	}
+	return nil
+}
+
+// OpenQuestions lists a channel's open questions asked since the given time, oldest first.
+func (s *Store) OpenQuestions(ctx context.Context, ch Channel, since time.Time) ([]OpenQuestion, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id, asker_name,
+		text, asked_at FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND asked_at >= ?
+		ORDER BY asked_at, id`, ch.Platform, ch.Space, ch.ID, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("open questions: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenQuestion
+	for rows.Next() {
+		var q OpenQuestion
+		var at int64
+		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
+			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
+			return nil, fmt.Errorf("open questions: %w", err)
+		}
+		q.AskedAt = time.UnixMilli(at).UTC()
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open questions: %w", err)
+	}
+	return out, nil
+}
+
+// Forgotten counts what ForgetUser removed.
+type Forgotten struct {
+	Entries       int // entries they authored, deleted
+	Questions     int // entries that kept an answer but lost the question they asked
+	Saves         int // saver records
+	Votes         int
+	OpenQuestions int
+}
+
+// ForgetUser removes a member's words and traces from the repertoire: entries
+// they authored, questions they asked (the answers of others stay), their
+// saver records and votes, their open questions. The full-text index forgets
+// in the same transaction (secure-delete), and the WAL is checkpointed so the
+// text does not linger in the database files.
+func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgotten, error) {
+	var f Forgotten
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		steps := []struct {
+			n *int
+			q string
+		}{
+			{&f.Entries, `DELETE FROM entries WHERE platform = ? AND author_id = ?`},
+			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = ''
+				WHERE platform = ? AND question_author_id = ?`},
+			{&f.Saves, `DELETE FROM savers WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
+			{&f.Votes, `DELETE FROM votes WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
+			{&f.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND asker_id = ?`},
+		}
+		for _, st := range steps {
+			res, err := tx.ExecContext(ctx, st.q, platform, userID)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			*st.n = int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return Forgotten{}, fmt.Errorf("forget user: %w", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		s.log.WarnContext(ctx, "checkpoint after forget", "err", err)
+	}
+	return f, nil
+}

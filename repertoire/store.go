@@ -1,0 +1,211 @@
+// Package repertoire owns the community's stored knowledge: entries, their
+// savers and votes, the full-text index, open questions and the delivery IDs
+// already applied, all in one SQLite file through modernc.org/sqlite.
+//
+// Each exported method of Store is one transaction. Visibility is enforced in
+// SQL: an entry from a private channel is only ever selected for that channel.
+package repertoire
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Errors a caller can test with errors.Is.
+var (
+	// ErrNotFound means no entry matched.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyApplied means the platform delivery was applied before; nothing changed.
+	ErrAlreadyApplied = errors.New("event already applied")
+	// ErrInvalid means the input cannot be stored as it is.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// MaxTextBytes bounds a stored question or answer; longer text is refused, not cut.
+const MaxTextBytes = 64 << 10
+
+// Store is the repertoire's database: one writer connection whose
+// transactions begin IMMEDIATE, and a small pool of read-only connections.
+type Store struct {
+	w   *sql.DB
+	r   *sql.DB
+	log *slog.Logger
+	now func() time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock used for timestamps the caller did not give.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens (creating if needed) the SQLite file at path and applies the
+// embedded migrations that have not run yet.
+func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*Store, error) {
+	if file == "" {
+		return nil, fmt.Errorf("open store: %w: empty path", ErrInvalid)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{log: log, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(67108864)"} {
+		pragmas.Add("_pragma", p)
+	}
+	base := "file:" + (&url.URL{Path: file}).EscapedPath()
+	w, err := sql.Open("sqlite", base+"?"+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s.w = w
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	pragmas.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migrate: file %s: name must start with a number: %w", base, err)
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+		err = s.tx(ctx, "", func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				version, base, s.now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in one IMMEDIATE transaction. When event is not empty it is
+// recorded as applied in the same transaction; if it was applied before, fn
+// does not run and the error is ErrAlreadyApplied.
+func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if event != "" {
+		res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			event, s.now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("record event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrAlreadyApplied
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// MarkApplied records a delivery that writes nothing else (a recall answer,
+// say) so that a redelivery is not answered twice. It returns
+// ErrAlreadyApplied the second time.
+func (s *Store) MarkApplied(ctx context.Context, event string) error {
+	if event == "" {
+		return nil
+	}
+	return s.tx(ctx, event, func(*sql.Tx) error { return nil })
+}
+
+// PruneEvents forgets delivery IDs older than before; platforms stop
+// redelivering long before that.
+func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return n, nil
+}
+
+// isConstraint reports whether err is an SQLite constraint violation.
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}

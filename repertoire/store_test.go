@@ -1,0 +1,91 @@
+package repertoire_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// MustOpen opens a store on a new SQLite file in the test's temp dir.
+func MustOpen(tb testing.TB) *repertoire.Store {
+	tb.Helper()
+	s, err := repertoire.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+var general = repertoire.Channel{Platform: "shell", Space: "local", ID: "general", Name: "general"}
+
+func saveParams(src, answer string, saver string) repertoire.SaveParams {
+	return repertoire.SaveParams{
+		Channel: general, SourceID: src, Kind: repertoire.Tip,
+		Question: "How do I rotate the TLS certificate?", QuestionID: "q" + src,
+		QuestionAuthor: repertoire.Person{ID: "U1", Name: "asker"},
+		Answer:         answer, Author: repertoire.Person{ID: "U2", Name: "answerer"},
+		Saver: repertoire.Person{ID: saver, Name: saver},
+	}
+}
+
+func TestSaveVoteUnsave(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := saveParams("m1", "Run certbot renew then reload nginx #tls", "U3")
+	p.Event = "ev1"
+	p.Tags = []string{"TLS", "#ops"}
+	e, out, err := s.Save(ctx, p)
+	if err != nil || out != repertoire.Created {
+		t.Fatalf("save: %v %v", out, err)
+	}
+	if len(e.Savers) != 1 || e.Savers[0].ID != "U3" || e.Author.Name != "answerer" {
+		t.Fatalf("entry: %+v", e)
+	}
+	if _, _, err := s.Save(ctx, p); !errors.Is(err, repertoire.ErrAlreadyApplied) {
+		t.Fatalf("replayed save: %v", err)
+	}
+	p.Event = "ev2"
+	if _, out, _ := s.Save(ctx, p); out != repertoire.Unchanged {
+		t.Fatalf("same saver again: %v", out)
+	}
+	p.Event, p.Saver = "ev3", repertoire.Person{ID: "U4"}
+	e, out, err = s.Save(ctx, p)
+	if err != nil || out != repertoire.AddedVote || e.Votes != 1 {
+		t.Fatalf("vote: %v %v %d", out, err, e.Votes)
+	}
+	src := repertoire.Source{Platform: "shell", Space: "local", Channel: "general", Message: "m1"}
+	if o, err := s.Unsave(ctx, "", src, "U3"); err != nil || o != repertoire.RemovedSaver {
+		t.Fatalf("unsave saver: %v %v", o, err)
+	}
+	e, _ = s.EntryBySource(ctx, src)
+	if len(e.Savers) != 1 || e.Savers[0].ID != "U4" || e.Votes != 0 {
+		t.Fatalf("voter should take over: %+v", e)
+	}
+	if o, err := s.Unsave(ctx, "", src, "U4"); err != nil || o != repertoire.Deleted {
+		t.Fatalf("unsave last: %v %v", o, err)
+	}
+	if _, err := s.EntryBySource(ctx, src); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("entry should be gone: %v", err)
+	}
+}
+
+func TestSearchStemsAndSnippets(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	if _, _, err := s.Save(ctx, saveParams("m1", "Run certbot renew, then reload nginx.", "U3")); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := s.Search(ctx, repertoire.SearchParams{Text: "rotating certificates?", From: general})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("hits %v err %v", hits, err)
+	}
+	if hits[0].Snippet == "" {
+		t.Fatal("no snippet")
+	}
+	_ = time.Now
+}
