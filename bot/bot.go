@@ -107,6 +107,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 		return b.reactionRemoved(ctx, ev)
 	case Mentioned:
 		return b.mentioned(ctx, ev)
+	case SpaceRemoved:
+		return b.spaceRemoved(ctx, ev)
 	default:
 		return fmt.Errorf("handle event: unknown type %T", ev)
 	}
@@ -141,6 +143,19 @@ func (b *Bot) deleted(ctx context.Context, ev MessageDeleted) error {
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source deleted", logPlatform, ev.Ref.Channel.Platform, logMessage, ev.Ref.ID)
 	}
+	return nil
+}
+
+// spaceRemoved purges what was kept from a workspace the bot was removed from.
+func (b *Bot) spaceRemoved(ctx context.Context, ev SpaceRemoved) error {
+	p, err := b.store.PurgeSpace(ctx, ev.ID, ev.Platform, ev.Space)
+	if errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("purge space: %w", err)
+	}
+	b.log.InfoContext(ctx, "space purged", logPlatform, ev.Platform, "space", ev.Space, "entries", p.Entries, "open_questions", p.OpenQuestions)
 	return nil
 }
 

@@ -100,6 +100,8 @@ func channelOf(ev Event) ChannelRef {
 		return ev.Target.Channel
 	case Mentioned:
 		return ev.Message.Ref.Channel
+	case SpaceRemoved:
+		return ChannelRef{Platform: ev.Platform, Space: ev.Space}
 	}
 	return ChannelRef{}
 }

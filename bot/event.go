@@ -127,6 +127,15 @@ type Mentioned struct {
 	Target *MessageRef
 }
 
+// SpaceRemoved: the bot was uninstalled from a workspace or guild (or its
+// tokens were revoked). Everything kept from that space is purged: members
+// who removed the bot expect their words gone with it.
+type SpaceRemoved struct {
+	ID       string
+	Platform string
+	Space    string
+}
+
 // Via says how the bot was addressed.
 type Via int
 
@@ -143,6 +152,7 @@ func (e MessageDeleted) Delivery() string  { return e.ID }
 func (e ReactionAdded) Delivery() string   { return e.ID }
 func (e ReactionRemoved) Delivery() string { return e.ID }
 func (e Mentioned) Delivery() string       { return e.ID }
+func (e SpaceRemoved) Delivery() string    { return e.ID }
 
 func (MessagePosted) event()   {}
 func (MessageEdited) event()   {}
@@ -150,3 +160,4 @@ func (MessageDeleted) event()  {}
 func (ReactionAdded) event()   {}
 func (ReactionRemoved) event() {}
 func (Mentioned) event()       {}
+func (SpaceRemoved) event()    {}

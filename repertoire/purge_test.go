@@ -1,0 +1,57 @@
+package repertoire_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+func TestPurgeSpace(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	gone := repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1"}
+	kept := repertoire.Channel{Platform: "slack", Space: "T2", ID: "C1"}
+	for i, ch := range []repertoire.Channel{gone, kept} {
+		p := saveParams("m1", "Run certbot renew then reload nginx", "U3")
+		p.Channel = ch
+		if _, _, err := s.Save(ctx, p); err != nil {
+			t.Fatal(i, err)
+		}
+		p.Saver, p.Event = repertoire.Person{ID: "U9"}, ""
+		if _, _, err := s.Save(ctx, p); err != nil {
+			t.Fatal(i, err)
+		}
+		if err := s.AddOpenQuestion(ctx, repertoire.OpenQuestion{Channel: ch, Asker: repertoire.Person{ID: "U1"}, Text: "how do we deploy?"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.PurgeSpace(ctx, "ev-uninstall", "slack", "T1")
+	if err != nil || p.Entries != 1 || p.OpenQuestions != 1 {
+		t.Fatalf("purge: %+v %v", p, err)
+	}
+	if _, err := s.PurgeSpace(ctx, "ev-uninstall", "slack", "T1"); !errors.Is(err, repertoire.ErrAlreadyApplied) {
+		t.Fatalf("redelivered purge: %v", err)
+	}
+	if _, err := s.EntryBySource(ctx, repertoire.Source{Platform: "slack", Space: "T1", Channel: "C1", Message: "m1"}); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("purged entry still there: %v", err)
+	}
+	hits, err := s.Search(ctx, repertoire.SearchParams{Text: "certbot", From: gone})
+	if err != nil || len(hits) != 0 {
+		t.Fatalf("purged entry still searchable: %v %v", hits, err)
+	}
+	if qs, _ := s.OpenQuestions(ctx, gone, time.Time{}); len(qs) != 0 {
+		t.Fatalf("open questions left: %v", qs)
+	}
+	if _, err := s.EntryBySource(ctx, repertoire.Source{Platform: "slack", Space: "T2", Channel: "C1", Message: "m1"}); err != nil {
+		t.Fatalf("other workspace's entry purged: %v", err)
+	}
+	if qs, _ := s.OpenQuestions(ctx, kept, time.Time{}); len(qs) != 1 {
+		t.Fatalf("other workspace's open question purged: %v", qs)
+	}
+	if _, err := s.PurgeSpace(ctx, "", "slack", ""); !errors.Is(err, repertoire.ErrInvalid) {
+		t.Fatalf("empty space: %v", err)
+	}
+}
