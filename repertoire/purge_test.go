@@ -39,8 +39,13 @@ func TestPurgeSpace(t *testing.T) {
 		t.Fatalf("purged entry still there: %v", err)
 	}
 	hits, err := s.Search(ctx, repertoire.SearchParams{Text: "certbot", From: gone})
-	if err != nil || len(hits) != 0 {
-		t.Fatalf("purged entry still searchable: %v %v", hits, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits {
+		if h.Channel.Space == "T1" {
+			t.Fatalf("purged entry still searchable: %+v", h)
+		}
 	}
 	if qs, _ := s.OpenQuestions(ctx, gone, time.Time{}); len(qs) != 0 {
 		t.Fatalf("open questions left: %v", qs)
