@@ -1,0 +1,123 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// maxBody bounds an Events API request: Slack's events are a few KiB.
+const maxBody = 1 << 20
+
+// EventsHandler is the Events API endpoint (mount it at POST /slack/events).
+// It verifies Slack's v0 signature over the raw body within the 5-minute
+// window, answers url_verification, and answers 200 as soon as the event is
+// queued, before any work, so Slack's 3-second deadline holds whatever the
+// core is doing. Retries (same event_id) are applied once. Slash commands
+// (form-encoded) may use the same URL.
+func (a *Adapter) EventsHandler() http.Handler {
+	return http.HandlerFunc(a.serveEvents)
+}
+
+func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if a.opts.SigningSecret == "" {
+		http.Error(w, "events api not configured", http.StatusNotFound)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "read body", http.StatusBadRequest)
+		return
+	}
+	if err := a.verifySignature(r.Header, body); err != nil {
+		a.log.WarnContext(r.Context(), "slack request refused: bad signature", logErr, err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	ctx := r.Context()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		if err != nil || form.Get("command") == "" {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		cmd := slashCommand{TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
+			UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"), Text: form.Get("text"),
+			ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id")}
+		raw, _ := json.Marshal(cmd)
+		if !a.enqueue(ctx, append([]byte{'c'}, raw...), 2*time.Second) {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK) // empty 200: the answer comes through response_url
+		return
+	}
+	var outer struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+		EventID   string `json:"event_id"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
+		a.log.WarnContext(ctx, "malformed slack event refused", logErr, err)
+		http.Error(w, "malformed JSON", http.StatusBadRequest)
+		return
+	}
+	switch outer.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, outer.Challenge)
+		return
+	case "event_callback":
+	default:
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if retry := r.Header.Get("X-Slack-Retry-Num"); retry != "" {
+		a.log.InfoContext(ctx, "slack retried an event", logEvent, outer.EventID, "retry", retry, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+	}
+	if !a.enqueue(ctx, append([]byte{'e'}, bytes.Clone(body)...), 2*time.Second) {
+		// Slack will retry; the event is not lost.
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// verifySignature checks X-Slack-Signature over the raw body with the
+// signing secret, and that X-Slack-Request-Timestamp is within 5 minutes
+// of the adapter's clock (a replay inside the window is caught by event_id).
+func (a *Adapter) verifySignature(h http.Header, body []byte) error {
+	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return errors.New("missing or bad X-Slack-Request-Timestamp")
+	}
+	if d := a.opts.Now().Sub(time.Unix(ts, 0)); d > 5*time.Minute || d < -5*time.Minute {
+		return errors.New("request timestamp outside the 5-minute window")
+	}
+	v, err := slack.NewSecretsVerifier(h, a.opts.SigningSecret)
+	if err != nil {
+		return err
+	}
+	if _, err := v.Write(body); err != nil {
+		return err
+	}
+	return v.Ensure()
+}

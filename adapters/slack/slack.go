@@ -1,0 +1,686 @@
+// Package slack is the Slack adapter: it connects a workspace to the core
+// through github.com/slack-go/slack, over Socket Mode (the default) or the
+// Events API over HTTP, translates Slack's payloads into the core's events
+// (translate.go) and posts the core's answers back, paced and exactly once.
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackutilsx"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/repertoire/repertoire/bot"
+)
+
+// Log attribute keys: IDs only, never members' words.
+const (
+	logEvent    = "event"
+	logEnvelope = "envelope"
+	logChannel  = "channel"
+	logTeam     = "team"
+	logErr      = "err"
+)
+
+// Options configure an Adapter. BotToken is required, and AppToken (Socket
+// Mode) or SigningSecret (Events API over HTTP).
+type Options struct {
+	BotToken      string
+	AppToken      string
+	SigningSecret string
+	// APIURL is the Web API base, ending in "/"; Slack's own when empty.
+	APIURL string
+	// HTTPClient makes Web API and response_url calls; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	// PostInterval paces posts per channel; Slack allows about one message
+	// per second per channel. 1s when zero.
+	PostInterval time.Duration
+	// ReadInterval spaces conversations.history/replies calls, which Slack
+	// limits hard (Tier 3, and 1 per minute for new non-Marketplace apps:
+	// set a minute there). 1.2s when zero.
+	ReadInterval time.Duration
+	// PingInterval is how long Socket Mode waits for Slack's ping before it
+	// reconnects. 30s when zero.
+	PingInterval time.Duration
+	// CacheSize bounds the messages kept to answer reactions. 50,000 when zero.
+	CacheSize int
+	// MaxRetries bounds the waits on 429 for one call. 5 when zero.
+	MaxRetries int
+	// Now is the clock for the signature window; time.Now when nil.
+	Now func() time.Time
+}
+
+// Adapter is a Slack workspace as a bot.Platform.
+type Adapter struct {
+	api   *slack.Client
+	opts  Options
+	log   *slog.Logger
+	team  string
+	self  string // the bot's user ID
+	botID string
+	cache *cache
+	queue chan []byte // raw callbacks and commands, acked, waiting for the worker
+	seen  *seenSet
+	pacer *pacer
+	reads *pacer
+	mu    sync.Mutex
+	gone  map[string]bool // teams that uninstalled the app
+}
+
+var (
+	_ bot.Platform = (*Adapter)(nil)
+	_ bot.Reacter  = (*Adapter)(nil)
+)
+
+// ErrRemoved is returned for calls about a workspace that uninstalled the app.
+var ErrRemoved = errors.New("slack: app uninstalled from this workspace")
+
+// New checks the bot token with auth.test and returns the adapter. It does
+// not connect Socket Mode: Run does.
+func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.BotToken == "" {
+		return nil, errors.New("slack: a bot token is required")
+	}
+	if o.AppToken == "" && o.SigningSecret == "" {
+		return nil, errors.New("slack: an app token (Socket Mode) or a signing secret (Events API) is required")
+	}
+	if o.APIURL == "" {
+		o.APIURL = slack.APIURL
+	}
+	if !strings.HasSuffix(o.APIURL, "/") {
+		o.APIURL += "/"
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = http.DefaultClient
+	}
+	o.PostInterval = orDefault(o.PostInterval, time.Second)
+	o.ReadInterval = orDefault(o.ReadInterval, 1200*time.Millisecond)
+	o.PingInterval = orDefault(o.PingInterval, 30*time.Second)
+	if o.CacheSize <= 0 {
+		o.CacheSize = 50_000
+	}
+	if o.MaxRetries <= 0 {
+		o.MaxRetries = 5
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	opts := []slack.Option{slack.OptionAPIURL(o.APIURL), slack.OptionHTTPClient(o.HTTPClient)}
+	if o.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
+	}
+	api := slack.New(o.BotToken, opts...)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack: auth.test: %w", err)
+	}
+	a := &Adapter{
+		api: api, opts: o, log: log, team: auth.TeamID, self: auth.UserID, botID: auth.BotID,
+		cache: newCache(o.CacheSize), queue: make(chan []byte, 256), seen: newSeenSet(10_000),
+		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{},
+	}
+	log.InfoContext(ctx, "slack connected", logTeam, a.team, "bot_user", a.self)
+	return a, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Name is the platform name of Slack channels.
+func (a *Adapter) Name() string { return Platform }
+
+// Run hands Slack's events to h until ctx ends. With an app token it holds a
+// Socket Mode connection, acking each envelope before any work and
+// reconnecting when Slack asks, the socket drops or pings stop. Without one
+// the events arrive through EventsHandler, and Run only applies them.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.work(ctx, h)
+	}()
+	var err error
+	if a.opts.AppToken != "" {
+		err = a.runSocket(ctx)
+	} else {
+		<-ctx.Done()
+	}
+	cancel()
+	<-done
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// work applies queued payloads one at a time, in arrival order.
+func (a *Adapter) work(ctx context.Context, h bot.Handler) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case raw := <-a.queue:
+			a.apply(ctx, h, raw)
+		}
+	}
+}
+
+// enqueue hands an acked payload to the worker, waiting at most wait.
+func (a *Adapter) enqueue(ctx context.Context, raw []byte, wait time.Duration) bool {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case a.queue <- raw:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// queued payloads are tagged by their first byte: 'e' event callback, 'c' command.
+func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
+	if len(raw) == 0 {
+		return
+	}
+	if raw[0] == 'c' {
+		var cmd slashCommand
+		if err := json.Unmarshal(raw[1:], &cmd); err != nil {
+			a.log.WarnContext(ctx, "malformed slash command skipped", logErr, err)
+			return
+		}
+		m, err := translateCommand(cmd)
+		if err != nil {
+			a.log.WarnContext(ctx, "slash command skipped", logErr, err)
+			return
+		}
+		if a.removed(cmd.TeamID) || !a.seen.add(m.ID) {
+			return
+		}
+		if !m.Message.Private {
+			m.Message.Private = a.private(ctx, cmd.ChannelID)
+		}
+		a.handle(ctx, h, m)
+		return
+	}
+	cb, t, err := translateCallback(raw[1:], a.self)
+	if errors.Is(err, errSkip) {
+		a.log.DebugContext(ctx, "slack event skipped", logEvent, cb.EventID, "why", err.Error())
+		return
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "malformed slack event skipped", logEvent, cb.EventID, logErr, err)
+		return
+	}
+	if cb.EventID != "" && !a.seen.add(cb.EventID) {
+		a.log.DebugContext(ctx, "slack event redelivered, already applied", logEvent, cb.EventID)
+		return
+	}
+	if a.removed(cb.TeamID) {
+		return
+	}
+	if t.Removed {
+		a.mu.Lock()
+		a.gone[cb.TeamID] = true
+		a.mu.Unlock()
+		a.log.InfoContext(ctx, "slack app removed from workspace; purging", logTeam, cb.TeamID)
+	}
+	private := t.Private
+	if !t.PrivacyKnown && t.Channel != "" {
+		private = a.private(ctx, t.Channel)
+	} else if t.Channel != "" {
+		a.cache.setPrivacy(t.Channel, t.Private)
+	}
+	for _, ev := range t.Events {
+		switch e := ev.(type) {
+		case bot.MessagePosted:
+			e.Message.Private = private
+			a.cache.put(e.Message)
+			ev = e
+		case bot.MessageEdited:
+			e.Message.Private = private
+			a.cache.edit(e.Message)
+			ev = e
+		case bot.MessageDeleted:
+			a.cache.remove(e.Ref)
+		case bot.ReactionAdded:
+			e.Private = private
+			a.cache.react(e.Target, bot.Reaction{User: e.User, Emoji: e.Emoji}, true)
+			ev = e
+		case bot.ReactionRemoved:
+			e.Private = private
+			a.cache.react(e.Target, bot.Reaction{User: e.User, Emoji: e.Emoji}, false)
+			ev = e
+		case bot.Mentioned:
+			e.Message.Private = private
+			ev = e
+		}
+		a.handle(ctx, h, ev)
+	}
+}
+
+func (a *Adapter) handle(ctx context.Context, h bot.Handler, ev bot.Event) {
+	if err := h.Handle(ctx, ev); err != nil {
+		a.log.WarnContext(ctx, "slack event failed", logEvent, ev.Delivery(), logErr, err)
+	}
+}
+
+func (a *Adapter) removed(team string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.gone[team]
+}
+
+// private reports whether a channel is private or a DM, asking Slack on a
+// miss. It fails closed: when Slack cannot say, the channel is private.
+func (a *Adapter) private(ctx context.Context, ch string) bool {
+	if p, ok := a.cache.privacy(ch); ok {
+		return p
+	}
+	if strings.HasPrefix(ch, "D") {
+		a.cache.setPrivacy(ch, true)
+		return true
+	}
+	info, err := a.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: ch})
+	if err != nil {
+		a.log.WarnContext(ctx, "conversations.info failed; treating channel as private", logChannel, ch, logErr, err)
+		return true
+	}
+	p := info.IsPrivate || info.IsIM || info.IsMpIM
+	a.cache.setPrivacy(ch, p)
+	return p
+}
+
+// runSocket keeps a Socket Mode connection until ctx ends. slack-go
+// reconnects on disconnect envelopes, drops and missing pings; when it gives
+// up (a failed connect), this waits and starts it again.
+func (a *Adapter) runSocket(ctx context.Context) error {
+	sm := socketmode.New(a.api, socketmode.OptionPingInterval(a.opts.PingInterval))
+	runErr := make(chan error, 1)
+	go func() {
+		backoff := time.Second
+		for {
+			err := sm.RunContext(ctx)
+			if ctx.Err() != nil {
+				runErr <- nil
+				return
+			}
+			if errors.Is(err, errInvalidAuth) || (err != nil && strings.Contains(err.Error(), "invalid_auth")) {
+				runErr <- fmt.Errorf("slack socket mode: %w", err)
+				return
+			}
+			a.log.WarnContext(ctx, "slack socket mode stopped; reconnecting", logErr, err, "in", backoff)
+			select {
+			case <-ctx.Done():
+				runErr <- nil
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, time.Minute)
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-runErr:
+			return err
+		case evt, ok := <-sm.Events:
+			if !ok {
+				return nil
+			}
+			a.onSocket(ctx, sm, evt)
+		}
+	}
+}
+
+var errInvalidAuth = errors.New("invalid_auth")
+
+// onSocket acks an envelope first and queues its payload for the worker.
+func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
+		req := evt.Request
+		if req == nil {
+			return
+		}
+		if err := sm.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+			a.log.WarnContext(ctx, "slack ack failed", logEnvelope, req.EnvelopeID, logErr, err)
+			return // unacked: Slack redelivers
+		}
+		tag := byte('e')
+		switch evt.Type {
+		case socketmode.EventTypeSlashCommand:
+			tag = 'c'
+		case socketmode.EventTypeInteractive:
+			return // no interactive features yet
+		}
+		if !a.enqueue(ctx, append([]byte{tag}, req.Payload...), time.Minute) {
+			a.log.ErrorContext(ctx, "slack event dropped: queue full", logEnvelope, req.EnvelopeID)
+		}
+	case socketmode.EventTypeErrorBadMessage:
+		// A frame slack-go could not parse: ack it if it names an envelope so
+		// Slack stops redelivering it, and carry on.
+		var env struct {
+			EnvelopeID string `json:"envelope_id"`
+		}
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			_ = json.Unmarshal(bad.Message, &env)
+			a.log.WarnContext(ctx, "malformed slack envelope skipped", logEnvelope, env.EnvelopeID, logErr, bad.Cause)
+		}
+		if env.EnvelopeID != "" {
+			_ = sm.AckCtx(ctx, env.EnvelopeID, nil)
+		}
+	case socketmode.EventTypeConnected:
+		a.log.InfoContext(ctx, "slack socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
+		a.log.WarnContext(ctx, "slack socket mode error", "type", string(evt.Type))
+	case socketmode.EventTypeInvalidAuth:
+		a.log.ErrorContext(ctx, "slack socket mode: invalid app token")
+	}
+}
+
+// Thread returns the message and its thread from the cache, asking
+// conversations.replies (paced) only on a miss, and fills the target's
+// permalink.
+func (a *Adapter) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, error) {
+	if a.removed(ref.Channel.Space) {
+		return nil, ErrRemoved
+	}
+	msgs, ok := a.cache.thread(ref)
+	if !ok {
+		var err error
+		if msgs, err = a.fetchThread(ctx, ref); err != nil {
+			return nil, err
+		}
+	}
+	for i := range msgs {
+		if msgs[i].Ref.ID == ref.ID && msgs[i].Link == "" {
+			link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ref.Channel.ID, Ts: ref.ID})
+			if err != nil {
+				a.log.WarnContext(ctx, "chat.getPermalink failed", logChannel, ref.Channel.ID, logErr, err)
+				continue
+			}
+			msgs[i].Link = link
+			a.cache.setLink(ref, link)
+		}
+	}
+	return msgs, nil
+}
+
+func (a *Adapter) fetchThread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, error) {
+	ts := ref.ID
+	if ref.Thread != "" {
+		ts = ref.Thread
+	}
+	var raw []slack.Message
+	err := a.retry(ctx, func() error {
+		if err := a.reads.wait(ctx, "reads"); err != nil {
+			return err
+		}
+		var err error
+		raw, _, _, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: ref.Channel.ID, Timestamp: ts, Limit: 200})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conversations.replies: %w", err)
+	}
+	private := a.private(ctx, ref.Channel.ID)
+	out := make([]bot.Message, 0, len(raw))
+	for _, m := range raw {
+		bm := message(inner{User: m.User, BotID: m.BotID, Subtype: m.SubType, Username: m.Username, Text: m.Text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp}, ref.Channel, a.self)
+		bm.Private = private
+		for _, r := range m.Reactions {
+			for _, u := range r.Users {
+				bm.Reactions = append(bm.Reactions, bot.Reaction{User: bot.User{ID: u}, Emoji: bot.Emoji{Shortcode: normalizeReaction(r.Name)}})
+			}
+		}
+		a.cache.put(bm)
+		out = append(out, bm)
+	}
+	found := false
+	for _, m := range out {
+		found = found || m.Ref.ID == ref.ID
+	}
+	if !found {
+		return nil, fmt.Errorf("conversations.replies: message %s not found", ref.ID)
+	}
+	if msgs, ok := a.cache.thread(ref); ok {
+		return msgs, nil
+	}
+	return out, nil
+}
+
+// React adds the bot's reaction: the quiet acknowledgement of a capture.
+func (a *Adapter) React(ctx context.Context, ref bot.MessageRef, e bot.Emoji) error {
+	if a.removed(ref.Channel.Space) {
+		return ErrRemoved
+	}
+	name := e.Shortcode
+	if name == "" {
+		return fmt.Errorf("slack react: emoji %q has no shortcode", e.Unicode)
+	}
+	err := a.retry(ctx, func() error {
+		return a.api.AddReactionContext(ctx, name, slack.ItemRef{Channel: ref.Channel.ID, Timestamp: ref.ID})
+	})
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "already_reacted" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reactions.add: %w", err)
+	}
+	return nil
+}
+
+// maxText is where Slack starts truncating a message's text (it allows
+// 40,000 characters but advises 4,000 for readability).
+const maxText = 3900
+
+// Post sends out: in its thread, ephemerally through the command's
+// response_url or chat.postEphemeral, else with chat.postMessage. Text is
+// escaped (& < >) and link_names is never set, so nothing pings. Posts are
+// paced per channel, and a 429 never produces a second copy.
+func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, error) {
+	if a.removed(out.Channel.Space) {
+		return bot.MessageRef{}, ErrRemoved
+	}
+	first := bot.MessageRef{Channel: out.Channel, Thread: out.Thread}
+	for i, text := range bot.Split(out.Parts, maxText) {
+		var ts string
+		var err error
+		switch {
+		case out.Ephemeral && out.Interaction != "":
+			err = a.respond(ctx, out.Interaction, text)
+		case out.Ephemeral:
+			err = a.retry(ctx, func() error {
+				opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
+				if out.Thread != "" {
+					opts = append(opts, slack.MsgOptionTS(out.Thread))
+				}
+				var err error
+				ts, err = a.api.PostEphemeralContext(ctx, out.Channel.ID, out.To.ID, opts...)
+				return err
+			})
+		default:
+			ts, err = a.postOnce(ctx, out.Channel.ID, out.Thread, text)
+		}
+		if err != nil {
+			return bot.MessageRef{}, fmt.Errorf("slack post: %w", err)
+		}
+		if i == 0 {
+			first.ID = ts
+		}
+	}
+	return first, nil
+}
+
+// respond answers a slash command through its response_url, ephemerally.
+func (a *Adapter) respond(ctx context.Context, url, text string) error {
+	return slack.PostWebhookCustomHTTPContext(ctx, url, a.opts.HTTPClient, &slack.WebhookMessage{
+		Text: slackutilsx.EscapeMessage(text), ResponseType: slack.ResponseTypeEphemeral,
+	})
+}
+
+// postOnce posts one message at the channel's pace. After a 429 it waits
+// Retry-After and then looks for the message in the channel (or thread)
+// before trying again: Slack can answer 429 for a message it did post.
+func (a *Adapter) postOnce(ctx context.Context, channel, thread, text string) (string, error) {
+	escaped := slackutilsx.EscapeMessage(text)
+	opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	since := a.opts.Now().Add(-2 * time.Second)
+	for attempt := 0; ; attempt++ {
+		if err := a.pacer.wait(ctx, channel); err != nil {
+			return "", err
+		}
+		_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ts, nil
+		}
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || attempt >= a.opts.MaxRetries {
+			return "", fmt.Errorf("chat.postMessage: %w", err)
+		}
+		a.log.WarnContext(ctx, "slack rate limited; waiting", logChannel, channel, "retry_after", rl.RetryAfter)
+		if err := sleep(ctx, rl.RetryAfter); err != nil {
+			return "", err
+		}
+		if ts, ok := a.findPosted(ctx, channel, thread, escaped, since); ok {
+			a.log.InfoContext(ctx, "slack post was delivered despite 429; not posting again", logChannel, channel)
+			return ts, nil
+		}
+	}
+}
+
+// findPosted looks for the bot's own message with this text posted since a time.
+func (a *Adapter) findPosted(ctx context.Context, channel, thread, escaped string, since time.Time) (string, bool) {
+	oldest := fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000)
+	var msgs []slack.Message
+	err := a.retry(ctx, func() error {
+		if err := a.reads.wait(ctx, "reads"); err != nil {
+			return err
+		}
+		if thread != "" {
+			m, _, _, err := a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: channel, Timestamp: thread, Oldest: oldest, Limit: 50})
+			msgs = m
+			return err
+		}
+		h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel, Oldest: oldest, Limit: 15})
+		if h != nil {
+			msgs = h.Messages
+		}
+		return err
+	})
+	if err != nil {
+		a.log.WarnContext(ctx, "check for a rate-limited post failed", logChannel, channel, logErr, err)
+		return "", false
+	}
+	for _, m := range msgs {
+		if (m.User == a.self || (a.botID != "" && m.BotID == a.botID)) && m.Text == escaped && compareTS(m.Timestamp, oldest) >= 0 {
+			return m.Timestamp, true
+		}
+	}
+	return "", false
+}
+
+// retry runs call again after each 429, waiting Retry-After, up to MaxRetries times.
+func (a *Adapter) retry(ctx context.Context, call func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := call()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || attempt >= a.opts.MaxRetries {
+			return err
+		}
+		if err := sleep(ctx, rl.RetryAfter); err != nil {
+			return err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// pacer spaces calls per key (a channel) by at least an interval.
+type pacer struct {
+	every time.Duration
+	mu    sync.Mutex
+	next  map[string]time.Time
+}
+
+func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
+
+func (p *pacer) wait(ctx context.Context, key string) error {
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next[key]
+	if at.Before(now) {
+		at = now
+	}
+	p.next[key] = at.Add(p.every)
+	if len(p.next) > 10_000 {
+		for k, t := range p.next {
+			if t.Before(now) {
+				delete(p.next, k)
+			}
+		}
+	}
+	p.mu.Unlock()
+	return sleep(ctx, at.Sub(now))
+}
+
+// seenSet remembers the last n delivery IDs so a redelivery is dropped
+// before any work (the store dedupes too, durably).
+type seenSet struct {
+	mu    sync.Mutex
+	n     int
+	ids   map[string]bool
+	order []string
+}
+
+func newSeenSet(n int) *seenSet { return &seenSet{n: n, ids: map[string]bool{}} }
+
+// add reports whether id is new.
+func (s *seenSet) add(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids[id] {
+		return false
+	}
+	s.ids[id] = true
+	s.order = append(s.order, id)
+	if len(s.order) > s.n {
+		delete(s.ids, s.order[0])
+		s.order = s.order[1:]
+	}
+	return true
+}
