@@ -73,7 +73,8 @@ type Adapter struct {
 	pacer *pacer
 	reads *pacer
 	mu    sync.Mutex
-	gone  map[string]bool // teams that uninstalled the app
+	gone  map[string]bool   // teams that uninstalled the app
+	names map[string]string // user ID → display name, for credits
 }
 
 var (
@@ -129,7 +130,7 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 	a := &Adapter{
 		api: api, opts: o, log: log, team: auth.TeamID, self: auth.UserID, botID: auth.BotID,
 		cache: newCache(o.CacheSize), queue: make(chan []byte, 256), seen: newSeenSet(10_000),
-		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{},
+		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{}, names: map[string]string{},
 	}
 	log.InfoContext(ctx, "slack connected", logTeam, a.team, "bot_user", a.self)
 	return a, nil
@@ -254,6 +255,7 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 		switch e := ev.(type) {
 		case bot.MessagePosted:
 			e.Message.Private = private
+			e.Message.Author.Name = a.name(ctx, e.Message.Author)
 			a.cache.put(e.Message)
 			ev = e
 		case bot.MessageEdited:
@@ -264,6 +266,7 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 			a.cache.remove(e.Ref)
 		case bot.ReactionAdded:
 			e.Private = private
+			e.User.Name = a.name(ctx, e.User)
 			a.cache.react(e.Target, bot.Reaction{User: e.User, Emoji: e.Emoji}, true)
 			ev = e
 		case bot.ReactionRemoved:
@@ -272,6 +275,7 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 			ev = e
 		case bot.Mentioned:
 			e.Message.Private = private
+			e.Message.Author.Name = a.name(ctx, e.Message.Author)
 			ev = e
 		}
 		a.handle(ctx, h, ev)
@@ -288,6 +292,39 @@ func (a *Adapter) removed(team string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.gone[team]
+}
+
+// name returns a member's display name for credits (users.info, cached).
+// Events carry only IDs; a failed lookup leaves the name empty.
+func (a *Adapter) name(ctx context.Context, u bot.User) string {
+	if u.Name != "" || u.ID == "" {
+		return u.Name
+	}
+	a.mu.Lock()
+	n, ok := a.names[u.ID]
+	a.mu.Unlock()
+	if ok {
+		return n
+	}
+	info, err := a.api.GetUserInfoContext(ctx, u.ID)
+	if err != nil {
+		a.log.DebugContext(ctx, "users.info failed", "user", u.ID, logErr, err)
+		return ""
+	}
+	n = info.Profile.DisplayName
+	if n == "" {
+		n = info.RealName
+	}
+	if n == "" {
+		n = info.Name
+	}
+	a.mu.Lock()
+	if len(a.names) > 50_000 {
+		clear(a.names)
+	}
+	a.names[u.ID] = n
+	a.mu.Unlock()
+	return n
 }
 
 // private reports whether a channel is private or a DM, asking Slack on a
@@ -380,16 +417,30 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 	case socketmode.EventTypeErrorBadMessage:
 		// A frame slack-go could not parse: ack it if it names an envelope so
 		// Slack stops redelivering it, and carry on.
+		// slack-go refuses inner events it has no type for; our own
+		// translation is more lenient, so an events_api envelope still goes
+		// to the worker (which skips what it does not know).
 		var env struct {
-			EnvelopeID string `json:"envelope_id"`
+			Type       string          `json:"type"`
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
 		}
-		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
-			_ = json.Unmarshal(bad.Message, &env)
-			a.log.WarnContext(ctx, "malformed slack envelope skipped", logEnvelope, env.EnvelopeID, logErr, bad.Cause)
+		bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+		if !ok {
+			return
 		}
-		if env.EnvelopeID != "" {
-			_ = sm.AckCtx(ctx, env.EnvelopeID, nil)
+		if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
+			a.log.WarnContext(ctx, "malformed slack envelope skipped", logErr, bad.Cause)
+			return
 		}
+		if err := sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
+			return
+		}
+		if env.Type == "events_api" && len(env.Payload) > 0 {
+			a.enqueue(ctx, append([]byte{'e'}, env.Payload...), time.Minute)
+			return
+		}
+		a.log.WarnContext(ctx, "slack envelope skipped", logEnvelope, env.EnvelopeID, "type", env.Type, logErr, bad.Cause)
 	case socketmode.EventTypeConnected:
 		a.log.InfoContext(ctx, "slack socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
@@ -449,6 +500,7 @@ func (a *Adapter) fetchThread(ctx context.Context, ref bot.MessageRef) ([]bot.Me
 	for _, m := range raw {
 		bm := message(inner{User: m.User, BotID: m.BotID, Subtype: m.SubType, Username: m.Username, Text: m.Text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp}, ref.Channel, a.self)
 		bm.Private = private
+		bm.Author.Name = a.name(ctx, bm.Author)
 		for _, r := range m.Reactions {
 			for _, u := range r.Users {
 				bm.Reactions = append(bm.Reactions, bot.Reaction{User: bot.User{ID: u}, Emoji: bot.Emoji{Shortcode: normalizeReaction(r.Name)}})

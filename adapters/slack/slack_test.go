@@ -1,0 +1,434 @@
+package slack_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/adapters/slack"
+	"github.com/repertoire/repertoire/adapters/slack/slacktest"
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// env is the real adapter and the real core on a real SQLite file, against a loopback Slack.
+type env struct {
+	t       *testing.T
+	fake    *slacktest.Server
+	a       *slack.Adapter
+	store   *repertoire.Store
+	applied chan bot.Event
+	events  http.Handler
+}
+
+func start(t *testing.T, socket bool) *env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	fake := slacktest.New(t)
+	fake.AddChannel("C1", false)
+	fake.AddChannel("G1", true)
+	fake.AddChannel("D1", true)
+	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "test.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := slack.Options{BotToken: fake.BotToken, APIURL: fake.URL, PostInterval: 10 * time.Millisecond,
+		ReadInterval: 10 * time.Millisecond, PingInterval: time.Second}
+	if socket {
+		o.AppToken = fake.AppToken
+	} else {
+		o.SigningSecret = secret
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(&tlog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	a, err := slack.New(ctx, o, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(store, log, bot.Config{}, a)
+	e := &env{t: t, fake: fake, a: a, store: store, applied: make(chan bot.Event, 100), events: a.EventsHandler()}
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Run(ctx, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
+			err := b.Handle(ctx, ev)
+			e.applied <- ev
+			return err
+		}))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Run did not return")
+		}
+		store.Close()
+	})
+	if socket {
+		if err := fake.WaitConnected(1, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+type tlog struct{ t *testing.T }
+
+func (l *tlog) Write(p []byte) (int, error) { l.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+// wait returns the first applied event with this delivery ID, failing after 5s.
+func (e *env) wait(id string) bot.Event {
+	e.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-e.applied:
+			if ev.Delivery() == id || (id == "" && ev.Delivery() == "") {
+				return ev
+			}
+		case <-deadline:
+			e.t.Fatalf("event %s not applied within 5s", id)
+			return nil
+		}
+	}
+}
+
+// send delivers an inner event over Socket Mode and waits until it is applied.
+func (e *env) send(inner map[string]any) (eventID, envelopeID string) {
+	e.t.Helper()
+	eventID, envelopeID = e.fake.Event(inner)
+	if err := e.fake.WaitAck(envelopeID, 3*time.Second); err != nil {
+		e.t.Fatal(err)
+	}
+	e.wait("slack:" + eventID)
+	return eventID, envelopeID
+}
+
+// sentinel proves everything delivered before it has been processed: the
+// adapter applies in arrival order.
+func (e *env) sentinel(post func(inner map[string]any) string) {
+	e.t.Helper()
+	_, ev := e.fake.Say("C1", "U9", "sentinel", "")
+	e.wait("slack:" + post(ev))
+}
+
+func (e *env) qa(channel string) (q, a string) {
+	q, qev := e.fake.Say(channel, "U1", "How do I rotate the TLS certificate?", "")
+	a, aev := e.fake.Say(channel, "U2", "Run certbot renew, then reload nginx #tls", q)
+	e.send(qev)
+	e.send(aev)
+	return q, a
+}
+
+func (e *env) entry(channel, ts string) (repertoire.Entry, error) {
+	return e.store.EntryBySource(context.Background(), repertoire.Source{Platform: "slack", Space: e.fake.Team, Channel: channel, Message: ts})
+}
+
+func TestSocketModeCaptureAndRecall(t *testing.T) {
+	e := start(t, true)
+	q, a := e.qa("C1")
+	_, env := e.send(e.fake.React("C1", a, "U3", "bulb::skin-tone-3"))
+
+	got, err := e.entry("C1", a)
+	if err != nil {
+		t.Fatalf("no entry after 💡: %v", err)
+	}
+	if got.Author.ID != "U2" || len(got.Savers) != 1 || got.Savers[0].ID != "U3" || got.QuestionID != q ||
+		!strings.Contains(got.Question, "rotate the TLS") || got.Channel.Private {
+		t.Fatalf("entry: %+v", got)
+	}
+	if !strings.HasPrefix(got.Permalink, "https://fake.slack.com/archives/C1/p") {
+		t.Fatalf("permalink %q", got.Permalink)
+	}
+	if r := e.fake.Calls("reactions.add"); len(r) != 1 || r[0].Get("name") != "books" || r[0].Get("timestamp") != a {
+		t.Fatalf("quiet acknowledgement: %v", r)
+	}
+	if n := len(e.fake.Calls("conversations.replies")); n != 0 {
+		t.Fatalf("cache hit should need no conversations.replies, made %d", n)
+	}
+
+	// Slack redelivers the envelope (an ack lost): applied once.
+	e.fake.Redeliver(env)
+	e.sentinel(func(ev map[string]any) string { id, _ := e.fake.Event(ev); return id })
+	got, _ = e.entry("C1", a)
+	if got.Votes != 0 || len(got.Savers) != 1 || len(e.fake.Calls("reactions.add")) != 1 {
+		t.Fatalf("redelivery applied twice: votes %d savers %d", got.Votes, len(got.Savers))
+	}
+
+	// Recall by mention: a threaded reply holding the permalink.
+	mts, mev := e.fake.Mention("C1", "U4", "how do we rotate certificates?", "")
+	e.send(mev)
+	posts := e.fake.BotMessages("C1")
+	if len(posts) != 1 || posts[0].ThreadTS != mts || !strings.Contains(posts[0].Text, strings.ReplaceAll(got.Permalink, "&", "&amp;")) ||
+		!strings.Contains(posts[0].Text, "by Member U2") {
+		t.Fatalf("recall reply: %+v", posts)
+	}
+	for _, c := range e.fake.Calls("chat.postMessage") {
+		if c.Has("link_names") {
+			t.Fatalf("link_names sent: %v", c)
+		}
+	}
+
+	// Recall by slash command: answered ephemerally through response_url.
+	cmd, resp := e.fake.Slash("C1", "general", "U5", "ask rotating a certificate")
+	body := mustJSON(t, cmd)
+	envID := e.fake.Envelope("slash_commands", body)
+	if err := e.fake.WaitAck(envID, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	ev := e.wait("slack:cmd:" + cmd["trigger_id"].(string))
+	if m := ev.(bot.Mentioned); m.Via != bot.ViaCommand || m.Interaction != resp {
+		t.Fatalf("command event: %+v", m)
+	}
+	rs := e.fake.Responses()
+	if len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(rs[0].Body["text"]), "certbot") {
+		t.Fatalf("ephemeral answer: %+v", rs)
+	}
+	if n := len(e.fake.BotMessages("C1")); n != 1 {
+		t.Fatalf("command answer posted in channel: %d posts", n)
+	}
+}
+
+func TestReactionOnUnseenMessageFetchesThread(t *testing.T) {
+	e := start(t, true)
+	q, _ := e.fake.Say("G1", "U1", "Where is the deploy runbook?", "")
+	a, _ := e.fake.Say("G1", "U2", "In the wiki under Ops/Deploy", q)
+	e.send(e.fake.React("G1", a, "U3", "bulb"))
+	got, err := e.entry("G1", a)
+	if err != nil || !got.Channel.Private || got.QuestionID != q {
+		t.Fatalf("entry from a private channel: %+v %v", got, err)
+	}
+	if n := len(e.fake.Calls("conversations.replies")); n != 1 {
+		t.Fatalf("conversations.replies calls: %d", n)
+	}
+}
+
+func TestEditAndDelete(t *testing.T) {
+	e := start(t, true)
+	_, a := e.qa("C1")
+	e.send(e.fake.React("C1", a, "U3", "white_check_mark"))
+	e.send(e.fake.Edit("C1", a, "Run certbot renew --force-renewal, then reload nginx"))
+	got, err := e.entry("C1", a)
+	if err != nil || !strings.Contains(got.Answer, "force-renewal") {
+		t.Fatalf("edit not applied: %+v %v", got, err)
+	}
+	e.send(e.fake.Delete("C1", a))
+	if _, err := e.entry("C1", a); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("entry after delete: %v", err)
+	}
+}
+
+func TestDMIsPrivateRequest(t *testing.T) {
+	e := start(t, true)
+	_, ev := e.fake.Say("D1", "U1", "help", "")
+	id, _ := e.fake.Event(ev)
+	m := e.wait("slack:" + id + ":dm").(bot.Mentioned)
+	if m.Via != bot.ViaDM || !m.Message.Private {
+		t.Fatalf("DM: %+v", m)
+	}
+	if posts := e.fake.BotMessages("D1"); len(posts) != 1 || posts[0].ThreadTS != "" {
+		t.Fatalf("DM answer: %+v", posts)
+	}
+}
+
+func TestPostedTextIsInert(t *testing.T) {
+	e := start(t, true)
+	q, _ := e.fake.Say("C1", "U1", "How do we page <!channel> and @here & the on-call team <3?", "")
+	a, aev := e.fake.Say("C1", "U2", "Write <!channel> and @here in #ops & wait <3 minutes", q)
+	e.send(aev)
+	e.send(e.fake.React("C1", a, "U3", "bulb"))
+	_, mev := e.fake.Mention("C1", "U4", "page on-call", "")
+	e.send(mev)
+	posts := e.fake.BotMessages("C1")
+	if len(posts) != 1 {
+		t.Fatalf("posts: %+v", posts)
+	}
+	txt := posts[0].Text
+	for _, bad := range []string{"<!channel>", "<!here", "@here", "<3"} {
+		if strings.Contains(txt, bad) {
+			t.Fatalf("posted text holds %q: %q", bad, txt)
+		}
+	}
+	if !strings.Contains(txt, "&amp;") || !strings.Contains(txt, "&lt;") {
+		t.Fatalf("posted text not escaped: %q", txt)
+	}
+}
+
+func TestRateLimitedPostIsPostedOnce(t *testing.T) {
+	for _, delivered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("delivered=%v", delivered), func(t *testing.T) {
+			e := start(t, true)
+			e.fake.RateLimit("chat.postMessage", 1, 1, delivered)
+			_, mev := e.fake.Mention("C1", "U4", "anything about kubernetes?", "")
+			e.send(mev)
+			if posts := e.fake.BotMessages("C1"); len(posts) != 1 {
+				t.Fatalf("bot posted %d messages, want exactly 1: %+v", len(posts), posts)
+			}
+			want := 2
+			if delivered {
+				want = 1 // found in the thread after the wait: not posted again
+			}
+			if n := len(e.fake.Calls("chat.postMessage")); n != want {
+				t.Fatalf("chat.postMessage calls: %d, want %d", n, want)
+			}
+		})
+	}
+}
+
+func TestSocketModeReconnects(t *testing.T) {
+	e := start(t, true)
+	step := func(n int, why string, do func()) {
+		t.Helper()
+		do()
+		if err := e.fake.WaitConnected(n, 5*time.Second); err != nil {
+			t.Fatalf("%s: %v", why, err)
+		}
+		_, ev := e.fake.Say("C1", "U1", why, "")
+		e.send(ev)
+	}
+	step(2, "dropped websocket", e.fake.Drop)
+	step(3, "disconnect envelope", func() { e.fake.Disconnect("refresh_requested") })
+	step(4, "pings stopped", func() { e.fake.StopPings(true) })
+	e.fake.StopPings(false)
+}
+
+func TestMalformedEnvelopesAreSkipped(t *testing.T) {
+	e := start(t, true)
+	e.fake.Raw(`{not json`)
+	e.fake.Raw(`{"type":"events_api","envelope_id":"bad-1","payload":{"type":"event_callback","event_id":"EvX","event":{"type":"no_such_event"}}}`)
+	e.fake.Raw(`{"type":"events_api","envelope_id":"bad-2","payload":{"type":"event_callback","event_id":"EvY","event":"oops"}}`)
+	e.fake.Raw(`{"type":"mystery","envelope_id":"bad-3"}`)
+	_, ev := e.fake.Say("C1", "U1", "still here", "")
+	e.send(ev)
+}
+
+func TestUninstallPurgesWorkspace(t *testing.T) {
+	e := start(t, true)
+	_, a := e.qa("C1")
+	e.send(e.fake.React("C1", a, "U3", "bulb"))
+	if _, err := e.entry("C1", a); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := e.fake.Event(e.fake.Uninstalled())
+	e.wait("slack:" + id)
+	if got, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"}); err != nil || len(got) != 0 {
+		t.Fatalf("entries after uninstall: %v %v", got, err)
+	}
+	_, err := e.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "slack", Space: e.fake.Team, ID: "C1"}, Parts: []string{"hi"}})
+	if !errors.Is(err, slack.ErrRemoved) {
+		t.Fatalf("post after uninstall: %v", err)
+	}
+}
+
+// post sends a signed Events API request to the adapter's handler.
+func (e *env) post(body []byte, h http.Header) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(body))
+	for k, v := range h {
+		r.Header[k] = v
+	}
+	w := httptest.NewRecorder()
+	e.events.ServeHTTP(w, r)
+	return w
+}
+
+func (e *env) postEvent(inner map[string]any) (eventID string, body []byte) {
+	e.t.Helper()
+	eventID, body = e.fake.Callback(inner)
+	if w := e.post(body, slacktest.Sign(secret, body, time.Now())); w.Code != http.StatusOK {
+		e.t.Fatalf("event %s: %d %s", eventID, w.Code, w.Body)
+	}
+	return eventID, body
+}
+
+func TestEventsAPI(t *testing.T) {
+	e := start(t, false)
+	ch := []byte(`{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+	if w := e.post(ch, slacktest.Sign(secret, ch, time.Now())); w.Code != 200 || w.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Fatalf("url_verification: %d %q", w.Code, w.Body)
+	}
+	q, qev := e.fake.Say("C1", "U1", "How do I rotate the TLS certificate?", "")
+	a, aev := e.fake.Say("C1", "U2", "Run certbot renew, then reload nginx", q)
+	for _, ev := range []map[string]any{qev, aev} {
+		id, _ := e.postEvent(ev)
+		e.wait("slack:" + id)
+	}
+	id, body := e.postEvent(e.fake.React("C1", a, "U3", "bulb"))
+	e.wait("slack:" + id)
+	if got, err := e.entry("C1", a); err != nil || got.Savers[0].ID != "U3" || got.Author.ID != "U2" {
+		t.Fatalf("entry over Events API: %+v %v", got, err)
+	}
+	// Slack retries the same delivery: applied once.
+	h := slacktest.Sign(secret, body, time.Now())
+	h.Set("X-Slack-Retry-Num", "1")
+	h.Set("X-Slack-Retry-Reason", "http_timeout")
+	if w := e.post(body, h); w.Code != 200 {
+		t.Fatalf("retry: %d", w.Code)
+	}
+
+	// Refused: forged signature, stale timestamp, tampered body. Nothing applied.
+	_, vev := e.fake.Say("C1", "U5", "voting", "")
+	_ = vev
+	_, forgedBody := e.fake.Callback(e.fake.React("C1", a, "U6", "bulb"))
+	stale := slacktest.Sign(secret, forgedBody, time.Now().Add(-6*time.Minute))
+	tampered := slacktest.Sign(secret, forgedBody, time.Now())
+	for name, c := range map[string]struct {
+		body []byte
+		h    http.Header
+	}{
+		"forged":   {forgedBody, slacktest.Sign("not-the-secret", forgedBody, time.Now())},
+		"stale":    {forgedBody, stale},
+		"tampered": {bytes.Replace(forgedBody, []byte(`"U6"`), []byte(`"U7"`), 1), tampered},
+		"unsigned": {forgedBody, http.Header{}},
+	} {
+		if w := e.post(c.body, c.h); w.Code != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", name, w.Code)
+		}
+	}
+	// Malformed JSON, correctly signed: refused, and the adapter carries on.
+	bad := []byte(`{"type":"event_callback","event":`)
+	if w := e.post(bad, slacktest.Sign(secret, bad, time.Now())); w.Code != http.StatusBadRequest {
+		t.Errorf("malformed: %d", w.Code)
+	}
+	big := bytes.Repeat([]byte("x"), 2<<20)
+	if w := e.post(big, slacktest.Sign(secret, big, time.Now())); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized: %d", w.Code)
+	}
+	e.sentinel(func(ev map[string]any) string { id, _ := e.postEvent(ev); return id })
+	got, _ := e.entry("C1", a)
+	if got.Votes != 0 || len(got.Savers) != 1 || len(e.fake.Calls("reactions.add")) != 1 {
+		t.Fatalf("refused or retried deliveries were applied: votes %d savers %+v", got.Votes, got.Savers)
+	}
+
+	// Slash command over HTTP (form-encoded, signed), answered ephemerally.
+	cmd, _ := e.fake.Slash("C1", "general", "U5", "ask rotate certificate")
+	form := make([]string, 0, len(cmd))
+	for k, v := range cmd {
+		form = append(form, k+"="+urlEscape(fmt.Sprint(v)))
+	}
+	fb := []byte(strings.Join(form, "&"))
+	fh := slacktest.Sign(secret, fb, time.Now())
+	fh.Set("Content-Type", "application/x-www-form-urlencoded")
+	if w := e.post(fb, fh); w.Code != 200 {
+		t.Fatalf("slash command: %d", w.Code)
+	}
+	e.wait("slack:cmd:" + cmd["trigger_id"].(string))
+	if rs := e.fake.Responses(); len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" {
+		t.Fatalf("ephemeral answer: %+v", rs)
+	}
+}
