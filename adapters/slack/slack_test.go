@@ -90,7 +90,10 @@ func start(t *testing.T, socket bool) *env {
 
 type tlog struct{ t *testing.T }
 
-func (l *tlog) Write(p []byte) (int, error) { l.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (l *tlog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // wait returns the first applied event with this delivery ID, failing after 5s.
 func (e *env) wait(id string) bot.Event {
@@ -197,7 +200,7 @@ func TestSocketModeCaptureAndRecall(t *testing.T) {
 		t.Fatalf("command event: %+v", m)
 	}
 	rs := e.fake.Responses()
-	if len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(rs[0].Body["text"]), "certbot") {
+	if len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(rs[0].Body["text"]), "rotate the TLS certificate") {
 		t.Fatalf("ephemeral answer: %+v", rs)
 	}
 	if n := len(e.fake.BotMessages("C1")); n != 1 {

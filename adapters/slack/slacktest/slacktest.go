@@ -58,9 +58,9 @@ type envelope struct {
 
 // Server is the loopback Slack.
 type Server struct {
-	URL                                     string // Web API base, ending in "/"
+	URL                                      string // Web API base, ending in "/"
 	BotToken, AppToken, Team, BotUser, BotID string
-	PingEvery                               time.Duration
+	PingEvery                                time.Duration
 
 	srv *httptest.Server
 	t   testing.TB
