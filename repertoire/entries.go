@@ -77,7 +77,7 @@ type Entry struct {
 	Answer         string
 	Author         Person // credited
 	Tags           []string
-	Votes          int
+	Votes          int // members who endorsed it: savers and voters
 	Savers         []Person
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
