@@ -55,6 +55,9 @@ type Shell struct {
 	seq      int
 	last     bot.Event // for /redeliver
 	prompted bool
+	// session keeps message and delivery IDs unique across runs on one
+	// database, as a platform's are.
+	session string
 }
 
 type message struct {
@@ -87,6 +90,7 @@ func New(opts Options) *Shell {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.session = strconv.FormatInt(s.now().UnixNano(), 36)
 	return s
 }
 
@@ -339,6 +343,22 @@ func (s *Shell) switchChannel(cmd, rest string) {
 	s.channel = name
 }
 
+// number is the [N] members use for a message ID of this session.
+func (s *Shell) number(id string) string {
+	_, n, _ := strings.Cut(id, "-")
+	return n
+}
+
+// byID returns the message with that ID from this session.
+func (s *Shell) byID(id string) (*message, bool) {
+	session, num, _ := strings.Cut(id, "-")
+	n, err := strconv.Atoi(num)
+	if session != s.session || err != nil || n < 1 || n > len(s.msgs) || s.msgs[n-1].deleted {
+		return nil, false
+	}
+	return s.msgs[n-1], true
+}
+
 // numberAnd parses "N rest" where N names an existing message.
 func (s *Shell) numberAnd(args string, needRest bool) (int, string, error) {
 	num, rest, _ := strings.Cut(args, " ")
@@ -360,7 +380,7 @@ func (s *Shell) numberAnd(args string, needRest bool) (int, string, error) {
 
 func (s *Shell) nextID() string {
 	s.seq++
-	return "shell-" + strconv.Itoa(s.seq)
+	return "shell-" + s.session + "-" + strconv.Itoa(s.seq)
 }
 
 func (s *Shell) chanRef(name string) bot.ChannelRef {
@@ -416,14 +436,15 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 
 // appendLocked records a message and prints it.
 func (s *Shell) appendLocked(channel, thread string, author bot.User, text string) *message {
-	id := strconv.Itoa(len(s.msgs) + 1)
-	m := &message{ref: bot.MessageRef{Channel: s.chanRef(channel), ID: id, Thread: thread}, author: author, text: text, at: s.now()}
+	n := len(s.msgs) + 1
+	m := &message{ref: bot.MessageRef{Channel: s.chanRef(channel), ID: s.session + "-" + strconv.Itoa(n), Thread: thread},
+		author: author, text: text, at: s.now()}
 	s.msgs = append(s.msgs, m)
 	where := "#" + channel
 	if thread != "" {
-		where += " ↳" + thread
+		where += " ↳" + s.number(thread)
 	}
-	s.printfLocked("[%s] %s %s: %s\n", id, where, author.Name, text)
+	s.printfLocked("[%d] %s %s: %s\n", n, where, author.Name, text)
 	return m
 }
 
@@ -472,11 +493,11 @@ func (s *Shell) react(ctx context.Context, h bot.Handler, n int, e bot.Emoji, ad
 	case add && found < 0:
 		m.reactions = append(m.reactions, bot.Reaction{User: who, Emoji: e})
 		ev = bot.ReactionAdded{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
-		s.printfLocked("%s reacted %s to [%s]\n", who.Name, emojiText(e), m.ref.ID)
+		s.printfLocked("%s reacted %s to [%d]\n", who.Name, emojiText(e), n)
 	case !add && found >= 0:
 		m.reactions = append(m.reactions[:found], m.reactions[found+1:]...)
 		ev = bot.ReactionRemoved{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
-		s.printfLocked("%s took back %s from [%s]\n", who.Name, emojiText(e), m.ref.ID)
+		s.printfLocked("%s took back %s from [%d]\n", who.Name, emojiText(e), n)
 	case add:
 		s.printfLocked("! you already reacted %s to [%d]\n", emojiText(e), n)
 	default:
@@ -543,10 +564,8 @@ func (s *Shell) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, err
 		return bot.MessageRef{Channel: out.Channel}, nil
 	}
 	thread := out.Thread
-	if thread != "" {
-		if n, err := strconv.Atoi(thread); err == nil && n >= 1 && n <= len(s.msgs) {
-			thread = s.msgs[n-1].ref.Root().ID
-		}
+	if m, ok := s.byID(thread); ok {
+		thread = m.ref.Root().ID
 	}
 	m := s.appendLocked(out.Channel.ID, thread, bot.User{ID: "U-" + s.botName, Name: s.botName, Bot: true}, text)
 	return m.ref, nil
@@ -557,11 +576,11 @@ func (s *Shell) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, err
 func (s *Shell) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, err := strconv.Atoi(ref.ID)
-	if err != nil || n < 1 || n > len(s.msgs) || s.msgs[n-1].deleted {
+	m, ok := s.byID(ref.ID)
+	if !ok {
 		return nil, fmt.Errorf("shell: no message %q", ref.ID)
 	}
-	root := s.msgs[n-1].ref.Root()
+	root := m.ref.Root()
 	var out []bot.Message
 	for _, m := range s.msgs {
 		if m.deleted || m.ref.Channel != root.Channel {
@@ -576,6 +595,6 @@ func (s *Shell) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, 
 
 // React implements bot.Reacter.
 func (s *Shell) React(ctx context.Context, ref bot.MessageRef, e bot.Emoji) error {
-	s.printf("%s reacted %s to [%s]\n", s.botName, emojiText(e), ref.ID)
+	s.printf("%s reacted %s to [%s]\n", s.botName, emojiText(e), s.number(ref.ID))
 	return nil
 }
