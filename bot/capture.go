@@ -181,13 +181,12 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if answer.Ref.ID == "" {
 		return errNothingToSave
 	}
-	params := b.saveParams(ev.ID, kind, question, answer, ev.Message.Private || answer.Private)
+	// The mention's delivery was recorded when it arrived (mentioned), so the
+	// save itself carries no delivery ID.
+	params := b.saveParams("", kind, question, answer, ev.Message.Private || answer.Private)
 	params.Tags = append(params.Tags, Hashtags(args)...)
 	params.Saver = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
 	e, outcome, err := b.store.Save(ctx, params)
-	if errors.Is(err, repertoire.ErrAlreadyApplied) {
-		return nil
-	}
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
