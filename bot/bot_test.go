@@ -23,7 +23,7 @@ type chat struct {
 	onThread func() // called inside Thread, to inject failures
 }
 
-func (c *chat) Name() string                                { return "test" }
+func (c *chat) Name() string                                 { return "test" }
 func (c *chat) Run(ctx context.Context, h bot.Handler) error { <-ctx.Done(); return nil }
 
 func (c *chat) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, error) {
