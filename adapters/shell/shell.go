@@ -159,6 +159,9 @@ func (s *Shell) Run(ctx context.Context, h bot.Handler) error {
 					return nil
 				}
 			}
+			s.mu.Lock()
+			s.prompted = false // the member's Enter ended the prompt's line
+			s.mu.Unlock()
 			if quit := s.exec(ctx, h, line); quit {
 				return nil
 			}
