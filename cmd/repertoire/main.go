@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -137,7 +139,18 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	core := bot.New(store, log.With("component", "bot"), bot.Config{}, platforms...)
 	go pruneEvents(ctx, store, log)
 
-	errc := make(chan error, len(platforms))
+	errc := make(chan error, len(platforms)+1)
+	running := len(platforms)
+	if cfg.HTTPAddr != "" {
+		routes := map[string]http.Handler{}
+		for _, p := range platforms {
+			if rp, ok := p.(routeProvider); ok {
+				maps.Copy(routes, rp.Routes())
+			}
+		}
+		running++
+		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes), log, nil) }()
+	}
 	for _, p := range platforms {
 		h := bot.Handler(core)
 		if p.Name() != "shell" {
@@ -158,8 +171,10 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	// platform error) stops the program.
 	err = <-errc
 	cancel()
-	for range len(platforms) - 1 {
-		<-errc
+	for range running - 1 {
+		if e := <-errc; err == nil {
+			err = e
+		}
 	}
 	return err
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -225,5 +228,43 @@ func TestSearchAndEntriesCommands(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "1 entries") || !strings.Contains(out.String(), "tags: go") {
 		t.Errorf("entries output:\n%s", out.String())
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "http.db")
+	runScript(t, db, "/private ops", "secret tip", "/react 1", "/channel general", "public tip", "/react 2", "@repertoire nothing matches zzz")
+	store := openDB(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serveHTTP(ctx, "127.0.0.1:0", newMux(store, nil), slog.New(slog.DiscardHandler), ready)
+	}()
+	addr := <-ready
+	get := func(path string) string {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	if got := get("/healthz"); got != "ok\n" {
+		t.Errorf("healthz %q", got)
+	}
+	m := get("/metrics")
+	for _, want := range []string{`repertoire_entries{visibility="public"} 1`, `repertoire_entries{visibility="private"} 1`, "repertoire_open_questions 1"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %q:\n%s", want, m)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("shutdown: %v", err)
 	}
 }
