@@ -252,8 +252,8 @@ func addSaverOrVote(ctx context.Context, tx *sql.Tx, id int64, who Person, at ti
 		}
 		return AddedSaver, nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
-		id, who.ID, at.UnixMilli())
+	res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, user_name, voted_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING`,
+		id, who.ID, who.Name, at.UnixMilli())
 	if err != nil {
 		return Unchanged, fmt.Errorf("add vote: %w", err)
 	}
@@ -310,9 +310,9 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 		if left > 0 {
 			return nil
 		}
-		var voter string
+		var voter, name string
 		var at int64
-		err = tx.QueryRowContext(ctx, `SELECT user_id, voted_at FROM votes WHERE entry_id = ? ORDER BY voted_at, user_id LIMIT 1`, id).Scan(&voter, &at)
+		err = tx.QueryRowContext(ctx, `SELECT user_id, user_name, voted_at FROM votes WHERE entry_id = ? ORDER BY voted_at, user_id LIMIT 1`, id).Scan(&voter, &name, &at)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			outcome = Deleted
@@ -324,7 +324,7 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 		if _, err := tx.ExecContext(ctx, `DELETE FROM votes WHERE entry_id = ? AND user_id = ?`, id, voter); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO savers (entry_id, user_id, saved_at) VALUES (?,?,?)`, id, voter, at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO savers (entry_id, user_id, user_name, saved_at) VALUES (?,?,?,?)`, id, voter, name, at)
 		return err
 	})
 	if err != nil {

@@ -53,7 +53,7 @@ func TestSaveVoteUnsave(t *testing.T) {
 	if _, out, _ := s.Save(ctx, p); out != repertoire.Unchanged {
 		t.Fatalf("same saver again: %v", out)
 	}
-	p.Event, p.Saver = "ev3", repertoire.Person{ID: "U4"}
+	p.Event, p.Saver = "ev3", repertoire.Person{ID: "U4", Name: "dora"}
 	e, out, err = s.Save(ctx, p)
 	if err != nil || out != repertoire.AddedVote || e.Votes != 2 {
 		t.Fatalf("vote: %v %v %d", out, err, e.Votes)
@@ -63,7 +63,7 @@ func TestSaveVoteUnsave(t *testing.T) {
 		t.Fatalf("unsave saver: %v %v", o, err)
 	}
 	e, _ = s.EntryBySource(ctx, src)
-	if len(e.Savers) != 1 || e.Savers[0].ID != "U4" || e.Votes != 1 {
+	if len(e.Savers) != 1 || e.Savers[0].ID != "U4" || e.Savers[0].Name != "dora" || e.Votes != 1 {
 		t.Fatalf("voter should take over: %+v", e)
 	}
 	if o, err := s.Unsave(ctx, "", src, "U4"); err != nil || o != repertoire.Deleted {

@@ -50,9 +50,10 @@ END;
 -- entry. entries.votes counts savers and voters alike (every member who
 -- endorsed the entry) and follows both tables through triggers.
 CREATE TABLE votes (
-    entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
-    user_id  TEXT    NOT NULL,
-    voted_at INTEGER NOT NULL,
+    entry_id  INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    user_id   TEXT    NOT NULL,
+    user_name TEXT    NOT NULL DEFAULT '',
+    voted_at  INTEGER NOT NULL,
     PRIMARY KEY (entry_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX votes_user ON votes (user_id);
