@@ -121,3 +121,12 @@ func (a *Adapter) verifySignature(h http.Header, body []byte) error {
 	}
 	return v.Ensure()
 }
+
+// Routes are the adapter's HTTP routes for the program's listener: the
+// Events API endpoint, when a signing secret is configured.
+func (a *Adapter) Routes() map[string]http.Handler {
+	if a.opts.SigningSecret == "" {
+		return nil
+	}
+	return map[string]http.Handler{"POST /slack/events": a.EventsHandler()}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/repertoire/repertoire/adapters/shell"
+	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
 )
 
@@ -14,6 +15,14 @@ import (
 // and/or Discord when their tokens are set, otherwise the shell.
 func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) ([]bot.Platform, error) {
 	var ps []bot.Platform
+	if cfg.Slack() {
+		a, err := slack.New(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
+			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL}, log.With("component", "slack"))
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, a)
+	}
 	if len(ps) == 0 {
 		log.Info("no Slack or Discord token set: starting the shell adapter", "db", cfg.DB)
 		ps = append(ps, shell.New(shell.Options{In: stdin, Out: stdout, Prompt: isTerminal(stdin)}))
