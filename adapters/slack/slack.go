@@ -75,6 +75,10 @@ type Adapter struct {
 	mu    sync.Mutex
 	gone  map[string]bool   // teams that uninstalled the app
 	names map[string]string // user ID → display name, for credits
+	// stopped is closed once this workspace removed the app: Socket Mode
+	// disconnects and the adapter stays idle (other platforms keep running).
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 var (
@@ -131,6 +135,7 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 		api: api, opts: o, log: log, team: auth.TeamID, self: auth.UserID, botID: auth.BotID,
 		cache: newCache(o.CacheSize), queue: make(chan []byte, 256), seen: newSeenSet(10_000),
 		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{}, names: map[string]string{},
+		stopped: make(chan struct{}),
 	}
 	log.InfoContext(ctx, "slack connected", logTeam, a.team, "bot_user", a.self)
 	return a, nil
@@ -280,6 +285,9 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 		}
 		a.handle(ctx, h, ev)
 	}
+	if t.Removed && cb.TeamID == a.team {
+		a.stopOnce.Do(func() { close(a.stopped) })
+	}
 }
 
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, ev bot.Event) {
@@ -350,7 +358,9 @@ func (a *Adapter) private(ctx context.Context, ch string) bool {
 // runSocket keeps a Socket Mode connection until ctx ends. slack-go
 // reconnects on disconnect envelopes, drops and missing pings; when it gives
 // up (a failed connect), this waits and starts it again.
-func (a *Adapter) runSocket(ctx context.Context) error {
+func (a *Adapter) runSocket(parent context.Context) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	sm := socketmode.New(a.api, socketmode.OptionPingInterval(a.opts.PingInterval))
 	runErr := make(chan error, 1)
 	go func() {
@@ -379,6 +389,12 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-a.stopped:
+			a.log.InfoContext(ctx, "slack workspace removed the app: socket mode closed, adapter idle", logTeam, a.team)
+			cancel()
+			<-runErr
+			<-parent.Done()
+			return nil
 		case err := <-runErr:
 			return err
 		case evt, ok := <-sm.Events:
@@ -392,7 +408,10 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 
 var errInvalidAuth = errors.New("invalid_auth")
 
-// onSocket acks an envelope first and queues its payload for the worker.
+// onSocket queues an envelope's payload for the worker and then acks it,
+// before any work. An envelope that cannot be queued within two seconds is
+// left unacked so that Slack redelivers it: no acked event is lost, and a
+// redelivery is applied once (event_id, trigger_id).
 func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
@@ -400,53 +419,57 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 		if req == nil {
 			return
 		}
-		if err := sm.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
-			a.log.WarnContext(ctx, "slack ack failed", logEnvelope, req.EnvelopeID, logErr, err)
-			return // unacked: Slack redelivers
-		}
-		tag := byte('e')
 		switch evt.Type {
+		case socketmode.EventTypeEventsAPI:
+			a.accept(ctx, sm, req.EnvelopeID, 'e', req.Payload)
 		case socketmode.EventTypeSlashCommand:
-			tag = 'c'
-		case socketmode.EventTypeInteractive:
-			return // no interactive features yet
-		}
-		if !a.enqueue(ctx, append([]byte{tag}, req.Payload...), time.Minute) {
-			a.log.ErrorContext(ctx, "slack event dropped: queue full", logEnvelope, req.EnvelopeID)
+			a.accept(ctx, sm, req.EnvelopeID, 'c', req.Payload)
+		default:
+			a.accept(ctx, sm, req.EnvelopeID, 0, nil) // no interactive features: ack and drop
 		}
 	case socketmode.EventTypeErrorBadMessage:
-		// A frame slack-go could not parse: ack it if it names an envelope so
-		// Slack stops redelivering it, and carry on.
-		// slack-go refuses inner events it has no type for; our own
-		// translation is more lenient, so an events_api envelope still goes
-		// to the worker (which skips what it does not know).
+		// A frame slack-go could not parse. slack-go refuses inner events it
+		// has no type for; our own translation is more lenient, so an
+		// events_api envelope still goes to the worker (which logs and skips
+		// what it does not know). Anything else with an envelope_id is acked
+		// so that Slack stops redelivering it.
+		bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+		if !ok {
+			return
+		}
 		var env struct {
 			Type       string          `json:"type"`
 			EnvelopeID string          `json:"envelope_id"`
 			Payload    json.RawMessage `json:"payload"`
 		}
-		bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
-		if !ok {
-			return
-		}
 		if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
 			a.log.WarnContext(ctx, "malformed slack envelope skipped", logErr, bad.Cause)
 			return
 		}
-		if err := sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
-			return
-		}
 		if env.Type == "events_api" && len(env.Payload) > 0 {
-			a.enqueue(ctx, append([]byte{'e'}, env.Payload...), time.Minute)
+			a.accept(ctx, sm, env.EnvelopeID, 'e', env.Payload)
 			return
 		}
 		a.log.WarnContext(ctx, "slack envelope skipped", logEnvelope, env.EnvelopeID, "type", env.Type, logErr, bad.Cause)
+		a.accept(ctx, sm, env.EnvelopeID, 0, nil)
 	case socketmode.EventTypeConnected:
 		a.log.InfoContext(ctx, "slack socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
 		a.log.WarnContext(ctx, "slack socket mode error", "type", string(evt.Type))
 	case socketmode.EventTypeInvalidAuth:
 		a.log.ErrorContext(ctx, "slack socket mode: invalid app token")
+	}
+}
+
+// accept queues payload (tagged 'e' event callback, 'c' command) and acks
+// the envelope; with no payload it only acks.
+func (a *Adapter) accept(ctx context.Context, sm *socketmode.Client, envelopeID string, tag byte, payload []byte) {
+	if payload != nil && !a.enqueue(ctx, append([]byte{tag}, payload...), 2*time.Second) {
+		a.log.WarnContext(ctx, "slack queue full: envelope left for redelivery", logEnvelope, envelopeID)
+		return
+	}
+	if err := sm.AckCtx(ctx, envelopeID, nil); err != nil {
+		a.log.WarnContext(ctx, "slack ack failed", logEnvelope, envelopeID, logErr, err)
 	}
 }
 

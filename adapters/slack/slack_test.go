@@ -29,6 +29,8 @@ type env struct {
 	a       *slack.Adapter
 	store   *repertoire.Store
 	applied chan bot.Event
+	got     map[string]bot.Event
+	count   map[string]int // times each delivery reached the core
 	events  http.Handler
 }
 
@@ -59,7 +61,7 @@ func start(t *testing.T, socket bool) *env {
 		t.Fatal(err)
 	}
 	b := bot.New(store, log, bot.Config{}, a)
-	e := &env{t: t, fake: fake, a: a, store: store, applied: make(chan bot.Event, 100), events: a.EventsHandler()}
+	e := &env{t: t, fake: fake, a: a, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}, events: a.EventsHandler()}
 	done := make(chan error, 1)
 	go func() {
 		done <- a.Run(ctx, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
@@ -95,14 +97,20 @@ func (l *tlog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// wait returns the first applied event with this delivery ID, failing after 5s.
+// wait returns the applied event with this delivery ID, failing after 5s.
+// Events applied meanwhile are kept for later waits.
 func (e *env) wait(id string) bot.Event {
 	e.t.Helper()
+	if ev, ok := e.got[id]; ok {
+		return ev
+	}
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
 		case ev := <-e.applied:
-			if ev.Delivery() == id || (id == "" && ev.Delivery() == "") {
+			e.got[ev.Delivery()] = ev
+			e.count[ev.Delivery()]++
+			if ev.Delivery() == id {
 				return ev
 			}
 		case <-deadline:
@@ -146,7 +154,7 @@ func (e *env) entry(channel, ts string) (repertoire.Entry, error) {
 func TestSocketModeCaptureAndRecall(t *testing.T) {
 	e := start(t, true)
 	q, a := e.qa("C1")
-	_, env := e.send(e.fake.React("C1", a, "U3", "bulb::skin-tone-3"))
+	reactionID, env := e.send(e.fake.React("C1", a, "U3", "bulb::skin-tone-3"))
 
 	got, err := e.entry("C1", a)
 	if err != nil {
@@ -170,6 +178,9 @@ func TestSocketModeCaptureAndRecall(t *testing.T) {
 	votes := got.Votes
 	e.fake.Redeliver(env)
 	e.sentinel(func(ev map[string]any) string { id, _ := e.fake.Event(ev); return id })
+	if n := e.count["slack:"+reactionID]; n != 1 {
+		t.Fatalf("redelivered reaction reached the core %d times", n)
+	}
 	got, _ = e.entry("C1", a)
 	if got.Votes != votes || len(got.Savers) != 1 || len(e.fake.Calls("reactions.add")) != 1 {
 		t.Fatalf("redelivery applied twice: votes %d savers %d", got.Votes, len(got.Savers))
@@ -306,10 +317,24 @@ func TestSocketModeReconnects(t *testing.T) {
 		_, ev := e.fake.Say("C1", "U1", why, "")
 		e.send(ev)
 	}
-	step(2, "dropped websocket", e.fake.Drop)
+	// An event sent while the socket is down stays unacked and is
+	// redelivered (retry_attempt 1) on the new connection: applied once.
+	var during, envID string
+	step(2, "dropped websocket", func() {
+		e.fake.Drop()
+		_, ev := e.fake.Say("C1", "U1", "sent during the drop", "")
+		during, envID = e.fake.Event(ev)
+	})
+	if err := e.fake.WaitAck(envID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("slack:" + during)
 	step(3, "disconnect envelope", func() { e.fake.Disconnect("refresh_requested") })
 	step(4, "pings stopped", func() { e.fake.StopPings(true) })
 	e.fake.StopPings(false)
+	if n := e.count["slack:"+during]; n != 1 {
+		t.Fatalf("event sent during the drop reached the core %d times", n)
+	}
 }
 
 func TestMalformedEnvelopesAreSkipped(t *testing.T) {
@@ -385,6 +410,11 @@ func TestEventsAPI(t *testing.T) {
 	if w := e.post(body, h); w.Code != 200 {
 		t.Fatalf("retry: %d", w.Code)
 	}
+	defer func() {
+		if n := e.count["slack:"+id]; n != 1 {
+			t.Errorf("retried delivery reached the core %d times", n)
+		}
+	}()
 
 	// Refused: forged signature, stale timestamp, tampered body. Nothing applied.
 	_, forgedBody := e.fake.Callback(e.fake.React("C1", a, "U6", "bulb"))

@@ -516,6 +516,10 @@ func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
 		redo = append(redo, e)
 	}
 	sort.Slice(redo, func(i, j int) bool { return redo[i].ID < redo[j].ID })
+	frames := make([]map[string]any, len(redo))
+	for i, e := range redo {
+		frames[i] = e.frame()
+	}
 	s.mu.Unlock()
 	if old != nil {
 		old.c.Close()
@@ -524,8 +528,8 @@ func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
 		"connection_info": map[string]any{"app_id": "A0001"}, "debug_info": map[string]any{"host": "slacktest"}}); err != nil {
 		return
 	}
-	for _, e := range redo {
-		_ = conn.write(e.frame())
+	for _, f := range frames {
+		_ = conn.write(f)
 	}
 	s.connected <- n
 	go s.pinger(conn)
@@ -572,6 +576,7 @@ func (s *Server) pinger(conn *wsConn) {
 	}
 }
 
+// frame is the envelope as sent; called with Server.mu held.
 func (e *envelope) frame() map[string]any {
 	f := map[string]any{"envelope_id": e.ID, "type": e.Type, "payload": e.Payload,
 		"accepts_response_payload": e.Type != "events_api", "retry_attempt": e.Retry}
@@ -590,9 +595,10 @@ func (s *Server) Envelope(typ string, payload []byte) string {
 	s.pending[e.ID] = e
 	s.sent[e.ID] = e
 	conn := s.conn
+	frame := e.frame()
 	s.mu.Unlock()
 	if conn != nil {
-		_ = conn.write(e.frame())
+		_ = conn.write(frame)
 	}
 	return e.ID
 }
@@ -616,9 +622,10 @@ func (s *Server) Redeliver(envelopeID string) {
 	}
 	e.Retry++
 	conn := s.conn
+	frame := e.frame()
 	s.mu.Unlock()
 	if conn != nil {
-		_ = conn.write(e.frame())
+		_ = conn.write(frame)
 	}
 }
 
