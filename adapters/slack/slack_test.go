@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 // env is the real adapter and the real core on a real SQLite file, against a loopback Slack.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	fake    *slacktest.Server
 	a       *slack.Adapter
 	store   *repertoire.Store
@@ -34,7 +35,7 @@ type env struct {
 	events  http.Handler
 }
 
-func start(t *testing.T, socket bool) *env {
+func start(t testing.TB, socket bool) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	fake := slacktest.New(t)
@@ -90,7 +91,7 @@ func start(t *testing.T, socket bool) *env {
 	return e
 }
 
-type tlog struct{ t *testing.T }
+type tlog struct{ t testing.TB }
 
 func (l *tlog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
@@ -448,6 +449,14 @@ func TestEventsAPI(t *testing.T) {
 		t.Fatalf("refused or retried deliveries were applied: votes %d savers %+v", got.Votes, got.Savers)
 	}
 
+	// Recall by mention over HTTP: a threaded reply.
+	mts, mev := e.fake.Mention("C1", "U4", "how do we rotate certificates?", "")
+	mid, _ := e.postEvent(mev)
+	e.wait("slack:" + mid)
+	if posts := e.fake.BotMessages("C1"); len(posts) != 1 || posts[0].ThreadTS != mts || !strings.Contains(posts[0].Text, "certificate") {
+		t.Fatalf("recall reply over Events API: %+v", posts)
+	}
+
 	// Slash command over HTTP (form-encoded, signed), answered ephemerally.
 	cmd, _ := e.fake.Slash("C1", "general", "U5", "ask rotate certificate")
 	form := make([]string, 0, len(cmd))
@@ -463,5 +472,23 @@ func TestEventsAPI(t *testing.T) {
 	e.wait("slack:cmd:" + cmd["trigger_id"].(string))
 	if rs := e.fake.Responses(); len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" {
 		t.Fatalf("ephemeral answer: %+v", rs)
+	}
+}
+
+func TestSaveCommandInThread(t *testing.T) {
+	e := start(t, true)
+	q, _ := e.qa("C1")
+	_, mev := e.fake.Mention("C1", "U1", "save #nginx", q)
+	e.send(mev)
+	var saved []repertoire.Entry
+	saved, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"})
+	if err != nil || len(saved) != 1 || saved[0].Author.ID != "U2" || saved[0].Savers[0].ID != "U1" || !slices.Contains(saved[0].Tags, "nginx") {
+		t.Fatalf("save in thread: %+v %v", saved, err)
+	}
+	if posts := e.fake.BotMessages("C1"); len(posts) != 1 || posts[0].ThreadTS != q || !strings.Contains(posts[0].Text, "Saved") {
+		t.Fatalf("save confirmation: %+v", posts)
+	}
+	if n := len(e.fake.Calls("conversations.replies")); n != 0 {
+		t.Fatalf("thread seen in events should need no conversations.replies, made %d", n)
 	}
 }

@@ -50,6 +50,7 @@ type rateRule struct {
 }
 
 type envelope struct {
+	sentAt  time.Time
 	ID      string
 	Type    string
 	Payload json.RawMessage
@@ -80,6 +81,7 @@ type Server struct {
 	pingsOff  bool
 	acks      chan string
 	connected chan int
+	ackTimes  []time.Duration
 }
 
 type wsConn struct {
@@ -542,7 +544,11 @@ func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
 		if err := c.ReadJSON(&ack); err != nil {
 			return
 		}
+		now := time.Now()
 		s.mu.Lock()
+		if e := s.pending[ack.EnvelopeID]; e != nil {
+			s.ackTimes = append(s.ackTimes, now.Sub(e.sentAt))
+		}
 		delete(s.pending, ack.EnvelopeID)
 		s.mu.Unlock()
 		select {
@@ -596,6 +602,7 @@ func (s *Server) Envelope(typ string, payload []byte) string {
 	s.sent[e.ID] = e
 	conn := s.conn
 	frame := e.frame()
+	e.sentAt = time.Now()
 	s.mu.Unlock()
 	if conn != nil {
 		_ = conn.write(frame)
@@ -696,6 +703,14 @@ func (s *Server) WaitAck(envelopeID string, timeout time.Duration) error {
 			return fmt.Errorf("slacktest: envelope %s not acked within %s", envelopeID, timeout)
 		}
 	}
+}
+
+// AckTimes returns, for each envelope acked on first delivery, the time
+// from the fake writing it to the fake reading its ack.
+func (s *Server) AckTimes() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.ackTimes...)
 }
 
 // Acked reports whether an envelope was acked (no longer pending).
