@@ -487,19 +487,26 @@ func (a *Adapter) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message
 			return nil, err
 		}
 	}
+	// Any message of the thread may become an entry (save picks the best
+	// reply), so each gets its permalink; the cache keeps them.
 	for i := range msgs {
-		if msgs[i].Ref.ID == ref.ID && msgs[i].Link == "" {
-			link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ref.Channel.ID, Ts: ref.ID})
-			if err != nil {
-				a.log.WarnContext(ctx, "chat.getPermalink failed", logChannel, ref.Channel.ID, logErr, err)
-				continue
-			}
-			msgs[i].Link = link
-			a.cache.setLink(ref, link)
+		if msgs[i].Link != "" || i >= maxLinks {
+			continue
 		}
+		m := msgs[i].Ref
+		link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: m.Channel.ID, Ts: m.ID})
+		if err != nil {
+			a.log.WarnContext(ctx, "chat.getPermalink failed", logChannel, m.Channel.ID, logErr, err)
+			continue
+		}
+		msgs[i].Link = link
+		a.cache.setLink(m, link)
 	}
 	return msgs, nil
 }
+
+// maxLinks bounds the chat.getPermalink calls for one thread.
+const maxLinks = 100
 
 func (a *Adapter) fetchThread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, error) {
 	ts := ref.ID

@@ -482,7 +482,8 @@ func TestSaveCommandInThread(t *testing.T) {
 	e.send(mev)
 	var saved []repertoire.Entry
 	saved, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"})
-	if err != nil || len(saved) != 1 || saved[0].Author.ID != "U2" || saved[0].Savers[0].ID != "U1" || !slices.Contains(saved[0].Tags, "nginx") {
+	if err != nil || len(saved) != 1 || saved[0].Author.ID != "U2" || saved[0].Savers[0].ID != "U1" || !slices.Contains(saved[0].Tags, "nginx") ||
+		!strings.HasPrefix(saved[0].Permalink, "https://fake.slack.com/archives/C1/p") {
 		t.Fatalf("save in thread: %+v %v", saved, err)
 	}
 	if posts := e.fake.BotMessages("C1"); len(posts) != 1 || posts[0].ThreadTS != q || !strings.Contains(posts[0].Text, "Saved") {
