@@ -225,13 +225,14 @@ func TestReactionOnUnseenMessageFetchesThread(t *testing.T) {
 	e := start(t, true)
 	q, _ := e.fake.Say("G1", "U1", "Where is the deploy runbook?", "")
 	a, _ := e.fake.Say("G1", "U2", "In the wiki under Ops/Deploy", q)
+	e.fake.RateLimit("conversations.replies", 1, 1, false)
 	e.send(e.fake.React("G1", a, "U3", "bulb"))
 	got, err := e.entry("G1", a)
 	if err != nil || !got.Channel.Private || got.QuestionID != q {
 		t.Fatalf("entry from a private channel: %+v %v", got, err)
 	}
-	if n := len(e.fake.Calls("conversations.replies")); n != 1 {
-		t.Fatalf("conversations.replies calls: %d", n)
+	if n := len(e.fake.Calls("conversations.replies")); n != 2 {
+		t.Fatalf("conversations.replies calls: %d, want 2 (one 429, one after Retry-After)", n)
 	}
 }
 
@@ -302,6 +303,15 @@ func TestRateLimitedPostIsPostedOnce(t *testing.T) {
 			}
 			if n := len(e.fake.Calls("chat.postMessage")); n != want {
 				t.Fatalf("chat.postMessage calls: %d, want %d", n, want)
+			}
+			// The next call (a retry, or the look for the post) came after Retry-After.
+			next := e.fake.CallTimes("conversations.replies")
+			if !delivered {
+				next = e.fake.CallTimes("chat.postMessage")[1:]
+			}
+			first := e.fake.CallTimes("chat.postMessage")[0]
+			if len(next) == 0 || next[0].Sub(first) < time.Second {
+				t.Fatalf("Retry-After not honoured: first post %v, next call %v", first, next)
 			}
 		})
 	}

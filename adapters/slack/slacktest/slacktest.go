@@ -72,6 +72,7 @@ type Server struct {
 	channels  map[string]bool // id → private
 	msgs      map[string][]*Message
 	calls     map[string][]url.Values
+	callTimes map[string][]time.Time
 	limits    map[string]*rateRule
 	responses []Response
 	pending   map[string]*envelope
@@ -101,7 +102,7 @@ func New(t testing.TB) *Server {
 	s := &Server{
 		BotToken: "xoxb-test", AppToken: "xapp-test", Team: "T0001", BotUser: "UBOT", BotID: "BBOT",
 		PingEvery: 200 * time.Millisecond, t: t,
-		channels: map[string]bool{}, msgs: map[string][]*Message{}, calls: map[string][]url.Values{},
+		channels: map[string]bool{}, msgs: map[string][]*Message{}, calls: map[string][]url.Values{}, callTimes: map[string][]time.Time{},
 		limits: map[string]*rateRule{}, pending: map[string]*envelope{}, sent: map[string]*envelope{},
 		acks: make(chan string, 1024), connected: make(chan int, 64),
 	}
@@ -317,6 +318,13 @@ func (s *Server) Calls(method string) []url.Values {
 	return append([]url.Values(nil), s.calls[method]...)
 }
 
+// CallTimes returns when each call of a Web API method arrived.
+func (s *Server) CallTimes(method string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.callTimes[method]...)
+}
+
 // BotMessages returns what the bot posted in a channel, oldest first.
 func (s *Server) BotMessages(channel string) []Message {
 	s.mu.Lock()
@@ -363,6 +371,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[method] = append(s.calls[method], form)
+	s.callTimes[method] = append(s.callTimes[method], time.Now())
 	if rule := s.limits[method]; rule != nil && rule.n > 0 {
 		rule.n--
 		if rule.delivered && method == "chat.postMessage" {
