@@ -83,6 +83,7 @@ type Server struct {
 	acks      chan string
 	connected chan int
 	ackTimes  []time.Duration
+	called    chan struct{} // a signal after each Web API call
 }
 
 type wsConn struct {
@@ -104,7 +105,7 @@ func New(t testing.TB) *Server {
 		PingEvery: 200 * time.Millisecond, t: t,
 		channels: map[string]bool{}, msgs: map[string][]*Message{}, calls: map[string][]url.Values{}, callTimes: map[string][]time.Time{},
 		limits: map[string]*rateRule{}, pending: map[string]*envelope{}, sent: map[string]*envelope{},
-		acks: make(chan string, 1024), connected: make(chan int, 64),
+		acks: make(chan string, 1024), called: make(chan struct{}, 1), connected: make(chan int, 64),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.api)
@@ -318,6 +319,21 @@ func (s *Server) Calls(method string) []url.Values {
 	return append([]url.Values(nil), s.calls[method]...)
 }
 
+// WaitCalls waits until method has been called at least n times.
+func (s *Server) WaitCalls(method string, n int, timeout time.Duration) error {
+	deadline := time.After(timeout)
+	for {
+		if len(s.Calls(method)) >= n {
+			return nil
+		}
+		select {
+		case <-s.called:
+		case <-deadline:
+			return fmt.Errorf("slacktest: %s called %d times within %s, want %d", method, len(s.Calls(method)), timeout, n)
+		}
+	}
+}
+
 // CallTimes returns when each call of a Web API method arrived.
 func (s *Server) CallTimes(method string) []time.Time {
 	s.mu.Lock()
@@ -372,6 +388,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.calls[method] = append(s.calls[method], form)
 	s.callTimes[method] = append(s.callTimes[method], time.Now())
+	select {
+	case s.called <- struct{}{}:
+	default:
+	}
 	if rule := s.limits[method]; rule != nil && rule.n > 0 {
 		rule.n--
 		if rule.delivered && method == "chat.postMessage" {
