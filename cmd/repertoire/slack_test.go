@@ -27,7 +27,9 @@ func TestSlackThroughRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errs bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errs) }()
+	go func() {
+		done <- run(ctx, []string{"run"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errs)
+	}()
 	if err := fake.WaitConnected(1, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
