@@ -155,8 +155,8 @@ func (a *Adapter) Name() string { return Platform }
 // Socket Mode connection, acking each envelope before any work and
 // reconnecting when Slack asks, the socket drops or pings stop. Without one
 // the events arrive through EventsHandler, and Run only applies them.
-func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	ctx, cancel := context.WithCancel(ctx)
+func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
@@ -171,7 +171,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}
 	cancel()
 	<-done
-	if ctx.Err() != nil {
+	if parent.Err() != nil {
 		return nil
 	}
 	return err
@@ -260,8 +260,7 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 		switch e := ev.(type) {
 		case bot.MessagePosted:
 			e.Message.Private = private
-			e.Message.Author.Name = a.name(ctx, e.Message.Author)
-			a.cache.put(e.Message)
+			a.cache.put(e.Message) // names are looked up only when needed (Thread)
 			ev = e
 		case bot.MessageEdited:
 			e.Message.Private = private
@@ -371,8 +370,9 @@ func (a *Adapter) runSocket(parent context.Context) error {
 				runErr <- nil
 				return
 			}
-			if errors.Is(err, errInvalidAuth) || (err != nil && strings.Contains(err.Error(), "invalid_auth")) {
-				runErr <- fmt.Errorf("slack socket mode: %w", err)
+			var se slack.SlackErrorResponse
+			if errors.As(err, &se) && fatalAuth[se.Err] {
+				runErr <- fmt.Errorf("slack socket mode: app token refused: %w", err)
 				return
 			}
 			a.log.WarnContext(ctx, "slack socket mode stopped; reconnecting", logErr, err, "in", backoff)
@@ -406,7 +406,8 @@ func (a *Adapter) runSocket(parent context.Context) error {
 	}
 }
 
-var errInvalidAuth = errors.New("invalid_auth")
+// fatalAuth are the apps.connections.open errors that retrying cannot fix.
+var fatalAuth = map[string]bool{"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true}
 
 // onSocket queues an envelope's payload for the worker and then acks it,
 // before any work. An envelope that cannot be queued within two seconds is
@@ -488,7 +489,10 @@ func (a *Adapter) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message
 		}
 	}
 	// Any message of the thread may become an entry (save picks the best
-	// reply), so each gets its permalink; the cache keeps them.
+	// reply), so each gets its author's name and its permalink, cached.
+	for i := range msgs {
+		msgs[i].Author.Name = a.name(ctx, msgs[i].Author)
+	}
 	for i := range msgs {
 		if msgs[i].Link != "" || i >= maxLinks {
 			continue
@@ -530,7 +534,6 @@ func (a *Adapter) fetchThread(ctx context.Context, ref bot.MessageRef) ([]bot.Me
 	for _, m := range raw {
 		bm := message(inner{User: m.User, BotID: m.BotID, Subtype: m.SubType, Username: m.Username, Text: m.Text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp}, ref.Channel, a.self)
 		bm.Private = private
-		bm.Author.Name = a.name(ctx, bm.Author)
 		for _, r := range m.Reactions {
 			for _, u := range r.Users {
 				bm.Reactions = append(bm.Reactions, bot.Reaction{User: bot.User{ID: u}, Emoji: bot.Emoji{Shortcode: normalizeReaction(r.Name)}})

@@ -503,3 +503,26 @@ func TestSaveCommandInThread(t *testing.T) {
 		t.Fatalf("thread seen in events should need no conversations.replies, made %d", n)
 	}
 }
+
+func TestBadTokensAreClearErrors(t *testing.T) {
+	fake := slacktest.New(t)
+	ctx := context.Background()
+	if _, err := slack.New(ctx, slack.Options{BotToken: "xoxb-wrong", AppToken: fake.AppToken, APIURL: fake.URL}, nil); err == nil ||
+		!strings.Contains(err.Error(), "invalid_auth") {
+		t.Fatalf("wrong bot token: %v", err)
+	}
+	a, err := slack.New(ctx, slack.Options{BotToken: fake.BotToken, AppToken: "xapp-wrong", APIURL: fake.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, bot.HandlerFunc(func(context.Context, bot.Event) error { return nil })) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "app token refused") {
+			t.Fatalf("wrong app token: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run kept going with a refused app token")
+	}
+}
