@@ -725,8 +725,13 @@ type pacer struct {
 func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
 
 func (p *pacer) wait(ctx context.Context, key string) error {
+	return sleep(ctx, p.reserve(key, time.Now()))
+}
+
+// reserve books the next slot for key and returns how long to wait for it.
+func (p *pacer) reserve(key string, now time.Time) time.Duration {
 	p.mu.Lock()
-	now := time.Now()
+	defer p.mu.Unlock()
 	at := p.next[key]
 	if at.Before(now) {
 		at = now
@@ -739,8 +744,7 @@ func (p *pacer) wait(ctx context.Context, key string) error {
 			}
 		}
 	}
-	p.mu.Unlock()
-	return sleep(ctx, at.Sub(now))
+	return at.Sub(now)
 }
 
 // seenSet remembers the last n delivery IDs so a redelivery is dropped
