@@ -39,8 +39,8 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if len(msgs) > 0 && msgs[0].Ref.ID != answer.Ref.ID && answer.Ref.Thread != "" {
 		question = &msgs[0]
 	}
-	if answer.Author.Bot {
-		return nil // the bot's own posts (recall answers) are not entries
+	if answer.Author.Bot || b.addressesBot(answer.Text) {
+		return nil // the bot's own posts and requests to it are not knowledge
 	}
 	params := b.saveParams(ev.ID, kind, question, *answer, ev.Private || answer.Private)
 	params.Saver = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}
@@ -56,6 +56,12 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		b.acknowledge(ctx, answer.Ref, e)
 	}
 	return nil
+}
+
+// addressesBot reports whether text starts by addressing the bot by name.
+func (b *Bot) addressesBot(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	return strings.HasPrefix(t, "@"+strings.ToLower(b.cfg.Name))
 }
 
 func (b *Bot) saveParams(event string, kind repertoire.Kind, question *Message, answer Message, private bool) repertoire.SaveParams {
@@ -175,13 +181,12 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if answer.Ref.ID == "" {
 		return errNothingToSave
 	}
-	params := b.saveParams(ev.ID, kind, question, answer, ev.Message.Private || answer.Private)
+	// The mention's delivery was recorded when it arrived (mentioned), so the
+	// save itself carries no delivery ID.
+	params := b.saveParams("", kind, question, answer, ev.Message.Private || answer.Private)
 	params.Tags = append(params.Tags, Hashtags(args)...)
 	params.Saver = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
 	e, outcome, err := b.store.Save(ctx, params)
-	if errors.Is(err, repertoire.ErrAlreadyApplied) {
-		return nil
-	}
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -41,9 +42,17 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	}
 	if err != nil {
 		b.replyError(ctx, ev, err)
+		if memberError(err) {
+			return nil // explained to the member; nothing failed on our side
+		}
 		return fmt.Errorf("answer %s: %w", verb, err)
 	}
 	return nil
+}
+
+// memberError reports whether err is about what the member asked, not a failure.
+func memberError(err error) bool {
+	return errors.Is(err, errNeedThread) || errors.Is(err, errNothingToSave) || errors.Is(err, repertoire.ErrInvalid)
 }
 
 // splitCommand returns the first word, lower case, and the rest.
@@ -166,7 +175,11 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 
 // replyError is the one place a failure becomes words a member reads.
 func (b *Bot) replyError(ctx context.Context, ev Mentioned, err error) {
-	b.log.ErrorContext(ctx, "request failed", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
+	level := slog.LevelError
+	if memberError(err) {
+		level = slog.LevelInfo
+	}
+	b.log.Log(ctx, level, "request refused", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
 	if perr := b.reply(ctx, ev, Explain(err)); perr != nil {
 		b.log.ErrorContext(ctx, "tell member about failure", logEvent, ev.ID, logErr, perr)
 	}

@@ -77,7 +77,7 @@ type Entry struct {
 	Answer         string
 	Author         Person // credited
 	Tags           []string
-	Votes          int
+	Votes          int // members who endorsed it: savers and voters
 	Savers         []Person
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -252,8 +252,8 @@ func addSaverOrVote(ctx context.Context, tx *sql.Tx, id int64, who Person, at ti
 		}
 		return AddedSaver, nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
-		id, who.ID, at.UnixMilli())
+	res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, user_name, voted_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING`,
+		id, who.ID, who.Name, at.UnixMilli())
 	if err != nil {
 		return Unchanged, fmt.Errorf("add vote: %w", err)
 	}
@@ -310,9 +310,9 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 		if left > 0 {
 			return nil
 		}
-		var voter string
+		var voter, name string
 		var at int64
-		err = tx.QueryRowContext(ctx, `SELECT user_id, voted_at FROM votes WHERE entry_id = ? ORDER BY voted_at, user_id LIMIT 1`, id).Scan(&voter, &at)
+		err = tx.QueryRowContext(ctx, `SELECT user_id, user_name, voted_at FROM votes WHERE entry_id = ? ORDER BY voted_at, user_id LIMIT 1`, id).Scan(&voter, &name, &at)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			outcome = Deleted
@@ -324,7 +324,7 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 		if _, err := tx.ExecContext(ctx, `DELETE FROM votes WHERE entry_id = ? AND user_id = ?`, id, voter); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO savers (entry_id, user_id, saved_at) VALUES (?,?,?)`, id, voter, at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO savers (entry_id, user_id, user_name, saved_at) VALUES (?,?,?,?)`, id, voter, name, at)
 		return err
 	})
 	if err != nil {
@@ -333,13 +333,14 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 	return outcome, nil
 }
 
-// Vote records a member's endorsement of an entry; voting twice counts once.
-// It reports whether the vote is new.
+// Vote records a member's endorsement of an entry; voting twice counts once,
+// and a saver's vote is already counted. It reports whether the vote is new.
 func (s *Store) Vote(ctx context.Context, event string, entryID int64, userID string) (bool, error) {
 	var added bool
 	err := s.tx(ctx, event, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
-			entryID, userID, s.now().UnixMilli())
+		res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at)
+			SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM savers WHERE entry_id = ?1 AND user_id = ?2)
+			ON CONFLICT DO NOTHING`, entryID, userID, s.now().UnixMilli())
 		if isConstraint(err) {
 			return ErrNotFound
 		}

@@ -41,7 +41,7 @@ func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT `+entryColumns+`,
-			snippet(entries_fts, -1, '*', '*', '…', 16), bm25(entries_fts, 4.0, 1.0, 2.0) AS score
+			snippet(entries_fts, 1, '*', '*', '…', 24), bm25(entries_fts, 4.0, 1.0, 2.0) AS score
 		FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
 		WHERE entries_fts MATCH ?1
 		  AND (e.private = 0 OR (e.platform = ?2 AND e.space = ?3 AND e.channel_id = ?4))

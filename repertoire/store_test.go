@@ -53,9 +53,9 @@ func TestSaveVoteUnsave(t *testing.T) {
 	if _, out, _ := s.Save(ctx, p); out != repertoire.Unchanged {
 		t.Fatalf("same saver again: %v", out)
 	}
-	p.Event, p.Saver = "ev3", repertoire.Person{ID: "U4"}
+	p.Event, p.Saver = "ev3", repertoire.Person{ID: "U4", Name: "dora"}
 	e, out, err = s.Save(ctx, p)
-	if err != nil || out != repertoire.AddedVote || e.Votes != 1 {
+	if err != nil || out != repertoire.AddedVote || e.Votes != 2 {
 		t.Fatalf("vote: %v %v %d", out, err, e.Votes)
 	}
 	src := repertoire.Source{Platform: "shell", Space: "local", Channel: "general", Message: "m1"}
@@ -63,7 +63,7 @@ func TestSaveVoteUnsave(t *testing.T) {
 		t.Fatalf("unsave saver: %v %v", o, err)
 	}
 	e, _ = s.EntryBySource(ctx, src)
-	if len(e.Savers) != 1 || e.Savers[0].ID != "U4" || e.Votes != 0 {
+	if len(e.Savers) != 1 || e.Savers[0].ID != "U4" || e.Savers[0].Name != "dora" || e.Votes != 1 {
 		t.Fatalf("voter should take over: %+v", e)
 	}
 	if o, err := s.Unsave(ctx, "", src, "U4"); err != nil || o != repertoire.Deleted {
@@ -88,4 +88,33 @@ func TestSearchStemsAndSnippets(t *testing.T) {
 		t.Fatal("no snippet")
 	}
 	_ = time.Now
+}
+
+func TestVoteOncePerMember(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	e, _, err := s.Save(ctx, saveParams("m1", "Pin the toolchain in go.mod", "U3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user string
+		want bool
+	}{{"U3", false}, {"U4", true}, {"U4", false}} {
+		if added, err := s.Vote(ctx, "", e.ID, tc.user); err != nil || added != tc.want {
+			t.Errorf("Vote(%s) = %v, %v; want %v", tc.user, added, err, tc.want)
+		}
+	}
+	if _, err := s.Vote(ctx, "", 999, "U4"); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Errorf("vote for a missing entry: %v", err)
+	}
+	if e, _ = s.Entry(ctx, e.ID); e.Votes != 2 {
+		t.Errorf("votes %d, want 2 (saver and one voter)", e.Votes)
+	}
+	if removed, err := s.Unvote(ctx, "", e.ID, "U4"); err != nil || !removed {
+		t.Errorf("unvote: %v %v", removed, err)
+	}
+	if e, _ = s.Entry(ctx, e.ID); e.Votes != 1 {
+		t.Errorf("votes %d after unvote, want 1", e.Votes)
+	}
 }

@@ -20,7 +20,7 @@ CREATE TABLE entries (
     author_id            TEXT    NOT NULL,
     author_name          TEXT    NOT NULL DEFAULT '',
     tags                 TEXT    NOT NULL DEFAULT '',
-    votes                INTEGER NOT NULL DEFAULT 0,
+    votes                INTEGER NOT NULL DEFAULT 0, -- savers + voters, kept by triggers
     created_at           INTEGER NOT NULL,
     updated_at           INTEGER NOT NULL,
     UNIQUE (platform, space, channel_id, source_id)
@@ -39,12 +39,21 @@ CREATE TABLE savers (
     PRIMARY KEY (entry_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX savers_user ON savers (user_id);
+CREATE TRIGGER savers_ai AFTER INSERT ON savers BEGIN
+    UPDATE entries SET votes = votes + 1 WHERE id = new.entry_id;
+END;
+CREATE TRIGGER savers_ad AFTER DELETE ON savers BEGIN
+    UPDATE entries SET votes = votes - 1 WHERE id = old.entry_id;
+END;
 
--- Votes: one per member per entry; entries.votes follows them through triggers.
+-- Votes: endorsements by members other than the savers, one per member per
+-- entry. entries.votes counts savers and voters alike (every member who
+-- endorsed the entry) and follows both tables through triggers.
 CREATE TABLE votes (
-    entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
-    user_id  TEXT    NOT NULL,
-    voted_at INTEGER NOT NULL,
+    entry_id  INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    user_id   TEXT    NOT NULL,
+    user_name TEXT    NOT NULL DEFAULT '',
+    voted_at  INTEGER NOT NULL,
     PRIMARY KEY (entry_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX votes_user ON votes (user_id);

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// routeProvider is an adapter that serves HTTP routes on the program's
+// listener (Slack's Events API at /slack/events).
+type routeProvider interface {
+	Routes() map[string]http.Handler
+}
+
+// newMux serves /healthz, /metrics and the adapters' routes.
+func newMux(store *repertoire.Store, routes map[string]http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		st, err := store.Stats(r.Context())
+		if err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		fmt.Fprintf(w, "# HELP repertoire_entries Entries in the repertoire.\n# TYPE repertoire_entries gauge\n")
+		fmt.Fprintf(w, "repertoire_entries{visibility=\"public\"} %d\n", st.Entries-st.Private)
+		fmt.Fprintf(w, "repertoire_entries{visibility=\"private\"} %d\n", st.Private)
+		fmt.Fprintf(w, "# HELP repertoire_entries_detected Entries proposed by detection, not yet confirmed.\n# TYPE repertoire_entries_detected gauge\n")
+		fmt.Fprintf(w, "repertoire_entries_detected %d\n", st.Detected)
+		fmt.Fprintf(w, "# HELP repertoire_open_questions Questions recall could not answer.\n# TYPE repertoire_open_questions gauge\n")
+		fmt.Fprintf(w, "repertoire_open_questions %d\n", st.OpenQuestions)
+	})
+	for pattern, h := range routes {
+		mux.Handle(pattern, h)
+	}
+	return mux
+}
+
+// serveHTTP listens on addr until ctx is done, then shuts down gracefully.
+// ready, when not nil, receives the bound address (tests listen on :0).
+func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready chan<- string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("REPERTOIRE_HTTP_ADDR: listen on %s: %w", addr, err)
+	}
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("HTTP listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}

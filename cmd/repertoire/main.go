@@ -1,0 +1,261 @@
+// Command repertoire runs the Repertoire bot and looks into its store.
+//
+//	repertoire [run]            run the bot (Slack, Discord, or the shell when no token is set)
+//	repertoire search TEXT      recall from the terminal, as a public channel would
+//	repertoire entries          list the newest entries
+//	repertoire version          print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "repertoire:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `usage: repertoire [command] [flags]
+
+commands:
+  run        run the bot (default); with no SLACK_* or DISCORD_* token it starts the shell
+  search     search TEXT: recall from the terminal, public entries only
+  entries    list the newest entries
+  version    print the version
+
+Configuration comes from the environment (see README.md); -db overrides REPERTOIRE_DB.`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := parseConfig(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "run":
+		return runBot(ctx, args, cfg, stdin, stdout, stderr)
+	case "search":
+		return searchCommand(ctx, args, cfg, stdout, stderr)
+	case "entries":
+		return entriesCommand(ctx, args, cfg, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "repertoire", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintln(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				return info.Main.Version + " " + s.Value
+			}
+		}
+		return info.Main.Version
+	}
+	return "unknown"
+}
+
+// flags returns a flag set for a subcommand with the common -db flag.
+func flags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite file (REPERTOIRE_DB)")
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flags("run", &cfg, stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	core := bot.New(store, log.With("component", "bot"), bot.Config{}, platforms...)
+	go pruneEvents(ctx, store, log)
+
+	errc := make(chan error, len(platforms)+1)
+	running := len(platforms)
+	if cfg.HTTPAddr != "" {
+		routes := map[string]http.Handler{}
+		for _, p := range platforms {
+			if rp, ok := p.(routeProvider); ok {
+				maps.Copy(routes, rp.Routes())
+			}
+		}
+		running++
+		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes), log, nil) }()
+	}
+	for _, p := range platforms {
+		h := bot.Handler(core)
+		if p.Name() != "shell" {
+			// Network adapters acknowledge first; the work is queued.
+			d := bot.NewDispatcher(core, log, 4, 64)
+			defer d.Close()
+			h = d
+		}
+		go func() {
+			err := p.Run(ctx, h)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", p.Name(), err)
+			}
+			errc <- err
+		}()
+	}
+	// The first adapter to stop (the shell at end of input, or a fatal
+	// platform error) stops the program.
+	err = <-errc
+	cancel()
+	for range running - 1 {
+		if e := <-errc; err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// pruneEvents forgets old delivery IDs once a day.
+func pruneEvents(ctx context.Context, store *repertoire.Store, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := store.PruneEvents(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("prune delivery IDs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func openStore(ctx context.Context, cfg Config) (*repertoire.Store, error) {
+	return repertoire.Open(ctx, cfg.DB, nil)
+}
+
+func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {
+	fs := flags("search", &cfg, stderr)
+	limit := fs.Int("n", 5, "number of results")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	text := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(text) == "" {
+		return fmt.Errorf("%w: search needs TEXT, e.g. repertoire search \"rotate tls cert\"", errUsage)
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(stdout, "no entries match")
+	}
+	for i, h := range hits {
+		fmt.Fprintf(stdout, "%s\n\n", bot.FormatHit(i+1, h))
+	}
+	return nil
+}
+
+func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {
+	fs := flags("entries", &cfg, stderr)
+	limit := fs.Int("n", 20, "number of entries")
+	channel := fs.String("channel", "", "only this channel ID")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	entries, err := store.Entries(ctx, repertoire.ListParams{Channel: *channel, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		savers := make([]string, len(e.Savers))
+		for i, p := range e.Savers {
+			savers[i] = p.Name
+		}
+		vis := "public"
+		if e.Channel.Private {
+			vis = "private"
+		}
+		fmt.Fprintf(stdout, "#%d %s [%s, %s #%s] by %s, saved by %s, %d votes, tags: %s\n   %s\n",
+			e.ID, e.Title(), e.Kind, vis, e.Channel.ID, e.Author.Name, strings.Join(savers, ", "), e.Votes,
+			strings.Join(e.Tags, " "), e.Permalink)
+	}
+	fmt.Fprintf(stdout, "%d entries\n", len(entries))
+	return nil
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/repertoire/repertoire/adapters/shell"
+	"github.com/repertoire/repertoire/bot"
+)
+
+// buildPlatforms returns the adapters the configuration enables: Slack
+// and/or Discord when their tokens are set, otherwise the shell.
+func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) ([]bot.Platform, error) {
+	var ps []bot.Platform
+	if len(ps) == 0 {
+		log.Info("no Slack or Discord token set: starting the shell adapter", "db", cfg.DB)
+		ps = append(ps, shell.New(shell.Options{In: stdin, Out: stdout, Prompt: isTerminal(stdin)}))
+	}
+	return ps, nil
+}
+
+// isTerminal reports whether r is a character device (an interactive terminal).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
