@@ -1,8 +1,16 @@
 package discord
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // contextSave is the message context-menu command's name.
@@ -75,4 +83,33 @@ func InviteURL(applicationID string) string {
 	q.Set("scope", "bot applications.commands")
 	q.Set("permissions", strconv.FormatUint(InvitePermissions, 10))
 	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}
+
+// ApplicationID asks Discord which application the token belongs to.
+func (a *Adapter) ApplicationID(ctx context.Context) (string, error) {
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointApplication("@me"), nil,
+		discordgo.EndpointApplication("@me"), discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("discord: read application (is DISCORD_TOKEN right?): %w", err)
+	}
+	var app wireApplication
+	if err := json.Unmarshal(body, &app); err != nil || app.ID == "" {
+		return "", errors.New("discord: read application: unexpected answer")
+	}
+	return app.ID, nil
+}
+
+// PrintInvite writes the invite URL for the token's application to w: what
+// `repertoire discord-invite` prints.
+func PrintInvite(ctx context.Context, cfg Config, w io.Writer) error {
+	a, err := New(cfg, nil)
+	if err != nil {
+		return err
+	}
+	id, err := a.ApplicationID(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, InviteURL(id))
+	return err
 }

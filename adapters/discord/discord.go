@@ -202,14 +202,17 @@ type wireApplication struct {
 // Run connects to the gateway and delivers events to h until ctx is done
 // (nil) or Discord closes with a non-reconnectable code (*FatalCloseError).
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	var app wireApplication
 	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointApplication("@me"), nil,
 		discordgo.EndpointApplication("@me"), discordgo.WithContext(ctx))
+	if err == nil {
+		err = json.Unmarshal(body, &app)
+	}
 	if err != nil {
 		return fmt.Errorf("discord: read application (is DISCORD_TOKEN right?): %w", err)
 	}
-	var app wireApplication
-	if err := json.Unmarshal(body, &app); err != nil || app.ID == "" {
-		return fmt.Errorf("discord: read application: unexpected answer")
+	if app.ID == "" {
+		return errors.New("discord: read application: no id in Discord's answer")
 	}
 	a.mu.Lock()
 	a.appID = app.ID

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/bot"
 )
@@ -14,6 +15,13 @@ import (
 // and/or Discord when their tokens are set, otherwise the shell.
 func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) ([]bot.Platform, error) {
 	var ps []bot.Platform
+	if cfg.Discord() {
+		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, log)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, d)
+	}
 	if len(ps) == 0 {
 		log.Info("no Slack or Discord token set: starting the shell adapter", "db", cfg.DB)
 		ps = append(ps, shell.New(shell.Options{In: stdin, Out: stdout, Prompt: isTerminal(stdin)}))
