@@ -149,7 +149,7 @@ func toMessage(w wireMessage, look lookup) bot.Message {
 		m.Text = *w.Content
 	}
 	if t, err := time.Parse(time.RFC3339Nano, w.Timestamp); err == nil {
-		m.Time = t
+		m.Time = t.UTC()
 	}
 	return m
 }
