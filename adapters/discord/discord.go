@@ -632,7 +632,10 @@ func (a *Adapter) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message
 	}
 	first, err := a.fetch(ctx, ref.Channel, root)
 	if err != nil {
-		return nil, fmt.Errorf("thread's opening message: %w", err)
+		// A thread opened without a starter message, or a reply to a
+		// deleted message: the reply stands on its own.
+		a.log.InfoContext(ctx, "thread's opening message not found; using the message alone", logMessage, target.Ref.ID, logErr, err)
+		return []bot.Message{target}, nil
 	}
 	out := []bot.Message{first}
 	seen := false

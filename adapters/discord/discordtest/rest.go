@@ -33,7 +33,7 @@ func (s *Server) sortedChannels() []Channel {
 
 // serve routes REST under /api/v9 and the gateway at /gateway.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/gateway" {
+	if r.URL.Path == "/gateway" || r.URL.Path == "/gateway/" {
 		s.gateway(w, r)
 		return
 	}

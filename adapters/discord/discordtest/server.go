@@ -221,11 +221,14 @@ func (s *Server) bump() {
 }
 
 // Await waits until cond (called without the lock) holds, failing the test
-// after 10 seconds.
+// after 10 seconds. It checks on every change the fake sees and, for
+// conditions on the bot's own state (its database), every 10 ms.
 func (s *Server) Await(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
 	deadline := time.NewTimer(10 * time.Second)
 	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		s.mu.Lock()
 		ch := s.changed
@@ -235,6 +238,7 @@ func (s *Server) Await(tb testing.TB, what string, cond func() bool) {
 		}
 		select {
 		case <-ch:
+		case <-tick.C:
 		case <-deadline.C:
 			tb.Fatalf("discordtest: timed out waiting for %s", what)
 		}
