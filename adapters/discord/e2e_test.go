@@ -54,7 +54,7 @@ func (s *syncBuffer) String() string {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *discordtest.Server
 	store  *repertoire.Store
 	a      *discord.Adapter
@@ -73,7 +73,7 @@ type options struct {
 // start runs the real adapter (discordgo inside) against a loopback Discord,
 // with the real core on a SQLite temp file behind a Dispatcher, as in
 // production.
-func start(t *testing.T, o options) *harness {
+func start(t testing.TB, o options) *harness {
 	t.Helper()
 	srv := discordtest.New(t)
 	srv.HeartbeatInterval = 30 * time.Second
@@ -129,7 +129,7 @@ func start(t *testing.T, o options) *harness {
 }
 
 // noSessionGoroutines fails when discordgo or adapter goroutines outlive Run.
-func noSessionGoroutines(t *testing.T) {
+func noSessionGoroutines(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -154,7 +154,7 @@ func noSessionGoroutines(t *testing.T) {
 
 // assertNoMentionsParsed: every message and interaction answer the bot sent
 // carried allowed_mentions {"parse": []}.
-func assertNoMentionsParsed(t *testing.T, srv *discordtest.Server) {
+func assertNoMentionsParsed(t testing.TB, srv *discordtest.Server) {
 	t.Helper()
 	check := func(what string, raw json.RawMessage) {
 		var am struct {

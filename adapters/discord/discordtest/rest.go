@@ -142,7 +142,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			apiError(w, http.StatusNotFound, 10008, "Unknown Message")
 			return
 		}
-		s.reactions = append(s.reactions, Reaction{Channel: seg[1], Message: seg[3], Emoji: seg[5]})
+		s.reactions = append(s.reactions, Reaction{Channel: seg[1], Message: seg[3], Emoji: seg[5], At: time.Now()})
 		s.bump()
 		w.WriteHeader(http.StatusNoContent)
 	case route == "POST interactions/{}/{}/callback":

@@ -78,6 +78,7 @@ type Response struct {
 // Reaction is a reaction the bot added.
 type Reaction struct {
 	Channel, Message, Emoji string
+	At                      time.Time
 }
 
 type message struct {
@@ -136,6 +137,8 @@ type Server struct {
 	AllowMessageContent bool
 	// HeartbeatInterval is sent in HELLO.
 	HeartbeatInterval time.Duration
+	// AwaitTimeout bounds Await (10 s when zero).
+	AwaitTimeout time.Duration
 
 	http *httptest.Server
 	up   websocket.Upgrader
@@ -225,7 +228,11 @@ func (s *Server) bump() {
 // conditions on the bot's own state (its database), every 10 ms.
 func (s *Server) Await(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.NewTimer(10 * time.Second)
+	timeout := s.AwaitTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
