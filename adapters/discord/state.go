@@ -76,7 +76,8 @@ type state struct {
 	mu       sync.RWMutex
 	channels map[string]channelInfo
 	msgs     map[string]cached // by message ID: snowflakes are unique across channels
-	order    []string          // insertion order, for eviction
+	order    []cacheKey        // insertion order, for eviction
+	gen      uint64
 	limit    int
 	botID    string
 	session  string
@@ -84,6 +85,12 @@ type state struct {
 
 type cached struct {
 	msg bot.Message
+	gen uint64 // which put of this ID, so eviction skips a re-added message
+}
+
+type cacheKey struct {
+	id  string
+	gen uint64
 }
 
 func newState(limit int) *state {
@@ -161,33 +168,27 @@ func (s *state) message(id string) (bot.Message, bool) {
 func (s *state) putMessage(m bot.Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.msgs[m.Ref.ID]; !ok {
-		s.order = append(s.order, m.Ref.ID)
+	c, ok := s.msgs[m.Ref.ID]
+	if !ok {
+		s.gen++
+		c.gen = s.gen
+		s.order = append(s.order, cacheKey{m.Ref.ID, c.gen})
 	}
-	s.msgs[m.Ref.ID] = cached{msg: m}
+	c.msg = m
+	s.msgs[m.Ref.ID] = c
 	for len(s.order) > s.limit {
-		delete(s.msgs, s.order[0])
+		k := s.order[0]
+		if old, ok := s.msgs[k.id]; ok && old.gen == k.gen {
+			delete(s.msgs, k.id)
+		}
 		s.order = s.order[1:]
 	}
-}
-
-// editMessage applies an edit's new text to a cached message.
-func (s *state) editMessage(id, text string) (bot.Message, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.msgs[id]
-	if !ok {
-		return bot.Message{}, false
-	}
-	c.msg.Text = text
-	s.msgs[id] = c
-	return c.msg, true
 }
 
 func (s *state) dropMessage(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.msgs, id) // its ID stays in order until evicted; harmless
+	delete(s.msgs, id) // its key stays in order until evicted, then is skipped
 }
 
 // threadMessages returns the cached messages of the thread rooted at root,

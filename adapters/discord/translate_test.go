@@ -268,3 +268,18 @@ func mustUnmarshal(t *testing.T, b []byte, v any) {
 		t.Fatal(err)
 	}
 }
+
+func TestMessageCacheEvictsOldest(t *testing.T) {
+	st := newState(2)
+	put := func(id string) { st.putMessage(bot.Message{Ref: bot.MessageRef{ID: id}}) }
+	put("1")
+	put("2")
+	st.dropMessage("1")
+	put("1") // re-added: now the newest
+	put("3") // evicts "2", not the re-added "1"
+	for id, want := range map[string]bool{"1": true, "2": false, "3": true} {
+		if _, ok := st.message(id); ok != want {
+			t.Errorf("message %s cached %v, want %v", id, ok, want)
+		}
+	}
+}

@@ -30,6 +30,9 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 		if s.cur == c {
 			s.cur = nil
 		}
+		if c.noAcks && s.zombieClosed.IsZero() {
+			s.zombieClosed = time.Now()
+		}
 		s.bump()
 		s.mu.Unlock()
 	}()
@@ -201,6 +204,14 @@ func (s *Server) StopAcks() {
 		c.noAcks = true
 		s.cur = nil
 	}
+}
+
+// ZombieClosed is when the client closed the connection StopAcks made a
+// zombie (zero until then).
+func (s *Server) ZombieClosed() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.zombieClosed
 }
 
 // CloseWith closes the current connection with a close code.

@@ -164,6 +164,7 @@ type Server struct {
 	heartbeats   int
 	closeNext    int
 	unauthorized int
+	zombieClosed time.Time
 }
 
 // New starts a loopback Discord, stopped when the test ends.
