@@ -35,7 +35,9 @@ func TestRunOnDiscord(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var out, errs bytes.Buffer
-	go func() { done <- run(ctx, []string{"run"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errs) }()
+	go func() {
+		done <- run(ctx, []string{"run"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errs)
+	}()
 	srv.Await(t, "the bot connected", srv.Connected)
 	q := srv.Post(discordtest.User{ID: "1001", Name: "Alice"}, "41771983423143937", "How do I rotate the TLS certificate?", "")
 	a := srv.Post(discordtest.User{ID: "1002", Name: "Nelly"}, "41771983423143937", "Run certbot renew", q)
