@@ -68,6 +68,7 @@ type options struct {
 	deferAfter time.Duration
 	server     func(*discordtest.Server)
 	noWait     bool
+	token      string
 }
 
 // start runs the real adapter (discordgo inside) against a loopback Discord,
@@ -94,7 +95,11 @@ func start(t testing.TB, o options) *harness {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), DeferAfter: o.deferAfter}, log)
+	token := srv.Token
+	if o.token != "" {
+		token = o.token
+	}
+	a, err := discord.New(discord.Config{Token: token, APIURL: srv.URL(), DeferAfter: o.deferAfter}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,6 +254,12 @@ func TestCaptureByReaction(t *testing.T) {
 	t.Run("custom emoji named bulb, a vote", func(t *testing.T) {
 		h.srv.React(dave, general, a, "bulb:41771983429993937", false)
 		h.srv.Await(t, "a vote", func() bool { e, _ := h.entry(general, a); return e.Votes == 2 })
+	})
+
+	t.Run("taking the reactions back undoes the save", func(t *testing.T) {
+		_, a2 := h.capture("How do I flush DNS?", "resolvectl flush-caches")
+		h.srv.React(carol, general, a2, "💡", true)
+		h.awaitGone(general, a2)
 	})
 
 	t.Run("in a thread with no starter message", func(t *testing.T) {
@@ -489,6 +500,35 @@ func TestDisallowedIntentStops(t *testing.T) {
 	}
 	if n := len(h.srv.Identifies()); n != 1 {
 		t.Errorf("%d IDENTIFYs: a 4014 must not be retried", n)
+	}
+}
+
+func TestFatalCloseMidSessionStops(t *testing.T) {
+	h := start(t, options{})
+	h.srv.CloseNextIdentify(4004)
+	h.srv.InvalidSession() // the client identifies again, and is refused
+	select {
+	case err := <-h.runErr:
+		var fe *discord.FatalCloseError
+		if !errors.As(err, &fe) || fe.Code != 4004 || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+			t.Fatalf("Run = %v, want a 4004 error naming DISCORD_TOKEN", err)
+		}
+		h.runErr <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop on 4004")
+	}
+}
+
+func TestWrongTokenIsAClearError(t *testing.T) {
+	h := start(t, options{noWait: true, token: "not-the-token"})
+	select {
+	case err := <-h.runErr:
+		if err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+			t.Fatalf("Run = %v, want an error naming DISCORD_TOKEN", err)
+		}
+		h.runErr <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
 	}
 }
 
