@@ -125,29 +125,29 @@ func (a *Adapter) answer(ctx context.Context, out bot.Outgoing, texts []string) 
 	return bot.MessageRef{Channel: out.Channel}, nil
 }
 
+// wireResponse is an interaction response. A deferred response carries only
+// its flags; the answer that replaces it carries the content.
 type wireResponse struct {
-	Type int       `json:"type"`
-	Data *wireSend `json:"data,omitempty"`
+	Type int `json:"type"`
+	Data any `json:"data"`
+}
+
+type wireFlags struct {
+	Flags int `json:"flags,omitempty"`
 }
 
 func (a *Adapter) callback(ctx context.Context, it *interaction, typ int, text string, ephemeral bool) error {
-	data := &wireSend{Content: text, AllowedMentions: noMentions()}
+	flags := 0
 	if ephemeral {
-		data.Flags = flagEphemeral
+		flags = flagEphemeral
 	}
-	body, err := json.Marshal(wireResponse{Type: typ, Data: data})
+	resp := wireResponse{Type: typ, Data: wireFlags{Flags: flags}}
+	if typ != respondDeferred {
+		resp.Data = wireSend{Content: text, AllowedMentions: noMentions(), Flags: flags}
+	}
+	body, err := json.Marshal(resp)
 	if err != nil {
 		return err
-	}
-	if typ == respondDeferred {
-		body, _ = json.Marshal(struct {
-			Type int `json:"type"`
-			Data struct {
-				Flags int `json:"flags,omitempty"`
-			} `json:"data"`
-		}{Type: typ, Data: struct {
-			Flags int `json:"flags,omitempty"`
-		}{Flags: data.Flags}})
 	}
 	_, err = a.s.RequestRaw(http.MethodPost, discordgo.EndpointInteractionResponse(it.id, it.token), "application/json", body,
 		discordgo.EndpointInteractionResponse(it.id, ""), 0, discordgo.WithContext(ctx))
