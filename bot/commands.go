@@ -35,6 +35,10 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		} else {
 			err = b.recall(ctx, ev, ev.Text)
 		}
+	case "digest":
+		// Until digests land, say so rather than searching for "digest …"
+		// and filing it as an open question.
+		err = b.reply(ctx, ev, "Weekly digests are not available yet; nothing was changed.")
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:

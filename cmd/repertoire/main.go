@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -48,6 +49,7 @@ commands:
   search     search TEXT: recall from the terminal, public entries only
   entries    list the newest entries
   version    print the version
+  discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
 Configuration comes from the environment (see README.md); -db overrides REPERTOIRE_DB.`
 
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return searchCommand(ctx, args, cfg, stdout, stderr)
 	case "entries":
 		return entriesCommand(ctx, args, cfg, stdout, stderr)
+	case "discord-invite":
+		return discord.PrintInvite(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "repertoire", version())
 		return nil

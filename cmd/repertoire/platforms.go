@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
@@ -22,6 +23,13 @@ func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.
 			return nil, err
 		}
 		ps = append(ps, a)
+	}
+	if cfg.Discord() {
+		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, log)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, d)
 	}
 	if len(ps) == 0 {
 		log.Info("no Slack or Discord token set: starting the shell adapter", "db", cfg.DB)

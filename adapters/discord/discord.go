@@ -1,0 +1,710 @@
+// Package discord is Repertoire's Discord adapter: it keeps a gateway
+// connection through discordgo, translates Discord's dispatches into the
+// core's events (translate.go) and posts the core's answers over REST.
+//
+// discordgo's own reconnection is switched off (ShouldReconnectOnError) and
+// replaced by the supervisor in Run, because v0.29.0 reconnects on every
+// close code (4014 included, forever), never reports the code, and only
+// notices a zombied connection after five heartbeat intervals. The
+// gatewayMonitor reads the frames discordgo receives to learn close codes
+// and the heartbeat interval; everything else is the real client.
+package discord
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/repertoire/repertoire/bot"
+)
+
+// Log attribute keys: IDs, never message text.
+const (
+	logChannel  = "channel"
+	logMessage  = "message"
+	logDelivery = "delivery"
+	logSession  = "session"
+	logErr      = "err"
+	logCode     = "code"
+)
+
+// MessageLimit is the most characters Discord takes in one message.
+const MessageLimit = 2000
+
+// DefaultAPIURL is where REST and gateway discovery go unless DISCORD_API_URL says otherwise.
+const DefaultAPIURL = "https://discord.com/"
+
+// Intents the bot asks for. MESSAGE_CONTENT is privileged and added only
+// when the application has it enabled (see Run).
+const baseIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages |
+	discordgo.IntentsGuildMessageReactions | discordgo.IntentsDirectMessages |
+	discordgo.IntentsDirectMessageReactions
+
+// Application flags that say the Message Content intent is enabled.
+const (
+	flagMessageContent        = 1 << 18
+	flagMessageContentLimited = 1 << 19
+)
+
+// Config configures the adapter.
+type Config struct {
+	Token  string // the bot token, without "Bot "
+	APIURL string // DefaultAPIURL when empty
+	// DeferAfter is how long an interaction may wait for the core's answer
+	// before the adapter sends a deferred response; Discord wants a first
+	// response within 3 s. 2 s when zero.
+	DeferAfter time.Duration
+	// CacheSize bounds the message cache (10,000 when zero).
+	CacheSize int
+	// Transport carries REST requests after the URL is rewritten (tests,
+	// proxies); http.DefaultTransport when nil.
+	Transport http.RoundTripper
+}
+
+// Adapter is the Discord platform.
+type Adapter struct {
+	s          *discordgo.Session
+	log        *slog.Logger
+	st         *state
+	mon        *gatewayMonitor
+	deferAfter time.Duration
+
+	mu      sync.Mutex
+	appID   string
+	pending map[string]*interaction
+}
+
+var (
+	_ bot.Platform = (*Adapter)(nil)
+	_ bot.Reacter  = (*Adapter)(nil)
+)
+
+// New builds the adapter; nothing connects until Run.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("discord: DISCORD_TOKEN is empty")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	base, err := url.Parse(cfg.APIURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("discord: DISCORD_API_URL %q is not an http(s) URL", cfg.APIURL)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DeferAfter <= 0 {
+		cfg.DeferAfter = 2 * time.Second
+	}
+	next := cfg.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	s, err := discordgo.New("Bot " + strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	mon := &gatewayMonitor{}
+	s.Client = &http.Client{Transport: rewriter{base: base, next: next}, Timeout: 30 * time.Second}
+	s.Dialer = &websocket.Dialer{
+		Proxy:             http.ProxyFromEnvironment,
+		NetDialContext:    mon.dial,
+		NetDialTLSContext: mon.dialTLS,
+		HandshakeTimeout:  15 * time.Second,
+	}
+	s.ShouldReconnectOnError = false // Run reconnects; see the package comment
+	s.StateEnabled = false           // the adapter keeps the little state it needs
+	s.SyncEvents = true              // dispatches reach us in gateway order
+	s.LogLevel = -1                  // discordgo logs through the global log package; we log ourselves
+	s.Identify.Intents = baseIntents
+	return &Adapter{s: s, log: log.With("platform", platformName), st: newState(cfg.CacheSize), mon: mon,
+		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}}, nil
+}
+
+// rewriter sends discordgo's requests for https://discord.com/ to the
+// configured base URL, leaving discordgo's package variables alone.
+type rewriter struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (r rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != "discord.com" {
+		return r.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context())
+	prefix := strings.TrimSuffix(r.base.Path, "/")
+	req.URL.Scheme, req.URL.Host, req.Host = r.base.Scheme, r.base.Host, r.base.Host
+	req.URL.Path = prefix + req.URL.Path
+	if req.URL.RawPath != "" {
+		req.URL.RawPath = prefix + req.URL.RawPath
+	}
+	return r.next.RoundTrip(req)
+}
+
+// Name is "discord".
+func (a *Adapter) Name() string { return platformName }
+
+// FatalCloseError is Run's error when Discord closes the gateway with a code
+// that reconnecting cannot fix.
+type FatalCloseError struct {
+	Code   int
+	Reason string
+}
+
+func (e *FatalCloseError) Error() string {
+	var why string
+	switch e.Code {
+	case 4004:
+		why = "authentication failed: DISCORD_TOKEN is wrong or was reset"
+	case 4010:
+		why = "invalid shard"
+	case 4011:
+		why = "sharding required: the bot is in too many guilds for one connection"
+	case 4012:
+		why = "invalid gateway API version"
+	case 4013:
+		why = "invalid intents"
+	case 4014:
+		why = "disallowed intents: enable the Message Content intent (Privileged Gateway Intents) for this application in the Discord Developer Portal, or turn it off there consistently"
+	default:
+		why = "closed by Discord"
+	}
+	if e.Reason != "" {
+		why += " (" + e.Reason + ")"
+	}
+	return fmt.Sprintf("discord gateway closed with %d: %s", e.Code, why)
+}
+
+func fatalClose(code int) bool {
+	return code == 4004 || (code >= 4010 && code <= 4014)
+}
+
+type wireApplication struct {
+	ID    string `json:"id"`
+	Flags uint64 `json:"flags"`
+}
+
+// Run connects to the gateway and delivers events to h until ctx is done
+// (nil) or Discord closes with a non-reconnectable code (*FatalCloseError).
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	var app wireApplication
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointApplication("@me"), nil,
+		discordgo.EndpointApplication("@me"), discordgo.WithContext(ctx))
+	if err == nil {
+		err = json.Unmarshal(body, &app)
+	}
+	if err != nil {
+		return fmt.Errorf("discord: read application (is DISCORD_TOKEN right?): %w", err)
+	}
+	if app.ID == "" {
+		return errors.New("discord: read application: no id in Discord's answer")
+	}
+	a.mu.Lock()
+	a.appID = app.ID
+	a.mu.Unlock()
+	if app.Flags&(flagMessageContent|flagMessageContentLimited) != 0 {
+		a.s.Identify.Intents = baseIntents | discordgo.IntentsMessageContent
+	} else {
+		a.s.Identify.Intents = baseIntents
+		a.log.WarnContext(ctx, "the Message Content intent is not enabled for this application: "+
+			"reactions cannot capture messages (Discord sends their text empty) and edits are not followed; "+
+			"mentions, DMs, /ask, /save and the \"Save to repertoire\" menu still work. "+
+			"Enable it under Bot → Privileged Gateway Intents in the Developer Portal and restart.",
+			"application", app.ID)
+	}
+
+	done := make(chan struct{})
+	queue := make(chan *discordgo.Event, 256)
+	disconnected := make(chan struct{}, 1)
+	removeRaw := a.s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		if e.Operation != 0 {
+			return
+		}
+		select {
+		case queue <- e:
+		case <-done:
+		}
+	})
+	defer removeRaw()
+	removeDisc := a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		select {
+		case disconnected <- struct{}{}:
+		default:
+		}
+	})
+	defer removeDisc()
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		registered := false
+		for {
+			select {
+			case <-done:
+				return
+			case e := <-queue:
+				if e.Type == "READY" && !registered {
+					registered = a.registerCommands(ctx) == nil
+				}
+				a.dispatch(ctx, h, e)
+			}
+		}
+	}()
+	defer func() {
+		close(done)
+		wg.Wait()
+		a.stopInteractions()
+	}()
+
+	err = a.supervise(ctx, disconnected)
+	// Close sends the close frame and waits a second; reconnecting is off,
+	// so nothing reopens the session behind us.
+	if cerr := a.s.Close(); cerr != nil {
+		a.log.WarnContext(ctx, "close gateway", logErr, cerr)
+	}
+	return err
+}
+
+// supervise opens the gateway, and opens it again (discordgo resumes) after
+// every disconnect until ctx ends or Discord closes with a fatal code. It
+// also closes a zombied socket: no heartbeat ACK for 1.5 heartbeat
+// intervals (checked eight times an interval) means detection within two.
+func (a *Adapter) supervise(ctx context.Context, disconnected <-chan struct{}) error {
+	if err := a.open(ctx); err != nil {
+		return err
+	}
+	check := time.NewTicker(a.checkEvery())
+	defer check.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-disconnected:
+			if code, reason := a.mon.lastClose(); fatalClose(code) {
+				return &FatalCloseError{Code: code, Reason: reason}
+			}
+			a.log.InfoContext(ctx, "gateway disconnected, resuming")
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			check.Reset(a.checkEvery())
+		case <-check.C:
+			iv := a.mon.heartbeatInterval()
+			a.s.RLock()
+			last, ready := a.s.LastHeartbeatAck, a.s.DataReady
+			a.s.RUnlock()
+			if ready && iv > 0 && time.Since(last) > iv+iv/2 {
+				a.log.WarnContext(ctx, "no heartbeat ACK: closing the zombied gateway connection", "since", time.Since(last).Round(time.Millisecond))
+				a.mon.drop()
+			}
+		}
+	}
+}
+
+func (a *Adapter) checkEvery() time.Duration {
+	iv := a.mon.heartbeatInterval()
+	if iv <= 0 {
+		return time.Second
+	}
+	return max(iv/8, time.Millisecond)
+}
+
+// open connects, retrying with backoff; a fatal close code ends it.
+func (a *Adapter) open(ctx context.Context) error {
+	wait := 500 * time.Millisecond
+	for {
+		err := a.s.Open()
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return nil
+		}
+		if code, reason := a.mon.lastClose(); fatalClose(code) {
+			return &FatalCloseError{Code: code, Reason: reason}
+		}
+		a.log.WarnContext(ctx, "gateway connect failed, retrying", logErr, err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
+
+func (a *Adapter) registerCommands(ctx context.Context) error {
+	a.mu.Lock()
+	app := a.appID
+	a.mu.Unlock()
+	_, err := a.s.RequestWithBucketID(http.MethodPut, discordgo.EndpointApplicationGlobalCommands(app), Commands(),
+		discordgo.EndpointApplicationGlobalCommands(app), discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.ErrorContext(ctx, "register application commands", logErr, err)
+		return err
+	}
+	a.log.InfoContext(ctx, "application commands registered", "count", len(Commands()))
+	return nil
+}
+
+// dispatch applies one gateway dispatch: state updates, translation, and
+// the events handed to h. Bad payloads are logged and skipped.
+func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Event) {
+	botID, session := a.st.ids()
+	delivery := "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10)
+	var (
+		evs []bot.Event
+		err error
+	)
+	switch e.Type {
+	case "READY":
+		var r struct {
+			SessionID string   `json:"session_id"`
+			User      wireUser `json:"user"`
+		}
+		if err = json.Unmarshal(e.RawData, &r); err == nil {
+			a.st.setReady(r.User.ID, r.SessionID)
+			a.log.InfoContext(ctx, "gateway ready", logSession, r.SessionID, "user", r.User.ID)
+		}
+	case "RESUMED":
+		a.log.InfoContext(ctx, "gateway resumed", logSession, session)
+	case "GUILD_CREATE", "THREAD_LIST_SYNC":
+		var g struct {
+			ID       string        `json:"id"`
+			GuildID  string        `json:"guild_id"`
+			Channels []wireChannel `json:"channels"`
+			Threads  []wireChannel `json:"threads"`
+		}
+		if err = json.Unmarshal(e.RawData, &g); err == nil {
+			guild := g.ID
+			if e.Type == "THREAD_LIST_SYNC" {
+				guild = g.GuildID
+			}
+			for _, c := range g.Channels {
+				a.st.putChannel(c, guild)
+			}
+			for _, c := range g.Threads {
+				a.st.putChannel(c, guild)
+			}
+		}
+	case "GUILD_DELETE":
+		var g struct {
+			ID          string `json:"id"`
+			Unavailable bool   `json:"unavailable"`
+		}
+		if err = json.Unmarshal(e.RawData, &g); err == nil && !g.Unavailable {
+			a.st.dropGuild(g.ID)
+			a.log.InfoContext(ctx, "removed from guild", "guild", g.ID)
+		}
+	case "CHANNEL_CREATE", "CHANNEL_UPDATE", "THREAD_CREATE", "THREAD_UPDATE":
+		var c wireChannel
+		if err = json.Unmarshal(e.RawData, &c); err == nil && c.ID != "" {
+			a.st.putChannel(c, "")
+		}
+	case "CHANNEL_DELETE", "THREAD_DELETE":
+		var c wireChannel
+		if err = json.Unmarshal(e.RawData, &c); err == nil {
+			a.st.dropChannel(c.ID)
+		}
+	case "MESSAGE_CREATE":
+		a.ensureChannel(ctx, e.RawData)
+		var m *bot.Message
+		if evs, m, err = translateCreate(delivery, e.RawData, botID, a.st); m != nil {
+			a.st.putMessage(*m)
+		}
+	case "MESSAGE_UPDATE":
+		a.ensureChannel(ctx, e.RawData)
+		var m *bot.Message
+		if evs, m, err = translateUpdate(delivery, e.RawData, a.st); m != nil {
+			a.st.putMessage(*m)
+		}
+	case "MESSAGE_DELETE":
+		if evs, err = translateDelete(delivery, e.RawData); err == nil {
+			a.st.dropMessage(evs[0].(bot.MessageDeleted).Ref.ID)
+		}
+	case "MESSAGE_DELETE_BULK":
+		if evs, err = translateDeleteBulk(delivery, e.RawData); err == nil {
+			for _, ev := range evs {
+				a.st.dropMessage(ev.(bot.MessageDeleted).Ref.ID)
+			}
+		}
+	case "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE":
+		a.ensureChannel(ctx, e.RawData)
+		evs, err = translateReaction(delivery, e.RawData, e.Type == "MESSAGE_REACTION_ADD", a.st)
+	case "INTERACTION_CREATE":
+		a.ensureChannel(ctx, e.RawData)
+		var (
+			m   bot.Mentioned
+			w   *wireInteraction
+			tgt *bot.Message
+		)
+		if m, w, tgt, err = translateInteraction(e.RawData, a.st); err == nil && w != nil {
+			if tgt != nil {
+				a.st.putMessage(*tgt)
+			}
+			a.track(ctx, w)
+			evs = []bot.Event{m}
+		}
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
+		return
+	}
+	for _, ev := range evs {
+		if err := h.Handle(ctx, ev); err != nil {
+			a.log.WarnContext(ctx, "event not applied", logDelivery, ev.Delivery(), logErr, err)
+		}
+	}
+}
+
+// ensureChannel fetches a guild channel the gateway has not described (and
+// a thread's parent), so visibility is known before translation.
+func (a *Adapter) ensureChannel(ctx context.Context, raw json.RawMessage) {
+	var w struct {
+		ChannelID string `json:"channel_id"`
+		GuildID   string `json:"guild_id"`
+	}
+	if json.Unmarshal(raw, &w) != nil || w.ChannelID == "" || w.GuildID == "" {
+		return
+	}
+	c, ok := a.st.channel(w.ChannelID)
+	if !ok {
+		if c, ok = a.fetchChannel(ctx, w.ChannelID, w.GuildID); !ok {
+			return
+		}
+	}
+	if !c.isThread() || c.Parent == "" {
+		return
+	}
+	if _, ok := a.st.channel(c.Parent); !ok {
+		if _, ok := a.fetchChannel(ctx, c.Parent, w.GuildID); ok {
+			// Recompute the thread's visibility now that its parent is known.
+			a.st.putChannel(wireChannel{ID: c.ID, ParentID: c.Parent, Name: c.Name, Type: c.Type}, c.Guild)
+		}
+	}
+}
+
+func (a *Adapter) fetchChannel(ctx context.Context, id, guild string) (channelInfo, bool) {
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointChannel(id), nil,
+		discordgo.EndpointChannel(""), discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.WarnContext(ctx, "fetch channel (treated as private)", logChannel, id, logErr, err)
+		return channelInfo{}, false
+	}
+	var wc wireChannel
+	if json.Unmarshal(body, &wc) != nil || wc.ID != id {
+		return channelInfo{}, false
+	}
+	return a.st.putChannel(wc, guild), true
+}
+
+// Post sends out to its channel (or answers its interaction), split into
+// messages of at most MessageLimit characters between parts, never letting
+// Discord parse a mention.
+func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, error) {
+	texts := bot.Split(out.Parts, MessageLimit)
+	if len(texts) == 0 {
+		return bot.MessageRef{}, errors.New("discord post: nothing to say")
+	}
+	if out.Interaction != "" {
+		return a.answer(ctx, out, texts)
+	}
+	var first bot.MessageRef
+	for i, text := range texts {
+		msg := wireSend{Content: text, AllowedMentions: noMentions(), EnforceNonce: true, Nonce: nonce()}
+		if i == 0 && out.Thread != "" && out.Thread != out.Channel.ID {
+			if c, ok := a.st.channel(out.Channel.ID); !ok || !c.isThread() {
+				msg.Reference = &wireSendRef{MessageID: out.Thread, FailIfNotExists: false}
+			}
+		}
+		id, err := a.send(ctx, out.Channel.ID, msg)
+		if err != nil {
+			return first, fmt.Errorf("discord post part %d of %d: %w", i+1, len(texts), err)
+		}
+		if i == 0 {
+			first = bot.MessageRef{Channel: out.Channel, ID: id, Thread: out.Thread}
+		}
+	}
+	return first, nil
+}
+
+type wireAllowed struct {
+	Parse []string `json:"parse"`
+}
+
+// noMentions is allowed_mentions with nothing parsed: no @everyone, no role,
+// no user ping, whatever the text says.
+func noMentions() *wireAllowed { return &wireAllowed{Parse: []string{}} }
+
+type wireSendRef struct {
+	MessageID       string `json:"message_id"`
+	FailIfNotExists bool   `json:"fail_if_not_exists"`
+}
+
+type wireSend struct {
+	Content         string       `json:"content"`
+	AllowedMentions *wireAllowed `json:"allowed_mentions"`
+	Reference       *wireSendRef `json:"message_reference,omitempty"`
+	Nonce           string       `json:"nonce,omitempty"`
+	EnforceNonce    bool         `json:"enforce_nonce,omitempty"`
+	Flags           int          `json:"flags,omitempty"`
+}
+
+func nonce() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// send posts one message. discordgo waits out 429s (retry_after) and keeps
+// per-route buckets; a request that failed in transport is retried with
+// the same nonce, which Discord's enforce_nonce turns into at most one
+// message.
+func (a *Adapter) send(ctx context.Context, channel string, msg wireSend) (string, error) {
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		body, err := a.s.RequestWithBucketID(http.MethodPost, discordgo.EndpointChannelMessages(channel), msg,
+			discordgo.EndpointChannelMessages(channel), discordgo.WithContext(ctx))
+		if err == nil {
+			var m struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(body, &m)
+			return m.ID, nil
+		}
+		lastErr = err
+		var rest *discordgo.RESTError
+		if errors.As(err, &rest) || ctx.Err() != nil {
+			break
+		}
+	}
+	return "", lastErr
+}
+
+// React adds the bot's reaction (the quiet acknowledgement of a capture).
+func (a *Adapter) React(ctx context.Context, ref bot.MessageRef, e bot.Emoji) error {
+	if e.Unicode == "" {
+		return errors.New("discord react: only unicode emoji")
+	}
+	if err := a.s.MessageReactionAdd(ref.Channel.ID, ref.ID, e.Unicode, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord react: %w", err)
+	}
+	return nil
+}
+
+// Thread returns the message ref names and, when it is in a thread or a
+// chain of replies, the thread's opening message first and the other
+// messages seen in it. The cache answers when it can; REST on a miss.
+func (a *Adapter) Thread(ctx context.Context, ref bot.MessageRef) ([]bot.Message, error) {
+	target, err := a.fetch(ctx, ref.Channel, ref.ID)
+	if err != nil {
+		return nil, err
+	}
+	if target.Ref.Thread == "" && ref.Thread != "" {
+		target.Ref.Thread = ref.Thread
+	}
+	root := target.Ref.Root().ID
+	if root == target.Ref.ID {
+		msgs := a.st.threadMessages(root)
+		if c, ok := a.st.channel(ref.Channel.ID); ok && c.isThread() && len(msgs) < 2 {
+			if err := a.fetchRecent(ctx, c.ID); err != nil {
+				a.log.WarnContext(ctx, "fetch thread messages", logChannel, c.ID, logErr, err)
+			}
+			msgs = a.st.threadMessages(root)
+		}
+		if len(msgs) == 0 || msgs[0].Ref.ID != root {
+			msgs = append([]bot.Message{target}, msgs...)
+		}
+		return msgs, nil
+	}
+	first, err := a.fetch(ctx, ref.Channel, root)
+	if err != nil {
+		// A thread opened without a starter message, or a reply to a
+		// deleted message: the reply stands on its own.
+		a.log.InfoContext(ctx, "thread's opening message not found; using the message alone", logMessage, target.Ref.ID, logErr, err)
+		return []bot.Message{target}, nil
+	}
+	out := []bot.Message{first}
+	seen := false
+	for _, m := range a.st.threadMessages(root) {
+		if m.Ref.ID == root {
+			continue
+		}
+		seen = seen || m.Ref.ID == target.Ref.ID
+		out = append(out, m)
+	}
+	if !seen {
+		out = append(out, target)
+	}
+	return out, nil
+}
+
+// fetch returns a message from the cache or, on a miss, from REST. A
+// thread's opening message may live in the thread's parent channel.
+func (a *Adapter) fetch(ctx context.Context, ch bot.ChannelRef, id string) (bot.Message, error) {
+	if m, ok := a.st.message(id); ok {
+		return m, nil
+	}
+	chans := []string{ch.ID}
+	if c, ok := a.st.channel(ch.ID); ok && c.isThread() && id == c.ID && c.Parent != "" {
+		chans = append(chans, c.Parent)
+	}
+	var lastErr error
+	for _, cid := range chans {
+		body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointChannelMessage(cid, id), nil,
+			discordgo.EndpointChannelMessage(cid, ""), discordgo.WithContext(ctx))
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		var w wireMessage
+		if err := json.Unmarshal(body, &w); err != nil || w.ID != id {
+			lastErr = fmt.Errorf("unexpected message object")
+			continue
+		}
+		if w.GuildID == "" {
+			w.GuildID = ch.Space
+		}
+		m := toMessage(w, a.st)
+		a.st.putMessage(m)
+		return m, nil
+	}
+	return bot.Message{}, fmt.Errorf("discord fetch message %s: %w", id, lastErr)
+}
+
+// fetchRecent caches a thread channel's latest messages (one request).
+func (a *Adapter) fetchRecent(ctx context.Context, channel string) error {
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointChannelMessages(channel)+"?limit=50", nil,
+		discordgo.EndpointChannelMessages(channel), discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	var ws []wireMessage
+	if err := json.Unmarshal(body, &ws); err != nil {
+		return err
+	}
+	c, _ := a.st.channel(channel)
+	for _, w := range ws {
+		if w.Type != msgDefault && w.Type != msgReply {
+			continue
+		}
+		if w.GuildID == "" {
+			w.GuildID = c.Guild
+		}
+		a.st.putMessage(toMessage(w, a.st))
+	}
+	return nil
+}

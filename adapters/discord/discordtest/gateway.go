@@ -1,0 +1,253 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+type inbound struct {
+	Op int             `json:"op"`
+	D  json.RawMessage `json:"d"`
+}
+
+func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("v") != "9" || r.URL.Query().Get("encoding") != "json" {
+		http.Error(w, "want ?v=9&encoding=json", http.StatusBadRequest)
+		return
+	}
+	ws, err := s.up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &conn{ws: ws}
+	defer func() {
+		ws.Close()
+		s.mu.Lock()
+		if s.cur == c {
+			s.cur = nil
+		}
+		if c.noAcks && s.zombieClosed.IsZero() {
+			s.zombieClosed = time.Now()
+		}
+		s.bump()
+		s.mu.Unlock()
+	}()
+	if err := c.write(map[string]any{"op": 10, "s": nil, "t": nil,
+		"d": map[string]any{"heartbeat_interval": s.HeartbeatInterval.Milliseconds()}}); err != nil {
+		return
+	}
+	for {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		var in inbound
+		if err := json.Unmarshal(data, &in); err != nil {
+			s.closeWith(c, 4002, "Error while decoding payload.")
+			return
+		}
+		switch in.Op {
+		case 1:
+			s.mu.Lock()
+			s.heartbeats++
+			acks := !c.noAcks
+			s.bump()
+			s.mu.Unlock()
+			if acks {
+				_ = c.write(map[string]any{"op": 11})
+			}
+		case 2:
+			if !s.identify(c, in.D) {
+				return
+			}
+		case 6:
+			if !s.resume(c, in.D) {
+				return
+			}
+		default:
+			// presence updates and the rest: accepted, ignored
+		}
+	}
+}
+
+func (s *Server) closeWith(c *conn, code int, reason string) {
+	c.wmu.Lock()
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+	c.wmu.Unlock()
+	c.ws.Close()
+}
+
+func (s *Server) tokenOK(tok string) bool {
+	return tok == "Bot "+s.Token || tok == s.Token
+}
+
+func (s *Server) identify(c *conn, d json.RawMessage) bool {
+	var id struct {
+		Token   string `json:"token"`
+		Intents int    `json:"intents"`
+	}
+	_ = json.Unmarshal(d, &id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.identifies = append(s.identifies, id.Intents)
+	s.bump()
+	switch {
+	case !s.tokenOK(id.Token):
+		s.closeWith(c, 4004, "Authentication failed.")
+		return false
+	case id.Intents&IntentMessageContent != 0 && !s.AllowMessageContent:
+		s.closeWith(c, 4014, "Disallowed intent(s).")
+		return false
+	case s.closeNext != 0:
+		code := s.closeNext
+		s.closeNext = 0
+		s.closeWith(c, code, "closed by test")
+		return false
+	}
+	sess := &session{id: s.newID(), intents: id.Intents}
+	s.sessions[sess.id] = sess
+	c.sess = sess
+	s.cur = c
+	host := "ws://" + strings.TrimPrefix(s.http.URL, "http://")
+	s.dispatchLocked("READY", map[string]any{
+		"v": 9, "user": userJSON(s.Bot), "session_id": sess.id, "resume_gateway_url": host + "/gateway",
+		"application": map[string]any{"id": s.AppID, "flags": s.AppFlags},
+		"guilds":      []any{map[string]any{"id": s.GuildID, "unavailable": true}},
+	})
+	var chans, threads []any
+	for _, ch := range s.sortedChannels() {
+		switch ch.Type {
+		case TypeDM:
+		case TypePublicThread, TypePrivateThread:
+			threads = append(threads, s.channelJSON(ch))
+		default:
+			chans = append(chans, s.channelJSON(ch))
+		}
+	}
+	s.dispatchLocked("GUILD_CREATE", map[string]any{"id": s.GuildID, "name": "Practice", "unavailable": false,
+		"channels": chans, "threads": threads, "members": []any{}, "roles": []any{map[string]any{"id": s.GuildID, "name": "@everyone", "permissions": "1024"}}})
+	return true
+}
+
+func (s *Server) resume(c *conn, d json.RawMessage) bool {
+	var r struct {
+		Token     string `json:"token"`
+		SessionID string `json:"session_id"`
+		Seq       int64  `json:"seq"`
+	}
+	_ = json.Unmarshal(d, &r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resumes++
+	s.bump()
+	if !s.tokenOK(r.Token) {
+		s.closeWith(c, 4004, "Authentication failed.")
+		return false
+	}
+	sess, ok := s.sessions[r.SessionID]
+	if !ok || sess != s.current() {
+		_ = c.write(map[string]any{"op": 9, "d": false})
+		return true
+	}
+	c.sess = sess
+	for _, ev := range sess.log {
+		if ev.seq > r.Seq {
+			_ = c.write(frame(ev))
+		}
+	}
+	s.cur = c
+	s.dispatchLocked("RESUMED", map[string]any{})
+	return true
+}
+
+// Reconnect sends op 7 and stops sending on that connection, as Discord does
+// before it closes: dispatches wait for the RESUME.
+func (s *Server) Reconnect() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		_ = c.write(map[string]any{"op": 7, "d": nil})
+		s.cur = nil
+	}
+}
+
+// InvalidSession sends op 9 (not resumable): the client must IDENTIFY.
+func (s *Server) InvalidSession() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		_ = c.write(map[string]any{"op": 9, "d": false})
+		s.cur = nil
+	}
+}
+
+// DropConnection closes the socket abruptly, without a close frame.
+func (s *Server) DropConnection() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		c.ws.UnderlyingConn().Close()
+		s.cur = nil
+	}
+}
+
+// StopAcks makes the current connection a zombie: heartbeats go
+// unacknowledged (and dispatches wait for the next connection).
+func (s *Server) StopAcks() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		c.noAcks = true
+		s.cur = nil
+	}
+}
+
+// ZombieClosed is when the client closed the connection StopAcks made a
+// zombie (zero until then).
+func (s *Server) ZombieClosed() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.zombieClosed
+}
+
+// CloseWith closes the current connection with a close code.
+func (s *Server) CloseWith(code int, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		s.closeWith(c, code, reason)
+		s.cur = nil
+	}
+}
+
+// Connected reports whether a session is live (READY or RESUMED).
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur != nil
+}
+
+// Identifies returns the intents of every IDENTIFY so far.
+func (s *Server) Identifies() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.identifies...)
+}
+
+// Resumes counts RESUMEs.
+func (s *Server) Resumes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resumes
+}
+
+// Heartbeats counts heartbeats received.
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heartbeats
+}

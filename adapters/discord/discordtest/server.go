@@ -1,0 +1,526 @@
+// Package discordtest is a loopback Discord for tests: the REST API under
+// /api/v9 on httptest and a Gateway websocket that performs HELLO,
+// IDENTIFY or RESUME, READY and GUILD_CREATE, acknowledges heartbeats,
+// dispatches events with increasing sequence numbers, replays missed events
+// on RESUME, and can be told to send op 7, op 9, close codes, 429s, or to
+// stop acknowledging heartbeats. The real discordgo client runs against it.
+//
+// Shapes follow Discord's documentation (discord.com/developers/docs); only
+// what Repertoire uses is served. Everything the bot sends is recorded.
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Intents and application flags the fake checks.
+const (
+	IntentMessageContent = 1 << 15
+	FlagMessageContent   = 1 << 18
+)
+
+// Channel types.
+const (
+	TypeText          = 0
+	TypeDM            = 1
+	TypePublicThread  = 11
+	TypePrivateThread = 12
+)
+
+// User is a member of the fake guild.
+type User struct {
+	ID   string
+	Name string
+	Bot  bool
+}
+
+// Channel is a channel of the fake guild (or a DM).
+type Channel struct {
+	ID      string
+	Name    string
+	Type    int
+	Parent  string // for threads
+	Private bool   // @everyone is denied VIEW_CHANNEL
+}
+
+// Sent is a message the bot posted to a channel.
+type Sent struct {
+	ID              string
+	Channel         string
+	Content         string
+	AllowedMentions json.RawMessage // exactly as sent; nil when absent
+	ReplyTo         string
+	Nonce           string
+	At              time.Time
+}
+
+// Response is something the bot sent in answer to an interaction.
+type Response struct {
+	Interaction     string
+	Kind            string // "callback", "edit" or "followup"
+	Type            int    // callback type (4 message, 5 deferred)
+	Content         string
+	Flags           int
+	AllowedMentions json.RawMessage
+	At              time.Time
+}
+
+// Reaction is a reaction the bot added.
+type Reaction struct {
+	Channel, Message, Emoji string
+	At                      time.Time
+}
+
+type message struct {
+	id, channel string
+	author      User
+	content     string
+	replyTo     string
+	typ         int
+	at          time.Time
+}
+
+type interaction struct {
+	id, token  string
+	at         time.Time
+	responded  bool
+	deferredTo bool
+}
+
+type dispatch struct {
+	seq int64
+	t   string
+	d   json.RawMessage
+}
+
+type session struct {
+	id      string
+	seq     int64
+	log     []dispatch
+	intents int
+}
+
+type conn struct {
+	ws     *websocket.Conn
+	wmu    sync.Mutex
+	sess   *session
+	noAcks bool
+}
+
+func (c *conn) write(v any) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.ws.WriteJSON(v)
+}
+
+// Server is the loopback Discord.
+type Server struct {
+	Token   string
+	AppID   string
+	Bot     User
+	GuildID string
+	// AppFlags is GET /applications/@me's flags (FlagMessageContent when
+	// the Message Content intent is enabled in the portal).
+	AppFlags int
+	// AllowMessageContent says whether IDENTIFY may ask for the intent;
+	// when false it is closed with 4014, as Discord does.
+	AllowMessageContent bool
+	// HeartbeatInterval is sent in HELLO.
+	HeartbeatInterval time.Duration
+	// AwaitTimeout bounds Await (10 s when zero).
+	AwaitTimeout time.Duration
+
+	http *httptest.Server
+	up   websocket.Upgrader
+
+	mu           sync.Mutex
+	changed      chan struct{}
+	next         uint64
+	channels     map[string]Channel
+	msgs         map[string]*message
+	sessions     map[string]*session
+	cur          *conn
+	sent         []Sent
+	nonces       map[string]string
+	responses    []Response
+	reactions    []Reaction
+	interactions map[string]*interaction
+	commands     json.RawMessage
+	fetches      map[string]int // GET routes and how often they were called
+	limited      map[string][]float64
+	rateLimited  []time.Time
+	identifies   []int // intents of each IDENTIFY
+	resumes      int
+	heartbeats   int
+	closeNext    int
+	unauthorized int
+	zombieClosed time.Time
+}
+
+// New starts a loopback Discord, stopped when the test ends.
+func New(tb testing.TB) *Server {
+	s := &Server{
+		Token: "test-token", AppID: "900000000000000001", GuildID: "900000000000000100",
+		Bot:                 User{ID: "900000000000000002", Name: "repertoire", Bot: true},
+		AppFlags:            FlagMessageContent,
+		AllowMessageContent: true,
+		HeartbeatInterval:   41250 * time.Millisecond,
+		changed:             make(chan struct{}),
+		next:                uint64(time.Now().UnixMilli()-1420070400000) << 22,
+		channels:            map[string]Channel{},
+		msgs:                map[string]*message{},
+		sessions:            map[string]*session{},
+		nonces:              map[string]string{},
+		interactions:        map[string]*interaction{},
+		fetches:             map[string]int{},
+		limited:             map[string][]float64{},
+	}
+	s.up.CheckOrigin = func(*http.Request) bool { return true }
+	s.http = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// URL is the base for DISCORD_API_URL.
+func (s *Server) URL() string { return s.http.URL + "/" }
+
+// Close stops the server and its connections.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.cur != nil {
+		s.cur.ws.Close()
+		s.cur = nil
+	}
+	s.mu.Unlock()
+	s.http.CloseClientConnections()
+	s.http.Close()
+}
+
+// NewID returns a fresh snowflake.
+func (s *Server) NewID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newID()
+}
+
+func (s *Server) newID() string {
+	s.next++
+	return strconv.FormatUint(s.next, 10)
+}
+
+// bump wakes whoever waits for a change; call with mu held.
+func (s *Server) bump() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Await waits until cond (called without the lock) holds, failing the test
+// after 10 seconds. It checks on every change the fake sees and, for
+// conditions on the bot's own state (its database), every 10 ms.
+func (s *Server) Await(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	timeout := s.AwaitTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-tick.C:
+		case <-deadline.C:
+			tb.Fatalf("discordtest: timed out waiting for %s", what)
+		}
+	}
+}
+
+// AddChannel adds a guild channel, thread or DM.
+func (s *Server) AddChannel(c Channel) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channels[c.ID] = c
+	s.bump()
+}
+
+func (s *Server) channelJSON(c Channel) map[string]any {
+	m := map[string]any{"id": c.ID, "type": c.Type, "name": c.Name}
+	if c.Type == TypeDM {
+		m["recipients"] = []any{}
+		delete(m, "name")
+		return m
+	}
+	m["guild_id"] = s.GuildID
+	if c.Parent != "" {
+		m["parent_id"] = c.Parent
+	}
+	ow := []any{}
+	if c.Private {
+		ow = append(ow, map[string]any{"id": s.GuildID, "type": 0, "allow": "0", "deny": "1024"})
+	}
+	if c.Type != TypePublicThread && c.Type != TypePrivateThread {
+		m["permission_overwrites"] = ow
+	}
+	return m
+}
+
+func userJSON(u User) map[string]any {
+	return map[string]any{"id": u.ID, "username": strings.ToLower(u.Name), "global_name": u.Name, "discriminator": "0", "bot": u.Bot}
+}
+
+var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
+
+// messageJSON is a message object; content is blanked as Discord does for a
+// session without the Message Content intent (except DMs and messages
+// mentioning the bot).
+func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
+	c := s.channels[m.channel]
+	out := map[string]any{
+		"id": m.id, "channel_id": m.channel, "author": userJSON(m.author), "content": m.content,
+		"timestamp": m.at.UTC().Format(time.RFC3339Nano), "edited_timestamp": nil, "type": m.typ,
+		"tts": false, "mention_everyone": false, "mention_roles": []any{}, "attachments": []any{}, "embeds": []any{}, "pinned": false,
+	}
+	mentions := []any{}
+	botMentioned := false
+	for _, sm := range mentionRE.FindAllStringSubmatch(m.content, -1) {
+		if sm[1] == s.Bot.ID {
+			mentions = append(mentions, userJSON(s.Bot))
+			botMentioned = true
+		}
+	}
+	out["mentions"] = mentions
+	if c.Type != TypeDM {
+		out["guild_id"] = s.GuildID
+	}
+	if !contentIntent && c.Type != TypeDM && !botMentioned && m.author.ID != s.Bot.ID {
+		out["content"] = ""
+	}
+	if m.replyTo != "" {
+		out["message_reference"] = map[string]any{"message_id": m.replyTo, "channel_id": m.channel, "guild_id": s.GuildID}
+		if p, ok := s.msgs[m.replyTo]; ok {
+			out["referenced_message"] = s.messageJSON(p, contentIntent)
+		}
+	}
+	return out
+}
+
+func (s *Server) contentIntent() bool {
+	if s.cur == nil || s.cur.sess == nil {
+		return true
+	}
+	return s.cur.sess.intents&IntentMessageContent != 0
+}
+
+// Post makes author post content in channel and dispatches MESSAGE_CREATE.
+// replyTo, when not empty, makes it a reply. It returns the message ID.
+func (s *Server) Post(author User, channel, content, replyTo string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.post(author, channel, content, replyTo)
+}
+
+func (s *Server) post(author User, channel, content, replyTo string) string {
+	m := &message{id: s.newID(), channel: channel, author: author, content: content, replyTo: replyTo, at: time.Now()}
+	if replyTo != "" {
+		m.typ = 19
+	}
+	s.msgs[m.id] = m
+	s.dispatchLocked("MESSAGE_CREATE", s.messageJSON(m, s.contentIntent()))
+	return m.id
+}
+
+// Edit changes a message's text and dispatches MESSAGE_UPDATE.
+func (s *Server) Edit(id, content string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.msgs[id]
+	m.content = content
+	d := s.messageJSON(m, s.contentIntent())
+	d["edited_timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
+	s.dispatchLocked("MESSAGE_UPDATE", d)
+}
+
+// Delete removes a message and dispatches MESSAGE_DELETE.
+func (s *Server) Delete(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.msgs[id]
+	delete(s.msgs, id)
+	s.dispatchLocked("MESSAGE_DELETE", map[string]any{"id": id, "channel_id": m.channel, "guild_id": s.GuildID})
+}
+
+// DeleteBulk removes messages of one channel and dispatches MESSAGE_DELETE_BULK.
+func (s *Server) DeleteBulk(channel string, ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		delete(s.msgs, id)
+	}
+	s.dispatchLocked("MESSAGE_DELETE_BULK", map[string]any{"ids": ids, "channel_id": channel, "guild_id": s.GuildID})
+}
+
+// React dispatches MESSAGE_REACTION_ADD (or _REMOVE when remove) by user.
+// A custom emoji is given as "name:id".
+func (s *Server) React(user User, channel, msg, emoji string, remove bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := map[string]any{"id": nil, "name": emoji}
+	if name, id, ok := strings.Cut(emoji, ":"); ok {
+		e = map[string]any{"id": id, "name": name, "animated": false}
+	}
+	d := map[string]any{"user_id": user.ID, "channel_id": channel, "message_id": msg, "emoji": e}
+	if c := s.channels[channel]; c.Type != TypeDM {
+		d["guild_id"] = s.GuildID
+	}
+	t := "MESSAGE_REACTION_REMOVE"
+	if !remove {
+		t = "MESSAGE_REACTION_ADD"
+		if m, ok := s.msgs[msg]; ok {
+			d["message_author_id"] = m.author.ID
+		}
+		if d["guild_id"] != nil {
+			d["member"] = map[string]any{"user": userJSON(user), "roles": []any{}, "nick": nil}
+		}
+		d["burst"] = false
+		d["type"] = 0
+	}
+	s.dispatchLocked(t, d)
+}
+
+// Option is a slash command option: name and string value, or a
+// subcommand with options.
+type Option struct {
+	Name    string
+	Value   string
+	Sub     bool
+	Options []Option
+}
+
+func optionsJSON(opts []Option) []any {
+	out := []any{}
+	for _, o := range opts {
+		if o.Sub {
+			out = append(out, map[string]any{"name": o.Name, "type": 1, "options": optionsJSON(o.Options)})
+			continue
+		}
+		out = append(out, map[string]any{"name": o.Name, "type": 3, "value": o.Value})
+	}
+	return out
+}
+
+// Command dispatches INTERACTION_CREATE for a slash command by user in
+// channel and returns the interaction ID.
+func (s *Server) Command(user User, channel, name string, opts ...Option) string {
+	return s.interact(user, channel, map[string]any{"id": s.NewID(), "name": name, "type": 1, "options": optionsJSON(opts)})
+}
+
+// MessageCommand dispatches INTERACTION_CREATE for a message context-menu
+// command on target. Discord includes the target's content even without
+// the Message Content intent.
+func (s *Server) MessageCommand(user User, channel, name, target string) string {
+	s.mu.Lock()
+	m := s.msgs[target]
+	var resolved map[string]any
+	if m != nil {
+		resolved = map[string]any{target: s.messageJSON(m, true)}
+	}
+	s.mu.Unlock()
+	return s.interact(user, channel, map[string]any{"id": s.NewID(), "name": name, "type": 3, "target_id": target,
+		"resolved": map[string]any{"messages": resolved}})
+}
+
+func (s *Server) interact(user User, channel string, data map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it := &interaction{id: s.newID(), token: "itoken-" + s.newID(), at: time.Now()}
+	s.interactions[it.id] = it
+	c := s.channels[channel]
+	d := map[string]any{"id": it.id, "application_id": s.AppID, "type": 2, "token": it.token, "version": 1,
+		"channel_id": channel, "channel": map[string]any{"id": channel, "type": c.Type}, "data": data,
+		"app_permissions": "0", "locale": "en-US", "entitlements": []any{}}
+	if c.Type == TypeDM {
+		d["user"] = userJSON(user)
+	} else {
+		d["guild_id"] = s.GuildID
+		d["member"] = map[string]any{"user": userJSON(user), "roles": []any{}, "nick": nil, "permissions": "0"}
+	}
+	s.dispatchLocked("INTERACTION_CREATE", d)
+	return it.id
+}
+
+// InteractionAt is when the interaction was dispatched.
+func (s *Server) InteractionAt(id string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.interactions[id].at
+}
+
+// Dispatch sends any dispatch (t, d) on the current session.
+func (s *Server) Dispatch(t string, d any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dispatchLocked(t, d)
+}
+
+// DispatchRaw sends d as it is, even if it is not valid for t.
+func (s *Server) DispatchRaw(t string, d json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dispatchLocked(t, d)
+}
+
+// dispatchLocked appends to the session's log (replayed on RESUME) and
+// sends it when a connection is live.
+func (s *Server) dispatchLocked(t string, d any) {
+	raw, ok := d.(json.RawMessage)
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(d); err != nil {
+			panic(err) // test data only
+		}
+	}
+	sess := s.current()
+	if sess == nil {
+		return
+	}
+	sess.seq++
+	ev := dispatch{seq: sess.seq, t: t, d: raw}
+	sess.log = append(sess.log, ev)
+	if s.cur != nil && s.cur.sess == sess {
+		_ = s.cur.write(frame(ev))
+	}
+	s.bump()
+}
+
+// current is the latest session (there is one bot).
+func (s *Server) current() *session {
+	var latest *session
+	for _, ss := range s.sessions {
+		if latest == nil || ss.id > latest.id {
+			latest = ss
+		}
+	}
+	return latest
+}
+
+func frame(ev dispatch) map[string]any {
+	return map[string]any{"op": 0, "s": ev.seq, "t": ev.t, "d": ev.d}
+}

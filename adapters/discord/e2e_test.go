@@ -1,0 +1,632 @@
+package discord_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/repertoire/repertoire/adapters/discord"
+	"github.com/repertoire/repertoire/adapters/discord/discordtest"
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Channels of the loopback guild.
+const (
+	general = "41771983423143937"
+	staff   = "41771983423143938"
+	thread  = "41771983423143990"
+	dm      = "55555555555555555"
+)
+
+var (
+	alice = discordtest.User{ID: "80351110224678911", Name: "Alice"}
+	nelly = discordtest.User{ID: "80351110224678912", Name: "Nelly"}
+	carol = discordtest.User{ID: "80351110224678916", Name: "Carol"}
+	dave  = discordtest.User{ID: "80351110224678914", Name: "Dave"}
+)
+
+// syncBuffer is a log sink tests can read while the adapter writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type harness struct {
+	t      testing.TB
+	srv    *discordtest.Server
+	store  *repertoire.Store
+	a      *discord.Adapter
+	logs   *syncBuffer
+	runErr chan error
+	stop   context.CancelFunc
+}
+
+type options struct {
+	heartbeat  time.Duration
+	deferAfter time.Duration
+	server     func(*discordtest.Server)
+	noWait     bool
+	token      string
+}
+
+// start runs the real adapter (discordgo inside) against a loopback Discord,
+// with the real core on a SQLite temp file behind a Dispatcher, as in
+// production.
+func start(t testing.TB, o options) *harness {
+	t.Helper()
+	srv := discordtest.New(t)
+	srv.HeartbeatInterval = 30 * time.Second
+	if o.heartbeat > 0 {
+		srv.HeartbeatInterval = o.heartbeat
+	}
+	srv.AddChannel(discordtest.Channel{ID: general, Name: "general"})
+	srv.AddChannel(discordtest.Channel{ID: staff, Name: "staff", Private: true})
+	srv.AddChannel(discordtest.Channel{ID: thread, Name: "cert question", Type: discordtest.TypePublicThread, Parent: general})
+	srv.AddChannel(discordtest.Channel{ID: dm, Type: discordtest.TypeDM})
+	if o.server != nil {
+		o.server(srv)
+	}
+	ctx := context.Background()
+	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "repertoire.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	token := srv.Token
+	if o.token != "" {
+		token = o.token
+	}
+	a, err := discord.New(discord.Config{Token: token, APIURL: srv.URL(), DeferAfter: o.deferAfter}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := bot.New(store, log, bot.Config{}, a)
+	d := bot.NewDispatcher(core, log, 2, 64)
+	runCtx, cancel := context.WithCancel(ctx)
+	h := &harness{t: t, srv: srv, store: store, a: a, logs: logs, runErr: make(chan error, 1), stop: cancel}
+	go func() { h.runErr <- a.Run(runCtx, d) }()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("adapter logs:\n%s", logs.String())
+		}
+		cancel()
+		select {
+		case err := <-h.runErr:
+			if err != nil && !o.noWait {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("Run did not return after cancel")
+		}
+		d.Close()
+		store.Close()
+		noSessionGoroutines(t)
+		assertNoMentionsParsed(t, srv)
+	})
+	if !o.noWait {
+		srv.Await(t, "the bot connected", srv.Connected)
+		srv.Await(t, "commands registered", func() bool { return srv.Commands() != nil })
+	}
+	return h
+}
+
+// noSessionGoroutines fails when discordgo or adapter goroutines outlive Run.
+func noSessionGoroutines(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		var left []string
+		for _, g := range strings.Split(stacks, "\n\n") {
+			if strings.Contains(g, "bwmarrin/discordgo") || strings.Contains(g, "adapters/discord.(*Adapter)") {
+				left = append(left, g)
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d session goroutines left running:\n%s", len(left), strings.Join(left, "\n\n"))
+			return
+		}
+		time.Sleep(20 * time.Millisecond) // polling for goroutine exit; no event to wait on
+	}
+}
+
+// assertNoMentionsParsed: every message and interaction answer the bot sent
+// carried allowed_mentions {"parse": []}.
+func assertNoMentionsParsed(t testing.TB, srv *discordtest.Server) {
+	t.Helper()
+	check := func(what string, raw json.RawMessage) {
+		var am struct {
+			Parse *[]string `json:"parse"`
+		}
+		if err := json.Unmarshal(raw, &am); err != nil || am.Parse == nil || len(*am.Parse) != 0 {
+			t.Errorf("%s sent with allowed_mentions %s, want {\"parse\":[]}", what, raw)
+		}
+	}
+	for _, s := range srv.Sent() {
+		check("message "+s.ID, s.AllowedMentions)
+	}
+	for _, r := range srv.Responses() {
+		if r.Type == 5 {
+			continue // a deferred response has no content
+		}
+		check("interaction answer "+r.Kind, r.AllowedMentions)
+	}
+}
+
+func (h *harness) entry(channel, msg string) (repertoire.Entry, bool) {
+	e, err := h.store.EntryBySource(context.Background(), repertoire.Source{Platform: "discord", Space: h.srv.GuildID, Channel: channel, Message: msg})
+	if errors.Is(err, repertoire.ErrNotFound) {
+		return repertoire.Entry{}, false
+	}
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return e, true
+}
+
+func (h *harness) awaitEntry(channel, msg string) repertoire.Entry {
+	h.t.Helper()
+	var e repertoire.Entry
+	h.srv.Await(h.t, "entry for "+msg, func() bool {
+		var ok bool
+		e, ok = h.entry(channel, msg)
+		return ok
+	})
+	return e
+}
+
+// awaitGone waits until the entry for msg is removed.
+func (h *harness) awaitGone(channel, msg string) {
+	h.t.Helper()
+	h.srv.Await(h.t, "entry for "+msg+" removed", func() bool { _, ok := h.entry(channel, msg); return !ok })
+}
+
+func (h *harness) sentContaining(s string) []discordtest.Sent {
+	var out []discordtest.Sent
+	for _, m := range h.srv.Sent() {
+		if strings.Contains(m.Content, s) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// capture posts a question and an answer as a reply, and reacts 💡 to it.
+func (h *harness) capture(question, answer string) (q, a string) {
+	q = h.srv.Post(alice, general, question, "")
+	a = h.srv.Post(nelly, general, answer, q)
+	h.srv.React(carol, general, a, "💡", false)
+	h.awaitEntry(general, a)
+	return q, a
+}
+
+func TestCaptureByReaction(t *testing.T) {
+	h := start(t, options{})
+	q, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew, then reload nginx #tls")
+	e := h.awaitEntry(general, a)
+	if e.Author.ID != nelly.ID || e.Author.Name != "Nelly" || e.Question != "How do I rotate the TLS certificate?" ||
+		e.Kind != repertoire.Tip || len(e.Savers) != 1 || e.Savers[0].ID != carol.ID || e.Channel.Private {
+		t.Errorf("entry = %+v", e)
+	}
+	if want := "https://discord.com/channels/" + h.srv.GuildID + "/" + general + "/" + a; e.Permalink != want {
+		t.Errorf("permalink %q, want %q", e.Permalink, want)
+	}
+	h.srv.Await(t, "the bot's 📚 acknowledgement", func() bool {
+		for _, r := range h.srv.Reactions() {
+			if r.Message == a && r.Emoji == "📚" {
+				return true
+			}
+		}
+		return false
+	})
+	if n := h.srv.Fetches("GET channels/{}/messages/{}"); n != 0 {
+		t.Errorf("%d message fetches; the cache should have answered", n)
+	}
+	_ = q
+
+	t.Run("custom emoji named bulb, a vote", func(t *testing.T) {
+		h.srv.React(dave, general, a, "bulb:41771983429993937", false)
+		h.srv.Await(t, "a vote", func() bool { e, _ := h.entry(general, a); return e.Votes == 2 })
+	})
+
+	t.Run("taking the reactions back undoes the save", func(t *testing.T) {
+		_, a2 := h.capture("How do I flush DNS?", "resolvectl flush-caches")
+		h.srv.React(carol, general, a2, "💡", true)
+		h.awaitGone(general, a2)
+	})
+
+	t.Run("in a thread with no starter message", func(t *testing.T) {
+		id := h.srv.Post(nelly, thread, "Use the staging ACME directory first", "")
+		h.srv.React(carol, thread, id, "✅", false)
+		e := h.awaitEntry(thread, id)
+		if e.Kind != repertoire.Solution {
+			t.Errorf("kind %s", e.Kind)
+		}
+	})
+}
+
+func TestReactionOnUnseenMessageFetchesIt(t *testing.T) {
+	var q, a string
+	h := start(t, options{server: func(srv *discordtest.Server) {
+		// Posted before the bot connects: the fake has no session to dispatch on.
+		q = srv.Post(alice, general, "Where is the runbook for failover?", "")
+		a = srv.Post(nelly, general, "In the wiki under ops/failover", q)
+	}})
+	h.srv.React(carol, general, a, "💡", false)
+	e := h.awaitEntry(general, a)
+	if e.Question != "Where is the runbook for failover?" {
+		t.Errorf("question %q: the thread's opening message was not fetched", e.Question)
+	}
+	if n := h.srv.Fetches("GET channels/{}/messages/{}"); n != 2 {
+		t.Errorf("%d message fetches, want 2 (the answer and its question)", n)
+	}
+	h.srv.React(dave, general, a, "💡", false)
+	h.srv.Await(t, "a vote", func() bool { e, _ := h.entry(general, a); return e.Votes == 2 })
+	if n := h.srv.Fetches("GET channels/{}/messages/{}"); n != 2 {
+		t.Errorf("%d message fetches after a second reaction, want still 2", n)
+	}
+}
+
+func TestRecallByMention(t *testing.T) {
+	h := start(t, options{})
+	_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew, then reload nginx. Never ping @everyone about it #tls")
+	ask := h.srv.Post(dave, general, "<@"+h.srv.Bot.ID+"> how do we renew certificates?", "")
+	h.srv.Await(t, "an answer", func() bool { return len(h.sentContaining("certbot")) > 0 })
+	got := h.sentContaining("certbot")
+	if len(got) != 1 {
+		t.Fatalf("%d answers, want 1", len(got))
+	}
+	m := got[0]
+	if m.Channel != general || m.ReplyTo != ask {
+		t.Errorf("answer in %s replying to %s, want %s replying to %s", m.Channel, m.ReplyTo, general, ask)
+	}
+	if link := "https://discord.com/channels/" + h.srv.GuildID + "/" + general + "/" + a; !strings.Contains(m.Content, link) {
+		t.Errorf("answer has no jump link %s:\n%s", link, m.Content)
+	}
+	if strings.Contains(m.Content, "@everyone") {
+		t.Errorf("answer carries a live @everyone:\n%s", m.Content)
+	}
+	if string(m.AllowedMentions) != `{"parse":[]}` {
+		t.Errorf("allowed_mentions %s", m.AllowedMentions)
+	}
+
+	t.Run("a private channel's entry stays there", func(t *testing.T) {
+		q := h.srv.Post(alice, staff, "What's the VPN pre-shared key policy?", "")
+		sa := h.srv.Post(nelly, staff, "Rotate the VPN pre-shared key quarterly, in the vault", q)
+		h.srv.React(carol, staff, sa, "💡", false)
+		if e := h.awaitEntry(staff, sa); !e.Channel.Private {
+			t.Errorf("entry from a channel @everyone cannot view is public")
+		}
+		h.srv.Post(dave, general, "<@"+h.srv.Bot.ID+"> vpn pre-shared key", "")
+		h.srv.Await(t, "an answer", func() bool { return len(h.sentContaining("open question")) > 0 })
+		if len(h.sentContaining("quarterly")) != 0 {
+			t.Error("a private entry was shown in a public channel")
+		}
+	})
+
+	t.Run("DM", func(t *testing.T) {
+		h.srv.Post(dave, dm, "help", "")
+		h.srv.Await(t, "help in the DM", func() bool {
+			for _, s := range h.srv.Sent() {
+				if s.Channel == dm && strings.Contains(s.Content, "React 💡") {
+					return true
+				}
+			}
+			return false
+		})
+	})
+}
+
+func TestAskIsEphemeralAndQuick(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		deferAfter time.Duration
+		first      int
+	}{
+		{"answered directly", 2 * time.Second, 4},
+		{"deferred then edited", time.Nanosecond, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, options{deferAfter: tc.deferAfter})
+			_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew, then reload nginx #tls")
+			id := h.srv.Command(dave, general, "ask", discordtest.Option{Name: "question", Value: "how do we renew certificates?"})
+			var rs []discordtest.Response
+			h.srv.Await(t, "the answer", func() bool {
+				rs = nil
+				for _, r := range h.srv.Responses() {
+					if r.Interaction == id {
+						rs = append(rs, r)
+					}
+				}
+				return len(rs) > 0 && strings.Contains(rs[len(rs)-1].Content, "certbot")
+			})
+			if rs[0].Kind != "callback" || rs[0].Type != tc.first || rs[0].Flags&64 == 0 {
+				t.Errorf("first response %+v, want an ephemeral callback of type %d", rs[0], tc.first)
+			}
+			if d := rs[0].At.Sub(h.srv.InteractionAt(id)); d > 3*time.Second {
+				t.Errorf("first response after %v: Discord wants it within 3 s", d)
+			}
+			last := rs[len(rs)-1]
+			if tc.first == 5 && last.Kind != "edit" {
+				t.Errorf("answer sent as %s, want an edit of the deferred response", last.Kind)
+			}
+			if link := "https://discord.com/channels/" + h.srv.GuildID + "/" + general + "/" + a; !strings.Contains(last.Content, link) {
+				t.Errorf("no jump link in %q", last.Content)
+			}
+			if len(h.sentContaining("certbot")) != 0 {
+				t.Error("the ephemeral answer was also posted to the channel")
+			}
+		})
+	}
+}
+
+func TestContextMenuSave(t *testing.T) {
+	h := start(t, options{})
+	q := h.srv.Post(alice, general, "How do we give a contractor read access?", "")
+	a := h.srv.Post(nelly, general, "Add them to the readers group in the IdP, never share an account", q)
+	id := h.srv.MessageCommand(dave, general, "Save to repertoire", a)
+	e := h.awaitEntry(general, a)
+	if e.Author.ID != nelly.ID || len(e.Savers) != 1 || e.Savers[0].ID != dave.ID || e.Question != "How do we give a contractor read access?" {
+		t.Errorf("entry %+v", e)
+	}
+	h.srv.Await(t, "an ephemeral confirmation", func() bool {
+		for _, r := range h.srv.Responses() {
+			if r.Interaction == id && strings.Contains(r.Content, "Saved") && r.Flags&64 != 0 {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func TestEditDeleteBulkDelete(t *testing.T) {
+	h := start(t, options{})
+	_, a1 := h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+	h.srv.Edit(a1, "Run certbot renew --deploy-hook 'systemctl reload nginx'")
+	h.srv.Await(t, "the edit applied", func() bool { e, _ := h.entry(general, a1); return strings.Contains(e.Answer, "deploy-hook") })
+	hits, err := h.store.Search(context.Background(), repertoire.SearchParams{Text: "deploy hook", From: repertoire.Channel{Platform: "discord", Space: h.srv.GuildID, ID: general}, Limit: 3})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("search after edit: %v, %v", hits, err)
+	}
+	h.srv.Delete(a1)
+	h.awaitGone(general, a1)
+
+	_, a2 := h.capture("How do I flush DNS?", "resolvectl flush-caches")
+	_, a3 := h.capture("How do I see open ports?", "ss -tlnp")
+	h.srv.DeleteBulk(general, a2, a3)
+	h.awaitGone(general, a2)
+	h.awaitGone(general, a3)
+}
+
+func TestResume(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cause func(*discordtest.Server)
+	}{
+		{"op 7", (*discordtest.Server).Reconnect},
+		{"dropped socket", (*discordtest.Server).DropConnection},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, options{})
+			_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+			tc.cause(h.srv)
+			// Dispatched while the client is away: replayed on RESUME, applied once.
+			q2 := h.srv.Post(alice, general, "How do I flush DNS?", "")
+			a2 := h.srv.Post(nelly, general, "resolvectl flush-caches", q2)
+			h.srv.React(carol, general, a2, "💡", false)
+			h.srv.React(dave, general, a, "💡", false)
+			h.srv.Await(t, "RESUME", func() bool { return h.srv.Resumes() == 1 && h.srv.Connected() })
+			e2 := h.awaitEntry(general, a2)
+			h.srv.Await(t, "the vote from the gap", func() bool { e, _ := h.entry(general, a); return e.Votes == 2 })
+			if len(h.srv.Identifies()) != 1 {
+				t.Errorf("%d IDENTIFYs, want 1 (a resume, not a new session)", len(h.srv.Identifies()))
+			}
+			if len(e2.Savers) != 1 || e2.Question != "How do I flush DNS?" {
+				t.Errorf("entry from the gap %+v", e2)
+			}
+			// Still live afterwards.
+			h.capture("How do I see open ports?", "ss -tlnp")
+		})
+	}
+}
+
+func TestZombieConnectionIsResumed(t *testing.T) {
+	const interval = time.Second
+	h := start(t, options{heartbeat: interval})
+	h.srv.Await(t, "a heartbeat", func() bool { return h.srv.Heartbeats() > 0 })
+	stopped := time.Now()
+	h.srv.StopAcks()
+	h.srv.Await(t, "the zombie closed", func() bool { return !h.srv.ZombieClosed().IsZero() })
+	// The last ACK came at most one interval before StopAcks; the adapter
+	// closes after 1.5 intervals without one (discordgo alone waits five).
+	if d := h.srv.ZombieClosed().Sub(stopped); d > 2*interval {
+		t.Errorf("zombie closed %v after ACKs stopped, want within two intervals (%v)", d, 2*interval)
+	}
+	h.srv.Await(t, "RESUME", func() bool { return h.srv.Resumes() == 1 && h.srv.Connected() })
+	if !strings.Contains(h.logs.String(), "zombied") {
+		t.Error("the adapter did not report the zombied connection")
+	}
+	h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+}
+
+func TestInvalidSessionReidentifies(t *testing.T) {
+	h := start(t, options{})
+	h.srv.InvalidSession()
+	h.srv.Await(t, "a fresh IDENTIFY", func() bool { return len(h.srv.Identifies()) == 2 && h.srv.Connected() })
+	h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+}
+
+func TestDisallowedIntentStops(t *testing.T) {
+	h := start(t, options{noWait: true, server: func(srv *discordtest.Server) {
+		srv.AppFlags = discordtest.FlagMessageContent // the portal says enabled...
+		srv.AllowMessageContent = false               // ...the gateway disagrees: 4014
+	}})
+	select {
+	case err := <-h.runErr:
+		var fe *discord.FatalCloseError
+		if !errors.As(err, &fe) || fe.Code != 4014 || !strings.Contains(err.Error(), "Message Content intent") {
+			t.Fatalf("Run = %v, want a 4014 error naming the Message Content intent", err)
+		}
+		h.runErr <- nil // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop on 4014")
+	}
+	if n := len(h.srv.Identifies()); n != 1 {
+		t.Errorf("%d IDENTIFYs: a 4014 must not be retried", n)
+	}
+}
+
+func TestFatalCloseMidSessionStops(t *testing.T) {
+	h := start(t, options{})
+	h.srv.CloseNextIdentify(4004)
+	h.srv.InvalidSession() // the client identifies again, and is refused
+	select {
+	case err := <-h.runErr:
+		var fe *discord.FatalCloseError
+		if !errors.As(err, &fe) || fe.Code != 4004 || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+			t.Fatalf("Run = %v, want a 4004 error naming DISCORD_TOKEN", err)
+		}
+		h.runErr <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop on 4004")
+	}
+}
+
+func TestWrongTokenIsAClearError(t *testing.T) {
+	h := start(t, options{noWait: true, token: "not-the-token"})
+	select {
+	case err := <-h.runErr:
+		if err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+			t.Fatalf("Run = %v, want an error naming DISCORD_TOKEN", err)
+		}
+		h.runErr <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
+
+func TestWithoutMessageContentIntent(t *testing.T) {
+	h := start(t, options{server: func(srv *discordtest.Server) { srv.AppFlags = 0 }})
+	if ids := h.srv.Identifies(); ids[0]&discordtest.IntentMessageContent != 0 {
+		t.Errorf("identified with MESSAGE_CONTENT (%b) though the application lacks it", ids[0])
+	}
+	if !strings.Contains(h.logs.String(), "Message Content intent is not enabled") {
+		t.Errorf("no start-up warning; logs:\n%s", h.logs.String())
+	}
+	// The context menu still saves: Discord sends the target's content.
+	a := h.srv.Post(nelly, general, "Use the staging ACME directory first", "")
+	h.srv.MessageCommand(dave, general, "Save to repertoire", a)
+	if e := h.awaitEntry(general, a); e.Answer != "Use the staging ACME directory first" {
+		t.Errorf("answer %q", e.Answer)
+	}
+}
+
+func TestRateLimitedPostSentOnce(t *testing.T) {
+	h := start(t, options{})
+	h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+	h.srv.RateLimit("POST channels/{}/messages", 0.3)
+	h.srv.Post(dave, general, "<@"+h.srv.Bot.ID+"> renew certificates", "")
+	h.srv.Await(t, "the answer", func() bool { return len(h.sentContaining("certbot")) > 0 })
+	limited := h.srv.RateLimited()
+	got := h.sentContaining("certbot")
+	if len(limited) != 1 || len(got) != 1 {
+		t.Fatalf("%d 429s and %d answers, want 1 and exactly 1", len(limited), len(got))
+	}
+	if wait := got[0].At.Sub(limited[0]); wait < 300*time.Millisecond {
+		t.Errorf("retried after %v, before retry_after (300ms)", wait)
+	}
+}
+
+func TestLongPostSplitBetweenParts(t *testing.T) {
+	h := start(t, options{})
+	parts := []string{"Here is what the repertoire has:", strings.Repeat("a", 1500), strings.Repeat("b", 1200), strings.Repeat("c", 700) + " @everyone"}
+	if _, err := h.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "discord", Space: h.srv.GuildID, ID: general},
+		Parts: append([]string(nil), parts...)}); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.srv.Sent()
+	if len(sent) != 2 { // header+a, then b+c
+		t.Fatalf("%d messages, want 2", len(sent))
+	}
+	var all strings.Builder
+	for _, s := range sent {
+		if n := utf8.RuneCountInString(s.Content); n > 2000 {
+			t.Errorf("message of %d characters", n)
+		}
+		all.WriteString(s.Content + "\n\n")
+	}
+	for _, p := range parts {
+		whole := false
+		for _, s := range sent {
+			whole = whole || strings.Contains(s.Content, p)
+		}
+		if !whole {
+			t.Errorf("part of %d characters split across messages", len(p))
+		}
+	}
+}
+
+func TestMalformedDispatchesAreSurvived(t *testing.T) {
+	h := start(t, options{})
+	for _, tc := range []struct{ t, d string }{
+		{"MESSAGE_CREATE", `{"id":"1"}`},
+		{"MESSAGE_CREATE", `"not an object"`},
+		{"MESSAGE_REACTION_ADD", `{"emoji":null}`},
+		{"MESSAGE_DELETE_BULK", `{"ids":"x"}`},
+		{"INTERACTION_CREATE", `{"id":"1","token":"t","channel_id":"` + general + `","type":2,"data":{"name":"nope"}}`},
+		{"GUILD_CREATE", `{"channels":7}`},
+		{"READY", `[]`},
+		{"SOMETHING_NEW", `{}`},
+	} {
+		h.srv.DispatchRaw(tc.t, json.RawMessage(tc.d))
+	}
+	h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+	if !strings.Contains(h.logs.String(), "skipped a gateway dispatch") {
+		t.Error("malformed dispatches were not logged")
+	}
+}
+
+func TestCommandsRegistered(t *testing.T) {
+	h := start(t, options{})
+	var cmds []struct {
+		Name string `json:"name"`
+		Type int    `json:"type"`
+	}
+	if err := json.Unmarshal(h.srv.Commands(), &cmds); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, ","); got != "ask,save,repertoire,Save to repertoire" {
+		t.Errorf("commands %s", got)
+	}
+}
