@@ -218,7 +218,8 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 	if start.IsZero() {
 		start = now.Add(-7 * 24 * time.Hour)
 	}
-	data, err := b.store.DigestData(ctx, ch, start, now, b.cfg.Digest.Limits)
+	// Up to and including this millisecond: what was saved just now is in.
+	data, err := b.store.DigestData(ctx, ch, start, now.Add(time.Millisecond), b.cfg.Digest.Limits)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func NewSchedule(spec string, loc *time.Location) (Schedule, error) {
 	// A spec must fire, and not more than once an hour.
 	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	prev := time.Time{}
-	for range 8 {
+	for range 64 {
 		t = s.wall.Next(t)
 		if t.IsZero() {
 			return Schedule{}, fmt.Errorf("%w: %q never fires", ErrBadSchedule, spec)
@@ -110,14 +110,17 @@ func (s Schedule) instant(w time.Time) time.Time {
 // Next returns the first fire time strictly after t, or the zero time when
 // the spec never fires again.
 func (s Schedule) Next(t time.Time) time.Time {
-	w := s.floating(t)
+	// Start a few hours back on the wall clock: in the repeated autumn hour
+	// the wall clock is behind the instants it maps to, so a wall time that
+	// looks passed may still be ahead. Walk forward to the first instant
+	// after t. (Instants grow with wall times because fires are at least
+	// minDigestGap apart.)
+	w := s.floating(t).Add(-3 * time.Hour)
 	for range 1000 {
 		w = s.wall.Next(w)
 		if w.IsZero() {
 			return time.Time{}
 		}
-		// In the repeated autumn hour the wall clock runs behind t: a wall
-		// time already passed maps to an instant at or before t. Skip it.
 		if at := s.instant(w); at.After(t) {
 			return at.UTC()
 		}
