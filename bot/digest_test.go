@@ -181,3 +181,25 @@ func TestDigestSplitsBetweenEntries(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkComposeDigest composes and renders a full digest (30 entries,
+// contributors, questions, an old entry): the pure part of a digest, after
+// the store's DigestData (BenchmarkDigestData100k in repertoire/).
+// Run: go test ./bot -run X -bench ComposeDigest
+func BenchmarkComposeDigest(b *testing.B) {
+	data := weekData()
+	base := data.Entries
+	data.Entries = nil
+	for i := range 30 {
+		e := base[i%len(base)]
+		e.ID = int64(100 + i)
+		e.Votes = i % 7
+		data.Entries = append(data.Entries, e)
+	}
+	data.TotalEntries = 960
+	for b.Loop() {
+		if parts := bot.ComposeDigest(data, berlin).Parts(); len(parts) < 30 {
+			b.Fatal("short digest")
+		}
+	}
+}

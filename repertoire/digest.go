@@ -328,7 +328,7 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	var name sql.NullString
 	var private sql.NullBool
 	if err := tx.QueryRowContext(ctx, `SELECT channel_name, private FROM entries WHERE platform = ?1 AND space = ?2
-		AND channel_id = ?3 ORDER BY channel_name = '', created_at DESC LIMIT 1`, args[:3]...).Scan(&name, &private); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		AND channel_id = ?3 ORDER BY created_at DESC LIMIT 1`, args[:3]...).Scan(&name, &private); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return DigestData{}, fmt.Errorf("digest data: channel: %w", err)
 	}
 	if d.Channel.Name == "" {
@@ -339,7 +339,9 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE `+inPeriod, args...).Scan(&d.TotalEntries); err != nil {
 		return DigestData{}, fmt.Errorf("digest data: count: %w", err)
 	}
-	if d.Entries, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE `+inPeriod+`
+	// The period's rows by date, then sorted: walking the channel's votes
+	// index instead would read every entry it ever had.
+	if d.Entries, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_created WHERE `+inPeriod+`
 		ORDER BY votes DESC, created_at, id LIMIT ?6`, append(args, lim.Entries)...); err != nil {
 		return DigestData{}, fmt.Errorf("digest data: entries: %w", err)
 	}
@@ -394,7 +396,9 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	// The older entry: the channel's best one from before the period that no
 	// digest of this channel featured yet; when all were, the one featured
 	// longest ago.
-	old, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e
+	// Walk the votes index (stopping at the first match) rather than sort
+	// every older entry by votes.
+	old, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_votes
 		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at < ?4
 		  AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND d.rediscover_id = e.id)
 		ORDER BY votes DESC, created_at LIMIT 1`, args[:4]...)
