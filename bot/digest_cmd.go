@@ -85,13 +85,14 @@ func (b *Bot) digestCommand(ctx context.Context, ev Mentioned, args string) erro
 	}
 	sched, err := ParseDigestSetting(verb, rest, zone)
 	if err != nil {
-		var msg string
-		if errors.Is(err, ErrBadSchedule) || errors.Is(err, errDigestUsage) {
-			msg = "I can't use that: " + err.Error() + "\n\n" + digestUsage
-		} else {
+		if !errors.Is(err, ErrBadSchedule) && !errors.Is(err, errDigestUsage) {
 			return err
 		}
-		return b.reply(ctx, ev, msg)
+		why := err.Error()
+		for _, prefix := range []error{ErrBadSchedule, errDigestUsage} {
+			why = strings.TrimPrefix(why, prefix.Error()+": ")
+		}
+		return b.reply(ctx, ev, "I can't use that: "+why+". Nothing changed.\n\n"+digestUsage)
 	}
 	d := repertoire.DigestSchedule{Channel: ch, Spec: sched.Spec, Zone: sched.ZoneName(), Enabled: true,
 		Quiet: current.Quiet, UpdatedBy: ev.Message.Author.ID, UpdatedAt: b.cfg.Now()}
@@ -226,4 +227,12 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 	d := ComposeDigest(data, sched.Zone)
 	_, err = b.post(ctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
 	return err
+}
+
+// PostDigest posts a composed digest to its channel through the one door
+// (made inert, never pinging anyone). It records nothing: the terminal's
+// "repertoire digest" uses it, and the scheduled digest of the period still
+// comes.
+func (b *Bot) PostDigest(ctx context.Context, d Digest) (MessageRef, error) {
+	return b.post(ctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
 }
