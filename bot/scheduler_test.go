@@ -371,8 +371,9 @@ func TestDigestAcrossDaylightSaving(t *testing.T) {
 			if reply := e.mention(t, "nightly", "cmd", "digest daily 02:30 Europe/Berlin"); !strings.Contains(reply, "daily at 02:30 Europe/Berlin") {
 				t.Fatalf("schedule not set: %q", reply)
 			}
-			// Poll every minute: ticks land on both 02:30s of the autumn night.
-			stop := runScheduler(t, e, time.Minute)
+			// Poll every 10 minutes: ticks land all through both passes of
+			// the repeated autumn hour, and at each computed fire time.
+			stop := runScheduler(t, e, 10*time.Minute)
 			e.clk.runUntil(t, tc.to)
 			stop()
 			var daily []string
