@@ -50,6 +50,13 @@ type SchedulerConfig struct {
 	PostTimeout time.Duration
 }
 
+// Log attribute keys of the scheduler (with those of bot.go).
+const (
+	logPeriodEnd = "period_end"
+	logLate      = "late"
+	logEntries   = "entries"
+)
+
 // catchUpGrace is how late a digest may run and still count as on time. A
 // later run is a catch-up after downtime: it posts only when the period has
 // something to say, so a first start mid-week does not post a note about a
@@ -229,7 +236,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		if r == nil {
 			return
 		}
-		b.log.ErrorContext(ctx, "panic in digest", logChannel, t.ch.ID, "period_end", end, "panic", r, "stack", string(debug.Stack()))
+		b.log.ErrorContext(ctx, "panic in digest", logChannel, t.ch.ID, logPeriodEnd, end, "panic", r, "stack", string(debug.Stack()))
 		err = fmt.Errorf("digest %s: panic: %v", t.ch.ID, r)
 		if claimed {
 			if ferr := b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestFailed, Error: "panic"}); ferr != nil {
@@ -255,7 +262,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 	late := now.Sub(end) > catchUpGrace
 	if d.Quiet && (late || t.quiet == repertoire.QuietSkip) {
 		s.handled[key] = end
-		b.log.InfoContext(ctx, "digest skipped: quiet period", logPlatform, t.ch.Platform, logChannel, t.ch.ID, "period_end", end, "late", late)
+		b.log.InfoContext(ctx, "digest skipped: quiet period", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logLate, late)
 		return b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestSkipped})
 	}
 	ref, err := b.post(pctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
@@ -267,7 +274,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 	if d.Rediscover != nil {
 		o.RediscoverID = d.Rediscover.ID
 	}
-	b.log.InfoContext(ctx, "digest posted", logPlatform, t.ch.Platform, logChannel, t.ch.ID, "period_end", end, "entries", data.TotalEntries, "late", late)
+	b.log.InfoContext(ctx, "digest posted", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logEntries, data.TotalEntries, logLate, late)
 	if err := b.store.FinishDigest(pctx, t.ch, end, o); err != nil {
 		// Posted but not marked: the claim row still blocks a second post.
 		return err
