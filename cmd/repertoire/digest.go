@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// Members name zones in chat (digest weekly mon 09:00 Europe/Berlin):
+	// the zone database is embedded so they load on any image.
+	_ "time/tzdata"
 
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
