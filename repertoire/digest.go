@@ -1,10 +1,12 @@
 package repertoire
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -118,25 +120,56 @@ func (s *Store) DigestSchedules(ctx context.Context) ([]DigestSchedule, error) {
 
 // ActiveChannels lists the channels that hold entries or open questions: the
 // ones that get a digest on the default schedule. Only platform, space and ID
-// are filled (read from the indexes, not the rows).
+// are filled. The scheduler asks at every poll, so the channels are found by
+// seeking from one to the next in the (platform, space, channel) indexes,
+// one probe per channel, not by reading every entry.
 func (s *Store) ActiveChannels(ctx context.Context) ([]Channel, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT platform, space, channel_id FROM entries
-		UNION SELECT DISTINCT platform, space, channel_id FROM open_questions ORDER BY 1, 2, 3`)
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("active channels: %w", err)
 	}
-	defer rows.Close()
+	defer tx.Rollback()
+	seen := map[Channel]bool{}
 	var out []Channel
-	for rows.Next() {
-		var c Channel
-		if err := rows.Scan(&c.Platform, &c.Space, &c.ID); err != nil {
-			return nil, fmt.Errorf("active channels: %w", err)
+	for _, table := range []string{"entries", "open_questions"} {
+		// The next channel in the same space, else the first of the next
+		// space, else of the next platform. (A row-value comparison would
+		// step through every entry of the current channel.)
+		next := []string{
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform = ?1 AND space = ?2 AND channel_id > ?3 ORDER BY channel_id LIMIT 1`,
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform = ?1 AND space > ?2 ORDER BY space, channel_id LIMIT 1`,
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform > ?1 ORDER BY platform, space, channel_id LIMIT 1`,
 		}
-		out = append(out, c)
+		var c Channel
+		first := true
+	channels:
+		for {
+			qs := next
+			if first {
+				qs, first = next[2:], false // from the very start: platform > ''
+			}
+			for _, q := range qs {
+				var n Channel
+				err := tx.QueryRowContext(ctx, q, c.Platform, c.Space, c.ID).Scan(&n.Platform, &n.Space, &n.ID)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("active channels: %w", err)
+				}
+				c = n
+				if !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+				continue channels
+			}
+			break
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("active channels: %w", err)
-	}
+	slices.SortFunc(out, func(a, b Channel) int {
+		return cmp.Or(cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.Space, b.Space), cmp.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 

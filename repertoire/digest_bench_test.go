@@ -76,8 +76,9 @@ func benchDigestStore(b *testing.B, n int, end time.Time) *Store {
 
 // BenchmarkDigestData100k reads one week's digest data (about 960 new
 // entries, the best 30 with savers, contributors, open questions, the entry
-// to rediscover) of a channel holding 100k entries. The core's composition
-// of that data is BenchmarkComposeDigest in bot/.
+// to rediscover) of a channel holding 100k entries ("data"), and the list of
+// channels the scheduler reads at every poll ("channels"). The core's
+// composition of that data is BenchmarkComposeDigest in bot/.
 // Run: go test ./repertoire -run X -bench DigestData100k
 func BenchmarkDigestData100k(b *testing.B) {
 	end := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -85,13 +86,22 @@ func BenchmarkDigestData100k(b *testing.B) {
 	ctx := context.Background()
 	ch := Channel{Platform: "bench", Space: "s", ID: "busy"}
 	start := end.Add(-7 * 24 * time.Hour)
-	for b.Loop() {
-		d, err := s.DigestData(ctx, ch, start, end, DigestLimits{})
-		if err != nil {
-			b.Fatal(err)
+	b.Run("data", func(b *testing.B) {
+		for b.Loop() {
+			d, err := s.DigestData(ctx, ch, start, end, DigestLimits{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if d.TotalEntries == 0 || len(d.Entries) != 30 || d.Rediscover == nil {
+				b.Fatalf("unexpected data: %d entries, rediscover %v", d.TotalEntries, d.Rediscover != nil)
+			}
 		}
-		if d.TotalEntries == 0 || len(d.Entries) != 30 || d.Rediscover == nil {
-			b.Fatalf("unexpected data: %d entries, rediscover %v", d.TotalEntries, d.Rediscover != nil)
+	})
+	b.Run("channels", func(b *testing.B) {
+		for b.Loop() {
+			if chs, err := s.ActiveChannels(ctx); err != nil || len(chs) != 1 {
+				b.Fatal(chs, err)
+			}
 		}
-	}
+	})
 }

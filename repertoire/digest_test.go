@@ -222,8 +222,16 @@ func TestDigestSchedules(t *testing.T) {
 		Asker: repertoire.Person{ID: "U1"}, Text: "?"}); err != nil {
 		t.Fatal(err)
 	}
+	saveAt(t, s, repertoire.Channel{Platform: "shell", Space: "other", ID: "general"}, "b", "ann", "tip", week0, "bob")
+	saveAt(t, s, repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1"}, "c", "ann", "tip", week0, "bob")
+	saveAt(t, s, repertoire.Channel{Platform: "slack", Space: "T1", ID: "C2"}, "d", "ann", "tip", week0, "bob")
+	saveAt(t, s, repertoire.Channel{Platform: "slack", Space: "T1", ID: "C2"}, "e", "ann", "tip", week0, "bob")
 	chs, err := s.ActiveChannels(ctx)
-	if err != nil || len(chs) != 2 || chs[0].ID != "general" || chs[1].ID != "q-only" {
-		t.Errorf("active channels %+v %v", chs, err)
+	var got []string
+	for _, c := range chs {
+		got = append(got, c.Platform+"/"+c.Space+"/"+c.ID)
+	}
+	if err != nil || fmt.Sprint(got) != "[shell/local/general shell/local/q-only shell/other/general slack/T1/C1 slack/T1/C2]" {
+		t.Errorf("active channels %v %v", got, err)
 	}
 }
