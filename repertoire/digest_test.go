@@ -227,11 +227,11 @@ func TestDigestSchedules(t *testing.T) {
 	saveAt(t, s, repertoire.Channel{Platform: "slack", Space: "T1", ID: "C2"}, "d", "ann", "tip", week0, "bob")
 	saveAt(t, s, repertoire.Channel{Platform: "slack", Space: "T1", ID: "C2"}, "e", "ann", "tip", week0, "bob")
 	chs, err := s.ActiveChannels(ctx)
-	var got []string
+	var keys []string
 	for _, c := range chs {
-		got = append(got, c.Platform+"/"+c.Space+"/"+c.ID)
+		keys = append(keys, c.Platform+"/"+c.Space+"/"+c.ID)
 	}
-	if err != nil || fmt.Sprint(got) != "[shell/local/general shell/local/q-only shell/other/general slack/T1/C1 slack/T1/C2]" {
-		t.Errorf("active channels %v %v", got, err)
+	if err != nil || fmt.Sprint(keys) != "[shell/local/general shell/local/q-only shell/other/general slack/T1/C1 slack/T1/C2]" {
+		t.Errorf("active channels %v %v", keys, err)
 	}
 }
