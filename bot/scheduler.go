@@ -142,7 +142,7 @@ type digestTarget struct {
 	explicit bool
 }
 
-// targets lists the channels that get digests, with their schedules.
+// digestTargets lists the channels that get digests, with their schedules.
 func (b *Bot) digestTargets(ctx context.Context) ([]digestTarget, error) {
 	rows, err := b.store.DigestSchedules(ctx)
 	if err != nil {
