@@ -34,6 +34,8 @@ type Config struct {
 	Ack Emoji
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Digest is the default digest schedule and quiet-period behaviour.
+	Digest DigestConfig
 }
 
 // DefaultCapture is the emoji → kind map members get out of the box.
@@ -67,6 +69,7 @@ func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Pla
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	cfg.Digest = cfg.Digest.withDefaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

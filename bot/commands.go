@@ -36,9 +36,7 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 			err = b.recall(ctx, ev, ev.Text)
 		}
 	case "digest":
-		// Until digests land, say so rather than searching for "digest …"
-		// and filing it as an open question.
-		err = b.reply(ctx, ev, "Weekly digests are not available yet; nothing was changed.")
+		err = b.digestCommand(ctx, ev, args)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -77,6 +75,7 @@ func (b *Bot) help() []string {
 			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
 			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
+			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),

@@ -1,6 +1,7 @@
 // Package repertoire owns the community's stored knowledge: entries, their
-// savers and votes, the full-text index, open questions and the delivery IDs
-// already applied, all in one SQLite file through modernc.org/sqlite.
+// savers and votes, the full-text index, open questions, digest schedules and
+// the digests claimed per (channel, period), and the delivery IDs already
+// applied, all in one SQLite file through modernc.org/sqlite.
 //
 // Each exported method of Store is one transaction. Visibility is enforced in
 // SQL: an entry from a private channel is only ever selected for that channel.

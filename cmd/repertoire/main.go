@@ -3,6 +3,7 @@
 //	repertoire [run]            run the bot (Slack, Discord, or the shell when no token is set)
 //	repertoire search TEXT      recall from the terminal, as a public channel would
 //	repertoire entries          list the newest entries
+//	repertoire digest -channel ID [-since DATE] [-dry-run]   print a channel's digest
 //	repertoire version          print the version
 package main
 
@@ -48,6 +49,7 @@ commands:
   run        run the bot (default); with no SLACK_* or DISCORD_* token it starts the shell
   search     search TEXT: recall from the terminal, public entries only
   entries    list the newest entries
+  digest     -channel ID [-since DATE] [-dry-run]: print (and post) a channel's digest
   version    print the version
   discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return entriesCommand(ctx, args, cfg, stdout, stderr)
 	case "discord-invite":
 		return discord.PrintInvite(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, stdout)
+	case "digest":
+		return digestCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "repertoire", version())
 		return nil
@@ -128,6 +132,10 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	digests, err := digestDefaults(cfg)
+	if err != nil {
+		return err
+	}
 	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
@@ -140,7 +148,9 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{}, platforms...)
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests}, platforms...)
+	waitDigests := startDigests(ctx, core)
+	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, log)
 
 	errc := make(chan error, len(platforms)+1)

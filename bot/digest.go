@@ -1,0 +1,287 @@
+package bot
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Digest is one channel's digest for one period, composed from the period's
+// data and ready to render. It is a value: ComposeDigest makes it from data
+// alone, so the same data always gives the same digest (golden files).
+type Digest struct {
+	Channel     ChannelRef
+	ChannelName string
+	Start, End  time.Time // in the schedule's zone
+	// Quiet is a period with no new entry and no open question.
+	Quiet    bool
+	Sections []DigestSection // best first
+	// More is how many of the period's entries did not fit.
+	More          int
+	Contributors  []DigestContributor
+	Questions     []DigestQuestion
+	MoreQuestions int
+	Rediscover    *DigestEntry
+	// StillTrue asks members to check the rediscovered entry: it is more
+	// than six months old.
+	StillTrue bool
+}
+
+// DigestSection is the period's entries of one kind and tag.
+type DigestSection struct {
+	Kind    repertoire.Kind
+	Tag     string // the entries' first tag; empty for untagged ones
+	Entries []DigestEntry
+}
+
+// DigestEntry is one entry as a digest shows it.
+type DigestEntry struct {
+	ID      int64
+	Rank    int // 1 for the best entry of the period
+	Kind    repertoire.Kind
+	Title   string
+	Summary string // one line of the answer; empty when the title already is it
+	Author  string
+	Savers  []string
+	Votes   int
+	Tags    []string
+	Link    string
+	Created time.Time
+}
+
+// DigestContributor is a member thanked by name (never by mention).
+type DigestContributor struct {
+	Name     string
+	Authored int
+	Saved    int
+}
+
+// DigestQuestion is a question recall could not answer in the period.
+type DigestQuestion struct {
+	Text  string
+	Asker string
+}
+
+// stillTrueAge is the age after which a rediscovered entry gets a "still
+// true?" prompt.
+const stillTrueAge = 6 * 30 * 24 * time.Hour
+
+// ComposeDigest turns a period's data into a digest: entries best first (most
+// votes, then the earliest), in sections by kind and first tag ordered by
+// their best entry, contributors by how much they gave, open questions
+// oldest first, and the older entry to rediscover. It reads nothing but its
+// arguments. Votes are the only quality signal the store has (savers and
+// voters); recall hits and "this helped" feedback are not recorded yet.
+func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
+	if zone == nil {
+		zone = time.UTC
+	}
+	d := Digest{
+		Channel:     ChannelRef{Platform: data.Channel.Platform, Space: data.Channel.Space, ID: data.Channel.ID},
+		ChannelName: data.Channel.Name,
+		Start:       data.Start.In(zone),
+		End:         data.End.In(zone),
+		Quiet:       data.TotalEntries == 0 && len(data.Entries) == 0 && data.TotalOpen == 0 && len(data.OpenQuestions) == 0,
+	}
+	entries := slices.Clone(data.Entries)
+	slices.SortStableFunc(entries, func(a, b repertoire.Entry) int {
+		return cmp.Or(cmp.Compare(b.Votes, a.Votes), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	index := map[[2]string]int{}
+	for i, e := range entries {
+		de := digestEntry(e, zone)
+		de.Rank = i + 1
+		tag := ""
+		if len(e.Tags) > 0 {
+			tag = e.Tags[0]
+		}
+		key := [2]string{string(e.Kind), tag}
+		j, ok := index[key]
+		if !ok {
+			j = len(d.Sections)
+			index[key] = j
+			d.Sections = append(d.Sections, DigestSection{Kind: e.Kind, Tag: tag})
+		}
+		d.Sections[j].Entries = append(d.Sections[j].Entries, de)
+	}
+	// Sections follow their best entry; ranks are renumbered in reading order.
+	rank := 1
+	for i := range d.Sections {
+		for j := range d.Sections[i].Entries {
+			d.Sections[i].Entries[j].Rank = rank
+			rank++
+		}
+	}
+	d.More = max(data.TotalEntries-len(entries), 0)
+	for _, c := range data.Contributors {
+		name := strings.TrimSpace(c.Name)
+		if name == "" {
+			continue // thanked by name or not at all: an ID would be a mention on some platforms
+		}
+		d.Contributors = append(d.Contributors, DigestContributor{Name: oneLine(name, 60), Authored: c.Authored, Saved: c.Saved})
+	}
+	for _, q := range data.OpenQuestions {
+		d.Questions = append(d.Questions, DigestQuestion{Text: oneLine(q.Text, 200), Asker: oneLine(displayName(q.Asker), 60)})
+	}
+	d.MoreQuestions = max(data.TotalOpen-len(d.Questions), 0)
+	if r := data.Rediscover; r != nil {
+		de := digestEntry(*r, zone)
+		d.Rediscover = &de
+		d.StillTrue = data.End.Sub(r.CreatedAt) > stillTrueAge
+	}
+	return d
+}
+
+func digestEntry(e repertoire.Entry, zone *time.Location) DigestEntry {
+	de := DigestEntry{
+		ID: e.ID, Kind: e.Kind, Title: oneLine(e.Title(), 120), Author: oneLine(displayName(e.Author), 60),
+		Votes: e.Votes, Tags: e.Tags, Link: e.Permalink, Created: e.CreatedAt.In(zone),
+	}
+	answer := strings.TrimSpace(e.Answer)
+	if strings.TrimSpace(e.Question) == "" {
+		// The title is the answer's first line; the summary is what follows.
+		_, answer, _ = strings.Cut(answer, "\n")
+	}
+	de.Summary = oneLine(answer, 160)
+	for _, s := range e.Savers {
+		if s.Name != "" {
+			de.Savers = append(de.Savers, oneLine(s.Name, 60))
+		}
+	}
+	return de
+}
+
+// kindHeading names a kind the way a section heading does.
+func kindHeading(k repertoire.Kind) string {
+	switch k {
+	case repertoire.Tip:
+		return "Tips"
+	case repertoire.Solution:
+		return "Solutions"
+	case repertoire.Story:
+		return "Stories"
+	case repertoire.HowWeDo:
+		return "How we do it"
+	}
+	return string(k)
+}
+
+// Parts renders the digest as message parts: a header, one part per entry
+// (the first of a section carries its heading), then the contributors, the
+// open questions and the entry to rediscover. Adapters split between parts
+// (Split), so an entry is never cut in two. A quiet digest is one short note.
+// The text is not yet inert: it goes out through Bot.post, which makes it so.
+func (d Digest) Parts() []string {
+	where := "this channel"
+	if d.ChannelName != "" {
+		where = "#" + d.ChannelName
+	}
+	span := d.span()
+	if d.Quiet {
+		return []string{fmt.Sprintf("📚 A quiet period in %s: nothing new was saved %s. React 💡 to a helpful message and it will be in the next digest.", where, span)}
+	}
+	n := d.More
+	for _, s := range d.Sections {
+		n += len(s.Entries)
+	}
+	q := len(d.Questions) + d.MoreQuestions
+	summary := []string{}
+	if n > 0 {
+		summary = append(summary, fmt.Sprintf("%d new %s", n, plural(n, "entry", "entries")))
+	}
+	if q > 0 {
+		summary = append(summary, fmt.Sprintf("%d open %s", q, plural(q, "question", "questions")))
+	}
+	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, strings.Join(summary, " and "))}
+	for _, s := range d.Sections {
+		for i, e := range s.Entries {
+			text := renderEntry(e)
+			if i == 0 {
+				h := kindHeading(s.Kind)
+				if s.Tag != "" {
+					h += " · #" + s.Tag
+				}
+				text = "*" + h + "*\n" + text
+			}
+			parts = append(parts, text)
+		}
+	}
+	if d.More > 0 {
+		parts = append(parts, fmt.Sprintf("…and %d more. Ask me about a topic to find them.", d.More))
+	}
+	if len(d.Contributors) > 0 {
+		names := make([]string, len(d.Contributors))
+		for i, c := range d.Contributors {
+			var did []string
+			if c.Authored > 0 {
+				did = append(did, fmt.Sprintf("%d shared", c.Authored))
+			}
+			if c.Saved > 0 {
+				did = append(did, fmt.Sprintf("%d saved", c.Saved))
+			}
+			names[i] = c.Name + " (" + strings.Join(did, ", ") + ")"
+		}
+		parts = append(parts, "🙏 Thanks to everyone who shared and saved: "+strings.Join(names, ", ")+".")
+	}
+	if len(d.Questions) > 0 {
+		var sb strings.Builder
+		sb.WriteString("❓ *Open questions*: nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it.")
+		for _, q := range d.Questions {
+			fmt.Fprintf(&sb, "\n• “%s” (asked by %s)", q.Text, q.Asker)
+		}
+		if d.MoreQuestions > 0 {
+			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreQuestions)
+		}
+		parts = append(parts, sb.String())
+	}
+	if r := d.Rediscover; r != nil {
+		text := fmt.Sprintf("🔎 *Worth another look*: *%s* (%s by %s, %s", r.Title, r.Kind, r.Author, r.Created.Format("2 Jan 2006"))
+		if r.Votes > 0 {
+			text += fmt.Sprintf(", %d %s", r.Votes, plural(r.Votes, "vote", "votes"))
+		}
+		text += ")"
+		if r.Link != "" {
+			text += "\n" + r.Link
+		}
+		if d.StillTrue {
+			text += "\nStill true? It is more than six months old: react 💡 if it still holds, or reply with what changed."
+		}
+		parts = append(parts, text)
+	}
+	return parts
+}
+
+// span says which period the digest covers, in its zone.
+func (d Digest) span() string {
+	layout := "Mon 2 Jan"
+	if d.End.Sub(d.Start) < 48*time.Hour {
+		layout = "Mon 2 Jan 15:04"
+	}
+	return "from " + d.Start.Format(layout) + " to " + d.End.Format(layout)
+}
+
+func renderEntry(e DigestEntry) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d. *%s*", e.Rank, e.Title)
+	if e.Summary != "" {
+		sb.WriteString("\n> " + e.Summary)
+	}
+	fmt.Fprintf(&sb, "\n%s by %s", e.Kind, e.Author)
+	if len(e.Savers) > 0 {
+		sb.WriteString(", saved by " + strings.Join(e.Savers, ", "))
+	}
+	if e.Votes > 0 {
+		fmt.Fprintf(&sb, " · %d %s", e.Votes, plural(e.Votes, "vote", "votes"))
+	}
+	if len(e.Tags) > 0 {
+		sb.WriteString(" · #" + strings.Join(e.Tags, " #"))
+	}
+	if e.Link != "" {
+		sb.WriteString("\n" + e.Link)
+	}
+	return sb.String()
+}

@@ -1,0 +1,481 @@
+package repertoire
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Quiet says what a channel's digest does when its period brought nothing
+// new: a short note, nothing at all, or (empty) whatever the bot's
+// configuration says.
+type Quiet string
+
+// The quiet-period behaviours.
+const (
+	QuietDefault Quiet = ""
+	QuietNote    Quiet = "note"
+	QuietSkip    Quiet = "skip"
+)
+
+// Valid reports whether q is a known behaviour.
+func (q Quiet) Valid() bool { return q == QuietDefault || q == QuietNote || q == QuietSkip }
+
+// DigestSchedule is a channel's own digest setting, made from chat. The spec
+// and zone are stored as given and validated by the caller (the core owns the
+// cron grammar); Enabled false means "digest off".
+type DigestSchedule struct {
+	Channel   Channel
+	Spec      string
+	Zone      string
+	Enabled   bool
+	Quiet     Quiet
+	UpdatedBy string // member ID
+	UpdatedAt time.Time
+}
+
+// SetDigestSchedule stores a channel's digest setting, replacing any earlier one.
+func (s *Store) SetDigestSchedule(ctx context.Context, d DigestSchedule) error {
+	if d.Channel.Platform == "" || d.Channel.ID == "" {
+		return fmt.Errorf("set digest schedule: %w: needs platform and channel", ErrInvalid)
+	}
+	if d.Spec == "" || d.Zone == "" {
+		return fmt.Errorf("set digest schedule: %w: needs spec and zone", ErrInvalid)
+	}
+	if !d.Quiet.Valid() {
+		return fmt.Errorf("set digest schedule: %w: quiet %q", ErrInvalid, d.Quiet)
+	}
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = s.now()
+	}
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO digest_schedules (platform, space, channel_id, channel_name, private,
+			spec, zone, enabled, quiet, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (platform, space, channel_id) DO UPDATE SET
+				channel_name = CASE WHEN excluded.channel_name <> '' THEN excluded.channel_name ELSE channel_name END,
+				private = excluded.private, spec = excluded.spec, zone = excluded.zone, enabled = excluded.enabled,
+				quiet = excluded.quiet, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			d.Channel.Platform, d.Channel.Space, d.Channel.ID, cleanText(d.Channel.Name), d.Channel.Private,
+			d.Spec, d.Zone, d.Enabled, string(d.Quiet), d.UpdatedBy, d.UpdatedAt.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set digest schedule: %w", err)
+	}
+	return nil
+}
+
+const scheduleColumns = `platform, space, channel_id, channel_name, private, spec, zone, enabled, quiet, updated_by, updated_at`
+
+func scanSchedule(r scanner) (DigestSchedule, error) {
+	var d DigestSchedule
+	var quiet string
+	var at int64
+	if err := r.Scan(&d.Channel.Platform, &d.Channel.Space, &d.Channel.ID, &d.Channel.Name, &d.Channel.Private,
+		&d.Spec, &d.Zone, &d.Enabled, &quiet, &d.UpdatedBy, &at); err != nil {
+		return DigestSchedule{}, err
+	}
+	d.Quiet, d.UpdatedAt = Quiet(quiet), time.UnixMilli(at).UTC()
+	return d, nil
+}
+
+// GetDigestSchedule returns the channel's own setting, or ErrNotFound when it
+// uses the default.
+func (s *Store) GetDigestSchedule(ctx context.Context, ch Channel) (DigestSchedule, error) {
+	d, err := scanSchedule(s.r.QueryRowContext(ctx, `SELECT `+scheduleColumns+` FROM digest_schedules
+		WHERE platform = ? AND space = ? AND channel_id = ?`, ch.Platform, ch.Space, ch.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return DigestSchedule{}, ErrNotFound
+	}
+	if err != nil {
+		return DigestSchedule{}, fmt.Errorf("digest schedule: %w", err)
+	}
+	return d, nil
+}
+
+// DigestSchedules lists every channel's own setting, "off" ones included.
+func (s *Store) DigestSchedules(ctx context.Context) ([]DigestSchedule, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+scheduleColumns+` FROM digest_schedules ORDER BY platform, space, channel_id`)
+	if err != nil {
+		return nil, fmt.Errorf("digest schedules: %w", err)
+	}
+	defer rows.Close()
+	var out []DigestSchedule
+	for rows.Next() {
+		d, err := scanSchedule(rows)
+		if err != nil {
+			return nil, fmt.Errorf("digest schedules: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("digest schedules: %w", err)
+	}
+	return out, nil
+}
+
+// ActiveChannels lists the channels that hold entries or open questions: the
+// ones that get a digest on the default schedule. Only platform, space and ID
+// are filled. The scheduler asks at every poll, so the channels are found by
+// seeking from one to the next in the (platform, space, channel) indexes,
+// one probe per channel, not by reading every entry.
+func (s *Store) ActiveChannels(ctx context.Context) ([]Channel, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("active channels: %w", err)
+	}
+	defer tx.Rollback()
+	seen := map[Channel]bool{}
+	var out []Channel
+	for _, table := range []string{"entries", "open_questions"} {
+		// The next channel in the same space, else the first of the next
+		// space, else of the next platform. (A row-value comparison would
+		// step through every entry of the current channel.)
+		next := []string{
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform = ?1 AND space = ?2 AND channel_id > ?3 ORDER BY channel_id LIMIT 1`,
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform = ?1 AND space > ?2 ORDER BY space, channel_id LIMIT 1`,
+			`SELECT platform, space, channel_id FROM ` + table + ` WHERE platform > ?1 ORDER BY platform, space, channel_id LIMIT 1`,
+		}
+		var c Channel
+		first := true
+	channels:
+		for {
+			qs := next
+			if first {
+				qs, first = next[2:], false // from the very start: platform > ''
+			}
+			for _, q := range qs {
+				var n Channel
+				err := tx.QueryRowContext(ctx, q, c.Platform, c.Space, c.ID).Scan(&n.Platform, &n.Space, &n.ID)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("active channels: %w", err)
+				}
+				c = n
+				if !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+				continue channels
+			}
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b Channel) int {
+		return cmp.Or(cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.Space, b.Space), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// DigestStatus is where a channel's digest for one period stands.
+type DigestStatus string
+
+// The states of a digest record.
+const (
+	DigestPosting DigestStatus = "posting" // claimed; being posted (or the poster died)
+	DigestSent    DigestStatus = "sent"
+	DigestSkipped DigestStatus = "skipped" // a quiet period configured to post nothing
+	DigestFailed  DigestStatus = "failed"  // posting failed; may be claimed again
+)
+
+// DigestRecord is one claimed period of a channel.
+type DigestRecord struct {
+	Channel      Channel
+	Start, End   time.Time
+	Status       DigestStatus
+	Attempts     int
+	ClaimedBy    string
+	ClaimedAt    time.Time
+	FinishedAt   time.Time
+	MessageID    string
+	Entries      int
+	RediscoverID int64
+	Error        string
+}
+
+// MaxDigestAttempts bounds how often a failed period is claimed again, so a
+// digest that always fails (or panics) does not retry forever.
+const MaxDigestAttempts = 3
+
+// ClaimDigest records that this process is about to post the channel's digest
+// for the period ending at end. It reports false when the period is already
+// claimed, posted or skipped (by this or another process), or has failed
+// MaxDigestAttempts times. The UNIQUE (channel, period_end) constraint
+// decides between concurrent claimers.
+func (s *Store) ClaimDigest(ctx context.Context, ch Channel, start, end time.Time, by string) (bool, error) {
+	var claimed bool
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		now := s.now().UnixMilli()
+		res, err := tx.ExecContext(ctx, `INSERT INTO digests (platform, space, channel_id, period_start, period_end,
+			status, claimed_by, claimed_at) VALUES (?,?,?,?,?,'posting',?,?) ON CONFLICT DO NOTHING`,
+			ch.Platform, ch.Space, ch.ID, start.UnixMilli(), end.UnixMilli(), by, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			claimed = true
+			return nil
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE digests SET status = 'posting', attempts = attempts + 1, claimed_by = ?,
+			claimed_at = ?, error = '' WHERE platform = ? AND space = ? AND channel_id = ? AND period_end = ?
+			AND status = 'failed' AND attempts < ?`,
+			by, now, ch.Platform, ch.Space, ch.ID, end.UnixMilli(), MaxDigestAttempts)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		claimed = n == 1
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim digest: %w", err)
+	}
+	return claimed, nil
+}
+
+// DigestOutcome is how a claimed period ended.
+type DigestOutcome struct {
+	Status       DigestStatus // DigestSent, DigestSkipped or DigestFailed
+	MessageID    string
+	Entries      int
+	RediscoverID int64
+	Error        string // for DigestFailed: what went wrong, without member text
+}
+
+// FinishDigest records how a claimed period ended.
+func (s *Store) FinishDigest(ctx context.Context, ch Channel, end time.Time, o DigestOutcome) error {
+	switch o.Status {
+	case DigestSent, DigestSkipped, DigestFailed:
+	default:
+		return fmt.Errorf("finish digest: %w: status %q", ErrInvalid, o.Status)
+	}
+	var rediscover any
+	if o.RediscoverID != 0 {
+		rediscover = o.RediscoverID
+	}
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE digests SET status = ?, finished_at = ?, message_id = ?, entries = ?,
+			rediscover_id = ?, error = ? WHERE platform = ? AND space = ? AND channel_id = ? AND period_end = ?`,
+			o.Status, s.now().UnixMilli(), o.MessageID, o.Entries, rediscover, o.Error,
+			ch.Platform, ch.Space, ch.ID, end.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("finish digest: %w", err)
+	}
+	return nil
+}
+
+// Digests lists a channel's digest records, newest period first.
+func (s *Store) Digests(ctx context.Context, ch Channel, limit int) ([]DigestRecord, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT period_start, period_end, status, attempts, claimed_by, claimed_at,
+		coalesce(finished_at, 0), message_id, entries, coalesce(rediscover_id, 0), error FROM digests
+		WHERE platform = ? AND space = ? AND channel_id = ? ORDER BY period_end DESC LIMIT ?`,
+		ch.Platform, ch.Space, ch.ID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("digests: %w", err)
+	}
+	defer rows.Close()
+	var out []DigestRecord
+	for rows.Next() {
+		r := DigestRecord{Channel: ch}
+		var start, end, claimed, finished int64
+		var status string
+		if err := rows.Scan(&start, &end, &status, &r.Attempts, &r.ClaimedBy, &claimed, &finished, &r.MessageID,
+			&r.Entries, &r.RediscoverID, &r.Error); err != nil {
+			return nil, fmt.Errorf("digests: %w", err)
+		}
+		r.Status = DigestStatus(status)
+		r.Start, r.End, r.ClaimedAt = time.UnixMilli(start).UTC(), time.UnixMilli(end).UTC(), time.UnixMilli(claimed).UTC()
+		if finished != 0 {
+			r.FinishedAt = time.UnixMilli(finished).UTC()
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("digests: %w", err)
+	}
+	return out, nil
+}
+
+// Contributor is a member who authored or saved entries in a period.
+type Contributor struct {
+	Person
+	Authored int
+	Saved    int
+}
+
+// DigestData is what a channel's digest is made from: everything the period
+// brought, read in one transaction, from that channel only.
+type DigestData struct {
+	Channel       Channel
+	Start, End    time.Time
+	Entries       []Entry // the period's best entries (votes, then oldest first), at most the limit
+	TotalEntries  int
+	Contributors  []Contributor // most contributions first
+	OpenQuestions []OpenQuestion
+	TotalOpen     int
+	Rediscover    *Entry // an older entry worth another look; nil when there is none
+}
+
+// DigestLimits bound a digest's size; zero values take the defaults.
+type DigestLimits struct {
+	Entries       int // 30
+	OpenQuestions int // 10
+}
+
+// DigestData reads the period [start, end) of one channel. Visibility: every
+// query names the channel, so a channel's digest holds only its own entries
+// and questions, private or not.
+func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time, lim DigestLimits) (DigestData, error) {
+	if lim.Entries <= 0 {
+		lim.Entries = 30
+	}
+	if lim.OpenQuestions <= 0 {
+		lim.OpenQuestions = 10
+	}
+	d := DigestData{Channel: ch, Start: start, End: end}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return DigestData{}, fmt.Errorf("digest data: %w", err)
+	}
+	defer tx.Rollback()
+	args := []any{ch.Platform, ch.Space, ch.ID, start.UnixMilli(), end.UnixMilli()}
+	const inPeriod = `platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at >= ?4 AND created_at < ?5`
+
+	var name sql.NullString
+	var private sql.NullBool
+	if err := tx.QueryRowContext(ctx, `SELECT channel_name, private FROM entries WHERE platform = ?1 AND space = ?2
+		AND channel_id = ?3 ORDER BY created_at DESC LIMIT 1`, args[:3]...).Scan(&name, &private); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return DigestData{}, fmt.Errorf("digest data: channel: %w", err)
+	}
+	if d.Channel.Name == "" {
+		d.Channel.Name = name.String
+	}
+	d.Channel.Private = d.Channel.Private || private.Bool
+
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE `+inPeriod, args...).Scan(&d.TotalEntries); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: count: %w", err)
+	}
+	// The period's rows by date, then sorted: walking the channel's votes
+	// index instead would read every entry it ever had.
+	if d.Entries, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_created WHERE `+inPeriod+`
+		ORDER BY votes DESC, created_at, id LIMIT ?6`, append(args, lim.Entries)...); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: entries: %w", err)
+	}
+
+	rows, err := tx.QueryContext(ctx, `SELECT id, max(name), sum(authored), sum(saved) FROM (
+			SELECT author_id AS id, author_name AS name, 1 AS authored, 0 AS saved FROM entries WHERE `+inPeriod+`
+			UNION ALL
+			SELECT s.user_id, s.user_name, 0, 1 FROM savers s JOIN entries e ON e.id = s.entry_id
+			WHERE e.platform = ?1 AND e.space = ?2 AND e.channel_id = ?3 AND e.created_at >= ?4 AND e.created_at < ?5)
+		GROUP BY id ORDER BY sum(authored) + sum(saved) DESC, max(name), id`, args...)
+	if err != nil {
+		return DigestData{}, fmt.Errorf("digest data: contributors: %w", err)
+	}
+	for rows.Next() {
+		var c Contributor
+		if err := rows.Scan(&c.ID, &c.Name, &c.Authored, &c.Saved); err != nil {
+			rows.Close()
+			return DigestData{}, fmt.Errorf("digest data: contributors: %w", err)
+		}
+		d.Contributors = append(d.Contributors, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: contributors: %w", err)
+	}
+
+	const openInPeriod = `platform = ?1 AND space = ?2 AND channel_id = ?3 AND asked_at >= ?4 AND asked_at < ?5`
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM open_questions WHERE `+openInPeriod, args...).Scan(&d.TotalOpen); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id, asker_name,
+		text, asked_at FROM open_questions WHERE `+openInPeriod+` ORDER BY asked_at, id LIMIT ?6`, append(args, lim.OpenQuestions)...)
+	if err != nil {
+		return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
+	}
+	for rows.Next() {
+		var q OpenQuestion
+		var at int64
+		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
+			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
+			rows.Close()
+			return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
+		}
+		q.AskedAt = time.UnixMilli(at).UTC()
+		d.OpenQuestions = append(d.OpenQuestions, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
+	}
+
+	// The older entry: the channel's best one from before the period that no
+	// digest of this channel featured yet; when all were, the one featured
+	// longest ago.
+	// Walk the votes index (stopping at the first match) rather than sort
+	// every older entry by votes.
+	old, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_votes
+		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at < ?4
+		  AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND d.rediscover_id = e.id)
+		ORDER BY votes DESC, created_at LIMIT 1`, args[:4]...)
+	if err != nil {
+		return DigestData{}, fmt.Errorf("digest data: rediscover: %w", err)
+	}
+	if len(old) == 0 {
+		old, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM digests d JOIN entries e ON e.id = d.rediscover_id
+			WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND e.platform = ?1 AND e.space = ?2
+			  AND e.channel_id = ?3 AND e.created_at < ?4
+			GROUP BY e.id ORDER BY max(d.period_end), e.votes DESC LIMIT 1`, args[:4]...)
+		if err != nil {
+			return DigestData{}, fmt.Errorf("digest data: rediscover: %w", err)
+		}
+	}
+	if len(old) == 1 {
+		d.Rediscover = &old[0]
+	}
+	return d, nil
+}
+
+// queryEntries runs a query selecting entryColumns and loads each entry's savers.
+func queryEntries(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]Entry, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Savers, err = loadSavers(ctx, tx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
