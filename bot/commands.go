@@ -35,6 +35,10 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		} else {
 			err = b.recall(ctx, ev, ev.Text)
 		}
+	case "why":
+		err = b.why(ctx, ev)
+	case "detect", "detection":
+		err = b.setDetect(ctx, ev, args)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -73,6 +77,7 @@ func (b *Bot) help() []string {
 			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
 			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
+			"• `" + n + " detect suggest|auto|off` sets what I do with useful exchanges I spot in this channel; `" + n + " why` in the thread of a suggestion says why I made it.",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),
