@@ -18,7 +18,7 @@ import (
 // linkWindow bounds how far back the heuristic looks: chat moves on.
 const (
 	linkWindowMessages = 50
-	linkWindowTime     = time.Hour
+	linkWindowTime     = 24 * time.Hour
 	continuationGap    = 2 * time.Minute
 )
 
@@ -88,7 +88,7 @@ func linkOf(msgs []Message, i int, byID map[string]int) int {
 		return lastToMe
 	case lastOwn >= 0 && closeTogether(msgs, lastOwn, i):
 		return lastOwn
-	case IsQuestion(m.Text):
+	case IsQuestion(m.Text) || isGreeting(m.Text):
 		return i
 	}
 	for k := i - 1; k >= start; k-- {
@@ -247,8 +247,24 @@ func IsQuestion(text string) bool {
 	return len(words) > 2 && interrogatives[words[0]]
 }
 
+// isGreeting reports whether text only greets ("hi all", "good morning
+// everyone"): someone arriving with a question, not answering one.
+func isGreeting(text string) bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) == 0 || len(words) > 5 || !hiWords[words[0]] {
+		return false
+	}
+	for _, w := range words {
+		if !greetings[w] {
+			return false
+		}
+	}
+	return true
+}
+
 var (
-	greetings      = setOf("hi hey hello hiya yo guys all folks everyone team morning good quick question so ok okay")
+	hiWords        = setOf("hi hey hello hiya yo morning good greetings howdy")
+	greetings      = setOf("hi hey hello hiya yo howdy greetings guys all folks everyone everybody people team there morning afternoon evening good quick question so ok okay")
 	interrogatives = setOf("how what why where when which who whom whose is are can could does do did should would will has have anyone anybody somebody someone any")
 	problemPhrases = []string{"any idea", "anyone know", "is there a way", "need help", "having trouble", "having an issue",
 		"having issues", "getting an error", "getting error", "getting this error", "i get an error", "doesn't work",

@@ -31,7 +31,7 @@ const (
 	DefaultRetention    = 30 * 24 * time.Hour
 	DefaultSuggestEvery = 30 * time.Minute
 	pruneEvery          = time.Hour
-	lookBack            = 2 * time.Hour // how far back an unthreaded conversation is assembled
+	lookBack            = 24 * time.Hour // how far back an unthreaded conversation is assembled
 )
 
 // Exchange is a scored question → answer (→ confirmation) exchange.

@@ -228,27 +228,38 @@ func scanMessages(rows *sql.Rows) ([]LoggedMessage, error) {
 	return out, rows.Err()
 }
 
+// loadReactions fills in the reactions of messages of one channel with one query.
 func loadReactions(ctx context.Context, q querier, msgs []LoggedMessage) error {
-	for i := range msgs {
-		m := &msgs[i]
-		rows, err := q.QueryContext(ctx, `SELECT user_id, emoji FROM message_reactions
-			WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ? ORDER BY user_id, emoji`,
-			m.Channel.Platform, m.Channel.Space, m.Channel.ID, m.ID)
-		if err != nil {
+	if len(msgs) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(msgs))
+	args := []any{msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID}
+	marks := make([]string, 0, len(msgs))
+	for i, m := range msgs {
+		at[m.ID] = i
+		args = append(args, m.ID)
+		marks = append(marks, "?")
+	}
+	rows, err := q.QueryContext(ctx, `SELECT message_id, user_id, emoji FROM message_reactions
+		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (`+strings.Join(marks, ",")+`)
+		ORDER BY message_id, user_id, emoji`, args...)
+	if err != nil {
+		return fmt.Errorf("load reactions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var r LoggedReaction
+		if err := rows.Scan(&id, &r.UserID, &r.Emoji); err != nil {
 			return fmt.Errorf("load reactions: %w", err)
 		}
-		for rows.Next() {
-			var r LoggedReaction
-			if err := rows.Scan(&r.UserID, &r.Emoji); err != nil {
-				rows.Close()
-				return fmt.Errorf("load reactions: %w", err)
-			}
-			m.Reactions = append(m.Reactions, r)
+		if i, ok := at[id]; ok {
+			msgs[i].Reactions = append(msgs[i].Reactions, r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("load reactions: %w", err)
-		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load reactions: %w", err)
 	}
 	return nil
 }
