@@ -32,7 +32,7 @@ type dialog struct {
 
 // evalLiveChat runs the real Bot (real SQLite store, message log, assembly,
 // scoring, rate limit) over each LiveChat channel as one unthreaded stream
-// of MessagePosted events, once in auto mode (every detection saved) and
+// of MessagePosted events in time order, once in auto mode (every detection saved) and
 // once in suggest mode (what members would see), and compares what it
 // found with the people's dialog boundaries.
 func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
@@ -53,6 +53,7 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 		baseDetections, baseConsistent     int
 		suggestions, suggestionsConsistent int
 		foundSuggest                       int
+		goldFound                          int // the scorer alone, on the people's dialogs
 	)
 	for _, file := range files {
 		msgs, dls, err := readLiveChat(file)
@@ -105,6 +106,13 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 				continue
 			}
 			questionDialogs++
+			var conv []bot.Message
+			for _, i := range dl.msgs {
+				conv = append(conv, msgs[i])
+			}
+			if ex := bot.Assess(conv, "repertoire"); ex.Found && ex.Score >= bot.DetectThreshold {
+				goldFound++
+			}
 			if autoOpened[d] {
 				found++
 			}
@@ -123,6 +131,7 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 	fmt.Fprintf(w, "                                     dialogs found   per 1,000 msgs   within one dialog\n")
 	fmt.Fprintf(w, "  repertoire, auto mode (detections)  %s          %s           %s\n", pct(found, questionDialogs), per1k(detections), pct(consistent, detections))
 	fmt.Fprintf(w, "  repertoire, suggest mode (posts)    %s          %s           %s\n", pct(foundSuggest, questionDialogs), per1k(suggestions), pct(suggestionsConsistent, suggestions))
+	fmt.Fprintf(w, "  scorer alone on people's dialogs    %s                            (assembly done by people)\n", pct(goldFound, questionDialogs))
 	fmt.Fprintf(w, "  baseline: '?' then another's reply  %s          %s           %s\n", pct(baseFound, questionDialogs), per1k(baseDetections), pct(baseConsistent, baseDetections))
 	fmt.Fprintf(w, "  (found: a detection whose question is among a dialog's first %d lines and whose answer is in that dialog;\n", openingLines)
 	fmt.Fprintf(w, "   within one dialog: detections whose question and answer people put in the same dialog)\n")
@@ -228,8 +237,8 @@ func runBot(ctx context.Context, dbPath string, msgs []bot.Message, mode reperto
 	return out, nil
 }
 
-// readLiveChat reads one channel: messages in file order and the dialogs
-// people separated with lines of dashes. The set's placeholders for code
+// readLiveChat reads one channel: messages in time order and the dialogs
+// people separated with lines of dashes (each in file order). The set's placeholders for code
 // and links become the markup they stand for.
 func readLiveChat(path string) ([]bot.Message, []dialog, error) {
 	f, err := os.Open(path)
@@ -277,5 +286,25 @@ func readLiveChat(path string) ([]bot.Message, []dialog, error) {
 	if len(cur.msgs) > 0 {
 		dls = append(dls, cur)
 	}
-	return msgs, dls, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, nil, err
+	}
+	// The file groups messages by dialog; the channel saw them in time
+	// order, dialogs interleaved. Replay them as the channel saw them.
+	order := make([]int, len(msgs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return msgs[order[a]].Time.Before(msgs[order[b]].Time) })
+	pos := make([]int, len(msgs))
+	sorted := make([]bot.Message, len(msgs))
+	for k, i := range order {
+		sorted[k], pos[i] = msgs[i], k
+	}
+	for d := range dls {
+		for k, i := range dls[d].msgs {
+			dls[d].msgs[k] = pos[i]
+		}
+	}
+	return sorted, dls, nil
 }
