@@ -145,6 +145,7 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	}
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
+		b.retag(ctx, ev.Message.Ref)
 	}
 	return nil
 }

@@ -208,8 +208,8 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if outcome != repertoire.Created {
 		msg = fmt.Sprintf("“%s” was already in the repertoire; I counted your save (%d votes).", oneLine(e.Title(), 80), e.Votes)
 	}
-	if len(e.Tags) > 0 {
-		msg += " Tags: #" + strings.Join(e.Tags, " #") + "."
+	if len(e.AllTags()) > 0 {
+		msg += " Tags: #" + strings.Join(e.AllTags(), " #") + "."
 	}
 	return b.reply(ctx, ev, msg)
 }

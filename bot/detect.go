@@ -141,6 +141,9 @@ func (b *Bot) posted(ctx context.Context, ev MessagePosted) error {
 	if m.Author.Bot || m.Ref.ID == "" {
 		return nil
 	}
+	if len(m.Text) > repertoire.MaxTextBytes {
+		return nil // a paste too long to keep is no conversation turn to judge
+	}
 	err := b.store.LogMessage(ctx, ev.ID, toLogged(m))
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil

@@ -17,17 +17,22 @@ import (
 // distinctiveTags is how many terms an entry is tagged with.
 const distinctiveTags = 3
 
-// addTags adds the channel's name and the distinctive terms of the
-// exchange to params.Tags. Looking up the store's vocabulary can fail
+// addTags adds the channel's name to params.Tags and the distinctive terms
+// of the exchange to params.Terms (kept apart: they are cleared when the
+// text they came from changes or is forgotten). Looking up the store's vocabulary can fail
 // without failing the save: the entry is then tagged with what is known.
 func (b *Bot) addTags(ctx context.Context, p *repertoire.SaveParams) {
 	if name := strings.TrimPrefix(p.Channel.Name, "#"); name != "" && !p.Channel.Private {
 		p.Tags = append(p.Tags, name)
 	}
-	text := p.Question + "\n" + p.Answer
+	p.Terms = b.terms(ctx, p.Question+"\n"+p.Answer)
+}
+
+// terms returns the distinctive terms of text against the store's vocabulary.
+func (b *Bot) terms(ctx context.Context, text string) []string {
 	cands := candidateTerms(text, 12)
 	if len(cands) == 0 {
-		return
+		return nil
 	}
 	words := make([]string, len(cands))
 	for i, c := range cands {
@@ -36,9 +41,20 @@ func (b *Bot) addTags(ctx context.Context, p *repertoire.SaveParams) {
 	df, total, err := b.store.DocFrequencies(ctx, words)
 	if err != nil {
 		b.log.WarnContext(ctx, "tag: document frequencies", logErr, err)
-		return
+		return nil
 	}
-	p.Tags = append(p.Tags, DistinctiveTerms(text, df, total, distinctiveTags)...)
+	return DistinctiveTerms(text, df, total, distinctiveTags)
+}
+
+// retag gives the entry saved from an edited message terms from its new text.
+func (b *Bot) retag(ctx context.Context, ref MessageRef) {
+	e, err := b.store.EntryBySource(ctx, source(ref))
+	if err != nil {
+		return // not an entry's answer: nothing to retag
+	}
+	if _, err := b.store.SetEntryTerms(ctx, e.ID, b.terms(ctx, e.Question+"\n"+e.Answer)); err != nil {
+		b.log.WarnContext(ctx, "retag edited entry", logEntry, e.ID, logErr, err)
+	}
 }
 
 type termCount struct {

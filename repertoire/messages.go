@@ -448,3 +448,22 @@ func (s *Store) DocFrequencies(ctx context.Context, terms []string) (map[string]
 	}
 	return df, total, nil
 }
+
+// SetEntryTerms replaces the distinctive terms of an entry (after its text
+// changed, say). It reports whether the entry exists.
+func (s *Store) SetEntryTerms(ctx context.Context, id int64, terms []string) (bool, error) {
+	var found bool
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE entries SET terms = ? WHERE id = ?`, joinTags(terms), id)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		found = n > 0
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("set entry terms: %w", err)
+	}
+	return found, nil
+}

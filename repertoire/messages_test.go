@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,5 +179,31 @@ func TestDocFrequenciesStemLikeTheIndex(t *testing.T) {
 	}
 	if total != 3 || df["certificate"] != 2 || df["nginx"] != 1 || df["kubernetes"] != 0 || df["the"] != 0 {
 		t.Errorf("df %v total %d", df, total)
+	}
+}
+
+func TestTermsGoWhenTheirTextChangesOrIsForgotten(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := saveParams("m1", "Run certbot renew", "U3")
+	p.Tags, p.Terms = []string{"tls"}, []string{"certbot", "rotate"}
+	e, _, err := s.Save(ctx, p)
+	if err != nil || strings.Join(e.AllTags(), ",") != "tls,certbot,rotate" {
+		t.Fatalf("save %+v %v", e, err)
+	}
+	if _, err := s.EditSource(ctx, "", src("m1"), "Use the ACME client", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ = s.EntryBySource(ctx, src("m1")); len(e.Terms) != 0 || strings.Join(e.Tags, ",") != "tls" {
+		t.Fatalf("after edit: tags %v terms %v", e.Tags, e.Terms)
+	}
+	if ok, err := s.SetEntryTerms(ctx, e.ID, []string{"acme"}); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if _, err := s.ForgetUser(ctx, "shell", "U1"); err != nil { // the asker
+		t.Fatal(err)
+	}
+	if e, _ = s.EntryBySource(ctx, src("m1")); len(e.Terms) != 0 || e.Question != "" {
+		t.Fatalf("terms from a forgotten question stayed: %+v", e)
 	}
 }

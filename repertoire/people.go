@@ -89,7 +89,7 @@ func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgot
 			q string
 		}{
 			{&f.Entries, `DELETE FROM entries WHERE platform = ? AND author_id = ?`},
-			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = ''
+			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = '', terms = ''
 				WHERE platform = ? AND question_author_id = ?`},
 			{&f.Saves, `DELETE FROM savers WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
 			{&f.Votes, `DELETE FROM votes WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},

@@ -1,3 +1,8 @@
+-- Terms derived from an entry's text to tag it (what sets it apart from
+-- the rest of the repertoire). Kept apart from members' tags because they
+-- are cleared whenever the text they came from changes or is forgotten.
+ALTER TABLE entries ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+
 -- The message log: what members posted recently, so the detector can look
 -- back at a conversation. Kept for a retention period (pruned by time), and
 -- edited, deleted and forgotten exactly as entries are.
