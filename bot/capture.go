@@ -128,7 +128,11 @@ func (b *Bot) acknowledge(ctx context.Context, ref MessageRef, e repertoire.Entr
 }
 
 func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
-	if _, ok := b.CaptureKind(ev.Emoji); !ok || ev.User.Bot {
+	if ev.User.Bot {
+		return nil
+	}
+	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, false)
+	if _, ok := b.CaptureKind(ev.Emoji); !ok {
 		return nil
 	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)

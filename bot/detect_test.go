@@ -301,3 +301,27 @@ func dbFiles(t *testing.T, dir string) []byte {
 	}
 	return all
 }
+
+func TestAskersReactionConfirmsAndIsLogged(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.say("dev", "q", "", "ann", "How do I list the biggest tables in postgres?")
+	a := r.say("dev", "a", "q", "bob", "SELECT relname FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC; see https://www.postgresql.org/docs/")
+	if n := len(r.suggestions()); n != 0 {
+		t.Fatalf("suggested before any confirmation: %d", n)
+	}
+	pray := bot.Emoji{Unicode: "🙏"}
+	r.react(a.Ref, "ann", pray)
+	if n := len(r.suggestions()); n != 1 {
+		t.Fatalf("the asker's 🙏 should confirm the answer: %d suggestions", n)
+	}
+	lm, _ := r.s.LoggedMessageBySource(ctx, src(a))
+	if len(lm.Reactions) != 1 || lm.Reactions[0].Emoji != "🙏" {
+		t.Fatalf("reaction not logged: %+v", lm.Reactions)
+	}
+	r.n++
+	r.handle(bot.ReactionRemoved{ID: fmt.Sprint("unreact", r.n), Target: a.Ref, User: user("ann"), Emoji: pray})
+	if lm, _ = r.s.LoggedMessageBySource(ctx, src(a)); len(lm.Reactions) != 0 {
+		t.Errorf("removed reaction still logged: %+v", lm.Reactions)
+	}
+}

@@ -51,7 +51,16 @@ func (s *Store) LogMessage(ctx context.Context, event string, m LoggedMessage) e
 			ON CONFLICT (platform, space, channel_id, message_id) DO UPDATE SET text = excluded.text`,
 			m.Channel.Platform, m.Channel.Space, m.Channel.ID, m.ID, m.Channel.Name, m.Channel.Private,
 			m.Thread, m.ReplyTo, m.Author.ID, m.Author.Name, m.Bot, m.Text, m.Permalink, m.At.UnixMilli())
-		return err
+		if err != nil {
+			return err
+		}
+		for _, r := range m.Reactions {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO message_reactions (platform, space, channel_id, message_id, user_id, emoji)
+				VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING`, m.Channel.Platform, m.Channel.Space, m.Channel.ID, m.ID, r.UserID, r.Emoji); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("log message: %w", err)

@@ -77,8 +77,13 @@ func TestLoggedMessagesOfAThread(t *testing.T) {
 			t.Fatal(i, err)
 		}
 	}
+	withReaction := logged("r2", "U4", "known reactions come along", t0.Add(3*time.Second))
+	withReaction.Thread, withReaction.Reactions = "root", []repertoire.LoggedReaction{{UserID: "U1", Emoji: "✅"}}
+	if err := s.LogMessage(ctx, "", withReaction); err != nil {
+		t.Fatal(err)
+	}
 	msgs, err := s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: general, Thread: "root"})
-	if err != nil || len(msgs) != 2 || msgs[0].ID != "root" || msgs[1].ID != "r1" {
+	if err != nil || len(msgs) != 3 || msgs[0].ID != "root" || msgs[1].ID != "r1" || len(msgs[2].Reactions) != 1 {
 		t.Fatalf("thread %+v %v", msgs, err)
 	}
 }
