@@ -28,7 +28,7 @@ func fixture(t *testing.T) string {
 </OrgQuestion>
 </xml>
 `,
-		"irc-disentanglement/s1.raw.txt": "[10:00] <ann> how do I mount a usb drive?\n=== bob has joined #ubuntu\n[10:01] <cat> anyone using kde?\n[10:01] <bob> ann: try pmount /dev/sdb1\n",
+		"irc-disentanglement/s1.raw.txt":        "[10:00] <ann> how do I mount a usb drive?\n=== bob has joined #ubuntu\n[10:01] <cat> anyone using kde?\n[10:01] <bob> ann: try pmount /dev/sdb1\n",
 		"irc-disentanglement/s1.annotation.txt": "0 0 -\n2 2 -\n0 3 -\n",
 		"livechat/Demo.txt": `1 [2017-01-03 13:29:31] <ann> how do I pin the node version?
 2 [2017-01-03 13:30:00] <bob> ann: use [<-CODE->] in .nvmrc
