@@ -41,13 +41,12 @@ func evalIRC(dir string, w io.Writer) error {
 			return err
 		}
 		links := bot.ReplyLinks(msgs)
-		for i, m := range msgs {
+		for i := range msgs {
 			line := lineOf[i]
 			parents, ok := gold[line]
 			if !ok {
 				continue
 			}
-			_ = m
 			total++
 			if parents[line] {
 				selfGold++
