@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -36,6 +37,12 @@ type Config struct {
 	Now func() time.Time
 	// Digest is the default digest schedule and quiet-period behaviour.
 	Digest DigestConfig
+	// Retention is how long the message log keeps what members posted;
+	// DefaultRetention (30 days) when zero.
+	Retention time.Duration
+	// SuggestEvery spaces the detector's suggestions in a channel;
+	// DefaultSuggestEvery when zero.
+	SuggestEvery time.Duration
 }
 
 // DefaultCapture is the emoji → kind map members get out of the box.
@@ -53,6 +60,9 @@ type Bot struct {
 	log       *slog.Logger
 	cfg       Config
 	platforms map[string]Platform
+
+	pruneMu   sync.Mutex // guards lastPrune: workers share the bot
+	lastPrune time.Time
 }
 
 // New returns a Bot storing in store and answering through platforms.
@@ -70,6 +80,12 @@ func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Pla
 		cfg.Now = time.Now
 	}
 	cfg.Digest = cfg.Digest.withDefaults()
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
+	if cfg.SuggestEvery <= 0 {
+		cfg.SuggestEvery = DefaultSuggestEvery
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -99,7 +115,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 	}()
 	switch ev := ev.(type) {
 	case MessagePosted:
-		return nil
+		return b.posted(ctx, ev)
 	case MessageEdited:
 		return b.edited(ctx, ev)
 	case MessageDeleted:
@@ -122,6 +138,9 @@ func source(ref MessageRef) repertoire.Source {
 }
 
 func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
+	if _, err := b.store.EditLoggedMessage(ctx, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time); err != nil {
+		return fmt.Errorf("apply edit to the message log: %w", err)
+	}
 	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
@@ -131,11 +150,15 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	}
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
+		b.retag(ctx, ev.Message.Ref)
 	}
 	return nil
 }
 
 func (b *Bot) deleted(ctx context.Context, ev MessageDeleted) error {
+	if _, err := b.store.DeleteLoggedMessage(ctx, source(ev.Ref)); err != nil {
+		return fmt.Errorf("apply delete to the message log: %w", err)
+	}
 	n, err := b.store.DeleteSource(ctx, ev.ID, source(ev.Ref))
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -13,11 +12,19 @@ import (
 // reactionAdded is where a reaction becomes an entry: a capture emoji saves
 // the reacted message with its thread's opening question, crediting its
 // author and recording the reactor as saver (or as a vote when someone saved
-// it already).
+// it already). A capture emoji on the bot's suggestion saves the exchange
+// it suggested; any other reaction is a signal for detection.
 func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
-	kind, ok := b.CaptureKind(ev.Emoji)
-	if !ok || ev.User.Bot {
+	if ev.User.Bot {
 		return nil
+	}
+	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, true)
+	kind, ok := b.CaptureKind(ev.Emoji)
+	if !ok {
+		return b.detect(ctx, ev.Target)
+	}
+	if handled, err := b.captureSuggestion(ctx, ev, kind); handled {
+		return err
 	}
 	p, err := b.platform(ev.Target.Channel)
 	if err != nil {
@@ -39,11 +46,17 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if len(msgs) > 0 && msgs[0].Ref.ID != answer.Ref.ID && answer.Ref.Thread != "" {
 		question = &msgs[0]
 	}
+	if question == nil {
+		// A reacted question saves its best answer; an unthreaded answer
+		// finds its question in the conversation the log assembles.
+		question, answer = b.exchangeAround(ctx, msgs, answer)
+	}
 	if answer.Author.Bot || b.addressesBot(answer.Text) {
 		return nil // the bot's own posts and requests to it are not knowledge
 	}
 	params := b.saveParams(ev.ID, kind, question, *answer, ev.Private || answer.Private)
 	params.Saver = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}
+	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
@@ -115,7 +128,11 @@ func (b *Bot) acknowledge(ctx context.Context, ref MessageRef, e repertoire.Entr
 }
 
 func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
-	if _, ok := b.CaptureKind(ev.Emoji); !ok || ev.User.Bot {
+	if ev.User.Bot {
+		return nil
+	}
+	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, false)
+	if _, ok := b.CaptureKind(ev.Emoji); !ok {
 		return nil
 	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)
@@ -186,6 +203,7 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	params := b.saveParams("", kind, question, answer, ev.Message.Private || answer.Private)
 	params.Tags = append(params.Tags, Hashtags(args)...)
 	params.Saver = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
+	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
@@ -194,49 +212,38 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if outcome != repertoire.Created {
 		msg = fmt.Sprintf("“%s” was already in the repertoire; I counted your save (%d votes).", oneLine(e.Title(), 80), e.Votes)
 	}
-	if len(e.Tags) > 0 {
-		msg += " Tags: #" + strings.Join(e.Tags, " #") + "."
+	if len(e.AllTags()) > 0 {
+		msg += " Tags: #" + strings.Join(e.AllTags(), " #") + "."
 	}
 	return b.reply(ctx, ev, msg)
 }
 
-var (
-	codeOrLink = regexp.MustCompile("```|`[^`]+`|https?://|^\\s*(\\d+[.)]|[-*•])\\s")
-	stepLines  = regexp.MustCompile(`(?m)^\s*(\d+[.)]|[-*•])\s`)
-)
-
-// BestReply picks the reply of a thread that answers its opening question:
-// the most endorsed (reactions by others), then the one with substance
-// (code, links, steps, length), then the earliest. Replies by the asker, by
-// bots, the command's own message and messages addressed to the bot are not
-// answers. It reports false when no reply qualifies.
-func BestReply(thread []Message, commandID, botName string) (Message, bool) {
-	if len(thread) < 2 {
-		return Message{}, false
-	}
-	asker := thread[0].Author.ID
-	best, bestScore := -1, -1.0
-	for i, m := range thread[1:] {
-		if m.Author.Bot || m.Author.ID == asker || m.Ref.ID == commandID ||
-			strings.Contains(strings.ToLower(m.Text), "@"+strings.ToLower(botName)) || strings.TrimSpace(m.Text) == "" {
-			continue
-		}
-		score := 0.0
-		for _, r := range m.Reactions {
-			if r.User.ID != m.Author.ID {
-				score += 2
+// exchangeAround completes a reacted message that has no thread question:
+// when it opens a thread with replies and reads as a question, the entry is
+// that question with its best reply; when it sits in an unthreaded channel,
+// the conversation assembled from the message log may show the question it
+// answers. Otherwise the message stands alone.
+func (b *Bot) exchangeAround(ctx context.Context, thread []Message, reacted *Message) (*Message, *Message) {
+	if len(thread) > 1 && thread[0].Ref.ID == reacted.Ref.ID {
+		if IsQuestion(reacted.Text) {
+			if best, ok := BestReply(thread, "", b.cfg.Name); ok {
+				return reacted, &best
 			}
 		}
-		if codeOrLink.MatchString(m.Text) || len(stepLines.FindAllString(m.Text, -1)) >= 2 {
-			score += 1.5
-		}
-		score += min(float64(len(m.Text))/400, 1)
-		if score > bestScore {
-			best, bestScore = i+1, score
-		}
+		return nil, reacted
 	}
-	if best < 0 {
-		return Message{}, false
+	conv, err := b.conversation(ctx, reacted.Ref)
+	if err != nil {
+		b.log.WarnContext(ctx, "capture: assemble conversation", logMessage, reacted.Ref.ID, logErr, err)
+		return nil, reacted
 	}
-	return thread[best], true
+	ex := Assess(conv, b.cfg.Name)
+	if ex.Question.Ref.ID == reacted.Ref.ID && ex.Found {
+		return reacted, &ex.Answer
+	}
+	if ex.Question.Ref.ID == "" || sameAuthor(ex.Question, *reacted) || ex.Question.Time.After(reacted.Time) {
+		return nil, reacted
+	}
+	q := ex.Question
+	return &q, reacted
 }

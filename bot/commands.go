@@ -37,6 +37,10 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		}
 	case "digest":
 		err = b.digestCommand(ctx, ev, args)
+	case "why":
+		err = b.why(ctx, ev)
+	case "detect", "detection":
+		err = b.setDetect(ctx, ev, args)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -76,6 +80,7 @@ func (b *Bot) help() []string {
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
 			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
 			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",
+			"• `" + n + " detect suggest|auto|off` sets what I do with useful exchanges I spot in this channel; `" + n + " why` in the thread of a suggestion says why I made it.",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),

@@ -43,6 +43,9 @@ type Message struct {
 	Link        string // permalink, when the adapter knows it
 	ChannelName string // without '#', when known
 	Private     bool   // a private channel or a DM: what is saved here stays here
+	// ReplyTo is the message this one explicitly answers (a Discord reply,
+	// a quote the platform resolves), when the platform says; empty otherwise.
+	ReplyTo string
 	// Reactions already on the message, when the adapter knows them (Thread
 	// results); shortcodes or unicode as the platform gives them.
 	Reactions []Reaction

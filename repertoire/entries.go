@@ -75,9 +75,10 @@ type Entry struct {
 	Question       string
 	QuestionAuthor Person
 	Answer         string
-	Author         Person // credited
-	Tags           []string
-	Votes          int // members who endorsed it: savers and voters
+	Author         Person   // credited
+	Tags           []string // members' tags and the channel's name
+	Terms          []string // distinctive terms of its text; cleared when the text changes
+	Votes          int      // members who endorsed it: savers and voters
 	Savers         []Person
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -91,6 +92,11 @@ func (e Entry) Title() string {
 	}
 	t, _, _ = strings.Cut(strings.TrimSpace(t), "\n")
 	return truncateRunes(t, 120)
+}
+
+// AllTags is what an entry is tagged with: members' tags, then its terms.
+func (e Entry) AllTags() []string {
+	return splitTags(joinTags(append(append([]string(nil), e.Tags...), e.Terms...)))
 }
 
 // SaveParams is what a save knows about the exchange being saved.
@@ -108,7 +114,8 @@ type SaveParams struct {
 	Answer         string
 	Author         Person
 	Tags           []string
-	Saver          Person // empty for a detected entry
+	Terms          []string // distinctive terms derived from the text (see Entry.Terms)
+	Saver          Person   // empty for a detected entry
 	At             time.Time
 }
 
@@ -176,12 +183,12 @@ func (s *Store) Save(ctx context.Context, p SaveParams) (Entry, SaveOutcome, err
 		case errors.Is(err, ErrNotFound):
 			res, err := tx.ExecContext(ctx, `INSERT INTO entries (platform, space, channel_id, channel_name, private,
 				source_id, thread_id, question_id, permalink, kind, status, question, question_author_id,
-				question_author_name, answer, author_id, author_name, tags, created_at, updated_at)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				question_author_name, answer, author_id, author_name, tags, terms, created_at, updated_at)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 				p.Channel.Platform, p.Channel.Space, p.Channel.ID, p.Channel.Name, p.Channel.Private,
 				p.SourceID, p.ThreadID, p.QuestionID, p.Permalink, p.Kind, p.Status, p.Question,
 				p.QuestionAuthor.ID, p.QuestionAuthor.Name, p.Answer, p.Author.ID, p.Author.Name,
-				joinTags(p.Tags), at.UnixMilli(), at.UnixMilli())
+				joinTags(p.Tags), joinTags(p.Terms), at.UnixMilli(), at.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("insert entry: %w", err)
 			}
@@ -206,9 +213,13 @@ func (s *Store) Save(ctx context.Context, p SaveParams) (Entry, SaveOutcome, err
 			if question == "" {
 				question = old.Question
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE entries SET question = ?, answer = ?, tags = ?, status = ?,
+			terms := joinTags(p.Terms)
+			if terms == "" && question == old.Question && p.Answer == old.Answer {
+				terms = joinTags(old.Terms)
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE entries SET question = ?, answer = ?, tags = ?, terms = ?, status = ?,
 				permalink = CASE WHEN ? <> '' THEN ? ELSE permalink END, updated_at = ? WHERE id = ?`,
-				question, p.Answer, joinTags(append(old.Tags, p.Tags...)), status, p.Permalink, p.Permalink,
+				question, p.Answer, joinTags(append(old.Tags, p.Tags...)), terms, status, p.Permalink, p.Permalink,
 				at.UnixMilli(), id)
 			if err != nil {
 				return fmt.Errorf("refresh entry: %w", err)
@@ -389,8 +400,8 @@ func (s *Store) EditSource(ctx context.Context, event string, src Source, text s
 	var n int
 	err := s.tx(ctx, event, func(tx *sql.Tx) error {
 		for _, q := range []string{
-			`UPDATE entries SET answer = ?, updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ? AND answer <> ?1`,
-			`UPDATE entries SET question = ?, updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ? AND question <> ?1`,
+			`UPDATE entries SET answer = ?, terms = '', updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ? AND answer <> ?1`,
+			`UPDATE entries SET question = ?, terms = '', updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ? AND question <> ?1`,
 		} {
 			res, err := tx.ExecContext(ctx, q, text, at.UnixMilli(), src.Platform, src.Space, src.Channel, src.Message)
 			if err != nil {
@@ -415,7 +426,7 @@ func (s *Store) DeleteSource(ctx context.Context, event string, src Source) (int
 	err := s.tx(ctx, event, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM entries WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ?`,
-			`UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = ''
+			`UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = '', terms = ''
 				WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ?`,
 			`DELETE FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
 		} {
@@ -531,26 +542,26 @@ func entryIDBySource(ctx context.Context, q querier, src Source) (int64, error) 
 
 const entryColumns = `e.id, e.platform, e.space, e.channel_id, e.channel_name, e.private, e.source_id, e.thread_id,
 	e.question_id, e.permalink, e.kind, e.status, e.question, e.question_author_id, e.question_author_name,
-	e.answer, e.author_id, e.author_name, e.tags, e.votes, e.created_at, e.updated_at`
+	e.answer, e.author_id, e.author_name, e.tags, e.votes, e.created_at, e.updated_at, e.terms`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanEntry(r scanner, extra ...any) (Entry, error) {
 	var (
 		e                Entry
-		tags             string
+		tags, terms      string
 		created, updated int64
 		kind, status     string
 	)
 	dest := []any{&e.ID, &e.Channel.Platform, &e.Channel.Space, &e.Channel.ID, &e.Channel.Name, &e.Channel.Private,
 		&e.SourceID, &e.ThreadID, &e.QuestionID, &e.Permalink, &kind, &status, &e.Question,
 		&e.QuestionAuthor.ID, &e.QuestionAuthor.Name, &e.Answer, &e.Author.ID, &e.Author.Name, &tags,
-		&e.Votes, &created, &updated}
+		&e.Votes, &created, &updated, &terms}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return Entry{}, err
 	}
 	e.Kind, e.Status = Kind(kind), Status(status)
-	e.Tags = splitTags(tags)
+	e.Tags, e.Terms = splitTags(tags), splitTags(terms)
 	e.CreatedAt, e.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 	return e, nil
 }

@@ -72,13 +72,15 @@ type Forgotten struct {
 	Saves         int // saver records
 	Votes         int
 	OpenQuestions int
+	Messages      int // messages of theirs in the message log
 }
 
 // ForgetUser removes a member's words and traces from the repertoire: entries
 // they authored, questions they asked (the answers of others stay), their
-// saver records and votes, their open questions. The full-text index forgets
-// in the same transaction (secure-delete), and the WAL is checkpointed so the
-// text does not linger in the database files.
+// saver records and votes, their open questions, their messages and
+// reactions in the message log and the detections about their exchanges.
+// The full-text index forgets in the same transaction (secure-delete), and
+// the WAL is checkpointed so the text does not linger in the database files.
 func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgotten, error) {
 	var f Forgotten
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
@@ -87,11 +89,14 @@ func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgot
 			q string
 		}{
 			{&f.Entries, `DELETE FROM entries WHERE platform = ? AND author_id = ?`},
-			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = ''
+			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = '', terms = ''
 				WHERE platform = ? AND question_author_id = ?`},
 			{&f.Saves, `DELETE FROM savers WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
 			{&f.Votes, `DELETE FROM votes WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
 			{&f.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND asker_id = ?`},
+			{&f.Messages, `DELETE FROM messages WHERE platform = ? AND author_id = ?`},
+			{new(int), `DELETE FROM message_reactions WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM detections WHERE platform = ?1 AND (asker_id = ?2 OR answerer_id = ?2)`},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, platform, userID)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,6 +29,10 @@ type Config struct {
 
 	LogLevel  slog.Level
 	LogFormat string
+
+	// MessageRetention is how long the message log keeps what members
+	// posted, for detection.
+	MessageRetention time.Duration
 }
 
 // Slack reports whether the Slack adapter is configured.
@@ -85,6 +90,9 @@ func parseConfig(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("REPERTOIRE_TZ: %w (use an IANA zone such as Europe/Berlin)", err)
 	}
 	c.TZ = tz
+	if c.MessageRetention, err = parseRetention(get("REPERTOIRE_MESSAGE_RETENTION", "30d")); err != nil {
+		return Config{}, fmt.Errorf("REPERTOIRE_MESSAGE_RETENTION: %w", err)
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("REPERTOIRE_LOG_LEVEL", "info"))); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("REPERTOIRE_LOG_LEVEL"))
 	}
@@ -92,4 +100,26 @@ func parseConfig(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("REPERTOIRE_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
 	return c, nil
+}
+
+// parseRetention reads a retention period in days ("30d") or as a Go
+// duration ("720h"); it must be positive.
+func parseRetention(v string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number of days such as 30d", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("%q is not a period such as 30d or 720h", v)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: the period must be positive", v)
+	}
+	return d, nil
 }

@@ -148,10 +148,10 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests}, platforms...)
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention}, platforms...)
 	waitDigests := startDigests(ctx, core)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
-	go pruneEvents(ctx, store, log)
+	go pruneEvents(ctx, store, core, log)
 
 	errc := make(chan error, len(platforms)+1)
 	running := len(platforms)
@@ -194,12 +194,15 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 }
 
 // pruneEvents forgets old delivery IDs once a day.
-func pruneEvents(ctx context.Context, store *repertoire.Store, log *slog.Logger) {
+func pruneEvents(ctx context.Context, store *repertoire.Store, core *bot.Bot, log *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
 		if _, err := store.PruneEvents(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("prune delivery IDs", "err", err)
+		}
+		if _, err := core.PruneMessages(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prune message log", "err", err)
 		}
 		select {
 		case <-ctx.Done():

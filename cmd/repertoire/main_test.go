@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -66,8 +67,8 @@ func TestShellEndToEnd(t *testing.T) {
 	if !strings.Contains(e.Question, "rotate the TLS certificate") || e.QuestionAuthor.Name != "alice" || e.Kind != repertoire.Tip {
 		t.Errorf("entry question/kind: %+v", e)
 	}
-	if len(e.Tags) != 1 || e.Tags[0] != "tls" {
-		t.Errorf("tags %v", e.Tags)
+	if strings.Join(e.Tags, ",") != "tls,general" || len(e.Terms) == 0 {
+		t.Errorf("tags %v terms %v", e.Tags, e.Terms)
 	}
 	if !strings.Contains(out, "repertoire reacted 📚 to [2]") {
 		t.Errorf("no quiet acknowledgement:\n%s", out)
@@ -181,6 +182,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{map[string]string{"REPERTOIRE_TZ": "Mars/Olympus"}, "REPERTOIRE_TZ"},
 		{map[string]string{"REPERTOIRE_LOG_LEVEL": "loud"}, "REPERTOIRE_LOG_LEVEL"},
 		{map[string]string{"REPERTOIRE_LOG_FORMAT": "xml"}, "REPERTOIRE_LOG_FORMAT"},
+		{map[string]string{"REPERTOIRE_MESSAGE_RETENTION": "forever"}, "REPERTOIRE_MESSAGE_RETENTION"},
+		{map[string]string{"REPERTOIRE_MESSAGE_RETENTION": "-3d"}, "REPERTOIRE_MESSAGE_RETENTION"},
 	} {
 		var out, errs bytes.Buffer
 		err := run(context.Background(), nil, func(k string) string { return tc.env[k] }, strings.NewReader(""), &out, &errs)
@@ -200,7 +203,8 @@ func TestParseConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DB != "./repertoire.db" || c.Slack() || c.Discord() || c.DigestSchedule != "0 9 * * MON" || c.TZ.String() != "UTC" ||
-		c.SlackAPIURL != "https://slack.com/api/" || c.DiscordAPIURL != "https://discord.com/" || c.HTTPAddr != "" {
+		c.SlackAPIURL != "https://slack.com/api/" || c.DiscordAPIURL != "https://discord.com/" || c.HTTPAddr != "" ||
+		c.MessageRetention != 30*24*time.Hour {
 		t.Errorf("defaults: %+v", c)
 	}
 	c, err = parseConfig(func(k string) string {
