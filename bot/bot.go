@@ -96,7 +96,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 	}()
 	switch ev := ev.(type) {
 	case MessagePosted:
-		return nil
+		return b.nudge(ctx, ev)
 	case MessageEdited:
 		return b.edited(ctx, ev)
 	case MessageDeleted:

@@ -16,8 +16,11 @@ import (
 // it already).
 func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	kind, ok := b.CaptureKind(ev.Emoji)
-	if !ok || ev.User.Bot {
+	if ev.User.Bot {
 		return nil
+	}
+	if !ok {
+		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, true)
 	}
 	p, err := b.platform(ev.Target.Channel)
 	if err != nil {
@@ -115,8 +118,11 @@ func (b *Bot) acknowledge(ctx context.Context, ref MessageRef, e repertoire.Entr
 }
 
 func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
-	if _, ok := b.CaptureKind(ev.Emoji); !ok || ev.User.Bot {
+	if ev.User.Bot {
 		return nil
+	}
+	if _, ok := b.CaptureKind(ev.Emoji); !ok {
+		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, false)
 	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {

@@ -35,6 +35,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		} else {
 			err = b.recall(ctx, ev, ev.Text)
 		}
+	case "nudges", "nudge":
+		err = b.setNudges(ctx, ev, args)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -72,7 +74,8 @@ func (b *Bot) help() []string {
 		strings.Join([]string{
 			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
-			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
+			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers; narrow it with `\"exact phrase\"`, `-word`, `tag:tls`, `kind:solution`, `from:@member` or `in:#channel`.",
+			"• `" + n + " nudges on|off` lets me answer questions in this channel that the repertoire already answers well (once per thread).",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),
@@ -128,7 +131,13 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	for i, h := range hits {
 		parts = append(parts, FormatHit(i+1, h))
 	}
-	return b.reply(ctx, ev, parts...)
+	parts = append(parts, feedbackInvite)
+	ref, err := b.replyRef(ctx, ev, parts...)
+	if err != nil {
+		return err
+	}
+	b.recordRecall(ctx, ref, hits)
+	return nil
 }
 
 // FormatHit renders one recall result: title, kind, credit, votes, snippet, link.
@@ -158,6 +167,13 @@ func displayName(p repertoire.Person) string {
 // reply answers a mention where it was made: in its thread, in the DM, or
 // ephemerally to a command.
 func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
+	_, err := b.replyRef(ctx, ev, parts...)
+	return err
+}
+
+// replyRef is reply returning the posted message, for answers that invite
+// reactions.
+func (b *Bot) replyRef(ctx context.Context, ev Mentioned, parts ...string) (MessageRef, error) {
 	ref := ev.Message.Ref
 	out := Outgoing{Channel: ref.Channel, Parts: parts, Interaction: ev.Interaction}
 	switch {
@@ -169,8 +185,7 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 	default:
 		out.Thread = ref.ID
 	}
-	_, err := b.post(ctx, out)
-	return err
+	return b.post(ctx, out)
 }
 
 // replyError is the one place a failure becomes words a member reads.

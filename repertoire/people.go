@@ -72,6 +72,7 @@ type Forgotten struct {
 	Saves         int // saver records
 	Votes         int
 	OpenQuestions int
+	Feedback      int // 👍/👎 on recall answers
 }
 
 // ForgetUser removes a member's words and traces from the repertoire: entries
@@ -92,6 +93,7 @@ func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgot
 			{&f.Saves, `DELETE FROM savers WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
 			{&f.Votes, `DELETE FROM votes WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
 			{&f.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND asker_id = ?`},
+			{&f.Feedback, `DELETE FROM recall_feedback WHERE user_id = ?2 AND answer_id IN (SELECT id FROM recall_answers WHERE platform = ?1)`},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, platform, userID)
