@@ -10,7 +10,9 @@ import (
 // query is what a member asked, parsed. Natural text becomes terms; a small
 // optional syntax narrows it:
 //
-//	"exact phrase"  the words in this order (stop words kept)
+//	"exact phrase"  the words in this order (stop words kept); when no entry
+//	                has them so, the phrase counts as its words (chat text
+//	                quotes code and other people without meaning a filter)
 //	-word           no entry containing word
 //	tag:tls         entries tagged tls (#tls works too)
 //	kind:solution   entries of that kind (tip, solution, story, how-we-do)
@@ -104,11 +106,9 @@ func parseQuery(text string) query {
 		if q.filter(f) {
 			continue
 		}
-		if strings.HasPrefix(f, "-") && len(f) > 1 {
-			for _, w := range words(f[1:]) {
-				if len(q.not) < maxFilters && !stopWords[w] {
-					q.not = append(q.not, w)
-				}
+		if w, ok := negation(f); ok {
+			if len(q.not) < maxFilters && !stopWords[w] {
+				q.not = append(q.not, w)
 			}
 			continue
 		}
@@ -126,6 +126,21 @@ func parseQuery(text string) query {
 		}
 	}
 	return q
+}
+
+// negation reads "-word": a dash, then two or more letters and nothing
+// else, so command-line flags ("--save-dev", "-v") and numbers ("-1") in a
+// pasted question stay words.
+func negation(f string) (string, bool) {
+	if len(f) < 3 || f[0] != '-' {
+		return "", false
+	}
+	for _, r := range f[1:] {
+		if !unicode.IsLetter(r) {
+			return "", false
+		}
+	}
+	return foldWord(f[1:]), true
 }
 
 // filter applies one field:value token, reporting whether it was one.

@@ -53,7 +53,7 @@ const (
 	// rescoreBatch is how many candidates, best by their first-stage score,
 	// are loaded and scored in full; rescoreBatches bounds the batches when
 	// filters or visibility turn many away.
-	rescoreBatch   = 200
+	rescoreBatch   = 100
 	rescoreBatches = 5
 	// Field weights of BM25F: a match in the question says more than one in
 	// a long answer; tags are chosen words.
@@ -130,6 +130,7 @@ type searcher struct {
 	avg            [3]float64
 	minID, maxID   int64
 	terms          []*qterm // known words, rarest first
+	stems          *stemmer
 	unknownIDF     float64  // idf mass of words no entry holds (for coverage)
 	phraseExprs    []string
 	filterSQL      string
@@ -161,11 +162,26 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 		sr.terms = append(sr.terms, t)
 	}
 	sort.SliceStable(sr.terms, func(i, j int) bool { return sr.terms[i].df < sr.terms[j].df })
+	var first []string
+	for _, t := range sr.terms {
+		first = append(first, t.word)
+	}
+	first = append(first, sr.q.not...)
+	sr.stems = newStemmer(first)
 	for _, ph := range sr.q.phrases {
 		sr.phraseExprs = append(sr.phraseExprs, `"`+strings.Join(ph, " ")+`"`)
 	}
 	cands, err := sr.candidates(ctx)
 	if err != nil {
+		return nil, err
+	}
+	hits, err := sr.rank(ctx, cands)
+	if err != nil || len(hits) > 0 || len(sr.phraseExprs) == 0 {
+		return hits, err
+	}
+	// No entry holds the phrases as typed: read them as words.
+	sr.phraseExprs = nil
+	if cands, err = sr.candidates(ctx); err != nil {
 		return nil, err
 	}
 	return sr.rank(ctx, cands)
@@ -232,7 +248,7 @@ func (sr *searcher) filtersOnly(ctx context.Context) ([]Hit, error) {
 		if sr.excluded(tokenize(h.Question), tokenize(h.Answer), tokenize(strings.Join(h.Tags, " "))) {
 			continue
 		}
-		h.Snippet = snippet(h.Answer, tokenize(h.Answer), nil)
+		h.Snippet = snippet(h.Answer, tokenize(h.Answer), nil, nil)
 		h.Coverage, h.QuestionCoverage = 1, 1 // it is what was asked for
 		hits = append(hits, h)
 	}
@@ -267,7 +283,7 @@ func (sr *searcher) loadTotals(ctx context.Context) error {
 		sr.avg[i] = max(float64(vals[i+1])/sr.n, 1)
 	}
 	var lo, hi sql.NullInt64
-	if err := sr.tx.QueryRowContext(ctx, `SELECT min(id), max(id) FROM entries`).Scan(&lo, &hi); err != nil {
+	if err := sr.tx.QueryRowContext(ctx, `SELECT (SELECT min(id) FROM entries), (SELECT max(id) FROM entries)`).Scan(&lo, &hi); err != nil {
 		return fmt.Errorf("read rowid range: %w", err)
 	}
 	sr.minID, sr.maxID = lo.Int64, hi.Int64
@@ -483,6 +499,9 @@ func (sr *searcher) rank(ctx context.Context, cands []candidate) ([]Hit, error) 
 	if len(hits) > sr.limit {
 		hits = hits[:sr.limit]
 	}
+	for i := range hits {
+		hits[i].Snippet = snippet(hits[i].Answer, tokenize(hits[i].Answer), sr.terms, sr.stems)
+	}
 	return hits, nil
 }
 
@@ -490,8 +509,9 @@ func (sr *searcher) rank(ctx context.Context, cands []candidate) ([]Hit, error) 
 // scores each in full.
 func (sr *searcher) score(ctx context.Context, ids []int64) ([]Hit, error) {
 	list, _ := json.Marshal(ids)
-	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e
-		WHERE e.id IN (SELECT value FROM json_each(?)) AND `+sr.filterSQL, append([]any{string(list)}, sr.filterArgs...)...)
+	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+`
+		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
+		WHERE `+sr.filterSQL, append([]any{string(list)}, sr.filterArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -527,7 +547,7 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 		for f, toks := range fields {
 			tf := 0
 			for i, tok := range toks {
-				if t.matches(tok) {
+				if t.matches(sr.stems, tok) {
 					tf++
 					pos[ti][f] = append(pos[ti][f], i)
 				}
@@ -560,7 +580,6 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 		h.Coverage, h.QuestionCoverage = matched/total, matchedQ/total
 	}
 	h.Score = bm * prior(h.Entry, sr.q.howTo)
-	h.Snippet = snippet(h.Answer, fields[1], sr.terms)
 	return true
 }
 
@@ -617,20 +636,26 @@ func prior(e Entry, howTo bool) float64 {
 	return p
 }
 
-func (t *qterm) matches(tok token) bool {
+func (t *qterm) matches(st *stemmer, tok token) bool {
 	if t.prefix {
 		return strings.HasPrefix(tok.raw, t.word)
 	}
-	return tok.stem == t.stem || tok.raw == t.word
+	return tok.raw == t.word || st.of(tok.raw) == t.stem
 }
 
 // excluded reports whether any field holds a word the member excluded (-word).
 func (sr *searcher) excluded(fields ...[]token) bool {
+	if len(sr.q.not) == 0 {
+		return false
+	}
+	if sr.stems == nil {
+		sr.stems = newStemmer(sr.q.not)
+	}
 	for _, w := range sr.q.not {
 		st := stem(w)
 		for _, toks := range fields {
 			for _, tok := range toks {
-				if tok.stem == st || tok.raw == w {
+				if tok.raw == w || sr.stems.of(tok.raw) == st {
 					return true
 				}
 			}
@@ -644,14 +669,14 @@ const snippetWords = 24
 
 // snippet is the window of text (answer) with the most distinct query words,
 // those words marked *like this*, trimmed with … where cut.
-func snippet(text string, toks []token, terms []*qterm) string {
+func snippet(text string, toks []token, terms []*qterm, st *stemmer) string {
 	if len(toks) == 0 {
 		return ""
 	}
 	hit := make([]int, len(toks)) // index+1 of the term a token matches
 	for i, tok := range toks {
 		for ti, t := range terms {
-			if t.matches(tok) {
+			if t.matches(st, tok) {
 				hit[i] = ti + 1
 				break
 			}

@@ -7,18 +7,49 @@ import (
 )
 
 // token is one word of a text as recall's second stage sees it: lower case,
-// diacritics folded, stemmed, with its byte span in the original text (for
-// snippets) and its position (for proximity).
+// diacritics folded, with its byte span in the original text (for
+// snippets). Its stem is computed only when it could match (stemmer).
 type token struct {
 	raw        string // lower case, folded
-	stem       string
 	start, end int
+}
+
+// stemmer stems words once per search: a repertoire's words repeat, and
+// stemming every token of every candidate would be most of recall's time.
+// Porter never changes a word's first letter, so words whose first letter
+// no query word shares are not stemmed at all.
+type stemmer struct {
+	memo  map[string]string
+	first [256]bool
+}
+
+func newStemmer(words []string) *stemmer {
+	st := &stemmer{memo: map[string]string{}}
+	for _, w := range words {
+		if w != "" {
+			st.first[w[0]] = true
+		}
+	}
+	return st
+}
+
+// of returns the stem of a token, or "" when no query word can match it.
+func (st *stemmer) of(raw string) string {
+	if raw == "" || !st.first[raw[0]] {
+		return ""
+	}
+	s, ok := st.memo[raw]
+	if !ok {
+		s = stem(raw)
+		st.memo[raw] = s
+	}
+	return s
 }
 
 // tokenize splits text the way the FTS5 index does (unicode61: letters and
 // digits are word characters, everything else separates; lower case;
-// diacritics removed) and stems each word with the Porter algorithm, as the
-// index's porter tokenizer does. The second stage of recall scores candidates
+// diacritics removed); each word is stemmed with the Porter algorithm, as the
+// index's porter tokenizer does (see stemmer). The second stage of recall scores candidates
 // with these tokens, so the two agree on what a word is.
 func tokenize(text string) []token {
 	var out []token
@@ -36,7 +67,7 @@ func tokenize(text string) []token {
 		if !word && start >= 0 {
 			raw := foldWord(text[start:i])
 			if raw != "" {
-				out = append(out, token{raw: raw, stem: stem(raw), start: start, end: i})
+				out = append(out, token{raw: raw, start: start, end: i})
 			}
 			start = -1
 		}
