@@ -131,7 +131,7 @@ type searcher struct {
 	minID, maxID   int64
 	terms          []*qterm // known words, rarest first
 	stems          *stemmer
-	unknownIDF     float64  // idf mass of words no entry holds (for coverage)
+	unknownIDF     float64 // idf mass of words no entry holds (for coverage)
 	phraseExprs    []string
 	filterSQL      string
 	filterArgs     []any
