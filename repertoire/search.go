@@ -40,15 +40,14 @@ const maxQueryTerms = 24
 // Recall's bounds: they are what keeps a common word in most of a million
 // entries as cheap as a rare one.
 const (
-	// probeLimit is how many postings of one term recall reads. A term with
-	// fewer is "rare": all its entries are candidates and its document
-	// frequency is exact. A term with more is "common": its document
-	// frequency is estimated from how far into the rowid range those postings
-	// reached, and it only narrows candidates found otherwise.
+	// probeLimit is how many postings of one term recall reads, newest
+	// first. A term with fewer is "rare": all its entries are candidates and
+	// its document frequency is exact. A term with more is "common": its
+	// document frequency is estimated from how far back into the rowid range
+	// those postings reached, and only its newest entries are candidates.
 	probeLimit = 1000
-	// recentLimit is how many entries holding all of the common words (then
-	// all but the commonest…) join the candidates, newest first; the scan
-	// walks back through the rowids in growing windows so it stops early.
+	// recentLimit is how many entries holding all of the common words join
+	// the candidates, newest first.
 	recentLimit = 200
 	// rescoreBatch is how many candidates, best by their first-stage score,
 	// are loaded and scored in full; rescoreBatches bounds the batches when
@@ -71,11 +70,13 @@ const (
 // It ranks in two stages, so that its cost is bounded by probeLimit,
 // recentLimit and rescoreBatch rather than by how many entries contain a word:
 //
-//  1. Candidates. Each word's postings are read up to probeLimit. Rare words
-//     give all their entries; common words are checked only against those
-//     (an FTS5 AND, which seeks instead of scanning); when that leaves few,
-//     the newest entries holding all the words join. A first score (the idf
-//     of the words each candidate holds) orders them.
+//  1. Candidates. Each word's postings are read, newest first, up to
+//     probeLimit: rare words give all their entries, common words their
+//     newest. Which entries of the rare words also hold the common ones is
+//     asked of FTS5 with an AND (it seeks through the long postings instead
+//     of reading them), and the newest entries holding all the common words
+//     join. A first score (the idf of the words each candidate is known to
+//     hold) orders them.
 //  2. Ranking. The best candidates are loaded under the visibility and filter
 //     WHERE clause and scored in full: BM25F over question, answer and tags
 //     with stemming, prefix matches for unknown (partial) words, proximity of
@@ -117,7 +118,7 @@ type qterm struct {
 	df     float64
 	idf    float64
 	rare   bool    // all its postings were read
-	posts  []int64 // when rare
+	posts  []int64 // its newest postings (all of them when rare)
 }
 
 type searcher struct {
@@ -312,19 +313,20 @@ func sqliteVarint(b []byte) (v uint64, n int) {
 func (sr *searcher) probe(ctx context.Context, w string) (*qterm, error) {
 	t := &qterm{word: w, stem: stem(w), match: `"` + w + `"`}
 	for {
-		ids, err := sr.rowids(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid LIMIT ?`,
+		ids, err := sr.rowids(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT ?`,
 			t.match, probeLimit)
 		if err != nil {
 			return nil, err
 		}
+		t.posts = ids
 		switch {
 		case len(ids) < probeLimit && len(ids) > 0:
-			t.rare, t.posts, t.df = true, ids, float64(len(ids))
+			t.rare, t.df = true, float64(len(ids))
 		case len(ids) == probeLimit:
 			// The postings are spread over the rowids about as entries are:
-			// if probeLimit of them reach a fraction f of the range, about
-			// probeLimit/f entries hold the word.
-			reach := float64(ids[len(ids)-1]-sr.minID+1) / float64(sr.maxID-sr.minID+1)
+			// if the newest probeLimit of them reach back a fraction f of
+			// the range, about probeLimit/f entries hold the word.
+			reach := float64(sr.maxID-ids[len(ids)-1]+1) / float64(sr.maxID-sr.minID+1)
 			t.df = min(float64(probeLimit)/max(reach, 1e-9), sr.n)
 		case !t.prefix && len([]rune(w)) >= 3:
 			t.prefix, t.match = true, `"`+w+`" *`
@@ -363,7 +365,16 @@ type candidate struct {
 
 // candidates runs the first stage.
 func (sr *searcher) candidates(ctx context.Context) ([]candidate, error) {
-	score := map[int64]float64{}
+	// holds[id] has bit i set when entry id is known to hold sr.terms[i]
+	// (maxQueryTerms fits in the bits).
+	holds := map[int64]uint32{}
+	mark := func(ids []int64, bits uint32, only bool) {
+		for _, id := range ids {
+			if b, ok := holds[id]; ok || !only {
+				holds[id] = b | bits
+			}
+		}
+	}
 	var baseExpr string
 	switch {
 	case len(sr.phraseExprs) > 0:
@@ -373,28 +384,23 @@ func (sr *searcher) candidates(ctx context.Context) ([]candidate, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range ids {
-			score[id] = 0
-		}
+		mark(ids, 0, false)
 	default:
 		var rare []string
-		for _, t := range sr.terms {
-			if !t.rare {
-				continue
+		for i, t := range sr.terms {
+			if t.rare {
+				rare = append(rare, t.match)
 			}
-			rare = append(rare, t.match)
-			for _, id := range t.posts {
-				score[id] += t.idf
-			}
+			mark(t.posts, 1<<i, false)
 		}
 		if len(rare) > 0 {
 			baseExpr = "(" + strings.Join(rare, " OR ") + ")"
 		}
 	}
-	// Words not yet counted: which of the base entries hold them, by an FTS5
-	// AND that seeks through the word's postings instead of reading them all.
+	// Which base entries hold the words not read in full, by an FTS5 AND
+	// that seeks through the word's postings instead of reading them all.
 	if baseExpr != "" {
-		for _, t := range sr.terms {
+		for i, t := range sr.terms {
 			if t.rare && len(sr.phraseExprs) == 0 {
 				continue
 			}
@@ -402,43 +408,35 @@ func (sr *searcher) candidates(ctx context.Context) ([]candidate, error) {
 			if err != nil {
 				return nil, err
 			}
-			for _, id := range ids {
-				if _, ok := score[id]; ok {
-					score[id] += t.idf
-				}
-			}
+			mark(ids, 1<<i, true)
 		}
 	}
-	// Few candidates (or none: only common words): the newest entries holding
-	// all the common words join, then all but the commonest, and so on.
-	if len(score) < recentLimit && len(sr.phraseExprs) == 0 {
-		var common []*qterm
-		for _, t := range sr.terms {
-			if !t.rare {
-				common = append(common, t)
-			}
-		}
-		for n := len(common); n > 0 && len(score) < recentLimit; n-- {
-			var exprs []string
-			var idf float64
-			for _, t := range common[:n] {
-				exprs = append(exprs, t.match)
-				idf += t.idf
-			}
-			ids, err := sr.recent(ctx, strings.Join(exprs, " AND "), recentLimit-len(score))
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				if _, ok := score[id]; !ok {
-					score[id] = idf
-				}
-			}
+	// The newest entries holding all the common words join: with the newest
+	// postings of each word above, they stand for the common words' entries.
+	var common []string
+	var commonBits uint32
+	for i, t := range sr.terms {
+		if !t.rare {
+			common = append(common, t.match)
+			commonBits |= 1 << i
 		}
 	}
-	out := make([]candidate, 0, len(score))
-	for id, sc := range score {
-		out = append(out, candidate{id, sc})
+	if len(common) > 1 && len(sr.phraseExprs) == 0 {
+		ids, err := sr.recent(ctx, strings.Join(common, " AND "), recentLimit)
+		if err != nil {
+			return nil, err
+		}
+		mark(ids, commonBits, false)
+	}
+	out := make([]candidate, 0, len(holds))
+	for id, bits := range holds {
+		c := candidate{id: id}
+		for i, t := range sr.terms {
+			if bits&(1<<i) != 0 {
+				c.score += t.idf
+			}
+		}
+		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -450,25 +448,12 @@ func (sr *searcher) candidates(ctx context.Context) ([]candidate, error) {
 }
 
 // recent returns up to limit entries the asking channel may see that match
-// expr, newest first. It walks back through the rowids in windows that grow
-// fourfold, so a match near the top costs little however long the postings.
+// expr, newest first. FTS5 walks the postings from the newest and the LIMIT
+// stops it, so a match near the top costs little however long the postings.
 func (sr *searcher) recent(ctx context.Context, expr string, limit int) ([]int64, error) {
-	var out []int64
-	hi := sr.maxID
-	for window := int64(20_000); ; window *= 4 {
-		lo := hi - window
-		ids, err := sr.rowids(ctx, `SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid
-			WHERE entries_fts MATCH ? AND f.rowid > ? AND f.rowid <= ? AND `+sr.filterSQL+`
-			ORDER BY f.rowid DESC LIMIT ?`, append([]any{expr, lo, hi}, append(sr.filterArgs, limit-len(out))...)...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ids...)
-		hi = lo
-		if len(out) >= limit || lo < sr.minID {
-			return out, nil
-		}
-	}
+	return sr.rowids(ctx, `SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid
+		WHERE entries_fts MATCH ? AND `+sr.filterSQL+` ORDER BY f.rowid DESC LIMIT ?`,
+		append(append([]any{expr}, sr.filterArgs...), limit)...)
 }
 
 // rank runs the second stage over the best candidates.

@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	queries := fs.Int("queries", 300, "recall queries per class and size")
 	baseline := fs.Int("baseline-queries", 300, "plain bm25 queries per class and size (fewer at 1M: each common one takes seconds)")
 	dir := fs.String("dir", "", "where to build the databases (a temp dir when empty)")
+	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	if err := fs.Parse(args); err != nil {
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err != nil || n <= 0 {
 				return fmt.Errorf("-sizes: %q is not a positive number", f)
 			}
-			if err := latency(ctx, stdout, *dir, n, *queries, *baseline); err != nil {
+			if err := latency(ctx, stdout, *dir, n, *queries, *baseline, *reuse); err != nil {
 				return err
 			}
 		}
@@ -78,12 +79,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // latency builds a repertoire of n generated entries and times recall per
 // query class, then plain bm25 over the same queries.
-func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass int) error {
+func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass int, reuse bool) error {
 	file := filepath.Join(dir, fmt.Sprintf("gen-%d.db", n))
-	os.Remove(file)
 	start := time.Now()
-	if err := build(ctx, file, n); err != nil {
-		return fmt.Errorf("build %d: %w", n, err)
+	if _, err := os.Stat(file); err != nil || !reuse {
+		os.Remove(file)
+		if err := build(ctx, file, n); err != nil {
+			return fmt.Errorf("build %d: %w", n, err)
+		}
 	}
 	st, _ := os.Stat(file)
 	buildPeak := peakRSS()
