@@ -336,13 +336,14 @@ func (s *Store) Unsave(ctx context.Context, event string, src Source, userID str
 	return outcome, nil
 }
 
-// Vote records a member's endorsement of an entry; voting twice counts once.
-// It reports whether the vote is new.
+// Vote records a member's endorsement of an entry; voting twice counts once,
+// and a saver's vote is already counted. It reports whether the vote is new.
 func (s *Store) Vote(ctx context.Context, event string, entryID int64, userID string) (bool, error) {
 	var added bool
 	err := s.tx(ctx, event, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
-			entryID, userID, s.now().UnixMilli())
+		res, err := tx.ExecContext(ctx, `INSERT INTO votes (entry_id, user_id, voted_at)
+			SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM savers WHERE entry_id = ?1 AND user_id = ?2)
+			ON CONFLICT DO NOTHING`, entryID, userID, s.now().UnixMilli())
 		if isConstraint(err) {
 			return ErrNotFound
 		}

@@ -89,3 +89,32 @@ func TestSearchStemsAndSnippets(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+func TestVoteOncePerMember(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	e, _, err := s.Save(ctx, saveParams("m1", "Pin the toolchain in go.mod", "U3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user string
+		want bool
+	}{{"U3", false}, {"U4", true}, {"U4", false}} {
+		if added, err := s.Vote(ctx, "", e.ID, tc.user); err != nil || added != tc.want {
+			t.Errorf("Vote(%s) = %v, %v; want %v", tc.user, added, err, tc.want)
+		}
+	}
+	if _, err := s.Vote(ctx, "", 999, "U4"); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Errorf("vote for a missing entry: %v", err)
+	}
+	if e, _ = s.Entry(ctx, e.ID); e.Votes != 2 {
+		t.Errorf("votes %d, want 2 (saver and one voter)", e.Votes)
+	}
+	if removed, err := s.Unvote(ctx, "", e.ID, "U4"); err != nil || !removed {
+		t.Errorf("unvote: %v %v", removed, err)
+	}
+	if e, _ = s.Entry(ctx, e.ID); e.Votes != 1 {
+		t.Errorf("votes %d after unvote, want 1", e.Votes)
+	}
+}
