@@ -82,16 +82,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass int, reuse bool) error {
 	file := filepath.Join(dir, fmt.Sprintf("gen-%d.db", n))
 	start := time.Now()
+	built := "reused"
 	if _, err := os.Stat(file); err != nil || !reuse {
 		os.Remove(file)
 		if err := build(ctx, file, n); err != nil {
 			return fmt.Errorf("build %d: %w", n, err)
 		}
+		built = "built in " + time.Since(start).Round(time.Second).String()
 	}
-	st, _ := os.Stat(file)
-	buildPeak := peakRSS()
-	fmt.Fprintf(w, "\n== %d entries (built in %s, %d MiB on disk, build peak RSS %d MiB)\n",
-		n, time.Since(start).Round(time.Second), st.Size()>>20, buildPeak>>20)
+	st, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n== %d entries (%s, %d MiB on disk, peak RSS so far %d MiB)\n", n, built, st.Size()>>20, peakRSS()>>20)
 
 	// The recall phase starts from a clean slate: collect, return memory to
 	// the OS and reset the kernel's peak-RSS mark, so the peak printed is
@@ -151,6 +154,9 @@ func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerC
 			plain[c.name] = append(plain[c.name], d)
 			plainAll = append(plainAll, d)
 		}
+	}
+	if err := vocabCost(ctx, w, file); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "%-8s %-28s %-28s\n", "class", "recall p50/p95/p99 (n)", "plain bm25 p50/p95/p99 (n)")
 	for _, c := range queryClasses {
@@ -252,6 +258,41 @@ func plainBM25(ctx context.Context, db *sql.DB, text string, from repertoire.Cha
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// vocabCost prints what an exact document frequency costs through an
+// fts5vocab table, beside what recall reads instead (a term's newest
+// postings, up to the probe limit), for a common and a rarer word: the
+// figures behind recall's choice of probing.
+func vocabCost(ctx context.Context, w io.Writer, file string) error {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, entries_fts, row)`); err != nil {
+		return fmt.Errorf("fts5vocab: %w", err)
+	}
+	for _, term := range []string{"build", "kafka"} {
+		t0 := time.Now()
+		var docs int64
+		if err := db.QueryRowContext(ctx, `SELECT doc FROM temp.vocab WHERE term = ?`, term).Scan(&docs); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("fts5vocab %s: %w", term, err)
+		}
+		vocab := time.Since(t0)
+		t0 = time.Now()
+		rows, err := db.QueryContext(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT 1000`, `"`+term+`"`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		fmt.Fprintf(w, "df of %q (%d entries): fts5vocab %.1f ms, newest 1000 postings %.1f ms\n",
+			term, docs, float64(vocab.Microseconds())/1000, float64(time.Since(t0).Microseconds())/1000)
+	}
+	return nil
 }
 
 // peakRSS is the process's peak resident set (VmHWM) in bytes; 0 where
