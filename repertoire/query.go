@@ -38,8 +38,9 @@ func (q query) empty() bool {
 		len(q.from) == 0 && len(q.in) == 0
 }
 
-// maxPhrases and maxPhraseWords bound the work of the syntax as maxQueryTerms
-// bounds the words.
+// maxPhrases bounds the work of the syntax as maxQueryTerms bounds the
+// words. A quoted span longer than maxPhraseWords is a quotation (chat
+// quotes other messages), read as words rather than as a phrase filter.
 const (
 	maxPhrases     = 4
 	maxPhraseWords = 8
@@ -85,15 +86,12 @@ func parseQuery(text string) query {
 			}
 			words := words(inner)
 			switch {
-			case len(words) >= 2 && len(q.phrases) < maxPhrases:
-				if len(words) > maxPhraseWords {
-					words = words[:maxPhraseWords]
-				}
+			case len(words) >= 2 && len(words) <= maxPhraseWords && len(q.phrases) < maxPhrases:
 				q.phrases = append(q.phrases, words)
 				for _, w := range words {
 					addTerm(w)
 				}
-			default: // "word" or "" or too many phrases: plain words
+			default: // "word", "", a quotation or too many phrases: plain words
 				plain.WriteString(inner)
 				plain.WriteByte(' ')
 			}

@@ -15,6 +15,8 @@ func TestParseQuery(t *testing.T) {
 		{`“smart quotes” too`, query{terms: []string{"smart", "quotes"}, phrases: [][]string{{"smart", "quotes"}}}},
 		{`"unbalanced phrase here`, query{terms: []string{"unbalanced", "phrase"}, phrases: [][]string{{"unbalanced", "phrase", "here"}}}},
 		{`"single" word`, query{terms: []string{"single", "word"}}},
+		{`he said "one two three four five six seven eight nine" ok`, query{terms: []string{"said", "one", "two", "three",
+			"four", "five", "six", "seven", "eight", "nine", "ok"}}},
 		{`deploy -staging --save-dev -v -1`, query{terms: []string{"deploy", "save", "dev", "v", "1"}, not: []string{"staging"}}},
 		{`tag:TLS tag:#ops kind:solutions from:@Ana in:#ops-team cert`, query{terms: []string{"cert"},
 			tags: []string{"tls", "ops"}, kinds: []Kind{Solution}, from: []string{"Ana"}, in: []string{"ops-team"}}},
