@@ -115,7 +115,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 	}()
 	switch ev := ev.(type) {
 	case MessagePosted:
-		return b.posted(ctx, ev)
+		// The message log and detection, then the opt-in nudge: one failing
+		// does not stop the other.
+		return errors.Join(b.posted(ctx, ev), b.nudge(ctx, ev))
 	case MessageEdited:
 		return b.edited(ctx, ev)
 	case MessageDeleted:

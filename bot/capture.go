@@ -21,7 +21,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, true)
 	kind, ok := b.CaptureKind(ev.Emoji)
 	if !ok {
-		return b.detect(ctx, ev.Target)
+		// 👍/👎 on a recall answer is feedback; any other reaction is a
+		// signal for detection.
+		return errors.Join(b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, true), b.detect(ctx, ev.Target))
 	}
 	if handled, err := b.captureSuggestion(ctx, ev, kind); handled {
 		return err
@@ -133,7 +135,7 @@ func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
 	}
 	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, false)
 	if _, ok := b.CaptureKind(ev.Emoji); !ok {
-		return nil
+		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, false)
 	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {

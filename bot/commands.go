@@ -41,6 +41,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		err = b.why(ctx, ev)
 	case "detect", "detection":
 		err = b.setDetect(ctx, ev, args)
+	case "nudges", "nudge":
+		err = b.setNudges(ctx, ev, args)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -78,9 +80,10 @@ func (b *Bot) help() []string {
 		strings.Join([]string{
 			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
-			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers.",
+			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers; narrow it with `\"exact phrase\"`, `-word`, `tag:tls`, `kind:solution`, `from:@member` or `in:#channel`.",
 			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",
 			"• `" + n + " detect suggest|auto|off` sets what I do with useful exchanges I spot in this channel; `" + n + " why` in the thread of a suggestion says why I made it.",
+			"• `" + n + " nudges on|off` lets me answer questions in this channel that the repertoire already answers well (once per thread).",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),
@@ -136,7 +139,13 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	for i, h := range hits {
 		parts = append(parts, FormatHit(i+1, h))
 	}
-	return b.reply(ctx, ev, parts...)
+	parts = append(parts, feedbackInvite)
+	ref, err := b.replyRef(ctx, ev, parts...)
+	if err != nil {
+		return err
+	}
+	b.recordRecall(ctx, ref, hits)
+	return nil
 }
 
 // FormatHit renders one recall result: title, kind, credit, votes, snippet, link.
@@ -166,6 +175,13 @@ func displayName(p repertoire.Person) string {
 // reply answers a mention where it was made: in its thread, in the DM, or
 // ephemerally to a command.
 func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
+	_, err := b.replyRef(ctx, ev, parts...)
+	return err
+}
+
+// replyRef is reply returning the posted message, for answers that invite
+// reactions.
+func (b *Bot) replyRef(ctx context.Context, ev Mentioned, parts ...string) (MessageRef, error) {
 	ref := ev.Message.Ref
 	out := Outgoing{Channel: ref.Channel, Parts: parts, Interaction: ev.Interaction}
 	switch {
@@ -177,8 +193,7 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 	default:
 		out.Thread = ref.ID
 	}
-	_, err := b.post(ctx, out)
-	return err
+	return b.post(ctx, out)
 }
 
 // replyError is the one place a failure becomes words a member reads.

@@ -104,6 +104,28 @@ func BenchmarkRecall100k(b *testing.B) {
 	}
 }
 
+// BenchmarkRecall10k is the small recall benchmark CI can afford; the
+// figures at 1M come from cmd/recall-bench.
+// Run: go test ./repertoire -run X -bench Recall10k
+func BenchmarkRecall10k(b *testing.B) {
+	s := benchStore(b, 10_000)
+	ctx := context.Background()
+	queries := map[string]string{
+		"common": "how do I deploy the build",
+		"medium": "rotate the vault token",
+		"rare":   benchWord(15000) + " " + benchWord(17000),
+	}
+	for class, q := range queries {
+		b.Run(class, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, SearchParams{Text: q, From: Channel{Platform: "bench", Space: "s", ID: "c1"}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkSave100k measures a member's save (one transaction with its FTS
 // update and saver) on a store that already holds 100k entries.
 func BenchmarkSave100k(b *testing.B) {

@@ -79,9 +79,12 @@ type Entry struct {
 	Tags           []string // members' tags and the channel's name
 	Terms          []string // distinctive terms of its text; cleared when the text changes
 	Votes          int      // members who endorsed it: savers and voters
-	Savers         []Person
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Helpful and Unhelpful count the 👍 and 👎 members gave recall answers
+	// that showed this entry; ranking and digests use them.
+	Helpful, Unhelpful int
+	Savers             []Person
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Title is the line an entry is known by: its question, or the first line of its answer.
@@ -542,7 +545,7 @@ func entryIDBySource(ctx context.Context, q querier, src Source) (int64, error) 
 
 const entryColumns = `e.id, e.platform, e.space, e.channel_id, e.channel_name, e.private, e.source_id, e.thread_id,
 	e.question_id, e.permalink, e.kind, e.status, e.question, e.question_author_id, e.question_author_name,
-	e.answer, e.author_id, e.author_name, e.tags, e.votes, e.created_at, e.updated_at, e.terms`
+	e.answer, e.author_id, e.author_name, e.tags, e.votes, e.helpful, e.unhelpful, e.created_at, e.updated_at, e.terms`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -556,7 +559,7 @@ func scanEntry(r scanner, extra ...any) (Entry, error) {
 	dest := []any{&e.ID, &e.Channel.Platform, &e.Channel.Space, &e.Channel.ID, &e.Channel.Name, &e.Channel.Private,
 		&e.SourceID, &e.ThreadID, &e.QuestionID, &e.Permalink, &kind, &status, &e.Question,
 		&e.QuestionAuthor.ID, &e.QuestionAuthor.Name, &e.Answer, &e.Author.ID, &e.Author.Name, &tags,
-		&e.Votes, &created, &updated, &terms}
+		&e.Votes, &e.Helpful, &e.Unhelpful, &created, &updated, &terms}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return Entry{}, err
 	}

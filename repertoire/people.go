@@ -73,6 +73,7 @@ type Forgotten struct {
 	Votes         int
 	OpenQuestions int
 	Messages      int // messages of theirs in the message log
+	Feedback      int // 👍/👎 on recall answers
 }
 
 // ForgetUser removes a member's words and traces from the repertoire: entries
@@ -97,6 +98,7 @@ func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgot
 			{&f.Messages, `DELETE FROM messages WHERE platform = ? AND author_id = ?`},
 			{new(int), `DELETE FROM message_reactions WHERE platform = ? AND user_id = ?`},
 			{new(int), `DELETE FROM detections WHERE platform = ?1 AND (asker_id = ?2 OR answerer_id = ?2)`},
+			{&f.Feedback, `DELETE FROM recall_feedback WHERE user_id = ?2 AND answer_id IN (SELECT id FROM recall_answers WHERE platform = ?1)`},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, platform, userID)

@@ -10,11 +10,13 @@ import (
 type Purged struct {
 	Entries       int // with their savers and votes (cascade) and index rows
 	OpenQuestions int
+	Messages      int // the message log, with its reactions (cascade)
 }
 
 // PurgeSpace removes everything kept from one workspace or guild: its
-// entries (savers, votes and full-text rows go with them) and its open
-// questions. It runs when the bot is uninstalled from that space, so nothing
+// entries (savers, votes and full-text rows go with them), its open
+// questions, the message log and every per-channel setting and record
+// (detection, digests, recall answers and feedback, nudges). It runs when the bot is uninstalled from that space, so nothing
 // outlives the community's decision to remove it. event, when not empty,
 // makes a redelivered uninstall a no-op (ErrAlreadyApplied). As with
 // ForgetUser the WAL is checkpointed so the text does not linger on disk.
@@ -30,6 +32,14 @@ func (s *Store) PurgeSpace(ctx context.Context, event, platform, space string) (
 		}{
 			{&p.Entries, `DELETE FROM entries WHERE platform = ? AND space = ?`},
 			{&p.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND space = ?`},
+			{&p.Messages, `DELETE FROM messages WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM detections WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM detect_modes WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM digest_schedules WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM digests WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM recall_answers WHERE platform = ? AND space = ?`}, // feedback cascades
+			{new(int), `DELETE FROM nudge_channels WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM nudged_threads WHERE platform = ? AND space = ?`},
 		} {
 			res, err := tx.ExecContext(ctx, st.q, platform, space)
 			if err != nil {

@@ -27,9 +27,15 @@ func TestPurgeSpace(t *testing.T) {
 		if err := s.AddOpenQuestion(ctx, repertoire.OpenQuestion{Channel: ch, Asker: repertoire.Person{ID: "U1"}, Text: "how do we deploy?"}); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.LogMessage(ctx, "", repertoire.LoggedMessage{Channel: ch, ID: "m2", Author: repertoire.Person{ID: "U1"}, Text: "how do we deploy?"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetDetectMode(ctx, ch, repertoire.DetectAuto, "U1"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p, err := s.PurgeSpace(ctx, "ev-uninstall", "slack", "T1")
-	if err != nil || p.Entries != 1 || p.OpenQuestions != 1 {
+	if err != nil || p.Entries != 1 || p.OpenQuestions != 1 || p.Messages != 1 {
 		t.Fatalf("purge: %+v %v", p, err)
 	}
 	if _, err := s.PurgeSpace(ctx, "ev-uninstall", "slack", "T1"); !errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -55,6 +61,16 @@ func TestPurgeSpace(t *testing.T) {
 	}
 	if qs, _ := s.OpenQuestions(ctx, kept, time.Time{}); len(qs) != 1 {
 		t.Fatalf("other workspace's open question purged: %v", qs)
+	}
+	for ch, want := range map[repertoire.Channel]int{gone: 0, kept: 1} {
+		src := repertoire.Source{Platform: ch.Platform, Space: ch.Space, Channel: ch.ID, Message: "m2"}
+		_, err := s.LoggedMessageBySource(ctx, src)
+		if got := map[bool]int{true: 1, false: 0}[err == nil]; got != want {
+			t.Errorf("%s: logged message kept = %d, want %d (%v)", ch.Space, got, want, err)
+		}
+		if mode, err := s.DetectModeOf(ctx, ch); err != nil || (mode == repertoire.DetectAuto) != (want == 1) {
+			t.Errorf("%s: detect mode %q after purge (%v)", ch.Space, mode, err)
+		}
 	}
 	if _, err := s.PurgeSpace(ctx, "", "slack", ""); !errors.Is(err, repertoire.ErrInvalid) {
 		t.Fatalf("empty space: %v", err)

@@ -46,7 +46,7 @@ func TestMatchExpressionQuotesEveryTerm(t *testing.T) {
 }
 
 func FuzzSearch(f *testing.F) {
-	for _, text := range userTexts {
+	for _, text := range append(userTexts, syntaxMisuse...) {
 		f.Add(text)
 	}
 	ctx := context.Background()
