@@ -3,6 +3,8 @@
 //	repertoire [run]            run the bot (Slack, Discord, or the shell when no token is set)
 //	repertoire search TEXT      recall from the terminal, as a public channel would
 //	repertoire entries          list the newest entries
+//	repertoire import …         bring in a Slack or Discord export, or another instance's repertoire
+//	repertoire export …         write the repertoire as Markdown, JSON or CSV
 //	repertoire version          print the version
 package main
 
@@ -47,6 +49,8 @@ commands:
   run        run the bot (default); with no SLACK_* or DISCORD_* token it starts the shell
   search     search TEXT: recall from the terminal, public entries only
   entries    list the newest entries
+  import     import slack EXPORT.zip | discord FILE.json… | repertoire FILE.json
+  export     export -format markdown|json|csv [-channel ID] [-out DIR]
   version    print the version
 
 Configuration comes from the environment (see README.md); -db overrides REPERTOIRE_DB.`
@@ -68,6 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return searchCommand(ctx, args, cfg, stdout, stderr)
 	case "entries":
 		return entriesCommand(ctx, args, cfg, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args, cfg, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "repertoire", version())
 		return nil
