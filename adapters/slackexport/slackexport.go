@@ -183,7 +183,7 @@ func (a *Archive) each(file string, fn func(dec *json.Decoder, line int) error) 
 	defer rc.Close()
 	r := exportfile.NewReader(rc)
 	dec := json.NewDecoder(r)
-	if err := exportfile.Expect(dec, '[', "a Slack export file (a JSON array)"); err != nil {
+	if err := exportfile.Expect(dec, '[', "a JSON array"); err != nil {
 		if !errors.Is(err, exportfile.ErrInvalidUTF8) && !isSyntax(err) {
 			err = fmt.Errorf("%w: %w", ErrNotExport, err)
 		}

@@ -323,6 +323,7 @@ func TestImportBrokenInput(t *testing.T) {
 			if err == nil {
 				t.Fatal("import of broken input succeeded")
 			}
+			t.Log(err)
 			for _, w := range append(c.want, "nothing imported") {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
