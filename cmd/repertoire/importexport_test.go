@@ -58,15 +58,15 @@ func smallSlack(t *testing.T, dir string, extra map[string]string) string {
 			{"id": "U4", "team_id": "T1", "name": "dave"},
 			{"id": "UB", "team_id": "T1", "name": "repertoire", "is_bot": true},
 		}),
-		"channels.json": j([]msg{{"id": "C1", "name": "general"}}),
-		"groups.json":   j([]msg{{"id": "G1", "name": "secret"}}),
-		"dms.json":      j([]msg{{"id": "D1", "members": []string{"U1", "U2"}}}),
+		"channels.json":         j([]msg{{"id": "C1", "name": "general"}}),
+		"groups.json":           j([]msg{{"id": "G1", "name": "secret"}}),
+		"dms.json":              j([]msg{{"id": "D1", "members": []string{"U1", "U2"}}}),
 		"integration_logs.json": "[]",
 		"general/2024-01-01.json": j([]msg{
 			{"type": "message", "user": "U1", "ts": "1704067200.000100", "thread_ts": "1704067200.000100",
 				"text": "How do I rotate the TLS cert on staging? #tls"},
 			{"type": "message", "user": "U2", "ts": "1704067260.000200", "thread_ts": "1704067200.000100",
-				"text": "Run certbot renew --force-renewal, then reload nginx.",
+				"text":      "Run certbot renew --force-renewal, then reload nginx.",
 				"reactions": []msg{{"name": "bulb", "users": []string{"U3", "U4"}, "count": 2}, {"name": "+1", "users": []string{"U1"}, "count": 1}}},
 			{"type": "message", "subtype": "channel_join", "user": "U4", "ts": "1704067300.000300", "text": "<@U4> has joined the channel"},
 			{"type": "message", "subtype": "weird_new_thing", "user": "U4", "ts": "1704067400.000400", "text": "?"},
@@ -343,7 +343,9 @@ func writeDiscord(t *testing.T, dir, name, chType, chID string) string {
 	if strings.HasPrefix(chType, "Direct") {
 		guild = msg{"id": "0", "name": "Direct Messages"}
 	}
-	user := func(id, name string) msg { return msg{"id": id, "name": name, "discriminator": "0000", "nickname": name, "isBot": false} }
+	user := func(id, name string) msg {
+		return msg{"id": id, "name": name, "discriminator": "0000", "nickname": name, "isBot": false}
+	}
 	doc := msg{
 		"guild":      guild,
 		"channel":    msg{"id": chID, "type": chType, "name": "help", "category": "Text"},
