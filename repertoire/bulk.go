@@ -179,6 +179,14 @@ func (s *Store) FinishedUnits(ctx context.Context, importID string) (map[string]
 	return done, nil
 }
 
+// mergedEntry is an existing entry's columns merged with an imported record's
+// (parameters ?2…?17 of the update).
+const mergedEntry = `?2, ?3, CASE WHEN ?4 <> '' THEN ?4 ELSE thread_id END,
+	CASE WHEN ?9 <> '' THEN ?5 ELSE question_id END, CASE WHEN ?6 <> '' THEN ?6 ELSE permalink END, ?7,
+	CASE WHEN status = 'saved' THEN 'saved' ELSE ?8 END, CASE WHEN ?9 <> '' THEN ?9 ELSE question END,
+	CASE WHEN ?9 <> '' THEN ?10 ELSE question_author_id END, CASE WHEN ?9 <> '' THEN ?11 ELSE question_author_name END,
+	?12, ?13, ?14, ?15, min(created_at, ?16), max(updated_at, ?17)`
+
 // bulkWriter holds the statements of a batch, prepared once.
 type bulkWriter struct {
 	find, insert, update, countSavers, addSaver, addVote, dropVote *sql.Stmt
@@ -194,17 +202,15 @@ func newBulkWriter(ctx context.Context, tx *sql.Tx) (*bulkWriter, error) {
 		{&w.insert, `INSERT INTO entries (platform, space, channel_id, channel_name, private, source_id, thread_id,
 			question_id, permalink, kind, status, question, question_author_id, question_author_name, answer,
 			author_id, author_name, tags, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
-		// A member's save outranks a detection; the other fields take the
-		// import's values, and nothing is written when nothing differs.
-		{&w.update, `UPDATE entries SET channel_name = ?2, private = ?3, thread_id = ?4, question_id = ?5,
-			permalink = ?6, kind = ?7, status = CASE WHEN status = 'saved' THEN 'saved' ELSE ?8 END, question = ?9,
-			question_author_id = ?10, question_author_name = ?11, answer = ?12, author_id = ?13, author_name = ?14,
-			tags = ?15, created_at = min(created_at, ?16), updated_at = max(updated_at, ?17)
-			WHERE id = ?1 AND (channel_name, private, thread_id, question_id, permalink, kind,
-				status, question, question_author_id, question_author_name, answer, author_id, author_name, tags,
-				created_at, updated_at)
-			IS NOT (?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN status = 'saved' THEN 'saved' ELSE ?8 END, ?9, ?10, ?11, ?12,
-				?13, ?14, ?15, min(created_at, ?16), max(updated_at, ?17))`},
+		// A member's save outranks a detection, and what the import lacks (a
+		// question, a permalink) is kept; the other fields take the import's
+		// values. Nothing is written when nothing differs.
+		{&w.update, `UPDATE entries SET (channel_name, private, thread_id, question_id, permalink, kind, status,
+				question, question_author_id, question_author_name, answer, author_id, author_name, tags, created_at,
+				updated_at) = (` + mergedEntry + `)
+			WHERE id = ?1 AND (channel_name, private, thread_id, question_id, permalink, kind, status, question,
+				question_author_id, question_author_name, answer, author_id, author_name, tags, created_at,
+				updated_at) IS NOT (` + mergedEntry + `)`},
 		{&w.countSavers, `SELECT count(*) FROM savers WHERE entry_id = ?`},
 		{&w.addSaver, `INSERT INTO savers (entry_id, user_id, user_name, saved_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING`},
 		{&w.addVote, `INSERT INTO votes (entry_id, user_id, user_name, voted_at)
