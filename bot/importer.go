@@ -68,7 +68,8 @@ type ImportSummary struct {
 	Created   int
 	Updated   int
 	Unchanged int
-	Skipped   map[string]int // reason → messages or reactions left out
+	Skipped   map[string]int    // reason → messages or reactions left out
+	FirstSkip map[string]string // reason → "file:line" of its first occurrence
 }
 
 // ErrBrokenInput marks an export that cannot be imported; nothing was written.
@@ -88,7 +89,7 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 		progress = func(ImportProgress) {}
 	}
 	units := h.Units()
-	sum := ImportSummary{Units: len(units), Skipped: map[string]int{}}
+	sum := ImportSummary{Units: len(units), Skipped: map[string]int{}, FirstSkip: map[string]string{}}
 	channels := map[ChannelRef]bool{}
 	for _, u := range units {
 		channels[u.Channel] = true
@@ -106,11 +107,19 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 	for i, u := range units {
 		err := h.Read(ctx, u, func(m HistoryMessage) error {
 			sum.Messages++
+			kinds := len(sum.Skipped)
 			if m.Skip != "" {
 				sum.Skipped[m.Skip]++
-				return nil
+			} else {
+				imp.plan(u, m, sum.Skipped)
 			}
-			imp.plan(u, m, sum.Skipped)
+			if len(sum.Skipped) > kinds {
+				for r := range sum.Skipped {
+					if _, ok := sum.FirstSkip[r]; !ok {
+						sum.FirstSkip[r] = fmt.Sprintf("%s:%d", u.Key, m.Line)
+					}
+				}
+			}
 			if sum.Messages%10000 == 0 {
 				progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i, Messages: sum.Messages})
 			}

@@ -110,7 +110,7 @@ func printSummary(w io.Writer, name string, s bot.ImportSummary) {
 	}
 	fmt.Fprintln(w, "  skipped:")
 	for _, r := range skips {
-		fmt.Fprintf(w, "    %7d  %s\n", s.Skipped[r], r)
+		fmt.Fprintf(w, "    %7d  %s (first at %s)\n", s.Skipped[r], r, s.FirstSkip[r])
 	}
 }
 

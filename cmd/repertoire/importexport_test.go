@@ -163,7 +163,7 @@ func TestImportSlackExport(t *testing.T) {
 	zip := smallSlack(t, dir, nil)
 	out := mustRun(t, db, "import", "slack", zip, "-url", "https://acme.slack.com/", "-progress", "lines")
 	for _, want := range []string{"channels: 3, files: 4 (0 already imported), messages read: 11", "4 created",
-		`unknown message subtype "weird_new_thing"`, "channel event", "bot message or request to the bot",
+		`unknown message subtype "weird_new_thing" (first at general/2024-01-01.json:40)`, "channel event", "bot message or request to the bot",
 		"captured message whose author the export does not name"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
