@@ -214,6 +214,7 @@ func walk(ctx context.Context, file string, h *header, fn func(message, int) err
 		if err != nil {
 			return fail(err)
 		}
+		r.Mark()
 		switch tok {
 		case "guild":
 			if err := dec.Decode(&h.Guild); err != nil {

@@ -41,10 +41,26 @@ type Reader struct {
 	nl   []int64 // offsets of the newlines passed on recently
 	tail []byte  // an incomplete rune at the end of the last read
 	bad  int64   // offset of invalid UTF-8, -1 when none
+	mark int64   // where the value being decoded started
+	max  int64   // bytes one value may take
 }
 
+// MaxValueBytes bounds one decoded value (a message, a user): json.Decoder
+// holds a whole value in memory, so a file with one huge value is refused
+// rather than read into memory.
+const MaxValueBytes = 64 << 20
+
+// ErrTooLarge is a single value over MaxValueBytes.
+var ErrTooLarge = fmt.Errorf("a single value is over %d MiB", MaxValueBytes>>20)
+
+// Mark tells the reader a new value starts: MaxValueBytes counts from here.
+func (l *Reader) Mark() { l.mark = l.off }
+
 // NewReader wraps r.
-func NewReader(r io.Reader) *Reader { return &Reader{r: r, bad: -1} }
+func NewReader(r io.Reader) *Reader { return &Reader{r: r, bad: -1, max: MaxValueBytes} }
+
+// SetLimit changes the bound on one value (tests use a small one).
+func (l *Reader) SetLimit(n int64) { l.max = n }
 
 const keepNewlines = 1 << 16
 
@@ -53,6 +69,9 @@ const keepNewlines = 1 << 16
 func (l *Reader) Read(p []byte) (int, error) {
 	if l.bad >= 0 {
 		return 0, ErrInvalidUTF8
+	}
+	if l.off-l.mark > l.max {
+		return 0, ErrTooLarge
 	}
 	n, err := l.r.Read(p)
 	good, invalid := l.check(p[:n], err != nil)
@@ -164,8 +183,10 @@ func End(dec *json.Decoder) error {
 }
 
 // NextLine returns the line where the decoder's next value starts, looking
-// past white space and a separating comma in its buffer.
+// past white space and a separating comma in its buffer, and marks the start
+// of that value.
 func (l *Reader) NextLine(dec *json.Decoder) int {
+	l.Mark()
 	line := l.Line(dec.InputOffset())
 	br, ok := dec.Buffered().(io.ByteReader)
 	if !ok {

@@ -69,3 +69,30 @@ func TestNextLine(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestValueLimit refuses a value larger than the limit instead of holding it
+// in memory, while many small values pass.
+func TestValueLimit(t *testing.T) {
+	small := "[" + strings.Repeat(`"0123456789",`, 1000) + `"x"]`
+	huge := `["` + strings.Repeat("a", 10000) + `"]`
+	for _, c := range []struct {
+		in   string
+		fail bool
+	}{{small, false}, {huge, true}} {
+		r := NewReader(iotest.HalfReader(strings.NewReader(c.in)))
+		r.SetLimit(4096)
+		dec := json.NewDecoder(r)
+		if err := Expect(dec, '[', "array"); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		for dec.More() && err == nil {
+			r.NextLine(dec)
+			var s string
+			err = dec.Decode(&s)
+		}
+		if c.fail != errors.Is(err, ErrTooLarge) {
+			t.Errorf("input of %d bytes: %v", len(c.in), err)
+		}
+	}
+}

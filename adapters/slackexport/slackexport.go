@@ -139,8 +139,9 @@ func (a *Archive) load(ctx context.Context) error {
 		var chans []bot.HistoryUnit
 		err := a.each(list.file, func(dec *json.Decoder, _ int) error {
 			var c struct {
-				ID   string `json:"id"`
-				Name string `json:"name"`
+				ID        string `json:"id"`
+				Name      string `json:"name"`
+				IsPrivate bool   `json:"is_private"` // some exports list private channels in channels.json
 			}
 			if err := dec.Decode(&c); err != nil {
 				return err
@@ -152,7 +153,7 @@ func (a *Archive) load(ctx context.Context) error {
 			if list.byID {
 				dir = c.ID
 			}
-			chans = append(chans, bot.HistoryUnit{Key: dir, ChannelName: c.Name, Private: list.private,
+			chans = append(chans, bot.HistoryUnit{Key: dir, ChannelName: c.Name, Private: list.private || c.IsPrivate,
 				Channel: bot.ChannelRef{Platform: "slack", Space: a.opt.Space, ID: c.ID}})
 			return nil
 		})

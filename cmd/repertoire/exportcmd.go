@@ -322,7 +322,7 @@ func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.E
 	if len(tags) > 0 {
 		idx.WriteString("## Tags\n\n")
 		for _, t := range tags {
-			fmt.Fprintf(&idx, "- [#%s](tags/%s.md) (%d)\n", t, slug(t, 64), len(byTag[t]))
+			fmt.Fprintf(&idx, "- [#%s](tags/%s) (%d)\n", t, tagFile(t), len(byTag[t]))
 		}
 		idx.WriteString("\n")
 	}
@@ -339,7 +339,7 @@ func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.E
 		for _, e := range byTag[t] {
 			fmt.Fprintf(&sb, "- [%s](../entries/%s) (%s by %s)\n", mdText(e.title), e.file, e.kind, mdText(e.author))
 		}
-		if err := os.WriteFile(filepath.Join(dir, "tags", slug(t, 64)+".md"), []byte(sb.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "tags", tagFile(t)), []byte(sb.String()), 0o644); err != nil {
 			return 0, err
 		}
 	}
@@ -384,6 +384,16 @@ func entryMarkdown(r repertoire.Record, title string) string {
 	}
 	sb.WriteString(r.Answer + "\n")
 	return sb.String()
+}
+
+// tagFile names a tag's index page: the tag itself when it is a slug
+// already, else its slug and a hash, so two tags never share a page.
+func tagFile(t string) string {
+	if s := slug(t, 64); s == t {
+		return s + ".md"
+	}
+	sum := sha256.Sum256([]byte(t))
+	return slug(t, 48) + "-" + hex.EncodeToString(sum[:])[:8] + ".md"
 }
 
 // slug makes a file name part: letters and digits, dashes between words.

@@ -283,6 +283,11 @@ func TestImportBrokenInput(t *testing.T) {
 	noUsers := slackexporttest.Write(t, dir, "nousers.zip", map[string]string{"channels.json": "[]"})
 	notJSON := filepath.Join(dir, "notes.json")
 	os.WriteFile(notJSON, []byte(`[{"type":"message","ts":"1.0"}]`), 0o644)
+	badRecord := filepath.Join(dir, "badrecord.json")
+	os.WriteFile(badRecord, []byte("{\n  \"format\": \"repertoire\",\n  \"version\": 1,\n  \"entries\": [\n"+
+		"    {\"platform\": \"slack\", \"channel\": \"C1\", \"source\": \"1.1\", \"kind\": \"tip\", \"answer\": \"fine\", \"author\": {\"id\": \"U1\", \"name\": \"a\"}, \"created_at\": \"2024-01-01T00:00:00Z\", \"updated_at\": \"2024-01-01T00:00:00Z\"},\n"+
+		"    {\"platform\": \"slack\", \"channel\": \"C1\", \"source\": \"1.2\", \"kind\": \"rumour\", \"answer\": \"x\", \"author\": {\"id\": \"U1\", \"name\": \"a\"}, \"created_at\": \"2024-01-01T00:00:00Z\", \"updated_at\": \"2024-01-01T00:00:00Z\"}\n"+
+		"  ]\n}\n"), 0o644)
 	badRepertoire := filepath.Join(dir, "other.json")
 	os.WriteFile(badRepertoire, []byte("{\n  \"format\": \"something-else\",\n  \"entries\": []\n}\n"), 0o644)
 
@@ -310,6 +315,7 @@ func TestImportBrokenInput(t *testing.T) {
 		{"a JSON file given as a Slack export", []string{"slack", notJSON}, []string{"notes.json", "not a readable ZIP"}},
 		{"a Slack file given as a Discord export", []string{"discord", notJSON}, []string{"notes.json:1", "not a DiscordChatExporter JSON export"}},
 		{"not a repertoire export", []string{"repertoire", badRepertoire}, []string{"other.json:2", "not a repertoire export"}},
+		{"an invalid entry after a valid one", []string{"repertoire", badRecord}, []string{"badrecord.json:6", `unknown kind "rumour"`}},
 	}
 	db := filepath.Join(dir, "r.db")
 	mustRun(t, db, "import", "discord", writeDiscord(t, dir, "seed.json", "GuildTextChat", "C9"))
