@@ -126,6 +126,9 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 			return nil
 		})
 		if err != nil {
+			if ctx.Err() != nil {
+				return sum, fmt.Errorf("check %s: %w", u.Key, ctx.Err())
+			}
 			return sum, fmt.Errorf("%w: %w", ErrBrokenInput, err)
 		}
 		progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i + 1, Messages: sum.Messages})
@@ -161,8 +164,9 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 			return nil
 		})
 		if err != nil {
-			// The file changed since it was checked.
-			return sum, fmt.Errorf("%w: %w", ErrBrokenInput, err)
+			// Interrupted, or the file changed since it was checked: what
+			// is written stays, and a rerun resumes after it.
+			return sum, fmt.Errorf("read %s again: %w", u.Key, err)
 		}
 		if !done[u.Key] {
 			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key, Records: records})
@@ -215,19 +219,31 @@ func (im *importer) need(set map[threadKey]bool, k threadKey) {
 	im.chans[k.ch] = true
 }
 
-// command returns the arguments of a "save" addressed to the bot.
-func (im *importer) command(text string) (string, bool) {
+// addressed returns the rest of a message that addresses the bot ("@repertoire …",
+// "<@U123> …").
+func (im *importer) addressed(text string) (string, bool) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	for _, a := range im.addr {
 		if rest, ok := strings.CutPrefix(t, a); ok {
-			verb, args := splitCommand(strings.TrimLeft(rest, ": ,"))
-			if verb == "save" || verb == "keep" {
-				return args, true
-			}
-			return "", false
+			return strings.TrimLeft(rest, ": ,"), true
 		}
 	}
 	return "", false
+}
+
+func (im *importer) isAddressed(text string) bool {
+	_, ok := im.addressed(text)
+	return ok
+}
+
+// command returns the arguments of a "save" addressed to the bot.
+func (im *importer) command(text string) (string, bool) {
+	rest, ok := im.addressed(text)
+	if !ok {
+		return "", false
+	}
+	verb, args := splitCommand(rest)
+	return args, verb == "save" || verb == "keep"
 }
 
 // plan notes, in the checking pass, what the writing pass needs to keep and
@@ -286,7 +302,7 @@ func (im *importer) capture(m HistoryMessage, skipped map[string]int) (repertoir
 		return "", nil, nil, false
 	}
 	switch {
-	case m.Author.Bot || im.b.addressesBot(m.Text):
+	case m.Author.Bot || im.isAddressed(m.Text):
 		count("bot message or request to the bot")
 		return "", nil, nil, false
 	case m.Author.Name == "":
