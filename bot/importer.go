@@ -182,7 +182,7 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 		}
 		progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i + 1, Messages: read})
 	}
-	b.log.InfoContext(ctx, "import finished", "import", h.ID(), "units", sum.Units, "created", sum.Created)
+	b.log.DebugContext(ctx, "import finished", "import", h.ID(), "units", sum.Units, "created", sum.Created)
 	return sum, nil
 }
 
