@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"flag"
@@ -41,7 +42,14 @@ func BenchmarkImportSlack(b *testing.B) {
 	}
 	f.Close()
 	st, _ := os.Stat(zipPath)
-	b.Logf("generated %d messages, ZIP of %.1f MB", *benchMessages, float64(st.Size())/(1<<20))
+	var raw uint64
+	if zr, err := zip.OpenReader(zipPath); err == nil {
+		for _, f := range zr.File {
+			raw += f.UncompressedSize64
+		}
+		zr.Close()
+	}
+	b.Logf("generated %d messages: ZIP of %.1f MB, %.1f MB of JSON", *benchMessages, float64(st.Size())/(1<<20), float64(raw)/(1<<20))
 
 	runtime.GC()
 	var peak uint64
