@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -445,10 +446,29 @@ func TestExportRoundTrip(t *testing.T) {
 	if second != first {
 		t.Errorf("round trip differs:\n%s\n---\n%s", first, second)
 	}
-	for _, want := range []string{`"status": "detected"`, `"private": true`, `"voters": [`, `& <b>`, `"permalink": "https://acme.slack.com/`} {
+	for _, want := range []string{`"status": "detected"`, `"private": true`, `& <b>`, `"permalink": "https://acme.slack.com/`} {
 		if !strings.Contains(first, want) {
 			t.Errorf("export lacks %s", want)
 		}
+	}
+	var doc struct {
+		Format  string
+		Entries []jsonEntry
+	}
+	if err := json.Unmarshal([]byte(first), &doc); err != nil || len(doc.Entries) != 7 {
+		t.Fatalf("export is not the JSON expected: %v", err)
+	}
+	bySource := map[string]jsonEntry{}
+	for _, e := range doc.Entries {
+		bySource[e.Source] = e
+	}
+	if e := bySource["m2"]; len(e.Voters) != 1 || e.Voters[0].ID != "u3" || len(e.Savers) != 1 || e.Savers[0].Name != "fay" ||
+		e.Votes != 2 || e.CreatedAt != "2024-03-02T12:00:00.000Z" || strings.Join(e.Tags, " ") != "ci" {
+		t.Errorf("live entry in the export: %+v", e)
+	}
+	if e := bySource["1704067260.000200"]; len(e.Voters) != 1 || e.Voters[0].Name != "dave" || e.Voters[0].At != "2024-01-01T00:01:00.000Z" ||
+		e.QuestionAuthor.Name != "Alice" || e.QuestionSource != "1704067200.000100" || e.Thread != "1704067200.000100" {
+		t.Errorf("imported entry in the export: %+v", e)
 	}
 	before := dump(t, db2)
 	mustRun(t, db2, "import", "repertoire", file)
