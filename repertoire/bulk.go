@@ -76,12 +76,28 @@ func (r *Record) Validate() error {
 	return nil
 }
 
+// Validate reports why q cannot be stored.
+func (q OpenQuestion) Validate() error {
+	switch {
+	case q.Channel.Platform == "" || q.Channel.ID == "" || q.Asker.ID == "":
+		return fmt.Errorf("%w: an open question needs platform, channel and asker", ErrInvalid)
+	case strings.TrimSpace(q.Text) == "":
+		return fmt.Errorf("%w: an open question needs its text", ErrInvalid)
+	case len(q.Text) > MaxTextBytes:
+		return fmt.Errorf("%w: open question", ErrTooLong)
+	case q.AskedAt.IsZero():
+		return fmt.Errorf("%w: an open question needs the time it was asked", ErrInvalid)
+	}
+	return nil
+}
+
 // Batch is a unit of an import written at once: its records and the unit's
 // name, recorded as finished in the same transaction.
 type Batch struct {
-	Import  string // identity of the import (a hash of the export)
-	Unit    string // the file or batch inside it; empty records nothing
-	Records []Record
+	Import        string // identity of the import (a hash of the export)
+	Unit          string // the file or batch inside it; empty records nothing
+	Records       []Record
+	OpenQuestions []OpenQuestion // added unless the same question is there already
 }
 
 // BatchResult counts what a batch changed.
@@ -89,6 +105,8 @@ type BatchResult struct {
 	Created   int // new entries
 	Updated   int // entries that existed and changed (text, savers or votes)
 	Unchanged int // entries that existed as they are
+
+	OpenQuestions int // open questions added
 }
 
 // Add sums r into b.
@@ -96,6 +114,7 @@ func (b *BatchResult) Add(r BatchResult) {
 	b.Created += r.Created
 	b.Updated += r.Updated
 	b.Unchanged += r.Unchanged
+	b.OpenQuestions += r.OpenQuestions
 }
 
 // ImportBatch writes many records in one IMMEDIATE transaction and marks the
@@ -104,10 +123,15 @@ func (b *BatchResult) Add(r BatchResult) {
 // savers (the record's savers then count as votes) and gains the record's
 // voters, so importing the same records twice changes nothing.
 func (s *Store) ImportBatch(ctx context.Context, b Batch) (BatchResult, error) {
-	var res BatchResult
+	var out BatchResult
 	for i := range b.Records {
 		if err := b.Records[i].Validate(); err != nil {
-			return res, fmt.Errorf("import batch %s: record %d (%s): %w", b.Unit, i, b.Records[i].SourceID, err)
+			return out, fmt.Errorf("import batch %s: record %d (%s): %w", b.Unit, i, b.Records[i].SourceID, err)
+		}
+	}
+	for i, q := range b.OpenQuestions {
+		if err := q.Validate(); err != nil {
+			return out, fmt.Errorf("import batch %s: open question %d: %w", b.Unit, i, err)
 		}
 	}
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
@@ -133,12 +157,25 @@ func (s *Store) ImportBatch(ctx context.Context, b Batch) (BatchResult, error) {
 			}
 			switch o {
 			case Created:
-				res.Created++
+				out.Created++
 			case Unchanged:
-				res.Unchanged++
+				out.Unchanged++
 			default:
-				res.Updated++
+				out.Updated++
 			}
+		}
+		for _, q := range b.OpenQuestions {
+			res, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private,
+				message_id, asker_id, asker_name, text, asked_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+				WHERE NOT EXISTS (SELECT 1 FROM open_questions WHERE platform = ?1 AND space = ?2 AND channel_id = ?3
+					AND message_id = ?5 AND asker_id = ?6 AND text = ?8 AND asked_at = ?9)`,
+				q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID, q.Asker.ID,
+				q.Asker.Name, cleanText(q.Text), q.AskedAt.UnixMilli())
+			if err != nil {
+				return fmt.Errorf("add open question: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			out.OpenQuestions += int(n)
 		}
 		if b.Unit != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO import_units (import_id, unit, entries, finished_at) VALUES (?,?,?,?)`,
@@ -154,7 +191,7 @@ func (s *Store) ImportBatch(ctx context.Context, b Batch) (BatchResult, error) {
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("import batch %s: %w", b.Unit, err)
 	}
-	return res, nil
+	return out, nil
 }
 
 // FinishedUnits returns the units of an import already written, so a rerun
@@ -419,5 +456,59 @@ func (s *Store) Export(ctx context.Context, p ExportParams, fn func(Record) erro
 		}
 		last := page[len(page)-1]
 		after = &key{last.Channel.Platform, last.Channel.Space, last.Channel.ID, last.CreatedAt.UnixMilli(), last.SourceID}
+	}
+}
+
+// ExportOpenQuestions calls fn with every selected open question in a stable
+// order (platform, space, channel, time asked, id).
+func (s *Store) ExportOpenQuestions(ctx context.Context, p ExportParams, fn func(OpenQuestion) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("export open questions: %w", err)
+	}
+	defer tx.Rollback()
+	var (
+		out   []OpenQuestion
+		after = []any{"", "", "", int64(-1), int64(-1)}
+	)
+	// Paged by key in the stable order so no statement stays open while fn runs.
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id,
+				asker_name, text, asked_at FROM open_questions
+			WHERE (?1 = '' OR platform = ?1) AND (?2 = '' OR channel_id = ?2) AND (?3 OR private = 0)
+			  AND (platform, space, channel_id, asked_at, id) > (?4, ?5, ?6, ?7, ?8)
+			ORDER BY platform, space, channel_id, asked_at, id LIMIT 500`,
+			append([]any{p.Platform, p.Channel, p.Private}, after...)...)
+		if err != nil {
+			return fmt.Errorf("export open questions: %w", err)
+		}
+		out = out[:0]
+		var id, at int64
+		for rows.Next() {
+			var q OpenQuestion
+			if err := rows.Scan(&id, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
+				&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
+				rows.Close()
+				return fmt.Errorf("export open questions: %w", err)
+			}
+			q.ID, q.AskedAt = id, time.UnixMilli(at).UTC()
+			out = append(out, q)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("export open questions: %w", err)
+		}
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			after = []any{last.Channel.Platform, last.Channel.Space, last.Channel.ID, last.AskedAt.UnixMilli(), last.ID}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		for _, q := range out {
+			if err := fn(q); err != nil {
+				return err
+			}
+		}
 	}
 }

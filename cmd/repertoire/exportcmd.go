@@ -63,6 +63,34 @@ type jsonEntry struct {
 	UpdatedAt      string            `json:"updated_at"`
 }
 
+type jsonOpenQuestion struct {
+	Platform string     `json:"platform"`
+	Space    string     `json:"space"`
+	Channel  string     `json:"channel"`
+	Private  bool       `json:"private"`
+	Message  string     `json:"message"`
+	Asker    jsonPerson `json:"asker"`
+	Text     string     `json:"text"`
+	AskedAt  string     `json:"asked_at"`
+}
+
+func fromOpenQuestion(q repertoire.OpenQuestion) jsonOpenQuestion {
+	return jsonOpenQuestion{Platform: q.Channel.Platform, Space: q.Channel.Space, Channel: q.Channel.ID,
+		Private: q.Channel.Private, Message: q.MessageID, Asker: jsonPerson(q.Asker), Text: q.Text,
+		AskedAt: q.AskedAt.UTC().Format(jsonTime)}
+}
+
+func (j jsonOpenQuestion) openQuestion() (repertoire.OpenQuestion, error) {
+	at, err := time.Parse(time.RFC3339Nano, j.AskedAt)
+	if err != nil {
+		return repertoire.OpenQuestion{}, fmt.Errorf("asked_at: %q is not an RFC 3339 time", j.AskedAt)
+	}
+	return repertoire.OpenQuestion{
+		Channel:   repertoire.Channel{Platform: j.Platform, Space: j.Space, ID: j.Channel, Private: j.Private},
+		MessageID: j.Message, Asker: repertoire.Person(j.Asker), Text: j.Text, AskedAt: at.UTC(),
+	}, nil
+}
+
 const jsonTime = "2006-01-02T15:04:05.000Z07:00"
 
 func fromRecord(r repertoire.Record) jsonEntry {
@@ -213,37 +241,60 @@ func exportCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	return nil
 }
 
-// exportJSON streams the repertoire format: a header, then one entry at a time.
+// exportJSON streams the repertoire format: a header, then one entry (and
+// open question) at a time.
 func exportJSON(ctx context.Context, store *repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
-	if _, err := fmt.Fprintf(w, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"entries\": [", exportFormat, exportVersion); err != nil {
+	if _, err := fmt.Fprintf(w, "{\n  \"format\": %q,\n  \"version\": %d,\n", exportFormat, exportVersion); err != nil {
 		return 0, err
 	}
-	n := 0
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("    ", "  ")
-	err := store.Export(ctx, p, func(r repertoire.Record) error {
-		buf.Reset()
-		if err := enc.Encode(fromRecord(r)); err != nil {
+	list := func(name string, last bool, each func(func(any) error) error) (int, error) {
+		n := 0
+		if _, err := fmt.Fprintf(w, "  %q: [", name); err != nil {
+			return 0, err
+		}
+		err := each(func(v any) error {
+			buf.Reset()
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+			sep := ",\n    "
+			if n == 0 {
+				sep = "\n    "
+			}
+			n++
+			_, err := io.WriteString(w, sep+strings.TrimSuffix(buf.String(), "\n"))
 			return err
+		})
+		if err != nil {
+			return n, err
 		}
-		sep := ",\n    "
-		if n == 0 {
-			sep = "\n    "
+		end := "]"
+		if n > 0 {
+			end = "\n  ]"
 		}
-		n++
-		_, err := io.WriteString(w, sep+strings.TrimSuffix(buf.String(), "\n"))
-		return err
+		if !last {
+			end += ","
+		}
+		_, err = io.WriteString(w, end+"\n")
+		return n, err
+	}
+	n, err := list("entries", false, func(put func(any) error) error {
+		return store.Export(ctx, p, func(r repertoire.Record) error { return put(fromRecord(r)) })
 	})
 	if err != nil {
 		return n, err
 	}
-	end := "\n  ]\n}\n"
-	if n == 0 {
-		end = "]\n}\n"
+	_, err = list("open_questions", true, func(put func(any) error) error {
+		return store.ExportOpenQuestions(ctx, p, func(q repertoire.OpenQuestion) error { return put(fromOpenQuestion(q)) })
+	})
+	if err != nil {
+		return n, err
 	}
-	_, err = io.WriteString(w, end)
+	_, err = io.WriteString(w, "}\n")
 	return n, err
 }
 

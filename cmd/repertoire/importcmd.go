@@ -79,8 +79,8 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		if err != nil {
 			return fmt.Errorf("import repertoire: %w", err)
 		}
-		fmt.Fprintf(stdout, "imported %s: %d entries read, %d created, %d updated, %d unchanged, %d batches already imported\n",
-			files[0], sum.read, sum.Created, sum.Updated, sum.Unchanged, sum.resumed)
+		fmt.Fprintf(stdout, "imported %s: %d entries and open questions read; entries: %d created, %d updated, %d unchanged; %d open questions added; %d batches already imported\n",
+			files[0], sum.read, sum.Created, sum.Updated, sum.Unchanged, sum.OpenQuestions, sum.resumed)
 		return nil
 	default:
 		fmt.Fprintln(stderr, importUsage)
@@ -196,20 +196,26 @@ func (p *progress) finish() {
 
 type recordSummary struct {
 	repertoire.BatchResult
-	read    int
+	read    int // entries and open questions
 	resumed int
 }
 
 const recordBatch = 1000
 
+// importItem is one entry or one open question of a repertoire file.
+type importItem struct {
+	rec *repertoire.Record
+	oq  *repertoire.OpenQuestion
+}
+
 // importRecords reads a repertoire JSON export twice: first to check every
-// record (and hash the file, its identity for resuming), then to write it in
-// batches, each recorded as finished.
+// entry and open question (and hash the file, its identity for resuming),
+// then to write them in batches, each recorded as finished.
 func importRecords(ctx context.Context, store *repertoire.Store, file string, progress func(bot.ImportProgress)) (recordSummary, error) {
 	var sum recordSummary
 	h := sha256.New()
 	n := 0
-	err := readRecords(ctx, file, h, func(repertoire.Record) error {
+	err := readRecords(ctx, file, h, func(importItem) error {
 		n++
 		if n%10000 == 0 {
 			progress(bot.ImportProgress{Phase: "checking", Messages: int64(n)})
@@ -225,15 +231,17 @@ func importRecords(ctx context.Context, store *repertoire.Store, file string, pr
 		return sum, err
 	}
 	units := (n + recordBatch - 1) / recordBatch
-	var batch []repertoire.Record
+	var batch repertoire.Batch
+	size := 0
 	flush := func() error {
-		unit := fmt.Sprintf("entries %d-%d", sum.read-len(batch), sum.read-1)
-		defer func() { batch = batch[:0] }()
+		unit := fmt.Sprintf("items %d-%d", sum.read-size, sum.read-1)
+		defer func() { batch, size = repertoire.Batch{}, 0 }()
 		if done[unit] {
 			sum.resumed++
 			return nil
 		}
-		res, err := store.ImportBatch(ctx, repertoire.Batch{Import: id, Unit: unit, Records: batch})
+		batch.Import, batch.Unit = id, unit
+		res, err := store.ImportBatch(ctx, batch)
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			sum.resumed++
 			return nil
@@ -245,23 +253,27 @@ func importRecords(ctx context.Context, store *repertoire.Store, file string, pr
 		progress(bot.ImportProgress{Phase: "importing", Units: units, UnitsDone: sum.read / recordBatch, Messages: int64(sum.read)})
 		return nil
 	}
-	err = readRecords(ctx, file, nil, func(r repertoire.Record) error {
-		batch = append(batch, r)
+	err = readRecords(ctx, file, nil, func(it importItem) error {
+		if it.rec != nil {
+			batch.Records = append(batch.Records, *it.rec)
+		} else {
+			batch.OpenQuestions = append(batch.OpenQuestions, *it.oq)
+		}
 		sum.read++
-		if len(batch) == recordBatch {
+		if size++; size == recordBatch {
 			return flush()
 		}
 		return nil
 	})
-	if err == nil && len(batch) > 0 {
+	if err == nil && size > 0 {
 		err = flush()
 	}
 	return sum, err
 }
 
-// readRecords streams the entries of a repertoire JSON export to fn, each
-// validated; hash, when not nil, sees every byte of the file.
-func readRecords(ctx context.Context, file string, hash io.Writer, fn func(repertoire.Record) error) error {
+// readRecords streams the entries and open questions of a repertoire JSON
+// export to fn, each validated; hash, when not nil, sees every byte.
+func readRecords(ctx context.Context, file string, hash io.Writer, fn func(importItem) error) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -279,6 +291,28 @@ func readRecords(ctx context.Context, file string, hash io.Writer, fn func(reper
 		return fail(fmt.Errorf("%w: %w", errNotRepertoire, err))
 	}
 	format := false
+	// list streams the array under the current key, decoding each element
+	// with decode.
+	list := func(decode func(line int) error) error {
+		if !format {
+			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: a list before \"format\"", errNotRepertoire)}
+		}
+		if err := exportfile.Expect(dec, '[', "a list"); err != nil {
+			return fail(err)
+		}
+		for n := 1; dec.More(); n++ {
+			if n%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := decode(r.NextLine(dec)); err != nil {
+				return err
+			}
+		}
+		if err := exportfile.Expect(dec, ']', "the end of the list"); err != nil {
+			return fail(err)
+		}
+		return nil
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -297,18 +331,7 @@ func readRecords(ctx context.Context, file string, hash io.Writer, fn func(reper
 				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: version %d is not %d", errNotRepertoire, v, exportVersion)}
 			}
 		case "entries":
-			if !format {
-				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: entries before \"format\"", errNotRepertoire)}
-			}
-			if err := exportfile.Expect(dec, '[', "a list of entries"); err != nil {
-				return fail(err)
-			}
-			n := 0
-			for dec.More() {
-				if n++; n%1024 == 0 && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				line := r.NextLine(dec)
+			err = list(func(line int) error {
 				var je jsonEntry
 				if err := dec.Decode(&je); err != nil {
 					return fail(err)
@@ -320,15 +343,28 @@ func readRecords(ctx context.Context, file string, hash io.Writer, fn func(reper
 				if err != nil {
 					return &exportfile.Error{File: file, Line: line, Err: err}
 				}
-				if err := fn(rec); err != nil {
-					return err
+				return fn(importItem{rec: &rec})
+			})
+		case "open_questions":
+			err = list(func(line int) error {
+				var jq jsonOpenQuestion
+				if err := dec.Decode(&jq); err != nil {
+					return fail(err)
 				}
-			}
-			if err := exportfile.Expect(dec, ']', "the end of the entries"); err != nil {
-				return fail(err)
-			}
+				q, err := jq.openQuestion()
+				if err == nil {
+					err = q.Validate()
+				}
+				if err != nil {
+					return &exportfile.Error{File: file, Line: line, Err: err}
+				}
+				return fn(importItem{oq: &q})
+			})
 		default:
 			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: unknown field %v", errNotRepertoire, tok)}
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if err := exportfile.Expect(dec, '}', "the end of the export"); err != nil {

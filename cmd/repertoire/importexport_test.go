@@ -432,6 +432,13 @@ func TestExportRoundTrip(t *testing.T) {
 	if _, err := s.Vote(ctx, "", e.ID, "u3"); err != nil {
 		t.Fatal(err)
 	}
+	for i, text := range []string{"How do we rotate secrets?", "Who owns the DNS zone?"} {
+		if err := s.AddOpenQuestion(ctx, repertoire.OpenQuestion{Channel: repertoire.Channel{Platform: "slack", Space: "T1", ID: "G1", Private: i == 1},
+			MessageID: fmt.Sprint("q", i), Asker: repertoire.Person{ID: "U1", Name: "Alice"}, Text: text,
+			AskedAt: time.Date(2024, 3, 3, 0, i, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.Close()
 
 	first := mustRun(t, db, "export", "-format", "json")
@@ -439,7 +446,7 @@ func TestExportRoundTrip(t *testing.T) {
 	os.WriteFile(file, []byte(first), 0o644)
 	db2 := filepath.Join(dir, "empty.db")
 	out := mustRun(t, db2, "import", "repertoire", file)
-	if !strings.Contains(out, "7 created") {
+	if !strings.Contains(out, "7 created") || !strings.Contains(out, "2 open questions added") {
 		t.Errorf("import repertoire: %s", out)
 	}
 	second := mustRun(t, db2, "export", "-format", "json")
@@ -452,10 +459,11 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 	}
 	var doc struct {
-		Format  string
-		Entries []jsonEntry
+		Format        string
+		Entries       []jsonEntry
+		OpenQuestions []jsonOpenQuestion `json:"open_questions"`
 	}
-	if err := json.Unmarshal([]byte(first), &doc); err != nil || len(doc.Entries) != 7 {
+	if err := json.Unmarshal([]byte(first), &doc); err != nil || len(doc.Entries) != 7 || len(doc.OpenQuestions) != 2 || !doc.OpenQuestions[1].Private {
 		t.Fatalf("export is not the JSON expected: %v", err)
 	}
 	bySource := map[string]jsonEntry{}
