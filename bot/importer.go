@@ -149,6 +149,17 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 			if !imp.channelNeeds(u.Channel) {
 				continue
 			}
+		} else if !imp.channelNeeds(u.Channel) {
+			// Nothing in this channel makes an entry: record the unit as
+			// finished without reading it again.
+			_, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key})
+			if errors.Is(err, repertoire.ErrAlreadyApplied) {
+				sum.Resumed++
+			} else if err != nil {
+				return sum, fmt.Errorf("import %s: %w", u.Key, err)
+			}
+			progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i + 1, Messages: read})
+			continue
 		}
 		var records []repertoire.Record
 		err := h.Read(ctx, u, func(m HistoryMessage) error {
@@ -197,7 +208,7 @@ type importer struct {
 	addr       []string // lower-case ways a message addresses the bot
 	needRoot   map[threadKey]bool
 	needThread map[threadKey]bool
-	chans      map[ChannelRef]bool // channels with needed roots or threads
+	chans      map[ChannelRef]bool // channels with entries to make: the writing pass reads only these
 	last       ChannelRef
 	roots      map[threadKey]Message
 	threads    map[threadKey][]Message
@@ -213,10 +224,14 @@ func (im *importer) channelNeeds(ch ChannelRef) bool { return im.chans[ch] }
 
 func (im *importer) need(set map[threadKey]bool, k threadKey) {
 	set[k] = true
+	im.mark(k.ch)
+}
+
+func (im *importer) mark(ch ChannelRef) {
 	if im.chans == nil {
 		im.chans = map[ChannelRef]bool{}
 	}
-	im.chans[k.ch] = true
+	im.chans[ch] = true
 }
 
 // addressed returns the rest of a message that addresses the bot ("@repertoire …",
@@ -260,6 +275,7 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 	if _, _, _, ok := im.capture(m, skipped); !ok {
 		return
 	}
+	im.mark(u.Channel)
 	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
 		im.need(im.needRoot, threadKey{u.Channel, m.Ref.Thread})
 	}
