@@ -169,12 +169,7 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if err != nil {
 		return fmt.Errorf("save: fetch thread: %w", err)
 	}
-	kind := repertoire.Solution
-	for _, w := range strings.Fields(args) {
-		if k := repertoire.Kind(strings.ToLower(w)); k.Valid() {
-			kind = k
-		}
-	}
+	kind := commandKind(args, repertoire.Solution)
 	var question *Message
 	var answer Message
 	if ev.Target != nil && ev.Target.Thread != "" && ev.Target.Thread != ev.Target.ID {

@@ -4,6 +4,8 @@
 //	repertoire search TEXT      recall from the terminal, as a public channel would
 //	repertoire entries          list the newest entries
 //	repertoire digest -channel ID [-since DATE] [-dry-run]   print a channel's digest
+//	repertoire import …         bring in a Slack or Discord export, or another instance's repertoire
+//	repertoire export …         write the repertoire as Markdown, JSON or CSV
 //	repertoire version          print the version
 package main
 
@@ -50,6 +52,8 @@ commands:
   search     search TEXT: recall from the terminal, public entries only
   entries    list the newest entries
   digest     -channel ID [-since DATE] [-dry-run]: print (and post) a channel's digest
+  import     import slack EXPORT.zip | discord FILE.json… | repertoire FILE.json
+  export     export -format markdown|json|csv [-channel ID] [-out DIR]
   version    print the version
   discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
@@ -76,6 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return discord.PrintInvite(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, stdout)
 	case "digest":
 		return digestCommand(ctx, args, cfg, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args, cfg, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "repertoire", version())
 		return nil

@@ -1,0 +1,438 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// History is a chat export read back (a Slack workspace export, Discord
+// exports): the past that Import turns into entries with the same capture
+// rules as live reactions. Adapters implement it; they stream, so an export
+// larger than memory can be read.
+type History interface {
+	// ID identifies the export's content: the same export gives the same ID,
+	// so a rerun resumes it and a repeated import writes nothing.
+	ID() string
+	// Units lists the export's files in the order to read them: a channel's
+	// files together, oldest first, so a thread's opening message comes
+	// before its replies.
+	Units() []HistoryUnit
+	// Read streams a unit's messages to visit in order. Broken input (not an
+	// export, invalid UTF-8, a truncated file) is an error naming the file
+	// and line; a message the adapter cannot use is visited with Skip set.
+	Read(ctx context.Context, u HistoryUnit, visit func(HistoryMessage) error) error
+}
+
+// Addresser is a History that knows how its messages address a member by
+// name (Slack's "<@U123>"), so imported "@repertoire save" commands are found.
+type Addresser interface {
+	Addresses(name string) []string
+}
+
+// HistoryUnit is one file of an export, written in one transaction and
+// recorded as finished with it.
+type HistoryUnit struct {
+	Key         string // the file's name in the export: checkpoint key and what reports name
+	Channel     ChannelRef
+	ChannelName string
+	Private     bool
+}
+
+// HistoryMessage is a message of an export with where it was read.
+type HistoryMessage struct {
+	Message
+	Line int    // line of the unit's file where the message starts (or ends)
+	Skip string // why the adapter could not use it (unknown subtype…); empty when usable
+}
+
+// ImportProgress is reported while importing.
+type ImportProgress struct {
+	Phase     string // "checking" (nothing written yet) or "importing"
+	Units     int
+	UnitsDone int
+	Messages  int64
+}
+
+// ImportSummary is what an import did.
+type ImportSummary struct {
+	Channels  int
+	Units     int
+	Resumed   int   // units an earlier run had written already
+	Messages  int64 // messages read
+	Created   int
+	Updated   int
+	Unchanged int
+	Skipped   map[string]int    // reason → messages or reactions left out
+	FirstSkip map[string]string // reason → "file:line" of its first occurrence
+}
+
+// ErrBrokenInput marks an export that cannot be imported; nothing was written.
+var ErrBrokenInput = errors.New("broken export")
+
+// Import reads a whole export twice: first to check it (nothing is written
+// when any file is broken, so there is never a half-written import) and to
+// note which thread openings and threads the entries need, then to write it
+// one unit per transaction, each recorded as finished so an interrupted
+// import resumes. Messages reacted with a capture emoji become entries
+// crediting their authors, with the first reactor as saver and the others as
+// votes; "@repertoire save" in a thread saves its question and best reply, as
+// it would have live. Memory holds the needed openings and threads, not the
+// export.
+func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgress)) (ImportSummary, error) {
+	if progress == nil {
+		progress = func(ImportProgress) {}
+	}
+	units := h.Units()
+	sum := ImportSummary{Units: len(units), Skipped: map[string]int{}, FirstSkip: map[string]string{}}
+	channels := map[ChannelRef]bool{}
+	for _, u := range units {
+		channels[u.Channel] = true
+	}
+	sum.Channels = len(channels)
+	addr := []string{"@" + strings.ToLower(b.cfg.Name)}
+	if a, ok := h.(Addresser); ok {
+		for _, s := range a.Addresses(b.cfg.Name) {
+			addr = append(addr, strings.ToLower(s))
+		}
+	}
+	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}}
+
+	// Pass 1: check everything, write nothing.
+	for i, u := range units {
+		err := h.Read(ctx, u, func(m HistoryMessage) error {
+			sum.Messages++
+			kinds := len(sum.Skipped)
+			if m.Skip != "" {
+				sum.Skipped[m.Skip]++
+			} else {
+				imp.plan(u, m, sum.Skipped)
+			}
+			if len(sum.Skipped) > kinds {
+				for r := range sum.Skipped {
+					if _, ok := sum.FirstSkip[r]; !ok {
+						sum.FirstSkip[r] = fmt.Sprintf("%s:%d", u.Key, m.Line)
+					}
+				}
+			}
+			if sum.Messages%10000 == 0 {
+				progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i, Messages: sum.Messages})
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return sum, fmt.Errorf("check %s: %w", u.Key, ctx.Err())
+			}
+			return sum, fmt.Errorf("%w: %w", ErrBrokenInput, err)
+		}
+		progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i + 1, Messages: sum.Messages})
+	}
+
+	// Pass 2: write, one unit per transaction, skipping finished units.
+	done, err := b.store.FinishedUnits(ctx, h.ID())
+	if err != nil {
+		return sum, err
+	}
+	var read int64
+	for i, u := range units {
+		if !imp.sameChannel(u) {
+			imp.roots, imp.threads = map[threadKey]Message{}, map[threadKey][]Message{}
+		}
+		if done[u.Key] {
+			sum.Resumed++
+			if !imp.channelNeeds(u.Channel) {
+				continue
+			}
+		} else if !imp.channelNeeds(u.Channel) {
+			// Nothing in this channel makes an entry: record the unit as
+			// finished without reading it again.
+			_, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key})
+			if errors.Is(err, repertoire.ErrAlreadyApplied) {
+				sum.Resumed++
+			} else if err != nil {
+				return sum, fmt.Errorf("import %s: %w", u.Key, err)
+			}
+			progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i + 1, Messages: read})
+			continue
+		}
+		var records []repertoire.Record
+		err := h.Read(ctx, u, func(m HistoryMessage) error {
+			read++
+			if m.Skip == "" {
+				if r, ok := imp.entry(u, m); ok {
+					records = append(records, r)
+				}
+			}
+			if read%10000 == 0 {
+				progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i, Messages: read})
+			}
+			return nil
+		})
+		if err != nil {
+			// Interrupted, or the file changed since it was checked: what
+			// is written stays, and a rerun resumes after it.
+			return sum, fmt.Errorf("read %s again: %w", u.Key, err)
+		}
+		if !done[u.Key] {
+			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key, Records: records})
+			switch {
+			case errors.Is(err, repertoire.ErrAlreadyApplied):
+				sum.Resumed++
+			case err != nil:
+				return sum, fmt.Errorf("import %s: %w", u.Key, err)
+			}
+			sum.Created += res.Created
+			sum.Updated += res.Updated
+			sum.Unchanged += res.Unchanged
+		}
+		progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i + 1, Messages: read})
+	}
+	b.log.DebugContext(ctx, "import finished", "import", h.ID(), "units", sum.Units, "created", sum.Created)
+	return sum, nil
+}
+
+type threadKey struct {
+	ch     ChannelRef
+	thread string
+}
+
+// importer carries what the two passes share.
+type importer struct {
+	b          *Bot
+	addr       []string // lower-case ways a message addresses the bot
+	needRoot   map[threadKey]bool
+	needThread map[threadKey]bool
+	chans      map[ChannelRef]bool // channels with entries to make: the writing pass reads only these
+	last       ChannelRef
+	roots      map[threadKey]Message
+	threads    map[threadKey][]Message
+}
+
+func (im *importer) sameChannel(u HistoryUnit) bool {
+	same := im.roots != nil && im.last == u.Channel
+	im.last = u.Channel
+	return same
+}
+
+func (im *importer) channelNeeds(ch ChannelRef) bool { return im.chans[ch] }
+
+func (im *importer) need(set map[threadKey]bool, k threadKey) {
+	set[k] = true
+	im.mark(k.ch)
+}
+
+func (im *importer) mark(ch ChannelRef) {
+	if im.chans == nil {
+		im.chans = map[ChannelRef]bool{}
+	}
+	im.chans[ch] = true
+}
+
+// addressed returns the rest of a message that addresses the bot ("@repertoire …",
+// "<@U123> …").
+func (im *importer) addressed(text string) (string, bool) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	for _, a := range im.addr {
+		if rest, ok := strings.CutPrefix(t, a); ok {
+			return strings.TrimLeft(rest, ": ,"), true
+		}
+	}
+	return "", false
+}
+
+func (im *importer) isAddressed(text string) bool {
+	_, ok := im.addressed(text)
+	return ok
+}
+
+// command returns the arguments of a "save" addressed to the bot.
+func (im *importer) command(text string) (string, bool) {
+	rest, ok := im.addressed(text)
+	if !ok {
+		return "", false
+	}
+	verb, args := splitCommand(rest)
+	return args, verb == "save" || verb == "keep"
+}
+
+// plan notes, in the checking pass, what the writing pass needs to keep and
+// counts what will be skipped.
+func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int) {
+	if _, ok := im.command(m.Text); ok {
+		if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
+			skipped["save command outside a thread"]++
+			return
+		}
+		im.need(im.needThread, threadKey{u.Channel, m.Ref.Thread})
+		return
+	}
+	if _, _, _, ok := im.capture(m, skipped); !ok {
+		return
+	}
+	im.mark(u.Channel)
+	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
+		im.need(im.needRoot, threadKey{u.Channel, m.Ref.Thread})
+	}
+}
+
+// capture applies the capture rules to a message's reactions: the first
+// capture reaction gives the kind and the saver, every other member reacting
+// with a capture emoji votes. Bots, the bot's own posts and requests to it
+// are not captured, and an author or reactor the export does not name is left
+// out (counted in skipped when it is not nil).
+func (im *importer) capture(m HistoryMessage, skipped map[string]int) (repertoire.Kind, *User, []User, bool) {
+	var (
+		kind   repertoire.Kind
+		saver  *User
+		voters []User
+		seen   = map[string]bool{}
+	)
+	count := func(reason string) {
+		if skipped != nil {
+			skipped[reason]++
+		}
+	}
+	for _, r := range m.Reactions {
+		k, ok := im.b.CaptureKind(r.Emoji)
+		if !ok || r.User.Bot || seen[r.User.ID] {
+			continue
+		}
+		if r.User.Name == "" {
+			count("reactor the export does not name")
+			continue
+		}
+		seen[r.User.ID] = true
+		if saver == nil {
+			kind, saver = k, &User{ID: r.User.ID, Name: r.User.Name}
+			continue
+		}
+		voters = append(voters, r.User)
+	}
+	if saver == nil {
+		return "", nil, nil, false
+	}
+	switch {
+	case m.Author.Bot || im.isAddressed(m.Text):
+		count("bot message or request to the bot")
+		return "", nil, nil, false
+	case m.Author.Name == "":
+		count("captured message whose author the export does not name")
+		return "", nil, nil, false
+	case strings.TrimSpace(m.Text) == "":
+		count("captured message without text")
+		return "", nil, nil, false
+	case len(m.Text) > repertoire.MaxTextBytes:
+		count("captured message too long")
+		return "", nil, nil, false
+	}
+	return kind, saver, voters, true
+}
+
+// entry returns the entry a message makes, in the writing pass.
+func (im *importer) entry(u HistoryUnit, m HistoryMessage) (repertoire.Record, bool) {
+	tk := threadKey{u.Channel, m.Ref.Thread}
+	if m.Ref.Thread == "" {
+		tk.thread = m.Ref.ID
+	}
+	if im.needRoot[threadKey{u.Channel, m.Ref.ID}] {
+		im.roots[threadKey{u.Channel, m.Ref.ID}] = m.Message
+	}
+	if args, ok := im.command(m.Text); ok {
+		if im.needThread[tk] {
+			r, ok := im.saveCommand(u, m, args)
+			im.threads[tk] = append(im.threads[tk], m.Message)
+			return r, ok
+		}
+		return repertoire.Record{}, false
+	}
+	if im.needThread[tk] {
+		im.threads[tk] = append(im.threads[tk], m.Message)
+	}
+	kind, saver, voters, ok := im.capture(m, nil)
+	if !ok {
+		return repertoire.Record{}, false
+	}
+	var question *Message
+	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
+		if q, ok := im.roots[tk]; ok {
+			question = &q
+		}
+	}
+	p := im.b.saveParams("", kind, question, m.Message, u.Private || m.Private)
+	ends := []repertoire.Endorsement{{Person: repertoire.Person{ID: saver.ID, Name: saver.Name}, At: m.Time}}
+	var votes []repertoire.Endorsement
+	for _, v := range voters {
+		votes = append(votes, repertoire.Endorsement{Person: repertoire.Person{ID: v.ID, Name: v.Name}, At: m.Time})
+	}
+	return record(p, u, m.Time, ends, votes)
+}
+
+// saveCommand is "@repertoire save" met in an export: the thread's opening
+// question and its best reply among those posted before the command.
+func (im *importer) saveCommand(u HistoryUnit, m HistoryMessage, args string) (repertoire.Record, bool) {
+	thread := im.threads[threadKey{u.Channel, m.Ref.Thread}]
+	if len(thread) == 0 || thread[0].Ref.ID != m.Ref.Thread {
+		return repertoire.Record{}, false // the opening message is not in the export
+	}
+	kind := commandKind(args, repertoire.Solution)
+	question, answer := &thread[0], thread[0]
+	if best, ok := BestReply(thread, m.Ref.ID, im.b.cfg.Name); ok {
+		answer = best
+	} else {
+		question, kind = nil, repertoire.Tip
+	}
+	if answer.Author.Name == "" || answer.Author.Bot {
+		return repertoire.Record{}, false
+	}
+	p := im.b.saveParams("", kind, question, answer, u.Private || m.Private)
+	p.Tags = append(p.Tags, Hashtags(args)...)
+	saver := []repertoire.Endorsement{{Person: repertoire.Person{ID: m.Author.ID, Name: m.Author.Name}, At: m.Time}}
+	return record(p, u, m.Time, saver, nil)
+}
+
+func record(p repertoire.SaveParams, u HistoryUnit, at time.Time, savers, voters []repertoire.Endorsement) (repertoire.Record, bool) {
+	if p.Channel.Name == "" {
+		p.Channel.Name = u.ChannelName
+	}
+	r := repertoire.Record{
+		Channel: p.Channel, SourceID: p.SourceID, ThreadID: p.ThreadID, QuestionID: p.QuestionID,
+		Permalink: p.Permalink, Kind: p.Kind, Status: repertoire.Saved, Question: p.Question,
+		QuestionAuthor: p.QuestionAuthor, Answer: p.Answer, Author: p.Author, Tags: p.Tags,
+		Savers: savers, Voters: voters, CreatedAt: at, UpdatedAt: at,
+	}
+	if err := r.Validate(); err != nil {
+		return repertoire.Record{}, false
+	}
+	return r, true
+}
+
+// commandKind is the kind a save command names, or def.
+func commandKind(args string, def repertoire.Kind) repertoire.Kind {
+	for _, w := range strings.Fields(args) {
+		if k := repertoire.Kind(strings.ToLower(w)); k.Valid() {
+			def = k
+		}
+	}
+	return def
+}
+
+// SortedSkips lists skip reasons, most frequent first, for summaries.
+func (s ImportSummary) SortedSkips() []string {
+	var out []string
+	for r := range s.Skipped {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if s.Skipped[out[i]] != s.Skipped[out[j]] {
+			return s.Skipped[out[i]] > s.Skipped[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}

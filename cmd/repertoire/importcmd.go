@@ -1,0 +1,382 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/repertoire/repertoire/adapters/discordexport"
+	"github.com/repertoire/repertoire/adapters/exportfile"
+	"github.com/repertoire/repertoire/adapters/slackexport"
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+const importUsage = `usage:
+  repertoire import slack [-workspace T123] [-url https://acme.slack.com] EXPORT.zip
+  repertoire import discord FILE.json…          (DiscordChatExporter JSON)
+  repertoire import repertoire FILE.json        (a file of repertoire export -format json)
+
+An import is checked whole before anything is written, written one file per
+transaction, resumed where it stopped when run again, and changes nothing the
+second time.`
+
+// importCommand brings the history of a chat export, or another instance's
+// repertoire, into the store.
+func importCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, importUsage)
+		return fmt.Errorf("%w: import needs a source: slack, discord or repertoire", errUsage)
+	}
+	what, args := args[0], args[1:]
+	fs := flags("import "+what, &cfg, stderr)
+	workspace := fs.String("workspace", "", "Slack: workspace (team) ID entries are filed under (default: team_id of users.json)")
+	url := fs.String("url", "", "Slack: workspace URL for permalinks, e.g. https://acme.slack.com")
+	progressMode := fs.String("progress", "auto", "progress display: auto, bar, lines or none")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 || (what != "discord" && len(files) > 1) {
+		fmt.Fprintln(stderr, importUsage)
+		return fmt.Errorf("%w: import %s takes one file (discord: one or more)", errUsage, what)
+	}
+	log := newLogger(cfg, stderr)
+	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	prog := newProgress(stderr, *progressMode, time.Now)
+	defer prog.finish()
+
+	var h bot.History
+	switch what {
+	case "slack":
+		a, err := slackexport.Open(ctx, files[0], slackexport.Options{Space: *workspace, URL: *url})
+		if err != nil {
+			return fmt.Errorf("import slack: nothing imported: %w", err)
+		}
+		defer a.Close()
+		h = a
+	case "discord":
+		e, err := discordexport.Open(ctx, files...)
+		if err != nil {
+			return fmt.Errorf("import discord: nothing imported: %w", err)
+		}
+		h = e
+	case "repertoire":
+		sum, err := importRecords(ctx, store, files[0], prog.update)
+		prog.finish()
+		if err != nil {
+			return fmt.Errorf("import repertoire: %w", err)
+		}
+		fmt.Fprintf(stdout, "imported %s: %d entries and open questions read; entries: %d created, %d updated, %d unchanged; %d open questions added; %d batches already imported\n",
+			files[0], sum.read, sum.Created, sum.Updated, sum.Unchanged, sum.OpenQuestions, sum.resumed)
+		return nil
+	default:
+		fmt.Fprintln(stderr, importUsage)
+		return fmt.Errorf("%w: unknown import source %q (slack, discord or repertoire)", errUsage, what)
+	}
+	core := bot.New(store, log.With("component", "bot"), bot.Config{})
+	sum, err := core.Import(ctx, h, prog.update)
+	prog.finish()
+	if err != nil {
+		if errors.Is(err, bot.ErrBrokenInput) {
+			return fmt.Errorf("import %s: nothing imported: %w", what, err)
+		}
+		return fmt.Errorf("import %s: stopped; run the same command again to resume: %w", what, err)
+	}
+	printSummary(stdout, strings.Join(files, ", "), sum)
+	return nil
+}
+
+func printSummary(w io.Writer, name string, s bot.ImportSummary) {
+	fmt.Fprintf(w, "imported %s\n", name)
+	fmt.Fprintf(w, "  channels: %d, files: %d (%d already imported), messages read: %d\n", s.Channels, s.Units, s.Resumed, s.Messages)
+	fmt.Fprintf(w, "  entries: %d created, %d updated, %d unchanged\n", s.Created, s.Updated, s.Unchanged)
+	skips := s.SortedSkips()
+	if len(skips) == 0 {
+		fmt.Fprintln(w, "  skipped: nothing")
+		return
+	}
+	fmt.Fprintln(w, "  skipped:")
+	for _, r := range skips {
+		fmt.Fprintf(w, "    %7d  %s (first at %s)\n", s.Skipped[r], r, s.FirstSkip[r])
+	}
+}
+
+// parseInterspersed parses flags placed before, between or after the
+// positional arguments ("import slack x.zip -url …").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// progress shows how an import goes: a bar redrawn in place on a terminal,
+// a line every few seconds otherwise.
+type progress struct {
+	w     io.Writer
+	bar   bool
+	off   bool
+	now   func() time.Time
+	last  time.Time
+	phase string
+	drawn bool
+}
+
+func newProgress(w io.Writer, mode string, now func() time.Time) *progress {
+	p := &progress{w: w, now: now}
+	switch mode {
+	case "bar":
+		p.bar = true
+	case "none":
+		p.off = true
+	case "lines":
+	default:
+		f, ok := w.(*os.File)
+		p.bar = ok && isTerminal(f)
+	}
+	return p
+}
+
+func (p *progress) update(ip bot.ImportProgress) {
+	if p.off {
+		return
+	}
+	now := p.now()
+	if p.bar {
+		if ip.Phase != p.phase && p.drawn {
+			fmt.Fprintln(p.w)
+		}
+		if ip.Phase == p.phase && now.Sub(p.last) < 100*time.Millisecond && ip.UnitsDone < ip.Units {
+			return
+		}
+		const width = 30
+		filled := 0
+		if ip.Units > 0 {
+			filled = width * ip.UnitsDone / ip.Units
+		}
+		fmt.Fprintf(p.w, "\r%-9s [%s%s] %d/%d files, %d messages", ip.Phase,
+			strings.Repeat("#", filled), strings.Repeat(".", width-filled), ip.UnitsDone, ip.Units, ip.Messages)
+		p.phase, p.last, p.drawn = ip.Phase, now, true
+		return
+	}
+	if ip.Phase == p.phase && now.Sub(p.last) < 5*time.Second && ip.UnitsDone < ip.Units {
+		return
+	}
+	fmt.Fprintf(p.w, "%s: %d/%d files, %d messages\n", ip.Phase, ip.UnitsDone, ip.Units, ip.Messages)
+	p.phase, p.last, p.drawn = ip.Phase, now, true
+}
+
+func (p *progress) finish() {
+	if p.bar && p.drawn {
+		fmt.Fprintln(p.w)
+	}
+	p.drawn = false
+}
+
+type recordSummary struct {
+	repertoire.BatchResult
+	read    int // entries and open questions
+	resumed int
+}
+
+const recordBatch = 1000
+
+// importItem is one entry or one open question of a repertoire file.
+type importItem struct {
+	rec *repertoire.Record
+	oq  *repertoire.OpenQuestion
+}
+
+// importRecords reads a repertoire JSON export twice: first to check every
+// entry and open question (and hash the file, its identity for resuming),
+// then to write them in batches, each recorded as finished.
+func importRecords(ctx context.Context, store *repertoire.Store, file string, progress func(bot.ImportProgress)) (recordSummary, error) {
+	var sum recordSummary
+	h := sha256.New()
+	n := 0
+	err := readRecords(ctx, file, h, func(importItem) error {
+		n++
+		if n%10000 == 0 {
+			progress(bot.ImportProgress{Phase: "checking", Messages: int64(n)})
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, fmt.Errorf("nothing imported: %w", err)
+	}
+	id := "repertoire:" + hex.EncodeToString(h.Sum(nil))[:32]
+	done, err := store.FinishedUnits(ctx, id)
+	if err != nil {
+		return sum, err
+	}
+	units := (n + recordBatch - 1) / recordBatch
+	var batch repertoire.Batch
+	size := 0
+	flush := func() error {
+		unit := fmt.Sprintf("items %d-%d", sum.read-size, sum.read-1)
+		defer func() { batch, size = repertoire.Batch{}, 0 }()
+		if done[unit] {
+			sum.resumed++
+			return nil
+		}
+		batch.Import, batch.Unit = id, unit
+		res, err := store.ImportBatch(ctx, batch)
+		if errors.Is(err, repertoire.ErrAlreadyApplied) {
+			sum.resumed++
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("stopped; run the same command again to resume: %w", err)
+		}
+		sum.Add(res)
+		progress(bot.ImportProgress{Phase: "importing", Units: units, UnitsDone: sum.read / recordBatch, Messages: int64(sum.read)})
+		return nil
+	}
+	err = readRecords(ctx, file, nil, func(it importItem) error {
+		if it.rec != nil {
+			batch.Records = append(batch.Records, *it.rec)
+		} else {
+			batch.OpenQuestions = append(batch.OpenQuestions, *it.oq)
+		}
+		sum.read++
+		if size++; size == recordBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && size > 0 {
+		err = flush()
+	}
+	return sum, err
+}
+
+// readRecords streams the entries and open questions of a repertoire JSON
+// export to fn, each validated; hash, when not nil, sees every byte.
+func readRecords(ctx context.Context, file string, hash io.Writer, fn func(importItem) error) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var in io.Reader = f
+	if hash != nil {
+		in = io.TeeReader(f, hash)
+	}
+	r := exportfile.NewReader(in)
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	fail := func(err error) error { return r.Explain(file, dec, err) }
+	if err := exportfile.Expect(dec, '{', "a repertoire export (a JSON object)"); err != nil {
+		return fail(fmt.Errorf("%w: %w", errNotRepertoire, err))
+	}
+	format := false
+	// list streams the array under the current key, decoding each element
+	// with decode.
+	list := func(decode func(line int) error) error {
+		if !format {
+			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: a list before \"format\"", errNotRepertoire)}
+		}
+		if err := exportfile.Expect(dec, '[', "a list"); err != nil {
+			return fail(err)
+		}
+		for n := 1; dec.More(); n++ {
+			if n%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := decode(r.NextLine(dec)); err != nil {
+				return err
+			}
+		}
+		if err := exportfile.Expect(dec, ']', "the end of the list"); err != nil {
+			return fail(err)
+		}
+		return nil
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		switch tok {
+		case "format":
+			var v string
+			if err := dec.Decode(&v); err != nil || v != exportFormat {
+				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: format is not %q", errNotRepertoire, exportFormat)}
+			}
+			format = true
+		case "version":
+			var v int
+			if err := dec.Decode(&v); err != nil || v != exportVersion {
+				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: version %d is not %d", errNotRepertoire, v, exportVersion)}
+			}
+		case "entries":
+			err = list(func(line int) error {
+				var je jsonEntry
+				if err := dec.Decode(&je); err != nil {
+					return fail(err)
+				}
+				rec, err := je.record()
+				if err == nil {
+					err = rec.Validate()
+				}
+				if err != nil {
+					return &exportfile.Error{File: file, Line: line, Err: err}
+				}
+				return fn(importItem{rec: &rec})
+			})
+		case "open_questions":
+			err = list(func(line int) error {
+				var jq jsonOpenQuestion
+				if err := dec.Decode(&jq); err != nil {
+					return fail(err)
+				}
+				q, err := jq.openQuestion()
+				if err == nil {
+					err = q.Validate()
+				}
+				if err != nil {
+					return &exportfile.Error{File: file, Line: line, Err: err}
+				}
+				return fn(importItem{oq: &q})
+			})
+		default:
+			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: unknown field %v", errNotRepertoire, tok)}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := exportfile.Expect(dec, '}', "the end of the export"); err != nil {
+		return fail(err)
+	}
+	if !format {
+		return &exportfile.Error{File: file, Err: fmt.Errorf("%w: no \"format\": %q", errNotRepertoire, exportFormat)}
+	}
+	if err := exportfile.End(dec); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+var errNotRepertoire = errors.New("not a repertoire export")
