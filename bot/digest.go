@@ -26,6 +26,10 @@ type Digest struct {
 	Questions     []DigestQuestion
 	MoreQuestions int
 	Rediscover    *DigestEntry
+	// Detected are entries the detector saved that no member confirmed
+	// yet, listed apart; MoreDetected did not fit.
+	Detected     []DigestEntry
+	MoreDetected int
 	// StillTrue asks members to check the rediscovered entry: it is more
 	// than six months old.
 	StillTrue bool
@@ -48,6 +52,8 @@ type DigestEntry struct {
 	Author  string
 	Savers  []string
 	Votes   int
+	Helpful int // 👍 on recall answers that showed it
+	Hits    int // recall answers that showed it
 	Tags    []string
 	Link    string
 	Created time.Time
@@ -74,8 +80,10 @@ const stillTrueAge = 6 * 30 * 24 * time.Hour
 // votes, then the earliest), in sections by kind and first tag ordered by
 // their best entry, contributors by how much they gave, open questions
 // oldest first, and the older entry to rediscover. It reads nothing but its
-// arguments. Votes are the only quality signal the store has (savers and
-// voters); recall hits and "this helped" feedback are not recorded yet.
+// arguments. An entry's worth is its votes (savers and voters) plus the
+// 👍 less the 👎 members gave recall answers that showed it; how often
+// recall showed it breaks ties. Entries the detector saved and no member
+// confirmed are listed apart.
 func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
 	if zone == nil {
 		zone = time.UTC
@@ -85,15 +93,19 @@ func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
 		ChannelName: data.Channel.Name,
 		Start:       data.Start.In(zone),
 		End:         data.End.In(zone),
-		Quiet:       data.TotalEntries == 0 && len(data.Entries) == 0 && data.TotalOpen == 0 && len(data.OpenQuestions) == 0,
+		Quiet: data.TotalEntries == 0 && len(data.Entries) == 0 && data.TotalOpen == 0 && len(data.OpenQuestions) == 0 &&
+			data.TotalDetected == 0 && len(data.Detected) == 0,
 	}
+	worth := func(e repertoire.Entry) int { return e.Votes + e.Helpful - e.Unhelpful }
 	entries := slices.Clone(data.Entries)
 	slices.SortStableFunc(entries, func(a, b repertoire.Entry) int {
-		return cmp.Or(cmp.Compare(b.Votes, a.Votes), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(worth(b), worth(a)), cmp.Compare(data.Hits[b.ID], data.Hits[a.ID]),
+			a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	index := map[[2]string]int{}
 	for i, e := range entries {
 		de := digestEntry(e, zone)
+		de.Hits = data.Hits[e.ID]
 		de.Rank = i + 1
 		tag := ""
 		if len(e.Tags) > 0 {
@@ -128,6 +140,10 @@ func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
 		d.Questions = append(d.Questions, DigestQuestion{Text: oneLine(q.Text, 200), Asker: oneLine(displayName(q.Asker), 60)})
 	}
 	d.MoreQuestions = max(data.TotalOpen-len(d.Questions), 0)
+	for _, e := range data.Detected {
+		d.Detected = append(d.Detected, digestEntry(e, zone))
+	}
+	d.MoreDetected = max(data.TotalDetected-len(d.Detected), 0)
 	if r := data.Rediscover; r != nil {
 		de := digestEntry(*r, zone)
 		d.Rediscover = &de
@@ -139,7 +155,7 @@ func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
 func digestEntry(e repertoire.Entry, zone *time.Location) DigestEntry {
 	de := DigestEntry{
 		ID: e.ID, Kind: e.Kind, Title: oneLine(e.Title(), 120), Author: oneLine(displayName(e.Author), 60),
-		Votes: e.Votes, Tags: e.Tags, Link: e.Permalink, Created: e.CreatedAt.In(zone),
+		Votes: e.Votes, Helpful: e.Helpful, Tags: e.Tags, Link: e.Permalink, Created: e.CreatedAt.In(zone),
 	}
 	answer := strings.TrimSpace(e.Answer)
 	if strings.TrimSpace(e.Question) == "" {
@@ -193,10 +209,13 @@ func (d Digest) Parts() []string {
 	if n > 0 {
 		summary = append(summary, fmt.Sprintf("%d new %s", n, plural(n, "entry", "entries")))
 	}
+	if spotted := len(d.Detected) + d.MoreDetected; spotted > 0 {
+		summary = append(summary, fmt.Sprintf("%d spotted in conversation", spotted))
+	}
 	if q > 0 {
 		summary = append(summary, fmt.Sprintf("%d open %s", q, plural(q, "question", "questions")))
 	}
-	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, strings.Join(summary, " and "))}
+	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, joinAnd(summary))}
 	for _, s := range d.Sections {
 		for i, e := range s.Entries {
 			text := renderEntry(e)
@@ -226,6 +245,20 @@ func (d Digest) Parts() []string {
 			names[i] = c.Name + " (" + strings.Join(did, ", ") + ")"
 		}
 		parts = append(parts, "🙏 Thanks to everyone who shared and saved: "+strings.Join(names, ", ")+".")
+	}
+	if len(d.Detected) > 0 {
+		var sb strings.Builder
+		sb.WriteString("🤖 *Spotted in conversation*: I kept these exchanges, but nobody has confirmed them yet. React 💡 to one that deserves a place in the repertoire.")
+		for _, e := range d.Detected {
+			fmt.Fprintf(&sb, "\n• *%s* (%s by %s)", e.Title, e.Kind, e.Author)
+			if e.Link != "" {
+				sb.WriteString(" " + e.Link)
+			}
+		}
+		if d.MoreDetected > 0 {
+			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreDetected)
+		}
+		parts = append(parts, sb.String())
 	}
 	if len(d.Questions) > 0 {
 		var sb strings.Builder
@@ -277,6 +310,9 @@ func renderEntry(e DigestEntry) string {
 	if e.Votes > 0 {
 		fmt.Fprintf(&sb, " · %d %s", e.Votes, plural(e.Votes, "vote", "votes"))
 	}
+	if e.Helpful > 0 {
+		fmt.Fprintf(&sb, " · 👍 %d found it helpful", e.Helpful)
+	}
 	if len(e.Tags) > 0 {
 		sb.WriteString(" · #" + strings.Join(e.Tags, " #"))
 	}
@@ -284,4 +320,12 @@ func renderEntry(e DigestEntry) string {
 		sb.WriteString("\n" + e.Link)
 	}
 	return sb.String()
+}
+
+// joinAnd lists items the way a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

@@ -203,3 +203,45 @@ func BenchmarkComposeDigest(b *testing.B) {
 		}
 	}
 }
+
+// "This helped" feedback counts with votes, recall hits break ties, and
+// entries the detector saved stay apart until a member confirms them.
+func TestComposeDigestFeedbackAndDetected(t *testing.T) {
+	data := weekData()
+	data.Entries[1].Helpful = 2   // 12: 3 votes + 2 👍 → first
+	data.Entries[3].Unhelpful = 1 // 14: 1 vote − 1 👎 → last
+	data.Hits = map[int64]int{15: 3}
+	data.Detected = []repertoire.Entry{{ID: 21, Kind: repertoire.Solution, Question: "Why is the VPN slow?", Answer: "Switch to the EU gateway.",
+		Author: person("erin"), Status: repertoire.Detected, Permalink: "https://chat.example/ops/21", CreatedAt: data.Start.Add(time.Hour)}}
+	data.TotalDetected = 3
+	d := bot.ComposeDigest(data, berlin)
+	var got []int64
+	for _, s := range d.Sections {
+		for _, e := range s.Entries {
+			got = append(got, e.ID)
+		}
+	}
+	if want := []int64{12, 11, 14, 15, 13}; !equalIDs(got, want) {
+		t.Errorf("entry order %v, want %v", got, want)
+	}
+	if len(d.Detected) != 1 || d.Detected[0].ID != 21 || d.MoreDetected != 2 {
+		t.Fatalf("detected %+v, more %d", d.Detected, d.MoreDetected)
+	}
+	parts := strings.Join(d.Parts(), "\n---\n")
+	if !strings.Contains(parts, "👍 2 found it helpful") || !strings.Contains(parts, "3 spotted in conversation") {
+		t.Errorf("feedback or detected count missing:\n%s", parts)
+	}
+	spotted := strings.Index(parts, "Spotted in conversation")
+	if spotted < 0 || strings.Index(parts, "Why is the VPN slow?") < spotted {
+		t.Errorf("detected entry not listed apart:\n%s", parts)
+	}
+	golden(t, "digest_detected.golden", parts+"\n")
+
+	// A period with only detected entries is not quiet.
+	only := weekData()
+	only.Entries, only.TotalEntries, only.OpenQuestions, only.TotalOpen = nil, 0, nil, 0
+	only.Detected, only.TotalDetected = data.Detected, 1
+	if bot.ComposeDigest(only, berlin).Quiet {
+		t.Error("a period with a detected entry composed as quiet")
+	}
+}

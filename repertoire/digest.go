@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -325,8 +327,15 @@ type Contributor struct {
 type DigestData struct {
 	Channel       Channel
 	Start, End    time.Time
-	Entries       []Entry // the period's best entries (votes, then oldest first), at most the limit
+	Entries       []Entry // the period's best saved entries (votes and feedback, then oldest first), at most the limit
 	TotalEntries  int
+	// Hits counts, per entry of Entries, the recall answers that showed it.
+	Hits map[int64]int
+	// Detected are the period's entries the detector saved that no member
+	// confirmed yet: kept apart, so a digest never passes them off as the
+	// community's picks.
+	Detected      []Entry
+	TotalDetected int
 	Contributors  []Contributor // most contributions first
 	OpenQuestions []OpenQuestion
 	TotalOpen     int
@@ -337,6 +346,7 @@ type DigestData struct {
 type DigestLimits struct {
 	Entries       int // 30
 	OpenQuestions int // 10
+	Detected      int // 5
 }
 
 // DigestData reads the period [start, end) of one channel. Visibility: every
@@ -349,6 +359,9 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	if lim.OpenQuestions <= 0 {
 		lim.OpenQuestions = 10
 	}
+	if lim.Detected <= 0 {
+		lim.Detected = 5
+	}
 	d := DigestData{Channel: ch, Start: start, End: end}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -356,7 +369,9 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	}
 	defer tx.Rollback()
 	args := []any{ch.Platform, ch.Space, ch.ID, start.UnixMilli(), end.UnixMilli()}
-	const inPeriod = `platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at >= ?4 AND created_at < ?5`
+	const inPeriodAny = `platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at >= ?4 AND created_at < ?5`
+	const inPeriod = inPeriodAny + ` AND status = 'saved'`
+	const detected = inPeriodAny + ` AND status = 'detected'`
 
 	var name sql.NullString
 	var private sql.NullBool
@@ -375,15 +390,28 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	// The period's rows by date, then sorted: walking the channel's votes
 	// index instead would read every entry it ever had.
 	if d.Entries, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_created WHERE `+inPeriod+`
-		ORDER BY votes DESC, created_at, id LIMIT ?6`, append(args, lim.Entries)...); err != nil {
+		ORDER BY votes + helpful - unhelpful DESC, created_at, id LIMIT ?6`, append(args, lim.Entries)...); err != nil {
 		return DigestData{}, fmt.Errorf("digest data: entries: %w", err)
+	}
+	if d.Hits, err = recallHits(ctx, tx, d.Entries); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: recall hits: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE `+detected, args...).Scan(&d.TotalDetected); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: count detected: %w", err)
+	}
+	if d.TotalDetected > 0 {
+		if d.Detected, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_created WHERE `+detected+`
+			ORDER BY votes + helpful - unhelpful DESC, created_at, id LIMIT ?6`, append(args, lim.Detected)...); err != nil {
+			return DigestData{}, fmt.Errorf("digest data: detected entries: %w", err)
+		}
 	}
 
 	rows, err := tx.QueryContext(ctx, `SELECT id, max(name), sum(authored), sum(saved) FROM (
 			SELECT author_id AS id, author_name AS name, 1 AS authored, 0 AS saved FROM entries WHERE `+inPeriod+`
 			UNION ALL
 			SELECT s.user_id, s.user_name, 0, 1 FROM savers s JOIN entries e ON e.id = s.entry_id
-			WHERE e.platform = ?1 AND e.space = ?2 AND e.channel_id = ?3 AND e.created_at >= ?4 AND e.created_at < ?5)
+			WHERE e.platform = ?1 AND e.space = ?2 AND e.channel_id = ?3 AND e.created_at >= ?4 AND e.created_at < ?5
+			  AND e.status = 'saved')
 		GROUP BY id ORDER BY sum(authored) + sum(saved) DESC, max(name), id`, args...)
 	if err != nil {
 		return DigestData{}, fmt.Errorf("digest data: contributors: %w", err)
@@ -432,7 +460,7 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	// Walk the votes index (stopping at the first match) rather than sort
 	// every older entry by votes.
 	old, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e INDEXED BY entries_channel_votes
-		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at < ?4
+		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at < ?4 AND status = 'saved'
 		  AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND d.rediscover_id = e.id)
 		ORDER BY votes DESC, created_at LIMIT 1`, args[:4]...)
 	if err != nil {
@@ -441,7 +469,7 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	if len(old) == 0 {
 		old, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM digests d JOIN entries e ON e.id = d.rediscover_id
 			WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND e.platform = ?1 AND e.space = ?2
-			  AND e.channel_id = ?3 AND e.created_at < ?4
+			  AND e.channel_id = ?3 AND e.created_at < ?4 AND e.status = 'saved'
 			GROUP BY e.id ORDER BY max(d.period_end), e.votes DESC LIMIT 1`, args[:4]...)
 		if err != nil {
 			return DigestData{}, fmt.Errorf("digest data: rediscover: %w", err)
@@ -451,6 +479,33 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 		d.Rediscover = &old[0]
 	}
 	return d, nil
+}
+
+// recallHits counts how many recall answers showed each of entries.
+func recallHits(ctx context.Context, tx *sql.Tx, entries []Entry) (map[int64]int, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = strconv.FormatInt(e.ID, 10)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT entry_id, count(*) FROM recall_answer_entries
+		WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id`, "["+strings.Join(ids, ",")+"]")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	hits := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		hits[id] = n
+	}
+	return hits, rows.Err()
 }
 
 // queryEntries runs a query selecting entryColumns and loads each entry's savers.

@@ -235,3 +235,53 @@ func TestDigestSchedules(t *testing.T) {
 		t.Errorf("active channels %v %v", keys, err)
 	}
 }
+
+// Detected entries are kept apart until a member confirms them, and "this
+// helped" feedback and recall hits reach the digest's data.
+func TestDigestDataDetectedAndFeedback(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	end := week0.Add(7 * 24 * time.Hour)
+	a := saveAt(t, s, general, "a", "bob", "One vote, but it helped twice", week0.Add(time.Hour), "carol")
+	saveAt(t, s, general, "b", "carol", "Two votes", week0.Add(2*time.Hour), "bob", "dan")
+	det, _, err := s.Save(ctx, repertoire.SaveParams{Channel: general, SourceID: "d", Kind: repertoire.Solution,
+		Question: "Why is the VPN slow?", Answer: "Switch to the EU gateway.", Status: repertoire.Detected,
+		Author: repertoire.Person{ID: "U-erin", Name: "erin"}, At: week0.Add(3 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := repertoire.Source{Platform: general.Platform, Space: general.Space, Channel: general.ID, Message: "bot-1"}
+	if err := s.RecordRecall(ctx, answer, []int64{a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"U-x", "U-y"} {
+		if _, err := s.Feedback(ctx, "", answer, u, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := s.DigestData(ctx, general, week0, end, repertoire.DigestLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.TotalEntries != 2 || len(d.Entries) != 2 || d.Entries[0].ID != a.ID || d.Entries[0].Helpful != 2 || d.Hits[a.ID] != 1 {
+		t.Fatalf("entries %+v hits %v", d.Entries, d.Hits)
+	}
+	if d.TotalDetected != 1 || len(d.Detected) != 1 || d.Detected[0].ID != det.ID {
+		t.Fatalf("detected %d %+v", d.TotalDetected, d.Detected)
+	}
+	for _, c := range d.Contributors {
+		if c.Name == "erin" {
+			t.Errorf("an unconfirmed detection's author thanked: %+v", c)
+		}
+	}
+	// A member's save confirms it: it joins the period's entries.
+	if _, _, err := s.Save(ctx, repertoire.SaveParams{Channel: general, SourceID: "d", Kind: repertoire.Solution,
+		Answer: "Switch to the EU gateway.", Author: repertoire.Person{ID: "U-erin", Name: "erin"},
+		Saver: repertoire.Person{ID: "U-bob", Name: "bob"}, At: week0.Add(4 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	d, err = s.DigestData(ctx, general, week0, end, repertoire.DigestLimits{})
+	if err != nil || d.TotalEntries != 3 || d.TotalDetected != 0 || len(d.Detected) != 0 {
+		t.Fatalf("after confirming: %d entries, %d detected, %v", d.TotalEntries, d.TotalDetected, err)
+	}
+}
