@@ -325,10 +325,10 @@ type Contributor struct {
 // DigestData is what a channel's digest is made from: everything the period
 // brought, read in one transaction, from that channel only.
 type DigestData struct {
-	Channel       Channel
-	Start, End    time.Time
-	Entries       []Entry // the period's best saved entries (votes and feedback, then oldest first), at most the limit
-	TotalEntries  int
+	Channel      Channel
+	Start, End   time.Time
+	Entries      []Entry // the period's best saved entries (votes and feedback, then oldest first), at most the limit
+	TotalEntries int
 	// Hits counts, per entry of Entries, the recall answers that showed it.
 	Hits map[int64]int
 	// Detected are the period's entries the detector saved that no member
