@@ -261,7 +261,8 @@ func TestRecallNeverErrorsOnSyntaxMisuse(t *testing.T) {
 // TestPrivateNeverLeaks is a property test: over random channels (across
 // platforms and spaces, sharing IDs and names), random visibilities and
 // random queries (words, phrases, filters, in:#channel naming the private
-// one), no entry from a private channel reaches a recall from another.
+// one), no entry from a private channel reaches a recall from another, and
+// no entry at all crosses from one workspace or server to another.
 func TestPrivateNeverLeaks(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
@@ -317,6 +318,9 @@ func TestPrivateNeverLeaks(t *testing.T) {
 			same := h.Channel.Platform == from.Platform && h.Channel.Space == from.Space && h.Channel.ID == from.ID
 			if h.Channel.Private && !same {
 				t.Fatalf("query %q from %+v returned private entry %d of %+v", q, from, h.ID, h.Channel)
+			}
+			if h.Channel.Platform != from.Platform || h.Channel.Space != from.Space {
+				t.Fatalf("query %q from %+v returned entry %d of another workspace %+v", q, from, h.ID, h.Channel)
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // SearchParams is a recall request.
 type SearchParams struct {
 	Text  string  // what the member typed; never reaches MATCH raw
-	From  Channel // the channel asking: its private entries are visible, no other channel's are
+	From  Channel // the channel asking: its own space's public entries and its private ones are visible
 	Limit int     // 3 when zero, at most 50
 }
 
@@ -209,8 +209,15 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 // buildFilters turns the query's filters and the asking channel into a WHERE
 // clause over entries e, values as parameters.
 func (sr *searcher) buildFilters() {
-	sr.visibilitySQL = `(e.private = 0 OR (e.platform = ? AND e.space = ? AND e.channel_id = ?))`
-	sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID}
+	// A community sees its own workspace or server: its public channels'
+	// entries and the asking channel's private ones. Without a platform
+	// (the terminal's search) every public entry is visible.
+	if sr.from.Platform == "" {
+		sr.visibilitySQL, sr.visibilityArgs = `e.private = 0`, nil
+	} else {
+		sr.visibilitySQL = `(e.platform = ? AND e.space = ? AND (e.private = 0 OR e.channel_id = ?))`
+		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID}
+	}
 	var conds []string
 	var args []any
 	for _, t := range sr.q.tags {
