@@ -401,13 +401,12 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 			}
 		}
 	case "GUILD_DELETE":
-		var g struct {
-			ID          string `json:"id"`
-			Unavailable bool   `json:"unavailable"`
-		}
-		if err = json.Unmarshal(e.RawData, &g); err == nil && !g.Unavailable {
-			a.st.dropGuild(g.ID)
-			a.log.InfoContext(ctx, "removed from guild", "guild", g.ID)
+		// An outage sends it with unavailable: true; without that flag the
+		// bot was removed from the server, and what it kept goes too.
+		if evs, err = translateGuildDelete(delivery, e.RawData); len(evs) > 0 {
+			gone := evs[0].(bot.SpaceRemoved).Space
+			a.st.dropGuild(gone)
+			a.log.InfoContext(ctx, "removed from guild: purging what was kept from it", "guild", gone)
 		}
 	case "CHANNEL_CREATE", "CHANNEL_UPDATE", "THREAD_CREATE", "THREAD_UPDATE":
 		var c wireChannel

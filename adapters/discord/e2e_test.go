@@ -425,6 +425,21 @@ func TestEditDeleteBulkDelete(t *testing.T) {
 	h.awaitGone(general, a3)
 }
 
+// Removed from the server (GUILD_DELETE without unavailable), the bot
+// purges what it kept from it; an outage (unavailable: true) keeps it.
+func TestRemovedFromGuildPurges(t *testing.T) {
+	h := start(t, options{})
+	_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+	h.srv.Dispatch("GUILD_DELETE", map[string]any{"id": h.srv.GuildID, "unavailable": true})
+	_, b := h.capture("How do I flush DNS?", "resolvectl flush-caches") // dispatched after the outage: it was handled
+	if _, ok := h.entry(general, a); !ok {
+		t.Fatal("an unavailable guild purged its entries")
+	}
+	h.srv.Dispatch("GUILD_DELETE", map[string]any{"id": h.srv.GuildID})
+	h.awaitGone(general, a)
+	h.awaitGone(general, b)
+}
+
 func TestResume(t *testing.T) {
 	for _, tc := range []struct {
 		name  string

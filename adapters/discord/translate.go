@@ -237,6 +237,26 @@ func translateUpdate(delivery string, raw []byte, look lookup) ([]bot.Event, *bo
 	return []bot.Event{bot.MessageEdited{ID: delivery, Message: m}}, &m, nil
 }
 
+// translateGuildDelete turns GUILD_DELETE into SpaceRemoved when the bot
+// left the guild (kicked, or the guild deleted); a guild that is only
+// unavailable (an outage) keeps everything.
+func translateGuildDelete(delivery string, raw []byte) ([]bot.Event, error) {
+	var w struct {
+		ID          string `json:"id"`
+		Unavailable bool   `json:"unavailable"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, fmt.Errorf("decode GUILD_DELETE: %w", err)
+	}
+	if w.ID == "" {
+		return nil, fmt.Errorf("decode GUILD_DELETE: id missing")
+	}
+	if w.Unavailable {
+		return nil, nil
+	}
+	return []bot.Event{bot.SpaceRemoved{ID: delivery, Platform: platformName, Space: w.ID}}, nil
+}
+
 // translateDelete turns MESSAGE_DELETE into MessageDeleted.
 func translateDelete(delivery string, raw []byte) ([]bot.Event, error) {
 	var w struct {
