@@ -59,6 +59,16 @@ type ImportProgress struct {
 	Messages  int64
 }
 
+// ImportOptions change what an import does.
+type ImportOptions struct {
+	// Detect lets the detector propose entries from the export's threads
+	// that nobody captured: exchanges it scores as it would live are saved
+	// with status detected, for members to confirm.
+	Detect bool
+	// Progress, when not nil, is told how the import goes.
+	Progress func(ImportProgress)
+}
+
 // ImportSummary is what an import did.
 type ImportSummary struct {
 	Channels  int
@@ -68,6 +78,7 @@ type ImportSummary struct {
 	Created   int
 	Updated   int
 	Unchanged int
+	Detected  int               // threads the detector proposed as entries (with Detect)
 	Skipped   map[string]int    // reason → messages or reactions left out
 	FirstSkip map[string]string // reason → "file:line" of its first occurrence
 }
@@ -82,13 +93,26 @@ var ErrBrokenInput = errors.New("broken export")
 // import resumes. Messages reacted with a capture emoji become entries
 // crediting their authors, with the first reactor as saver and the others as
 // votes; "@repertoire save" in a thread saves its question and best reply, as
-// it would have live. Memory holds the needed openings and threads, not the
-// export.
-func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgress)) (ImportSummary, error) {
+// it would have live. With opts.Detect, threads nobody captured are scored
+// by the detector once their channel has been read, and the exchanges it
+// would have kept are saved with status detected. Memory holds the needed
+// openings and threads (with Detect, one channel's threads at a time), not
+// the export.
+func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (ImportSummary, error) {
+	progress := opts.Progress
 	if progress == nil {
 		progress = func(ImportProgress) {}
 	}
+	// A detecting import writes more than a plain one: its own checkpoints.
+	importID := h.ID()
+	if opts.Detect {
+		importID += "+detect"
+	}
 	units := h.Units()
+	lastUnit := map[ChannelRef]int{} // a channel's last unit: where its detections are written
+	for i, u := range units {
+		lastUnit[u.Channel] = i
+	}
 	sum := ImportSummary{Units: len(units), Skipped: map[string]int{}, FirstSkip: map[string]string{}}
 	channels := map[ChannelRef]bool{}
 	for _, u := range units {
@@ -101,7 +125,8 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 			addr = append(addr, strings.ToLower(s))
 		}
 	}
-	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}}
+	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}, detect: opts.Detect,
+		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}}
 
 	// Pass 1: check everything, write nothing.
 	for i, u := range units {
@@ -133,16 +158,17 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 		}
 		progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i + 1, Messages: sum.Messages})
 	}
+	imp.planDetection()
 
 	// Pass 2: write, one unit per transaction, skipping finished units.
-	done, err := b.store.FinishedUnits(ctx, h.ID())
+	done, err := b.store.FinishedUnits(ctx, importID)
 	if err != nil {
 		return sum, err
 	}
 	var read int64
 	for i, u := range units {
 		if !imp.sameChannel(u) {
-			imp.roots, imp.threads = map[threadKey]Message{}, map[threadKey][]Message{}
+			imp.roots, imp.threads, imp.convs = map[threadKey]Message{}, map[threadKey][]Message{}, map[threadKey][]Message{}
 		}
 		if done[u.Key] {
 			sum.Resumed++
@@ -152,7 +178,7 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 		} else if !imp.channelNeeds(u.Channel) {
 			// Nothing in this channel makes an entry: record the unit as
 			// finished without reading it again.
-			_, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key})
+			_, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key})
 			if errors.Is(err, repertoire.ErrAlreadyApplied) {
 				sum.Resumed++
 			} else if err != nil {
@@ -179,8 +205,13 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 			// is written stays, and a rerun resumes after it.
 			return sum, fmt.Errorf("read %s again: %w", u.Key, err)
 		}
+		if !done[u.Key] && lastUnit[u.Channel] == i {
+			detected := imp.detections(u)
+			sum.Detected += len(detected)
+			records = append(records, detected...)
+		}
 		if !done[u.Key] {
-			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: h.ID(), Unit: u.Key, Records: records})
+			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key, Records: records})
 			switch {
 			case errors.Is(err, repertoire.ErrAlreadyApplied):
 				sum.Resumed++
@@ -193,7 +224,7 @@ func (b *Bot) Import(ctx context.Context, h History, progress func(ImportProgres
 		}
 		progress(ImportProgress{Phase: "importing", Units: len(units), UnitsDone: i + 1, Messages: read})
 	}
-	b.log.DebugContext(ctx, "import finished", "import", h.ID(), "units", sum.Units, "created", sum.Created)
+	b.log.DebugContext(ctx, "import finished", "import", importID, "units", sum.Units, "created", sum.Created)
 	return sum, nil
 }
 
@@ -212,6 +243,15 @@ type importer struct {
 	last       ChannelRef
 	roots      map[threadKey]Message
 	threads    map[threadKey][]Message
+
+	// With detection: replies per thread and the threads a capture or a
+	// save command already covers (checking pass), the threads to score,
+	// and their messages as the writing pass reads them.
+	detect     bool
+	replies    map[threadKey]int
+	captured   map[threadKey]bool
+	needDetect map[threadKey]bool
+	convs      map[threadKey][]Message
 }
 
 func (im *importer) sameChannel(u HistoryUnit) bool {
@@ -264,7 +304,15 @@ func (im *importer) command(text string) (string, bool) {
 // plan notes, in the checking pass, what the writing pass needs to keep and
 // counts what will be skipped.
 func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int) {
+	tk := threadKey{u.Channel, m.Ref.Thread}
+	if tk.thread == "" {
+		tk.thread = m.Ref.ID
+	}
+	if im.detect && tk.thread != m.Ref.ID {
+		im.replies[tk]++
+	}
 	if _, ok := im.command(m.Text); ok {
+		im.captured[tk] = true
 		if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
 			skipped["save command outside a thread"]++
 			return
@@ -275,6 +323,7 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 	if _, _, _, ok := im.capture(m, skipped); !ok {
 		return
 	}
+	im.captured[tk] = true
 	im.mark(u.Channel)
 	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
 		im.need(im.needRoot, threadKey{u.Channel, m.Ref.Thread})
@@ -334,11 +383,56 @@ func (im *importer) capture(m HistoryMessage, skipped map[string]int) (repertoir
 	return kind, saver, voters, true
 }
 
+// planDetection picks, after the checking pass, the threads the detector
+// will score: those with replies that no capture or save command covers.
+func (im *importer) planDetection() {
+	for tk := range im.replies {
+		if !im.captured[tk] {
+			im.need(im.needDetect, tk)
+		}
+	}
+	im.replies, im.captured = nil, nil
+}
+
+// detections scores the current channel's uncaptured threads, in the
+// writing pass once the channel's last unit is read, and returns the
+// exchanges the detector would have kept live, as detected entries.
+func (im *importer) detections(u HistoryUnit) []repertoire.Record {
+	keys := make([]threadKey, 0, len(im.convs))
+	for tk := range im.convs {
+		keys = append(keys, tk)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].thread < keys[j].thread })
+	var out []repertoire.Record
+	for _, tk := range keys {
+		conv := im.convs[tk]
+		sort.SliceStable(conv, func(i, j int) bool { return conv[i].Time.Before(conv[j].Time) })
+		if len(conv) < 2 || conv[0].Ref.ID != tk.thread {
+			continue // the opening message is not in the export
+		}
+		ex := Assess(conv, im.b.cfg.Name)
+		if !ex.Found || ex.Score < DetectThreshold || ex.Answer.Author.Bot {
+			continue
+		}
+		q := ex.Question
+		p := im.b.saveParams("", ex.Kind, &q, ex.Answer, u.Private || ex.Answer.Private || q.Private)
+		if r, ok := record(p, u, ex.Answer.Time, nil, nil); ok {
+			r.Status = repertoire.Detected
+			out = append(out, r)
+		}
+	}
+	im.convs = map[threadKey][]Message{}
+	return out
+}
+
 // entry returns the entry a message makes, in the writing pass.
 func (im *importer) entry(u HistoryUnit, m HistoryMessage) (repertoire.Record, bool) {
 	tk := threadKey{u.Channel, m.Ref.Thread}
 	if m.Ref.Thread == "" {
 		tk.thread = m.Ref.ID
+	}
+	if im.needDetect[tk] {
+		im.convs[tk] = append(im.convs[tk], m.Message)
 	}
 	if im.needRoot[threadKey{u.Channel, m.Ref.ID}] {
 		im.roots[threadKey{u.Channel, m.Ref.ID}] = m.Message

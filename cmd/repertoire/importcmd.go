@@ -21,8 +21,8 @@ import (
 )
 
 const importUsage = `usage:
-  repertoire import slack [-workspace T123] [-url https://acme.slack.com] EXPORT.zip
-  repertoire import discord FILE.json…          (DiscordChatExporter JSON)
+  repertoire import slack [-workspace T123] [-url https://acme.slack.com] [-detect] EXPORT.zip
+  repertoire import discord [-detect] FILE.json…  (DiscordChatExporter JSON)
   repertoire import repertoire FILE.json        (a file of repertoire export -format json)
 
 An import is checked whole before anything is written, written one file per
@@ -40,6 +40,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	fs := flags("import "+what, &cfg, stderr)
 	workspace := fs.String("workspace", "", "Slack: workspace (team) ID entries are filed under (default: team_id of users.json)")
 	url := fs.String("url", "", "Slack: workspace URL for permalinks, e.g. https://acme.slack.com")
+	detect := fs.Bool("detect", false, "Slack and Discord: also propose entries from threads nobody reacted to (saved with status detected)")
 	progressMode := fs.String("progress", "auto", "progress display: auto, bar, lines or none")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -87,7 +88,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return fmt.Errorf("%w: unknown import source %q (slack, discord or repertoire)", errUsage, what)
 	}
 	core := bot.New(store, log.With("component", "bot"), bot.Config{})
-	sum, err := core.Import(ctx, h, prog.update)
+	sum, err := core.Import(ctx, h, bot.ImportOptions{Detect: *detect, Progress: prog.update})
 	prog.finish()
 	if err != nil {
 		if errors.Is(err, bot.ErrBrokenInput) {
@@ -103,6 +104,9 @@ func printSummary(w io.Writer, name string, s bot.ImportSummary) {
 	fmt.Fprintf(w, "imported %s\n", name)
 	fmt.Fprintf(w, "  channels: %d, files: %d (%d already imported), messages read: %d\n", s.Channels, s.Units, s.Resumed, s.Messages)
 	fmt.Fprintf(w, "  entries: %d created, %d updated, %d unchanged\n", s.Created, s.Updated, s.Unchanged)
+	if s.Detected > 0 {
+		fmt.Fprintf(w, "  detected: %d exchanges nobody reacted to, saved with status detected\n", s.Detected)
+	}
 	skips := s.SortedSkips()
 	if len(skips) == 0 {
 		fmt.Fprintln(w, "  skipped: nothing")

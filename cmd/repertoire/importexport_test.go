@@ -227,6 +227,56 @@ func TestImportSlackExport(t *testing.T) {
 	}
 }
 
+// With -detect, a thread nobody reacted to becomes a detected entry when the
+// detector would have kept it live (a question, an answer with substance,
+// the asker's thanks), even with its reply in a later day's file; a thread
+// without a real answer, and threads members captured, are left alone.
+func TestImportSlackDetect(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	j := func(v any) string { return slackexporttest.JSON(t, v) }
+	zip := smallSlack(t, dir, map[string]string{
+		"channels.json": j([]msg{{"id": "C1", "name": "general"}, {"id": "C2", "name": "help"}}),
+		"help/2024-02-01.json": j([]msg{
+			{"type": "message", "user": "U1", "ts": "1706745600.000100", "thread_ts": "1706745600.000100",
+				"text": "How do I clear the npm cache on the build agents?"},
+			{"type": "message", "user": "U3", "ts": "1706745700.000100", "thread_ts": "1706745700.000100",
+				"text": "Is the wiki down for anyone else?"},
+			{"type": "message", "user": "U4", "ts": "1706745760.000200", "thread_ts": "1706745700.000100",
+				"text": "no idea"},
+		}),
+		"help/2024-02-02.json": j([]msg{
+			{"type": "message", "user": "U2", "ts": "1706832000.000200", "thread_ts": "1706745600.000100",
+				"text": "Run `npm cache clean --force` on each agent, then restart it: https://docs.npmjs.com/cli/cache"},
+			{"type": "message", "user": "U1", "ts": "1706832060.000300", "thread_ts": "1706745600.000100",
+				"text": "thanks, that worked!"},
+		}),
+	})
+	out := mustRun(t, db, "import", "slack", zip, "-detect", "-progress", "none")
+	if !strings.Contains(out, "5 created") || !strings.Contains(out, "detected: 1 exchanges") {
+		t.Fatalf("summary:\n%s", out)
+	}
+	var detected []repertoire.Record
+	for _, r := range allRecords(t, db) {
+		if r.Status == repertoire.Detected {
+			detected = append(detected, r)
+		}
+	}
+	if len(detected) != 1 {
+		t.Fatalf("detected entries: %+v", detected)
+	}
+	d := detected[0]
+	if d.SourceID != "1706832000.000200" || d.Author.Name != "Bob B" || d.QuestionAuthor.Name != "Alice" ||
+		!strings.Contains(d.Question, "npm cache") || len(d.Savers) != 0 || d.Channel.Name != "help" || d.Channel.Private {
+		t.Errorf("detected entry: %+v", d)
+	}
+	before := dump(t, db)
+	out = mustRun(t, db, "import", "slack", zip, "-detect", "-progress", "none")
+	if !strings.Contains(out, "0 created") || dump(t, db) != before {
+		t.Errorf("a repeated detecting import changed something:\n%s", out)
+	}
+}
+
 // TestImportResumesAfterInterruption stops an import after two files, then
 // runs it again: the rest is written, the first two are not read again for
 // writing, and the result is that of an uninterrupted import.
@@ -248,15 +298,15 @@ func TestImportResumesAfterInterruption(t *testing.T) {
 	defer a.Close()
 	core := bot.New(store, nil, bot.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err = core.Import(ctx, a, func(p bot.ImportProgress) {
+	_, err = core.Import(ctx, a, bot.ImportOptions{Progress: func(p bot.ImportProgress) {
 		if p.Phase == "importing" && p.UnitsDone == 2 {
 			cancel()
 		}
-	})
+	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted import: %v", err)
 	}
-	sum, err := core.Import(context.Background(), a, nil)
+	sum, err := core.Import(context.Background(), a, bot.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
