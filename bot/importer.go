@@ -126,7 +126,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		}
 	}
 	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}, detect: opts.Detect,
-		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}}
+		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}, rootOf: map[threadKey]string{}}
 
 	// Pass 1: check everything, write nothing.
 	for i, u := range units {
@@ -252,6 +252,29 @@ type importer struct {
 	captured   map[threadKey]bool
 	needDetect map[threadKey]bool
 	convs      map[threadKey][]Message
+	// rootOf maps a reply to its conversation's opening message: Discord
+	// exports name only the message replied to, so chains are followed.
+	rootOf map[threadKey]string
+}
+
+// conversation returns the key of the conversation m belongs to for
+// detection, following reply chains; learn records m's (checking pass).
+func (im *importer) conversation(ch ChannelRef, m Message, learn bool) threadKey {
+	id := threadKey{ch, m.Ref.ID}
+	if root, ok := im.rootOf[id]; ok {
+		return threadKey{ch, root}
+	}
+	if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
+		return id
+	}
+	root := m.Ref.Thread
+	if r, ok := im.rootOf[threadKey{ch, root}]; ok {
+		root = r
+	}
+	if learn {
+		im.rootOf[id] = root
+	}
+	return threadKey{ch, root}
 }
 
 func (im *importer) sameChannel(u HistoryUnit) bool {
@@ -304,15 +327,14 @@ func (im *importer) command(text string) (string, bool) {
 // plan notes, in the checking pass, what the writing pass needs to keep and
 // counts what will be skipped.
 func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int) {
-	tk := threadKey{u.Channel, m.Ref.Thread}
-	if tk.thread == "" {
-		tk.thread = m.Ref.ID
-	}
-	if im.detect && tk.thread != m.Ref.ID {
-		im.replies[tk]++
+	var conv threadKey
+	if im.detect {
+		if conv = im.conversation(u.Channel, m.Message, true); conv.thread != m.Ref.ID {
+			im.replies[conv]++
+		}
 	}
 	if _, ok := im.command(m.Text); ok {
-		im.captured[tk] = true
+		im.captured[conv] = true
 		if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
 			skipped["save command outside a thread"]++
 			return
@@ -323,7 +345,7 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 	if _, _, _, ok := im.capture(m, skipped); !ok {
 		return
 	}
-	im.captured[tk] = true
+	im.captured[conv] = true
 	im.mark(u.Channel)
 	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
 		im.need(im.needRoot, threadKey{u.Channel, m.Ref.Thread})
@@ -431,8 +453,10 @@ func (im *importer) entry(u HistoryUnit, m HistoryMessage) (repertoire.Record, b
 	if m.Ref.Thread == "" {
 		tk.thread = m.Ref.ID
 	}
-	if im.needDetect[tk] {
-		im.convs[tk] = append(im.convs[tk], m.Message)
+	if im.detect {
+		if conv := im.conversation(u.Channel, m.Message, false); im.needDetect[conv] {
+			im.convs[conv] = append(im.convs[conv], m.Message)
+		}
 	}
 	if im.needRoot[threadKey{u.Channel, m.Ref.ID}] {
 		im.roots[threadKey{u.Channel, m.Ref.ID}] = m.Message

@@ -459,6 +459,41 @@ func TestImportDiscord(t *testing.T) {
 	}
 }
 
+// Discord exports name only the message a reply answers: -detect follows
+// the chain (question ← answer ← "thanks, that worked") to its opening.
+func TestImportDiscordDetect(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	user := func(id, name string) msg { return msg{"id": id, "name": name, "discriminator": "0000", "isBot": false} }
+	reply := func(id string) msg { return msg{"messageId": id, "channelId": "C5", "guildId": "G1"} }
+	doc := msg{
+		"guild":   msg{"id": "G1", "name": "Gophers"},
+		"channel": msg{"id": "C5", "type": "GuildTextChat", "name": "help"},
+		"messages": []msg{
+			{"id": "501", "type": "Default", "timestamp": "2024-01-05T10:00:00+00:00", "content": "How do I find which test leaks goroutines?", "author": user("A1", "ana")},
+			{"id": "502", "type": "Reply", "timestamp": "2024-01-05T10:04:00+00:00", "author": user("A2", "ben"), "reference": reply("501"),
+				"content": "Add `defer goleak.VerifyNone(t)` to each test, then run `go test -run TestX -count 1` one by one."},
+			{"id": "503", "type": "Reply", "timestamp": "2024-01-05T10:09:00+00:00", "author": user("A1", "ana"), "reference": reply("502"),
+				"content": "thanks, that worked!"},
+		},
+	}
+	file := filepath.Join(dir, "help.json")
+	if err := os.WriteFile(file, []byte(slackexporttest.JSON(t, doc)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun(t, db, "import", "discord", file, "-progress", "none"); strings.Contains(out, "detected:") {
+		t.Fatalf("plain import detected something:\n%s", out)
+	}
+	out := mustRun(t, db, "import", "discord", "-detect", file, "-progress", "none")
+	recs := allRecords(t, db)
+	if !strings.Contains(out, "detected: 1 exchanges") || len(recs) != 1 {
+		t.Fatalf("summary:\n%s\nentries: %+v", out, recs)
+	}
+	if r := recs[0]; r.Status != repertoire.Detected || r.SourceID != "502" || r.QuestionAuthor.Name != "ana" || r.Kind != repertoire.Solution {
+		t.Errorf("detected entry: %+v", r)
+	}
+}
+
 func TestExportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
