@@ -140,8 +140,17 @@ func source(ref MessageRef) repertoire.Source {
 }
 
 func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
-	if _, err := b.store.EditLoggedMessage(ctx, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time); err != nil {
+	logged, err := b.store.EditLoggedMessage(ctx, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
+	if err != nil {
 		return fmt.Errorf("apply edit to the message log: %w", err)
+	}
+	if logged && !ev.Message.Author.Bot {
+		// An edit can turn a conversation into an exchange worth keeping
+		// ("trying…" becoming "that worked, thanks!"); detection decides
+		// once per thread, so looking again is safe.
+		if err := b.detect(ctx, ev.Message.Ref); err != nil {
+			b.log.WarnContext(ctx, "detect after edit", logErr, err)
+		}
 	}
 	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {

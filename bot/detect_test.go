@@ -143,6 +143,26 @@ func TestSuggestOnceThenCaptureFromTheSuggestion(t *testing.T) {
 	}
 }
 
+// An edit that turns "still trying" into "that worked" is looked at again.
+func TestEditCanCompleteAnExchange(t *testing.T) {
+	r := newRig(t)
+	r.say("dev", "q1", "", "ann", "How do I make `go test` stop hanging in CI?")
+	r.say("dev", "q1-a", "q1", "bob", "It waits on stdin: run `go test ./... < /dev/null` #ci")
+	thanks := r.say("dev", "q1-t", "q1", "ann", "trying it now")
+	if n := len(r.suggestions()); n != 0 {
+		t.Fatalf("suggested before the asker confirmed: %d", n)
+	}
+	thanks.Text = "that worked, thanks bob!"
+	r.handle(bot.MessageEdited{ID: "edit-q1-t", Message: thanks})
+	if sugg := r.suggestions(); len(sugg) != 1 || sugg[0].Thread != "q1" {
+		t.Fatalf("suggestions after the edit: %+v", sugg)
+	}
+	r.handle(bot.MessageEdited{ID: "edit-q1-t-2", Message: thanks})
+	if n := len(r.suggestions()); n != 1 {
+		t.Fatalf("a second edit suggested again: %d", n)
+	}
+}
+
 func TestSuggestionsAreRateLimitedPerChannel(t *testing.T) {
 	r := newRig(t)
 	r.exchange("dev", "q1")
