@@ -277,9 +277,17 @@ func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 		if e.Channel.Private {
 			vis = "private"
 		}
-		fmt.Fprintf(stdout, "#%d %s [%s, %s #%s] by %s, saved by %s, %d votes, tags: %s\n   %s\n",
-			e.ID, e.Title(), e.Kind, vis, e.Channel.ID, e.Author.Name, strings.Join(savers, ", "), e.Votes,
-			strings.Join(e.Tags, " "), e.Permalink)
+		votes := "votes"
+		if e.Votes == 1 {
+			votes = "vote"
+		}
+		status := ""
+		if e.Status == repertoire.Detected {
+			status = ", detected"
+		}
+		fmt.Fprintf(stdout, "#%d %s [%s, %s #%s%s] by %s, saved by %s, %d %s, 👍 %d 👎 %d, tags: %s\n   %s\n",
+			e.ID, e.Title(), e.Kind, vis, e.Channel.ID, status, e.Author.Name, strings.Join(savers, ", "), e.Votes, votes,
+			e.Helpful, e.Unhelpful, strings.Join(e.Tags, " "), e.Permalink)
 	}
 	fmt.Fprintf(stdout, "%d entries\n", len(entries))
 	return nil
