@@ -373,20 +373,11 @@ func (s *Store) Vote(ctx context.Context, event string, entryID int64, userID st
 
 // Unvote takes a member's vote back. It reports whether there was one.
 func (s *Store) Unvote(ctx context.Context, event string, entryID int64, userID string) (bool, error) {
-	var removed bool
-	err := s.tx(ctx, event, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM votes WHERE entry_id = ? AND user_id = ?`, entryID, userID)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		removed = n > 0
-		return nil
-	})
+	n, err := s.exec(ctx, event, `DELETE FROM votes WHERE entry_id = ? AND user_id = ?`, entryID, userID)
 	if err != nil {
 		return false, fmt.Errorf("unvote: %w", err)
 	}
-	return removed, nil
+	return n > 0, nil
 }
 
 // EditSource applies an edit of a platform message to every entry that holds

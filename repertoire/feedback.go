@@ -135,22 +135,13 @@ func (s *Store) ClaimNudge(ctx context.Context, event string, ch Channel, thread
 	if at.IsZero() {
 		at = s.now()
 	}
-	var claimed bool
-	err := s.tx(ctx, event, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO nudged_threads (platform, space, channel_id, thread_id, nudged_at)
+	n, err := s.exec(ctx, event, `INSERT INTO nudged_threads (platform, space, channel_id, thread_id, nudged_at)
 			VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING`, ch.Platform, ch.Space, ch.ID, threadID, at.UnixMilli())
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		claimed = n > 0
-		return nil
-	})
 	if errors.Is(err, ErrAlreadyApplied) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("claim nudge: %w", err)
 	}
-	return claimed, nil
+	return n > 0, nil
 }

@@ -99,55 +99,29 @@ func (s *Store) EditLoggedMessage(ctx context.Context, src Source, text string, 
 	if at.IsZero() {
 		at = s.now()
 	}
-	var changed bool
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited_at = ? WHERE platform = ? AND space = ?
+	n, err := s.exec(ctx, "", `UPDATE messages SET text = ?, edited_at = ? WHERE platform = ? AND space = ?
 			AND channel_id = ? AND message_id = ?`, text, at.UnixMilli(), src.Platform, src.Space, src.Channel, src.Message)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		changed = n > 0
-		return nil
-	})
 	if err != nil {
 		return false, fmt.Errorf("edit logged message: %w", err)
 	}
-	return changed, nil
+	return n > 0, nil
 }
 
 // DeleteLoggedMessage removes a deleted message (and its reactions) from the
 // log. It reports whether the log held it.
 func (s *Store) DeleteLoggedMessage(ctx context.Context, src Source) (bool, error) {
-	var deleted bool
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
-			src.Platform, src.Space, src.Channel, src.Message)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		deleted = n > 0
-		return nil
-	})
+	n, err := s.exec(ctx, "", `DELETE FROM messages WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
+		src.Platform, src.Space, src.Channel, src.Message)
 	if err != nil {
 		return false, fmt.Errorf("delete logged message: %w", err)
 	}
-	return deleted, nil
+	return n > 0, nil
 }
 
 // PruneMessages removes logged messages posted before the given time: the
 // log is a short memory, not an archive.
 func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE posted_at < ?`, before.UnixMilli())
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
+	n, err := s.exec(ctx, "", `DELETE FROM messages WHERE posted_at < ?`, before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("prune messages: %w", err)
 	}
@@ -461,18 +435,9 @@ func (s *Store) DocFrequencies(ctx context.Context, terms []string) (map[string]
 // SetEntryTerms replaces the distinctive terms of an entry (after its text
 // changed, say). It reports whether the entry exists.
 func (s *Store) SetEntryTerms(ctx context.Context, id int64, terms []string) (bool, error) {
-	var found bool
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE entries SET terms = ? WHERE id = ?`, joinTags(terms), id)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		found = n > 0
-		return nil
-	})
+	n, err := s.exec(ctx, "", `UPDATE entries SET terms = ? WHERE id = ?`, joinTags(terms), id)
 	if err != nil {
 		return false, fmt.Errorf("set entry terms: %w", err)
 	}
-	return found, nil
+	return n > 0, nil
 }

@@ -177,6 +177,21 @@ func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) er
 	return nil
 }
 
+// exec runs one statement in its own write transaction (applied once per
+// event, as tx) and returns how many rows it changed.
+func (s *Store) exec(ctx context.Context, event, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.tx(ctx, event, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
 // MarkApplied records a delivery that writes nothing else (a recall answer,
 // say) so that a redelivery is not answered twice. It returns
 // ErrAlreadyApplied the second time.
@@ -190,15 +205,7 @@ func (s *Store) MarkApplied(ctx context.Context, event string) error {
 // PruneEvents forgets delivery IDs older than before; platforms stop
 // redelivering long before that.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
+	n, err := s.exec(ctx, "", `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("prune events: %w", err)
 	}
