@@ -43,6 +43,9 @@ type Message struct {
 	Link        string // permalink, when the adapter knows it
 	ChannelName string // without '#', when known
 	Private     bool   // a private channel or a DM: what is saved here stays here
+	// ToBot is set by adapters when the message mentions the bot: it is a
+	// request, answered through Mentioned, not a question to nudge.
+	ToBot bool
 	// ReplyTo is the message this one explicitly answers (a Discord reply,
 	// a quote the platform resolves), when the platform says; empty otherwise.
 	ReplyTo string

@@ -123,7 +123,7 @@ func looksLikeQuestion(text string) bool {
 // entry answers it with high confidence: once per thread, in the thread.
 func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	m := ev.Message
-	if m.Author.Bot || !looksLikeQuestion(m.Text) ||
+	if m.Author.Bot || m.ToBot || !looksLikeQuestion(m.Text) ||
 		strings.Contains(strings.ToLower(m.Text), "@"+strings.ToLower(b.cfg.Name)) {
 		return nil
 	}

@@ -113,6 +113,13 @@ func TestNudgesOncePerThreadWhenConfident(t *testing.T) {
 	if posts() != before+1 {
 		t.Fatal("nudged twice in one thread")
 	}
+	// A question put to the bot is answered by recall, not nudged as well
+	// (Slack and Discord deliver it as a message and as a mention).
+	asked := c.add("dev", "35", "", "eve", "<@UBOT> how do we rotate the nginx TLS certificate?", false)
+	asked.ToBot = true
+	if err := b.Handle(ctx, bot.MessagePosted{ID: "p35", Message: asked}); err != nil || posts() != before+1 {
+		t.Fatalf("nudged a question put to the bot: %d posts, err %v", posts()-before, err)
+	}
 	// The nudge is a recall answer too: 👍 on it counts.
 	if err := b.Handle(ctx, bot.ReactionAdded{ID: "f", Target: bot.MessageRef{Channel: nudge.Channel, ID: fmt.Sprint("post", posts())},
 		User: user("eve"), Emoji: bot.Emoji{Unicode: "👍"}}); err != nil {

@@ -193,11 +193,12 @@ func translateCreate(delivery string, raw []byte, botID string, look lookup) ([]
 		return nil, nil, nil
 	}
 	m := toMessage(w, look)
+	text, mentioned := mentionText(w, botID)
+	m.ToBot = mentioned
 	evs := []bot.Event{bot.MessagePosted{ID: delivery, Message: m}}
 	if m.Author.ID == botID || m.Author.Bot || w.WebhookID != "" {
 		return evs, &m, nil
 	}
-	text, mentioned := mentionText(w, botID)
 	switch {
 	case mentioned:
 		evs = append(evs, bot.Mentioned{ID: delivery + ":mention", Message: m, Text: text, Via: bot.ViaMention})

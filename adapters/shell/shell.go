@@ -421,6 +421,7 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 		if dm {
 			via = bot.ViaDM
 		}
+		posted.Message.ToBot = true
 		mention = &bot.Mentioned{ID: s.nextID(), Message: posted.Message, Text: strings.TrimSpace(strings.TrimLeft(q, ":,")), Via: via}
 	}
 	s.mu.Unlock()

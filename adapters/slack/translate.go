@@ -214,6 +214,7 @@ func message(m inner, ch bot.ChannelRef, botUser string) bot.Message {
 		Author: bot.User{ID: m.User, Name: m.Username, Bot: m.BotID != "" || m.Subtype == "bot_message" || (botUser != "" && m.User == botUser)},
 		Text:   m.Text,
 		Time:   tsTime(m.TS),
+		ToBot:  botUser != "" && strings.Contains(m.Text, "<@"+botUser),
 	}
 }
 
