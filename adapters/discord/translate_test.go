@@ -98,7 +98,7 @@ func TestTranslateMessages(t *testing.T) {
 		Ref:    bot.MessageRef{Channel: staff, ID: "1100000000000000040"},
 		Author: bot.User{ID: "80351110224678914", Name: "dave"}, Text: "<@900000000000000002> how do we rotate certificates?",
 		Time: ts("2026-11-20T10:02:00Z"), Link: "https://discord.com/channels/" + tGuild + "/" + tStaff + "/1100000000000000040",
-		ChannelName: "staff", Private: true,
+		ChannelName: "staff", Private: true, ToBot: true,
 	}
 	dmMsg := bot.Message{
 		Ref: bot.MessageRef{Channel: dm, ID: "1100000000000000050"}, Author: bot.User{ID: "80351110224678914", Name: "dave"},

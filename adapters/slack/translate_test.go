@@ -16,9 +16,9 @@ import (
 func TestTranslateCallback(t *testing.T) {
 	ch := func(id string) bot.ChannelRef { return bot.ChannelRef{Platform: "slack", Space: "T123ABC456", ID: id} }
 	mention := bot.Message{Ref: bot.MessageRef{Channel: ch("C123ABC456"), ID: "1515449522.000016"},
-		Author: bot.User{ID: "U123ABC456"}, Text: "What is the hour of the pearl, <@UBOT>?", Time: time.Unix(1515449522, 16000).UTC()}
+		Author: bot.User{ID: "U123ABC456"}, Text: "What is the hour of the pearl, <@UBOT>?", Time: time.Unix(1515449522, 16000).UTC(), ToBot: true}
 	dm := bot.Message{Ref: bot.MessageRef{Channel: ch("D024BE91L"), ID: "1355517523.000005"}, Author: bot.User{ID: "U2147483697"},
-		Text: "<@UBOT> how do we deploy?", Time: time.Unix(1355517523, 5000).UTC(), Private: true}
+		Text: "<@UBOT> how do we deploy?", Time: time.Unix(1355517523, 5000).UTC(), Private: true, ToBot: true}
 	for _, tc := range []struct {
 		file    string
 		want    []bot.Event
