@@ -198,7 +198,10 @@ func (b *Bot) conversation(ctx context.Context, ref MessageRef) ([]Message, erro
 		}
 		return msgs, nil
 	}
-	logged, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Since: b.cfg.Now().Add(-lookBack)})
+	// A reply links at most linkWindowMessages back, so twice that holds
+	// any conversation worth judging and keeps each message's cost fixed in
+	// a busy channel.
+	logged, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Since: b.cfg.Now().Add(-lookBack), Limit: 2 * linkWindowMessages})
 	if err != nil {
 		return nil, err
 	}

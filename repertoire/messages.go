@@ -3,6 +3,7 @@ package repertoire
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -217,16 +218,20 @@ func loadReactions(ctx context.Context, q querier, msgs []LoggedMessage) error {
 		return nil
 	}
 	at := make(map[string]int, len(msgs))
-	args := []any{msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID}
-	marks := make([]string, 0, len(msgs))
+	ids := make([]string, len(msgs))
 	for i, m := range msgs {
 		at[m.ID] = i
-		args = append(args, m.ID)
-		marks = append(marks, "?")
+		ids[i] = m.ID
+	}
+	// The IDs as one JSON array: the statement's text stays the same
+	// whatever the count, so SQLite does not parse a new one each time.
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("load reactions: %w", err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT message_id, user_id, emoji FROM message_reactions
-		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (`+strings.Join(marks, ",")+`)
-		ORDER BY message_id, user_id, emoji`, args...)
+		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
+		ORDER BY message_id, user_id, emoji`, msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID, string(list))
 	if err != nil {
 		return fmt.Errorf("load reactions: %w", err)
 	}
