@@ -31,6 +31,13 @@ type Reacter interface {
 	React(ctx context.Context, ref MessageRef, e Emoji) error
 }
 
+// Directer is a Platform that tells a direct-message conversation from a
+// channel. The default digest schedule skips DMs: a member who asked the bot
+// privately wants no weekly post there (a schedule set in the DM applies).
+type Directer interface {
+	Direct(ch ChannelRef) bool
+}
+
 // Handler receives translated events. Handle returns when the event has been
 // applied (or queued, for a Dispatcher); its error is for logging only.
 type Handler interface {

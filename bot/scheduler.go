@@ -166,11 +166,17 @@ func (b *Bot) digestTargets(ctx context.Context) ([]digestTarget, error) {
 		out = append(out, t)
 	}
 	for _, c := range active {
-		if !seen[channelKey(c)] {
+		if !seen[channelKey(c)] && !b.direct(ChannelRef{Platform: c.Platform, Space: c.Space, ID: c.ID}) {
 			out = append(out, digestTarget{ch: c, sched: b.cfg.Digest.Schedule, quiet: b.cfg.Digest.Quiet})
 		}
 	}
 	return out, nil
+}
+
+// direct reports whether ch is a DM, as its platform tells.
+func (b *Bot) direct(ch ChannelRef) bool {
+	d, ok := b.platforms[ch.Platform].(Directer)
+	return ok && d.Direct(ch)
 }
 
 // targetOf applies a channel's own row; an unusable stored spec falls back

@@ -627,3 +627,28 @@ func TestDigestQuietPeriod(t *testing.T) {
 		t.Errorf("dev (quiet skip) got %d digests, want only the first, non-quiet one", len(dev))
 	}
 }
+
+// Direct reports the board's DMs ("dm-…"), as adapters do.
+func (b *board) Direct(ch bot.ChannelRef) bool { return strings.HasPrefix(ch.ID, "dm-") }
+
+// DMs get no digest on the default schedule; a schedule set in one applies.
+func TestDigestSkipsDirectMessagesByDefault(t *testing.T) {
+	e := newDigestEnv(t, "0 9 * * MON", berlin, monday.Add(time.Hour))
+	e.save(t, "general", "g1", "bob", "The wiki has the runbooks", false, "ann")
+	e.save(t, "dm-ann", "d1", "ann", "Note to self: rotate the cert", true, "ann")
+	s := e.bot.NewScheduler(bot.SchedulerConfig{Clock: e.clk})
+	if _, err := s.Tick(context.Background(), monday.AddDate(0, 0, 7)); err != nil {
+		t.Fatal(err)
+	}
+	if g, d := len(e.board.digests("general")), len(e.board.digests("dm-ann")); g != 1 || d != 0 {
+		t.Fatalf("digests: general %d, DM %d; want 1 and 0", g, d)
+	}
+	e.mention(t, "dm-ann", "cmd1", "digest weekly mon 09:00 Europe/Berlin")
+	e.save(t, "dm-ann", "d2", "ann", "Another note to self", true, "ann")
+	if _, err := s.Tick(context.Background(), monday.AddDate(0, 0, 14)); err != nil {
+		t.Fatal(err)
+	}
+	if d := len(e.board.digests("dm-ann")); d != 1 {
+		t.Fatalf("a schedule set in the DM gave %d digests, want 1", d)
+	}
+}

@@ -159,6 +159,9 @@ func (r rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 // Name is "discord".
 func (a *Adapter) Name() string { return platformName }
 
+// Direct reports whether ch is a DM: a channel outside any guild.
+func (a *Adapter) Direct(ch bot.ChannelRef) bool { return ch.Space == "" }
+
 // FatalCloseError is Run's error when Discord closes the gateway with a code
 // that reconnecting cannot fix.
 type FatalCloseError struct {

@@ -97,6 +97,9 @@ func New(opts Options) *Shell {
 // Name implements bot.Platform.
 func (s *Shell) Name() string { return Name }
 
+// Direct reports whether ch is a DM with the bot (/dm).
+func (s *Shell) Direct(ch bot.ChannelRef) bool { return strings.HasPrefix(ch.ID, "dm-") }
+
 // Help lists the shell's commands.
 func (s *Shell) Help() string {
 	b := "@" + s.botName

@@ -151,6 +151,9 @@ func orDefault(d, def time.Duration) time.Duration {
 // Name is the platform name of Slack channels.
 func (a *Adapter) Name() string { return Platform }
 
+// Direct reports whether ch is a DM: Slack's DM conversation IDs start with D.
+func (a *Adapter) Direct(ch bot.ChannelRef) bool { return strings.HasPrefix(ch.ID, "D") }
+
 // Run hands Slack's events to h until ctx ends. With an app token it holds a
 // Socket Mode connection, acking each envelope before any work and
 // reconnecting when Slack asks, the socket drops or pings stop. Without one
