@@ -59,6 +59,12 @@ type Options struct {
 	Now func() time.Time
 }
 
+// queueSize bounds the payloads acked but not yet applied. A burst larger
+// than the queue waits for room before its acks, and Slack redelivers what
+// is not acked within 3 seconds: 1,024 payloads (a few MB) absorb about a
+// second of the core's work on a busy channel.
+const queueSize = 1024
+
 // Adapter is a Slack workspace as a bot.Platform.
 type Adapter struct {
 	api   *slack.Client
@@ -133,7 +139,7 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 	}
 	a := &Adapter{
 		api: api, opts: o, log: log, team: auth.TeamID, self: auth.UserID, botID: auth.BotID,
-		cache: newCache(o.CacheSize), queue: make(chan []byte, 256), seen: newSeenSet(10_000),
+		cache: newCache(o.CacheSize), queue: make(chan []byte, queueSize), seen: newSeenSet(10_000),
 		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{}, names: map[string]string{},
 		stopped: make(chan struct{}),
 	}
