@@ -44,6 +44,9 @@ type Archive struct {
 	units []bot.HistoryUnit
 	id    string
 	opt   Options
+	// unlisted are folders of day files that no channel list names: their
+	// messages cannot be placed in a channel, so they are not imported.
+	unlisted []string
 }
 
 var _ bot.History = (*Archive)(nil)
@@ -128,6 +131,7 @@ func (a *Archive) load(ctx context.Context) error {
 		a.opt.Space = team
 	}
 	a.opt.URL = strings.TrimRight(a.opt.URL, "/")
+	listed := map[string]bool{}
 	for _, list := range []struct {
 		file    string
 		private bool
@@ -162,6 +166,7 @@ func (a *Archive) load(ctx context.Context) error {
 		}
 		sort.Slice(chans, func(i, j int) bool { return chans[i].Key < chans[j].Key })
 		for _, c := range chans {
+			listed[c.Key] = true
 			for _, n := range names {
 				if path.Dir(n) == c.Key && strings.HasSuffix(n, ".json") {
 					u := c
@@ -171,8 +176,20 @@ func (a *Archive) load(ctx context.Context) error {
 			}
 		}
 	}
+	folders := map[string]bool{}
+	for _, n := range names {
+		if dir := path.Dir(n); dir != "." && strings.HasSuffix(n, ".json") && !listed[dir] && !folders[dir] {
+			folders[dir] = true
+			a.unlisted = append(a.unlisted, dir)
+		}
+	}
+	sort.Strings(a.unlisted)
 	return ctx.Err()
 }
+
+// Unlisted returns the export's folders of messages that channels.json,
+// groups.json, mpims.json and dms.json do not name: they are not imported.
+func (a *Archive) Unlisted() []string { return a.unlisted }
 
 // each streams the elements of the JSON array in file to fn.
 func (a *Archive) each(file string, fn func(dec *json.Decoder, line int) error) error {

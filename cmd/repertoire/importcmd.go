@@ -67,6 +67,10 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 			return fmt.Errorf("import slack: nothing imported: %w", err)
 		}
 		defer a.Close()
+		if u := a.Unlisted(); len(u) > 0 {
+			fmt.Fprintf(stderr, "import slack: %d %s of messages not named by channels.json, groups.json, mpims.json or dms.json, left out: %s\n",
+				len(u), map[bool]string{true: "folder", false: "folders"}[len(u) == 1], strings.Join(u, ", "))
+		}
 		h = a
 	case "discord":
 		e, err := discordexport.Open(ctx, files...)

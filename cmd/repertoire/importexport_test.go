@@ -277,6 +277,18 @@ func TestImportSlackDetect(t *testing.T) {
 	}
 }
 
+// A folder of messages that no channel list names cannot be placed: the
+// import says so instead of leaving it out silently.
+func TestImportSlackUnlistedFolder(t *testing.T) {
+	dir := t.TempDir()
+	zip := smallSlack(t, dir, map[string]string{"orphans/2024-01-01.json": slackexporttest.JSON(t, []msg{
+		{"type": "message", "user": "U1", "ts": "1704067200.000100", "text": "lost?"}})})
+	_, errs, err := runCmd(t, filepath.Join(dir, "r.db"), "import", "slack", zip, "-progress", "none")
+	if err != nil || !strings.Contains(errs, "1 folder of messages not named") || !strings.Contains(errs, "orphans") {
+		t.Fatalf("err %v, stderr:\n%s", err, errs)
+	}
+}
+
 // TestImportResumesAfterInterruption stops an import after two files, then
 // runs it again: the rest is written, the first two are not read again for
 // writing, and the result is that of an uninterrupted import.
