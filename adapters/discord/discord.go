@@ -159,6 +159,9 @@ func (r rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 // Name is "discord".
 func (a *Adapter) Name() string { return platformName }
 
+// drainTimeout bounds how long shutdown spends applying delivered events.
+const drainTimeout = 10 * time.Second
+
 // Direct reports whether ch is a DM: a channel outside any guild.
 func (a *Adapter) Direct(ch bot.ChannelRef) bool { return ch.Space == "" }
 
@@ -260,6 +263,19 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		for {
 			select {
 			case <-done:
+				// The gateway is closed: apply what it delivered before
+				// stopping, or a restart (a new session) would lose it.
+				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+				defer cancel()
+				for dctx.Err() == nil {
+					select {
+					case e := <-queue:
+						a.dispatch(dctx, h, e)
+					default:
+						return
+					}
+				}
+				a.log.WarnContext(dctx, "stopped before applying every delivered event", "left", len(queue))
 				return
 			case e := <-queue:
 				if e.Type == "READY" && !registered {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"runtime"
@@ -69,6 +70,7 @@ type options struct {
 	server     func(*discordtest.Server)
 	noWait     bool
 	token      string
+	wrap       func(bot.Handler) bot.Handler // between the adapter and the dispatcher
 }
 
 // start runs the real adapter (discordgo inside) against a loopback Discord,
@@ -107,7 +109,11 @@ func start(t testing.TB, o options) *harness {
 	d := bot.NewDispatcher(core, log, 2, 64)
 	runCtx, cancel := context.WithCancel(ctx)
 	h := &harness{t: t, srv: srv, store: store, a: a, logs: logs, runErr: make(chan error, 1), stop: cancel}
-	go func() { h.runErr <- a.Run(runCtx, d) }()
+	var handler bot.Handler = d
+	if o.wrap != nil {
+		handler = o.wrap(d)
+	}
+	go func() { h.runErr <- a.Run(runCtx, handler) }()
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("adapter logs:\n%s", logs.String())
@@ -438,6 +444,45 @@ func TestRemovedFromGuildPurges(t *testing.T) {
 	h.srv.Dispatch("GUILD_DELETE", map[string]any{"id": h.srv.GuildID})
 	h.awaitGone(general, a)
 	h.awaitGone(general, b)
+}
+
+// Events the gateway delivered but the core had not taken when the bot stops
+// are applied before Run returns: a new session would not replay them.
+func TestStopAppliesDeliveredEvents(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var posted []string
+	h := start(t, options{wrap: func(next bot.Handler) bot.Handler {
+		return bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
+			if p, ok := ev.(bot.MessagePosted); ok {
+				<-release // the core is busy
+				mu.Lock()
+				posted = append(posted, p.Message.Text)
+				mu.Unlock()
+			}
+			return next.Handle(ctx, ev)
+		})
+	}})
+	for i := range 5 {
+		h.srv.Post(alice, general, fmt.Sprint("message ", i), "")
+	}
+	time.Sleep(300 * time.Millisecond) // the frames reach the adapter's queue
+	h.stop()
+	// Release the core once the session is closed (discordgo's Close waits
+	// a second for the close frame): what is left in the queue is the drain's.
+	time.Sleep(1500 * time.Millisecond)
+	close(release)
+	select {
+	case err := <-h.runErr:
+		h.runErr <- err // for the cleanup
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posted) != 5 {
+		t.Fatalf("%d of 5 delivered messages applied before Run returned: %q", len(posted), posted)
+	}
 }
 
 func TestResume(t *testing.T) {

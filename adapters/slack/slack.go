@@ -180,10 +180,36 @@ func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 	}
 	cancel()
 	<-done
+	// What was acked is Slack's no longer: apply it before returning, or a
+	// restart would lose it.
+	a.drain(context.WithoutCancel(parent), h)
 	if parent.Err() != nil {
 		return nil
 	}
 	return err
+}
+
+// drainTimeout bounds how long shutdown spends applying acked payloads.
+const drainTimeout = 10 * time.Second
+
+// drain applies the payloads still queued when Run stops.
+func (a *Adapter) drain(ctx context.Context, h bot.Handler) {
+	ctx, cancel := context.WithTimeout(ctx, drainTimeout)
+	defer cancel()
+	n := 0
+	for ctx.Err() == nil {
+		select {
+		case raw := <-a.queue:
+			a.apply(ctx, h, raw)
+			n++
+		default:
+			if n > 0 {
+				a.log.InfoContext(ctx, "applied acked slack events before stopping", "events", n)
+			}
+			return
+		}
+	}
+	a.log.WarnContext(ctx, "stopped before applying every acked slack event", "applied", n, "left", len(a.queue))
 }
 
 // work applies queued payloads one at a time, in arrival order.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -524,5 +525,61 @@ func TestBadTokensAreClearErrors(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run kept going with a refused app token")
+	}
+}
+
+// Events acked but not yet applied when the bot stops are applied before Run
+// returns: Slack will not send them again.
+func TestStopAppliesAckedEvents(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fake := slacktest.New(t)
+	fake.AddChannel("C1", false)
+	a, err := slack.New(ctx, slack.Options{BotToken: fake.BotToken, AppToken: fake.AppToken, APIURL: fake.URL,
+		PostInterval: 10 * time.Millisecond, ReadInterval: 10 * time.Millisecond, PingInterval: time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var applied []string
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Run(ctx, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
+			<-release // the core is busy with the first event
+			mu.Lock()
+			applied = append(applied, ev.Delivery())
+			mu.Unlock()
+			return nil
+		}))
+	}()
+	if err := fake.WaitConnected(1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var envs []string
+	for i := range 5 {
+		_, f := fake.Say("C1", "U1", fmt.Sprint("message ", i), "")
+		_, env := fake.Event(f)
+		envs = append(envs, env)
+	}
+	for _, env := range envs {
+		if err := fake.WaitAck(env, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	close(release)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(applied) != 5 {
+		t.Fatalf("%d of 5 acked events applied before Run returned: %v", len(applied), applied)
 	}
 }
