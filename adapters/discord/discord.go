@@ -406,11 +406,17 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 			GuildID  string        `json:"guild_id"`
 			Channels []wireChannel `json:"channels"`
 			Threads  []wireChannel `json:"threads"`
+			Roles    []wireRole    `json:"roles"`
 		}
 		if err = json.Unmarshal(e.RawData, &g); err == nil {
 			guild := g.ID
 			if e.Type == "THREAD_LIST_SYNC" {
 				guild = g.GuildID
+			}
+			for _, r := range g.Roles {
+				if r.Tags != nil && r.Tags.BotID != "" && r.Tags.BotID == botID {
+					a.st.putBotRole(guild, r.ID)
+				}
 			}
 			for _, c := range g.Channels {
 				a.st.putChannel(c, guild)

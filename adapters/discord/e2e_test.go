@@ -323,6 +323,35 @@ func TestRecallByMention(t *testing.T) {
 		t.Errorf("allowed_mentions %s", m.AllowedMentions)
 	}
 
+	t.Run("mentioning the bot's role asks the bot too", func(t *testing.T) {
+		ask := h.srv.Post(dave, general, "<@&"+h.srv.BotRoleID+"> how do we renew certificates?", "")
+		h.srv.Await(t, "an answer to the role mention", func() bool {
+			for _, m := range h.sentContaining("certbot") {
+				if m.ReplyTo == ask {
+					return true
+				}
+			}
+			return false
+		})
+		other := h.srv.Post(dave, general, "<@&900000000000000555> ping the on-call role, how do we renew certificates?", "")
+		// Events of a channel are applied in order: once a later question is
+		// answered, the other role's mention has been seen.
+		later := h.srv.Post(dave, general, "<@"+h.srv.Bot.ID+"> how do we renew certificates again?", "")
+		h.srv.Await(t, "an answer to the later question", func() bool {
+			for _, m := range h.sentContaining("certbot") {
+				if m.ReplyTo == later {
+					return true
+				}
+			}
+			return false
+		})
+		for _, m := range h.sentContaining("certbot") {
+			if m.ReplyTo == other {
+				t.Errorf("answered a mention of another role")
+			}
+		}
+	})
+
 	t.Run("a private channel's entry stays there", func(t *testing.T) {
 		q := h.srv.Post(alice, staff, "What's the VPN pre-shared key policy?", "")
 		sa := h.srv.Post(nelly, staff, "Rotate the VPN pre-shared key quarterly, in the vault", q)

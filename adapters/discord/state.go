@@ -81,6 +81,9 @@ type state struct {
 	limit    int
 	botID    string
 	session  string
+	// botRoles is the bot's managed role in each guild: members often
+	// mention it instead of the bot user, as Discord's autocomplete offers both.
+	botRoles map[string]string
 }
 
 type cached struct {
@@ -97,7 +100,7 @@ func newState(limit int) *state {
 	if limit <= 0 {
 		limit = 10000
 	}
-	return &state{channels: map[string]channelInfo{}, msgs: map[string]cached{}, limit: limit}
+	return &state{channels: map[string]channelInfo{}, msgs: map[string]cached{}, limit: limit, botRoles: map[string]string{}}
 }
 
 // channel returns what is known about id.
@@ -149,11 +152,25 @@ func (s *state) dropChannel(id string) {
 func (s *state) dropGuild(guild string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	delete(s.botRoles, guild)
 	for id, c := range s.channels {
 		if c.Guild == guild {
 			delete(s.channels, id)
 		}
 	}
+}
+
+// botRole returns the bot's managed role in guild, "" when unknown.
+func (s *state) botRole(guild string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.botRoles[guild]
+}
+
+func (s *state) putBotRole(guild, role string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.botRoles[guild] = role
 }
 
 // message returns a cached message.

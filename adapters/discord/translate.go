@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,9 +45,18 @@ type wireMessage struct {
 	Member            *wireMember  `json:"member"`
 	Timestamp         string       `json:"timestamp"`
 	Mentions          []wireUser   `json:"mentions"`
+	MentionRoles      []string     `json:"mention_roles"`
 	MessageReference  *wireRef     `json:"message_reference"`
 	ReferencedMessage *wireMessage `json:"referenced_message"`
 	WebhookID         string       `json:"webhook_id"`
+}
+
+// wireRole is a guild role; a bot's managed role names the bot in its tags.
+type wireRole struct {
+	ID   string `json:"id"`
+	Tags *struct {
+		BotID string `json:"bot_id"`
+	} `json:"tags"`
 }
 
 type wireEmoji struct {
@@ -75,6 +85,7 @@ const (
 type lookup interface {
 	channel(id string) (channelInfo, bool)
 	message(id string) (bot.Message, bool)
+	botRole(guild string) string
 }
 
 // Link is a message's jump link.
@@ -156,13 +167,17 @@ func toMessage(w wireMessage, look lookup) bot.Message {
 
 // mentionText reports whether content addresses the bot and returns it
 // without the mention.
-func mentionText(w wireMessage, botID string) (string, bool) {
+func mentionText(w wireMessage, botID, botRole string) (string, bool) {
 	if botID == "" || w.Content == nil {
 		return "", false
 	}
 	text := *w.Content
 	hit := false
-	for _, tag := range []string{"<@" + botID + ">", "<@!" + botID + ">"} {
+	tags := []string{"<@" + botID + ">", "<@!" + botID + ">"}
+	if botRole != "" && slices.Contains(w.MentionRoles, botRole) {
+		tags = append(tags, "<@&"+botRole+">") // the bot's own role, as autocomplete offers it
+	}
+	for _, tag := range tags {
 		if strings.Contains(text, tag) {
 			hit = true
 			text = strings.ReplaceAll(text, tag, " ")
@@ -193,7 +208,7 @@ func translateCreate(delivery string, raw []byte, botID string, look lookup) ([]
 		return nil, nil, nil
 	}
 	m := toMessage(w, look)
-	text, mentioned := mentionText(w, botID)
+	text, mentioned := mentionText(w, botID, look.botRole(w.GuildID))
 	m.ToBot = mentioned
 	evs := []bot.Event{bot.MessagePosted{ID: delivery, Message: m}}
 	if m.Author.ID == botID || m.Author.Bot || w.WebhookID != "" {

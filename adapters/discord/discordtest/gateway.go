@@ -129,7 +129,10 @@ func (s *Server) identify(c *conn, d json.RawMessage) bool {
 		}
 	}
 	s.dispatchLocked("GUILD_CREATE", map[string]any{"id": s.GuildID, "name": "Practice", "unavailable": false,
-		"channels": chans, "threads": threads, "members": []any{}, "roles": []any{map[string]any{"id": s.GuildID, "name": "@everyone", "permissions": "1024"}}})
+		"channels": chans, "threads": threads, "members": []any{}, "roles": []any{
+			map[string]any{"id": s.GuildID, "name": "@everyone", "permissions": "1024"},
+			map[string]any{"id": s.BotRoleID, "name": s.Bot.Name, "managed": true, "permissions": "0", "tags": map[string]any{"bot_id": s.Bot.ID}},
+		}})
 	return true
 }
 

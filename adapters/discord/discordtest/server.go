@@ -129,6 +129,8 @@ type Server struct {
 	AppID   string
 	Bot     User
 	GuildID string
+	// BotRoleID is the bot's managed role in the guild (its tags name the bot).
+	BotRoleID string
 	// AppFlags is GET /applications/@me's flags (FlagMessageContent when
 	// the Message Content intent is enabled in the portal).
 	AppFlags int
@@ -170,7 +172,7 @@ type Server struct {
 // New starts a loopback Discord, stopped when the test ends.
 func New(tb testing.TB) *Server {
 	s := &Server{
-		Token: "test-token", AppID: "900000000000000001", GuildID: "900000000000000100",
+		Token: "test-token", AppID: "900000000000000001", GuildID: "900000000000000100", BotRoleID: "900000000000000101",
 		Bot:                 User{ID: "900000000000000002", Name: "repertoire", Bot: true},
 		AppFlags:            FlagMessageContent,
 		AllowMessageContent: true,
@@ -286,7 +288,10 @@ func userJSON(u User) map[string]any {
 	return map[string]any{"id": u.ID, "username": strings.ToLower(u.Name), "global_name": u.Name, "discriminator": "0", "bot": u.Bot}
 }
 
-var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
+var (
+	mentionRE     = regexp.MustCompile(`<@!?(\d+)>`)
+	roleMentionRE = regexp.MustCompile(`<@&(\d+)>`)
+)
 
 // messageJSON is a message object; content is blanked as Discord does for a
 // session without the Message Content intent (except DMs and messages
@@ -298,8 +303,12 @@ func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
 		"timestamp": m.at.UTC().Format(time.RFC3339Nano), "edited_timestamp": nil, "type": m.typ,
 		"tts": false, "mention_everyone": false, "mention_roles": []any{}, "attachments": []any{}, "embeds": []any{}, "pinned": false,
 	}
-	mentions := []any{}
-	botMentioned := false
+	mentions, roles := []any{}, []any{}
+	for _, sm := range roleMentionRE.FindAllStringSubmatch(m.content, -1) {
+		roles = append(roles, sm[1])
+	}
+	out["mention_roles"] = roles
+	botMentioned := len(roles) > 0 && strings.Contains(m.content, "<@&"+s.BotRoleID+">")
 	for _, sm := range mentionRE.FindAllStringSubmatch(m.content, -1) {
 		if sm[1] == s.Bot.ID {
 			mentions = append(mentions, userJSON(s.Bot))
