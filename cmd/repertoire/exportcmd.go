@@ -204,7 +204,7 @@ func exportCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		if err != nil {
 			return fmt.Errorf("export markdown: %w", err)
 		}
-		fmt.Fprintf(stderr, "exported %d entries to %s\n", n, *out)
+		fmt.Fprintf(stderr, "exported %s to %s\n", entriesCount(n), *out)
 		return nil
 	}
 	w := stdout
@@ -236,7 +236,7 @@ func exportCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return fmt.Errorf("export %s: %w", *format, err)
 	}
 	if f != nil {
-		fmt.Fprintf(stderr, "exported %d entries to %s\n", n, f.Name())
+		fmt.Fprintf(stderr, "exported %s to %s\n", entriesCount(n), f.Name())
 	}
 	return nil
 }

@@ -289,6 +289,14 @@ func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 			e.ID, e.Title(), e.Kind, vis, e.Channel.ID, status, e.Author.Name, strings.Join(savers, ", "), e.Votes, votes,
 			e.Helpful, e.Unhelpful, strings.Join(e.Tags, " "), e.Permalink)
 	}
-	fmt.Fprintf(stdout, "%d entries\n", len(entries))
+	fmt.Fprintln(stdout, entriesCount(len(entries)))
 	return nil
+}
+
+// entriesCount says how many entries, in words: "1 entry", "3 entries".
+func entriesCount[N int | int64](n N) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return fmt.Sprintf("%d entries", n)
 }

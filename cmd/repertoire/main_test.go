@@ -230,7 +230,7 @@ func TestSearchAndEntriesCommands(t *testing.T) {
 	if err := run(context.Background(), []string{"entries"}, env, nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "1 entries") || !strings.Contains(out.String(), "tags: go") {
+	if !strings.Contains(out.String(), "1 entry") || !strings.Contains(out.String(), "tags: go") {
 		t.Errorf("entries output:\n%s", out.String())
 	}
 }
