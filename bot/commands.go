@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -91,7 +92,17 @@ func (b *Bot) help() []string {
 }
 
 func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
-	f, err := b.store.ForgetUser(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID)
+	// Tags that came from their questions go with the questions' text.
+	f, err := b.store.ForgetUserWith(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID, func(question, answer string) []string {
+		var only []string
+		inAnswer := Hashtags(answer)
+		for _, t := range Hashtags(question) {
+			if !slices.Contains(inAnswer, t) {
+				only = append(only, t)
+			}
+		}
+		return only
+	})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,5 +136,28 @@ func TestNudgesOncePerThreadWhenConfident(t *testing.T) {
 	before = posts()
 	if err := question("41", "", "how do we rotate the nginx TLS certificate?"); err != nil || posts() != before {
 		t.Fatalf("nudged after off: err %v", err)
+	}
+}
+
+// Forgetting the member who asked takes their question's #hashtags out of
+// the entry with its text; the answerer's tags stay.
+func TestForgetMeTakesQuestionHashtags(t *testing.T) {
+	b, c, s := newBot(t)
+	ctx := context.Background()
+	src := saveExchange(t, b, c, "dev", "1", "How do I reach the #projectnightingale staging box?", "Through the bastion, see #ssh docs")
+	e, err := s.EntryBySource(ctx, src)
+	if err != nil || !slices.Contains(e.Tags, "projectnightingale") || !slices.Contains(e.Tags, "ssh") {
+		t.Fatalf("tags before: %v %v", e.Tags, err)
+	}
+	forget := c.add("dev", "9", "", "ann", "@repertoire forget me", false)
+	if err := b.Handle(ctx, bot.Mentioned{ID: "m9", Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
+		t.Fatal(err)
+	}
+	e, err = s.EntryBySource(ctx, src)
+	if err != nil || e.Question != "" || slices.Contains(e.Tags, "projectnightingale") || !slices.Contains(e.Tags, "ssh") {
+		t.Fatalf("after forget me: question %q tags %v (%v)", e.Question, e.Tags, err)
+	}
+	if hits, _ := s.Search(ctx, repertoire.SearchParams{Text: "projectnightingale", From: repertoire.Channel{Platform: "test", Space: "s", ID: "dev"}}); len(hits) != 0 {
+		t.Errorf("the forgotten hashtag is still searchable: %+v", hits)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -83,8 +84,20 @@ type Forgotten struct {
 // The full-text index forgets in the same transaction (secure-delete), and
 // the WAL is checkpointed so the text does not linger in the database files.
 func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgotten, error) {
+	return s.ForgetUserWith(ctx, platform, userID, nil)
+}
+
+// ForgetUserWith is ForgetUser that also drops, from the entries whose
+// question the member asked, the tags questionTags says came from that
+// question (its #hashtags), in the same transaction.
+func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (Forgotten, error) {
 	var f Forgotten
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		if questionTags != nil {
+			if err := dropQuestionTags(ctx, tx, platform, userID, questionTags); err != nil {
+				return err
+			}
+		}
 		steps := []struct {
 			n *int
 			q string
@@ -117,4 +130,49 @@ func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (Forgot
 		s.log.WarnContext(ctx, "checkpoint after forget", "err", err)
 	}
 	return f, nil
+}
+
+// dropQuestionTags removes from the entries whose question userID asked the
+// tags that came from that question.
+func dropQuestionTags(ctx context.Context, tx *sql.Tx, platform, userID string, questionTags func(question, answer string) []string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, question, answer, tags FROM entries WHERE platform = ? AND question_author_id = ?`, platform, userID)
+	if err != nil {
+		return err
+	}
+	type change struct {
+		id   int64
+		tags string
+	}
+	var changes []change
+	for rows.Next() {
+		var id int64
+		var q, a, tags string
+		if err := rows.Scan(&id, &q, &a, &tags); err != nil {
+			rows.Close()
+			return err
+		}
+		drop := questionTags(q, a)
+		if len(drop) == 0 {
+			continue
+		}
+		var kept []string
+		for _, t := range splitTags(tags) {
+			if !slices.Contains(drop, t) {
+				kept = append(kept, t)
+			}
+		}
+		if joined := joinTags(kept); joined != tags {
+			changes = append(changes, change{id, joined})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET tags = ? WHERE id = ?`, c.tags, c.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
