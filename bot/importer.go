@@ -126,7 +126,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		}
 	}
 	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}, detect: opts.Detect,
-		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}, rootOf: map[threadKey]string{}}
+		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}}
 
 	// Pass 1: check everything, write nothing.
 	for i, u := range units {
@@ -159,6 +159,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		progress(ImportProgress{Phase: "checking", Units: len(units), UnitsDone: i + 1, Messages: sum.Messages})
 	}
 	imp.planDetection()
+	imp.rootOf = nil // the writing pass rebuilds it
 
 	// Pass 2: write, one unit per transaction, skipping finished units.
 	done, err := b.store.FinishedUnits(ctx, importID)
@@ -252,14 +253,21 @@ type importer struct {
 	captured   map[threadKey]bool
 	needDetect map[threadKey]bool
 	convs      map[threadKey][]Message
-	// rootOf maps a reply to its conversation's opening message: Discord
-	// exports name only the message replied to, so chains are followed.
-	rootOf map[threadKey]string
+	// rootOf maps a reply of the channel being read to its conversation's
+	// opening message: Discord exports name only the message replied to, so
+	// chains are followed. Both passes rebuild it channel by channel (a
+	// chain never leaves its channel), so it holds one channel at a time.
+	rootOf    map[threadKey]string
+	rootsOfCh ChannelRef
 }
 
 // conversation returns the key of the conversation m belongs to for
-// detection, following reply chains; learn records m's (checking pass).
-func (im *importer) conversation(ch ChannelRef, m Message, learn bool) threadKey {
+// detection, following reply chains, and records m's for the replies to it.
+// Messages must come channel by channel, oldest first.
+func (im *importer) conversation(ch ChannelRef, m Message) threadKey {
+	if ch != im.rootsOfCh || im.rootOf == nil {
+		im.rootOf, im.rootsOfCh = map[threadKey]string{}, ch
+	}
 	id := threadKey{ch, m.Ref.ID}
 	if root, ok := im.rootOf[id]; ok {
 		return threadKey{ch, root}
@@ -271,9 +279,7 @@ func (im *importer) conversation(ch ChannelRef, m Message, learn bool) threadKey
 	if r, ok := im.rootOf[threadKey{ch, root}]; ok {
 		root = r
 	}
-	if learn {
-		im.rootOf[id] = root
-	}
+	im.rootOf[id] = root
 	return threadKey{ch, root}
 }
 
@@ -329,7 +335,7 @@ func (im *importer) command(text string) (string, bool) {
 func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int) {
 	var conv threadKey
 	if im.detect {
-		if conv = im.conversation(u.Channel, m.Message, true); conv.thread != m.Ref.ID {
+		if conv = im.conversation(u.Channel, m.Message); conv.thread != m.Ref.ID {
 			im.replies[conv]++
 		}
 	}
@@ -454,7 +460,7 @@ func (im *importer) entry(u HistoryUnit, m HistoryMessage) (repertoire.Record, b
 		tk.thread = m.Ref.ID
 	}
 	if im.detect {
-		if conv := im.conversation(u.Channel, m.Message, false); im.needDetect[conv] {
+		if conv := im.conversation(u.Channel, m.Message); im.needDetect[conv] {
 			im.convs[conv] = append(im.convs[conv], m.Message)
 		}
 	}
