@@ -126,7 +126,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		}
 	}
 	imp := importer{b: b, addr: addr, needRoot: map[threadKey]bool{}, needThread: map[threadKey]bool{}, detect: opts.Detect,
-		replies: map[threadKey]int{}, captured: map[threadKey]bool{}, needDetect: map[threadKey]bool{}}
+		replies: map[ChannelRef]map[string]int32{}, captured: map[threadKey]bool{}}
 
 	// Pass 1: check everything, write nothing.
 	for i, u := range units {
@@ -206,8 +206,14 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			// is written stays, and a rerun resumes after it.
 			return sum, fmt.Errorf("read %s again: %w", u.Key, err)
 		}
-		if !done[u.Key] && lastUnit[u.Channel] == i {
-			detected := imp.detections(u)
+		// Threads the detector scored in this unit (complete now), and at
+		// the channel's end those that never completed.
+		detected := imp.pending
+		imp.pending = nil
+		if lastUnit[u.Channel] == i {
+			detected = append(detected, imp.detections(u)...)
+		}
+		if !done[u.Key] {
 			sum.Detected += len(detected)
 			records = append(records, detected...)
 		}
@@ -245,14 +251,15 @@ type importer struct {
 	roots      map[threadKey]Message
 	threads    map[threadKey][]Message
 
-	// With detection: replies per thread and the threads a capture or a
-	// save command already covers (checking pass), the threads to score,
-	// and their messages as the writing pass reads them.
-	detect     bool
-	replies    map[threadKey]int
-	captured   map[threadKey]bool
-	needDetect map[threadKey]bool
-	convs      map[threadKey][]Message
+	// With detection: replies per thread (after the checking pass, of the
+	// threads to score only), the threads a capture or a save command
+	// already covers (checking pass), and the messages of open threads as
+	// the writing pass reads them.
+	detect   bool
+	replies  map[ChannelRef]map[string]int32 // by channel, then thread: compact for exports of millions
+	captured map[threadKey]bool
+	convs    map[threadKey][]Message
+	pending  []repertoire.Record // detections of the unit being read
 	// rootOf maps a reply of the channel being read to its conversation's
 	// opening message: Discord exports name only the message replied to, so
 	// chains are followed. Both passes rebuild it channel by channel (a
@@ -336,7 +343,12 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 	var conv threadKey
 	if im.detect {
 		if conv = im.conversation(u.Channel, m.Message); conv.thread != m.Ref.ID {
-			im.replies[conv]++
+			byThread := im.replies[conv.ch]
+			if byThread == nil {
+				byThread = map[string]int32{}
+				im.replies[conv.ch] = byThread
+			}
+			byThread[conv.thread]++
 		}
 	}
 	if _, ok := im.command(m.Text); ok {
@@ -414,16 +426,19 @@ func (im *importer) capture(m HistoryMessage, skipped map[string]int) (repertoir
 // planDetection picks, after the checking pass, the threads the detector
 // will score: those with replies that no capture or save command covers.
 func (im *importer) planDetection() {
-	for tk := range im.replies {
-		if !im.captured[tk] {
-			im.need(im.needDetect, tk)
+	for tk := range im.captured {
+		delete(im.replies[tk.ch], tk.thread)
+	}
+	for ch, byThread := range im.replies {
+		if len(byThread) > 0 {
+			im.mark(ch)
 		}
 	}
-	im.replies, im.captured = nil, nil
+	im.captured = nil
 }
 
-// detections scores the current channel's uncaptured threads, in the
-// writing pass once the channel's last unit is read, and returns the
+// detections scores, once a channel's last unit is read, its uncaptured
+// threads that never completed (a reply the export lacks) and returns the
 // exchanges the detector would have kept live, as detected entries.
 func (im *importer) detections(u HistoryUnit) []repertoire.Record {
 	keys := make([]threadKey, 0, len(im.convs))
@@ -433,24 +448,29 @@ func (im *importer) detections(u HistoryUnit) []repertoire.Record {
 	sort.Slice(keys, func(i, j int) bool { return keys[i].thread < keys[j].thread })
 	var out []repertoire.Record
 	for _, tk := range keys {
-		conv := im.convs[tk]
-		sort.SliceStable(conv, func(i, j int) bool { return conv[i].Time.Before(conv[j].Time) })
-		if len(conv) < 2 || conv[0].Ref.ID != tk.thread {
-			continue // the opening message is not in the export
-		}
-		ex := Assess(conv, im.b.cfg.Name)
-		if !ex.Found || ex.Score < DetectThreshold || ex.Answer.Author.Bot {
-			continue
-		}
-		q := ex.Question
-		p := im.b.saveParams("", ex.Kind, &q, ex.Answer, u.Private || ex.Answer.Private || q.Private)
-		if r, ok := record(p, u, ex.Answer.Time, nil, nil); ok {
-			r.Status = repertoire.Detected
+		if r, ok := im.assess(u, tk, im.convs[tk]); ok {
 			out = append(out, r)
 		}
 	}
 	im.convs = map[threadKey][]Message{}
 	return out
+}
+
+// assess scores one uncaptured thread as the detector would have live.
+func (im *importer) assess(u HistoryUnit, tk threadKey, conv []Message) (repertoire.Record, bool) {
+	sort.SliceStable(conv, func(i, j int) bool { return conv[i].Time.Before(conv[j].Time) })
+	if len(conv) < 2 || conv[0].Ref.ID != tk.thread {
+		return repertoire.Record{}, false // the opening message is not in the export
+	}
+	ex := Assess(conv, im.b.cfg.Name)
+	if !ex.Found || ex.Score < DetectThreshold || ex.Answer.Author.Bot {
+		return repertoire.Record{}, false
+	}
+	q := ex.Question
+	p := im.b.saveParams("", ex.Kind, &q, ex.Answer, u.Private || ex.Answer.Private || q.Private)
+	r, ok := record(p, u, ex.Answer.Time, nil, nil)
+	r.Status = repertoire.Detected
+	return r, ok
 }
 
 // entry returns the entry a message makes, in the writing pass.
@@ -460,8 +480,16 @@ func (im *importer) entry(u HistoryUnit, m HistoryMessage) (repertoire.Record, b
 		tk.thread = m.Ref.ID
 	}
 	if im.detect {
-		if conv := im.conversation(u.Channel, m.Message); im.needDetect[conv] {
+		// A thread is scored as soon as all its messages are read, so only
+		// open threads are held.
+		if conv := im.conversation(u.Channel, m.Message); im.replies[conv.ch][conv.thread] > 0 {
 			im.convs[conv] = append(im.convs[conv], m.Message)
+			if len(im.convs[conv]) == int(im.replies[conv.ch][conv.thread])+1 { // with its opening
+				if r, ok := im.assess(u, conv, im.convs[conv]); ok {
+					im.pending = append(im.pending, r)
+				}
+				delete(im.convs, conv)
+			}
 		}
 	}
 	if im.needRoot[threadKey{u.Channel, m.Ref.ID}] {

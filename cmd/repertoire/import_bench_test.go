@@ -17,7 +17,10 @@ import (
 	"github.com/repertoire/repertoire/adapters/slackexport/slackexporttest"
 )
 
-var benchMessages = flag.Int("import-messages", 1_000_000, "messages in the generated Slack export of BenchmarkImportSlack")
+var (
+	benchMessages = flag.Int("import-messages", 1_000_000, "messages in the generated Slack export of BenchmarkImportSlack")
+	benchDetect   = flag.Bool("import-detect", false, "BenchmarkImportSlack imports with -detect")
+)
 
 // BenchmarkImportSlack generates a Slack export (1M messages by default, 30%
 // thread replies, 2% reacted 💡) and imports it into a new database per
@@ -25,7 +28,7 @@ var benchMessages = flag.Int("import-messages", 1_000_000, "messages in the gene
 // second and peak memory: the Go heap sampled during the import and the
 // process's peak resident set (VmHWM, Linux).
 //
-//	go test ./cmd/repertoire -run '^$' -bench ImportSlack -benchtime 1x
+//	go test ./cmd/repertoire -run '^$' -bench ImportSlack -benchtime 1x [-args -import-detect]
 func BenchmarkImportSlack(b *testing.B) {
 	dir := b.TempDir()
 	zipPath := filepath.Join(dir, "bench.zip")
@@ -79,7 +82,11 @@ func BenchmarkImportSlack(b *testing.B) {
 		env := map[string]string{"REPERTOIRE_DB": db, "REPERTOIRE_LOG_LEVEL": "warn"}
 		start := time.Now()
 		var out strings.Builder
-		if err := run(context.Background(), []string{"import", "slack", "-progress", "none", zipPath},
+		args := []string{"import", "slack", "-progress", "none", zipPath}
+		if *benchDetect {
+			args = append(args, "-detect")
+		}
+		if err := run(context.Background(), args,
 			func(k string) string { return env[k] }, strings.NewReader(""), &out, &strings.Builder{}); err != nil {
 			b.Fatal(err)
 		}

@@ -275,6 +275,37 @@ func TestImportSlackDetect(t *testing.T) {
 	if !strings.Contains(out, "0 created") || dump(t, db) != before {
 		t.Errorf("a repeated detecting import changed something:\n%s", out)
 	}
+
+	// Interrupted between the thread's two day files, then run again: the
+	// same entries as in one go.
+	resumed := filepath.Join(dir, "resumed.db")
+	store, err := repertoire.Open(context.Background(), resumed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := slackexport.Open(context.Background(), zip, slackexport.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	core := bot.New(store, nil, bot.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = core.Import(ctx, a, bot.ImportOptions{Detect: true, Progress: func(p bot.ImportProgress) {
+		if p.Phase == "importing" && p.UnitsDone == 3 { // general's two files and help's first
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: %v", err)
+	}
+	sum, err := core.Import(context.Background(), a, bot.ImportOptions{Detect: true})
+	store.Close()
+	if err != nil || sum.Detected != 1 {
+		t.Fatalf("resumed: %d detected, %v", sum.Detected, err)
+	}
+	if got, want := mustRun(t, resumed, "export", "-format", "json"), mustRun(t, db, "export", "-format", "json"); got != want {
+		t.Errorf("resumed detecting import differs from a whole one:\n%s\nwant\n%s", got, want)
+	}
 }
 
 // A folder of messages that no channel list names cannot be placed: the
