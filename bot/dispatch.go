@@ -59,8 +59,16 @@ func (d *Dispatcher) Handle(ctx context.Context, ev Event) error {
 	if d.closed {
 		return errClosed
 	}
+	q, j := d.queues[shard(channelOf(ev), len(d.queues))], job{context.WithoutCancel(ctx), ev}
+	// Room in the queue takes the event even when ctx is ending: a stopping
+	// adapter hands over what it already received.
 	select {
-	case d.queues[shard(channelOf(ev), len(d.queues))] <- job{context.WithoutCancel(ctx), ev}:
+	case q <- j:
+		return nil
+	default:
+	}
+	select {
+	case q <- j:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -75,3 +75,31 @@ func TestDispatcherPushesBackWhenFull(t *testing.T) {
 		t.Error("a full queue should make Handle wait until its context ends")
 	}
 }
+
+// A stopping adapter (its context ended) still hands over what it received
+// while the queue has room; only a full queue refuses it.
+func TestDispatcherTakesEventsFromAStoppingAdapter(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	d := bot.NewDispatcher(bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
+		if ctx.Err() != nil {
+			t.Errorf("event applied with an ended context")
+		}
+		mu.Lock()
+		n++
+		mu.Unlock()
+		return nil
+	}), nil, 1, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := range 50 {
+		m := bot.Message{Ref: bot.MessageRef{Channel: bot.ChannelRef{Platform: "test", ID: "c"}, ID: fmt.Sprint(i)}}
+		if err := d.Handle(ctx, bot.MessagePosted{ID: fmt.Sprint(i), Message: m}); err != nil {
+			t.Fatalf("event %d refused with room in the queue: %v", i, err)
+		}
+	}
+	d.Close()
+	if n != 50 {
+		t.Fatalf("%d of 50 applied", n)
+	}
+}

@@ -260,14 +260,23 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	go func() {
 		defer wg.Done()
 		registered := false
+		// Once Run is stopping, what the gateway delivered is still applied
+		// (a restart, a new session, would not replay it), within drainTimeout.
+		var (
+			dctx   context.Context
+			cancel context.CancelFunc = func() {}
+		)
+		defer func() { cancel() }()
+		stopping := func() context.Context {
+			if dctx == nil {
+				dctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+			}
+			return dctx
+		}
 		for {
 			select {
 			case <-done:
-				// The gateway is closed: apply what it delivered before
-				// stopping, or a restart (a new session) would lose it.
-				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
-				defer cancel()
-				for dctx.Err() == nil {
+				for stopping().Err() == nil {
 					select {
 					case e := <-queue:
 						a.dispatch(dctx, h, e)
@@ -278,6 +287,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				a.log.WarnContext(dctx, "stopped before applying every delivered event", "left", len(queue))
 				return
 			case e := <-queue:
+				if ctx.Err() != nil {
+					a.dispatch(stopping(), h, e)
+					continue
+				}
 				if e.Type == "READY" && !registered {
 					registered = a.registerCommands(ctx) == nil
 				}

@@ -478,12 +478,13 @@ func TestRemovedFromGuildPurges(t *testing.T) {
 // Events the gateway delivered but the core had not taken when the bot stops
 // are applied before Run returns: a new session would not replay them.
 func TestStopAppliesDeliveredEvents(t *testing.T) {
-	release := make(chan struct{})
+	release, busy := make(chan struct{}), make(chan struct{}, 5)
 	var mu sync.Mutex
 	var posted []string
 	h := start(t, options{wrap: func(next bot.Handler) bot.Handler {
 		return bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
 			if p, ok := ev.(bot.MessagePosted); ok {
+				busy <- struct{}{}
 				<-release // the core is busy
 				mu.Lock()
 				posted = append(posted, p.Message.Text)
@@ -495,10 +496,20 @@ func TestStopAppliesDeliveredEvents(t *testing.T) {
 	for i := range 5 {
 		h.srv.Post(alice, general, fmt.Sprint("message ", i), "")
 	}
-	time.Sleep(300 * time.Millisecond) // the frames reach the adapter's queue
+	// The first message keeps the core busy; the client answers op 1 after
+	// reading every frame sent before it, so the other four are queued.
+	select {
+	case <-busy:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first message did not reach the core")
+	}
+	n := h.srv.RequestHeartbeat()
+	h.srv.Await(t, "the heartbeat answering op 1", func() bool { return h.srv.Heartbeats() > n })
 	h.stop()
-	// Release the core once the session is closed (discordgo's Close waits
-	// a second for the close frame): what is left in the queue is the drain's.
+	// Release the core only after discordgo's Close (it waits up to a second
+	// for the close frame), so that what is still queued is left to the
+	// drain. The assertion holds at any timing; the pause makes the test
+	// catch a missing drain.
 	time.Sleep(1500 * time.Millisecond)
 	close(release)
 	select {

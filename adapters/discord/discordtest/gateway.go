@@ -178,6 +178,18 @@ func (s *Server) Reconnect() {
 	}
 }
 
+// RequestHeartbeat sends op 1, which the client answers at once with a
+// heartbeat. Frames are read in order, so when Heartbeats grows past n the
+// client has read every dispatch sent before the request.
+func (s *Server) RequestHeartbeat() (n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur; c != nil {
+		_ = c.write(map[string]any{"op": 1, "d": nil})
+	}
+	return s.heartbeats
+}
+
 // InvalidSession sends op 9 (not resumable): the client must IDENTIFY.
 func (s *Server) InvalidSession() {
 	s.mu.Lock()
