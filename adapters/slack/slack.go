@@ -167,11 +167,8 @@ func (a *Adapter) Direct(ch bot.ChannelRef) bool { return strings.HasPrefix(ch.I
 func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.work(ctx, h)
-	}()
+	done := make(chan []byte, 1)
+	go func() { done <- a.work(ctx, h) }()
 	var err error
 	if a.opts.AppToken != "" {
 		err = a.runSocket(ctx)
@@ -179,10 +176,10 @@ func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 		<-ctx.Done()
 	}
 	cancel()
-	<-done
+	leftover := <-done
 	// What was acked is Slack's no longer: apply it before returning, or a
 	// restart would lose it.
-	a.drain(context.WithoutCancel(parent), h)
+	a.drain(context.WithoutCancel(parent), h, leftover)
 	if parent.Err() != nil {
 		return nil
 	}
@@ -192,11 +189,15 @@ func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 // drainTimeout bounds how long shutdown spends applying acked payloads.
 const drainTimeout = 10 * time.Second
 
-// drain applies the payloads still queued when Run stops.
-func (a *Adapter) drain(ctx context.Context, h bot.Handler) {
+// drain applies first, then the payloads still queued when Run stops.
+func (a *Adapter) drain(ctx context.Context, h bot.Handler, first []byte) {
 	ctx, cancel := context.WithTimeout(ctx, drainTimeout)
 	defer cancel()
 	n := 0
+	if first != nil {
+		a.apply(ctx, h, first)
+		n++
+	}
 	for ctx.Err() == nil {
 		select {
 		case raw := <-a.queue:
@@ -212,13 +213,17 @@ func (a *Adapter) drain(ctx context.Context, h bot.Handler) {
 	a.log.WarnContext(ctx, "stopped before applying every acked slack event", "applied", n, "left", len(a.queue))
 }
 
-// work applies queued payloads one at a time, in arrival order.
-func (a *Adapter) work(ctx context.Context, h bot.Handler) {
+// work applies queued payloads one at a time, in arrival order, until ctx
+// ends. A payload taken from the queue after that is returned for drain.
+func (a *Adapter) work(ctx context.Context, h bot.Handler) []byte {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case raw := <-a.queue:
+			if ctx.Err() != nil {
+				return raw
+			}
 			a.apply(ctx, h, raw)
 		}
 	}
