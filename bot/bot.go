@@ -54,6 +54,36 @@ func DefaultCapture() map[string]repertoire.Kind {
 	}
 }
 
+// ParseCapture applies a member-facing spec to the default capture map:
+// comma- or space-separated "emoji=kind" pairs add or change an emoji
+// ("🧭=how-we-do", "compass=how-we-do": Slack names emoji, Discord sends
+// them as characters, so give both), and "emoji=off" removes one. Kinds are
+// tip, solution, story and how-we-do. An empty spec is the default map.
+func ParseCapture(spec string) (map[string]repertoire.Kind, error) {
+	m := DefaultCapture()
+	for _, pair := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		emoji, kind, ok := strings.Cut(pair, "=")
+		emoji = normalizeShortcode(strings.TrimSuffix(strings.TrimSpace(emoji), "\uFE0F"))
+		kind = strings.ToLower(strings.TrimSpace(kind))
+		if !ok || emoji == "" {
+			return nil, fmt.Errorf("%q is not emoji=kind (for example 🧭=how-we-do or compass=how-we-do)", pair)
+		}
+		if kind == "off" {
+			delete(m, emoji)
+			continue
+		}
+		if k := repertoire.Kind(kind); k.Valid() {
+			m[emoji] = k
+			continue
+		}
+		return nil, fmt.Errorf("%q: the kind %q is not tip, solution, story, how-we-do or off", pair, kind)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("no capture emoji left: members could not save anything")
+	}
+	return m, nil
+}
+
 // Bot is the core: it applies events to the repertoire and answers members.
 type Bot struct {
 	store     *repertoire.Store

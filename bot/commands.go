@@ -74,12 +74,43 @@ func splitCommand(text string) (verb, args string) {
 	return strings.ToLower(strings.TrimPrefix(verb, "/")), strings.TrimSpace(args)
 }
 
+// captureList names the capture emoji by kind: "💡 (tip), ✅ (solution) or
+// 📖 (story)". Emoji shown as characters where the map has them, else as
+// :shortcode:.
+func (b *Bot) captureList() string {
+	var parts []string
+	for _, k := range []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo} {
+		var chars, codes []string
+		for e, kind := range b.cfg.Capture {
+			switch {
+			case kind != k:
+			case isASCII(e):
+				codes = append(codes, ":"+e+":")
+			default:
+				chars = append(chars, e)
+			}
+		}
+		if len(chars) == 0 {
+			chars = codes
+		}
+		if len(chars) == 0 {
+			continue
+		}
+		slices.Sort(chars)
+		parts = append(parts, strings.Join(chars, " or ")+" ("+string(k)+")")
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
 func (b *Bot) help() []string {
 	n := "@" + b.cfg.Name
 	return []string{
 		"I keep this community's repertoire: the tips, solutions and stories worth finding again.",
 		strings.Join([]string{
-			"• React 💡 (tip), ✅ (solution) or 📖 (story) to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
+			"• React " + b.captureList() + " to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
 			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
 			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers; narrow it with `\"exact phrase\"`, `-word`, `tag:tls`, `kind:solution`, `from:@member` or `in:#channel`.",
 			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",

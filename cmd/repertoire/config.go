@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // Config is the whole configuration, parsed once from the environment (flags
@@ -33,6 +36,9 @@ type Config struct {
 	// MessageRetention is how long the message log keeps what members
 	// posted, for detection.
 	MessageRetention time.Duration
+	// Capture is the emoji → kind map (REPERTOIRE_CAPTURE_EMOJI applied to
+	// the default).
+	Capture map[string]repertoire.Kind
 }
 
 // Slack reports whether the Slack adapter is configured.
@@ -92,6 +98,9 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	c.TZ = tz
 	if c.MessageRetention, err = parseRetention(get("REPERTOIRE_MESSAGE_RETENTION", "30d")); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_MESSAGE_RETENTION: %w", err)
+	}
+	if c.Capture, err = bot.ParseCapture(getenv("REPERTOIRE_CAPTURE_EMOJI")); err != nil {
+		return Config{}, fmt.Errorf("REPERTOIRE_CAPTURE_EMOJI: %w", err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("REPERTOIRE_LOG_LEVEL", "info"))); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("REPERTOIRE_LOG_LEVEL"))

@@ -114,7 +114,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: defaults}, platforms...)
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: defaults, Capture: cfg.Capture}, platforms...)
 	ref, err := core.PostDigest(ctx, d)
 	if err != nil {
 		return fmt.Errorf("post digest (use -dry-run to only print it): %w", err)

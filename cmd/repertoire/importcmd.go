@@ -91,7 +91,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		fmt.Fprintln(stderr, importUsage)
 		return fmt.Errorf("%w: unknown import source %q (slack, discord or repertoire)", errUsage, what)
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{})
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Capture: cfg.Capture})
 	sum, err := core.Import(ctx, h, bot.ImportOptions{Detect: *detect, Progress: prog.update})
 	prog.finish()
 	if err != nil {

@@ -156,7 +156,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention}, platforms...)
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture}, platforms...)
 	waitDigests := startDigests(ctx, core)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)

@@ -20,8 +20,13 @@ import (
 // what it printed.
 func runScript(t *testing.T, db string, script ...string) string {
 	t.Helper()
+	return runScriptEnv(t, map[string]string{"REPERTOIRE_DB": db}, script...)
+}
+
+// runScriptEnv is runScript with a whole environment.
+func runScriptEnv(t *testing.T, env map[string]string, script ...string) string {
+	t.Helper()
 	var out, errs bytes.Buffer
-	env := map[string]string{"REPERTOIRE_DB": db}
 	in := strings.NewReader(strings.Join(script, "\n") + "\n")
 	if err := run(context.Background(), []string{"run"}, func(k string) string { return env[k] }, in, &out, &errs); err != nil {
 		t.Fatalf("run: %v\n%s", err, errs.String())
@@ -184,6 +189,9 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{map[string]string{"REPERTOIRE_LOG_FORMAT": "xml"}, "REPERTOIRE_LOG_FORMAT"},
 		{map[string]string{"REPERTOIRE_MESSAGE_RETENTION": "forever"}, "REPERTOIRE_MESSAGE_RETENTION"},
 		{map[string]string{"REPERTOIRE_MESSAGE_RETENTION": "-3d"}, "REPERTOIRE_MESSAGE_RETENTION"},
+		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "💡=idea"}, "REPERTOIRE_CAPTURE_EMOJI"},
+		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "compass"}, "REPERTOIRE_CAPTURE_EMOJI"},
+		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "💡=off bulb=off ✅=off white_check_mark=off 📖=off book=off open_book=off"}, "REPERTOIRE_CAPTURE_EMOJI"},
 	} {
 		var out, errs bytes.Buffer
 		err := run(context.Background(), nil, func(k string) string { return tc.env[k] }, strings.NewReader(""), &out, &errs)
@@ -194,6 +202,29 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 	if !errors.Is(err, errUsage) {
 		t.Errorf("unknown command: %v", err)
+	}
+}
+
+// REPERTOIRE_CAPTURE_EMOJI adds a capture emoji (and help lists it) or
+// takes one away.
+func TestCaptureEmojiConfigured(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "capture.db")
+	out := runScriptEnv(t, map[string]string{"REPERTOIRE_DB": db, "REPERTOIRE_CAPTURE_EMOJI": "🧭=how-we-do, compass=how-we-do, 📖=off, book=off"},
+		"/as alice",
+		"How do we hand over on-call?",
+		"/as bob",
+		"/reply 1 Write the handover note in #oncall before 17:00.",
+		"/as carol",
+		"/react 2 📖",
+		"/react 2 🧭",
+		"@repertoire help",
+	)
+	if !strings.Contains(out, "🧭 (how-we-do)") || strings.Contains(out, "📖 (story)") {
+		t.Errorf("help does not list the configured emoji:\n%s", out)
+	}
+	entries, err := openDB(t, db).Entries(context.Background(), repertoire.ListParams{})
+	if err != nil || len(entries) != 1 || entries[0].Kind != repertoire.HowWeDo || entries[0].Votes != 1 {
+		t.Fatalf("entries %+v %v: want one how-we-do entry saved by 🧭 (📖 turned off)", entries, err)
 	}
 }
 
