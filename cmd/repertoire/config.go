@@ -21,6 +21,9 @@ type Config struct {
 	SlackAppToken      string
 	SlackSigningSecret string
 	SlackAPIURL        string
+	// SlackReadInterval spaces conversations.replies/history calls; 0 is
+	// the adapter's default (1.2 s).
+	SlackReadInterval time.Duration
 
 	DiscordToken  string
 	DiscordAPIURL string
@@ -98,6 +101,13 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	c.TZ = tz
 	if c.MessageRetention, err = parseRetention(get("REPERTOIRE_MESSAGE_RETENTION", "30d")); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_MESSAGE_RETENTION: %w", err)
+	}
+	if v := getenv("SLACK_READ_INTERVAL"); strings.TrimSpace(v) != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("SLACK_READ_INTERVAL: %q is not a positive duration such as 1.2s or 1m", v)
+		}
+		c.SlackReadInterval = d
 	}
 	if c.Capture, err = bot.ParseCapture(getenv("REPERTOIRE_CAPTURE_EMOJI")); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_CAPTURE_EMOJI: %w", err)

@@ -18,7 +18,7 @@ func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.
 	var ps []bot.Platform
 	if cfg.Slack() {
 		a, err := slack.New(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
-			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL}, log.With("component", "slack"))
+			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval}, log.With("component", "slack"))
 		if err != nil {
 			return nil, err
 		}
