@@ -156,6 +156,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 		return b.reactionAdded(ctx, ev)
 	case ReactionRemoved:
 		return b.reactionRemoved(ctx, ev)
+	case ReactionsCleared:
+		return b.reactionsCleared(ctx, ev)
 	case Mentioned:
 		return b.mentioned(ctx, ev)
 	case SpaceRemoved:

@@ -129,6 +129,33 @@ func (b *Bot) acknowledge(ctx context.Context, ref MessageRef, e repertoire.Entr
 	}
 }
 
+// reactionsCleared takes back, one by one, the reactions a moderator
+// cleared, as the message log recorded them: a cleared 💡 undoes its save as
+// if its member had removed it. A message older than the log keeps its saves.
+func (b *Bot) reactionsCleared(ctx context.Context, ev ReactionsCleared) error {
+	logged, err := b.store.LoggedMessageBySource(ctx, source(ev.Target))
+	if errors.Is(err, repertoire.ErrNotFound) {
+		b.log.InfoContext(ctx, "reactions cleared on a message the log does not hold; saves kept", logMessage, ev.Target.ID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reactions cleared: %w", err)
+	}
+	var errs []error
+	for _, r := range logged.Reactions {
+		if ev.Emoji != nil && emojiKey(*ev.Emoji) != r.Emoji {
+			continue
+		}
+		e := Emoji{Unicode: r.Emoji}
+		if isASCII(r.Emoji) {
+			e = Emoji{Shortcode: r.Emoji}
+		}
+		errs = append(errs, b.reactionRemoved(ctx, ReactionRemoved{ID: subEvent(ev.ID, r.UserID+"/"+r.Emoji),
+			Target: ev.Target, User: User{ID: r.UserID}, Emoji: e}))
+	}
+	return errors.Join(errs...)
+}
+
 func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
 	if ev.User.Bot {
 		return nil

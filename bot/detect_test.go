@@ -345,3 +345,28 @@ func TestAskersReactionConfirmsAndIsLogged(t *testing.T) {
 		t.Errorf("removed reaction still logged: %+v", lm.Reactions)
 	}
 }
+
+// A moderator clearing reactions undoes the saves made by them, from the
+// reactions the message log recorded; clearing another emoji keeps them.
+func TestClearedReactionsUndoTheirSaves(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.say("dev", "q", "", "ann", "How do I list the biggest tables in postgres?")
+	a := r.say("dev", "a", "q", "bob", "SELECT relname FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC")
+	r.react(a.Ref, "cat", bulb)
+	r.react(a.Ref, "dan", bulb)
+	r.react(a.Ref, "eve", bot.Emoji{Unicode: "🎉"})
+	if e, err := r.s.EntryBySource(ctx, src(a)); err != nil || e.Votes != 2 {
+		t.Fatalf("entry %+v %v", e, err)
+	}
+	r.handle(bot.ReactionsCleared{ID: "clear-party", Target: a.Ref, Emoji: &bot.Emoji{Unicode: "🎉"}})
+	if e, err := r.s.EntryBySource(ctx, src(a)); err != nil || e.Votes != 2 {
+		t.Fatalf("clearing 🎉 changed the entry: %+v %v", e, err)
+	}
+	r.handle(bot.ReactionsCleared{ID: "clear-all", Target: a.Ref})
+	if _, err := r.s.EntryBySource(ctx, src(a)); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("entry after all reactions were cleared: %v", err)
+	}
+	// A message the log does not hold keeps its saves.
+	r.handle(bot.ReactionsCleared{ID: "clear-unknown", Target: bot.MessageRef{Channel: a.Ref.Channel, ID: "nope"}})
+}

@@ -106,6 +106,8 @@ func channelOf(ev Event) ChannelRef {
 		return ev.Target.Channel
 	case ReactionRemoved:
 		return ev.Target.Channel
+	case ReactionsCleared:
+		return ev.Target.Channel
 	case Mentioned:
 		return ev.Message.Ref.Channel
 	case SpaceRemoved:

@@ -115,6 +115,15 @@ type ReactionRemoved struct {
 	Private bool
 }
 
+// ReactionsCleared: a moderator removed every reaction of a message (Emoji
+// nil) or every reaction with one emoji. The platform does not say whose
+// they were; the core takes them from the message log.
+type ReactionsCleared struct {
+	ID     string
+	Target MessageRef
+	Emoji  *Emoji
+}
+
 // Mentioned: a member addressed the bot, by @-mention, in a DM or with a
 // slash or context-menu command. Text is what they asked with the mention
 // itself removed (a slash command's arguments prefixed with its verb, e.g.
@@ -152,18 +161,20 @@ const (
 	ViaCommand
 )
 
-func (e MessagePosted) Delivery() string   { return e.ID }
-func (e MessageEdited) Delivery() string   { return e.ID }
-func (e MessageDeleted) Delivery() string  { return e.ID }
-func (e ReactionAdded) Delivery() string   { return e.ID }
-func (e ReactionRemoved) Delivery() string { return e.ID }
-func (e Mentioned) Delivery() string       { return e.ID }
-func (e SpaceRemoved) Delivery() string    { return e.ID }
+func (e MessagePosted) Delivery() string    { return e.ID }
+func (e MessageEdited) Delivery() string    { return e.ID }
+func (e MessageDeleted) Delivery() string   { return e.ID }
+func (e ReactionAdded) Delivery() string    { return e.ID }
+func (e ReactionRemoved) Delivery() string  { return e.ID }
+func (e ReactionsCleared) Delivery() string { return e.ID }
+func (e Mentioned) Delivery() string        { return e.ID }
+func (e SpaceRemoved) Delivery() string     { return e.ID }
 
-func (MessagePosted) event()   {}
-func (MessageEdited) event()   {}
-func (MessageDeleted) event()  {}
-func (ReactionAdded) event()   {}
-func (ReactionRemoved) event() {}
-func (Mentioned) event()       {}
-func (SpaceRemoved) event()    {}
+func (MessagePosted) event()    {}
+func (MessageEdited) event()    {}
+func (MessageDeleted) event()   {}
+func (ReactionAdded) event()    {}
+func (ReactionRemoved) event()  {}
+func (ReactionsCleared) event() {}
+func (Mentioned) event()        {}
+func (SpaceRemoved) event()     {}

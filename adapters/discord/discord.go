@@ -481,6 +481,9 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 	case "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE":
 		a.ensureChannel(ctx, e.RawData)
 		evs, err = translateReaction(delivery, e.RawData, e.Type == "MESSAGE_REACTION_ADD", a.st)
+	case "MESSAGE_REACTION_REMOVE_ALL", "MESSAGE_REACTION_REMOVE_EMOJI":
+		a.ensureChannel(ctx, e.RawData)
+		evs, err = translateReactionsCleared(delivery, e.RawData, e.Type == "MESSAGE_REACTION_REMOVE_ALL", a.st)
 	case "INTERACTION_CREATE":
 		a.ensureChannel(ctx, e.RawData)
 		var (

@@ -278,6 +278,24 @@ func TestCaptureByReaction(t *testing.T) {
 	})
 }
 
+// A moderator clearing the reactions of a saved message undoes the saves;
+// clearing an emoji that saved nothing changes nothing.
+func TestClearedReactionsUndoSaves(t *testing.T) {
+	h := start(t, options{})
+	_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew")
+	h.srv.React(dave, general, a, "💡", false)
+	h.srv.React(dave, general, a, "🎉", false)
+	h.srv.Await(t, "a vote", func() bool { e, _ := h.entry(general, a); return e.Votes == 2 })
+	h.srv.Dispatch("MESSAGE_REACTION_REMOVE_EMOJI", map[string]any{"channel_id": general, "guild_id": h.srv.GuildID,
+		"message_id": a, "emoji": map[string]any{"id": nil, "name": "🎉"}})
+	// Events of a channel apply in order: a later vote counting proves the
+	// 🎉 clear was applied and kept the entry.
+	h.srv.React(alice, general, a, "💡", false)
+	h.srv.Await(t, "a third vote after 🎉 was cleared", func() bool { e, _ := h.entry(general, a); return e.Votes == 3 })
+	h.srv.Dispatch("MESSAGE_REACTION_REMOVE_ALL", map[string]any{"channel_id": general, "guild_id": h.srv.GuildID, "message_id": a})
+	h.awaitGone(general, a)
+}
+
 func TestReactionOnUnseenMessageFetchesIt(t *testing.T) {
 	var q, a string
 	h := start(t, options{server: func(srv *discordtest.Server) {

@@ -352,6 +352,36 @@ func translateReaction(delivery string, raw []byte, add bool, look lookup) ([]bo
 	return []bot.Event{bot.ReactionRemoved{ID: delivery, Target: target, User: u, Emoji: toEmoji(w.Emoji), Private: info.Private}}, nil
 }
 
+// translateReactionsCleared turns MESSAGE_REACTION_REMOVE_ALL (all bool)
+// and MESSAGE_REACTION_REMOVE_EMOJI into ReactionsCleared.
+func translateReactionsCleared(delivery string, raw []byte, all bool, look lookup) ([]bot.Event, error) {
+	var w struct {
+		ChannelID string     `json:"channel_id"`
+		GuildID   string     `json:"guild_id"`
+		MessageID string     `json:"message_id"`
+		Emoji     *wireEmoji `json:"emoji"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, fmt.Errorf("decode reactions cleared: %w", err)
+	}
+	if w.ChannelID == "" || w.MessageID == "" || (!all && (w.Emoji == nil || w.Emoji.Name == "")) {
+		return nil, fmt.Errorf("decode reactions cleared: channel_id, message_id or emoji missing")
+	}
+	ch, info := channelRef(look, w.GuildID, w.ChannelID)
+	target := bot.MessageRef{Channel: ch, ID: w.MessageID}
+	if m, ok := look.message(w.MessageID); ok {
+		target.Thread = m.Ref.Thread
+	} else if info.isThread() {
+		target.Thread = info.ID
+	}
+	ev := bot.ReactionsCleared{ID: delivery, Target: target}
+	if !all {
+		e := toEmoji(*w.Emoji)
+		ev.Emoji = &e
+	}
+	return []bot.Event{ev}, nil
+}
+
 // wireInteraction is an INTERACTION_CREATE payload.
 type wireInteraction struct {
 	ID            string      `json:"id"`
