@@ -39,7 +39,8 @@ type Options struct {
 	SigningSecret string
 	// APIURL is the Web API base, ending in "/"; Slack's own when empty.
 	APIURL string
-	// HTTPClient makes Web API and response_url calls; http.DefaultClient when nil.
+	// HTTPClient makes Web API and response_url calls; one with a 30 s
+	// timeout when nil.
 	HTTPClient *http.Client
 	// PostInterval paces posts per channel; Slack allows about one message
 	// per second per channel. 1s when zero.
@@ -114,7 +115,9 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 		o.APIURL += "/"
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = http.DefaultClient
+		// A bound on every Web API call: work that outlives a shutdown
+		// (the drain, the Dispatcher) must not hang on a dead connection.
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	o.PostInterval = orDefault(o.PostInterval, time.Second)
 	o.ReadInterval = orDefault(o.ReadInterval, 1200*time.Millisecond)
