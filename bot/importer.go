@@ -216,8 +216,6 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		if !done[u.Key] {
 			sum.Detected += len(detected)
 			records = append(records, detected...)
-		}
-		if !done[u.Key] {
 			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key, Records: records})
 			switch {
 			case errors.Is(err, repertoire.ErrAlreadyApplied):
