@@ -157,9 +157,10 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	}
 	from := ev.Message.Ref.Channel
 	hits, err := b.store.Search(ctx, repertoire.SearchParams{
-		Text:  question,
-		From:  repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
-		Limit: 3,
+		Text:   question,
+		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
+		Spaces: ev.Spaces,
+		Limit:  3,
 	})
 	if err != nil {
 		return err

@@ -140,6 +140,10 @@ type Mentioned struct {
 	// Target is the message a command is about (Discord's "Save to
 	// repertoire" context menu), when there is one.
 	Target *MessageRef
+	// Spaces are, for a request outside any space (a Discord DM), the spaces
+	// of the same platform the member belongs to, as the adapter checked:
+	// recall shows their public entries.
+	Spaces []string
 }
 
 // SpaceRemoved: the bot was uninstalled from a workspace or guild (or its

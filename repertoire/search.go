@@ -14,9 +14,13 @@ import (
 
 // SearchParams is a recall request.
 type SearchParams struct {
-	Text  string  // what the member typed; never reaches MATCH raw
-	From  Channel // the channel asking: its own space's public entries and its private ones are visible
-	Limit int     // 3 when zero, at most 50
+	Text string  // what the member typed; never reaches MATCH raw
+	From Channel // the channel asking: its own space's public entries and its private ones are visible
+	// Spaces are more spaces of From.Platform whose public entries the asker
+	// may see: for a DM outside any server, the servers the member shares
+	// with the bot, as the adapter checked.
+	Spaces []string
+	Limit  int // 3 when zero, at most 50
 }
 
 // Hit is an entry found by Search with the part of its text that matched.
@@ -114,7 +118,7 @@ func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
-	sr := &searcher{tx: tx, q: q, from: p.From, limit: p.Limit}
+	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, limit: p.Limit}
 	hits, err := sr.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -140,10 +144,11 @@ type qterm struct {
 }
 
 type searcher struct {
-	tx    *sql.Tx
-	q     query
-	from  Channel
-	limit int
+	tx     *sql.Tx
+	q      query
+	from   Channel
+	spaces []string
+	limit  int
 
 	n              float64 // entries in the index
 	avg            [3]float64
@@ -212,11 +217,17 @@ func (sr *searcher) buildFilters() {
 	// A community sees its own workspace or server: its public channels'
 	// entries and the asking channel's private ones. Without a platform
 	// (the terminal's search) every public entry is visible.
-	if sr.from.Platform == "" {
+	switch {
+	case sr.from.Platform == "":
 		sr.visibilitySQL, sr.visibilityArgs = `e.private = 0`, nil
-	} else {
+	case len(sr.spaces) == 0:
 		sr.visibilitySQL = `(e.platform = ? AND e.space = ? AND (e.private = 0 OR e.channel_id = ?))`
 		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID}
+	default:
+		spaces, _ := json.Marshal(sr.spaces) // strings always marshal
+		sr.visibilitySQL = `(e.platform = ? AND ((e.space = ? AND (e.private = 0 OR e.channel_id = ?))
+			OR (e.private = 0 AND e.space IN (SELECT value FROM json_each(?)))))`
+		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID, string(spaces)}
 	}
 	var conds []string
 	var args []any

@@ -85,6 +85,7 @@ type Adapter struct {
 	mu      sync.Mutex
 	appID   string
 	pending map[string]*interaction
+	members members
 }
 
 var (
@@ -503,6 +504,7 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 		a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
 		return
 	}
+	a.withSpaces(ctx, evs)
 	for _, ev := range evs {
 		if err := h.Handle(ctx, ev); err != nil {
 			a.log.WarnContext(ctx, "event not applied", logDelivery, ev.Delivery(), logErr, err)

@@ -318,6 +318,39 @@ func TestReactionOnUnseenMessageFetchesIt(t *testing.T) {
 	}
 }
 
+// A DM is outside any server: it recalls the public entries of the servers
+// the member shares with the bot, and nothing for someone who is not in it.
+func TestRecallInADirectMessage(t *testing.T) {
+	h := start(t, options{})
+	h.capture("How do I rotate the TLS certificate?", "Run certbot renew, then reload nginx #tls")
+	inDM := func() []discordtest.Sent {
+		var out []discordtest.Sent
+		for _, m := range h.srv.Sent() {
+			if m.Channel == dm {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	h.srv.Post(dave, dm, "how do we renew certificates?", "")
+	h.srv.Await(t, "an answer in the DM", func() bool { return len(inDM()) == 1 })
+	if got := inDM()[0].Content; !strings.Contains(got, "certbot") {
+		t.Fatalf("a member's DM did not recall their server's entry:\n%s", got)
+	}
+	mallory := discordtest.User{ID: "80351110224678999", Name: "Mallory"}
+	h.srv.Outsider(mallory.ID)
+	h.srv.Post(mallory, dm, "how do we renew certificates?", "")
+	h.srv.Await(t, "an answer to the outsider", func() bool { return len(inDM()) == 2 })
+	if got := inDM()[1].Content; strings.Contains(got, "certbot") {
+		t.Fatalf("a server's entry answered someone who is not in it:\n%s", got)
+	}
+	h.srv.Post(dave, dm, "how do we renew certificates again?", "")
+	h.srv.Await(t, "a second answer to the member", func() bool { return len(inDM()) == 3 })
+	if n := h.srv.Fetches("GET guilds/{}/members/{}"); n != 2 {
+		t.Errorf("%d membership lookups, want 2 (one per member, then cached)", n)
+	}
+}
+
 func TestRecallByMention(t *testing.T) {
 	h := start(t, options{})
 	_, a := h.capture("How do I rotate the TLS certificate?", "Run certbot renew, then reload nginx. Never ping @everyone about it #tls")

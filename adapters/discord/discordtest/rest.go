@@ -135,6 +135,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, http.StatusOK, out)
+	case route == "GET guilds/{}/members/{}":
+		if seg[1] != s.GuildID || s.outsiders[seg[3]] {
+			apiError(w, http.StatusNotFound, 10007, "Unknown Member")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": seg[3], "username": "member", "discriminator": "0"},
+			"roles": []any{}, "nick": nil, "joined_at": "2024-01-01T00:00:00+00:00", "deaf": false, "mute": false})
 	case route == "POST channels/{}/messages":
 		s.createMessage(w, seg[1], body)
 	case route == "PUT channels/{}/messages/{}/reactions/{}/@me":
@@ -160,7 +167,7 @@ func routeOf(seg []string) string {
 	for i, p := range seg {
 		switch {
 		case i == 0 || p == "@me" || p == "@original" || p == "messages" || p == "reactions" || p == "commands" ||
-			p == "callback" || p == "bot":
+			p == "callback" || p == "bot" || p == "members":
 			out[i] = p
 		default:
 			out[i] = "{}"

@@ -167,6 +167,7 @@ type Server struct {
 	closeNext    int
 	unauthorized int
 	zombieClosed time.Time
+	outsiders    map[string]bool // users who are not members of the guild
 }
 
 // New starts a loopback Discord, stopped when the test ends.
@@ -185,6 +186,7 @@ func New(tb testing.TB) *Server {
 		nonces:              map[string]string{},
 		interactions:        map[string]*interaction{},
 		fetches:             map[string]int{},
+		outsiders:           map[string]bool{},
 		limited:             map[string][]float64{},
 	}
 	s.up.CheckOrigin = func(*http.Request) bool { return true }
@@ -480,6 +482,14 @@ func (s *Server) InteractionAt(id string) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.interactions[id].at
+}
+
+// Outsider makes a user not a member of the guild: GET guilds/{}/members/{}
+// answers 404 Unknown Member for them. Every other user is a member.
+func (s *Server) Outsider(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outsiders[userID] = true
 }
 
 // Dispatch sends any dispatch (t, d) on the current session.
