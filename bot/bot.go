@@ -167,6 +167,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 	}
 }
 
+// subEvent names one step of a platform delivery that takes several
+// transactions, so each step is applied once; "" stays "" (no ID to record).
+func subEvent(id, step string) string {
+	if id == "" {
+		return ""
+	}
+	return id + "#" + step
+}
+
 func source(ref MessageRef) repertoire.Source {
 	return repertoire.Source{Platform: ref.Channel.Platform, Space: ref.Channel.Space, Channel: ref.Channel.ID, Message: ref.ID}
 }

@@ -99,10 +99,7 @@ func (b *Bot) captureList() string {
 		slices.Sort(chars)
 		parts = append(parts, strings.Join(chars, " or ")+" ("+string(k)+")")
 	}
-	if len(parts) < 2 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return joinWords(parts, "or")
 }
 
 func (b *Bot) help() []string {

@@ -215,7 +215,7 @@ func (d Digest) Parts() []string {
 	if q > 0 {
 		summary = append(summary, fmt.Sprintf("%d open %s", q, plural(q, "question", "questions")))
 	}
-	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, joinAnd(summary))}
+	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, joinWords(summary, "and"))}
 	for _, s := range d.Sections {
 		for i, e := range s.Entries {
 			text := renderEntry(e)
@@ -320,12 +320,4 @@ func renderEntry(e DigestEntry) string {
 		sb.WriteString("\n" + e.Link)
 	}
 	return sb.String()
-}
-
-// joinAnd lists items the way a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

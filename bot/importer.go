@@ -350,7 +350,7 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 		}
 	}
 	if _, ok := im.command(m.Text); ok {
-		im.captured[conv] = true
+		im.covered(conv)
 		if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
 			skipped["save command outside a thread"]++
 			return
@@ -361,7 +361,7 @@ func (im *importer) plan(u HistoryUnit, m HistoryMessage, skipped map[string]int
 	if _, _, _, ok := im.capture(m, skipped); !ok {
 		return
 	}
-	im.captured[conv] = true
+	im.covered(conv)
 	im.mark(u.Channel)
 	if m.Ref.Thread != "" && m.Ref.Thread != m.Ref.ID {
 		im.need(im.needRoot, threadKey{u.Channel, m.Ref.Thread})
@@ -419,6 +419,14 @@ func (im *importer) capture(m HistoryMessage, skipped map[string]int) (repertoir
 		return "", nil, nil, false
 	}
 	return kind, saver, voters, true
+}
+
+// covered notes, when detecting, that a capture or a save command keeps
+// conv already: the detector leaves it alone.
+func (im *importer) covered(conv threadKey) {
+	if im.detect {
+		im.captured[conv] = true
+	}
 }
 
 // planDetection picks, after the checking pass, the threads the detector

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -112,19 +111,11 @@ const (
 	nudgeMinWords         = 2
 )
 
-var questionStart = regexp.MustCompile(`(?i)^\s*(how|what|why|where|when|which|who|is|are|can|could|does|do|did|should|would|has|have|any|anyone|anybody)\b`)
-
-// looksLikeQuestion: a question mark, or the opening word of a question.
-func looksLikeQuestion(text string) bool {
-	return strings.Contains(text, "?") || questionStart.MatchString(text)
-}
-
 // nudge answers a question posted in a channel that opted in, when a saved
 // entry answers it with high confidence: once per thread, in the thread.
 func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	m := ev.Message
-	if m.Author.Bot || m.ToBot || !looksLikeQuestion(m.Text) ||
-		strings.Contains(strings.ToLower(m.Text), "@"+strings.ToLower(b.cfg.Name)) {
+	if m.Author.Bot || m.ToBot || !IsQuestion(m.Text) {
 		return nil
 	}
 	ch := repertoire.Channel{Platform: m.Ref.Channel.Platform, Space: m.Ref.Channel.Space, ID: m.Ref.Channel.ID, Private: m.Private}
@@ -166,13 +157,4 @@ func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	b.log.InfoContext(ctx, "nudged", logChannel, m.Ref.Channel.ID, logMessage, m.Ref.ID, logEntry, best.ID)
 	b.recordRecall(ctx, ref, []repertoire.Hit{*best})
 	return nil
-}
-
-// subEvent names one step of a platform delivery that takes several
-// transactions, so each step is applied once; "" stays "" (no ID to record).
-func subEvent(id, step string) string {
-	if id == "" {
-		return ""
-	}
-	return id + "#" + step
 }

@@ -110,6 +110,15 @@ func Hashtags(text string) []string {
 	return out
 }
 
+// joinWords lists items the way a sentence does, with conj ("and", "or"):
+// "a", "a and b", "a, b and c".
+func joinWords(items []string, conj string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
+}
+
 // oneLine squeezes whitespace and cuts text to n runes for titles and snippets.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")

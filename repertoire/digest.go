@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -486,12 +484,12 @@ func recallHits(ctx context.Context, tx *sql.Tx, entries []Entry) (map[int64]int
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(entries))
+	ids := make([]int64, len(entries))
 	for i, e := range entries {
-		ids[i] = strconv.FormatInt(e.ID, 10)
+		ids[i] = e.ID
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT entry_id, count(*) FROM recall_answer_entries
-		WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id`, "["+strings.Join(ids, ",")+"]")
+		WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id`, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}

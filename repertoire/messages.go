@@ -3,7 +3,6 @@ package repertoire
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -223,15 +222,9 @@ func loadReactions(ctx context.Context, q querier, msgs []LoggedMessage) error {
 		at[m.ID] = i
 		ids[i] = m.ID
 	}
-	// The IDs as one JSON array: the statement's text stays the same
-	// whatever the count, so SQLite does not parse a new one each time.
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("load reactions: %w", err)
-	}
 	rows, err := q.QueryContext(ctx, `SELECT message_id, user_id, emoji FROM message_reactions
 		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
-		ORDER BY message_id, user_id, emoji`, msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID, string(list))
+		ORDER BY message_id, user_id, emoji`, msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID, jsonList(ids))
 	if err != nil {
 		return fmt.Errorf("load reactions: %w", err)
 	}

@@ -3,7 +3,6 @@ package repertoire
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -224,10 +223,9 @@ func (sr *searcher) buildFilters() {
 		sr.visibilitySQL = `(e.platform = ? AND e.space = ? AND (e.private = 0 OR e.channel_id = ?))`
 		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID}
 	default:
-		spaces, _ := json.Marshal(sr.spaces) // strings always marshal
 		sr.visibilitySQL = `(e.platform = ? AND ((e.space = ? AND (e.private = 0 OR e.channel_id = ?))
 			OR (e.private = 0 AND e.space IN (SELECT value FROM json_each(?)))))`
-		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID, string(spaces)}
+		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID, jsonList(sr.spaces)}
 	}
 	var conds []string
 	var args []any
@@ -565,10 +563,9 @@ func (sr *searcher) rank(ctx context.Context, cands []candidate) ([]Hit, error) 
 // score loads entries by ID under the visibility and filter clause and
 // scores each in full.
 func (sr *searcher) score(ctx context.Context, ids []int64) ([]Hit, error) {
-	list, _ := json.Marshal(ids)
 	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
-		WHERE `+sr.filterSQL, append([]any{string(list)}, sr.filterArgs...)...)
+		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
 	if err != nil {
 		return nil, err
 	}

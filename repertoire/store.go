@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -190,6 +191,14 @@ func (s *Store) exec(ctx context.Context, event, query string, args ...any) (int
 		return nil
 	})
 	return n, err
+}
+
+// jsonList is values as one JSON array for json_each(?): a list of any
+// length bound as one parameter, so the statement's text (and SQLite's
+// parse of it) stays the same.
+func jsonList[T int64 | string](values []T) string {
+	b, _ := json.Marshal(values) // integers and strings always marshal
+	return string(b)
 }
 
 // MarkApplied records a delivery that writes nothing else (a recall answer,

@@ -335,13 +335,7 @@ func translateReaction(delivery string, raw []byte, add bool, look lookup) ([]bo
 	if w.UserID == "" || w.ChannelID == "" || w.MessageID == "" || w.Emoji.Name == "" {
 		return nil, fmt.Errorf("decode reaction: user_id, channel_id, message_id or emoji missing")
 	}
-	ch, info := channelRef(look, w.GuildID, w.ChannelID)
-	target := bot.MessageRef{Channel: ch, ID: w.MessageID}
-	if m, ok := look.message(w.MessageID); ok {
-		target.Thread = m.Ref.Thread
-	} else if info.isThread() {
-		target.Thread = info.ID
-	}
+	target, info := reactionTarget(look, w.GuildID, w.ChannelID, w.MessageID)
 	u := bot.User{ID: w.UserID}
 	if w.Member != nil && w.Member.User != nil && w.Member.User.ID == w.UserID {
 		u = userOf(nil, w.Member)
@@ -350,6 +344,19 @@ func translateReaction(delivery string, raw []byte, add bool, look lookup) ([]bo
 		return []bot.Event{bot.ReactionAdded{ID: delivery, Target: target, User: u, Emoji: toEmoji(w.Emoji), Private: info.Private}}, nil
 	}
 	return []bot.Event{bot.ReactionRemoved{ID: delivery, Target: target, User: u, Emoji: toEmoji(w.Emoji), Private: info.Private}}, nil
+}
+
+// reactionTarget is the message a reaction event names, with its thread
+// from the cache or, for a message not seen, from its channel being a thread.
+func reactionTarget(look lookup, guild, channel, message string) (bot.MessageRef, channelInfo) {
+	ch, info := channelRef(look, guild, channel)
+	target := bot.MessageRef{Channel: ch, ID: message}
+	if m, ok := look.message(message); ok {
+		target.Thread = m.Ref.Thread
+	} else if info.isThread() {
+		target.Thread = info.ID
+	}
+	return target, info
 }
 
 // translateReactionsCleared turns MESSAGE_REACTION_REMOVE_ALL (all bool)
@@ -367,13 +374,7 @@ func translateReactionsCleared(delivery string, raw []byte, all bool, look looku
 	if w.ChannelID == "" || w.MessageID == "" || (!all && (w.Emoji == nil || w.Emoji.Name == "")) {
 		return nil, fmt.Errorf("decode reactions cleared: channel_id, message_id or emoji missing")
 	}
-	ch, info := channelRef(look, w.GuildID, w.ChannelID)
-	target := bot.MessageRef{Channel: ch, ID: w.MessageID}
-	if m, ok := look.message(w.MessageID); ok {
-		target.Thread = m.Ref.Thread
-	} else if info.isThread() {
-		target.Thread = info.ID
-	}
+	target, _ := reactionTarget(look, w.GuildID, w.ChannelID, w.MessageID)
 	ev := bot.ReactionsCleared{ID: delivery, Target: target}
 	if !all {
 		e := toEmoji(*w.Emoji)

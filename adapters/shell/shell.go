@@ -415,7 +415,10 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 	posted := bot.MessagePosted{ID: s.nextID(), Message: s.toMessage(m)}
 	var mention *bot.Mentioned
 	mentionPrefix := "@" + s.botName
+	// A DM, or naming the bot anywhere, addresses it (only a DM or a leading
+	// mention is a request it answers).
 	dm := strings.HasPrefix(channel, "dm-")
+	posted.Message.ToBot = dm || strings.Contains(strings.ToLower(text), strings.ToLower(mentionPrefix))
 	if q, ok := cutPrefixFold(strings.TrimSpace(text), mentionPrefix); ok || dm {
 		if !ok {
 			q = text
@@ -424,7 +427,6 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 		if dm {
 			via = bot.ViaDM
 		}
-		posted.Message.ToBot = true
 		mention = &bot.Mentioned{ID: s.nextID(), Message: posted.Message, Text: strings.TrimSpace(strings.TrimLeft(q, ":,")), Via: via}
 	}
 	s.mu.Unlock()

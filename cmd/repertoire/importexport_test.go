@@ -279,29 +279,9 @@ func TestImportSlackDetect(t *testing.T) {
 	// Interrupted between the thread's two day files, then run again: the
 	// same entries as in one go.
 	resumed := filepath.Join(dir, "resumed.db")
-	store, err := repertoire.Open(context.Background(), resumed, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := slackexport.Open(context.Background(), zip, slackexport.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	core := bot.New(store, nil, bot.Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	_, err = core.Import(ctx, a, bot.ImportOptions{Detect: true, Progress: func(p bot.ImportProgress) {
-		if p.Phase == "importing" && p.UnitsDone == 3 { // general's two files and help's first
-			cancel()
-		}
-	}})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted import: %v", err)
-	}
-	sum, err := core.Import(context.Background(), a, bot.ImportOptions{Detect: true})
-	store.Close()
-	if err != nil || sum.Detected != 1 {
-		t.Fatalf("resumed: %d detected, %v", sum.Detected, err)
+	sum := importInterrupted(t, resumed, zip, bot.ImportOptions{Detect: true}, 3) // general's two files and help's first
+	if sum.Detected != 1 {
+		t.Fatalf("resumed: %d detected", sum.Detected)
 	}
 	if got, want := mustRun(t, resumed, "export", "-format", "json"), mustRun(t, db, "export", "-format", "json"); got != want {
 		t.Errorf("resumed detecting import differs from a whole one:\n%s\nwant\n%s", got, want)
@@ -320,6 +300,40 @@ func TestImportSlackUnlistedFolder(t *testing.T) {
 	}
 }
 
+// importInterrupted imports the Slack export zip into db with opts, stops
+// it once stopAfter files are written, runs it again and returns what the
+// second run did.
+func importInterrupted(t *testing.T, db, zip string, opts bot.ImportOptions, stopAfter int) bot.ImportSummary {
+	t.Helper()
+	store, err := repertoire.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	a, err := slackexport.Open(context.Background(), zip, slackexport.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	core := bot.New(store, nil, bot.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first := opts
+	first.Progress = func(p bot.ImportProgress) {
+		if p.Phase == "importing" && p.UnitsDone == stopAfter {
+			cancel()
+		}
+	}
+	if _, err := core.Import(ctx, a, first); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: %v", err)
+	}
+	sum, err := core.Import(context.Background(), a, opts)
+	if err != nil {
+		t.Fatalf("resumed import: %v", err)
+	}
+	return sum
+}
+
 // TestImportResumesAfterInterruption stops an import after two files, then
 // runs it again: the rest is written, the first two are not read again for
 // writing, and the result is that of an uninterrupted import.
@@ -330,30 +344,7 @@ func TestImportResumesAfterInterruption(t *testing.T) {
 	mustRun(t, whole, "import", "slack", zip)
 
 	db := filepath.Join(dir, "resumed.db")
-	store, err := repertoire.Open(context.Background(), db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := slackexport.Open(context.Background(), zip, slackexport.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	core := bot.New(store, nil, bot.Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	_, err = core.Import(ctx, a, bot.ImportOptions{Progress: func(p bot.ImportProgress) {
-		if p.Phase == "importing" && p.UnitsDone == 2 {
-			cancel()
-		}
-	}})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted import: %v", err)
-	}
-	sum, err := core.Import(context.Background(), a, bot.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
+	sum := importInterrupted(t, db, zip, bot.ImportOptions{}, 2)
 	if sum.Resumed != 2 || sum.Created != 2 {
 		t.Errorf("resumed run: %d units resumed, %d created; want 2 and 2", sum.Resumed, sum.Created)
 	}
