@@ -61,7 +61,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	platform := fs.String("platform", "", "the channel's platform (slack, discord, shell) when the ID is ambiguous")
 	since := fs.String("since", "", "period start: YYYY-MM-DD in the channel's zone, or RFC 3339 (default: the last scheduled digest)")
 	dry := fs.Bool("dry-run", false, "print only; do not post to the channel")
-	if err := parseFlags(fs, args); err != nil {
+	if err := noArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if *channel == "" {

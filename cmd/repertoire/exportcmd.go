@@ -176,7 +176,7 @@ func exportCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	channel := fs.String("channel", "", "only this channel ID")
 	out := fs.String("out", "", "directory to write to (json and csv: standard output when empty)")
 	private := fs.Bool("private", false, "markdown and csv: include private channels and DMs")
-	if _, err := parseInterspersed(fs, args); err != nil {
+	if err := noArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	p := repertoire.ExportParams{Channel: *channel, Private: *private || *channel != ""}

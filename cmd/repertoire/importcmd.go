@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,19 +31,24 @@ second time.`
 // importCommand brings the history of a chat export, or another instance's
 // repertoire, into the store.
 func importCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, importUsage)
-		return fmt.Errorf("%w: import needs a source: slack, discord or repertoire", errUsage)
-	}
-	what, args := args[0], args[1:]
-	fs := flags("import "+what, &cfg, stderr)
+	fs := flags("import", &cfg, stderr)
 	workspace := fs.String("workspace", "", "Slack: workspace (team) ID entries are filed under (default: team_id of users.json)")
 	url := fs.String("url", "", "Slack: workspace URL for permalinks, e.g. https://acme.slack.com")
 	detect := fs.Bool("detect", false, "Slack and Discord: also propose entries from threads nobody reacted to (saved with status detected)")
 	progressMode := fs.String("progress", "auto", "progress display: auto, bar, lines or none")
-	files, err := parseInterspersed(fs, args)
+	files, err := parseArgs(fs, args, stdout, false)
 	if err != nil {
 		return err
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, importUsage)
+		return fmt.Errorf("%w: import needs a source: slack, discord or repertoire", errUsage)
+	}
+	what := files[0]
+	files = files[1:]
+	if what != "slack" && what != "discord" && what != "repertoire" {
+		fmt.Fprintln(stderr, importUsage)
+		return fmt.Errorf("%w: unknown import source %q (slack, discord or repertoire)", errUsage, what)
 	}
 	if len(files) == 0 || (what != "discord" && len(files) > 1) {
 		fmt.Fprintln(stderr, importUsage)
@@ -119,23 +123,6 @@ func printSummary(w io.Writer, name string, s bot.ImportSummary) {
 	fmt.Fprintln(w, "  skipped:")
 	for _, r := range skips {
 		fmt.Fprintf(w, "    %7d  %s (first at %s)\n", s.Skipped[r], r, s.FirstSkip[r])
-	}
-}
-
-// parseInterspersed parses flags placed before, between or after the
-// positional arguments ("import slack x.zip -url …").
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
 	}
 }
 

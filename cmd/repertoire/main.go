@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -57,16 +58,37 @@ commands:
   version    print the version
   discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
+"repertoire help CMD" or "repertoire CMD -h" shows a command's usage and flags.
 Configuration comes from the environment (see README.md); -db overrides REPERTOIRE_DB.`
 
 // run is the whole program; main only wires the process to it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdin, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "run"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) == 0:
+	case args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		if len(args) == 1 || args[0] != "help" {
+			fmt.Fprintln(stdout, usage)
+			return nil
+		}
+		if !slices.Contains(commandNames, args[1]) {
+			fmt.Fprintln(stderr, usage)
+			return fmt.Errorf("%w: help: unknown command %q", errUsage, args[1])
+		}
+		cmd, args = args[1], []string{"-h"}
+	case !strings.HasPrefix(args[0], "-"):
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := parseConfig(getenv)
-	if err != nil {
+	if err != nil && !wantsHelp(args) {
 		return err
 	}
 	switch cmd {
@@ -77,6 +99,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "entries":
 		return entriesCommand(ctx, args, cfg, stdout, stderr)
 	case "discord-invite":
+		if err := noArgs(flag.NewFlagSet("discord-invite", flag.ContinueOnError), args, stdout); err != nil {
+			return err
+		}
 		return discord.PrintInvite(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, stdout)
 	case "digest":
 		return digestCommand(ctx, args, cfg, stdout, stderr)
@@ -85,14 +110,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "export":
 		return exportCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
+		if err := noArgs(flag.NewFlagSet("version", flag.ContinueOnError), args, stdout); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "repertoire", version())
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
 		return nil
 	default:
 		fmt.Fprintln(stderr, usage)
-		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+		return fmt.Errorf("%w: unknown command %q (see repertoire help)", errUsage, cmd)
 	}
 }
 
@@ -116,16 +141,6 @@ func flags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return nil
-}
-
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
@@ -136,7 +151,7 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 
 func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flags("run", &cfg, stderr)
-	if err := parseFlags(fs, args); err != nil {
+	if err := noArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
@@ -227,10 +242,11 @@ func openStore(ctx context.Context, cfg Config) (*repertoire.Store, error) {
 func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {
 	fs := flags("search", &cfg, stderr)
 	limit := fs.Int("n", 5, "number of results")
-	if err := parseFlags(fs, args); err != nil {
+	words, err := parseArgs(fs, args, stdout, true)
+	if err != nil {
 		return err
 	}
-	text := strings.Join(fs.Args(), " ")
+	text := strings.Join(words, " ")
 	if strings.TrimSpace(text) == "" {
 		return fmt.Errorf("%w: search needs TEXT, e.g. repertoire search \"rotate tls cert\"", errUsage)
 	}
@@ -256,7 +272,7 @@ func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 	fs := flags("entries", &cfg, stderr)
 	limit := fs.Int("n", 20, "number of entries")
 	channel := fs.String("channel", "", "only this channel ID")
-	if err := parseFlags(fs, args); err != nil {
+	if err := noArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, cfg)
