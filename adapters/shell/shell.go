@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 )
 
 // Name is the platform name of shell channels.
@@ -218,7 +219,8 @@ func (s *Shell) printfLocked(format string, args ...any) {
 		fmt.Fprintln(s.out)
 		s.prompted = false
 	}
-	fmt.Fprintf(s.out, format, args...)
+	// Members' words (and imported ones) must not drive the terminal.
+	fmt.Fprint(s.out, safe.Text(fmt.Sprintf(format, args...)))
 }
 
 // exec runs one typed line. It reports whether the member asked to quit.

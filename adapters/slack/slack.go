@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 )
 
 // Log attribute keys: IDs only, never members' words.
@@ -664,9 +665,11 @@ func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, e
 
 // respond answers a slash command through its response_url, ephemerally.
 func (a *Adapter) respond(ctx context.Context, url, text string) error {
-	return slack.PostWebhookCustomHTTPContext(ctx, url, a.opts.HTTPClient, &slack.WebhookMessage{
+	err := slack.PostWebhookCustomHTTPContext(ctx, url, a.opts.HTTPClient, &slack.WebhookMessage{
 		Text: slackutilsx.EscapeMessage(text), ResponseType: slack.ResponseTypeEphemeral,
 	})
+	// The response_url is a capability: it never goes into an error.
+	return safe.NewRedactor(url).Error(err)
 }
 
 // postOnce posts one message at the channel's pace. After a 429 it waits

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -88,10 +89,10 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL} {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Config{}, fmt.Errorf("%s: %q is not an http(s) URL", name, v)
+			return Config{}, fmt.Errorf("%s: %q is not an http(s) URL", name, safe.String(v))
 		}
 		if !strings.HasSuffix(v, "/") {
-			return Config{}, fmt.Errorf("%s: %q must end with /", name, v)
+			return Config{}, fmt.Errorf("%s: %q must end with /", name, safe.String(v))
 		}
 	}
 	tz, err := time.LoadLocation(get("REPERTOIRE_TZ", "UTC"))

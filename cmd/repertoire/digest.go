@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -105,7 +106,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	}
 	d := bot.ComposeDigest(data, sched.Zone)
 	for _, p := range d.Parts() {
-		fmt.Fprintf(stdout, "%s\n\n", bot.Inert(p))
+		fmt.Fprintf(stdout, "%s\n\n", safe.Text(bot.Inert(p)))
 	}
 	if *dry {
 		return nil

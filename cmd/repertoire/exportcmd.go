@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -350,7 +351,7 @@ func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.E
 		title := entryTitle(r)
 		sum := sha256.Sum256([]byte(r.Channel.Platform + "\x00" + r.Channel.Space + "\x00" + r.Channel.ID + "\x00" + r.SourceID))
 		file := r.CreatedAt.UTC().Format("2006-01-02") + "-" + slug(title, 48) + "-" + hex.EncodeToString(sum[:])[:8] + ".md"
-		if err := os.WriteFile(filepath.Join(dir, "entries", file), []byte(entryMarkdown(r, title)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "entries", file), []byte(safe.Text(entryMarkdown(r, title))), 0o644); err != nil {
 			return err
 		}
 		ix := indexed{file, title, string(r.Kind), r.Author.Name}
@@ -381,7 +382,7 @@ func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.E
 	for _, e := range all {
 		fmt.Fprintf(&idx, "- [%s](entries/%s) (%s by %s)\n", mdText(e.title), e.file, e.kind, mdText(e.author))
 	}
-	if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte(idx.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte(safe.Text(idx.String())), 0o644); err != nil {
 		return 0, err
 	}
 	for _, t := range tags {
@@ -390,7 +391,7 @@ func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.E
 		for _, e := range byTag[t] {
 			fmt.Fprintf(&sb, "- [%s](../entries/%s) (%s by %s)\n", mdText(e.title), e.file, e.kind, mdText(e.author))
 		}
-		if err := os.WriteFile(filepath.Join(dir, "tags", tagFile(t)), []byte(sb.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "tags", tagFile(t)), []byte(safe.Text(sb.String())), 0o644); err != nil {
 			return 0, err
 		}
 	}
@@ -473,5 +474,5 @@ func slug(s string, n int) string {
 
 // mdText keeps a title from breaking a Markdown link.
 func mdText(s string) string {
-	return strings.NewReplacer("[", `\[`, "]", `\]`, "\n", " ").Replace(s)
+	return strings.NewReplacer("[", `\[`, "]", `\]`).Replace(safe.Line(s))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/repertoire/repertoire/adapters/exportfile"
 	"github.com/repertoire/repertoire/adapters/slackexport"
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -73,7 +74,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		defer a.Close()
 		if u := a.Unlisted(); len(u) > 0 {
 			fmt.Fprintf(stderr, "import slack: %d %s of messages not named by channels.json, groups.json, mpims.json or dms.json, left out: %s\n",
-				len(u), map[bool]string{true: "folder", false: "folders"}[len(u) == 1], strings.Join(u, ", "))
+				len(u), map[bool]string{true: "folder", false: "folders"}[len(u) == 1], safe.Line(strings.Join(u, ", ")))
 		}
 		h = a
 	case "discord":

@@ -28,6 +28,7 @@ import (
 
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -67,7 +68,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if errors.Is(err, errHelp) {
 		return nil
 	}
-	return err
+	// No error names a token or a capability URL, whatever produced it.
+	return secrets(getenv).Error(err)
+}
+
+// secrets is the redactor for everything the program logs or reports: the
+// shapes of known secrets and the configured ones.
+func secrets(getenv func(string) string) *safe.Redactor {
+	return safe.NewRedactor(getenv("SLACK_BOT_TOKEN"), getenv("SLACK_APP_TOKEN"), getenv("SLACK_SIGNING_SECRET"), getenv("DISCORD_TOKEN"))
 }
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -143,10 +151,13 @@ func flags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// Secrets never reach a log line, at any level.
+	red := safe.NewRedactor(cfg.SlackBotToken, cfg.SlackAppToken, cfg.SlackSigningSecret, cfg.DiscordToken)
+	return slog.New(red.Handler(h))
 }
 
 func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -263,7 +274,7 @@ func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		fmt.Fprintln(stdout, "no entries match")
 	}
 	for i, h := range hits {
-		fmt.Fprintf(stdout, "%s\n\n", bot.FormatHit(i+1, h))
+		fmt.Fprintf(stdout, "%s\n\n", safe.Text(bot.FormatHit(i+1, h)))
 	}
 	return nil
 }
@@ -301,9 +312,9 @@ func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 		if e.Status == repertoire.Detected {
 			status = ", detected"
 		}
-		fmt.Fprintf(stdout, "#%d %s [%s, %s #%s%s] by %s, saved by %s, %d %s, 👍 %d 👎 %d, tags: %s\n   %s\n",
-			e.ID, e.Title(), e.Kind, vis, e.Channel.ID, status, e.Author.Name, strings.Join(savers, ", "), e.Votes, votes,
-			e.Helpful, e.Unhelpful, strings.Join(e.Tags, " "), e.Permalink)
+		fmt.Fprint(stdout, safe.Text(fmt.Sprintf("#%d %s [%s, %s #%s%s] by %s, saved by %s, %d %s, 👍 %d 👎 %d, tags: %s\n   %s\n",
+			e.ID, safe.Line(e.Title()), e.Kind, vis, e.Channel.ID, status, e.Author.Name, strings.Join(savers, ", "), e.Votes, votes,
+			e.Helpful, e.Unhelpful, strings.Join(e.Tags, " "), safe.Line(e.Permalink))))
 	}
 	fmt.Fprintln(stdout, entriesCount(len(entries)))
 	return nil
