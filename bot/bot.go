@@ -43,6 +43,9 @@ type Config struct {
 	// SuggestEvery spaces the detector's suggestions in a channel;
 	// DefaultSuggestEvery when zero.
 	SuggestEvery time.Duration
+	// WebURL is the web page's base URL; "web" in chat answers with a
+	// sign-in link to it. Empty when there is no web page.
+	WebURL string
 }
 
 // DefaultCapture is the emoji → kind map members get out of the box.
@@ -93,6 +96,8 @@ type Bot struct {
 
 	pruneMu   sync.Mutex // guards lastPrune: workers share the bot
 	lastPrune time.Time
+
+	web *Web // the web page's read API, when there is one (set by Bot.Web)
 }
 
 // New returns a Bot storing in store and answering through platforms.

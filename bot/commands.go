@@ -44,6 +44,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		err = b.setDetect(ctx, ev, args)
 	case "nudges", "nudge":
 		err = b.setNudges(ctx, ev, args)
+	case "web", "signin", "login":
+		err = b.webLink(ctx, ev)
 	case "ask", "recall", "search", "find":
 		err = b.recall(ctx, ev, args)
 	default:
@@ -113,6 +115,7 @@ func (b *Bot) help() []string {
 			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",
 			"• `" + n + " detect suggest|auto|off` sets what I do with useful exchanges I spot in this channel; `" + n + " why` in the thread of a suggestion says why I made it.",
 			"• `" + n + " nudges on|off` lets me answer questions in this channel that the repertoire already answers well (once per thread).",
+			"• `" + n + " web` sends you a private one-time link to sign in to the repertoire's web page.",
 			"• `" + n + " forget me` removes everything you wrote and saved from the repertoire.",
 			"• `" + n + " help` shows this.",
 		}, "\n"),
@@ -162,6 +165,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if err != nil {
 		return err
 	}
+	b.recordRecallUse(ctx, ev, len(hits) > 0)
 	if len(hits) == 0 {
 		err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
 			Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},

@@ -225,7 +225,11 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 		return err
 	}
 	d := ComposeDigest(data, sched.Zone)
-	_, err = b.post(ctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
+	parts := d.Parts()
+	ref, err := b.post(ctx, Outgoing{Channel: d.Channel, Parts: parts})
+	if err == nil {
+		b.archiveDigest(ctx, data, parts, ref)
+	}
 	return err
 }
 

@@ -271,10 +271,12 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		b.log.InfoContext(ctx, "digest skipped: quiet period", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logLate, late)
 		return b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestSkipped})
 	}
-	ref, err := b.post(pctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
+	parts := d.Parts()
+	ref, err := b.post(pctx, Outgoing{Channel: d.Channel, Parts: parts})
 	if err != nil {
 		return s.fail(pctx, t, end, err)
 	}
+	b.archiveDigest(pctx, data, parts, ref)
 	s.handled[key] = end
 	o := repertoire.DigestOutcome{Status: repertoire.DigestSent, MessageID: ref.ID, Entries: data.TotalEntries}
 	if d.Rediscover != nil {

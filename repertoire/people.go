@@ -112,6 +112,10 @@ func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, que
 			{new(int), `DELETE FROM message_reactions WHERE platform = ? AND user_id = ?`},
 			{new(int), `DELETE FROM detections WHERE platform = ?1 AND (asker_id = ?2 OR answerer_id = ?2)`},
 			{&f.Feedback, `DELETE FROM recall_feedback WHERE user_id = ?2 AND answer_id IN (SELECT id FROM recall_answers WHERE platform = ?1)`},
+			// Signed out of the web page, and no archived digest names them.
+			{new(int), `DELETE FROM web_sessions WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM web_tokens WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM digest_archive WHERE id IN (SELECT digest_id FROM digest_archive_people WHERE platform = ? AND user_id = ?)`},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, platform, userID)

@@ -40,6 +40,10 @@ func (s *Store) PurgeSpace(ctx context.Context, event, platform, space string) (
 			{new(int), `DELETE FROM recall_answers WHERE platform = ? AND space = ?`}, // feedback cascades
 			{new(int), `DELETE FROM nudge_channels WHERE platform = ? AND space = ?`},
 			{new(int), `DELETE FROM nudged_threads WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM digest_archive WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM recall_uses WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM web_sessions WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM web_tokens WHERE platform = ? AND space = ?`},
 		} {
 			res, err := tx.ExecContext(ctx, st.q, platform, space)
 			if err != nil {

@@ -20,6 +20,9 @@ type SearchParams struct {
 	// with the bot, as the adapter checked.
 	Spaces []string
 	Limit  int // 3 when zero, at most 50
+	// Audience, when set, replaces From and Spaces: what a member may see
+	// outside any channel (the web page).
+	Audience *Audience
 }
 
 // Hit is an entry found by Search with the part of its text that matched.
@@ -117,7 +120,7 @@ func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
-	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, limit: p.Limit}
+	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit}
 	hits, err := sr.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -148,6 +151,8 @@ type searcher struct {
 	from   Channel
 	spaces []string
 	limit  int
+
+	audience *Audience
 
 	n              float64 // entries in the index
 	avg            [3]float64
@@ -217,6 +222,8 @@ func (sr *searcher) buildFilters() {
 	// entries and the asking channel's private ones. Without a platform
 	// (the terminal's search) every public entry is visible.
 	switch {
+	case sr.audience != nil:
+		sr.visibilitySQL, sr.visibilityArgs = sr.audience.where("e")
 	case sr.from.Platform == "":
 		sr.visibilitySQL, sr.visibilityArgs = `e.private = 0`, nil
 	case len(sr.spaces) == 0:

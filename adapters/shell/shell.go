@@ -51,8 +51,9 @@ type Shell struct {
 	out      io.Writer
 	user     string
 	channel  string
-	private  map[string]bool // channel name → private
-	msgs     []*message      // msgs[i] has ID i+1
+	private  map[string]bool            // channel name → private
+	members  map[string]map[string]bool // private channel name → IDs of the members who went in
+	msgs     []*message                 // msgs[i] has ID i+1
 	seq      int
 	last     bot.Event // for /redeliver
 	prompted bool
@@ -71,14 +72,16 @@ type message struct {
 }
 
 var (
-	_ bot.Platform = (*Shell)(nil)
-	_ bot.Reacter  = (*Shell)(nil)
+	_ bot.Platform      = (*Shell)(nil)
+	_ bot.Reacter       = (*Shell)(nil)
+	_ bot.MemberChecker = (*Shell)(nil)
+	_ bot.Whisperer     = (*Shell)(nil)
 )
 
 // New returns a shell reading commands from opts.In.
 func New(opts Options) *Shell {
 	s := &Shell{in: opts.In, prompts: opts.Prompt, out: opts.Out, botName: opts.BotName, user: opts.User, channel: opts.Channel,
-		now: opts.Now, private: map[string]bool{}}
+		now: opts.Now, private: map[string]bool{}, members: map[string]map[string]bool{}}
 	if s.botName == "" {
 		s.botName = "repertoire"
 	}
@@ -116,6 +119,7 @@ func (s *Shell) Help() string {
 		"  /edit N TEXT          edit message N",
 		"  /delete N             delete message N",
 		"  /ask QUESTION         ask the bot privately (like a slash command)",
+		"  /web                  get a private one-time link to the web page",
 		"  /redeliver            deliver the last event again, as a platform retry would",
 		"  /where                show who and where you are",
 		"  /help                 this list;  /quit  leave",
@@ -297,6 +301,13 @@ func (s *Shell) exec(ctx context.Context, h bot.Handler, line string) bool {
 				Text: "/ask " + rest, Time: s.now(), ChannelName: s.channel, Private: s.private[s.channel]}}
 		s.mu.Unlock()
 		s.deliver(ctx, h, ev)
+	case "/web":
+		s.mu.Lock()
+		ev := bot.Mentioned{ID: s.nextID(), Text: "web", Via: bot.ViaCommand,
+			Message: bot.Message{Ref: bot.MessageRef{Channel: s.chanRef(s.channel)}, Author: s.member(),
+				Text: "/web", Time: s.now(), ChannelName: s.channel, Private: s.private[s.channel]}}
+		s.mu.Unlock()
+		s.deliver(ctx, h, ev)
 	case "/redeliver":
 		s.mu.Lock()
 		ev := s.last
@@ -338,6 +349,10 @@ func (s *Shell) switchChannel(cmd, rest string) {
 			return
 		}
 		s.private[name] = true
+		if s.members[name] == nil {
+			s.members[name] = map[string]bool{}
+		}
+		s.members[name][s.member().ID] = true
 	default:
 		if name == "" {
 			s.printfLocked("! usage: /channel NAME\n")
@@ -609,3 +624,22 @@ func (s *Shell) React(ctx context.Context, ref bot.MessageRef, e bot.Emoji) erro
 	s.printf("%s reacted %s to [%s]\n", s.botName, emojiText(e), s.number(ref.ID))
 	return nil
 }
+
+// IsMember implements bot.MemberChecker for private channels and DMs (the
+// core asks about no other): a private channel's members are those who went
+// in with /private this session, as the member they were then; a DM is its
+// member's.
+func (s *Shell) IsMember(ctx context.Context, ch bot.ChannelRef, userID string) (bool, error) {
+	if ch.Platform != Name {
+		return false, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name, ok := strings.CutPrefix(ch.ID, "dm-"); ok {
+		return userNamed(name).ID == userID, nil
+	}
+	return s.members[ch.ID][userID], nil // a channel not entered this session has none
+}
+
+// Whispers implements bot.Whisperer: the shell can show a line to one member.
+func (s *Shell) Whispers() bool { return true }

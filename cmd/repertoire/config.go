@@ -30,6 +30,10 @@ type Config struct {
 	DiscordAPIURL string
 
 	HTTPAddr string
+	// WebURL is the web page's public base URL (REPERTOIRE_WEB_URL, else
+	// from HTTPAddr); WebPublic shows public entries without sign-in.
+	WebURL    string
+	WebPublic bool
 
 	DigestSchedule string
 	TZ             *time.Location
@@ -94,6 +98,9 @@ func parseConfig(getenv func(string) string) (Config, error) {
 		if !strings.HasSuffix(v, "/") {
 			return Config{}, fmt.Errorf("%s: %q must end with /", name, safe.String(v))
 		}
+	}
+	if err := parseWeb(&c, getenv); err != nil {
+		return Config{}, err
 	}
 	tz, err := time.LoadLocation(get("REPERTOIRE_TZ", "UTC"))
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/adapters/discord"
+	"github.com/repertoire/repertoire/adapters/web"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
@@ -182,7 +183,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture}, platforms...)
+	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture, WebURL: cfg.WebURL}, platforms...)
 	waitDigests := startDigests(ctx, core)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)
@@ -196,6 +197,11 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 				maps.Copy(routes, rp.Routes())
 			}
 		}
+		page, err := web.New(core.Web(bot.WebOptions{Public: cfg.WebPublic}), web.Options{BaseURL: cfg.WebURL, Log: log.With("component", "web")})
+		if err != nil {
+			return err
+		}
+		maps.Copy(routes, page.Routes())
 		running++
 		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes), log, nil) }()
 	}

@@ -1,0 +1,546 @@
+package repertoire
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Audience is who is looking at the repertoire outside a channel (the web
+// page), as one WHERE clause: the public entries of Spaces on Platform, and
+// the private entries of Channels, which the core checked with the platform.
+// The zero Audience sees nothing; Anyone sees every public entry.
+type Audience struct {
+	Platform string
+	Spaces   []string
+	// Channels are the private channels and DMs of Platform the viewer
+	// belongs to (Space and ID count).
+	Channels []Channel
+	// Anyone sees the public entries of every space and nothing private:
+	// a signed-out visitor where the web page is public.
+	Anyone bool
+}
+
+// where returns the clause over the columns platform, space, channel_id and
+// private of the table aliased t.
+func (a Audience) where(t string) (string, []any) {
+	col := func(c string) string { return t + "." + c }
+	if a.Anyone {
+		return col("private") + " = 0", nil
+	}
+	if a.Platform == "" {
+		return "0", nil
+	}
+	clause := "(" + col("platform") + " = ? AND ((" + col("private") + " = 0 AND " + col("space") + " IN (SELECT value FROM json_each(?)))"
+	args := []any{a.Platform, jsonList(a.Spaces)}
+	if len(a.Channels) > 0 {
+		pairs := make([][2]string, len(a.Channels))
+		for i, c := range a.Channels {
+			pairs[i] = [2]string{c.Space, c.ID}
+		}
+		b, _ := json.Marshal(pairs) // strings always marshal
+		clause += " OR (" + col("private") + " = 1 AND EXISTS (SELECT 1 FROM json_each(?) j WHERE j.value ->> 0 = " +
+			col("space") + " AND j.value ->> 1 = " + col("channel_id") + "))"
+		args = append(args, string(b))
+	}
+	return clause + "))", args
+}
+
+// Browse selects entries for a page: one filter at most of each sort.
+type Browse struct {
+	Tag     string // entries tagged so
+	Channel string // entries saved in that channel (ID)
+	Member  string // entries the member wrote or saved (ID)
+	Kind    Kind
+	Useful  bool // most endorsed first (votes, then 👍 less 👎), else newest first
+	Since   time.Time
+	Limit   int // 20 when zero, at most 100
+	Offset  int
+}
+
+// BrowseEntries lists the entries the audience may see that the filters
+// select, savers included, and reports whether more follow.
+func (s *Store) BrowseEntries(ctx context.Context, a Audience, b Browse) ([]Entry, bool, error) {
+	if b.Limit <= 0 {
+		b.Limit = 20
+	}
+	b.Limit = min(b.Limit, 100)
+	b.Offset = max(b.Offset, 0)
+	vis, args := a.where("e")
+	conds := []string{vis}
+	from := "entries e"
+	if b.Tag != "" {
+		from = "entry_tags t CROSS JOIN entries e ON e.id = t.entry_id"
+		conds = append(conds, "t.tag = ?")
+		args = append(args, normTag(b.Tag))
+	}
+	if b.Channel != "" {
+		conds = append(conds, "e.channel_id = ?")
+		args = append(args, b.Channel)
+	}
+	if b.Member != "" {
+		conds = append(conds, "(e.author_id = ? OR EXISTS (SELECT 1 FROM savers s WHERE s.entry_id = e.id AND s.user_id = ?))")
+		args = append(args, b.Member, b.Member)
+	}
+	if b.Kind != "" {
+		conds = append(conds, "e.kind = ?")
+		args = append(args, string(b.Kind))
+	}
+	if !b.Since.IsZero() {
+		conds = append(conds, "e.created_at >= ?")
+		args = append(args, b.Since.UnixMilli())
+	}
+	order := "e.created_at DESC, e.id DESC"
+	if b.Useful {
+		order = "e.votes + e.helpful - e.unhelpful DESC, e.created_at DESC, e.id DESC"
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, fmt.Errorf("browse entries: %w", err)
+	}
+	defer tx.Rollback()
+	out, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM `+from+` WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, b.Limit+1, b.Offset)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("browse entries: %w", err)
+	}
+	more := len(out) > b.Limit
+	if more {
+		out = out[:b.Limit]
+	}
+	return out, more, nil
+}
+
+// VisibleEntry returns one entry if the audience may see it; ErrNotFound
+// otherwise, the same answer as for an entry that does not exist.
+func (s *Store) VisibleEntry(ctx context.Context, a Audience, id int64) (Entry, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Entry{}, fmt.Errorf("entry %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	vis, args := a.where("e")
+	out, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE e.id = ? AND `+vis, append([]any{id}, args...)...)
+	if err != nil {
+		return Entry{}, fmt.Errorf("entry %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return Entry{}, fmt.Errorf("entry %d: %w", id, ErrNotFound)
+	}
+	return out[0], nil
+}
+
+// Count is a name and how often it occurs.
+type Count struct {
+	Name string
+	N    int
+}
+
+// WeekCount is one week's counts by series (kinds, or asked/answered).
+type WeekCount struct {
+	Week   time.Time // Monday 00:00 UTC
+	Counts map[string]int
+}
+
+// Overview is what the home page summarises, all under one audience.
+type Overview struct {
+	Entries      int
+	TopTags      []Count
+	Kinds        []Count
+	Contributors []Contributor // since the start of the month
+	Growth       []WeekCount   // entries per week by kind
+	Recall       []WeekCount   // "asked", "answered", "unanswered" per week
+}
+
+// weekStart is the Monday 00:00 UTC of t's week.
+func weekStart(t time.Time) time.Time {
+	t = t.UTC()
+	d := (int(t.Weekday()) + 6) % 7
+	return time.Date(t.Year(), t.Month(), t.Day()-d, 0, 0, 0, 0, time.UTC)
+}
+
+// WebOverview reads the home page's figures as of now: totals, top tags and
+// kinds, contributors since monthStart, and weeks of growth and recall use.
+func (s *Store) WebOverview(ctx context.Context, a Audience, now, monthStart time.Time, weeks int) (Overview, error) {
+	var o Overview
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return o, fmt.Errorf("overview: %w", err)
+	}
+	defer tx.Rollback()
+	vis, args := a.where("e")
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries e WHERE `+vis, args...).Scan(&o.Entries); err != nil {
+		return o, fmt.Errorf("overview: count: %w", err)
+	}
+	counts := func(query string, args ...any) ([]Count, error) {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []Count
+		for rows.Next() {
+			var c Count
+			if err := rows.Scan(&c.Name, &c.N); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+	if o.TopTags, err = counts(`SELECT t.tag, count(*) AS n FROM entry_tags t CROSS JOIN entries e ON e.id = t.entry_id
+		WHERE `+vis+` GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 15`, args...); err != nil {
+		return o, fmt.Errorf("overview: tags: %w", err)
+	}
+	if o.Kinds, err = counts(`SELECT e.kind, count(*) AS n FROM entries e WHERE `+vis+` GROUP BY e.kind ORDER BY n DESC, e.kind`, args...); err != nil {
+		return o, fmt.Errorf("overview: kinds: %w", err)
+	}
+	// Contributors: who wrote entries and who saved them this month.
+	rows, err := tx.QueryContext(ctx, `SELECT id, max(name), sum(authored), sum(saved) FROM (
+			SELECT e.author_id AS id, e.author_name AS name, 1 AS authored, 0 AS saved FROM entries e
+			WHERE e.created_at >= ? AND `+vis+`
+			UNION ALL
+			SELECT s.user_id, s.user_name, 0, 1 FROM savers s CROSS JOIN entries e ON e.id = s.entry_id
+			WHERE s.saved_at >= ? AND `+vis+`)
+		GROUP BY id ORDER BY sum(authored) + sum(saved) DESC, id LIMIT 10`,
+		append(append(append([]any{monthStart.UnixMilli()}, args...), monthStart.UnixMilli()), args...)...)
+	if err != nil {
+		return o, fmt.Errorf("overview: contributors: %w", err)
+	}
+	for rows.Next() {
+		var c Contributor
+		if err := rows.Scan(&c.ID, &c.Name, &c.Authored, &c.Saved); err != nil {
+			rows.Close()
+			return o, fmt.Errorf("overview: contributors: %w", err)
+		}
+		o.Contributors = append(o.Contributors, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("overview: contributors: %w", err)
+	}
+	first := weekStart(now).AddDate(0, 0, -7*(weeks-1))
+	o.Growth = emptyWeeks(first, weeks)
+	o.Recall = emptyWeeks(first, weeks)
+	const week = int64(7 * 24 * time.Hour / time.Millisecond)
+	bucket := func(ms int64) int { return int((ms - first.UnixMilli()) / week) }
+	rows, err = tx.QueryContext(ctx, `SELECT e.created_at, e.kind FROM entries e WHERE e.created_at >= ? AND `+vis,
+		append([]any{first.UnixMilli()}, args...)...)
+	if err != nil {
+		return o, fmt.Errorf("overview: growth: %w", err)
+	}
+	for rows.Next() {
+		var at int64
+		var kind string
+		if err := rows.Scan(&at, &kind); err != nil {
+			rows.Close()
+			return o, fmt.Errorf("overview: growth: %w", err)
+		}
+		if i := bucket(at); i >= 0 && i < weeks {
+			o.Growth[i].Counts[kind]++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("overview: growth: %w", err)
+	}
+	rvis, rargs := a.where("r")
+	rows, err = tx.QueryContext(ctx, `SELECT (r.asked_at - ?) / ?, count(*), sum(r.answered) FROM recall_uses r
+		WHERE r.asked_at >= ? AND `+rvis+` GROUP BY 1`, append([]any{first.UnixMilli(), week, first.UnixMilli()}, rargs...)...)
+	if err != nil {
+		return o, fmt.Errorf("overview: recall use: %w", err)
+	}
+	for rows.Next() {
+		var i, asked, answered int
+		if err := rows.Scan(&i, &asked, &answered); err != nil {
+			rows.Close()
+			return o, fmt.Errorf("overview: recall use: %w", err)
+		}
+		if i >= 0 && i < weeks {
+			o.Recall[i].Counts["asked"] = asked
+			o.Recall[i].Counts["answered"] = answered
+			o.Recall[i].Counts["unanswered"] = asked - answered
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("overview: recall use: %w", err)
+	}
+	return o, nil
+}
+
+func emptyWeeks(first time.Time, n int) []WeekCount {
+	out := make([]WeekCount, n)
+	for i := range out {
+		out[i] = WeekCount{Week: first.AddDate(0, 0, 7*i), Counts: map[string]int{}}
+	}
+	return out
+}
+
+// VisibleOpenQuestions lists the open questions the audience may see,
+// newest first, and reports whether more follow.
+func (s *Store) VisibleOpenQuestions(ctx context.Context, a Audience, limit, offset int) ([]OpenQuestion, bool, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	vis, args := a.where("q")
+	rows, err := s.r.QueryContext(ctx, `SELECT q.id, q.platform, q.space, q.channel_id, q.private, q.message_id, q.asker_id,
+		q.asker_name, q.text, q.asked_at FROM open_questions q WHERE `+vis+` ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`,
+		append(args, limit+1, max(offset, 0))...)
+	if err != nil {
+		return nil, false, fmt.Errorf("open questions: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenQuestion
+	for rows.Next() {
+		var q OpenQuestion
+		var at int64
+		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
+			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
+			return nil, false, fmt.Errorf("open questions: %w", err)
+		}
+		q.AskedAt = time.UnixMilli(at).UTC()
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("open questions: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// PrivateChannels lists the private channels and DMs of a platform that hold
+// anything the web page shows (entries, open questions, digests), so the
+// core can ask the platform which of them a member belongs to.
+func (s *Store) PrivateChannels(ctx context.Context, platform string) ([]Channel, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT space, channel_id, max(channel_name) FROM (
+			SELECT space, channel_id, channel_name FROM entries WHERE platform = ?1 AND private = 1
+			UNION ALL SELECT space, channel_id, '' FROM open_questions WHERE platform = ?1 AND private = 1
+			UNION ALL SELECT space, channel_id, channel_name FROM digest_archive WHERE platform = ?1 AND private = 1)
+		GROUP BY space, channel_id ORDER BY space, channel_id`, platform)
+	if err != nil {
+		return nil, fmt.Errorf("private channels: %w", err)
+	}
+	defer rows.Close()
+	var out []Channel
+	for rows.Next() {
+		c := Channel{Platform: platform, Private: true}
+		if err := rows.Scan(&c.Space, &c.ID, &c.Name); err != nil {
+			return nil, fmt.Errorf("private channels: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RecordRecallUse counts one recall question asked in a channel and whether
+// anything answered it. No text, no asker.
+func (s *Store) RecordRecallUse(ctx context.Context, ch Channel, answered bool, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	_, err := s.exec(ctx, "", `INSERT INTO recall_uses (platform, space, channel_id, private, answered, asked_at) VALUES (?,?,?,?,?,?)`,
+		ch.Platform, ch.Space, ch.ID, ch.Private, answered, at.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("record recall use: %w", err)
+	}
+	return nil
+}
+
+// ArchivedDigest is a digest as the bot posted it.
+type ArchivedDigest struct {
+	ID         int64
+	Channel    Channel
+	Start, End time.Time
+	MessageID  string
+	Text       string
+	PostedAt   time.Time
+	// People are the members (IDs) the digest names or quotes; forgetting
+	// one of them removes the digest from the archive.
+	People []string
+}
+
+// ArchiveDigest keeps a posted digest's text for the web page's archive.
+func (s *Store) ArchiveDigest(ctx context.Context, d ArchivedDigest) (int64, error) {
+	d.Text = cleanText(d.Text)
+	if d.PostedAt.IsZero() {
+		d.PostedAt = s.now()
+	}
+	var id int64
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		// A channel is private if anything of it was recorded as private
+		// (a scheduled digest's channel may come without the flag).
+		if !d.Channel.Private {
+			err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entries WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND private = 1)
+				OR EXISTS (SELECT 1 FROM open_questions WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND private = 1)
+				OR EXISTS (SELECT 1 FROM digest_schedules WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND private = 1)
+				OR EXISTS (SELECT 1 FROM messages WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND private = 1)`,
+				d.Channel.Platform, d.Channel.Space, d.Channel.ID).Scan(&d.Channel.Private)
+			if err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO digest_archive (platform, space, channel_id, channel_name, private,
+			period_start, period_end, message_id, text, posted_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			d.Channel.Platform, d.Channel.Space, d.Channel.ID, d.Channel.Name, d.Channel.Private,
+			d.Start.UnixMilli(), d.End.UnixMilli(), d.MessageID, d.Text, d.PostedAt.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, p := range d.People {
+			if p == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO digest_archive_people (digest_id, platform, user_id) VALUES (?,?,?)`,
+				id, d.Channel.Platform, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("archive digest: %w", err)
+	}
+	return id, nil
+}
+
+// ArchivedDigests lists the digests the audience may see, newest first, and
+// reports whether more follow.
+func (s *Store) ArchivedDigests(ctx context.Context, a Audience, limit, offset int) ([]ArchivedDigest, bool, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	vis, args := a.where("d")
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.platform, d.space, d.channel_id, d.channel_name, d.private,
+		d.period_start, d.period_end, d.message_id, d.text, d.posted_at FROM digest_archive d WHERE `+vis+`
+		ORDER BY d.posted_at DESC, d.id DESC LIMIT ? OFFSET ?`, append(args, limit+1, max(offset, 0))...)
+	if err != nil {
+		return nil, false, fmt.Errorf("archived digests: %w", err)
+	}
+	defer rows.Close()
+	var out []ArchivedDigest
+	for rows.Next() {
+		var d ArchivedDigest
+		var start, end, posted int64
+		if err := rows.Scan(&d.ID, &d.Channel.Platform, &d.Channel.Space, &d.Channel.ID, &d.Channel.Name, &d.Channel.Private,
+			&start, &end, &d.MessageID, &d.Text, &posted); err != nil {
+			return nil, false, fmt.Errorf("archived digests: %w", err)
+		}
+		d.Start, d.End, d.PostedAt = time.UnixMilli(start).UTC(), time.UnixMilli(end).UTC(), time.UnixMilli(posted).UTC()
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("archived digests: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// WebMember is who a sign-in link or session is for.
+type WebMember struct {
+	Platform string
+	Space    string
+	Spaces   []string // more spaces whose public entries they may see
+	ID       string
+	Name     string
+}
+
+// ErrExpired means a sign-in link or session is past its time, used, or
+// ended; it signs nobody in.
+var ErrExpired = errors.New("expired or already used")
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// AddSignInToken records a one-time sign-in link for a member (by its token,
+// which is stored hashed) until expires.
+func (s *Store) AddSignInToken(ctx context.Context, token string, m WebMember, expires time.Time) error {
+	_, err := s.exec(ctx, "", `INSERT INTO web_tokens (hash, platform, space, user_id, user_name, spaces, expires_at)
+		VALUES (?,?,?,?,?,?,?)`, tokenHash(token), m.Platform, m.Space, m.ID, m.Name, jsonList(m.Spaces), expires.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("add sign-in token: %w", err)
+	}
+	// Expired links are of no use to anyone.
+	if _, err := s.exec(ctx, "", `DELETE FROM web_tokens WHERE expires_at < ?`, s.now().UnixMilli()); err != nil {
+		return fmt.Errorf("add sign-in token: %w", err)
+	}
+	return nil
+}
+
+// RedeemSignInToken spends a sign-in link: in one transaction the token is
+// deleted (it works once) and a session for its member is created, under
+// the session token given, until sessionExpires. ErrExpired when the link
+// is unknown, used or past its time.
+func (s *Store) RedeemSignInToken(ctx context.Context, token, session string, sessionExpires time.Time) (WebMember, error) {
+	var m WebMember
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		var spaces string
+		var expires int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM web_tokens WHERE hash = ? RETURNING platform, space, user_id, user_name, spaces, expires_at`,
+			tokenHash(token)).Scan(&m.Platform, &m.Space, &m.ID, &m.Name, &spaces, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrExpired
+		}
+		if err != nil {
+			return err
+		}
+		if expires < s.now().UnixMilli() {
+			return ErrExpired
+		}
+		_ = json.Unmarshal([]byte(spaces), &m.Spaces)
+		_, err = tx.ExecContext(ctx, `INSERT INTO web_sessions (hash, platform, space, user_id, user_name, spaces, created_at, expires_at)
+			VALUES (?,?,?,?,?,?,?,?)`, tokenHash(session), m.Platform, m.Space, m.ID, m.Name, spaces, s.now().UnixMilli(), sessionExpires.UnixMilli())
+		return err
+	})
+	if errors.Is(err, ErrExpired) {
+		// The spent or stale link is deleted all the same.
+		return WebMember{}, fmt.Errorf("sign in: %w", ErrExpired)
+	}
+	if err != nil {
+		return WebMember{}, fmt.Errorf("sign in: %w", err)
+	}
+	return m, nil
+}
+
+// Session returns the member a session cookie signs in; ErrExpired when it
+// is unknown, ended or past its time.
+func (s *Store) Session(ctx context.Context, session string) (WebMember, error) {
+	var m WebMember
+	var spaces string
+	var expires int64
+	err := s.r.QueryRowContext(ctx, `SELECT platform, space, user_id, user_name, spaces, expires_at FROM web_sessions WHERE hash = ?`,
+		tokenHash(session)).Scan(&m.Platform, &m.Space, &m.ID, &m.Name, &spaces, &expires)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && expires < s.now().UnixMilli()) {
+		return WebMember{}, fmt.Errorf("session: %w", ErrExpired)
+	}
+	if err != nil {
+		return WebMember{}, fmt.Errorf("session: %w", err)
+	}
+	_ = json.Unmarshal([]byte(spaces), &m.Spaces)
+	return m, nil
+}
+
+// EndSession signs a browser out.
+func (s *Store) EndSession(ctx context.Context, session string) error {
+	if _, err := s.exec(ctx, "", `DELETE FROM web_sessions WHERE hash = ? OR expires_at < ?`, tokenHash(session), s.now().UnixMilli()); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}
