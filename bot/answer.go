@@ -2,10 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
-
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // Choosing the answer of an exchange, and judging whether a reply is one.
@@ -84,72 +83,69 @@ type AnswerChoice struct {
 }
 
 // ChooseAnswer picks, among the replies that follow a question, the one
-// that answers it: the one the asker confirmed (a ✅ or 🙏 on it, or their
-// "thanks, that worked" addressed to its author or right after it), then the
-// most endorsed, then the one with substance (code, links, steps, detail)
-// and words of the question, the earliest on a tie. Replies by the asker, by
-// bots or to the bot are not answers.
+// that answers it: the reply the answer model (answer_model.go) finds
+// likeliest, weighing position and authorship with what the reply says and
+// the asker's confirmation (a ✅ or 🙏 on it, or their "thanks, that worked"
+// addressed to its author or right after it), plus members' reactions on
+// it; the earliest on a tie. Replies by the asker, by bots or to the bot are
+// not answers.
 func ChooseAnswer(question Message, replies []Message, botName string) AnswerChoice {
-	best := AnswerChoice{Index: -1, Score: -1}
-	asker := question.Author
-	confirmedBy := confirmedReplies(question, replies, botName)
-	qTerms := repertoire.Terms(question.Text)
-	for i, m := range replies {
-		if !candidate(m, asker, botName) {
-			continue
-		}
-		c := AnswerChoice{Index: i}
-		if confirmedBy[i] {
-			c.Confirmed = true
-			c.Score += 3
-			c.Reasons = append(c.Reasons, "the asker confirmed it worked")
-		}
-		for _, r := range m.Reactions {
-			if r.User.ID != m.Author.ID && r.User.ID != asker.ID {
-				c.Endorsed++
-			}
-		}
-		if c.Endorsed > 0 {
-			c.Score += float64(min(c.Endorsed, 3))
-			c.Reasons = append(c.Reasons, fmt.Sprintf("%d %s reacted to it", c.Endorsed, plural(c.Endorsed, "member", "members")))
-		}
-		if c.Substance = Substance(m.Text); len(c.Substance) > 0 {
-			c.Score += 1.5
-			c.Reasons = append(c.Reasons, "it has "+strings.Join(c.Substance, " and "))
-		}
-		c.Score += min(float64(len(m.Text))/400, 1)
-		if share := overlap(qTerms, m.Text); share > 0 {
-			c.Score += 0.5 * share
-		}
-		if len(m.Text) < 80 && strings.HasSuffix(strings.TrimSpace(m.Text), "?") {
-			c.Score -= 0.5 // a question back is not yet an answer
-		}
-		if c.Score > best.Score {
-			best = c
+	logits := replyLogits(question, replies, botName)
+	bestIdx := -1
+	for i, z := range logits {
+		if !math.IsInf(z, -1) && (bestIdx < 0 || z > logits[bestIdx]) {
+			bestIdx = i
 		}
 	}
-	if best.Index < 0 {
+	if bestIdx < 0 {
 		return AnswerChoice{Index: -1}
 	}
-	return best
+	m := replies[bestIdx]
+	c := AnswerChoice{Index: bestIdx, Score: 1 / (1 + math.Exp(-logits[bestIdx]))}
+	if confirmedReplies(question, replies, botName)[bestIdx] > 0 {
+		c.Confirmed = true
+		c.Reasons = append(c.Reasons, "the asker confirmed it worked")
+	}
+	if c.Endorsed = endorsers(question.Author, m); c.Endorsed > 0 {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%d %s reacted to it", c.Endorsed, plural(c.Endorsed, "member", "members")))
+	}
+	if c.Substance = Substance(m.Text); len(c.Substance) > 0 {
+		c.Reasons = append(c.Reasons, "it has "+strings.Join(c.Substance, " and "))
+	}
+	first := true
+	for _, r := range replies[:bestIdx] {
+		if candidate(r, question.Author, botName) {
+			first = false
+			break
+		}
+	}
+	if first {
+		c.Reasons = append(c.Reasons, "it was the first reply")
+	}
+	return c
 }
 
-// confirmedReplies marks the replies the asker confirmed: by a confirming
-// reaction, or by a confirming message that replies to it, addresses its
-// author, or else follows it as the latest answer by someone else.
-func confirmedReplies(question Message, replies []Message, botName string) map[int]bool {
-	out := map[int]bool{}
+// Confirmation strengths: how clearly the asker said a reply worked.
+const (
+	confirmedAfter    = 1 // a confirming message that follows it as the latest answer by someone else
+	confirmedExplicit = 2 // a confirming reaction on it, or a confirming message replying to it or naming its author
+)
+
+// confirmedReplies marks the replies the asker confirmed, with the
+// strength of the confirmation.
+func confirmedReplies(question Message, replies []Message, botName string) map[int]int {
+	out := map[int]int{}
 	asker := question.Author
 	for i, m := range replies {
 		for _, r := range m.Reactions {
 			if r.User.ID == asker.ID && asker.ID != "" && isConfirmEmoji(r.Emoji) {
-				out[i] = true
+				out[i] = confirmedExplicit
 			}
 		}
 		if !sameAuthor(m, Message{Author: asker}) || !IsConfirmation(m.Text) {
 			continue
 		}
-		target := -1
+		target, strength := -1, confirmedExplicit
 		for k := i - 1; k >= 0; k-- {
 			if !candidate(replies[k], asker, botName) {
 				continue
@@ -160,6 +156,7 @@ func confirmedReplies(question Message, replies []Message, botName string) map[i
 			}
 		}
 		if target < 0 {
+			strength = confirmedAfter
 			for k := i - 1; k >= 0; k-- {
 				if candidate(replies[k], asker, botName) {
 					target = k
@@ -168,42 +165,17 @@ func confirmedReplies(question Message, replies []Message, botName string) map[i
 			}
 		}
 		if target >= 0 {
-			out[target] = true
+			out[target] = max(out[target], strength)
 		}
 	}
 	return out
 }
 
-// overlap is the share of the question's words that the reply uses.
-func overlap(qTerms []string, text string) float64 {
-	if len(qTerms) == 0 {
-		return 0
-	}
-	have := map[string]bool{}
-	for _, t := range repertoire.Terms(text) {
-		have[t] = true
-	}
-	n := 0
-	for _, t := range qTerms {
-		if have[t] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(qTerms))
-}
-
 // Useful reports whether a reply, on its own, reads as an answer to the
-// question: by someone else, and with substance or the question's words,
-// not a short question back.
+// question (the answer model over a thread of one reply; UsefulReplies
+// judges a reply in its thread).
 func Useful(question, reply Message, botName string) bool {
-	if !candidate(reply, question.Author, botName) {
-		return false
-	}
-	text := strings.TrimSpace(reply.Text)
-	if len(text) < 80 && strings.HasSuffix(text, "?") {
-		return false
-	}
-	return len(Substance(text)) > 0 || len(strings.Fields(text)) >= 12 || overlap(repertoire.Terms(question.Text), text) >= 0.25
+	return UsefulReplies(question, []Message{reply}, botName)[0]
 }
 
 // BestReply picks the reply of a thread that answers its opening question

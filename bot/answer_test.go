@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -123,5 +124,29 @@ func TestDistinctiveTerms(t *testing.T) {
 	}
 	if got := bot.DistinctiveTerms("ok thanks, it works", nil, 0, 3); len(got) != 0 {
 		t.Errorf("chatter tagged %v", got)
+	}
+}
+
+// A forum thread in the shape of the SemEval data: the model weighs a
+// reply's position with what it says, so the reply that uses the question's
+// words beats the first one-liner, and chatter and questions back are not
+// useful.
+func TestAnswerModelOnAForumThread(t *testing.T) {
+	q := channel(line{"ann", "Which bank in Doha is best for a salary account and money transfer?", 0})[0]
+	r := channel(
+		line{"bob", "lol why?", 1},
+		line{"cat", "For a salary account and money transfers I use Commercial Bank in Doha: low fees, and the transfer to India takes a day.", 2},
+		line{"dan", "haha bob :)", 3},
+		line{"ann", "thanks", 4},
+	)
+	if c := bot.ChooseAnswer(q, r, "repertoire"); c.Index != 1 {
+		t.Errorf("chose %+v", c)
+	}
+	useful := bot.UsefulReplies(q, r, "repertoire")
+	if want := []bool{false, true, false, false}; strings.Join(strings.Fields(fmt.Sprint(useful)), " ") != fmt.Sprint(want) {
+		t.Errorf("useful %v, want %v", useful, want)
+	}
+	if f := bot.AnswerFeatures(q, r, "repertoire"); f[3] != nil || len(f[1]) != bot.NumAnswerFeatures {
+		t.Errorf("features: the asker's reply gets none, others %d each: %v", bot.NumAnswerFeatures, f)
 	}
 }

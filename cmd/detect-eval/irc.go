@@ -30,6 +30,10 @@ func evalIRC(dir string, w io.Writer) error {
 		return fmt.Errorf("no *.raw.txt in %s", dir)
 	}
 	sort.Strings(raws)
+	fmt.Fprintf(w, "== Conversation assembly: Ubuntu IRC disentanglement samples (Kummerfeld et al. 2019)\n")
+	for _, raw := range raws {
+		fmt.Fprintf(w, "reading %s (+ .annotation.txt)\n", raw)
+	}
 	var total, ours, prev, starts, oursStart, prevStart, selfGold int
 	for _, raw := range raws {
 		msgs, lineOf, err := readIRC(raw)
@@ -72,7 +76,6 @@ func evalIRC(dir string, w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(w, "== Conversation assembly: Ubuntu IRC disentanglement dev samples (Kummerfeld et al. 2019)\n")
 	fmt.Fprintf(w, "%d annotated chat messages in %d samples (%s of them start a conversation in the annotation)\n",
 		total, len(raws), pct(selfGold, total))
 	fmt.Fprintf(w, "reply-link accuracy:\n")

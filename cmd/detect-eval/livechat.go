@@ -41,6 +41,13 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 		return err
 	}
 	sort.Strings(files)
+	if len(files) == 0 {
+		return fmt.Errorf("no *.txt dialog files in %s", dir)
+	}
+	fmt.Fprintf(w, "== Detection: LiveChat dialogs (Gitter; people separated the dialogs)\n")
+	for _, f := range files {
+		fmt.Fprintf(w, "reading %s\n", f)
+	}
 	tmp, err := os.MkdirTemp("", "detect-eval-*")
 	if err != nil {
 		return err
@@ -125,7 +132,6 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 		}
 	}
 	per1k := func(n int) string { return fmt.Sprintf("%6.1f", 1000*float64(n)/float64(max(messages, 1))) }
-	fmt.Fprintf(w, "== Detection: LiveChat dialogs (Gitter: Appium, Gitter, TypeScript, Angular, DL4J)\n")
 	fmt.Fprintf(w, "%d messages, %d dialogs, %d of them open with a question (a '?' in the asker's opening lines)\n",
 		messages, dialogs, questionDialogs)
 	fmt.Fprintf(w, "                                     dialogs found   per 1,000 msgs   within one dialog\n")

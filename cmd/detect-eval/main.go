@@ -13,6 +13,13 @@
 // Usage:
 //
 //	go run ./cmd/detect-eval -data ../shared/data [-only semeval|irc|livechat]
+//	go run ./cmd/detect-eval -semeval FILE -irc DIR -livechat DIR
+//
+// Each data set is taken by flag and any file of the same format is read;
+// the tool prints the files it read. The answer model's weights are fitted
+// by one command (deterministic):
+//
+//	go run ./cmd/detect-eval -semeval FILE -train-answer bot/answer_weights.go
 //
 // The data is read where it lies; nothing is copied. Cite the sets' authors
 // (see the data README) wherever a figure is reported.
@@ -40,24 +47,34 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("detect-eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "../shared/data", "folder holding semeval2016-cqa/, irc-disentanglement/ and livechat/")
+	data := fs.String("data", "../shared/data", "folder holding semeval2016-cqa/, irc-disentanglement/ and livechat/ (each overridable below)")
+	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (default: DATA/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
+	irc := fs.String("irc", "", "folder of IRC disentanglement *.raw.txt and *.annotation.txt (default: DATA/irc-disentanglement)")
+	livechat := fs.String("livechat", "", "folder of LiveChat dialog *.txt files (default: DATA/livechat)")
 	only := fs.String("only", "", "run one part: semeval, irc or livechat (all when empty)")
+	trainAnswerTo := fs.String("train-answer", "", "fit the answer model on the -semeval file and write it to this Go file (bot/answer_weights.go), then stop")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *semeval == "" {
+		*semeval = filepath.Join(*data, "semeval2016-cqa", "SemEval2016-Task3-CQA-QL-dev.xml")
+	}
+	if *irc == "" {
+		*irc = filepath.Join(*data, "irc-disentanglement")
+	}
+	if *livechat == "" {
+		*livechat = filepath.Join(*data, "livechat")
+	}
+	if *trainAnswerTo != "" {
+		return trainAnswer(*semeval, *trainAnswerTo, stdout)
+	}
 	parts := []struct {
 		name string
-		fn   func(context.Context, string, io.Writer) error
+		fn   func(context.Context, io.Writer) error
 	}{
-		{"semeval", func(ctx context.Context, dir string, w io.Writer) error {
-			return evalSemEval(filepath.Join(dir, "semeval2016-cqa", "SemEval2016-Task3-CQA-QL-dev.xml"), w)
-		}},
-		{"irc", func(ctx context.Context, dir string, w io.Writer) error {
-			return evalIRC(filepath.Join(dir, "irc-disentanglement"), w)
-		}},
-		{"livechat", func(ctx context.Context, dir string, w io.Writer) error {
-			return evalLiveChat(ctx, filepath.Join(dir, "livechat"), w)
-		}},
+		{"semeval", func(ctx context.Context, w io.Writer) error { return evalSemEval(*semeval, w) }},
+		{"irc", func(ctx context.Context, w io.Writer) error { return evalIRC(*irc, w) }},
+		{"livechat", func(ctx context.Context, w io.Writer) error { return evalLiveChat(ctx, *livechat, w) }},
 	}
 	ran := false
 	for _, p := range parts {
@@ -65,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		ran = true
-		if err := p.fn(ctx, *data, stdout); err != nil {
+		if err := p.fn(ctx, stdout); err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		fmt.Fprintln(stdout)

@@ -22,7 +22,7 @@ func fixture(t *testing.T) string {
    <RelQSubject>Renewing a residence permit</RelQSubject><RelQBody>Where do I renew my residence permit?</RelQBody>
   </RelQuestion>
   <RelComment RELC_ID="Q1_R1_C1" RELC_DATE="2013-05-02 20:00:00" RELC_USERID="U2" RELC_USERNAME="bob" RELC_RELEVANCE2ORGQ="Bad" RELC_RELEVANCE2RELQ="Bad"><RelCText>no idea</RelCText></RelComment>
-  <RelComment RELC_ID="Q1_R1_C2" RELC_DATE="2013-05-02 21:00:00" RELC_USERID="U3" RELC_USERNAME="cat" RELC_RELEVANCE2ORGQ="Good" RELC_RELEVANCE2RELQ="Good"><RelCText>At the immigration office in the city centre, book at http://example.org/permits first</RelCText></RelComment>
+  <RelComment RELC_ID="Q1_R1_C2" RELC_DATE="2013-05-02 21:00:00" RELC_USERID="U3" RELC_USERNAME="cat" RELC_RELEVANCE2ORGQ="Good" RELC_RELEVANCE2RELQ="Good"><RelCText>You renew the residence permit at the immigration office in the city centre; book at http://example.org/permits first</RelCText></RelComment>
   <RelComment RELC_ID="Q1_R1_C3" RELC_DATE="2013-05-02 22:00:00" RELC_USERID="U1" RELC_USERNAME="ann" RELC_RELEVANCE2ORGQ="Bad" RELC_RELEVANCE2RELQ="Bad"><RelCText>thanks, that worked</RelCText></RelComment>
  </Thread>
 </OrgQuestion>
@@ -53,15 +53,17 @@ func fixture(t *testing.T) string {
 
 func TestEvaluationFigures(t *testing.T) {
 	var out, errs bytes.Buffer
-	if err := run(context.Background(), []string{"-data", fixture(t)}, &out, &errs); err != nil {
+	dir := fixture(t)
+	if err := run(context.Background(), []string{"-data", dir}, &out, &errs); err != nil {
 		t.Fatalf("run: %v\n%s", err, errs.String())
 	}
 	squeeze := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	got := squeeze(out.String())
 	for _, want := range []string{
 		// SemEval: the confirmed reply with a link is Good; the first reply is not.
-		"repertoire BestReply              100.0%  (1 of 1 questions",
-		"baseline: first reply              0.0%  (0 of 1)",
+		"reading " + filepath.Join(dir, "semeval2016-cqa"),
+		"shipped weights (fitted on all of this file: in-sample) 100.0% [100.0, 100.0]",
+		"baseline: first reply 0.0% [ 0.0, 0.0]",
 		// IRC: the question and the addressed answer are linked right; "previous" gets only the first.
 		"repertoire ReplyLinks              100.0%  (3 of 3",
 		"baseline: the previous message     33.3%  (1 of 3)",
