@@ -145,3 +145,45 @@ func (s *Store) ClaimNudge(ctx context.Context, event string, ch Channel, thread
 	}
 	return n > 0, nil
 }
+
+// EntryFeedback records a member's verdict on one entry of a recall answer
+// (the bot's posted message msg): helpful ("This helped") or not ("Not it").
+// A member has one verdict per entry, however given: pressing the same
+// button again changes nothing, the other one replaces it. It returns
+// ErrNotFound when msg is not a recall answer or did not show the entry
+// (a forged or stale button changes nothing) and reports whether the
+// verdict is new.
+func (s *Store) EntryFeedback(ctx context.Context, event string, msg Source, entryID int64, userID string, helpful bool) (bool, error) {
+	if userID == "" {
+		return false, fmt.Errorf("entry feedback: %w: no member", ErrInvalid)
+	}
+	var changed bool
+	err := s.tx(ctx, event, func(tx *sql.Tx) error {
+		id, err := recallAnswerID(ctx, tx, msg)
+		if err != nil {
+			return err
+		}
+		var shown int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM recall_answer_entries WHERE answer_id = ? AND entry_id = ?`,
+			id, entryID).Scan(&shown); err != nil {
+			return err
+		}
+		if shown == 0 {
+			return ErrNotFound
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO entry_feedback (entry_id, platform, user_id, helpful, answer_id, given_at)
+			VALUES (?,?,?,?,?,?) ON CONFLICT (entry_id, platform, user_id) DO UPDATE SET helpful = excluded.helpful,
+			answer_id = excluded.answer_id, given_at = excluded.given_at WHERE helpful != excluded.helpful`,
+			entryID, msg.Platform, userID, helpful, id, s.now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		changed = n > 0
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("entry feedback: %w", err)
+	}
+	return changed, nil
+}

@@ -125,6 +125,13 @@ func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, que
 			n, _ := res.RowsAffected()
 			*st.n = int(n)
 		}
+		// Verdicts given with buttons (those from reactions went with them).
+		res, err := tx.ExecContext(ctx, `DELETE FROM entry_feedback WHERE platform = ? AND user_id = ?`, platform, userID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		f.Feedback += int(n)
 		return nil
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package repertoire_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -102,8 +103,12 @@ func TestRecallRanking(t *testing.T) {
 		}
 	}
 	hits := search(t, s, "rotate the certificate with certbot")
-	if len(hits) == 0 || hits[0].Snippet != "Run *certbot* renew, then reload nginx." || hits[0].Coverage != 1 {
-		t.Errorf("got %s: snippet %q coverage %v", sources(hits), hits[0].Snippet, hits[0].Coverage)
+	if len(hits) == 0 || hits[0].Snippet != "Run certbot renew, then reload nginx." || hits[0].Coverage != 1 {
+		t.Fatalf("got %s: snippet %q coverage %v", sources(hits), hits[0].Snippet, hits[0].Coverage)
+	}
+	// The match is a span of the plain snippet, not markup.
+	if hl := hits[0].Highlights; len(hl) != 1 || hits[0].Snippet[hl[0].Start:hl[0].End] != "certbot" {
+		t.Errorf("highlights %v in %q, want the one word certbot", hl, hits[0].Snippet)
 	}
 }
 
@@ -195,10 +200,11 @@ func TestFeedbackCounts(t *testing.T) {
 	if _, err := s.Feedback(ctx, "e5", answer, "U3", true); err == nil {
 		t.Fatal("a redelivered event should not apply twice")
 	}
-	for _, src := range []string{"a", "b"} {
+	// A reaction on the answer is a verdict on its first entry only.
+	for src, want := range map[string][2]int{"a": {1, 1}, "b": {0, 0}} {
 		e, err := s.Entry(ctx, ids[src])
-		if err != nil || e.Helpful != 1 || e.Unhelpful != 1 {
-			t.Errorf("entry %s: helpful %d unhelpful %d err %v, want 1 and 1", src, e.Helpful, e.Unhelpful, err)
+		if err != nil || e.Helpful != want[0] || e.Unhelpful != want[1] {
+			t.Errorf("entry %s: helpful %d unhelpful %d err %v, want %v", src, e.Helpful, e.Unhelpful, err, want)
 		}
 	}
 	f, err := s.ForgetUser(ctx, "shell", "U1")
@@ -354,5 +360,66 @@ func TestSearchFromADirectMessageWithSpaces(t *testing.T) {
 	hits, err = s.Search(ctx, repertoire.SearchParams{Text: "vault token", From: dm, Spaces: []string{"G1"}})
 	if err != nil || len(hits) != 1 || hits[0].Channel.ID != "general" || hits[0].Channel.Space != "G1" {
 		t.Fatalf("a DM of a G1 member: %+v %v; want #general of G1 only", hits, err)
+	}
+}
+
+// TestEntryFeedback: a button beside one entry of an answer is a verdict on
+// that entry alone, once per member, and a forged one changes nothing.
+func TestEntryFeedback(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	ids := saveAll(t, s,
+		entrySpec{src: "a", question: "q a", answer: "answer a"},
+		entrySpec{src: "b", question: "q b", answer: "answer b"},
+		entrySpec{src: "c", question: "q c", answer: "answer c"},
+		entrySpec{src: "d", question: "q d", answer: "answer d"},
+	)
+	answer := repertoire.Source{Platform: "slack", Space: "T1", Channel: "C1", Message: "111.222"}
+	if err := s.RecordRecall(ctx, answer, []int64{ids["a"], ids["b"], ids["c"]}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		event, user string
+		entry       int64
+		helpful     bool
+		changed     bool
+		err         error
+	}{
+		{"b1", "U1", ids["b"], true, true, nil},
+		{"b2", "U1", ids["b"], true, false, nil}, // pressed twice: once
+		{"b1", "U2", ids["b"], true, false, repertoire.ErrAlreadyApplied},
+		{"b3", "U2", ids["b"], true, true, nil},
+		{"b4", "U3", ids["b"], false, true, nil},
+		{"b5", "U3", ids["b"], true, true, nil},                     // changed their mind
+		{"b6", "U1", ids["d"], true, false, repertoire.ErrNotFound}, // not in that answer
+		{"b7", "U1", 0, true, false, repertoire.ErrNotFound},
+	}
+	for _, st := range steps {
+		changed, err := s.EntryFeedback(ctx, st.event, answer, st.entry, st.user, st.helpful)
+		if changed != st.changed || !errors.Is(err, st.err) {
+			t.Fatalf("%s by %s: changed %v err %v, want %v %v", st.event, st.user, changed, err, st.changed, st.err)
+		}
+	}
+	other := answer
+	other.Message = "999.000"
+	if _, err := s.EntryFeedback(ctx, "", other, ids["a"], "U1", true); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("feedback on a message that is no answer: %v", err)
+	}
+	// A 👍 reaction by U1 on the answer is their verdict on its first entry.
+	if _, err := s.Feedback(ctx, "r1", answer, "U1", true); err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string][2]int{"a": {1, 0}, "b": {3, 0}, "c": {0, 0}, "d": {0, 0}} {
+		e, err := s.Entry(ctx, ids[src])
+		if err != nil || e.Helpful != want[0] || e.Unhelpful != want[1] {
+			t.Errorf("entry %s: helpful %d unhelpful %d err %v, want %v", src, e.Helpful, e.Unhelpful, err, want)
+		}
+	}
+	f, err := s.ForgetUser(ctx, "slack", "U1")
+	if err != nil || f.Feedback != 2 {
+		t.Fatalf("forget: %+v %v", f, err)
+	}
+	if e, _ := s.Entry(ctx, ids["b"]); e.Helpful != 2 {
+		t.Errorf("after forget: b helpful %d, want 2", e.Helpful)
 	}
 }

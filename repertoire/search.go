@@ -28,7 +28,11 @@ type SearchParams struct {
 // Hit is an entry found by Search with the part of its text that matched.
 type Hit struct {
 	Entry
-	Snippet string
+	// Snippet is a window of the answer around the matched words, plain
+	// text (no markup: the adapters decide how a match looks), and
+	// Highlights are the matched words in it.
+	Snippet    string
+	Highlights []Span
 	// Score ranks hits: higher is better. It is BM25F over question, answer
 	// and tags with proximity, times the entry's votes, feedback and kind.
 	Score float64
@@ -290,7 +294,7 @@ func (sr *searcher) filtersOnly(ctx context.Context) ([]Hit, error) {
 		if sr.excluded(tokenize(h.Question), tokenize(h.Answer), tokenize(strings.Join(h.Tags, " "))) {
 			continue
 		}
-		h.Snippet = snippet(h.Answer, tokenize(h.Answer), nil, nil)
+		h.Snippet, h.Highlights = snippet(h.Answer, tokenize(h.Answer), nil, nil)
 		h.Coverage, h.QuestionCoverage = 1, 1 // it is what was asked for
 		hits = append(hits, h)
 	}
@@ -562,7 +566,7 @@ func (sr *searcher) rank(ctx context.Context, cands []candidate) ([]Hit, error) 
 		hits = hits[:sr.limit]
 	}
 	for i := range hits {
-		hits[i].Snippet = snippet(hits[i].Answer, tokenize(hits[i].Answer), sr.terms, sr.stems)
+		hits[i].Snippet, hits[i].Highlights = snippet(hits[i].Answer, tokenize(hits[i].Answer), sr.terms, sr.stems)
 	}
 	return hits, nil
 }
@@ -723,69 +727,6 @@ func (sr *searcher) excluded(fields ...[]token) bool {
 		}
 	}
 	return false
-}
-
-// snippetWords is the length of a snippet window.
-const snippetWords = 24
-
-// snippet is the window of text (answer) with the most distinct query words,
-// those words marked *like this*, trimmed with … where cut.
-func snippet(text string, toks []token, terms []*qterm, st *stemmer) string {
-	if len(toks) == 0 {
-		return ""
-	}
-	hit := make([]int, len(toks)) // index+1 of the term a token matches
-	for i, tok := range toks {
-		for ti, t := range terms {
-			if t.matches(st, tok) {
-				hit[i] = ti + 1
-				break
-			}
-		}
-	}
-	best, bestN := 0, -1
-	for start := 0; start < len(toks); start++ {
-		seen := map[int]bool{}
-		for i := start; i < min(start+snippetWords, len(toks)); i++ {
-			if hit[i] > 0 {
-				seen[hit[i]] = true
-			}
-		}
-		if len(seen) > bestN {
-			best, bestN = start, len(seen)
-		}
-		if start+snippetWords >= len(toks) {
-			break
-		}
-	}
-	// Start a little before the first match so it reads as a sentence.
-	for i := best; i < min(best+snippetWords, len(toks)); i++ {
-		if hit[i] > 0 {
-			best = max(best, i-4)
-			break
-		}
-	}
-	end := min(best+snippetWords, len(toks))
-	var sb strings.Builder
-	if best > 0 {
-		sb.WriteString("…")
-	}
-	at := toks[best].start
-	for i := best; i < end; i++ {
-		sb.WriteString(text[at:toks[i].start])
-		if hit[i] > 0 {
-			sb.WriteString("*" + text[toks[i].start:toks[i].end] + "*")
-		} else {
-			sb.WriteString(text[toks[i].start:toks[i].end])
-		}
-		at = toks[i].end
-	}
-	if end < len(toks) {
-		sb.WriteString("…")
-	} else {
-		sb.WriteString(strings.TrimRightFunc(text[at:], unicode.IsSpace))
-	}
-	return sb.String()
 }
 
 // Terms splits text into the lower-case words a search looks for: letters and
