@@ -167,6 +167,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) (err error) {
 		return b.mentioned(ctx, ev)
 	case SpaceRemoved:
 		return b.spaceRemoved(ctx, ev)
+	case ActionPressed:
+		return b.actionPressed(ctx, ev)
 	default:
 		return fmt.Errorf("handle event: unknown type %T", ev)
 	}
@@ -272,14 +274,12 @@ func (b *Bot) platform(ref ChannelRef) (Platform, error) {
 	return p, nil
 }
 
-// post sends parts after making them inert; the one door for everything the bot says.
+// post sends a document; the one door for everything the bot says. The
+// adapter renders it and makes its final text inert.
 func (b *Bot) post(ctx context.Context, out Outgoing) (MessageRef, error) {
 	p, err := b.platform(out.Channel)
 	if err != nil {
 		return MessageRef{}, err
-	}
-	for i, part := range out.Parts {
-		out.Parts[i] = Inert(part)
 	}
 	ref, err := p.Post(ctx, out)
 	if err != nil {

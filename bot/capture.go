@@ -123,7 +123,7 @@ func (b *Bot) acknowledge(ctx context.Context, ref MessageRef, e repertoire.Entr
 		thread = ref.ID
 	}
 	_, err = b.post(ctx, Outgoing{Channel: ref.Channel, Thread: thread,
-		Parts: []string{fmt.Sprintf("Saved to the repertoire as a %s.", e.Kind)}})
+		Doc: Sentences(fmt.Sprintf("Saved to the repertoire as a %s.", e.Kind))})
 	if err != nil {
 		b.log.WarnContext(ctx, "acknowledge by reply", logEntry, e.ID, logErr, err)
 	}

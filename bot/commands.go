@@ -179,12 +179,17 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		}
 		return b.reply(ctx, ev, "I don't have anything on that yet. I've noted it as an open question, so it will show up in the next digest for someone who knows. When it's answered, react 💡 to the answer and I'll remember it.")
 	}
-	parts := []string{fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))}
+	entries := make([]DocEntry, len(hits))
 	for i, h := range hits {
-		parts = append(parts, FormatHit(i+1, h))
+		entries[i] = HitEntry(i+1, h)
+		entries[i].Actions = FeedbackActions(h.ID)
 	}
-	parts = append(parts, feedbackInvite)
-	ref, err := b.replyRef(ctx, ev, parts...)
+	doc := Doc{Blocks: []Block{
+		Para(T("Here is what the repertoire has on “"+oneLine(question, 80)+"”:")),
+		Entries(entries...),
+		Note(T(feedbackInvite)),
+	}}
+	ref, err := b.replyDoc(ctx, ev, doc)
 	if err != nil {
 		return err
 	}
@@ -192,22 +197,19 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	return nil
 }
 
-// FormatHit renders one recall result: title, kind, credit, votes, snippet, link.
-func FormatHit(n int, h repertoire.Hit) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%d. *%s* (%s by %s", n, oneLine(h.Title(), 100), h.Kind, displayName(h.Author))
+// HitEntry is one recall result as a document entry: title, the snippet
+// with its matches, kind, credit, votes and link.
+func HitEntry(n int, h repertoire.Hit) DocEntry {
+	meta := fmt.Sprintf("%s by %s", h.Kind, displayName(h.Author))
 	if h.Votes > 0 {
-		fmt.Fprintf(&sb, ", %d %s", h.Votes, plural(h.Votes, "vote", "votes"))
+		meta += fmt.Sprintf(" · %d %s", h.Votes, plural(h.Votes, "vote", "votes"))
 	}
-	sb.WriteString(")")
-	if s := oneLine(h.Snippet, 240); s != "" {
-		sb.WriteString("\n> " + s)
-	}
-	if h.Permalink != "" {
-		sb.WriteString("\n" + h.Permalink)
-	}
-	return sb.String()
+	return DocEntry{N: n, Title: oneLine(h.Title(), 100), Body: highlighted(h.Snippet, h.Highlights, 240),
+		Meta: []Span{T(meta)}, Link: h.Permalink}
 }
+
+// FormatHit renders one recall result as plain text (the command line).
+func FormatHit(n int, h repertoire.Hit) string { return PlainEntry(HitEntry(n, h)) }
 
 func displayName(p repertoire.Person) string {
 	if p.Name != "" {
@@ -217,20 +219,22 @@ func displayName(p repertoire.Person) string {
 }
 
 // reply answers a mention where it was made: in its thread, in the DM, or
-// ephemerally to a command.
+// ephemerally to a command. Each part is a sentence (see Sentence).
 func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
-	_, err := b.replyRef(ctx, ev, parts...)
+	_, err := b.replyDoc(ctx, ev, Sentences(parts...))
 	return err
 }
 
-// replyRef is reply returning the posted message, for answers that invite
-// reactions.
-func (b *Bot) replyRef(ctx context.Context, ev Mentioned, parts ...string) (MessageRef, error) {
+// replyDoc is reply with a composed document, returning the posted message
+// (for answers that invite feedback).
+func (b *Bot) replyDoc(ctx context.Context, ev Mentioned, doc Doc) (MessageRef, error) {
 	ref := ev.Message.Ref
-	out := Outgoing{Channel: ref.Channel, Parts: parts, Interaction: ev.Interaction}
+	out := Outgoing{Channel: ref.Channel, Doc: doc, Interaction: ev.Interaction}
 	switch {
 	case ev.Via == ViaCommand:
 		out.Ephemeral, out.To = true, ev.Message.Author
+		// An ephemeral answer is recorded nowhere: no buttons to press.
+		out.Doc = withoutActions(doc)
 	case ev.Via == ViaDM && ref.Thread == "":
 	case ref.Thread != "":
 		out.Thread = ref.Thread

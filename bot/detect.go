@@ -258,7 +258,7 @@ func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
 		return err
 	}
 	thread := ex.Question.Ref.Root().ID
-	post, err := b.post(ctx, Outgoing{Channel: ref.Channel, Thread: thread, Parts: []string{SuggestionText}})
+	post, err := b.post(ctx, Outgoing{Channel: ref.Channel, Thread: thread, Doc: Sentences(SuggestionText)})
 	if err != nil {
 		return fmt.Errorf("suggest: %w", err)
 	}

@@ -186,19 +186,19 @@ func kindHeading(k repertoire.Kind) string {
 	return string(k)
 }
 
-// Parts renders the digest as message parts: a header, one part per entry
-// (the first of a section carries its heading), then the contributors, the
-// open questions and the entry to rediscover. Adapters split between parts
-// (Split), so an entry is never cut in two. A quiet digest is one short note.
-// The text is not yet inert: it goes out through Bot.post, which makes it so.
-func (d Digest) Parts() []string {
+// Doc renders the digest: a header, the entries by section (a heading per
+// kind and tag), then the contributors, the entries spotted in conversation,
+// the open questions and the entry to rediscover. Adapters split between
+// blocks and entries, so an entry is never cut in two. A quiet digest is one
+// short note.
+func (d Digest) Doc() Doc {
 	where := "this channel"
 	if d.ChannelName != "" {
 		where = "#" + d.ChannelName
 	}
 	span := d.span()
 	if d.Quiet {
-		return []string{fmt.Sprintf("📚 A quiet period in %s: nothing new was saved %s. React 💡 to a helpful message and it will be in the next digest.", where, span)}
+		return Doc{Blocks: []Block{Para(T(fmt.Sprintf("📚 A quiet period in %s: nothing new was saved %s. React 💡 to a helpful message and it will be in the next digest.", where, span)))}}
 	}
 	n := d.More
 	for _, s := range d.Sections {
@@ -215,22 +215,24 @@ func (d Digest) Parts() []string {
 	if q > 0 {
 		summary = append(summary, fmt.Sprintf("%d open %s", q, plural(q, "question", "questions")))
 	}
-	parts := []string{fmt.Sprintf("📚 *What %s learned* %s: %s.", where, span, joinWords(summary, "and"))}
+	doc := Doc{Blocks: []Block{Para(T("📚 "), Em("What "+where+" learned"), T(fmt.Sprintf(" %s: %s.", span, joinWords(summary, "and"))))}}
+	add := func(b ...Block) { doc.Blocks = append(doc.Blocks, b...) }
 	for _, s := range d.Sections {
-		for i, e := range s.Entries {
-			text := renderEntry(e)
-			if i == 0 {
-				h := kindHeading(s.Kind)
-				if s.Tag != "" {
-					h += " · #" + s.Tag
-				}
-				text = "*" + h + "*\n" + text
-			}
-			parts = append(parts, text)
+		h := kindHeading(s.Kind)
+		if s.Tag != "" {
+			h += " · #" + s.Tag
 		}
+		entries := make([]DocEntry, len(s.Entries))
+		for i, e := range s.Entries {
+			entries[i] = digestDocEntry(e)
+		}
+		add(Head(h), Entries(entries...))
 	}
 	if d.More > 0 {
-		parts = append(parts, fmt.Sprintf("…and %d more. Ask me about a topic to find them.", d.More))
+		add(Para(T(fmt.Sprintf("…and %d more. Ask me about a topic to find them.", d.More))))
+	}
+	if len(d.Contributors) > 0 || len(d.Detected) > 0 || len(d.Questions) > 0 || d.Rediscover != nil {
+		add(Rule())
 	}
 	if len(d.Contributors) > 0 {
 		names := make([]string, len(d.Contributors))
@@ -244,48 +246,44 @@ func (d Digest) Parts() []string {
 			}
 			names[i] = c.Name + " (" + strings.Join(did, ", ") + ")"
 		}
-		parts = append(parts, "🙏 Thanks to everyone who shared and saved: "+strings.Join(names, ", ")+".")
+		add(Para(T("🙏 Thanks to everyone who shared and saved: " + strings.Join(names, ", ") + ".")))
 	}
 	if len(d.Detected) > 0 {
-		var sb strings.Builder
-		sb.WriteString("🤖 *Spotted in conversation*: I kept these exchanges, but nobody has confirmed them yet. React 💡 to one that deserves a place in the repertoire.")
-		for _, e := range d.Detected {
-			fmt.Fprintf(&sb, "\n• *%s* (%s by %s)", e.Title, e.Kind, e.Author)
-			if e.Link != "" {
-				sb.WriteString(" " + e.Link)
-			}
+		add(Head("🤖 Spotted in conversation"), Para(T("I kept these exchanges, but nobody has confirmed them yet. React 💡 to one that deserves a place in the repertoire.")))
+		entries := make([]DocEntry, len(d.Detected))
+		for i, e := range d.Detected {
+			entries[i] = DocEntry{Title: e.Title, Meta: []Span{T(fmt.Sprintf("%s by %s", e.Kind, e.Author))}, Link: e.Link}
 		}
+		add(Entries(entries...))
 		if d.MoreDetected > 0 {
-			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreDetected)
+			add(Note(T(fmt.Sprintf("…and %d more", d.MoreDetected))))
 		}
-		parts = append(parts, sb.String())
 	}
 	if len(d.Questions) > 0 {
 		var sb strings.Builder
-		sb.WriteString("❓ *Open questions*: nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it.")
-		for _, q := range d.Questions {
-			fmt.Fprintf(&sb, "\n• “%s” (asked by %s)", q.Text, q.Asker)
+		for i, q := range d.Questions {
+			if i > 0 {
+				sb.WriteString("\n")
+			}
+			fmt.Fprintf(&sb, "• “%s” (asked by %s)", q.Text, q.Asker)
 		}
 		if d.MoreQuestions > 0 {
 			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreQuestions)
 		}
-		parts = append(parts, sb.String())
+		add(Head("❓ Open questions"), Para(T("Nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it.\n"+sb.String())))
 	}
 	if r := d.Rediscover; r != nil {
-		text := fmt.Sprintf("🔎 *Worth another look*: *%s* (%s by %s, %s", r.Title, r.Kind, r.Author, r.Created.Format("2 Jan 2006"))
+		meta := fmt.Sprintf("%s by %s, %s", r.Kind, r.Author, r.Created.Format("2 Jan 2006"))
 		if r.Votes > 0 {
-			text += fmt.Sprintf(", %d %s", r.Votes, plural(r.Votes, "vote", "votes"))
+			meta += fmt.Sprintf(" · %d %s", r.Votes, plural(r.Votes, "vote", "votes"))
 		}
-		text += ")"
-		if r.Link != "" {
-			text += "\n" + r.Link
-		}
+		add(Head("🔎 Worth another look"),
+			Entries(DocEntry{Title: r.Title, Meta: []Span{T(meta)}, Link: r.Link}))
 		if d.StillTrue {
-			text += "\nStill true? It is more than six months old: react 💡 if it still holds, or reply with what changed."
+			add(Para(T("Still true? It is more than six months old: react 💡 if it still holds, or reply with what changed.")))
 		}
-		parts = append(parts, text)
 	}
-	return parts
+	return doc
 }
 
 // span says which period the digest covers, in its zone.
@@ -297,27 +295,23 @@ func (d Digest) span() string {
 	return "from " + d.Start.Format(layout) + " to " + d.End.Format(layout)
 }
 
-func renderEntry(e DigestEntry) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%d. *%s*", e.Rank, e.Title)
-	if e.Summary != "" {
-		sb.WriteString("\n> " + e.Summary)
-	}
-	fmt.Fprintf(&sb, "\n%s by %s", e.Kind, e.Author)
+func digestDocEntry(e DigestEntry) DocEntry {
+	meta := fmt.Sprintf("%s by %s", e.Kind, e.Author)
 	if len(e.Savers) > 0 {
-		sb.WriteString(", saved by " + strings.Join(e.Savers, ", "))
+		meta += ", saved by " + strings.Join(e.Savers, ", ")
 	}
 	if e.Votes > 0 {
-		fmt.Fprintf(&sb, " · %d %s", e.Votes, plural(e.Votes, "vote", "votes"))
+		meta += fmt.Sprintf(" · %d %s", e.Votes, plural(e.Votes, "vote", "votes"))
 	}
 	if e.Helpful > 0 {
-		fmt.Fprintf(&sb, " · 👍 %d found it helpful", e.Helpful)
+		meta += fmt.Sprintf(" · 👍 %d found it helpful", e.Helpful)
 	}
 	if len(e.Tags) > 0 {
-		sb.WriteString(" · #" + strings.Join(e.Tags, " #"))
+		meta += " · #" + strings.Join(e.Tags, " #")
 	}
-	if e.Link != "" {
-		sb.WriteString("\n" + e.Link)
+	de := DocEntry{N: e.Rank, Title: e.Title, Meta: []Span{T(meta)}, Link: e.Link}
+	if e.Summary != "" {
+		de.Body = []Span{T(e.Summary)}
 	}
-	return sb.String()
+	return de
 }

@@ -225,10 +225,10 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 		return err
 	}
 	d := ComposeDigest(data, sched.Zone)
-	parts := d.Parts()
-	ref, err := b.post(ctx, Outgoing{Channel: d.Channel, Parts: parts})
+	doc := d.Doc()
+	ref, err := b.post(ctx, Outgoing{Channel: d.Channel, Doc: doc})
 	if err == nil {
-		b.archiveDigest(ctx, data, parts, ref)
+		b.archiveDigest(ctx, data, doc.Parts(), ref)
 	}
 	return err
 }
@@ -238,5 +238,5 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 // "repertoire digest" uses it, and the scheduled digest of the period still
 // comes.
 func (b *Bot) PostDigest(ctx context.Context, d Digest) (MessageRef, error) {
-	return b.post(ctx, Outgoing{Channel: d.Channel, Parts: d.Parts()})
+	return b.post(ctx, Outgoing{Channel: d.Channel, Doc: d.Doc()})
 }

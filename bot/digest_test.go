@@ -108,7 +108,7 @@ func TestComposeDigestGolden(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := bot.ComposeDigest(tc.data, berlin)
-			golden(t, tc.name, strings.Join(d.Parts(), "\n\n---\n\n")+"\n")
+			golden(t, tc.name, strings.Join(d.Doc().Parts(), "\n\n---\n\n")+"\n")
 		})
 	}
 }
@@ -160,7 +160,7 @@ func equalIDs(a, b []int64) bool {
 // A platform with a small limit splits the digest between entries: every
 // entry's text lands whole in one message.
 func TestDigestSplitsBetweenEntries(t *testing.T) {
-	parts := bot.ComposeDigest(weekData(), berlin).Parts()
+	parts := bot.ComposeDigest(weekData(), berlin).Doc().Parts()
 	limit := 0
 	for _, p := range parts {
 		limit = max(limit, utf8.RuneCountInString(p))
@@ -198,7 +198,7 @@ func BenchmarkComposeDigest(b *testing.B) {
 	}
 	data.TotalEntries = 960
 	for b.Loop() {
-		if parts := bot.ComposeDigest(data, berlin).Parts(); len(parts) < 30 {
+		if parts := bot.ComposeDigest(data, berlin).Doc().Parts(); len(parts) < 30 {
 			b.Fatal("short digest")
 		}
 	}
@@ -227,7 +227,7 @@ func TestComposeDigestFeedbackAndDetected(t *testing.T) {
 	if len(d.Detected) != 1 || d.Detected[0].ID != 21 || d.MoreDetected != 2 {
 		t.Fatalf("detected %+v, more %d", d.Detected, d.MoreDetected)
 	}
-	parts := strings.Join(d.Parts(), "\n---\n")
+	parts := strings.Join(d.Doc().Parts(), "\n---\n")
 	if !strings.Contains(parts, "👍 2 found it helpful") || !strings.Contains(parts, "3 spotted in conversation") {
 		t.Errorf("feedback or detected count missing:\n%s", parts)
 	}

@@ -13,10 +13,11 @@ type Platform interface {
 	// done or a non-recoverable error occurs. Acknowledgement comes before the
 	// work: an adapter never waits for h to ack.
 	Run(ctx context.Context, h Handler) error
-	// Post sends a message and returns its reference. Text has been made
-	// inert by the core (no crowd pings); the adapter escapes what its markup
-	// needs and splits between Parts to stay within its length limit. Post
-	// retries rate limits itself and never posts the same Outgoing twice.
+	// Post sends a message and returns its reference. The adapter renders
+	// out.Doc in its platform's own markup, escaping what that markup needs,
+	// applies the mass-mention guard to the final text, and splits between
+	// blocks (or entries) to stay within its limits. Post retries rate
+	// limits itself and never posts the same Outgoing twice.
 	Post(ctx context.Context, out Outgoing) (MessageRef, error)
 	// Thread returns the message ref names and, when it is a reply, the
 	// thread's messages, the opening message first. Reactions carry no text,
@@ -54,10 +55,8 @@ func (f HandlerFunc) Handle(ctx context.Context, ev Event) error { return f(ctx,
 type Outgoing struct {
 	Channel ChannelRef
 	Thread  string // reply in this thread when not empty
-	// Parts are the message's blocks in order (a header, one per entry…). An
-	// adapter joins them with blank lines and, when that is over its limit,
-	// splits between parts, never inside one unless one part alone is over.
-	Parts []string
+	// Doc is what to say: structure, rendered by the adapter.
+	Doc Doc
 	// Ephemeral asks for a reply only To sees, where the platform can.
 	Ephemeral bool
 	To        User
@@ -65,5 +64,5 @@ type Outgoing struct {
 	Interaction string
 }
 
-// Text is the whole message: the parts joined with blank lines.
-func (o Outgoing) Text() string { return joinParts(o.Parts) }
+// Text is the whole message as plain text (Doc.Text).
+func (o Outgoing) Text() string { return o.Doc.Text() }

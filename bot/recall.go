@@ -9,9 +9,9 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// feedbackInvite closes every recall answer and nudge: the reactions on that
-// message become feedback on the entries it showed.
-const feedbackInvite = "React 👍 if this helped or 👎 if it didn't; recall learns from it."
+// feedbackInvite closes every recall answer and nudge: the buttons beside an
+// entry (or a reaction on the message, for its first entry) become feedback.
+const feedbackInvite = "Did one help? Say so with the buttons beside it (or that it was not it): recall learns from it. A 👍 or 👎 on this message counts for the first entry."
 
 // feedbackEmoji tells 👍 (helpful) and 👎 from other reactions, as unicode
 // (Discord) or shortcode (Slack), skin tones included.
@@ -148,9 +148,11 @@ func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	if err != nil || !claimed {
 		return err
 	}
-	ref, err := b.post(ctx, Outgoing{Channel: m.Ref.Channel, Thread: root.ID, Parts: []string{
-		"This may have been answered before:", FormatHit(1, *best), feedbackInvite,
-	}})
+	entry := HitEntry(1, *best)
+	entry.Actions = FeedbackActions(best.ID)
+	ref, err := b.post(ctx, Outgoing{Channel: m.Ref.Channel, Thread: root.ID, Doc: Doc{Blocks: []Block{
+		Para(T("This may have been answered before:")), Entries(entry), Note(T(feedbackInvite)),
+	}}})
 	if err != nil {
 		return fmt.Errorf("nudge: %w", err)
 	}

@@ -271,8 +271,8 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		b.log.InfoContext(ctx, "digest skipped: quiet period", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logLate, late)
 		return b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestSkipped})
 	}
-	parts := d.Parts()
-	ref, err := b.post(pctx, Outgoing{Channel: d.Channel, Parts: parts})
+	parts := d.Doc().Parts()
+	ref, err := b.post(pctx, Outgoing{Channel: d.Channel, Doc: d.Doc()})
 	if err != nil {
 		return s.fail(pctx, t, end, err)
 	}

@@ -126,8 +126,8 @@ func (b *board) digests(channel string) []post {
 	defer b.mu.Unlock()
 	var out []post
 	for _, p := range b.posted {
-		if p.out.Channel.ID == channel && p.out.Thread == "" && len(p.out.Parts) > 0 &&
-			strings.HasPrefix(p.out.Parts[0], "📚") {
+		if p.out.Channel.ID == channel && p.out.Thread == "" && len(p.out.Doc.Parts()) > 0 &&
+			strings.HasPrefix(p.out.Doc.Parts()[0], "📚") {
 			out = append(out, p)
 		}
 	}
@@ -620,7 +620,7 @@ func TestDigestQuietPeriod(t *testing.T) {
 		}
 	}
 	ops := e.board.digests("ops")
-	if len(ops) != 2 || !strings.Contains(ops[1].out.Text(), "A quiet period in #ops") || len(ops[1].out.Parts) != 1 {
+	if len(ops) != 2 || !strings.Contains(ops[1].out.Text(), "A quiet period in #ops") || len(ops[1].out.Doc.Parts()) != 1 {
 		t.Errorf("ops digests: %+v", ops)
 	}
 	if dev := e.board.digests("dev"); len(dev) != 1 {

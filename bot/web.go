@@ -339,9 +339,9 @@ func (b *Bot) webLink(ctx context.Context, ev Mentioned) error {
 		return err
 	}
 	link := strings.TrimRight(b.cfg.WebURL, "/") + "/signin?token=" + token
-	text := fmt.Sprintf("Your sign-in link for the repertoire's web page (it works once, for %d minutes; don't share it): %s",
-		int(ttl/time.Minute), link)
-	out := Outgoing{Channel: ref.Channel, Parts: []string{text}, Interaction: ev.Interaction, Ephemeral: ev.Via != ViaDM, To: ev.Message.Author}
+	text := fmt.Sprintf("Your sign-in link for the repertoire's web page (it works once, for %d minutes; don't share it): ",
+		int(ttl/time.Minute))
+	out := Outgoing{Channel: ref.Channel, Doc: Doc{Blocks: []Block{Para(T(text), Ln(link, link))}}, Interaction: ev.Interaction, Ephemeral: ev.Via != ViaDM, To: ev.Message.Author}
 	if ev.Via == ViaDM && ref.Thread != "" {
 		out.Thread = ref.Thread
 	}

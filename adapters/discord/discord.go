@@ -557,16 +557,20 @@ func (a *Adapter) fetchChannel(ctx context.Context, id, guild string) (channelIn
 // messages of at most MessageLimit characters between parts, never letting
 // Discord parse a mention.
 func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, error) {
-	texts := bot.Split(out.Parts, MessageLimit)
+	r := Render(out.Doc)
+	texts := r.Texts
 	if len(texts) == 0 {
 		return bot.MessageRef{}, errors.New("discord post: nothing to say")
 	}
 	if out.Interaction != "" {
-		return a.answer(ctx, out, texts)
+		return a.answer(ctx, out, r)
 	}
 	var first bot.MessageRef
 	for i, text := range texts {
 		msg := wireSend{Content: text, AllowedMentions: noMentions(), EnforceNonce: true, Nonce: nonce()}
+		if i == 0 {
+			msg.Components = r.Components
+		}
 		if i == 0 && out.Thread != "" && out.Thread != out.Channel.ID {
 			if c, ok := a.st.channel(out.Channel.ID); !ok || !c.isThread() {
 				msg.Reference = &wireSendRef{MessageID: out.Thread, FailIfNotExists: false}
@@ -603,6 +607,8 @@ type wireSend struct {
 	Nonce           string       `json:"nonce,omitempty"`
 	EnforceNonce    bool         `json:"enforce_nonce,omitempty"`
 	Flags           int          `json:"flags,omitempty"`
+	// Components are the message's buttons; an empty list (not nil) clears them.
+	Components []wireComponent `json:"components,omitempty"`
 }
 
 func nonce() string {

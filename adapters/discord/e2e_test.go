@@ -719,7 +719,7 @@ func TestLongPostSplitBetweenParts(t *testing.T) {
 	h := start(t, options{})
 	parts := []string{"Here is what the repertoire has:", strings.Repeat("a", 1500), strings.Repeat("b", 1200), strings.Repeat("c", 700) + " @everyone"}
 	if _, err := h.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "discord", Space: h.srv.GuildID, ID: general},
-		Parts: append([]string(nil), parts...)}); err != nil {
+		Doc: bot.Sentences(parts...)}); err != nil {
 		t.Fatal(err)
 	}
 	sent := h.srv.Sent()
@@ -736,7 +736,10 @@ func TestLongPostSplitBetweenParts(t *testing.T) {
 	for _, p := range parts {
 		whole := false
 		for _, s := range sent {
-			whole = whole || strings.Contains(s.Content, p)
+			whole = whole || strings.Contains(s.Content, bot.Inert(p))
+		}
+		if strings.Contains(all.String(), "@everyone") {
+			t.Errorf("a live @everyone was sent")
 		}
 		if !whole {
 			t.Errorf("part of %d characters split across messages", len(p))

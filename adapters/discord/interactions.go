@@ -84,7 +84,8 @@ func (a *Adapter) stopInteractions() {
 
 // answer sends a command's answer: the interaction response itself when no
 // response went out yet, the deferred response's edit, then follow-ups.
-func (a *Adapter) answer(ctx context.Context, out bot.Outgoing, texts []string) (bot.MessageRef, error) {
+func (a *Adapter) answer(ctx context.Context, out bot.Outgoing, r Rendered) (bot.MessageRef, error) {
+	texts := r.Texts
 	a.mu.Lock()
 	it, ok := a.pending[out.Interaction]
 	a.mu.Unlock()

@@ -69,6 +69,7 @@ type message struct {
 	at        time.Time
 	deleted   bool
 	reactions []bot.Reaction
+	entries   map[int][]bot.Action // the bot's buttons, by entry number
 }
 
 var (
@@ -120,6 +121,8 @@ func (s *Shell) Help() string {
 		"  /delete N             delete message N",
 		"  /ask QUESTION         ask the bot privately (like a slash command)",
 		"  /web                  get a private one-time link to the web page",
+		"  /helped N [M]         press \"This helped\" beside entry N of the bot's last answer (or of message M)",
+		"  /notit N [M]          press \"Not it\" beside entry N",
 		"  /redeliver            deliver the last event again, as a platform retry would",
 		"  /where                show who and where you are",
 		"  /help                 this list;  /quit  leave",
@@ -308,6 +311,8 @@ func (s *Shell) exec(ctx context.Context, h bot.Handler, line string) bool {
 				Text: "/web", Time: s.now(), ChannelName: s.channel, Private: s.private[s.channel]}}
 		s.mu.Unlock()
 		s.deliver(ctx, h, ev)
+	case "/helped", "/notit":
+		s.press(ctx, h, cmd, rest)
 	case "/redeliver":
 		s.mu.Lock()
 		ev := s.last
@@ -584,7 +589,7 @@ func (s *Shell) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	text := out.Text()
+	text := Render(out.Doc)
 	if out.Ephemeral {
 		s.printfLocked("(only %s sees this) %s: %s\n", out.To.Name, s.botName, text)
 		return bot.MessageRef{Channel: out.Channel}, nil
@@ -594,6 +599,16 @@ func (s *Shell) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, err
 		thread = m.ref.Root().ID
 	}
 	m := s.appendLocked(out.Channel.ID, thread, bot.User{ID: "U-" + s.botName, Name: s.botName, Bot: true}, text)
+	for _, b := range out.Doc.Blocks {
+		for _, e := range b.Entries {
+			if e.N > 0 && len(e.Actions) > 0 {
+				if m.entries == nil {
+					m.entries = map[int][]bot.Action{}
+				}
+				m.entries[e.N] = e.Actions
+			}
+		}
+	}
 	return m.ref, nil
 }
 
@@ -643,3 +658,60 @@ func (s *Shell) IsMember(ctx context.Context, ch bot.ChannelRef, userID string) 
 
 // Whispers implements bot.Whisperer: the shell can show a line to one member.
 func (s *Shell) Whispers() bool { return true }
+// press handles /helped and /notit: the button beside entry N of message M
+// (by default the bot's latest message with buttons in this channel).
+func (s *Shell) press(ctx context.Context, h bot.Handler, cmd, args string) {
+	f := strings.Fields(args)
+	usage := func(why string) { s.printf("! usage: %s N [M]: entry N of the bot's answer [M] (%s)\n", cmd, why) }
+	if len(f) == 0 || len(f) > 2 {
+		usage("which entry?")
+		return
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		usage(fmt.Sprintf("%q is not an entry number", f[0]))
+		return
+	}
+	s.mu.Lock()
+	var m *message
+	if len(f) == 2 {
+		k, err := strconv.Atoi(f[1])
+		if err != nil || k < 1 || k > len(s.msgs) || s.msgs[k-1].deleted || s.msgs[k-1].entries == nil {
+			s.mu.Unlock()
+			usage(fmt.Sprintf("message %s has no buttons", f[1]))
+			return
+		}
+		m = s.msgs[k-1]
+	} else {
+		for i := len(s.msgs) - 1; i >= 0 && m == nil; i-- {
+			if c := s.msgs[i]; !c.deleted && c.entries != nil && c.ref.Channel.ID == s.channel {
+				m = c
+			}
+		}
+	}
+	if m == nil {
+		s.mu.Unlock()
+		usage("no answer with entries in this channel yet")
+		return
+	}
+	value := ""
+	for _, a := range m.entries[n] {
+		if actionCommand(a.Value) == cmd {
+			value = a.Value
+		}
+	}
+	if value == "" {
+		s.mu.Unlock()
+		usage(fmt.Sprintf("[%s] has no entry %d", s.number(m.ref.ID), n))
+		return
+	}
+	who := s.member()
+	ev := bot.ActionPressed{ID: s.nextID(), Message: m.ref, User: who, Value: value}
+	s.last = ev
+	s.mu.Unlock()
+	if err := h.Handle(ctx, ev); err != nil {
+		s.printf("! %s %d on [%s] changed nothing: %v\n", cmd, n, s.number(m.ref.ID), err)
+		return
+	}
+	s.printf("%s pressed %s %d on [%s] ✓\n", who.Name, cmd, n, s.number(m.ref.ID))
+}

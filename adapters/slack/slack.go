@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackutilsx"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/repertoire/repertoire/bot"
@@ -625,24 +624,25 @@ func (a *Adapter) React(ctx context.Context, ref bot.MessageRef, e bot.Emoji) er
 // 40,000 characters but advises 4,000 for readability).
 const maxText = 3900
 
-// Post sends out: in its thread, ephemerally through the command's
-// response_url or chat.postEphemeral, else with chat.postMessage. Text is
-// escaped (& < >) and link_names is never set, so nothing pings. Posts are
-// paced per channel, and a 429 never produces a second copy.
+// Post sends out rendered as Block Kit (Render): in its thread,
+// ephemerally through the command's response_url or chat.postEphemeral,
+// else with chat.postMessage. Text is escaped (& < >), mentions are made
+// inert and link_names is never set, so nothing pings. Posts are paced per
+// channel, and a 429 never produces a second copy.
 func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, error) {
 	if a.removed(out.Channel.Space) {
 		return bot.MessageRef{}, ErrRemoved
 	}
 	first := bot.MessageRef{Channel: out.Channel, Thread: out.Thread}
-	for i, text := range bot.Split(out.Parts, maxText) {
+	for i, msg := range Render(out.Doc) {
 		var ts string
 		var err error
 		switch {
 		case out.Ephemeral && out.Interaction != "":
-			err = a.respond(ctx, out.Interaction, text)
+			err = a.respond(ctx, out.Interaction, msg)
 		case out.Ephemeral:
 			err = a.retry(ctx, func() error {
-				opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
+				opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 				if out.Thread != "" {
 					opts = append(opts, slack.MsgOptionTS(out.Thread))
 				}
@@ -651,7 +651,7 @@ func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, e
 				return err
 			})
 		default:
-			ts, err = a.postOnce(ctx, out.Channel.ID, out.Thread, text)
+			ts, err = a.postOnce(ctx, out.Channel.ID, out.Thread, msg)
 		}
 		if err != nil {
 			return bot.MessageRef{}, fmt.Errorf("slack post: %w", err)
@@ -664,9 +664,9 @@ func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, e
 }
 
 // respond answers a slash command through its response_url, ephemerally.
-func (a *Adapter) respond(ctx context.Context, url, text string) error {
+func (a *Adapter) respond(ctx context.Context, url string, msg Rendered) error {
 	err := slack.PostWebhookCustomHTTPContext(ctx, url, a.opts.HTTPClient, &slack.WebhookMessage{
-		Text: slackutilsx.EscapeMessage(text), ResponseType: slack.ResponseTypeEphemeral,
+		Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ResponseType: slack.ResponseTypeEphemeral,
 	})
 	// The response_url is a capability: it never goes into an error.
 	return safe.NewRedactor(url).Error(err)
@@ -675,9 +675,8 @@ func (a *Adapter) respond(ctx context.Context, url, text string) error {
 // postOnce posts one message at the channel's pace. After a 429 it waits
 // Retry-After and then looks for the message in the channel (or thread)
 // before trying again: Slack can answer 429 for a message it did post.
-func (a *Adapter) postOnce(ctx context.Context, channel, thread, text string) (string, error) {
-	escaped := slackutilsx.EscapeMessage(text)
-	opts := []slack.MsgOption{slack.MsgOptionText(text, true)}
+func (a *Adapter) postOnce(ctx context.Context, channel, thread string, msg Rendered) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
@@ -698,7 +697,7 @@ func (a *Adapter) postOnce(ctx context.Context, channel, thread, text string) (s
 		if err := sleep(ctx, rl.RetryAfter); err != nil {
 			return "", err
 		}
-		if ts, ok := a.findPosted(ctx, channel, thread, escaped, since); ok {
+		if ts, ok := a.findPosted(ctx, channel, thread, msg.Text, since); ok {
 			a.log.InfoContext(ctx, "slack post was delivered despite 429; not posting again", logChannel, channel)
 			return ts, nil
 		}

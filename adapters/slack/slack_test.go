@@ -371,7 +371,7 @@ func TestUninstallPurgesWorkspace(t *testing.T) {
 	if got, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"}); err != nil || len(got) != 0 {
 		t.Fatalf("entries after uninstall: %v %v", got, err)
 	}
-	_, err := e.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "slack", Space: e.fake.Team, ID: "C1"}, Parts: []string{"hi"}})
+	_, err := e.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "slack", Space: e.fake.Team, ID: "C1"}, Doc: bot.Sentences("hi")})
 	if !errors.Is(err, slack.ErrRemoved) {
 		t.Fatalf("post after uninstall: %v", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -45,15 +44,22 @@ var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 }
 
-// marked is a word recall's snippet marks as matching (*word*); only
-// letters and digits, which escaping leaves as they are.
-var marked = regexp.MustCompile(`\*([\p{L}\p{N}]+)\*`)
-
-// mark renders a recall snippet: the text escaped first, then the matched
-// words wrapped in <mark>. Nothing of the text can become markup.
-func mark(snippet string) template.HTML {
-	esc := template.HTMLEscapeString(snippet)
-	return template.HTML(marked.ReplaceAllString(esc, "<mark>$1</mark>"))
+// mark renders a recall snippet: the text escaped, and the words the store
+// marked as matching (Highlights, byte spans of the snippet) wrapped in
+// <mark>. Nothing of the text can become markup.
+func mark(h bot.Hit) template.HTML {
+	var sb strings.Builder
+	at := 0
+	for _, s := range h.Highlights {
+		if s.Start < at || s.End > len(h.Snippet) || s.Start >= s.End {
+			continue
+		}
+		sb.WriteString(template.HTMLEscapeString(h.Snippet[at:s.Start]))
+		sb.WriteString("<mark>" + template.HTMLEscapeString(h.Snippet[s.Start:s.End]) + "</mark>")
+		at = s.End
+	}
+	sb.WriteString(template.HTMLEscapeString(h.Snippet[at:]))
+	return template.HTML(sb.String())
 }
 
 // httpURL reports whether a permalink can be a link (http or https); others

@@ -105,9 +105,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return err
 	}
 	d := bot.ComposeDigest(data, sched.Zone)
-	for _, p := range d.Parts() {
-		fmt.Fprintf(stdout, "%s\n\n", safe.Text(bot.Inert(p)))
-	}
+	fmt.Fprintf(stdout, "%s\n\n", safe.Text(d.Doc().Text()))
 	if *dry {
 		return nil
 	}

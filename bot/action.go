@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// ActionPressed: a member pressed a button (an Action) on one of the bot's
+// messages. Message is that message; Value is the Action's value as the
+// platform echoed it, which the core checks (ParseFeedback) and the store
+// checks again against what the message showed.
+type ActionPressed struct {
+	ID      string
+	Message MessageRef
+	User    User
+	Value   string
+}
+
+// Delivery implements Event.
+func (e ActionPressed) Delivery() string { return e.ID }
+func (ActionPressed) event()             {}
+
+// Errors of a pressed button that changes nothing. Adapters refuse a value
+// ParseFeedback rejects before acknowledging it when the platform lets them.
+var (
+	// ErrUnknownAction is a button value the core never sent.
+	ErrUnknownAction = errors.New("unknown action")
+	// ErrStaleAction is a well-formed value for an entry the message did
+	// not show, or on a message that is no recall answer (any more).
+	ErrStaleAction = errors.New("action does not match the message")
+)
+
+// actionPressed records a member's verdict on one entry of a recall answer:
+// once per member and entry (pressing again changes nothing, the other
+// button replaces it). It returns ErrUnknownAction or ErrStaleAction when
+// the press changes nothing, so the adapter does not show it as pressed.
+func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
+	if ev.User.Bot || ev.User.ID == "" {
+		return fmt.Errorf("action by %q: %w", ev.User.ID, ErrUnknownAction)
+	}
+	entry, helpful, err := ParseFeedback(ev.Value)
+	if err != nil {
+		b.log.InfoContext(ctx, "button refused", logEvent, ev.ID, logUser, ev.User.ID, logErr, err)
+		return err
+	}
+	changed, err := b.store.EntryFeedback(ctx, ev.ID, source(ev.Message), entry, ev.User.ID, helpful)
+	switch {
+	case errors.Is(err, repertoire.ErrAlreadyApplied):
+		return nil
+	case errors.Is(err, repertoire.ErrNotFound):
+		b.log.InfoContext(ctx, "button refused", logEvent, ev.ID, logUser, ev.User.ID, logEntry, entry, logErr, err)
+		return fmt.Errorf("entry %d on message %s: %w", entry, ev.Message.ID, ErrStaleAction)
+	case err != nil:
+		return fmt.Errorf("entry feedback: %w", err)
+	}
+	b.log.InfoContext(ctx, "entry feedback", logMessage, ev.Message.ID, logUser, ev.User.ID, logEntry, entry, "helpful", helpful, "changed", changed)
+	return nil
+}
