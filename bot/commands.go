@@ -185,7 +185,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		entries[i].Actions = FeedbackActions(h.ID)
 	}
 	doc := Doc{Blocks: []Block{
-		Para(T("Here is what the repertoire has on “"+oneLine(question, 80)+"”:")),
+		Para(T("Here is what the repertoire has on “" + oneLine(question, 80) + "”:")),
 		Entries(entries...),
 		Note(T(feedbackInvite)),
 	}}
