@@ -658,6 +658,7 @@ func (s *Shell) IsMember(ctx context.Context, ch bot.ChannelRef, userID string) 
 
 // Whispers implements bot.Whisperer: the shell can show a line to one member.
 func (s *Shell) Whispers() bool { return true }
+
 // press handles /helped and /notit: the button beside entry N of message M
 // (by default the bot's latest message with buttons in this channel).
 func (s *Shell) press(ctx context.Context, h bot.Handler, cmd, args string) {
