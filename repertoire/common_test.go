@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestCommonWordsPath drives the bounded path: a word in more entries than
-// probeLimit is "common" (estimated document frequency, newest postings,
-// windowed conjunctions), and recall must still find the entry that holds
-// the rare word, the one holding all the common words, and a phrase.
+// TestCommonWordsPath: with words in every entry, recall must still find
+// the old entry that holds the rare word, the one holding all the common
+// words, and a phrase (the pruned search once read only the newest
+// postings of common words).
 func TestCommonWordsPath(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, t.TempDir()+"/common.db", nil)
@@ -18,7 +18,7 @@ func TestCommonWordsPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	n := probeLimit + 500
+	n := 1500
 	err = s.tx(ctx, "", func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries (platform, space, channel_id, private, source_id, kind,
 			question, answer, author_id, tags, created_at, updated_at) VALUES ('p', 's', 'c', 0, ?, 'tip', ?, ?, 'U1', '', ?, ?)`)

@@ -47,70 +47,40 @@ type Hit struct {
 // maxQueryTerms bounds the work one recall can cause, whatever is typed.
 const maxQueryTerms = 24
 
-// Recall's bounds: they are what keeps a common word in most of a million
-// entries as cheap as a rare one.
 const (
-	// probeLimit is how many postings of one term recall reads, newest
-	// first. A term with fewer is "rare": all its entries are candidates and
-	// its document frequency is exact. A term with more is "common": its
-	// document frequency is estimated from how far back into the rowid range
-	// those postings reached, and only its newest entries are candidates.
-	probeLimit = 1000
-	// recentLimit is how many entries holding all of the common words join
-	// the candidates, newest first.
-	recentLimit = 200
-	// scanWindow bounds the FTS5 queries whose cost is not bounded by a
-	// rare word (common words that seldom meet, phrases of common words,
-	// filters that turn most matches away): they search the newest
-	// scanWindow entries. Below a repertoire of that size, they search all.
-	scanWindow = 10_000
-	// maxMembershipChecks bounds the FTS5 ANDs asking which candidates hold
-	// a common word: the rarest common words are asked, the others count
-	// through their newest postings only.
-	maxMembershipChecks = 6
-	// maxConjunction bounds the common words ANDed to find entries holding
-	// them all: FTS5 advances every word's postings at each step, and twenty
-	// common words took 190 ms over 10,000 entries where three took 0.2 ms.
-	maxConjunction = 3
-	// minPrefix is the shortest unknown word tried as a prefix. FTS5 merges
-	// the postings of every word with the prefix before it returns a row
-	// ("dep*" at 1M generated entries: 130 ms, "kube*" 25 ms), so short
-	// prefixes, which mostly start common words, are not tried.
+	// minPrefix is the shortest unknown word tried as a prefix.
 	minPrefix = 4
-	// rescoreBatch is how many candidates, best by their first-stage score,
-	// are loaded and scored in full; rescoreBatches bounds the batches when
-	// filters or visibility turn many away.
-	rescoreBatch   = 100
-	rescoreBatches = 5
-	// Field weights of BM25F: a match in the question says more than one in
-	// a long answer; tags are chosen words.
-	weightQuestion = 3.0
-	weightAnswer   = 1.0
-	weightTags     = 2.0
-	bm25K1         = 1.2
-	bm25B          = 0.75
+	// maxExpansions bounds the indexed stems an unknown word stands for as
+	// a prefix; a prefix of more is too vague to rank by and is ignored.
+	maxExpansions = 64
+	// loadBatch is how many entries, whose bound says they may enter the
+	// top k, are loaded (under the visibility clause) and scored together.
+	loadBatch = 16
+	// chunkFetch is how many chunks of a stem's postings one read fetches.
+	chunkFetch = 32
 )
 
 // Search finds the entries that best answer the text, among those the asking
 // channel may see: public entries and the asking channel's own. It never
 // fails on what a member typed; errors are the database's.
 //
-// It ranks in two stages, so that its cost is bounded by probeLimit,
-// recentLimit and rescoreBatch rather than by how many entries contain a word:
-//
-//  1. Candidates. Each word's postings are read, newest first, up to
-//     probeLimit: rare words give all their entries, common words their
-//     newest. Which entries of the rare words also hold the common ones is
-//     asked of FTS5 with an AND (it seeks through the long postings instead
-//     of reading them), and the newest entries holding all the common words
-//     join. A first score (the idf of the words each candidate is known to
-//     hold) orders them.
-//  2. Ranking. The best candidates are loaded under the visibility and filter
-//     WHERE clause and scored in full: BM25F over question, answer and tags
-//     with stemming, prefix matches for unknown (partial) words, proximity of
-//     the question's words, then votes, 👍/👎 feedback and, for how-to
-//     questions, solutions first; newest first on ties.
+// It returns exactly the top k of the ranking computed over every entry
+// (rank.go: BM25F over question, answer and tags with stemming, prefix
+// matches for unknown words, proximity of the question's words, times the
+// entry's votes, feedback and, for how-to questions, its kind; higher ID
+// first on ties), without scoring every entry: the search index keeps each
+// stem's postings with what scoring needs and, per stem, the largest score
+// one entry can get from it. MaxScore (Turtle and Flood 1995) walks the
+// postings of the words that could still lift an entry into the top k and
+// only probes the others, skipping entries whose bound falls below the k-th
+// score found; the entries whose bound (BM25F exact, proximity at its
+// ceiling) can still enter are loaded under the visibility and filter WHERE
+// clause and scored in full.
 func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
+	return s.search(ctx, p, false)
+}
+
+func (s *Store) search(ctx context.Context, p SearchParams, exhaustive bool) ([]Hit, error) {
 	if p.Limit <= 0 {
 		p.Limit = 3
 	}
@@ -124,7 +94,7 @@ func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
-	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit}
+	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive}
 	hits, err := sr.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -137,34 +107,43 @@ func (s *Store) Search(ctx context.Context, p SearchParams) ([]Hit, error) {
 	return hits, nil
 }
 
+// SearchExhaustive ranks every entry the asking channel may see with the
+// ranking Search uses and returns its top k: the reference Search is
+// checked against. It reads every row; use it in tests and benchmarks.
+func (s *Store) SearchExhaustive(ctx context.Context, p SearchParams) ([]Hit, error) {
+	return s.search(ctx, p, true)
+}
+
 // qterm is one query word with what the index says about it.
 type qterm struct {
 	word   string
-	stem   string
-	match  string // its FTS5 expression: the quoted word, or quoted prefix
-	prefix bool   // the word is unknown: matched as the start of longer words
+	stems  []string // the indexed stems it matches: its own, or as a prefix those starting with its stem
+	prefix bool     // the word is unknown: matched as the start of longer words
 	df     float64
 	idf    float64
-	rare   bool    // all its postings were read
-	posts  []int64 // its newest postings (all of them when rare)
+	ub     float64 // per entry, the largest saturated weight times prior (without kind) at the bound averages
+	pmax   float64 // the largest prior (without kind) of an entry holding it
+	bonus  float64 // proximity ceilings of the pairs this term answers for
 }
 
 type searcher struct {
-	tx     *sql.Tx
-	q      query
-	from   Channel
-	spaces []string
-	limit  int
+	tx         *sql.Tx
+	q          query
+	from       Channel
+	spaces     []string
+	limit      int
+	exhaustive bool
 
 	audience *Audience
 
+	stats          indexStats
 	n              float64 // entries in the index
 	avg            [3]float64
-	minID, maxID   int64
-	terms          []*qterm // known words, rarest first
+	terms          []*qterm // known words, in the order asked
 	stems          *stemmer
 	unknownIDF     float64 // idf mass of words no entry holds (for coverage)
 	phraseExprs    []string
+	phraseSet      map[int64]bool // with phrases: the entries holding them all
 	filterSQL      string
 	filterArgs     []any
 	visibilitySQL  string
@@ -176,14 +155,16 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 	if len(sr.q.terms) == 0 && len(sr.q.phrases) == 0 {
 		return sr.filtersOnly(ctx)
 	}
-	if err := sr.loadTotals(ctx); err != nil {
+	st, err := loadIndexStats(ctx, sr.tx)
+	if err != nil {
 		return nil, err
 	}
-	if sr.n == 0 {
+	if st.n == 0 {
 		return nil, nil
 	}
+	sr.stats, sr.n, sr.avg = st, float64(st.n), st.avg()
 	for _, w := range sr.q.terms {
-		t, err := sr.probe(ctx, w)
+		t, err := sr.lookup(ctx, w)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +174,6 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 		}
 		sr.terms = append(sr.terms, t)
 	}
-	sort.SliceStable(sr.terms, func(i, j int) bool { return sr.terms[i].df < sr.terms[j].df })
 	var first []string
 	for _, t := range sr.terms {
 		first = append(first, t.word)
@@ -203,20 +183,13 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 	for _, ph := range sr.q.phrases {
 		sr.phraseExprs = append(sr.phraseExprs, `"`+strings.Join(ph, " ")+`"`)
 	}
-	cands, err := sr.candidates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hits, err := sr.rank(ctx, cands)
+	hits, err := sr.rank(ctx)
 	if err != nil || len(hits) > 0 || len(sr.phraseExprs) == 0 {
 		return hits, err
 	}
 	// No entry holds the phrases as typed: read them as words.
 	sr.phraseExprs = nil
-	if cands, err = sr.candidates(ctx); err != nil {
-		return nil, err
-	}
-	return sr.rank(ctx, cands)
+	return sr.rank(ctx)
 }
 
 // buildFilters turns the query's filters and the asking channel into a WHERE
@@ -301,297 +274,182 @@ func (sr *searcher) filtersOnly(ctx context.Context) ([]Hit, error) {
 	return hits, rows.Err()
 }
 
-// loadTotals reads the index's row count and average column lengths from the
-// FTS5 averages record (rowid 1 of its data table), and the rowid range.
-func (sr *searcher) loadTotals(ctx context.Context) error {
-	var blob []byte
-	err := sr.tx.QueryRowContext(ctx, `SELECT block FROM entries_fts_data WHERE id = 1`).Scan(&blob)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read index totals: %w", err)
-	}
-	vals := make([]uint64, 0, 4)
-	for len(blob) > 0 && len(vals) < 4 {
-		v, n := sqliteVarint(blob)
-		if n == 0 {
-			break
-		}
-		vals = append(vals, v)
-		blob = blob[n:]
-	}
-	if len(vals) < 4 || vals[0] == 0 {
-		return nil
-	}
-	sr.n = float64(vals[0])
-	for i := range 3 {
-		sr.avg[i] = max(float64(vals[i+1])/sr.n, 1)
-	}
-	var lo, hi sql.NullInt64
-	if err := sr.tx.QueryRowContext(ctx, `SELECT (SELECT min(id) FROM entries), (SELECT max(id) FROM entries)`).Scan(&lo, &hi); err != nil {
-		return fmt.Errorf("read rowid range: %w", err)
-	}
-	sr.minID, sr.maxID = lo.Int64, hi.Int64
-	return nil
-}
-
-// sqliteVarint decodes SQLite's big-endian variable-length integer (the
-// format FTS5 stores its totals in). n is 0 when b is too short.
-func sqliteVarint(b []byte) (v uint64, n int) {
-	for i := 0; i < 9 && i < len(b); i++ {
-		if i == 8 {
-			return v<<8 | uint64(b[i]), 9
-		}
-		v = v<<7 | uint64(b[i]&0x7f)
-		if b[i]&0x80 == 0 {
-			return v, i + 1
-		}
-	}
-	return 0, 0
-}
-
-// probe reads up to probeLimit postings of a word, in rowid order, to learn
-// how common it is. A word no entry holds is tried as a prefix ("kube" for
-// "kubernetes") when it is long enough to mean something. Nil when nothing
-// matches either way.
-func (sr *searcher) probe(ctx context.Context, w string) (*qterm, error) {
-	t := &qterm{word: w, stem: stem(w), match: `"` + w + `"`}
-	for {
-		ids, err := sr.rowids(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT ?`,
-			t.match, probeLimit)
+// lookup reads what the index knows of a word's stem. A word no entry holds
+// is tried as a prefix ("kube" for "kubernetes") when it is long enough to
+// mean something: it stands for the indexed stems that start with its own.
+// Nil when nothing matches either way.
+func (sr *searcher) lookup(ctx context.Context, w string) (*qterm, error) {
+	t := &qterm{word: w}
+	st := stem(w)
+	var df int64
+	err := sr.tx.QueryRowContext(ctx, `SELECT df, ub, pmax FROM search_terms WHERE term = ?`, st).Scan(&df, &t.ub, &t.pmax)
+	switch {
+	case err == nil:
+		t.stems, t.df = []string{st}, float64(df)
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	case len([]rune(w)) < minPrefix:
+		return nil, nil
+	default:
+		rows, err := sr.tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms
+			WHERE term > ? AND term < ? ORDER BY term LIMIT ?`, st, st+"\U0010FFFF", maxExpansions+1)
 		if err != nil {
 			return nil, err
 		}
-		t.posts = ids
-		switch {
-		case len(ids) < probeLimit && len(ids) > 0:
-			t.rare, t.df = true, float64(len(ids))
-		case len(ids) == probeLimit:
-			// The postings are spread over the rowids about as entries are:
-			// if the newest probeLimit of them reach back a fraction f of
-			// the range, about probeLimit/f entries hold the word.
-			reach := float64(sr.maxID-ids[len(ids)-1]+1) / float64(sr.maxID-sr.minID+1)
-			t.df = min(float64(probeLimit)/max(reach, 1e-9), sr.n)
-		case !t.prefix && len([]rune(w)) >= minPrefix:
-			t.prefix, t.match = true, `"`+w+`" *`
-			continue
-		default:
+		defer rows.Close()
+		for rows.Next() {
+			var term string
+			var ub, pmax float64
+			if err := rows.Scan(&term, &df, &ub, &pmax); err != nil {
+				return nil, err
+			}
+			t.stems = append(t.stems, term)
+			t.df += float64(df)
+			t.ub, t.pmax = max(t.ub, ub), max(t.pmax, pmax)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(t.stems) == 0 || len(t.stems) > maxExpansions {
 			return nil, nil
 		}
-		break
+		t.prefix = true
+		t.df = min(t.df, sr.n)
+		if len(t.stems) > 1 {
+			// Several stems' frequencies add up in one entry: bound the
+			// saturated weight by its ceiling.
+			t.ub = satMax * t.pmax
+		}
 	}
-	t.idf = math.Log(1 + (sr.n-t.df+0.5)/(t.df+0.5))
+	t.idf = idfOf(sr.n, t.df)
 	return t, nil
 }
 
-func (sr *searcher) rowids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := sr.tx.QueryContext(ctx, query, args...)
+// phraseEntries asks FTS5 which entries hold every phrase as typed.
+func (sr *searcher) phraseEntries(ctx context.Context) (map[int64]bool, error) {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?`,
+		strings.Join(sr.phraseExprs, " AND "))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []int64
+	set := map[int64]bool{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		set[id] = true
 	}
-	return out, rows.Err()
+	return set, rows.Err()
 }
 
-// candidate is an entry in the first stage: the words it is known to hold.
-type candidate struct {
-	id    int64
-	score float64 // sum of the idf of the words known to be in it
+// topK keeps the best hits seen: by score, then by higher ID.
+type topK struct {
+	k    int
+	hits []Hit // best first
 }
 
-// candidates runs the first stage.
-func (sr *searcher) candidates(ctx context.Context) ([]candidate, error) {
-	// holds[id] has bit i set when entry id is known to hold sr.terms[i]
-	// (maxQueryTerms fits in the bits).
-	holds := map[int64]uint32{}
-	mark := func(ids []int64, bits uint32, only bool) {
-		for _, id := range ids {
-			if b, ok := holds[id]; ok || !only {
-				holds[id] = b | bits
-			}
-		}
+func better(a, b *Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
 	}
-	var baseExpr string
-	var floor int64 // rowids at or below it are not searched: 0 for all
-	switch {
-	case len(sr.phraseExprs) > 0:
-		// Phrases are required: the entries holding them all are the base.
-		// FTS5 checks a phrase's positions in every entry holding all its
-		// words; when none of them is rare that is most entries, so the
-		// search then covers the newest scanWindow entries only.
-		baseExpr = strings.Join(sr.phraseExprs, " AND ")
-		if !sr.phrasesHaveRareWord() {
-			floor = sr.maxID - scanWindow
-		}
-		ids, err := sr.recent(ctx, baseExpr, probeLimit, floor)
+	return a.ID > b.ID
+}
+
+func (t *topK) add(h Hit) {
+	i := sort.Search(len(t.hits), func(i int) bool { return better(&h, &t.hits[i]) })
+	if i >= t.k {
+		return
+	}
+	t.hits = append(t.hits, Hit{})
+	copy(t.hits[i+1:], t.hits[i:])
+	t.hits[i] = h
+	if len(t.hits) > t.k {
+		t.hits = t.hits[:t.k]
+	}
+}
+
+// threshold is the score an entry must reach to enter: -Inf until k hits.
+func (t *topK) threshold() float64 {
+	if len(t.hits) < t.k {
+		return math.Inf(-1)
+	}
+	return t.hits[t.k-1].Score
+}
+
+// rank finds the top k, by pruning or exhaustively.
+func (sr *searcher) rank(ctx context.Context) ([]Hit, error) {
+	sr.phraseSet = nil
+	if len(sr.phraseExprs) > 0 {
+		set, err := sr.phraseEntries(ctx)
 		if err != nil {
 			return nil, err
 		}
-		mark(ids, 0, false)
-	default:
-		var rare []string
-		for i, t := range sr.terms {
-			if t.rare {
-				rare = append(rare, t.match)
-			}
-			mark(t.posts, 1<<i, false)
+		if len(set) == 0 {
+			return nil, nil
 		}
-		if len(rare) > 0 {
-			baseExpr = "(" + strings.Join(rare, " OR ") + ")"
-		}
+		sr.phraseSet = set
 	}
-	// Which base entries hold the words not read in full, by an FTS5 AND
-	// that seeks through the word's postings instead of reading them all.
-	if baseExpr != "" {
-		checks := 0
-		for i, t := range sr.terms { // rarest first
-			if t.rare && len(sr.phraseExprs) == 0 {
-				continue
-			}
-			if checks++; checks > maxMembershipChecks {
-				break
-			}
-			ids, err := sr.rowids(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid > ?`,
-				baseExpr+" AND "+t.match, floor)
-			if err != nil {
-				return nil, err
-			}
-			mark(ids, 1<<i, true)
-		}
+	top := &topK{k: sr.limit}
+	var err error
+	if sr.exhaustive {
+		err = sr.scanAll(ctx, top)
+	} else {
+		err = sr.prune(ctx, top)
 	}
-	// The newest entries holding all the (rarest few) common words join:
-	// with the newest postings of each word above, they stand for the common
-	// words' entries.
-	var common []string
-	var commonBits uint32
-	for i, t := range sr.terms { // rarest first
-		if !t.rare && len(common) < maxConjunction {
-			common = append(common, t.match)
-			commonBits |= 1 << i
-		}
+	if err != nil {
+		return nil, err
 	}
-	if len(common) > 1 && len(sr.phraseExprs) == 0 {
-		// Common words that seldom meet would have FTS5 walk all their
-		// postings: this covers the newest scanWindow entries only.
-		ids, err := sr.recent(ctx, strings.Join(common, " AND "), recentLimit, sr.maxID-scanWindow)
-		if err != nil {
-			return nil, err
-		}
-		mark(ids, commonBits, false)
-	}
-	out := make([]candidate, 0, len(holds))
-	for id, bits := range holds {
-		c := candidate{id: id}
-		for i, t := range sr.terms {
-			if bits&(1<<i) != 0 {
-				c.score += t.idf
-			}
-		}
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		return out[i].id > out[j].id
-	})
-	return out, nil
-}
-
-// recent returns up to limit entries the asking channel may see that match
-// expr, newest first. FTS5 walks the postings from the newest and the LIMIT
-// stops it, so a match near the top costs little however long the postings.
-func (sr *searcher) recent(ctx context.Context, expr string, limit int, floor int64) ([]int64, error) {
-	return sr.rowids(ctx, `SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid
-		WHERE entries_fts MATCH ? AND f.rowid > ? AND `+sr.filterSQL+` ORDER BY f.rowid DESC LIMIT ?`,
-		append(append([]any{expr, floor}, sr.filterArgs...), limit)...)
-}
-
-// phrasesHaveRareWord reports whether every phrase holds a word whose
-// postings are short, which bounds FTS5's work on the phrase.
-func (sr *searcher) phrasesHaveRareWord() bool {
-	rare := map[string]bool{}
-	for _, t := range sr.terms {
-		if t.rare && !t.prefix {
-			rare[t.word] = true
-		}
-	}
-	for _, ph := range sr.q.phrases {
-		ok := false
-		for _, w := range ph {
-			ok = ok || rare[w]
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// rank runs the second stage over the best candidates.
-func (sr *searcher) rank(ctx context.Context, cands []candidate) ([]Hit, error) {
-	var hits []Hit
-	for batch := 0; batch < rescoreBatches && len(cands) > 0 && len(hits) < sr.limit; batch++ {
-		n := min(rescoreBatch, len(cands))
-		ids := make([]int64, n)
-		for i := range ids {
-			ids[i] = cands[i].id
-		}
-		cands = cands[n:]
-		more, err := sr.score(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		hits = append(hits, more...)
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		if !hits[i].CreatedAt.Equal(hits[j].CreatedAt) {
-			return hits[i].CreatedAt.After(hits[j].CreatedAt)
-		}
-		return hits[i].ID > hits[j].ID
-	})
-	if len(hits) > sr.limit {
-		hits = hits[:sr.limit]
-	}
+	hits := top.hits
 	for i := range hits {
 		hits[i].Snippet, hits[i].Highlights = snippet(hits[i].Answer, tokenize(hits[i].Answer), sr.terms, sr.stems)
 	}
 	return hits, nil
 }
 
-// score loads entries by ID under the visibility and filter clause and
-// scores each in full.
-func (sr *searcher) score(ctx context.Context, ids []int64) ([]Hit, error) {
+// scanAll scores every visible entry: the reference the pruned search must
+// equal.
+func (sr *searcher) scanAll(ctx context.Context, top *topK) error {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE `+sr.filterSQL, sr.filterArgs...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		if h.Entry, err = scanEntry(rows); err != nil {
+			return err
+		}
+		if sr.phraseSet != nil && !sr.phraseSet[h.ID] {
+			continue
+		}
+		if sr.scoreHit(&h) {
+			top.add(h)
+		}
+	}
+	return rows.Err()
+}
+
+// load scores entries by ID, loaded under the visibility and filter clause.
+func (sr *searcher) load(ctx context.Context, ids []int64, top *topK) error {
 	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
 		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var hits []Hit
 	for rows.Next() {
 		var h Hit
 		if h.Entry, err = scanEntry(rows); err != nil {
-			return nil, err
+			return err
 		}
 		if sr.scoreHit(&h) {
-			hits = append(hits, h)
+			top.add(h)
 		}
 	}
-	return hits, rows.Err()
+	return rows.Err()
 }
 
 // scoreHit computes a loaded entry's full score. It reports false when the
@@ -601,38 +459,29 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 	if sr.excluded(fields[0], fields[1], fields[2]) {
 		return false
 	}
-	weights := [3]float64{weightQuestion, weightAnswer, weightTags}
+	lens := [3]int{len(fields[0]), len(fields[1]), len(fields[2])}
 	var bm, matched, matchedQ, total float64
 	// pos[t][f] are the positions of term t in field f, for proximity.
 	pos := make([][3][]int, len(sr.terms))
 	for ti, t := range sr.terms {
 		total += t.idf
-		var tfn float64
-		var inQ bool
+		var tf [3]int
 		for f, toks := range fields {
-			tf := 0
 			for i, tok := range toks {
 				if t.matches(sr.stems, tok) {
-					tf++
+					tf[f]++
 					pos[ti][f] = append(pos[ti][f], i)
 				}
 			}
-			if tf == 0 {
-				continue
-			}
-			norm := 1 - bm25B + bm25B*float64(len(toks))/sr.avg[f]
-			tfn += weights[f] * float64(tf) / norm
-			if f != 1 {
-				inQ = true
-			}
 		}
-		if tfn == 0 {
+		c := termScore(t.idf, tf, lens, sr.avg)
+		if c == 0 {
 			continue
 		}
-		bm += t.idf * tfn * (bm25K1 + 1) / (bm25K1 + tfn)
+		bm += c
 		matched += t.idf
 		h.MatchedWords++
-		if inQ {
+		if tf[0] > 0 || tf[2] > 0 {
 			matchedQ += t.idf
 		}
 	}
@@ -648,21 +497,31 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 	return true
 }
 
-// proximity rewards the question's words found close together, in the order
-// asked: for each neighbouring pair of query words, the smaller idf of the
-// two divided by their nearest distance in any field, up to four words apart.
-func (sr *searcher) proximity(pos [][3][]int, fields [3][]token) float64 {
+// pairs are the neighbouring query words proximity rewards, as indexes
+// into sr.terms.
+func (sr *searcher) pairs() [][2]int {
 	index := map[string]int{}
 	for i, t := range sr.terms {
 		index[t.word] = i
 	}
-	var bonus float64
+	var out [][2]int
 	for i := 0; i+1 < len(sr.q.terms); i++ {
 		a, okA := index[sr.q.terms[i]]
 		b, okB := index[sr.q.terms[i+1]]
-		if !okA || !okB {
-			continue
+		if okA && okB {
+			out = append(out, [2]int{a, b})
 		}
+	}
+	return out
+}
+
+// proximity rewards the question's words found close together, in the order
+// asked: for each neighbouring pair of query words, a bonus by their
+// nearest distance in any field (proximityBonus).
+func (sr *searcher) proximity(pos [][3][]int, fields [3][]token) float64 {
+	var bonus float64
+	for _, p := range sr.pairs() {
+		a, b := p[0], p[1]
 		best := math.MaxInt
 		for f := range fields {
 			for _, pa := range pos[a][f] {
@@ -675,37 +534,22 @@ func (sr *searcher) proximity(pos [][3][]int, fields [3][]token) float64 {
 				}
 			}
 		}
-		if best <= 4 {
-			bonus += 0.5 * min(sr.terms[a].idf, sr.terms[b].idf) / float64(best)
-		}
+		bonus += proximityBonus(sr.terms[a].idf, sr.terms[b].idf, best)
 	}
 	return bonus
 }
 
-// prior is what the repertoire knows about an entry beyond its words: how
-// many members endorsed it, whether recall answers showing it helped, and,
-// for how-to questions, whether it is a solution. A multiplier, so relevance
-// stays first.
-func prior(e Entry, howTo bool) float64 {
-	p := 1 + 0.1*math.Log1p(float64(max(e.Votes, 0)))
-	fb := float64(e.Helpful-e.Unhelpful) / float64(e.Helpful+e.Unhelpful+2)
-	p *= 1 + 0.2*fb
-	if howTo {
-		switch e.Kind {
-		case Solution, HowWeDo:
-			p *= 1.15
-		case Tip:
-			p *= 1.05
+func (t *qterm) matches(st *stemmer, tok token) bool {
+	s := st.of(tok.raw)
+	if s == "" {
+		return false
+	}
+	for _, x := range t.stems {
+		if x == s {
+			return true
 		}
 	}
-	return p
-}
-
-func (t *qterm) matches(st *stemmer, tok token) bool {
-	if t.prefix {
-		return strings.HasPrefix(tok.raw, t.word)
-	}
-	return tok.raw == t.word || st.of(tok.raw) == t.stem
+	return false
 }
 
 // excluded reports whether any field holds a word the member excluded (-word).

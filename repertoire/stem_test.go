@@ -2,7 +2,6 @@ package repertoire
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -38,8 +37,8 @@ func TestTokenize(t *testing.T) {
 	}
 }
 
-// The index totals recall reads from the FTS5 averages record must agree
-// with the table: if SQLite changed that format, ranking would silently skew.
+// The index totals recall ranks with follow the entries: count and summed
+// field lengths as tokenize counts them.
 func TestIndexTotals(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"), nil)
@@ -54,16 +53,11 @@ func TestIndexTotals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	st, err := loadIndexStats(ctx, s.r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
-	sr := &searcher{tx: tx}
-	if err := sr.loadTotals(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if sr.n != 3 || sr.avg != [3]float64{2, 2, 1} {
-		t.Errorf("totals: n %v avg %v, want 3 [2 2 1]", sr.n, sr.avg)
+	if st.n != 3 || st.avg() != [3]float64{2, 2, 1} {
+		t.Errorf("totals: n %v avg %v, want 3 [2 2 1]", st.n, st.avg())
 	}
 }

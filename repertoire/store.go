@@ -50,6 +50,9 @@ type Store struct {
 	r   *sql.DB
 	log *slog.Logger
 	now func() time.Time
+	// indexed is set once migrations have created the search index: from
+	// then on every write transaction folds what it changed into it.
+	indexed bool
 }
 
 // Option configures a Store.
@@ -90,6 +93,13 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
+	}
+	s.indexed = true
+	// Entries written by other means (an older binary, direct SQL) are
+	// folded now when they are many.
+	if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
 	pragmas.Add("_pragma", "query_only(1)")
 	r, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
@@ -171,6 +181,11 @@ func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) er
 	}
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if s.indexed {
+		if err := foldPending(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

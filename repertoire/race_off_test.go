@@ -1,0 +1,5 @@
+//go:build !race
+
+package repertoire
+
+const raceOn = false
