@@ -1,0 +1,78 @@
+package repertoire
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Span is a range of a text, in bytes: Text[Start:End]. The store marks
+// matches with spans, never with markup; each chat platform shows them its
+// own way.
+type Span struct {
+	Start, End int
+}
+
+// snippetWords is the length of a snippet window.
+const snippetWords = 24
+
+// snippet is the window of text (answer) with the most distinct query words,
+// trimmed with … where cut, and the spans of the matched words in it.
+func snippet(text string, toks []token, terms []*qterm, st *stemmer) (string, []Span) {
+	if len(toks) == 0 {
+		return "", nil
+	}
+	hit := make([]int, len(toks)) // index+1 of the term a token matches
+	for i, tok := range toks {
+		for ti, t := range terms {
+			if t.matches(st, tok) {
+				hit[i] = ti + 1
+				break
+			}
+		}
+	}
+	best, bestN := 0, -1
+	for start := 0; start < len(toks); start++ {
+		seen := map[int]bool{}
+		for i := start; i < min(start+snippetWords, len(toks)); i++ {
+			if hit[i] > 0 {
+				seen[hit[i]] = true
+			}
+		}
+		if len(seen) > bestN {
+			best, bestN = start, len(seen)
+		}
+		if start+snippetWords >= len(toks) {
+			break
+		}
+	}
+	// Start a little before the first match so it reads as a sentence.
+	for i := best; i < min(best+snippetWords, len(toks)); i++ {
+		if hit[i] > 0 {
+			best = max(best, i-4)
+			break
+		}
+	}
+	end := min(best+snippetWords, len(toks))
+	var (
+		sb    strings.Builder
+		spans []Span
+	)
+	if best > 0 {
+		sb.WriteString("…")
+	}
+	at := toks[best].start
+	for i := best; i < end; i++ {
+		sb.WriteString(text[at:toks[i].start])
+		if hit[i] > 0 {
+			spans = append(spans, Span{Start: sb.Len(), End: sb.Len() + toks[i].end - toks[i].start})
+		}
+		sb.WriteString(text[toks[i].start:toks[i].end])
+		at = toks[i].end
+	}
+	if end < len(toks) {
+		sb.WriteString("…")
+	} else {
+		sb.WriteString(strings.TrimRightFunc(text[at:], unicode.IsSpace))
+	}
+	return sb.String(), spans
+}
