@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // Dispatcher lets adapters acknowledge at once and leaves the work to a fixed
@@ -42,9 +43,13 @@ func NewDispatcher(next Handler, log *slog.Logger, workers, depth int) *Dispatch
 		go func() {
 			defer d.wg.Done()
 			for j := range q {
-				if err := d.next.Handle(j.ctx, j.ev); err != nil {
-					d.log.WarnContext(j.ctx, "event failed", logEvent, j.ev.Delivery(), logErr, err)
+				// The event outlives the adapter's call (it was acked) but
+				// not its own deadline.
+				ctx, cancel := context.WithTimeout(j.ctx, dispatchTimeout)
+				if err := d.next.Handle(ctx, j.ev); err != nil {
+					d.log.WarnContext(ctx, "event failed", logEvent, j.ev.Delivery(), logErr, err)
 				}
+				cancel()
 			}
 		}()
 	}
@@ -87,6 +92,10 @@ func (d *Dispatcher) Close() {
 	d.mu.Unlock()
 	d.wg.Wait()
 }
+
+// dispatchTimeout is each queued event's deadline: a capture may wait for a
+// paced history read, nothing should wait longer.
+const dispatchTimeout = 2 * time.Minute
 
 var errClosed = errorString("dispatcher closed")
 

@@ -1,7 +1,7 @@
 package slack
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/repertoire/repertoire/bot"
 )
 
 // maxBody bounds an Events API request: Slack's events are a few KiB.
@@ -20,8 +22,8 @@ const maxBody = 1 << 20
 // EventsHandler is the Events API endpoint (mount it at POST /slack/events).
 // It verifies Slack's v0 signature over the raw body within the 5-minute
 // window, answers url_verification, and answers 200 as soon as the event is
-// queued, before any work, so Slack's 3-second deadline holds whatever the
-// core is doing. Retries (same event_id) are applied once. Slash commands
+// committed to the inbox (or queued, without one), before any work, so
+// Slack's 3-second deadline holds whatever the core is doing. Retries (same event_id) are applied once. Slash commands
 // (form-encoded) may use the same URL.
 func (a *Adapter) EventsHandler() http.Handler {
 	return http.HandlerFunc(a.serveEvents)
@@ -63,7 +65,8 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 			UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"), Text: form.Get("text"),
 			ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id")}
 		raw, _ := json.Marshal(cmd)
-		if !a.enqueue(ctx, append([]byte{'c'}, raw...), 2*time.Second) {
+		d, skip := a.delivery(ctx, kindCommand, raw)
+		if !skip && !a.enqueue(ctx, d, 2*time.Second) {
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
@@ -93,7 +96,8 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if retry := r.Header.Get("X-Slack-Retry-Num"); retry != "" {
 		a.log.InfoContext(ctx, "slack retried an event", logEvent, outer.EventID, "retry", retry, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 	}
-	if !a.enqueue(ctx, append([]byte{'e'}, bytes.Clone(body)...), 2*time.Second) {
+	d, skip := a.delivery(ctx, kindEvent, body)
+	if !skip && !a.enqueue(ctx, d, 2*time.Second) {
 		// Slack will retry; the event is not lost.
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
@@ -129,4 +133,38 @@ func (a *Adapter) Routes() map[string]http.Handler {
 		return nil
 	}
 	return map[string]http.Handler{"POST /slack/events": a.EventsHandler()}
+}
+
+// delivery wraps a payload for the inbox: its delivery ID and the channel
+// that orders it, read by the same pure translation Decode runs. skip means
+// a payload the core would not use (a join, a malformed event, logged): it
+// is acked without being stored.
+func (a *Adapter) delivery(ctx context.Context, kind string, payload []byte) (d bot.Delivery, skip bool) {
+	d = bot.Delivery{Platform: Platform, Kind: kind, Payload: payload, Received: time.Now()}
+	switch kind {
+	case kindCommand:
+		var cmd slashCommand
+		if err := json.Unmarshal(payload, &cmd); err != nil {
+			a.log.WarnContext(ctx, "malformed slash command skipped", logErr, err)
+			return d, true
+		}
+		m, err := translateCommand(cmd)
+		if err != nil {
+			a.log.WarnContext(ctx, "slash command skipped", logErr, err)
+			return d, true
+		}
+		d.ID, d.Channel = m.ID, cmd.TeamID+"/"+cmd.ChannelID
+	case kindEvent:
+		cb, t, err := translateCallback(payload, a.self)
+		if errors.Is(err, errSkip) {
+			a.log.DebugContext(ctx, "slack event skipped", logEvent, cb.EventID, "why", err.Error())
+			return d, true
+		}
+		if err != nil {
+			a.log.WarnContext(ctx, "malformed slack event skipped", logEvent, cb.EventID, logErr, err)
+			return d, true
+		}
+		d.ID, d.Channel = cb.EventID, cb.TeamID+"/"+t.Channel
+	}
+	return d, false
 }

@@ -58,7 +58,18 @@ type Options struct {
 	MaxRetries int
 	// Now is the clock for the signature window; time.Now when nil.
 	Now func() time.Time
+	// Inbox, when set, makes acknowledgement durable: a payload is
+	// committed to it before Slack gets the HTTP answer or the Socket Mode
+	// ack, and applied from it (the adapter is its Decoder; register it).
+	// Without one, acked payloads wait in memory.
+	Inbox *bot.Inbox
 }
+
+// Kinds of payload the adapter queues and stores.
+const (
+	kindEvent   = "event"   // an Events API callback (HTTP body or events_api envelope payload)
+	kindCommand = "command" // a slash command, as slashCommand JSON
+)
 
 // queueSize bounds the payloads acked but not yet applied. A burst larger
 // than the queue waits for room before its acks, and Slack redelivers what
@@ -75,7 +86,8 @@ type Adapter struct {
 	self  string // the bot's user ID
 	botID string
 	cache *cache
-	queue chan []byte // raw callbacks and commands, acked, waiting for the worker
+	queue chan bot.Delivery // acked payloads waiting for the worker (without an inbox)
+	acks  chan struct{}     // bounds the Socket Mode acks waiting for a commit
 	seen  *seenSet
 	pacer *pacer
 	reads *pacer
@@ -91,6 +103,7 @@ type Adapter struct {
 var (
 	_ bot.Platform = (*Adapter)(nil)
 	_ bot.Reacter  = (*Adapter)(nil)
+	_ bot.Decoder  = (*Adapter)(nil)
 )
 
 // ErrRemoved is returned for calls about a workspace that uninstalled the app.
@@ -142,7 +155,7 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 	}
 	a := &Adapter{
 		api: api, opts: o, log: log, team: auth.TeamID, self: auth.UserID, botID: auth.BotID,
-		cache: newCache(o.CacheSize), queue: make(chan []byte, queueSize), seen: newSeenSet(10_000),
+		cache: newCache(o.CacheSize), queue: make(chan bot.Delivery, queueSize), acks: make(chan struct{}, queueSize), seen: newSeenSet(10_000),
 		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{}, names: map[string]string{},
 		stopped: make(chan struct{}),
 	}
@@ -166,11 +179,24 @@ func (a *Adapter) Direct(ch bot.ChannelRef) bool { return strings.HasPrefix(ch.I
 // Run hands Slack's events to h until ctx ends. With an app token it holds a
 // Socket Mode connection, acking each envelope before any work and
 // reconnecting when Slack asks, the socket drops or pings stop. Without one
-// the events arrive through EventsHandler, and Run only applies them.
+// the events arrive through EventsHandler, and Run only applies them. With
+// an Inbox the inbox applies them (h is not used).
 func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	done := make(chan []byte, 1)
+	if a.opts.Inbox != nil {
+		var err error
+		if a.opts.AppToken != "" {
+			err = a.runSocket(ctx)
+		} else {
+			<-ctx.Done()
+		}
+		if parent.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	done := make(chan *bot.Delivery, 1)
 	go func() { done <- a.work(ctx, h) }()
 	var err error
 	if a.opts.AppToken != "" {
@@ -193,18 +219,18 @@ func (a *Adapter) Run(parent context.Context, h bot.Handler) error {
 const drainTimeout = 10 * time.Second
 
 // drain applies first, then the payloads still queued when Run stops.
-func (a *Adapter) drain(ctx context.Context, h bot.Handler, first []byte) {
+func (a *Adapter) drain(ctx context.Context, h bot.Handler, first *bot.Delivery) {
 	ctx, cancel := context.WithTimeout(ctx, drainTimeout)
 	defer cancel()
 	n := 0
 	if first != nil {
-		a.apply(ctx, h, first)
+		a.apply(ctx, h, *first)
 		n++
 	}
 	for ctx.Err() == nil {
 		select {
-		case raw := <-a.queue:
-			a.apply(ctx, h, raw)
+		case d := <-a.queue:
+			a.apply(ctx, h, d)
 			n++
 		default:
 			if n > 0 {
@@ -218,26 +244,36 @@ func (a *Adapter) drain(ctx context.Context, h bot.Handler, first []byte) {
 
 // work applies queued payloads one at a time, in arrival order, until ctx
 // ends. A payload taken from the queue after that is returned for drain.
-func (a *Adapter) work(ctx context.Context, h bot.Handler) []byte {
+func (a *Adapter) work(ctx context.Context, h bot.Handler) *bot.Delivery {
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case raw := <-a.queue:
+		case d := <-a.queue:
 			if ctx.Err() != nil {
-				return raw
+				return &d
 			}
-			a.apply(ctx, h, raw)
+			a.apply(ctx, h, d)
 		}
 	}
 }
 
-// enqueue hands an acked payload to the worker, waiting at most wait.
-func (a *Adapter) enqueue(ctx context.Context, raw []byte, wait time.Duration) bool {
+// enqueue makes a payload safe to ack, waiting at most wait: committed to
+// the inbox when there is one, else handed to the in-memory worker.
+func (a *Adapter) enqueue(ctx context.Context, d bot.Delivery, wait time.Duration) bool {
+	if a.opts.Inbox != nil {
+		ctx, cancel := context.WithTimeout(ctx, wait)
+		defer cancel()
+		if err := a.opts.Inbox.Accept(ctx, d); err != nil {
+			a.log.WarnContext(ctx, "slack payload not stored: left for Slack to retry", logEvent, d.ID, logErr, err)
+			return false
+		}
+		return true
+	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
-	case a.queue <- raw:
+	case a.queue <- d:
 		return true
 	case <-t.C:
 		return false
@@ -246,46 +282,59 @@ func (a *Adapter) enqueue(ctx context.Context, raw []byte, wait time.Duration) b
 	}
 }
 
-// queued payloads are tagged by their first byte: 'e' event callback, 'c' command.
-func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
-	if len(raw) == 0 {
+// apply hands a queued payload's events to h (the path without an inbox).
+func (a *Adapter) apply(ctx context.Context, h bot.Handler, d bot.Delivery) {
+	evs, err := a.Decode(ctx, d)
+	if err != nil {
+		a.log.WarnContext(ctx, "slack payload skipped", "kind", d.Kind, logErr, err)
 		return
 	}
-	if raw[0] == 'c' {
+	for _, ev := range evs {
+		a.handle(ctx, h, ev)
+	}
+}
+
+// Decode turns a payload the adapter queued or stored back into core
+// events, completing what Slack's payloads leave out (privacy, display
+// names) and keeping the message cache that answers reactions. It is
+// bot.Decoder for the inbox. A redelivery, an event for a workspace that
+// removed the app and an event the core does not need decode to nothing.
+func (a *Adapter) Decode(ctx context.Context, d bot.Delivery) ([]bot.Event, error) {
+	switch d.Kind {
+	case kindCommand:
 		var cmd slashCommand
-		if err := json.Unmarshal(raw[1:], &cmd); err != nil {
-			a.log.WarnContext(ctx, "malformed slash command skipped", logErr, err)
-			return
+		if err := json.Unmarshal(d.Payload, &cmd); err != nil {
+			return nil, fmt.Errorf("malformed slash command: %w", err)
 		}
 		m, err := translateCommand(cmd)
 		if err != nil {
-			a.log.WarnContext(ctx, "slash command skipped", logErr, err)
-			return
+			return nil, fmt.Errorf("slash command: %w", err)
 		}
-		if a.removed(cmd.TeamID) || !a.seen.add(m.ID) {
-			return
+		if a.removed(cmd.TeamID) || !a.firstTime(m.ID) {
+			return nil, nil
 		}
 		if !m.Message.Private {
 			m.Message.Private = a.private(ctx, cmd.ChannelID)
 		}
-		a.handle(ctx, h, m)
-		return
+		return []bot.Event{m}, nil
+	case kindEvent:
+	default:
+		return nil, fmt.Errorf("unknown payload kind %q", d.Kind)
 	}
-	cb, t, err := translateCallback(raw[1:], a.self)
+	cb, t, err := translateCallback(d.Payload, a.self)
 	if errors.Is(err, errSkip) {
 		a.log.DebugContext(ctx, "slack event skipped", logEvent, cb.EventID, "why", err.Error())
-		return
+		return nil, nil
 	}
 	if err != nil {
-		a.log.WarnContext(ctx, "malformed slack event skipped", logEvent, cb.EventID, logErr, err)
-		return
+		return nil, fmt.Errorf("malformed slack event %s: %w", cb.EventID, err)
 	}
-	if cb.EventID != "" && !a.seen.add(cb.EventID) {
+	if cb.EventID != "" && !a.firstTime(cb.EventID) {
 		a.log.DebugContext(ctx, "slack event redelivered, already applied", logEvent, cb.EventID)
-		return
+		return nil, nil
 	}
 	if a.removed(cb.TeamID) {
-		return
+		return nil, nil
 	}
 	if t.Removed {
 		a.mu.Lock()
@@ -299,6 +348,7 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 	} else if t.Channel != "" {
 		a.cache.setPrivacy(t.Channel, t.Private)
 	}
+	evs := make([]bot.Event, 0, len(t.Events))
 	for _, ev := range t.Events {
 		switch e := ev.(type) {
 		case bot.MessagePosted:
@@ -325,11 +375,19 @@ func (a *Adapter) apply(ctx context.Context, h bot.Handler, raw []byte) {
 			e.Message.Author.Name = a.name(ctx, e.Message.Author)
 			ev = e
 		}
-		a.handle(ctx, h, ev)
+		evs = append(evs, ev)
 	}
 	if t.Removed && cb.TeamID == a.team {
 		a.stopOnce.Do(func() { close(a.stopped) })
 	}
+	return evs, nil
+}
+
+// firstTime reports whether a delivery has not been decoded before. With an
+// inbox that is the inbox's job (it stores a delivery once, and may decode
+// one again to retry it), so every delivery is.
+func (a *Adapter) firstTime(id string) bool {
+	return a.opts.Inbox != nil || a.seen.add(id)
 }
 
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, ev bot.Event) {
@@ -465,11 +523,11 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 		}
 		switch evt.Type {
 		case socketmode.EventTypeEventsAPI:
-			a.accept(ctx, sm, req.EnvelopeID, 'e', req.Payload)
+			a.accept(ctx, sm, req.EnvelopeID, kindEvent, req.Payload)
 		case socketmode.EventTypeSlashCommand:
-			a.accept(ctx, sm, req.EnvelopeID, 'c', req.Payload)
+			a.accept(ctx, sm, req.EnvelopeID, kindCommand, req.Payload)
 		default:
-			a.accept(ctx, sm, req.EnvelopeID, 0, nil) // no interactive features: ack and drop
+			a.accept(ctx, sm, req.EnvelopeID, "", nil) // no interactive features: ack and drop
 		}
 	case socketmode.EventTypeErrorBadMessage:
 		// A frame slack-go could not parse. slack-go refuses inner events it
@@ -491,11 +549,11 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 			return
 		}
 		if env.Type == "events_api" && len(env.Payload) > 0 {
-			a.accept(ctx, sm, env.EnvelopeID, 'e', env.Payload)
+			a.accept(ctx, sm, env.EnvelopeID, kindEvent, env.Payload)
 			return
 		}
 		a.log.WarnContext(ctx, "slack envelope skipped", logEnvelope, env.EnvelopeID, "type", env.Type, logErr, bad.Cause)
-		a.accept(ctx, sm, env.EnvelopeID, 0, nil)
+		a.accept(ctx, sm, env.EnvelopeID, "", nil)
 	case socketmode.EventTypeConnected:
 		a.log.InfoContext(ctx, "slack socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
@@ -505,16 +563,57 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 	}
 }
 
-// accept queues payload (tagged 'e' event callback, 'c' command) and acks
-// the envelope; with no payload it only acks.
-func (a *Adapter) accept(ctx context.Context, sm *socketmode.Client, envelopeID string, tag byte, payload []byte) {
-	if payload != nil && !a.enqueue(ctx, append([]byte{tag}, payload...), 2*time.Second) {
-		a.log.WarnContext(ctx, "slack queue full: envelope left for redelivery", logEnvelope, envelopeID)
+// accept makes an envelope's payload (of kind) safe and then acks it; with
+// no payload it only acks. With an inbox the payload is submitted in
+// arrival order and the ack waits for its group commit on its own
+// goroutine (at most queueSize at once), so the connection keeps reading
+// while a commit is on disk. What is not committed within two seconds is
+// left unacked: Slack redelivers it, and the inbox stores a delivery once.
+func (a *Adapter) accept(ctx context.Context, sm *socketmode.Client, envelopeID, kind string, payload []byte) {
+	ack := func() {
+		if err := sm.AckCtx(ctx, envelopeID, nil); err != nil {
+			a.log.WarnContext(ctx, "slack ack failed", logEnvelope, envelopeID, logErr, err)
+		}
+	}
+	if payload == nil {
+		ack()
 		return
 	}
-	if err := sm.AckCtx(ctx, envelopeID, nil); err != nil {
-		a.log.WarnContext(ctx, "slack ack failed", logEnvelope, envelopeID, logErr, err)
+	d, skip := a.delivery(ctx, kind, payload)
+	if skip {
+		ack()
+		return
 	}
+	if a.opts.Inbox == nil {
+		if !a.enqueue(ctx, d, 2*time.Second) {
+			a.log.WarnContext(ctx, "slack queue full: envelope left for redelivery", logEnvelope, envelopeID)
+			return
+		}
+		ack()
+		return
+	}
+	res := a.opts.Inbox.Submit(d)
+	select {
+	case a.acks <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	go func() {
+		defer func() { <-a.acks }()
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case err := <-res:
+			if err != nil {
+				a.log.WarnContext(ctx, "slack envelope not stored: left for redelivery", logEnvelope, envelopeID, logErr, err)
+				return
+			}
+			ack()
+		case <-t.C:
+			a.log.WarnContext(ctx, "slack envelope not stored within 2s: left for redelivery", logEnvelope, envelopeID)
+		case <-ctx.Done():
+		}
+	}()
 }
 
 // Thread returns the message and its thread from the cache, asking

@@ -36,7 +36,11 @@ type env struct {
 	events  http.Handler
 }
 
-func start(t testing.TB, socket bool) *env {
+func start(t testing.TB, socket bool) *env { return startWith(t, socket, false) }
+
+// startWith starts the env; with inbox the adapter acks only what the
+// store's inbox committed, and the inbox applies it.
+func startWith(t testing.TB, socket, inbox bool) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	fake := slacktest.New(t)
@@ -58,29 +62,62 @@ func start(t testing.TB, socket bool) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&tlog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	var b *bot.Bot
+	e := &env{t: t, fake: fake, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}}
+	h := bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
+		err := b.Handle(ctx, ev)
+		e.applied <- ev
+		return err
+	})
+	var in *bot.Inbox
+	if inbox {
+		in = bot.NewInbox(store, h, log, bot.InboxOptions{})
+		o.Inbox = in
+	}
 	a, err := slack.New(ctx, o, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(store, log, bot.Config{}, a)
-	e := &env{t: t, fake: fake, a: a, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}, events: a.EventsHandler()}
-	done := make(chan error, 1)
+	e.a, e.events = a, a.EventsHandler()
+	b = bot.New(store, log, bot.Config{}, a)
+	running := 1
+	if in != nil {
+		running = 2
+	}
+	done := make(chan error, running)
+	if in != nil {
+		in.Register(a)
+		go func() { done <- in.Run(ctx) }()
+	}
+	var d *bot.Dispatcher
+	if in == nil {
+		// As the program runs it: the adapter acks, four workers apply.
+		d = bot.NewDispatcher(h, log, 4, 64)
+	}
 	go func() {
-		done <- a.Run(ctx, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
-			err := b.Handle(ctx, ev)
-			e.applied <- ev
-			return err
-		}))
+		if d != nil {
+			done <- a.Run(ctx, d)
+			return
+		}
+		done <- a.Run(ctx, h)
 	}()
 	t.Cleanup(func() {
 		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
+		for range running {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Error("Run did not return")
 			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return")
+		}
+		if in != nil {
+			in.Close()
+		}
+		if d != nil {
+			d.Close()
 		}
 		store.Close()
 	})
@@ -154,7 +191,12 @@ func (e *env) entry(channel, ts string) (repertoire.Entry, error) {
 }
 
 func TestSocketModeCaptureAndRecall(t *testing.T) {
-	e := start(t, true)
+	t.Run("memory", func(t *testing.T) { testSocketModeCaptureAndRecall(t, false) })
+	t.Run("inbox", func(t *testing.T) { testSocketModeCaptureAndRecall(t, true) })
+}
+
+func testSocketModeCaptureAndRecall(t *testing.T, inbox bool) {
+	e := startWith(t, true, inbox)
 	q, a := e.qa("C1")
 	reactionID, env := e.send(e.fake.React("C1", a, "U3", "bulb::skin-tone-3"))
 
@@ -238,7 +280,12 @@ func TestReactionOnUnseenMessageFetchesThread(t *testing.T) {
 }
 
 func TestEditAndDelete(t *testing.T) {
-	e := start(t, true)
+	t.Run("memory", func(t *testing.T) { testEditAndDelete(t, false) })
+	t.Run("inbox", func(t *testing.T) { testEditAndDelete(t, true) })
+}
+
+func testEditAndDelete(t *testing.T, inbox bool) {
+	e := startWith(t, true, inbox)
 	_, a := e.qa("C1")
 	e.send(e.fake.React("C1", a, "U3", "white_check_mark"))
 	e.send(e.fake.Edit("C1", a, "Run certbot renew --force-renewal, then reload nginx"))
@@ -360,7 +407,12 @@ func TestMalformedEnvelopesAreSkipped(t *testing.T) {
 }
 
 func TestUninstallPurgesWorkspace(t *testing.T) {
-	e := start(t, true)
+	t.Run("memory", func(t *testing.T) { testUninstallPurgesWorkspace(t, false) })
+	t.Run("inbox", func(t *testing.T) { testUninstallPurgesWorkspace(t, true) })
+}
+
+func testUninstallPurgesWorkspace(t *testing.T, inbox bool) {
+	e := startWith(t, true, inbox)
 	_, a := e.qa("C1")
 	e.send(e.fake.React("C1", a, "U3", "bulb"))
 	if _, err := e.entry("C1", a); err != nil {
@@ -398,7 +450,12 @@ func (e *env) postEvent(inner map[string]any) (eventID string, body []byte) {
 }
 
 func TestEventsAPI(t *testing.T) {
-	e := start(t, false)
+	t.Run("memory", func(t *testing.T) { testEventsAPI(t, false) })
+	t.Run("inbox", func(t *testing.T) { testEventsAPI(t, true) })
+}
+
+func testEventsAPI(t *testing.T, inbox bool) {
+	e := startWith(t, false, inbox)
 	ch := []byte(`{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
 	if w := e.post(ch, slacktest.Sign(secret, ch, time.Now())); w.Code != 200 || w.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Fatalf("url_verification: %d %q", w.Code, w.Body)

@@ -18,8 +18,10 @@ type routeProvider interface {
 	Routes() map[string]http.Handler
 }
 
-// newMux serves /healthz, /metrics and the adapters' routes.
-func newMux(store *repertoire.Store, routes map[string]http.Handler) *http.ServeMux {
+// newMux serves /healthz, /metrics and the adapters' routes. /healthz
+// answers 503 while the store does not answer or a ready check fails (the
+// inbox is too deep, the store cannot write).
+func newMux(store *repertoire.Store, routes map[string]http.Handler, ready ...func(context.Context) error) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -27,6 +29,12 @@ func newMux(store *repertoire.Store, routes map[string]http.Handler) *http.Serve
 		if err := store.Ping(ctx); err != nil {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
+		}
+		for _, check := range ready {
+			if err := check(ctx); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		fmt.Fprintln(w, "ok")
 	})

@@ -179,11 +179,27 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout)
+	// The inbox applies to the core, which needs the platforms, which
+	// commit to the inbox: the handler reaches the core once it exists.
+	var core *bot.Bot
+	inbox := bot.NewInbox(store, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) }),
+		log.With("component", "inbox"), bot.InboxOptions{})
+	defer inbox.Close()
+	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout, inbox)
 	if err != nil {
 		return err
 	}
-	core := bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture, WebURL: cfg.WebURL}, platforms...)
+	core = bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture, WebURL: cfg.WebURL}, platforms...)
+	for _, p := range platforms {
+		if d, ok := p.(bot.Decoder); ok {
+			inbox.Register(d)
+		}
+	}
+	// What an earlier process acknowledged and did not apply goes first.
+	inboxDone := make(chan error, 1)
+	go func() { inboxDone <- inbox.Run(ctx) }()
+	defer func() { cancel(); <-inboxDone }() // the events in hand finish before the store closes
+	go inbox.Maintain(ctx, time.Minute)
 	waitDigests := startDigests(ctx, core)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)
@@ -203,7 +219,14 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 		}
 		maps.Copy(routes, page.Routes())
 		running++
-		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes), log, nil) }()
+		ready := func(ctx context.Context) error {
+			n, age, err := inbox.Ready(ctx)
+			if err != nil {
+				log.WarnContext(ctx, "not ready", "inbox_pending", n, "oldest_pending_age", age.Round(time.Millisecond), "err", err)
+			}
+			return err
+		}
+		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes, ready), log, nil) }()
 	}
 	for _, p := range platforms {
 		h := bot.Handler(core)

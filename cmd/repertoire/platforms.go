@@ -13,12 +13,13 @@ import (
 )
 
 // buildPlatforms returns the adapters the configuration enables: Slack
-// and/or Discord when their tokens are set, otherwise the shell.
-func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) ([]bot.Platform, error) {
+// and/or Discord when their tokens are set, otherwise the shell. With an
+// inbox, the network adapters commit what they receive to it before acking.
+func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer, in *bot.Inbox) ([]bot.Platform, error) {
 	var ps []bot.Platform
 	if cfg.Slack() {
 		a, err := slack.New(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
-			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval}, log.With("component", "slack"))
+			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval, Inbox: in}, log.With("component", "slack"))
 		if err != nil {
 			return nil, err
 		}
