@@ -83,6 +83,19 @@ func (b tab) open(u string) int64 {
 	return resp.Status
 }
 
+// follow runs steps that go to another page (a click on a link, a form
+// sent) and waits until that page has loaded; it returns its HTTP status.
+func (b tab) follow(steps ...chromedp.Action[chromedp.Void]) int64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+	return resp.Status
+}
+
 // text is what a person reads on the page.
 func (b tab) text() string {
 	b.t.Helper()
@@ -141,7 +154,8 @@ func (b tab) screenshot(dir, name string) {
 func (b tab) signIn(link string) {
 	b.t.Helper()
 	b.open(link)
-	b.run(chromedp.Click(chromedp.CSS("#signin")), chromedp.WaitVisible(chromedp.CSS("form.signout")))
+	b.follow(chromedp.Click(chromedp.CSS("#signin")))
+	b.run(chromedp.WaitVisible(chromedp.CSS("form.signout")))
 }
 
 // screenshotDir is REPERTOIRE_SCREENSHOTS, or a temporary folder.
@@ -231,11 +245,11 @@ func TestInARealBrowser(t *testing.T) {
 	noSecret("ana's home")
 
 	// Every page, reached by following the page's own links.
-	b.run(chromedp.Click(chromedp.CSS(`a[href="/tags/tls"]`)), chromedp.WaitVisible(chromedp.CSS("ol.entries")))
+	b.follow(chromedp.Click(chromedp.CSS(`a[href="/tags/tls"]`)))
 	if !strings.Contains(b.text(), "#tls") {
 		t.Error("the tag page")
 	}
-	b.run(chromedp.Click(chromedp.CSS(`ol.entries a.title`)), chromedp.WaitVisible(chromedp.CSS("article.entry")))
+	b.follow(chromedp.Click(chromedp.CSS(`ol.entries a.title`)))
 	entry := b.text()
 	for _, want := range []string{"rotate the TLS certificate", "Answered by", "bob", "Saved by", "ana", "Votes", "👍", "Conversation", "Link to paste in chat", "Related"} {
 		if !strings.Contains(entry, want) {
@@ -247,28 +261,28 @@ func TestInARealBrowser(t *testing.T) {
 		t.Error("the saved <script> is not shown as text")
 	}
 	b.screenshot(shots, "entry.png")
-	b.run(chromedp.Click(chromedp.CSS(`.facts a[href^="/members/"]`)), chromedp.WaitVisible(chromedp.CSS("ol.entries")))
+	b.follow(chromedp.Click(chromedp.CSS(`.facts a[href^="/members/"]`)))
 	if !strings.Contains(b.text(), "shared and saved") {
 		t.Error("the member page")
 	}
-	b.run(chromedp.Click(chromedp.CSS(`ol.entries .meta a[href^="/channels/"]`)), chromedp.WaitVisible(chromedp.CSS("ol.entries")))
+	b.follow(chromedp.Click(chromedp.CSS(`ol.entries .meta a[href^="/channels/"]`)))
 	if !strings.Contains(b.text(), "What this channel learned") {
 		t.Error("the channel page")
 	}
-	b.run(chromedp.Click(chromedp.CSS(`nav a[href="/questions"]`)), chromedp.WaitVisible(chromedp.CSS("ul.questions")))
+	b.follow(chromedp.Click(chromedp.CSS(`nav a[href="/questions"]`)))
 	if !strings.Contains(b.text(), "frobnicate") {
 		t.Error("the open questions page")
 	}
 	noSecret("ana's open questions")
-	b.run(chromedp.Click(chromedp.CSS(`nav a[href="/digests"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.follow(chromedp.Click(chromedp.CSS(`nav a[href="/digests"]`)))
 	if !strings.Contains(b.text(), "#general") {
 		t.Error("the digest archive")
 	}
 	noSecret("ana's digests")
 
 	// Search with the chat's syntax, typed into the form.
-	b.run(chromedp.SetValue(chromedp.CSS("#q"), `"deploys after 3pm" kind:solution -certbot`),
-		chromedp.Submit(chromedp.CSS("form.search")), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	b.run(chromedp.SetValue(chromedp.CSS("#q"), `"deploys after 3pm" kind:solution -certbot`))
+	b.follow(chromedp.Submit(chromedp.CSS("form.search")))
 	found := b.text()
 	if !strings.Contains(found, "deploy freeze") || strings.Contains(found, "rotate the TLS") {
 		t.Errorf("search with syntax:\n%s", found)
@@ -280,7 +294,7 @@ func TestInARealBrowser(t *testing.T) {
 	if b.count(".filters a") == 0 {
 		t.Error("no filter links")
 	}
-	b.run(chromedp.Click(chromedp.CSS(`.filters a`)), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	b.follow(chromedp.Click(chromedp.CSS(`.filters a`)))
 	if !strings.Contains(b.text(), "rotate the TLS") {
 		t.Error("following a filter link lost the result")
 	}
@@ -296,7 +310,9 @@ func TestInARealBrowser(t *testing.T) {
 
 	// Sign out from the page.
 	b.open(w.url + "/")
-	b.run(chromedp.Click(chromedp.CSS("form.signout button")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if status := b.follow(chromedp.Click(chromedp.CSS("form.signout button"))); status != 401 {
+		t.Errorf("after sign-out: status %d", status)
+	}
 	if !strings.Contains(b.text(), "Sign in through the chat") {
 		t.Error("after sign-out: not the sign-in page")
 	}
