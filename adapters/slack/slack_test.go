@@ -640,3 +640,28 @@ func TestStopAppliesAckedEvents(t *testing.T) {
 		t.Fatalf("%d of 5 acked events applied before Run returned: %v", len(applied), applied)
 	}
 }
+
+// TestMembershipForTheWebPage: the web page asks Slack who is in a private
+// channel or DM (conversations.members, every page of it).
+func TestMembershipForTheWebPage(t *testing.T) {
+	e := start(t, true)
+	e.fake.SetMembers("G1", "U1", "U2", "U3", "U4", "U5")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ch, team, user string
+		want           bool
+	}{
+		{"G1", e.fake.Team, "U5", true}, // on the third page
+		{"G1", e.fake.Team, "U9", false},
+		{"G1", "T-other", "U5", false},
+		{"D1", e.fake.Team, "U5", false},
+	} {
+		got, err := e.a.IsMember(ctx, bot.ChannelRef{Platform: "slack", Space: tc.team, ID: tc.ch}, tc.user)
+		if err != nil || got != tc.want {
+			t.Errorf("%s %s %s: %v %v, want %v", tc.team, tc.ch, tc.user, got, err, tc.want)
+		}
+	}
+	if _, err := e.a.IsMember(ctx, bot.ChannelRef{Platform: "slack", Space: e.fake.Team, ID: "G404"}, "U1"); err == nil {
+		t.Error("an unknown channel should be an error (shown as not a member)")
+	}
+}

@@ -69,7 +69,8 @@ type Server struct {
 	mu        sync.Mutex
 	seq       int
 	lastTS    time.Time
-	channels  map[string]bool // id → private
+	channels  map[string]bool     // id → private
+	members   map[string][]string // channel id → member IDs (conversations.members)
 	msgs      map[string][]*Message
 	calls     map[string][]url.Values
 	callTimes map[string][]time.Time
@@ -128,6 +129,16 @@ func (s *Server) Close() {
 	}
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+}
+
+// SetMembers declares who is in a channel, for conversations.members.
+func (s *Server) SetMembers(channel string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.members == nil {
+		s.members = map[string][]string{}
+	}
+	s.members[channel] = users
 }
 
 // AddChannel declares a channel (IDs starting with D are DMs).
@@ -484,6 +495,23 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{"id": u, "team_id": s.Team, "name": strings.ToLower(u),
 			"real_name": "Member " + u, "is_bot": u == s.BotUser, "profile": map[string]any{"display_name": "Member " + u, "real_name": "Member " + u}}})
+	case "conversations.members":
+		// Pages of two, so that callers must follow the cursor.
+		ch := form.Get("channel")
+		if _, ok := s.channels[ch]; !ok {
+			writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+			return
+		}
+		all := s.members[ch]
+		from, _ := strconv.Atoi(form.Get("cursor"))
+		from = min(max(from, 0), len(all))
+		to := min(from+2, len(all))
+		next := ""
+		if to < len(all) {
+			next = strconv.Itoa(to)
+		}
+		writeJSON(w, map[string]any{"ok": true, "members": append([]string{}, all[from:to]...),
+			"response_metadata": map[string]any{"next_cursor": next}})
 	case "conversations.info":
 		ch := form.Get("channel")
 		private, ok := s.channels[ch]

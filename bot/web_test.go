@@ -1,0 +1,99 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+var tokenLink = regexp.MustCompile(`https://web\.example/signin\?token=([A-Za-z0-9_-]{20,})`)
+
+// TestWebLinkIsGivenOnlyWherePrivate: a sign-in link signs anyone who reads
+// it in, so the bot gives it in a DM or a command's private answer, never
+// in a channel on a platform that cannot whisper.
+func TestWebLinkIsGivenOnlyWherePrivate(t *testing.T) {
+	ctx := context.Background()
+	s, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := &chat{}
+	b := bot.New(s, nil, bot.Config{WebURL: "https://web.example/"}, c)
+	web := b.Web(bot.WebOptions{})
+	ask := func(id string, via bot.Via, channel string) bot.Outgoing {
+		t.Helper()
+		m := c.add(channel, id, "", "ann", "@repertoire web", via != bot.ViaMention)
+		if err := b.Handle(ctx, bot.Mentioned{ID: "ev" + id, Message: m, Text: "web", Via: via}); err != nil {
+			t.Fatal(err)
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.posts[len(c.posts)-1]
+	}
+	out := ask("1", bot.ViaMention, "general")
+	if tokenLink.MatchString(out.Text()) || !strings.Contains(out.Text(), "direct message") {
+		t.Errorf("a mention in a channel got %q", out.Text())
+	}
+	out = ask("2", bot.ViaCommand, "general")
+	if !tokenLink.MatchString(out.Text()) || !out.Ephemeral || out.To.ID != "U-ann" {
+		t.Errorf("a command got %+v", out)
+	}
+	out = ask("3", bot.ViaDM, "dm-ann")
+	m := tokenLink.FindStringSubmatch(out.Text())
+	if m == nil {
+		t.Fatalf("a DM got %q", out.Text())
+	}
+	// The link signs ann in, once.
+	session, v, err := web.SignIn(ctx, m[1])
+	if err != nil || v.ID != "U-ann" || session == "" {
+		t.Fatalf("sign in: %+v %v", v, err)
+	}
+	if _, _, err := web.SignIn(ctx, m[1]); !errors.Is(err, bot.ErrSignedOut) {
+		t.Errorf("a second use: %v", err)
+	}
+	if got, err := web.Viewer(ctx, session); err != nil || got.ID != "U-ann" {
+		t.Errorf("session: %+v %v", got, err)
+	}
+}
+
+// TestWebWithoutMembershipShowsNoPrivateEntries: a platform that cannot say
+// who is in a channel keeps that channel's entries off the web.
+func TestWebWithoutMembershipShowsNoPrivateEntries(t *testing.T) {
+	ctx := context.Background()
+	b, c, s := newBot(t)
+	for _, e := range []struct {
+		channel string
+		private bool
+	}{{"general", false}, {"secret", true}} {
+		q := c.add(e.channel, e.channel+"-q", "", "ann", "where are the "+e.channel+" notes?", e.private)
+		c.add(e.channel, e.channel+"-a", q.Ref.ID, "ben", "the "+e.channel+" notes are in the wiki", e.private)
+		if err := b.Handle(ctx, bot.ReactionAdded{ID: "r" + e.channel, Target: bot.MessageRef{Channel: q.Ref.Channel, ID: e.channel + "-a", Thread: q.Ref.ID},
+			User: user("cat"), Emoji: bulb, Private: e.private}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := s.Stats(ctx); st.Entries != 2 || st.Private != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	web := b.Web(bot.WebOptions{})
+	if _, _, err := web.Browse(ctx, bot.Viewer{}, bot.Browse{}); !errors.Is(err, bot.ErrSignedOut) {
+		t.Errorf("signed out: %v", err)
+	}
+	v := bot.Viewer{Platform: "test", Space: "s", ID: "U-ben", Name: "ben"}
+	entries, _, err := web.Browse(ctx, v, bot.Browse{})
+	if err != nil || len(entries) != 1 || entries[0].Channel.ID != "general" {
+		t.Errorf("ben, who wrote in #secret, on a platform that cannot tell: %d entries, %v", len(entries), err)
+	}
+	public := b.Web(bot.WebOptions{Public: true})
+	entries, _, err = public.Browse(ctx, bot.Viewer{}, bot.Browse{})
+	if err != nil || len(entries) != 1 || entries[0].Channel.ID != "general" {
+		t.Errorf("the public page: %d entries, %v", len(entries), err)
+	}
+}
