@@ -25,12 +25,13 @@ import (
 // into, the core on a real SQLite file, and the web page on a loopback
 // server whose URL the bot's sign-in links point to.
 type world struct {
-	t     *testing.T
-	store *repertoire.Store
-	in    *io.PipeWriter
-	out   *transcript
-	url   string
-	done  chan error
+	t       testing.TB
+	handler http.Handler // the web page, for in-process timing
+	store   *repertoire.Store
+	in      *io.PipeWriter
+	out     *transcript
+	url     string
+	done    chan error
 }
 
 // transcript is the shell's output, readable while it is written.
@@ -57,7 +58,7 @@ func (tr *transcript) String() string {
 
 // waitFor waits until the output after offset from matches re, and returns
 // the match and the new offset.
-func (tr *transcript) waitFor(t *testing.T, from int, re *regexp.Regexp) ([]string, int) {
+func (tr *transcript) waitFor(t testing.TB, from int, re *regexp.Regexp) ([]string, int) {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -81,7 +82,7 @@ type worldOptions struct {
 	public bool
 }
 
-func newWorld(t *testing.T, o worldOptions) *world {
+func newWorld(t testing.TB, o worldOptions) *world {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "web.db"), nil)
@@ -100,7 +101,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	}
 	ts.Config.Handler = page.Handler()
 	ts.Start()
-	w := &world{t: t, store: store, in: pw, out: out, url: base, done: make(chan error, 1)}
+	w := &world{t: t, handler: ts.Config.Handler, store: store, in: pw, out: out, url: base, done: make(chan error, 1)}
 	go func() { w.done <- sh.Run(ctx, core) }()
 	t.Cleanup(func() {
 		pw.Close()
@@ -185,7 +186,7 @@ func (w *world) entryID(text string) int64 {
 
 // browser is an HTTP client with its own cookies: one visitor.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
@@ -248,3 +249,21 @@ func (b *browser) signOut() page {
 }
 
 func entryPath(id int64) string { return fmt.Sprintf("/entries/%d", id) }
+
+// sessionCookie signs member in through the shell's /web link and returns
+// the session cookie the page set.
+func (w *world) sessionCookie(member string) *http.Cookie {
+	w.t.Helper()
+	b := w.browser()
+	if p := b.signIn(w.signInLink(member)); p.Status != http.StatusOK {
+		w.t.Fatalf("sign in %s: %d", member, p.Status)
+	}
+	u, _ := url.Parse(w.url)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "repertoire_session" {
+			return c
+		}
+	}
+	w.t.Fatal("no session cookie")
+	return nil
+}
