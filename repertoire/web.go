@@ -74,19 +74,32 @@ func (s *Store) BrowseEntries(ctx context.Context, a Audience, b Browse) ([]Entr
 	b.Offset = max(b.Offset, 0)
 	vis, args := a.where("e")
 	conds := []string{vis}
-	from := "entries e"
-	if b.Tag != "" {
+	// Each list walks an index in its order, so a page costs its rows,
+	// not the repertoire's: the newest (created_at), the most useful (the
+	// worth expression), a tag's (its entry IDs, newest first), a channel's.
+	from := "entries e INDEXED BY entries_created"
+	order := "e.created_at DESC, e.id DESC"
+	switch {
+	case b.Tag != "":
 		from = "entry_tags t CROSS JOIN entries e ON e.id = t.entry_id"
 		conds = append(conds, "t.tag = ?")
 		args = append(args, normTag(b.Tag))
-	}
-	if b.Channel != "" {
+		order = "t.entry_id DESC"
+	case b.Channel != "":
+		from = "entries e INDEXED BY entries_channel_only"
 		conds = append(conds, "e.channel_id = ?")
 		args = append(args, b.Channel)
-	}
-	if b.Member != "" {
-		conds = append(conds, "(e.author_id = ? OR EXISTS (SELECT 1 FROM savers s WHERE s.entry_id = e.id AND s.user_id = ?))")
+	case b.Member != "":
+		from = "entries e"
+		conds = append(conds, "e.id IN (SELECT id FROM entries WHERE author_id = ? UNION SELECT entry_id FROM savers WHERE user_id = ?)")
 		args = append(args, b.Member, b.Member)
+	case b.Useful:
+		from = "entries e INDEXED BY entries_worth"
+		order = "e.votes + e.helpful - e.unhelpful DESC, e.created_at DESC, e.id DESC"
+	}
+	if b.Tag != "" && b.Channel != "" {
+		conds = append(conds, "e.channel_id = ?")
+		args = append(args, b.Channel)
 	}
 	if b.Kind != "" {
 		conds = append(conds, "e.kind = ?")
@@ -95,10 +108,6 @@ func (s *Store) BrowseEntries(ctx context.Context, a Audience, b Browse) ([]Entr
 	if !b.Since.IsZero() {
 		conds = append(conds, "e.created_at >= ?")
 		args = append(args, b.Since.UnixMilli())
-	}
-	order := "e.created_at DESC, e.id DESC"
-	if b.Useful {
-		order = "e.votes + e.helpful - e.unhelpful DESC, e.created_at DESC, e.id DESC"
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -175,9 +184,7 @@ func (s *Store) WebOverview(ctx context.Context, a Audience, now, monthStart tim
 	}
 	defer tx.Rollback()
 	vis, args := a.where("e")
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries e WHERE `+vis, args...).Scan(&o.Entries); err != nil {
-		return o, fmt.Errorf("overview: count: %w", err)
-	}
+	cvis, cargs := a.where("c") // over the count tables
 	counts := func(query string, args ...any) ([]Count, error) {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -194,19 +201,23 @@ func (s *Store) WebOverview(ctx context.Context, a Audience, now, monthStart tim
 		}
 		return out, rows.Err()
 	}
-	if o.TopTags, err = counts(`SELECT t.tag, count(*) AS n FROM entry_tags t CROSS JOIN entries e ON e.id = t.entry_id
-		WHERE `+vis+` GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 15`, args...); err != nil {
+	if o.TopTags, err = counts(`SELECT c.tag, sum(c.n) AS n FROM tag_counts c WHERE `+cvis+`
+		GROUP BY c.tag HAVING n > 0 ORDER BY n DESC, c.tag LIMIT 15`, cargs...); err != nil {
 		return o, fmt.Errorf("overview: tags: %w", err)
 	}
-	if o.Kinds, err = counts(`SELECT e.kind, count(*) AS n FROM entries e WHERE `+vis+` GROUP BY e.kind ORDER BY n DESC, e.kind`, args...); err != nil {
+	if o.Kinds, err = counts(`SELECT c.kind, sum(c.n) AS n FROM entry_counts c WHERE `+cvis+`
+		GROUP BY c.kind HAVING n > 0 ORDER BY n DESC, c.kind`, cargs...); err != nil {
 		return o, fmt.Errorf("overview: kinds: %w", err)
+	}
+	for _, k := range o.Kinds {
+		o.Entries += k.N
 	}
 	// Contributors: who wrote entries and who saved them this month.
 	rows, err := tx.QueryContext(ctx, `SELECT id, max(name), sum(authored), sum(saved) FROM (
-			SELECT e.author_id AS id, e.author_name AS name, 1 AS authored, 0 AS saved FROM entries e
+			SELECT e.author_id AS id, e.author_name AS name, 1 AS authored, 0 AS saved FROM entries e INDEXED BY entries_created
 			WHERE e.created_at >= ? AND `+vis+`
 			UNION ALL
-			SELECT s.user_id, s.user_name, 0, 1 FROM savers s CROSS JOIN entries e ON e.id = s.entry_id
+			SELECT s.user_id, s.user_name, 0, 1 FROM savers s INDEXED BY savers_saved CROSS JOIN entries e ON e.id = s.entry_id
 			WHERE s.saved_at >= ? AND `+vis+`)
 		GROUP BY id ORDER BY sum(authored) + sum(saved) DESC, id LIMIT 10`,
 		append(append(append([]any{monthStart.UnixMilli()}, args...), monthStart.UnixMilli()), args...)...)
@@ -229,21 +240,23 @@ func (s *Store) WebOverview(ctx context.Context, a Audience, now, monthStart tim
 	o.Growth = emptyWeeks(first, weeks)
 	o.Recall = emptyWeeks(first, weeks)
 	const week = int64(7 * 24 * time.Hour / time.Millisecond)
-	bucket := func(ms int64) int { return int((ms - first.UnixMilli()) / week) }
-	rows, err = tx.QueryContext(ctx, `SELECT e.created_at, e.kind FROM entries e WHERE e.created_at >= ? AND `+vis,
-		append([]any{first.UnixMilli()}, args...)...)
+	// entry_counts numbers weeks from the Monday before the epoch.
+	firstWeek := (first.UnixMilli()/86_400_000 + 3) / 7
+	rows, err = tx.QueryContext(ctx, `SELECT c.week, c.kind, sum(c.n) FROM entry_counts c WHERE c.week >= ? AND `+cvis+`
+		GROUP BY c.week, c.kind`, append([]any{firstWeek}, cargs...)...)
 	if err != nil {
 		return o, fmt.Errorf("overview: growth: %w", err)
 	}
 	for rows.Next() {
-		var at int64
+		var week int64
 		var kind string
-		if err := rows.Scan(&at, &kind); err != nil {
+		var n int
+		if err := rows.Scan(&week, &kind, &n); err != nil {
 			rows.Close()
 			return o, fmt.Errorf("overview: growth: %w", err)
 		}
-		if i := bucket(at); i >= 0 && i < weeks {
-			o.Growth[i].Counts[kind]++
+		if i := int(week - firstWeek); i >= 0 && i < weeks {
+			o.Growth[i].Counts[kind] += n
 		}
 	}
 	rows.Close()
@@ -323,7 +336,7 @@ func (s *Store) VisibleOpenQuestions(ctx context.Context, a Audience, limit, off
 // core can ask the platform which of them a member belongs to.
 func (s *Store) PrivateChannels(ctx context.Context, platform string) ([]Channel, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT space, channel_id, max(channel_name) FROM (
-			SELECT space, channel_id, channel_name FROM entries WHERE platform = ?1 AND private = 1
+			SELECT space, channel_id, '' AS channel_name FROM entry_counts WHERE platform = ?1 AND private = 1 AND n > 0
 			UNION ALL SELECT space, channel_id, '' FROM open_questions WHERE platform = ?1 AND private = 1
 			UNION ALL SELECT space, channel_id, channel_name FROM digest_archive WHERE platform = ?1 AND private = 1)
 		GROUP BY space, channel_id ORDER BY space, channel_id`, platform)

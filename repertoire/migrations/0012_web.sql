@@ -65,33 +65,103 @@ CREATE TABLE digest_archive_people (
 ) WITHOUT ROWID;
 CREATE INDEX digest_archive_people_digest ON digest_archive_people (digest_id);
 
--- Pages list the newest entries first.
+-- Pages list the newest entries first, the most useful first, a channel's
+-- and a member's entries; contributors this month count savers by date.
 CREATE INDEX entries_created ON entries (created_at);
+CREATE INDEX entries_worth ON entries ((votes + helpful - unhelpful), created_at);
+CREATE INDEX entries_channel_only ON entries (channel_id, created_at);
+CREATE INDEX entries_author_only ON entries (author_id);
+CREATE INDEX savers_saved ON savers (saved_at);
+
+-- Counts per channel, week and kind, kept by triggers, so the home page's
+-- totals and growth chart read a few thousand rows, not every entry. A week
+-- is numbered from the Monday before the Unix epoch: (day + 3) / 7.
+CREATE TABLE entry_counts (
+    platform   TEXT    NOT NULL,
+    space      TEXT    NOT NULL,
+    channel_id TEXT    NOT NULL,
+    private    INTEGER NOT NULL,
+    week       INTEGER NOT NULL,
+    kind       TEXT    NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (platform, space, channel_id, private, week, kind)
+) WITHOUT ROWID;
+CREATE TRIGGER entry_counts_ai AFTER INSERT ON entries BEGIN
+    INSERT INTO entry_counts (platform, space, channel_id, private, week, kind, n)
+    VALUES (new.platform, new.space, new.channel_id, new.private, (new.created_at / 86400000 + 3) / 7, new.kind, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER entry_counts_ad AFTER DELETE ON entries BEGIN
+    UPDATE entry_counts SET n = n - 1 WHERE platform = old.platform AND space = old.space AND channel_id = old.channel_id
+        AND private = old.private AND week = (old.created_at / 86400000 + 3) / 7 AND kind = old.kind;
+END;
+CREATE TRIGGER entry_counts_au AFTER UPDATE OF platform, space, channel_id, private, created_at, kind ON entries BEGIN
+    UPDATE entry_counts SET n = n - 1 WHERE platform = old.platform AND space = old.space AND channel_id = old.channel_id
+        AND private = old.private AND week = (old.created_at / 86400000 + 3) / 7 AND kind = old.kind;
+    INSERT INTO entry_counts (platform, space, channel_id, private, week, kind, n)
+    VALUES (new.platform, new.space, new.channel_id, new.private, (new.created_at / 86400000 + 3) / 7, new.kind, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+INSERT INTO entry_counts (platform, space, channel_id, private, week, kind, n)
+SELECT platform, space, channel_id, private, (created_at / 86400000 + 3) / 7, kind, count(*) FROM entries
+GROUP BY 1, 2, 3, 4, 5, 6;
 
 -- Tags one per row, kept by triggers from entries.tags (space-separated,
--- normalised by Save), so a tag's page and the top tags do not scan every
--- entry's text. Tags that would not make a JSON array (control characters)
--- are left out rather than failing the write.
+-- normalised by Save), with the entry's channel, so a tag's page and the top
+-- tags do not scan every entry's text. Tags that would not make a JSON array
+-- (control characters) are left out rather than failing the write.
 CREATE TABLE entry_tags (
-    tag      TEXT    NOT NULL,
-    entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    tag        TEXT    NOT NULL,
+    entry_id   INTEGER NOT NULL,
+    platform   TEXT    NOT NULL,
+    space      TEXT    NOT NULL,
+    channel_id TEXT    NOT NULL,
+    private    INTEGER NOT NULL,
     PRIMARY KEY (tag, entry_id)
 ) WITHOUT ROWID;
 CREATE INDEX entry_tags_entry ON entry_tags (entry_id);
 CREATE TRIGGER entry_tags_ai AFTER INSERT ON entries WHEN new.tags <> '' BEGIN
-    INSERT OR IGNORE INTO entry_tags (tag, entry_id)
-    SELECT j.value, new.id FROM json_each(CASE WHEN json_valid('["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
+    INSERT OR IGNORE INTO entry_tags (tag, entry_id, platform, space, channel_id, private)
+    SELECT j.value, new.id, new.platform, new.space, new.channel_id, new.private
+    FROM json_each(CASE WHEN json_valid('["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
         THEN '["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]' ELSE '[]' END) AS j
     WHERE j.value <> '';
 END;
-CREATE TRIGGER entry_tags_au AFTER UPDATE OF tags ON entries BEGIN
+CREATE TRIGGER entry_tags_au AFTER UPDATE OF tags, platform, space, channel_id, private ON entries BEGIN
     DELETE FROM entry_tags WHERE entry_id = new.id;
-    INSERT OR IGNORE INTO entry_tags (tag, entry_id)
-    SELECT j.value, new.id FROM json_each(CASE WHEN json_valid('["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
+    INSERT OR IGNORE INTO entry_tags (tag, entry_id, platform, space, channel_id, private)
+    SELECT j.value, new.id, new.platform, new.space, new.channel_id, new.private
+    FROM json_each(CASE WHEN json_valid('["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
         THEN '["' || replace(replace(replace(new.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]' ELSE '[]' END) AS j
     WHERE j.value <> '';
 END;
-INSERT OR IGNORE INTO entry_tags (tag, entry_id)
-SELECT j.value, e.id FROM entries e, json_each(CASE WHEN json_valid('["' || replace(replace(replace(e.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
+CREATE TRIGGER entry_tags_ad AFTER DELETE ON entries BEGIN
+    DELETE FROM entry_tags WHERE entry_id = old.id;
+END;
+INSERT OR IGNORE INTO entry_tags (tag, entry_id, platform, space, channel_id, private)
+SELECT j.value, e.id, e.platform, e.space, e.channel_id, e.private
+FROM entries e, json_each(CASE WHEN json_valid('["' || replace(replace(replace(e.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]')
     THEN '["' || replace(replace(replace(e.tags, '\', '\\'), '"', '\"'), ' ', '","') || '"]' ELSE '[]' END) AS j
 WHERE e.tags <> '' AND j.value <> '';
+
+-- Tag counts per channel, kept from entry_tags: the top tags.
+CREATE TABLE tag_counts (
+    platform   TEXT    NOT NULL,
+    space      TEXT    NOT NULL,
+    channel_id TEXT    NOT NULL,
+    private    INTEGER NOT NULL,
+    tag        TEXT    NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (platform, space, channel_id, private, tag)
+) WITHOUT ROWID;
+CREATE TRIGGER tag_counts_ai AFTER INSERT ON entry_tags BEGIN
+    INSERT INTO tag_counts (platform, space, channel_id, private, tag, n)
+    VALUES (new.platform, new.space, new.channel_id, new.private, new.tag, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tag_counts_ad AFTER DELETE ON entry_tags BEGIN
+    UPDATE tag_counts SET n = n - 1 WHERE platform = old.platform AND space = old.space AND channel_id = old.channel_id
+        AND private = old.private AND tag = old.tag;
+END;
+INSERT INTO tag_counts (platform, space, channel_id, private, tag, n)
+SELECT platform, space, channel_id, private, tag, count(*) FROM entry_tags GROUP BY 1, 2, 3, 4, 5;
