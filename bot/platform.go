@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Platform is one chat platform as the core uses it. Implementations live in
 // adapters/ and translate to and from the core's types.
@@ -30,6 +33,13 @@ type Platform interface {
 // of a capture.
 type Reacter interface {
 	React(ctx context.Context, ref MessageRef, e Emoji) error
+}
+
+// PostFinder is a Platform that can look for a message the bot posted in a
+// channel since a time, holding a text: how a digest claimed by a process
+// that died is checked before it is posted again.
+type PostFinder interface {
+	FindPost(ctx context.Context, ch ChannelRef, since time.Time, contains string) (MessageRef, bool, error)
 }
 
 // Directer is a Platform that tells a direct-message conversation from a

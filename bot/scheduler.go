@@ -48,6 +48,11 @@ type SchedulerConfig struct {
 	// PostTimeout bounds one digest post, which shutdown waits for (2
 	// minutes when zero).
 	PostTimeout time.Duration
+	// Lease is how long a claim stays this process's: a period still
+	// being posted after it was claimed by a process that died, and is
+	// taken over (after looking for the post it may have made).
+	// PostTimeout plus a minute when zero; Poll is at most Lease.
+	Lease time.Duration
 }
 
 // Log attribute keys of the scheduler (with those of bot.go).
@@ -105,6 +110,10 @@ func (b *Bot) NewScheduler(cfg SchedulerConfig) *Scheduler {
 	if cfg.PostTimeout <= 0 {
 		cfg.PostTimeout = 2 * time.Minute
 	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = cfg.PostTimeout + time.Minute
+	}
+	cfg.Poll = min(cfg.Poll, cfg.Lease)
 	return &Scheduler{b: b, cfg: cfg, handled: map[string]time.Time{}}
 }
 
@@ -251,12 +260,17 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		}
 	}()
 	start := t.sched.Period(end)
-	ok, err := b.store.ClaimDigest(pctx, t.ch, start, end, s.cfg.Instance)
+	claim, err := b.store.ClaimDigestLease(pctx, t.ch, start, end, s.cfg.Instance, s.cfg.Lease)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		s.handled[key] = end // someone (maybe us, before a restart) has it
+	if !claim.Claimed {
+		// Someone (maybe us, before a restart) has it; a claim whose
+		// process died is taken over once its lease ends.
+		if rec, err := b.store.Digests(pctx, t.ch, 1); err == nil && len(rec) == 1 && rec[0].End.Equal(end) && rec[0].Status == repertoire.DigestPosting {
+			return nil
+		}
+		s.handled[key] = end
 		return nil
 	}
 	claimed = true
@@ -265,6 +279,17 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		return s.fail(pctx, t, end, err)
 	}
 	d := ComposeDigest(data, t.sched.Zone)
+	if claim.TakenOver {
+		// The process that claimed the period died; it may have posted
+		// before dying. Its post carries the period's span: look for it.
+		if ref, found, err := s.findPosted(pctx, d, claim.PrevClaimedAt); err != nil {
+			return s.fail(pctx, t, end, fmt.Errorf("look for a digest posted before a crash: %w", err))
+		} else if found {
+			s.handled[key] = end
+			b.log.InfoContext(ctx, "digest was posted by a process that died; recorded, not posted again", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end)
+			return b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestSent, MessageID: ref.ID, Entries: data.TotalEntries})
+		}
+	}
 	late := now.Sub(end) > catchUpGrace
 	if d.Quiet && (late || t.quiet == repertoire.QuietSkip) {
 		s.handled[key] = end
@@ -288,6 +313,23 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		return err
 	}
 	return nil
+}
+
+// findPosted looks in the digest's channel for a post of the bot since a
+// claim, holding the digest's span (its marker: a channel has one digest
+// per period). A platform that cannot look reports nothing found: the
+// digest is posted again, at least once rather than never.
+func (s *Scheduler) findPosted(ctx context.Context, d Digest, since time.Time) (MessageRef, bool, error) {
+	p, err := s.b.platform(d.Channel)
+	if err != nil {
+		return MessageRef{}, false, err
+	}
+	f, ok := p.(PostFinder)
+	if !ok {
+		s.b.log.WarnContext(ctx, "platform cannot look for an earlier digest post; posting again", logPlatform, d.Channel.Platform)
+		return MessageRef{}, false, nil
+	}
+	return f.FindPost(ctx, d.Channel, since.Add(-time.Minute), d.span())
 }
 
 // fail records a failed attempt; the next tick may claim the period again.

@@ -239,6 +239,54 @@ func (s *Store) ClaimDigest(ctx context.Context, ch Channel, start, end time.Tim
 	return claimed, nil
 }
 
+// DigestClaim is the answer to ClaimDigestLease.
+type DigestClaim struct {
+	// Claimed: this process may post the period's digest now.
+	Claimed bool
+	// TakenOver: the period was claimed before by a process that did not
+	// finish within the lease (it died, perhaps after posting). Before
+	// posting, look for the post it may have made since PrevClaimedAt.
+	TakenOver     bool
+	PrevClaimedAt time.Time
+}
+
+// ClaimDigestLease is ClaimDigest with a lease: a claim still 'posting'
+// after lease belongs to a process that died (a live one finishes or fails
+// within its post timeout, shorter than the lease), and is taken over.
+// Taking over counts as an attempt, so a period whose poster dies every
+// time stops after MaxDigestAttempts.
+func (s *Store) ClaimDigestLease(ctx context.Context, ch Channel, start, end time.Time, by string, lease time.Duration) (DigestClaim, error) {
+	var c DigestClaim
+	claimed, err := s.ClaimDigest(ctx, ch, start, end, by)
+	if err != nil || claimed || lease <= 0 {
+		return DigestClaim{Claimed: claimed}, err
+	}
+	err = s.tx(ctx, "", func(tx *sql.Tx) error {
+		now := s.now()
+		var prev int64
+		err := tx.QueryRowContext(ctx, `SELECT claimed_at FROM digests WHERE platform = ? AND space = ? AND channel_id = ?
+			AND period_end = ? AND status = 'posting' AND claimed_at < ? AND attempts < ?`,
+			ch.Platform, ch.Space, ch.ID, end.UnixMilli(), now.Add(-lease).UnixMilli(), MaxDigestAttempts).Scan(&prev)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE digests SET attempts = attempts + 1, claimed_by = ?, claimed_at = ?
+			WHERE platform = ? AND space = ? AND channel_id = ? AND period_end = ?`,
+			by, now.UnixMilli(), ch.Platform, ch.Space, ch.ID, end.UnixMilli()); err != nil {
+			return err
+		}
+		c = DigestClaim{Claimed: true, TakenOver: true, PrevClaimedAt: time.UnixMilli(prev)}
+		return nil
+	})
+	if err != nil {
+		return DigestClaim{}, fmt.Errorf("claim digest: take over: %w", err)
+	}
+	return c, nil
+}
+
 // DigestOutcome is how a claimed period ended.
 type DigestOutcome struct {
 	Status       DigestStatus // DigestSent, DigestSkipped or DigestFailed

@@ -917,3 +917,39 @@ func (s *seenSet) add(id string) bool {
 	}
 	return true
 }
+
+var _ bot.PostFinder = (*Adapter)(nil)
+
+// FindPost looks through the channel's history since a time (paced like
+// every history read) for a message of the bot whose text holds contains.
+func (a *Adapter) FindPost(ctx context.Context, ch bot.ChannelRef, since time.Time, contains string) (bot.MessageRef, bool, error) {
+	if a.removed(ch.Space) {
+		return bot.MessageRef{}, false, ErrRemoved
+	}
+	oldest := fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000)
+	cursor := ""
+	for range 20 { // 20 pages of 200: far more than a channel says during a lease
+		var h *slack.GetConversationHistoryResponse
+		err := a.retry(ctx, func() error {
+			if err := a.reads.wait(ctx, "reads"); err != nil {
+				return err
+			}
+			var err error
+			h, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch.ID, Oldest: oldest, Limit: 200, Cursor: cursor})
+			return err
+		})
+		if err != nil {
+			return bot.MessageRef{}, false, fmt.Errorf("conversations.history: %w", err)
+		}
+		for _, m := range h.Messages {
+			if (m.User == a.self || (a.botID != "" && m.BotID == a.botID)) && strings.Contains(m.Text, contains) {
+				return bot.MessageRef{Channel: ch, ID: m.Timestamp}, true, nil
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			return bot.MessageRef{}, false, nil
+		}
+		cursor = h.ResponseMetaData.NextCursor
+	}
+	return bot.MessageRef{}, false, nil
+}

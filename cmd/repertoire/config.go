@@ -37,6 +37,10 @@ type Config struct {
 
 	DigestSchedule string
 	TZ             *time.Location
+	// DigestLease is how long a digest claim is its process's before
+	// another takes it over (REPERTOIRE_DIGEST_LEASE; 0: the scheduler's
+	// default, its post timeout plus a minute).
+	DigestLease time.Duration
 
 	LogLevel  slog.Level
 	LogFormat string
@@ -116,6 +120,13 @@ func parseConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("SLACK_READ_INTERVAL: %q is not a positive duration such as 1.2s or 1m", v)
 		}
 		c.SlackReadInterval = d
+	}
+	if v := strings.TrimSpace(getenv("REPERTOIRE_DIGEST_LEASE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("REPERTOIRE_DIGEST_LEASE: %q is not a positive duration such as 3m", v)
+		}
+		c.DigestLease = d
 	}
 	if c.Capture, err = bot.ParseCapture(getenv("REPERTOIRE_CAPTURE_EMOJI")); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_CAPTURE_EMOJI: %w", err)

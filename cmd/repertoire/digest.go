@@ -38,8 +38,8 @@ func instanceName() string {
 
 // startDigests runs the digest scheduler until ctx is done; the returned
 // function waits for it (and so for a digest being posted) to finish.
-func startDigests(ctx context.Context, core *bot.Bot) (wait func()) {
-	s := core.NewScheduler(bot.SchedulerConfig{Instance: instanceName()})
+func startDigests(ctx context.Context, core *bot.Bot, lease time.Duration) (wait func()) {
+	s := core.NewScheduler(bot.SchedulerConfig{Instance: instanceName(), Lease: lease})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

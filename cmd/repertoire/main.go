@@ -200,7 +200,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	go func() { inboxDone <- inbox.Run(ctx) }()
 	defer func() { cancel(); <-inboxDone }() // the events in hand finish before the store closes
 	go inbox.Maintain(ctx, time.Minute)
-	waitDigests := startDigests(ctx, core)
+	waitDigests := startDigests(ctx, core, cfg.DigestLease)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)
 

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/adapters/slack/slacktest"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// TestDigestExactlyOnceAcrossACrash runs two bot processes on one database
+// with 40 channels due for their digest. The first process's first post is
+// stuck (Slack answers 429 with a long Retry-After, after posting the
+// message or not) and the process is killed there, between its claim and
+// the record of its post; the second takes the claim over after the lease,
+// looks in the channel for the post, and posts only when it is not there.
+// Every channel gets exactly one digest.
+func TestDigestExactlyOnceAcrossACrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	for _, delivered := range []bool{true, false} {
+		t.Run(fmt.Sprintf("posted-before-the-kill=%v", delivered), func(t *testing.T) { digestCrash(t, delivered) })
+	}
+}
+
+func digestCrash(t *testing.T, delivered bool) {
+	const channels = 40
+	fake := slacktest.New(t)
+	db := filepath.Join(t.TempDir(), "digest.db")
+	ctx := context.Background()
+	store, err := repertoire.Open(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An hourly schedule: the period that ended at the last full hour is
+	// due; each channel saved one entry in it.
+	end := time.Now().UTC().Truncate(time.Hour)
+	for i := range channels {
+		ch := fmt.Sprintf("C%02d", i)
+		fake.AddChannel(ch, false)
+		_, _, err := store.Save(ctx, repertoire.SaveParams{
+			Channel:  repertoire.Channel{Platform: "slack", Space: fake.Team, ID: ch, Name: "ops" + ch},
+			SourceID: fmt.Sprintf("1700000000.%06d", i), Kind: repertoire.Tip, Answer: "restart the pool after a reload",
+			Author: repertoire.Person{ID: "U1", Name: "Ana"}, Saver: repertoire.Person{ID: "U2", Name: "Bo"},
+			At: end.Add(-30 * time.Minute),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+	env := map[string]string{"REPERTOIRE_DB": db, "SLACK_BOT_TOKEN": fake.BotToken, "SLACK_APP_TOKEN": fake.AppToken,
+		"SLACK_API_URL": fake.URL, "SLACK_READ_INTERVAL": "5ms", "REPERTOIRE_LOG_LEVEL": "warn",
+		"REPERTOIRE_DIGEST_SCHEDULE": "0 * * * *", "REPERTOIRE_DIGEST_LEASE": "2s"}
+	// The first post anybody makes is answered 429, Retry-After 60 s.
+	fake.RateLimit("chat.postMessage", 1, 60, delivered)
+	a := startChild(t, env)
+	if err := fake.WaitCalls("chat.postMessage", 1, 20*time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, a.stderr)
+	}
+	b := startChild(t, env)
+	if err := fake.WaitConnected(2, 20*time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, b.stderr)
+	}
+	a.stop(t, syscall.SIGKILL) // mid-post, its claim still 'posting'
+
+	// Wait (bounded) for every period to be recorded as sent.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		s, err := repertoire.Open(ctx, db, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := 0
+		for i := range channels {
+			recs, err := s.Digests(ctx, repertoire.Channel{Platform: "slack", Space: fake.Team, ID: fmt.Sprintf("C%02d", i)}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) == 1 && recs[0].Status == repertoire.DigestSent {
+				sent++
+			}
+		}
+		s.Close()
+		if sent == channels {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d digests recorded sent after 60s\n%s", sent, channels, b.stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.stop(t, syscall.SIGTERM)
+	zero, twice := 0, 0
+	for i := range channels {
+		switch n := len(fake.BotMessages(fmt.Sprintf("C%02d", i))); {
+		case n == 0:
+			zero++
+		case n > 1:
+			twice++
+		}
+	}
+	t.Logf("%d channels, one process killed mid-post (message delivered: %v): %d without a digest, %d with more than one",
+		channels, delivered, zero, twice)
+	if zero > 0 || twice > 0 {
+		t.Fatalf("%d channels got no digest, %d got more than one\n%s", zero, twice, b.stderr)
+	}
+}
