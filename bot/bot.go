@@ -98,6 +98,9 @@ type Bot struct {
 	lastPrune time.Time
 
 	web *Web // the web page's read API, when there is one (set by Bot.Web)
+
+	forgetMu    sync.Mutex           // guards forgetAsked
+	forgetAsked map[string]time.Time // platform+user → first "forget me", awaiting confirmation
 }
 
 // New returns a Bot storing in store and answering through platforms.
@@ -124,7 +127,7 @@ func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Pla
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{store: store, log: log, cfg: cfg, platforms: map[string]Platform{}}
+	b := &Bot{store: store, log: log, cfg: cfg, platforms: map[string]Platform{}, forgetAsked: map[string]time.Time{}}
 	for _, p := range platforms {
 		b.platforms[p.Name()] = p
 	}
@@ -200,6 +203,10 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 			b.log.WarnContext(ctx, "detect after edit", logErr, err)
 		}
 	}
+	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
+	if err != nil {
+		return fmt.Errorf("apply edit: %w", err)
+	}
 	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
@@ -210,6 +217,7 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
 		b.retag(ctx, ev.Message.Ref)
+		b.retagEdit(ctx, held, ev.Message.Ref, ev.Message.Text)
 	}
 	return nil
 }

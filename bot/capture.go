@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -69,6 +70,7 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	b.log.InfoContext(ctx, "capture", logEntry, e.ID, logUser, ev.User.ID, "outcome", outcome.String())
 	if outcome == repertoire.Created {
 		b.acknowledge(ctx, answer.Ref, e)
+		b.closeAnswered(ctx, e)
 	}
 	return nil
 }
@@ -97,7 +99,7 @@ func (b *Bot) saveParams(event string, kind repertoire.Kind, question *Message, 
 	}
 	if question != nil {
 		p.QuestionID = question.Ref.ID
-		p.Question = question.Text
+		p.Question = b.withoutCommand(*question)
 		p.QuestionAuthor = repertoire.Person{ID: question.Author.ID, Name: question.Author.Name}
 		p.Tags = append(Hashtags(question.Text), p.Tags...)
 	}
@@ -214,6 +216,10 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 			return errNothingToSave
 		case ok:
 			question, answer = &msgs[0], best
+		case IsQuestion(msgs[0].Text) && !msgs[0].Author.Bot:
+			// A question nobody answered yet is kept open; the answer's
+			// save completes it as one entry.
+			return b.keepOpen(ctx, ev, msgs[0])
 		default:
 			answer = msgs[0] // a thread with no usable reply: the opening message is the tip
 			kind = repertoire.Tip
@@ -232,14 +238,101 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
-	msg := fmt.Sprintf("Saved “%s” as a %s, credited to %s.", oneLine(e.Title(), 80), e.Kind, e.Author.Name)
+	var msg string
+	switch outcome {
+	case repertoire.Created:
+		msg = fmt.Sprintf("Saved “%s” as a %s, credited to %s.", oneLine(e.Title(), 80), e.Kind, e.Author.Name)
+		b.closeAnswered(ctx, e)
+	case repertoire.Unchanged:
+		msg = fmt.Sprintf("“%s” is already in the repertoire with your save (%s).", oneLine(e.Title(), 80), votes(e.Votes))
+	default:
+		msg = fmt.Sprintf("“%s” was already in the repertoire; I counted your save (%s).", oneLine(e.Title(), 80), votes(e.Votes))
+	}
 	if outcome != repertoire.Created {
-		msg = fmt.Sprintf("“%s” was already in the repertoire; I counted your save (%d votes).", oneLine(e.Title(), 80), e.Votes)
+		msg += " " + b.changeKind(ctx, ev, &e, args)
 	}
-	if len(e.AllTags()) > 0 {
-		msg += " Tags: #" + strings.Join(e.AllTags(), " #") + "."
+	if len(e.Tags) > 0 {
+		msg += " Tags: #" + strings.Join(e.Tags, " #") + "."
 	}
-	return b.reply(ctx, ev, msg)
+	return b.reply(ctx, ev, strings.TrimSpace(msg))
+}
+
+// votes says a count of votes in words: "1 vote", "3 votes".
+func votes(n int) string {
+	return fmt.Sprintf("%d %s", n, plural(n, "vote", "votes"))
+}
+
+// explicitKind returns the kind a save command names, if it names one.
+func explicitKind(args string) (repertoire.Kind, bool) {
+	for _, w := range strings.Fields(args) {
+		if k := repertoire.Kind(strings.ToLower(w)); k.Valid() {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// changeKind applies the kind a second save names to an entry already saved,
+// when the member may (they saved it or wrote it), and says what happened.
+func (b *Bot) changeKind(ctx context.Context, ev Mentioned, e *repertoire.Entry, args string) string {
+	kind, named := explicitKind(args)
+	switch {
+	case !named:
+		return fmt.Sprintf("It stays a %s; `save %s` (or tip, solution, story) changes its kind.", e.Kind, otherKind(e.Kind))
+	case kind == e.Kind:
+		return fmt.Sprintf("It is a %s already.", e.Kind)
+	}
+	may := e.Author.ID == ev.Message.Author.ID
+	for _, s := range e.Savers {
+		may = may || s.ID == ev.Message.Author.ID
+	}
+	if !may {
+		return fmt.Sprintf("It stays a %s: only its author or the members who saved it can change its kind.", e.Kind)
+	}
+	changed, err := b.store.SetEntryKind(ctx, e.ID, kind)
+	if err != nil {
+		b.log.WarnContext(ctx, "change entry kind", logEntry, e.ID, logErr, err)
+		return fmt.Sprintf("It stays a %s: I could not change its kind just now.", e.Kind)
+	}
+	old := e.Kind
+	e.Kind = kind
+	if !changed {
+		return fmt.Sprintf("It is a %s already.", kind)
+	}
+	return fmt.Sprintf("It was a %s; it is a %s now.", old, kind)
+}
+
+func otherKind(k repertoire.Kind) repertoire.Kind {
+	if k == repertoire.HowWeDo {
+		return repertoire.Solution
+	}
+	return repertoire.HowWeDo
+}
+
+// keepOpen keeps a thread's unanswered question as an open question of its
+// channel and says so; the answer's save, by reaction or command, completes
+// it as one entry and closes it (closeAnswered).
+func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
+	ch := q.Ref.Channel
+	text := b.withoutCommand(q)
+	if ev.Via != ViaCommand && ev.Via != ViaDM && !b.direct(ch) {
+		// Saying save twice keeps one open question.
+		if _, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil); err != nil {
+			return fmt.Errorf("save: keep open question: %w", err)
+		}
+		err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+			Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: ev.Message.Private || q.Private},
+			MessageID: q.Ref.ID,
+			Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
+			Text:      text,
+			AskedAt:   b.cfg.Now(),
+		})
+		if err != nil {
+			return fmt.Errorf("save: keep open question: %w", err)
+		}
+	}
+	return b.reply(ctx, ev, fmt.Sprintf("Nobody has answered “%s” yet, so I saved it as an open question: react 💡 to the answer when it comes, or say `@%s save` here again, and it becomes one entry.",
+		oneLine(text, 80), b.cfg.Name))
 }
 
 // exchangeAround completes a reacted message that has no thread question:
@@ -268,6 +361,96 @@ func (b *Bot) exchangeAround(ctx context.Context, thread []Message, reacted *Mes
 	if ex.Question.Ref.ID == "" || sameAuthor(ex.Question, *reacted) || ex.Question.Time.After(reacted.Time) {
 		return nil, reacted
 	}
+	if !b.answers(ctx, ex, *reacted) {
+		return nil, reacted
+	}
 	q := ex.Question
 	return &q, reacted
+}
+
+// announcement matches messages that state rather than answer: a tip, a
+// heads-up, an announcement. They are saved alone whatever precedes them.
+var announcement = regexp.MustCompile(`(?i)^\W*(heads[ -]?up|tip|pro[ -]?tip|psa|fyi|til|note|reminder|announcement|update|news)\b`)
+
+// answers reports whether the reacted message, outside any thread, answers
+// the question the conversation opened with: the exchange chose it as the
+// answer or it reads as one, it shares the question's content words, it is
+// not a statement of its own, and the question is not answered elsewhere
+// (in its own thread, or by an entry already).
+func (b *Bot) answers(ctx context.Context, ex Exchange, reacted Message) bool {
+	if announcement.MatchString(reacted.Text) {
+		return false
+	}
+	chosen := ex.Found && ex.Answer.Ref.ID == reacted.Ref.ID
+	if !chosen && !Useful(ex.Question, reacted, b.cfg.Name) {
+		return false
+	}
+	if len(Relevant(ex.Question.Text, []repertoire.Hit{{Entry: repertoire.Entry{Answer: reacted.Text}}}, 0)) == 0 {
+		return false
+	}
+	q := ex.Question.Ref
+	ch := repertoire.Channel{Platform: q.Channel.Platform, Space: q.Channel.Space, ID: q.Channel.ID}
+	thread, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Thread: q.ID})
+	if err != nil {
+		b.log.WarnContext(ctx, "capture: question's thread", logMessage, q.ID, logErr, err)
+		return false
+	}
+	for _, m := range thread {
+		if m.ID != q.ID && m.ID != reacted.Ref.ID {
+			return false // the question has its own thread of answers
+		}
+	}
+	answered, err := b.store.QuestionAnswered(ctx, source(q))
+	if err != nil {
+		b.log.WarnContext(ctx, "capture: question answered", logMessage, q.ID, logErr, err)
+		return false
+	}
+	return !answered
+}
+
+// recallVerbs are the command words that ask the bot a question.
+var recallVerbs = setOf("ask recall search find")
+
+// withoutCommand is a message's text without the bot's name and recall
+// command in front: a question asked of the bot and then answered by a
+// member is titled by what was asked ("how do I flush the redis cache?"),
+// not by "@repertoire ask …".
+func (b *Bot) withoutCommand(m Message) string {
+	text := m.Text
+	t := strings.TrimSpace(text)
+	rest, ok := cutPrefixFold(t, "@"+b.cfg.Name)
+	if !ok && m.ToBot {
+		rest, ok = cutMention(t)
+	}
+	if !ok {
+		return text
+	}
+	rest = strings.TrimSpace(strings.TrimLeft(rest, ":,"))
+	if verb, args := splitCommand(rest); recallVerbs[verb] && args != "" {
+		rest = args
+	}
+	if rest == "" {
+		return text
+	}
+	return rest
+}
+
+// cutMention removes a leading platform mention (<@U123>, <@!123>): the
+// bot's, when the platform says the message addresses it.
+func cutMention(s string) (string, bool) {
+	if !strings.HasPrefix(s, "<@") {
+		return s, false
+	}
+	i := strings.IndexByte(s, '>')
+	if i < 0 {
+		return s, false
+	}
+	return s[i+1:], true
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }

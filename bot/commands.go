@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -25,6 +26,12 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	}
 	var err error
 	verb, args := splitCommand(ev.Text)
+	if !isCommand(verb, args) {
+		verb = "" // a question that starts with a command word
+		if strings.TrimSpace(ev.Text) != "" {
+			verb = "question"
+		}
+	}
 	switch verb {
 	case "", "help", "?":
 		err = b.reply(ctx, ev, b.help()...)
@@ -60,6 +67,39 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	}
 	return nil
 }
+
+// isCommand reports whether a message is a command as a whole, not a
+// question that starts with a command word: "why" is a command, "why does
+// webpack run out of memory?" a question; "help" is, "help with nginx" is not.
+func isCommand(verb, args string) bool {
+	rest := strings.Fields(strings.ToLower(strings.Trim(args, " ?!.")))
+	first := ""
+	if len(rest) > 0 {
+		first = rest[0]
+	}
+	switch verb {
+	case "", "help", "?", "why":
+		return len(rest) == 0
+	case "save", "keep":
+		for _, w := range rest {
+			if !strings.HasPrefix(w, "#") && !repertoire.Kind(w).Valid() && w != "this" && w != "it" && w != "as" && w != "a" {
+				return false
+			}
+		}
+		return true
+	case "forget":
+		return len(rest) == 1 && first == "me"
+	case "digest":
+		return len(rest) <= 1 || digestWords[first]
+	case "detect", "detection", "nudges", "nudge":
+		return len(rest) <= 1 // one word is a setting, or its usage is explained
+	case "ask", "recall", "search", "find":
+		return true
+	}
+	return false
+}
+
+var digestWords = setOf("status now off stop quiet weekly daily cron")
 
 // memberError reports whether err is about what the member asked, not a failure.
 func memberError(err error) bool {
@@ -122,7 +162,34 @@ func (b *Bot) help() []string {
 	}
 }
 
+// forgetConfirmWithin is how long a first "forget me" waits for the second
+// that confirms it.
+const forgetConfirmWithin = 5 * time.Minute
+
+// forget removes a member's words and traces, once they confirmed: the
+// first "forget me" says what it will remove, a second within
+// forgetConfirmWithin does it.
 func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
+	key := ev.Message.Ref.Channel.Platform + "\x00" + ev.Message.Author.ID
+	now := b.cfg.Now()
+	b.forgetMu.Lock()
+	asked, ok := b.forgetAsked[key]
+	confirmed := ok && now.Sub(asked) >= 0 && now.Sub(asked) <= forgetConfirmWithin
+	if confirmed {
+		delete(b.forgetAsked, key)
+	} else {
+		for k, at := range b.forgetAsked { // forget stale requests
+			if now.Sub(at) > forgetConfirmWithin {
+				delete(b.forgetAsked, k)
+			}
+		}
+		b.forgetAsked[key] = now
+	}
+	b.forgetMu.Unlock()
+	if !confirmed {
+		return b.reply(ctx, ev, fmt.Sprintf("This removes from the repertoire every entry you wrote, the questions you asked, your saves, votes and open questions, and what I logged of your messages. It cannot be undone. To go ahead, say `@%s forget me` again within %d minutes.",
+			b.cfg.Name, int(forgetConfirmWithin/time.Minute)))
+	}
 	// Tags that came from their questions go with the questions' text.
 	f, err := b.store.ForgetUserWith(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID, func(question, answer string) []string {
 		var only []string
@@ -149,8 +216,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// recall answers a question with the best entries the asking channel may see,
-// or records it as open when nothing matches.
+// recall answers a question with the entries the asking channel may see
+// that answer it (Relevant), or says it has nothing; a real question asked
+// where others can see it is then kept as open (openQuestion).
 func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if strings.TrimSpace(question) == "" {
 		return b.reply(ctx, ev, "Ask me a question after the mention, for example `@"+b.cfg.Name+" how do we rotate the TLS cert?`")
@@ -160,24 +228,40 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		Text:   question,
 		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
 		Spaces: ev.Spaces,
-		Limit:  3,
+		Limit:  recallCandidates,
 	})
 	if err != nil {
 		return err
 	}
+	hits = Relevant(question, hits, DefaultMinShare)
+	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
+	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {
+		var with []repertoire.Hit
+		for _, h := range hits {
+			all := true
+			for _, p := range phrases {
+				all = all && HasPhrase(h, p)
+			}
+			if all {
+				with = append(with, h)
+			}
+		}
+		if len(with) > 0 {
+			hits = with
+		} else {
+			quoted := make([]string, len(phrases))
+			for i, p := range phrases {
+				quoted[i] = "“" + strings.Join(p, " ") + "”"
+			}
+			intro = fmt.Sprintf("No entry has the exact phrase %s. These have its words:", joinWords(quoted, "or"))
+		}
+	}
+	if len(hits) > 3 {
+		hits = hits[:3]
+	}
 	b.recordRecallUse(ctx, ev, len(hits) > 0)
 	if len(hits) == 0 {
-		err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
-			Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
-			MessageID: ev.Message.Ref.ID,
-			Asker:     repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name},
-			Text:      question,
-			AskedAt:   b.cfg.Now(),
-		})
-		if err != nil {
-			b.log.WarnContext(ctx, "record open question", logErr, err)
-		}
-		return b.reply(ctx, ev, "I don't have anything on that yet. I've noted it as an open question, so it will show up in the next digest for someone who knows. When it's answered, react 💡 to the answer and I'll remember it.")
+		return b.reply(ctx, ev, b.openQuestion(ctx, ev, question))
 	}
 	entries := make([]DocEntry, len(hits))
 	for i, h := range hits {
@@ -185,7 +269,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		entries[i].Actions = FeedbackActions(h.ID)
 	}
 	doc := Doc{Blocks: []Block{
-		Para(T("Here is what the repertoire has on “" + oneLine(question, 80) + "”:")),
+		Para(T(intro)),
 		Entries(entries...),
 		Note(T(feedbackInvite)),
 	}}
@@ -196,6 +280,10 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	b.recordRecall(ctx, ref, hits)
 	return nil
 }
+
+// recallCandidates is how many hits recall asks the search for before the
+// relevance gate keeps those that answer (at most three are shown).
+const recallCandidates = 6
 
 // HitEntry is one recall result as a document entry: title, the snippet
 // with its matches, kind, credit, votes and link.

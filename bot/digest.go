@@ -25,7 +25,10 @@ type Digest struct {
 	Contributors  []DigestContributor
 	Questions     []DigestQuestion
 	MoreQuestions int
-	Rediscover    *DigestEntry
+	// OpenSince is how far back open questions are listed: older ones aged
+	// out (repertoire.DigestLimits.OpenFor).
+	OpenSince  time.Time
+	Rediscover *DigestEntry
 	// Detected are entries the detector saved that no member confirmed
 	// yet, listed apart; MoreDetected did not fit.
 	Detected     []DigestEntry
@@ -140,6 +143,7 @@ func ComposeDigest(data repertoire.DigestData, zone *time.Location) Digest {
 		d.Questions = append(d.Questions, DigestQuestion{Text: oneLine(q.Text, 200), Asker: oneLine(displayName(q.Asker), 60)})
 	}
 	d.MoreQuestions = max(data.TotalOpen-len(d.Questions), 0)
+	d.OpenSince = data.OpenSince.In(zone)
 	for _, e := range data.Detected {
 		d.Detected = append(d.Detected, digestEntry(e, zone))
 	}
@@ -270,7 +274,11 @@ func (d Digest) Doc() Doc {
 		if d.MoreQuestions > 0 {
 			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreQuestions)
 		}
-		add(Head("❓ Open questions"), Para(T("Nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it.\n"+sb.String())))
+		intro := "Nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it."
+		if !d.OpenSince.IsZero() && d.OpenSince.Before(d.Start) {
+			intro = "Asked since " + d.OpenSince.Format("Mon 2 Jan") + " (older ones leave the list); nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it."
+		}
+		add(Head("❓ Open questions"), Para(T(intro+"\n"+sb.String())))
 	}
 	if r := d.Rediscover; r != nil {
 		meta := fmt.Sprintf("%s by %s, %s", r.Kind, r.Author, r.Created.Format("2 Jan 2006"))

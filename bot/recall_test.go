@@ -150,6 +150,9 @@ func TestForgetMeTakesQuestionHashtags(t *testing.T) {
 		t.Fatalf("tags before: %v %v", e.Tags, err)
 	}
 	forget := c.add("dev", "9", "", "ann", "@repertoire forget me", false)
+	if err := b.Handle(ctx, bot.Mentioned{ID: "m9-ask", Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.Handle(ctx, bot.Mentioned{ID: "m9", Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -10,21 +11,19 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// Tags for every entry: the #hashtags members wrote (saveParams), the
-// channel's name, and the few terms that set the entry apart from the rest
-// of the repertoire: frequent in the exchange, rare in the store (tf-idf).
+// Tags for every entry: the #hashtags members wrote (saveParams), and apart
+// from them the few terms that set the entry apart from the rest of the
+// repertoire: frequent in the exchange, rare in the store (tf-idf). The
+// channel is not a tag: it is a field of its own, with its own filter (in:#).
 
 // distinctiveTags is how many terms an entry is tagged with.
 const distinctiveTags = 3
 
-// addTags adds the channel's name to params.Tags and the distinctive terms
-// of the exchange to params.Terms (kept apart: they are cleared when the
-// text they came from changes or is forgotten). Looking up the store's vocabulary can fail
-// without failing the save: the entry is then tagged with what is known.
+// addTags adds the distinctive terms of the exchange to params.Terms (kept
+// apart from the members' tags: they are cleared when the text they came
+// from changes or is forgotten). Looking up the store's vocabulary can fail
+// without failing the save: the entry then has no terms.
 func (b *Bot) addTags(ctx context.Context, p *repertoire.SaveParams) {
-	if name := strings.TrimPrefix(p.Channel.Name, "#"); name != "" && !p.Channel.Private {
-		p.Tags = append(p.Tags, name)
-	}
 	p.Terms = b.terms(ctx, p.Question+"\n"+p.Answer)
 }
 
@@ -57,6 +56,38 @@ func (b *Bot) retag(ctx context.Context, ref MessageRef) {
 	}
 }
 
+// retagEdit updates the #hashtags of the entries (as they were before the
+// edit) that hold the edited message: a tag the edit added is added, one it removed is
+// removed, and tags given another way (the save command's) stay.
+func (b *Bot) retagEdit(ctx context.Context, held []repertoire.Entry, ref MessageRef, after string) {
+	for _, e := range held {
+		before := e.Answer
+		if e.SourceID != ref.ID {
+			before = e.Question
+		}
+		added, removed := Hashtags(after), Hashtags(before)
+		added, removed = without(added, removed), without(removed, added)
+		if len(added) == 0 && len(removed) == 0 {
+			continue
+		}
+		tags := append(without(e.Tags, removed), added...)
+		if _, err := b.store.SetEntryTags(ctx, e.ID, tags); err != nil {
+			b.log.WarnContext(ctx, "retag edited entry", logEntry, e.ID, logErr, err)
+		}
+	}
+}
+
+// without returns the items of a not in b.
+func without(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 type termCount struct {
 	term  string
 	n     int
@@ -76,7 +107,7 @@ func candidateTerms(text string, limit int) []termCount {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '-' && r != '_'
 	}) {
 		w = strings.Trim(w, "-_")
-		if len([]rune(w)) < 3 || len(w) > 30 || !hasLetter(w) || len(repertoire.Terms(w)) == 0 || tagStopWords[w] {
+		if len([]rune(w)) < 3 || len(w) > 30 || !hasLetter(w) || len(repertoire.Terms(w)) == 0 || plainWords[w] {
 			continue
 		}
 		c, ok := counts[w]
@@ -142,9 +173,3 @@ func DistinctiveTerms(text string, df map[string]int, total, n int) []string {
 	}
 	return out
 }
-
-// tagStopWords are words too plain to tag with, beyond the search's stop words.
-var tagStopWords = setOf(`thanks thank worked works work working try tried trying use using used just like also still
-	yes yeah yep nope okay sure maybe really think thing things something anything everything make made see seen
-	look looks looking issue problem question answer help error errors getting run running does doesn don didn
-	isn wasn aren won can cannot could would should will one two new now time way well much many more most`)

@@ -385,7 +385,10 @@ type DigestData struct {
 	Contributors  []Contributor // most contributions first
 	OpenQuestions []OpenQuestion
 	TotalOpen     int
-	Rediscover    *Entry // an older entry worth another look; nil when there is none
+	// OpenSince is the oldest an open question listed may be: questions
+	// asked before it have aged out of digests (DigestLimits.OpenFor).
+	OpenSince  time.Time
+	Rediscover *Entry // an older entry worth another look; nil when there is none
 }
 
 // DigestLimits bound a digest's size; zero values take the defaults.
@@ -393,7 +396,14 @@ type DigestLimits struct {
 	Entries       int // 30
 	OpenQuestions int // 10
 	Detected      int // 5
+	// OpenFor is how long an unanswered question stays on a channel's
+	// digests (DefaultOpenFor); a question asked in the period is listed
+	// however long the period is.
+	OpenFor time.Duration
 }
+
+// DefaultOpenFor is how long an open question is listed in digests.
+const DefaultOpenFor = 28 * 24 * time.Hour
 
 // DigestData reads the period [start, end) of one channel. Visibility: every
 // query names the channel, so a channel's digest holds only its own entries
@@ -408,7 +418,13 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	if lim.Detected <= 0 {
 		lim.Detected = 5
 	}
-	d := DigestData{Channel: ch, Start: start, End: end}
+	if lim.OpenFor <= 0 {
+		lim.OpenFor = DefaultOpenFor
+	}
+	d := DigestData{Channel: ch, Start: start, End: end, OpenSince: start}
+	if since := end.Add(-lim.OpenFor); since.Before(start) {
+		d.OpenSince = since
+	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return DigestData{}, fmt.Errorf("digest data: %w", err)
@@ -476,11 +492,12 @@ func (s *Store) DigestData(ctx context.Context, ch Channel, start, end time.Time
 	}
 
 	const openInPeriod = `platform = ?1 AND space = ?2 AND channel_id = ?3 AND asked_at >= ?4 AND asked_at < ?5`
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM open_questions WHERE `+openInPeriod, args...).Scan(&d.TotalOpen); err != nil {
+	openArgs := []any{ch.Platform, ch.Space, ch.ID, d.OpenSince.UnixMilli(), end.UnixMilli()}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM open_questions WHERE `+openInPeriod, openArgs...).Scan(&d.TotalOpen); err != nil {
 		return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id, asker_name,
-		text, asked_at FROM open_questions WHERE `+openInPeriod+` ORDER BY asked_at, id LIMIT ?6`, append(args, lim.OpenQuestions)...)
+		text, asked_at FROM open_questions WHERE `+openInPeriod+` ORDER BY asked_at, id LIMIT ?6`, append(openArgs, lim.OpenQuestions)...)
 	if err != nil {
 		return DigestData{}, fmt.Errorf("digest data: open questions: %w", err)
 	}

@@ -411,7 +411,7 @@ func TestRecallByMention(t *testing.T) {
 			t.Errorf("entry from a channel @everyone cannot view is public")
 		}
 		h.srv.Post(dave, general, "<@"+h.srv.Bot.ID+"> vpn pre-shared key", "")
-		h.srv.Await(t, "an answer", func() bool { return len(h.sentContaining("open question")) > 0 })
+		h.srv.Await(t, "an answer", func() bool { return len(h.sentContaining("have anything on that")) > 0 })
 		if len(h.sentContaining("quarterly")) != 0 {
 			t.Error("a private entry was shown in a public channel")
 		}

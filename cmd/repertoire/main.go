@@ -341,8 +341,12 @@ func entriesCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 		if e.Status == repertoire.Detected {
 			status = ", detected"
 		}
-		fmt.Fprint(stdout, safe.Text(fmt.Sprintf("#%d %s [%s, %s #%s%s] by %s, saved by %s, %d %s, 👍 %d 👎 %d, tags: %s\n   %s\n",
-			e.ID, safe.Line(e.Title()), e.Kind, vis, e.Channel.ID, status, e.Author.Name, strings.Join(savers, ", "), e.Votes, votes,
+		saved := ""
+		if len(savers) > 0 { // a member who left keeps no empty credit
+			saved = ", saved by " + strings.Join(savers, ", ")
+		}
+		fmt.Fprint(stdout, safe.Text(fmt.Sprintf("#%d %s [%s, %s #%s%s] by %s%s, %d %s, 👍 %d 👎 %d, tags: %s\n   %s\n",
+			e.ID, safe.Line(e.Title()), e.Kind, vis, e.Channel.ID, status, e.Author.Name, saved, e.Votes, votes,
 			e.Helpful, e.Unhelpful, strings.Join(e.Tags, " "), safe.Line(e.Permalink))))
 	}
 	fmt.Fprintln(stdout, entriesCount(len(entries)))

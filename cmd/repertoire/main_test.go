@@ -72,7 +72,7 @@ func TestShellEndToEnd(t *testing.T) {
 	if !strings.Contains(e.Question, "rotate the TLS certificate") || e.QuestionAuthor.Name != "alice" || e.Kind != repertoire.Tip {
 		t.Errorf("entry question/kind: %+v", e)
 	}
-	if strings.Join(e.Tags, ",") != "tls,general" || len(e.Terms) == 0 {
+	if strings.Join(e.Tags, ",") != "tls" || len(e.Terms) == 0 {
 		t.Errorf("tags %v terms %v", e.Tags, e.Terms)
 	}
 	if !strings.Contains(out, "repertoire reacted 📚 to [2]") {
@@ -139,7 +139,7 @@ func TestShellPrivacyEditDeleteForget(t *testing.T) {
 		t.Errorf("old text still found after edit:\n%s", parts[4])
 	}
 
-	out = runScript(t, db, "/as bob", "@repertoire forget me")
+	out = runScript(t, db, "/as bob", "@repertoire forget me", "@repertoire forget me")
 	if !strings.Contains(out, "removed 2 entries") {
 		t.Errorf("forget me:\n%s", out)
 	}
@@ -270,7 +270,7 @@ func TestSearchAndEntriesCommands(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "http.db")
-	runScript(t, db, "/private ops", "secret tip", "/react 1", "/channel general", "public tip", "/react 2", "@repertoire nothing matches zzz")
+	runScript(t, db, "/private ops", "secret tip", "/react 1", "/channel general", "public tip", "/react 2", "@repertoire how do I match zzz quux?")
 	store := openDB(t, db)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)

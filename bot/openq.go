@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Open questions are what a channel's digest asks its members to answer, so
+// only a real question asked where the channel can see it becomes one: a
+// question in form or intent with at least minOpenWords content words, not
+// a search in filter syntax. A private ask (/ask, answered only to the
+// asker), a DM (often a note to self) or a private channel's question never
+// leaves its scope: the first two are not kept at all, the third only on
+// that channel's own digest. An open question closes when an entry is saved
+// from its thread or a later entry holds all of its content words, and ages
+// out of digests after repertoire.DefaultOpenFor.
+
+// minOpenWords is how many content words a question needs to be listed.
+const minOpenWords = 2
+
+// intent matches requests that are questions without a question mark.
+var intent = regexp.MustCompile(`(?i)\b(i need|we need|i'?m looking for|looking for|i want to know|trying to figure|trying to find|help me|help with|how to|is there a way)\b`)
+
+// searchSyntax matches full-text and wildcard syntax: a query, not a question.
+var searchSyntax = regexp.MustCompile(`(?i)\bNEAR\s*\(|\*|\b(AND|OR|NOT)\b\s*$`)
+
+// IsRealQuestion reports whether text is a question worth listing for
+// people to answer.
+func IsRealQuestion(text string) bool {
+	if hasFilter(text) || searchSyntax.MatchString(text) {
+		return false
+	}
+	if len(ContentWords(text)) < minOpenWords {
+		return false
+	}
+	return IsQuestion(text) || intent.MatchString(text)
+}
+
+// openQuestion decides what happens to a question recall found nothing
+// for, and returns what the member is told.
+func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) string {
+	const nothing = "I don't have anything on that yet."
+	switch {
+	case ev.Via == ViaCommand:
+		return nothing + " You asked privately, so I kept your question to myself; ask it with `@" + b.cfg.Name + "` in a channel to have it listed as an open question."
+	case ev.Via == ViaDM || b.direct(ev.Message.Ref.Channel):
+		return nothing + " Questions in a direct message stay here: I don't list them anywhere."
+	case !IsRealQuestion(question):
+		return nothing
+	}
+	from := ev.Message.Ref.Channel
+	err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+		Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
+		MessageID: ev.Message.Ref.ID,
+		Asker:     repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name},
+		Text:      strings.TrimSpace(question),
+		AskedAt:   b.cfg.Now(),
+	})
+	if err != nil {
+		b.log.WarnContext(ctx, "record open question", logErr, err)
+		return nothing
+	}
+	where := "the next digest"
+	if ev.Message.Private {
+		where = "this channel's next digest (and nowhere else)"
+	}
+	return nothing + " I've noted it as an open question, so it will show up in " + where + " for someone who knows. When it's answered, react 💡 to the answer and I'll remember it."
+}
+
+// closeAnswered closes the open questions a new entry answers: the one
+// asked by its thread's opening message, and those of its channel whose
+// content words it holds, all of them.
+func (b *Bot) closeAnswered(ctx context.Context, e repertoire.Entry) {
+	ch := repertoire.Channel{Platform: e.Channel.Platform, Space: e.Channel.Space, ID: e.Channel.ID}
+	open, err := b.store.OpenQuestions(ctx, ch, b.cfg.Now().Add(-repertoire.DefaultOpenFor))
+	if err != nil {
+		b.log.WarnContext(ctx, "close open questions: list", logEntry, e.ID, logErr, err)
+		return
+	}
+	var ids []int64
+	hit := []repertoire.Hit{{Entry: e}}
+	for _, q := range open {
+		if q.MessageID != "" && (q.MessageID == e.QuestionID || q.MessageID == e.ThreadID) {
+			continue // closed by message below
+		}
+		if !IsRealQuestion(q.Text) {
+			continue
+		}
+		if len(Relevant(q.Text, hit, 1)) == 1 {
+			ids = append(ids, q.ID)
+		}
+	}
+	n, err := b.store.CloseOpenQuestions(ctx, ch, []string{e.QuestionID, e.ThreadID}, ids)
+	if err != nil {
+		b.log.WarnContext(ctx, "close open questions", logEntry, e.ID, logErr, err)
+		return
+	}
+	if n > 0 {
+		b.log.InfoContext(ctx, "open questions answered", logEntry, e.ID, "closed", n)
+	}
+}
