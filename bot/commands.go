@@ -93,10 +93,10 @@ func isCommand(verb, args string) bool {
 		return len(rest) <= 1 || digestWords[first]
 	case "detect", "detection", "nudges", "nudge":
 		return len(rest) <= 1 // one word is a setting, or its usage is explained
-	case "ask", "recall", "search", "find":
-		return true
+	case "web", "signin", "login":
+		return len(rest) == 0
 	}
-	return false
+	return true // recall verbs take a question; any other word is a question already
 }
 
 var digestWords = setOf("status now off stop quiet weekly daily cron")

@@ -195,7 +195,7 @@ func TestMembersSeeWhatRecallShowsThem(t *testing.T) {
 	})
 
 	t.Run("forget me ends the member's sessions", func(t *testing.T) {
-		w.say("/as carol", "/private secret", "@repertoire forget me")
+		w.say("/as carol", "/private secret", "@repertoire forget me", "@repertoire forget me") // asked, then confirmed
 		if p := carol.get("/"); p.Status != http.StatusUnauthorized {
 			t.Errorf("carol after forget me: %d", p.Status)
 		}
