@@ -385,7 +385,7 @@ func (b *Bot) answers(ctx context.Context, ex Exchange, reacted Message) bool {
 	if !chosen && !Useful(ex.Question, reacted, b.cfg.Name) {
 		return false
 	}
-	if len(Relevant(ex.Question.Text, []repertoire.Hit{{Entry: repertoire.Entry{Answer: reacted.Text}}}, 0)) == 0 {
+	if len(Relevant(ex.Question.Text, []repertoire.Hit{{Entry: repertoire.Entry{Answer: reacted.Text}}}, Gate{})) == 0 {
 		return false
 	}
 	q := ex.Question.Ref

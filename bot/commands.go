@@ -228,12 +228,12 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		Text:   question,
 		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
 		Spaces: ev.Spaces,
-		Limit:  recallCandidates,
+		Limit:  RecallCandidates,
 	})
 	if err != nil {
 		return err
 	}
-	hits = Relevant(question, hits, DefaultMinShare)
+	hits = Relevant(question, hits, DefaultGate)
 	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
 	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {
 		var with []repertoire.Hit
@@ -256,8 +256,8 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 			intro = fmt.Sprintf("No entry has the exact phrase %s. These have its words:", joinWords(quoted, "or"))
 		}
 	}
-	if len(hits) > 3 {
-		hits = hits[:3]
+	if len(hits) > RecallShown {
+		hits = hits[:RecallShown]
 	}
 	b.recordRecallUse(ctx, ev, len(hits) > 0)
 	if len(hits) == 0 {
@@ -281,9 +281,12 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	return nil
 }
 
-// recallCandidates is how many hits recall asks the search for before the
-// relevance gate keeps those that answer (at most three are shown).
-const recallCandidates = 6
+// RecallCandidates is how many hits recall asks the search for before the
+// relevance gate keeps those that answer (at most RecallShown are shown).
+const RecallCandidates = 6
+
+// RecallShown is how many entries a recall answer shows at most.
+const RecallShown = 3
 
 // HitEntry is one recall result as a document entry: title, the snippet
 // with its matches, kind, credit, votes and link.

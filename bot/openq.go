@@ -89,7 +89,7 @@ func (b *Bot) closeAnswered(ctx context.Context, e repertoire.Entry) {
 		if !IsRealQuestion(q.Text) {
 			continue
 		}
-		if len(Relevant(q.Text, hit, 1)) == 1 {
+		if len(Relevant(q.Text, hit, Gate{Share: 1})) == 1 {
 			ids = append(ids, q.ID)
 		}
 	}

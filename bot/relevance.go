@@ -14,16 +14,29 @@ import (
 // ranking: an entry must hold enough of the question's content words
 // (ContentWords), each as the word itself or an inflection of it.
 
-// DefaultMinShare is the share of a question's content words an entry must
-// hold to be shown. Chosen by 5-fold cross-validation on the LiveChat
-// known-item benchmark (cmd/recall-bench -livechat, "filler" table).
-const DefaultMinShare = 0.5
+// Gate is what a hit must have to be shown.
+type Gate struct {
+	// Share is the share of the question's content words (ContentWords) the
+	// entry must hold, each as the word or an inflection of it (at least one).
+	Share float64
+	// Coverage is the least share of the question's informative weight (the
+	// search's idf-weighted Hit.Coverage) the entry must match.
+	Coverage float64
+	// Words is the least number of the question's content words the entry
+	// must hold (fewer when the question has fewer).
+	Words int
+}
 
-// Relevant returns the hits that hold at least share of the question's
-// content words (at least one), in their order. A question of filters only
-// (tag:tls, kind:solution) keeps its hits: the filters chose them. A question
-// with neither content words nor filters keeps none.
-func Relevant(question string, hits []repertoire.Hit, share float64) []repertoire.Hit {
+// DefaultGate is the gate recall applies: two of the question's content
+// words (its only one, when it has one). Chosen by 5-fold cross-validation
+// on the LiveChat known-item benchmark (cmd/recall-bench -filler): the
+// least filler among gates that keep the right-entry rate within two points.
+var DefaultGate = Gate{Words: 2}
+
+// Relevant returns the hits that pass the gate, in their order. A question
+// of filters only (tag:tls, kind:solution) keeps its hits: the filters chose
+// them. A question with neither content words nor filters keeps none.
+func Relevant(question string, hits []repertoire.Hit, g Gate) []repertoire.Hit {
 	words := ContentWords(question)
 	if len(words) == 0 {
 		if hasFilter(question) {
@@ -31,9 +44,12 @@ func Relevant(question string, hits []repertoire.Hit, share float64) []repertoir
 		}
 		return nil
 	}
-	need := needed(len(words), share)
+	need := max(needed(len(words), g.Share), min(g.Words, len(words)))
 	var out []repertoire.Hit
 	for _, h := range hits {
+		if h.Coverage < g.Coverage {
+			continue
+		}
 		ws := newWordSet(h.Question, h.Answer, strings.Join(h.Tags, " "))
 		n := 0
 		for _, w := range words {

@@ -122,7 +122,7 @@ func TestScenarioTopLevelTipKeepsItsOwnTitle(t *testing.T) {
 			t.Errorf("the VPN tip took a question: %+v", e)
 		}
 	}
-	if a := answerTo(out, "restart the vpn gateway?"); strings.Contains(a, "undo the last git commit") || !strings.Contains(a, "*heads up: to restart") {
+	if a := answerTo(out, "restart the vpn gateway?"); strings.Contains(a, "undo the last git commit") || !strings.Contains(a, "1. heads up: to restart") {
 		t.Errorf("recall of the VPN question:\n%s", a)
 	}
 	if a := answerTo(out, `"undo commit"`); strings.Contains(a, "VPN") || !strings.Contains(a, "git reset") {
@@ -380,7 +380,7 @@ func TestScenarioRecallShowsOnlyWhatAnswers(t *testing.T) {
 		t.Errorf("webpack was answered with filler:\n%s", a)
 	}
 	a := answerTo(out, "which pods keep crashing")
-	if !strings.Contains(a, "1. *Why do my pods keep crashing") || strings.Contains(a, "worktree") {
+	if !strings.Contains(a, "1. Why do my pods keep crashing") || strings.Contains(a, "worktree") {
 		t.Errorf("pods:\n%s", a)
 	}
 	if a := answerTo(out, "billing cron?"); strings.Contains(a, "VPN") || strings.Contains(a, "Here is what") {

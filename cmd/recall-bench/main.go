@@ -42,6 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
+	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +73,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *livechat != "" {
 		if err := livechatQuality(ctx, stdout, *dir, *livechat); err != nil {
 			return fmt.Errorf("livechat: %w", err)
+		}
+	}
+	if *filler != "" {
+		if err := livechatFiller(ctx, stdout, *dir, *filler); err != nil {
+			return fmt.Errorf("filler: %w", err)
 		}
 	}
 	return nil
