@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -323,4 +325,24 @@ func TestInARealBrowser(t *testing.T) {
 	if !strings.Contains(b.text(), "ops/zanzibar") {
 		t.Error("carol cannot see #secret's entry")
 	}
+
+	// On a phone with the system in dark mode: dark colours, nothing wider
+	// than the screen.
+	b.run(chromedp.EmulateViewport(390, 844), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+		return err
+	}))
+	b.open(w.url + "/search?q=" + url.QueryEscape("zanzibar vault"))
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if err != nil || bg != "rgb(21, 23, 26)" {
+		t.Errorf("dark mode: body background %q %v", bg, err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || wide {
+		t.Errorf("the page is wider than a phone: %v %v", wide, err)
+	}
+	b.screenshot(shots, "search-phone-dark.png")
 }
