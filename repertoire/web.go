@@ -90,9 +90,9 @@ func (s *Store) BrowseEntries(ctx context.Context, a Audience, b Browse) ([]Entr
 		conds = append(conds, "e.channel_id = ?")
 		args = append(args, b.Channel)
 	case b.Member != "":
-		from = "entries e"
-		conds = append(conds, "e.id IN (SELECT id FROM entries WHERE author_id = ? UNION SELECT entry_id FROM savers WHERE user_id = ?)")
-		args = append(args, b.Member, b.Member)
+		// The member's entries first (a few hundred at most), then sorted.
+		from = "(SELECT id FROM entries WHERE author_id = ? UNION SELECT entry_id FROM savers WHERE user_id = ?) m CROSS JOIN entries e ON e.id = m.id"
+		args = append([]any{b.Member, b.Member}, args...)
 	case b.Useful:
 		from = "entries e INDEXED BY entries_worth"
 		order = "e.votes + e.helpful - e.unhelpful DESC, e.created_at DESC, e.id DESC"
@@ -304,7 +304,7 @@ func (s *Store) VisibleOpenQuestions(ctx context.Context, a Audience, limit, off
 	}
 	vis, args := a.where("q")
 	rows, err := s.r.QueryContext(ctx, `SELECT q.id, q.platform, q.space, q.channel_id, q.private, q.message_id, q.asker_id,
-		q.asker_name, q.text, q.asked_at FROM open_questions q WHERE `+vis+` ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`,
+		q.asker_name, q.text, q.asked_at FROM open_questions q INDEXED BY open_questions_asked WHERE `+vis+` ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`,
 		append(args, limit+1, max(offset, 0))...)
 	if err != nil {
 		return nil, false, fmt.Errorf("open questions: %w", err)

@@ -72,6 +72,7 @@ CREATE INDEX entries_worth ON entries ((votes + helpful - unhelpful), created_at
 CREATE INDEX entries_channel_only ON entries (channel_id, created_at);
 CREATE INDEX entries_author_only ON entries (author_id);
 CREATE INDEX savers_saved ON savers (saved_at);
+CREATE INDEX open_questions_asked ON open_questions (asked_at);
 
 -- Counts per channel, week and kind, kept by triggers, so the home page's
 -- totals and growth chart read a few thousand rows, not every entry. A week
