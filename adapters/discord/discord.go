@@ -72,6 +72,12 @@ type Config struct {
 	// Transport carries REST requests after the URL is rewritten (tests,
 	// proxies); http.DefaultTransport when nil.
 	Transport http.RoundTripper
+	// Inbox, when set, receives members' events (messages, reactions,
+	// deletes, a removal from a guild) as the gateway delivers them,
+	// committed before the next dispatch is read; the inbox applies them
+	// through the adapter (a bot.Decoder: register it). A new session
+	// does not replay what a killed process had received.
+	Inbox *bot.Inbox
 }
 
 // Adapter is the Discord platform.
@@ -81,6 +87,10 @@ type Adapter struct {
 	st         *state
 	mon        *gatewayMonitor
 	deferAfter time.Duration
+
+	inbox *bot.Inbox
+	ready chan struct{} // closed at the first READY: stored events need the bot's ID
+	once  sync.Once
 
 	mu      sync.Mutex
 	appID   string
@@ -133,7 +143,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.LogLevel = -1                  // discordgo logs through the global log package; we log ourselves
 	s.Identify.Intents = baseIntents
 	return &Adapter{s: s, log: log.With("platform", platformName), st: newState(cfg.CacheSize), mon: mon,
-		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}}, nil
+		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, ready: make(chan struct{})}, nil
 }
 
 // rewriter sends discordgo's requests for https://discord.com/ to the
@@ -280,7 +290,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				for stopping().Err() == nil {
 					select {
 					case e := <-queue:
-						a.dispatch(dctx, h, e)
+						a.take(dctx, h, e)
 					default:
 						return
 					}
@@ -289,13 +299,13 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				return
 			case e := <-queue:
 				if ctx.Err() != nil {
-					a.dispatch(stopping(), h, e)
+					a.take(stopping(), h, e)
 					continue
 				}
 				if e.Type == "READY" && !registered {
 					registered = a.registerCommands(ctx) == nil
 				}
-				a.dispatch(ctx, h, e)
+				a.take(ctx, h, e)
 			}
 		}
 	}()
@@ -393,15 +403,72 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	return nil
 }
 
+// inboxTypes are the dispatches that carry members' events: with an inbox
+// they are committed as received and applied from there.
+var inboxTypes = map[string]bool{"MESSAGE_CREATE": true, "MESSAGE_UPDATE": true, "MESSAGE_DELETE": true,
+	"MESSAGE_DELETE_BULK": true, "MESSAGE_REACTION_ADD": true, "MESSAGE_REACTION_REMOVE": true,
+	"MESSAGE_REACTION_REMOVE_ALL": true, "MESSAGE_REACTION_REMOVE_EMOJI": true, "GUILD_DELETE": true}
+
+// take commits a member's event to the inbox (when there is one) or
+// applies the dispatch now. If the store cannot take it, it is applied now:
+// the process may still live to apply it.
+func (a *Adapter) take(ctx context.Context, h bot.Handler, e *discordgo.Event) {
+	if a.inbox == nil || !inboxTypes[e.Type] {
+		a.dispatch(ctx, h, e)
+		return
+	}
+	_, session := a.st.ids()
+	var w struct {
+		ChannelID string `json:"channel_id"`
+		ID        string `json:"id"`
+	}
+	_ = json.Unmarshal(e.RawData, &w)
+	key := w.ChannelID
+	if e.Type == "GUILD_DELETE" {
+		key = "guild/" + w.ID
+	}
+	d := bot.Delivery{Platform: platformName, Kind: e.Type, ID: "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10),
+		Channel: key, Payload: e.RawData, Received: time.Now()}
+	if err := a.inbox.Accept(ctx, d); err != nil {
+		a.log.WarnContext(ctx, "gateway event not stored; applying it now", "type", e.Type, logDelivery, d.ID, logErr, err)
+		a.dispatch(ctx, h, e)
+	}
+}
+
+var _ bot.Decoder = (*Adapter)(nil)
+
+// Decode translates a stored gateway dispatch (bot.Decoder). The session's
+// READY must have come first (translation needs the bot's own ID), so after
+// a restart stored events wait for the gateway.
+func (a *Adapter) Decode(ctx context.Context, d bot.Delivery) ([]bot.Event, error) {
+	select {
+	case <-a.ready:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the gateway: %w", ctx.Err())
+	}
+	return a.translate(ctx, d.Kind, d.ID, d.Payload)
+}
+
 // dispatch applies one gateway dispatch: state updates, translation, and
 // the events handed to h. Bad payloads are logged and skipped.
 func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Event) {
-	botID, session := a.st.ids()
+	_, session := a.st.ids()
 	delivery := "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10)
-	var (
-		evs []bot.Event
-		err error
-	)
+	if inboxTypes[e.Type] || e.Type == "INTERACTION_CREATE" {
+		evs, err := a.translate(ctx, e.Type, delivery, e.RawData)
+		if err != nil {
+			a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
+			return
+		}
+		for _, ev := range evs {
+			if err := h.Handle(ctx, ev); err != nil {
+				a.log.WarnContext(ctx, "event not applied", logDelivery, ev.Delivery(), logErr, err)
+			}
+		}
+		return
+	}
+	botID, _ := a.st.ids()
+	var err error
 	switch e.Type {
 	case "READY":
 		var r struct {
@@ -410,6 +477,7 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 		}
 		if err = json.Unmarshal(e.RawData, &r); err == nil {
 			a.st.setReady(r.User.ID, r.SessionID)
+			a.once.Do(func() { close(a.ready) })
 			a.log.InfoContext(ctx, "gateway ready", logSession, r.SessionID, "user", r.User.ID)
 		}
 	case "RESUMED":
@@ -439,14 +507,6 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 				a.st.putChannel(c, guild)
 			}
 		}
-	case "GUILD_DELETE":
-		// An outage sends it with unavailable: true; without that flag the
-		// bot was removed from the server, and what it kept goes too.
-		if evs, err = translateGuildDelete(delivery, e.RawData); len(evs) > 0 {
-			gone := evs[0].(bot.SpaceRemoved).Space
-			a.st.dropGuild(gone)
-			a.log.InfoContext(ctx, "removed from guild: purging what was kept from it", "guild", gone)
-		}
 	case "CHANNEL_CREATE", "CHANNEL_UPDATE", "THREAD_CREATE", "THREAD_UPDATE":
 		var c wireChannel
 		if err = json.Unmarshal(e.RawData, &c); err == nil && c.ID != "" {
@@ -456,6 +516,33 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 		var c wireChannel
 		if err = json.Unmarshal(e.RawData, &c); err == nil {
 			a.st.dropChannel(c.ID)
+		}
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
+	}
+}
+
+// translate turns a dispatch carrying members' events into core events,
+// keeping the message cache and guild state as it goes.
+func (a *Adapter) translate(ctx context.Context, typ, delivery string, raw json.RawMessage) ([]bot.Event, error) {
+	botID, _ := a.st.ids()
+	var (
+		evs []bot.Event
+		err error
+	)
+	e := struct {
+		Type    string
+		RawData json.RawMessage
+	}{typ, raw}
+	switch e.Type {
+	case "GUILD_DELETE":
+		// An outage sends it with unavailable: true; without that flag the
+		// bot was removed from the server, and what it kept goes too.
+		if evs, err = translateGuildDelete(delivery, e.RawData); len(evs) > 0 {
+			gone := evs[0].(bot.SpaceRemoved).Space
+			a.st.dropGuild(gone)
+			a.log.InfoContext(ctx, "removed from guild: purging what was kept from it", "guild", gone)
 		}
 	case "MESSAGE_CREATE":
 		a.ensureChannel(ctx, e.RawData)
@@ -499,17 +586,14 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 			a.track(ctx, w)
 			evs = []bot.Event{m}
 		}
+	default:
+		return nil, nil
 	}
 	if err != nil {
-		a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
-		return
+		return nil, err
 	}
 	a.withSpaces(ctx, evs)
-	for _, ev := range evs {
-		if err := h.Handle(ctx, ev); err != nil {
-			a.log.WarnContext(ctx, "event not applied", logDelivery, ev.Delivery(), logErr, err)
-		}
-	}
+	return evs, nil
 }
 
 // ensureChannel fetches a guild channel the gateway has not described (and

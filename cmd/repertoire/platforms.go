@@ -26,7 +26,7 @@ func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.
 		ps = append(ps, a)
 	}
 	if cfg.Discord() {
-		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, log)
+		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Inbox: in}, log)
 		if err != nil {
 			return nil, err
 		}
