@@ -263,17 +263,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if len(hits) == 0 {
 		return b.reply(ctx, ev, b.openQuestion(ctx, ev, question))
 	}
-	entries := make([]DocEntry, len(hits))
-	for i, h := range hits {
-		entries[i] = HitEntry(i+1, h)
-		entries[i].Actions = FeedbackActions(h.ID)
-	}
-	doc := Doc{Blocks: []Block{
-		Para(T(intro)),
-		Entries(entries...),
-		Note(T(feedbackInvite)),
-	}}
-	ref, err := b.replyDoc(ctx, ev, doc)
+	ref, err := b.replyDoc(ctx, ev, RecallDoc(intro, hits))
 	if err != nil {
 		return err
 	}
@@ -287,6 +277,21 @@ const RecallCandidates = 6
 
 // RecallShown is how many entries a recall answer shows at most.
 const RecallShown = 3
+
+// RecallDoc is a recall answer: its opening sentence, the hits as entries
+// with feedback buttons, and the invitation to use them.
+func RecallDoc(intro string, hits []repertoire.Hit) Doc {
+	entries := make([]DocEntry, len(hits))
+	for i, h := range hits {
+		entries[i] = HitEntry(i+1, h)
+		entries[i].Actions = FeedbackActions(h.ID)
+	}
+	return Doc{Blocks: []Block{
+		Para(T(intro)),
+		Entries(entries...),
+		Note(T(feedbackInvite)),
+	}}
+}
 
 // HitEntry is one recall result as a document entry: title, the snippet
 // with its matches, kind, credit, votes and link.
