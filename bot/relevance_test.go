@@ -28,7 +28,7 @@ func TestRelevantMatchesWordsNotStemsOrPrefixes(t *testing.T) {
 		question, entry string
 		want            bool
 	}{
-		{"generic", "every #general entry", false},  // one Porter stem, another word
+		{"generic", "every #general entry", false},   // one Porter stem, another word
 		{"crashing pods", "the pod crashes", true},   // inflections meet
 		{"memories of caches", "memory cache", true}, // -ies and -es
 		{"webpack memory", "raise the memory limit", false},
