@@ -134,6 +134,8 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			}
 		}
 		checkIndex(t, s)
+		var params []SearchParams
+		var wants [][]Hit
 		for range queries {
 			p := SearchParams{Text: randomQuery(r), From: exactChannels[r.IntN(len(exactChannels))], Limit: 1 + r.IntN(10)}
 			if r.IntN(5) == 0 {
@@ -153,10 +155,21 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
 				t.Errorf("seed %d, %d entries, %+v:\n got %v\nwant %v", seed, n, p, g, w)
 			}
+			params, wants = append(params, p), append(wants, want)
 			for _, h := range got {
 				if h.Channel.Private && (h.Channel.ID != p.From.ID || h.Channel.Platform != p.From.Platform) {
 					t.Errorf("%+v: private entry %d of %s shown", p, h.ID, h.Channel.ID)
 				}
+			}
+		}
+		// The one-pass reference the benchmark uses agrees too.
+		many, err := s.SearchExhaustiveMany(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range params {
+			if g, w := hitKeys(many[i]), hitKeys(wants[i]); !reflect.DeepEqual(g, w) {
+				t.Errorf("seed %d, many %+v:\n got %v\nwant %v", seed, params[i], g, w)
 			}
 		}
 		s.Close()
@@ -195,8 +208,14 @@ func checkIndex(t *testing.T, s *Store) {
 		for f := range 3 {
 			st.sum[f] += int64(lens[f])
 		}
-		for term, tf := range terms {
-			p.tf = tf
+		for term, pos := range terms {
+			p.pos = *pos
+			for f := range 3 {
+				p.tf[f] = len(pos[f])
+				if len(pos[f]) == 0 {
+					p.pos[f] = nil
+				}
+			}
 			if want[term] == nil {
 				want[term] = map[int64]posting{}
 			}
@@ -225,6 +244,11 @@ func checkIndex(t *testing.T, s *Store) {
 			got[term] = map[int64]posting{}
 		}
 		for _, p := range ps {
+			for f := range 3 {
+				if len(p.pos[f]) == 0 {
+					p.pos[f] = nil
+				}
+			}
 			if p.id <= last[term] {
 				t.Fatalf("chunk %s/%d: IDs out of order", term, first)
 			}

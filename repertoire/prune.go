@@ -2,6 +2,7 @@ package repertoire
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"sort"
 )
@@ -12,6 +13,7 @@ type stemCursor struct {
 	term      string
 	chunks    []storedChunk // fetched, not yet decoded, ascending
 	cur       []posting     // the decoded chunk; empty at the end
+	posBuf    []int32       // its positions
 	pos       int
 	fetched   int64 // the greatest chunk first ID fetched
 	exhausted bool  // no chunk after fetched in the index
@@ -41,7 +43,11 @@ func (c *stemCursor) doc() int64 {
 }
 
 func (c *stemCursor) fetch(ctx context.Context, query string, arg int64, limit int) (int, error) {
-	rows, err := c.sr.tx.QueryContext(ctx, query, c.term, arg, limit)
+	st, err := c.sr.prepared(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := st.QueryContext(ctx, c.term, arg, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -57,6 +63,22 @@ func (c *stemCursor) fetch(ctx context.Context, query string, arg int64, limit i
 		n++
 	}
 	return n, rows.Err()
+}
+
+// prepared returns the search's statement for query, prepared once.
+func (sr *searcher) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := sr.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := sr.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if sr.stmts == nil {
+		sr.stmts = map[string]*sql.Stmt{}
+	}
+	sr.stmts[query] = st
+	return st, nil
 }
 
 // nextChunk decodes the next chunk, fetching when none is waiting; cur is
@@ -76,7 +98,7 @@ func (c *stemCursor) nextChunk(ctx context.Context) error {
 	ch := c.chunks[0]
 	c.chunks = c.chunks[1:]
 	var err error
-	c.cur, err = decodeChunk(ch.first, ch.data, c.cur)
+	c.cur, c.posBuf, err = decodeChunkInto(ch.first, ch.data, c.cur, c.posBuf)
 	return err
 }
 
@@ -102,11 +124,19 @@ func (c *stemCursor) seek(ctx context.Context, id int64) error {
 		c.pos += sort.Search(n-c.pos, func(i int) bool { return c.cur[c.pos+i].id >= id })
 		return nil
 	}
-	// Drop the fetched chunks that end before id.
+	// Drop the fetched chunks that end before id, reading on when none
+	// is left (postings visited densely are read in order).
+	if len(c.chunks) == 0 && !c.exhausted {
+		n, err := c.fetch(ctx, chunksAfter, c.fetched, chunkFetch)
+		if err != nil {
+			return err
+		}
+		c.exhausted = n < chunkFetch
+	}
 	for len(c.chunks) >= 2 && c.chunks[1].first <= id {
 		c.chunks = c.chunks[1:]
 	}
-	if !c.exhausted && (len(c.chunks) == 0 || (len(c.chunks) == 1 && c.chunks[0].first <= id)) {
+	if !c.exhausted && len(c.chunks) == 1 && c.chunks[0].first <= id {
 		// The chunk holding id may lie beyond what was fetched: read it.
 		saved := c.chunks
 		c.chunks = nil
@@ -116,8 +146,6 @@ func (c *stemCursor) seek(ctx context.Context, id int64) error {
 		}
 		if n == 0 {
 			c.chunks = saved
-		} else {
-			c.exhausted = false
 		}
 	}
 	for {
@@ -188,11 +216,18 @@ func (tc *termCursor) seek(ctx context.Context, id int64) error {
 	return nil
 }
 
-// boundMargin covers float rounding between the score summed from
-// postings and the one summed from tokens.
+// boundMargin covers float rounding between sums of the same terms taken
+// in different orders.
 const boundMargin = 1e-9
 
-// prune is MaxScore over the query terms' postings.
+// bufferSize is how many scored entries wait before the best are checked
+// for visibility; loadBatch how many are checked at once.
+const bufferSize = 64
+
+// prune is MaxScore over the query terms' postings. Entries are scored
+// exactly from their postings (scoreFrom); the visibility and filter WHERE
+// clause is asked of the entries table for those that would enter the top
+// k, best first; only the final top k are loaded.
 func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	if len(sr.terms) == 0 {
 		return sr.phraseRest(ctx, top, nil)
@@ -221,6 +256,14 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		}
 		cursors[i] = tc
 	}
+	var nots []*stemCursor
+	for _, w := range sr.q.not {
+		c, err := newStemCursor(ctx, sr, stem(w))
+		if err != nil {
+			return err
+		}
+		nots = append(nots, c)
+	}
 	// MaxScore: terms by bound, ascending; cum[j] bounds what terms 0..j
 	// can add to an entry together.
 	sort.SliceStable(cursors, func(i, j int) bool { return cursors[i].ub < cursors[j].ub })
@@ -231,26 +274,43 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			cum[j] += cum[j-1]
 		}
 	}
+	// Scored entries wait in a buffer; the best are checked first, so the
+	// threshold rises fast and the others mostly fall below it unchecked.
 	var (
-		batch []candidate
+		batch []Hit
 		seen  = map[int64]bool{}
 	)
-	flush := func() error {
-		theta := top.threshold()
-		var ids []int64
-		for _, c := range batch {
-			if c.bound >= theta {
-				ids = append(ids, c.id)
+	flush := func(all bool) error {
+		for len(batch) > 0 {
+			theta := top.threshold()
+			sort.Slice(batch, func(i, j int) bool { return better(&batch[i], &batch[j]) })
+			for len(batch) > 0 && batch[len(batch)-1].Score < theta {
+				batch = batch[:len(batch)-1]
+			}
+			if !all && len(batch) < bufferSize {
+				return nil
+			}
+			n := min(len(batch), max(loadBatch, top.k-len(top.hits)))
+			ids := make([]int64, n)
+			byID := map[int64]Hit{}
+			for i := range ids {
+				ids[i] = batch[i].ID
+				byID[ids[i]] = batch[i]
+			}
+			batch = append(batch[:0], batch[n:]...)
+			ok, err := sr.visible(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for _, id := range ok {
+				top.add(byID[id])
 			}
 		}
-		batch = batch[:0]
-		if len(ids) == 0 {
-			return nil
-		}
-		return sr.load(ctx, ids, top)
+		return nil
 	}
-	tfs := make([][3]int, len(sr.terms))
-	has := make([]bool, len(sr.terms))
+	m := make([]termHits, len(sr.terms))
+	var lens [3]int
+	var pr priorInputs
 	for {
 		theta := top.threshold()
 		// Essential terms: those from e on; an entry holding none of them
@@ -271,32 +331,20 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		if d < 0 {
 			break
 		}
-		for i := range has {
-			has[i] = false
+		for i := range m {
+			m[i] = termHits{}
 		}
-		var lens [3]int
-		var pr priorInputs
 		var partial float64 // bound so far, before the prior
 		for _, tc := range cursors[e:] {
-			tf, p, ok := tc.at(d)
-			if !ok {
-				continue
-			}
-			lens, pr = p.lens, p.prior
-			tfs[tc.index], has[tc.index] = tf, true
-			partial += termScore(tc.t.idf, tf, lens, sr.avg) + tc.t.bonus
-		}
-		for _, tc := range cursors[e:] {
-			if err := tc.advance(ctx, d); err != nil {
-				return err
+			if tc.collect(d, &m[tc.index], &lens, &pr) {
+				partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
 			}
 		}
-		if sr.phraseSet != nil && !sr.phraseSet[d] {
-			continue
-		}
+		// The postings of d are decoded into m; moving on may reuse their
+		// buffers only at a chunk boundary, after d is scored (below).
 		p := priorOf(pr, sr.q.howTo)
-		pruned := false
-		for j := e - 1; j >= 0; j-- {
+		pruned := sr.phraseSet != nil && !sr.phraseSet[d]
+		for j := e - 1; j >= 0 && !pruned; j-- {
 			if partial*p*(1+boundMargin)+cum[j] < theta {
 				pruned = true
 				break
@@ -305,49 +353,100 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			if err := tc.seek(ctx, d); err != nil {
 				return err
 			}
-			if tf, _, ok := tc.at(d); ok {
-				tfs[tc.index], has[tc.index] = tf, true
-				partial += termScore(tc.t.idf, tf, lens, sr.avg) + tc.t.bonus
+			if tc.collect(d, &m[tc.index], &lens, &pr) {
+				partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
 			}
 		}
-		if pruned || seen[d] {
-			continue
-		}
-		// The entry's bound: BM25F exact, proximity at its ceiling for the
-		// pairs it holds both words of.
-		var bm float64
-		for i, t := range sr.terms {
-			if has[i] {
-				bm += termScore(t.idf, tfs[i], lens, sr.avg)
+		if !pruned {
+			for _, c := range nots {
+				if err := c.seek(ctx, d); err != nil {
+					return err
+				}
+				if c.doc() == d {
+					pruned = true // holds an excluded word
+				}
 			}
 		}
-		for _, pp := range pairs {
-			if has[pp[0]] && has[pp[1]] {
-				bm += proximityCeiling(sr.terms[pp[0]].idf, sr.terms[pp[1]].idf)
+		if !pruned && !seen[d] {
+			h := Hit{Entry: Entry{ID: d}}
+			if sr.scoreFrom(&h, m, lens, p) && h.Score >= theta {
+				seen[d] = true
+				batch = append(batch, h)
 			}
 		}
-		bound := bm * p * (1 + boundMargin)
-		if bound < theta {
-			continue
+		for _, tc := range cursors[e:] {
+			if err := tc.advance(ctx, d); err != nil {
+				return err
+			}
 		}
-		seen[d] = true
-		batch = append(batch, candidate{id: d, bound: bound})
-		if len(batch) >= loadBatch || len(batch) >= top.k-len(top.hits) {
-			if err := flush(); err != nil {
+		if len(batch) >= bufferSize {
+			if err := flush(false); err != nil {
 				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := flush(true); err != nil {
 		return err
 	}
-	return sr.phraseRest(ctx, top, seen)
+	if err := sr.phraseRest(ctx, top, seen); err != nil {
+		return err
+	}
+	// Load the top k to show them (scored again from their text, the same
+	// computation).
+	ids := make([]int64, len(top.hits))
+	for i, h := range top.hits {
+		ids[i] = h.ID
+	}
+	top.hits = top.hits[:0]
+	return sr.load(ctx, ids, top)
 }
 
-// candidate is an entry whose bound says it may enter the top k.
-type candidate struct {
-	id    int64
-	bound float64
+// tf is the frequency per field.
+func (m *termHits) tf() [3]int { return [3]int{len(m[0]), len(m[1]), len(m[2])} }
+
+// collect adds what the term's stems hold of entry id (the cursors are at
+// or past it) to m, with the entry's lengths and prior; false when nothing.
+func (tc *termCursor) collect(id int64, m *termHits, lens *[3]int, pr *priorInputs) bool {
+	found := false
+	for _, c := range tc.stems {
+		if c.doc() != id {
+			continue
+		}
+		q := &c.cur[c.pos]
+		for f := range 3 {
+			if found {
+				m[f] = append(append([]int32(nil), m[f]...), q.pos[f]...)
+			} else {
+				m[f] = q.pos[f]
+			}
+		}
+		*lens, *pr, found = q.lens, q.prior, true
+	}
+	return found
+}
+
+// visible returns those of ids the asking channel may see and the filters
+// keep: the WHERE clause, asked of the entries table.
+func (sr *searcher) visible(ctx context.Context, ids []int64) ([]int64, error) {
+	return sr.rowids(ctx, `SELECT e.id FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
+		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
+}
+
+func (sr *searcher) rowids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := sr.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // phraseRest scores the phrase entries the postings did not reach (they

@@ -144,6 +144,8 @@ type searcher struct {
 	unknownIDF     float64 // idf mass of words no entry holds (for coverage)
 	phraseExprs    []string
 	phraseSet      map[int64]bool // with phrases: the entries holding them all
+	pairList       *[][2]int      // pairs(), once computed
+	stmts          map[string]*sql.Stmt
 	filterSQL      string
 	filterArgs     []any
 	visibilitySQL  string
@@ -155,18 +157,30 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 	if len(sr.q.terms) == 0 && len(sr.q.phrases) == 0 {
 		return sr.filtersOnly(ctx)
 	}
-	st, err := loadIndexStats(ctx, sr.tx)
-	if err != nil {
+	if ok, err := sr.prepare(ctx); !ok || err != nil {
 		return nil, err
 	}
-	if st.n == 0 {
-		return nil, nil
+	hits, err := sr.rank(ctx)
+	if err != nil || len(hits) > 0 || len(sr.phraseExprs) == 0 {
+		return hits, err
+	}
+	// No entry holds the phrases as typed: read them as words.
+	sr.phraseExprs = nil
+	return sr.rank(ctx)
+}
+
+// prepare reads the index totals and what it knows of each word; false
+// when the index is empty.
+func (sr *searcher) prepare(ctx context.Context) (bool, error) {
+	st, err := loadIndexStats(ctx, sr.tx)
+	if err != nil || st.n == 0 {
+		return false, err
 	}
 	sr.stats, sr.n, sr.avg = st, float64(st.n), st.avg()
 	for _, w := range sr.q.terms {
 		t, err := sr.lookup(ctx, w)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		if t == nil {
 			sr.unknownIDF += math.Log(1 + sr.n)
@@ -183,13 +197,7 @@ func (sr *searcher) run(ctx context.Context) ([]Hit, error) {
 	for _, ph := range sr.q.phrases {
 		sr.phraseExprs = append(sr.phraseExprs, `"`+strings.Join(ph, " ")+`"`)
 	}
-	hits, err := sr.rank(ctx)
-	if err != nil || len(hits) > 0 || len(sr.phraseExprs) == 0 {
-		return hits, err
-	}
-	// No entry holds the phrases as typed: read them as words.
-	sr.phraseExprs = nil
-	return sr.rank(ctx)
+	return true, nil
 }
 
 // buildFilters turns the query's filters and the asking channel into a WHERE
@@ -460,20 +468,33 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 		return false
 	}
 	lens := [3]int{len(fields[0]), len(fields[1]), len(fields[2])}
-	var bm, matched, matchedQ, total float64
-	// pos[t][f] are the positions of term t in field f, for proximity.
-	pos := make([][3][]int, len(sr.terms))
+	m := make([]termHits, len(sr.terms))
 	for ti, t := range sr.terms {
-		total += t.idf
-		var tf [3]int
 		for f, toks := range fields {
 			for i, tok := range toks {
 				if t.matches(sr.stems, tok) {
-					tf[f]++
-					pos[ti][f] = append(pos[ti][f], i)
+					m[ti][f] = append(m[ti][f], int32(i))
 				}
 			}
 		}
+	}
+	return sr.scoreFrom(h, m, lens, prior(h.Entry, sr.q.howTo))
+}
+
+// termHits is what an entry holds of one query term: its positions (token
+// indexes) in the question, answer and tags.
+type termHits [3][]int32
+
+// scoreFrom is the ranking of one entry from what it holds of each query
+// term, its field lengths and its prior: the one computation behind both
+// the pruned search (from postings) and scoreHit (from the text). It sets
+// h's score and coverage, and reports false when the entry matches nothing.
+func (sr *searcher) scoreFrom(h *Hit, m []termHits, lens [3]int, prior float64) bool {
+	var bm, matched, matchedQ, total float64
+	h.MatchedWords = 0
+	for ti, t := range sr.terms {
+		total += t.idf
+		tf := [3]int{len(m[ti][0]), len(m[ti][1]), len(m[ti][2])}
 		c := termScore(t.idf, tf, lens, sr.avg)
 		if c == 0 {
 			continue
@@ -488,23 +509,26 @@ func (sr *searcher) scoreHit(h *Hit) bool {
 	if matched == 0 && len(sr.phraseExprs) == 0 {
 		return false
 	}
-	bm += sr.proximity(pos, fields)
+	bm += sr.proximity(m)
 	total += sr.unknownIDF
 	if total > 0 {
 		h.Coverage, h.QuestionCoverage = matched/total, matchedQ/total
 	}
-	h.Score = bm * prior(h.Entry, sr.q.howTo)
+	h.Score = bm * prior
 	return true
 }
 
 // pairs are the neighbouring query words proximity rewards, as indexes
 // into sr.terms.
 func (sr *searcher) pairs() [][2]int {
+	if sr.pairList != nil {
+		return *sr.pairList
+	}
 	index := map[string]int{}
 	for i, t := range sr.terms {
 		index[t.word] = i
 	}
-	var out [][2]int
+	out := [][2]int{}
 	for i := 0; i+1 < len(sr.q.terms); i++ {
 		a, okA := index[sr.q.terms[i]]
 		b, okB := index[sr.q.terms[i+1]]
@@ -512,21 +536,22 @@ func (sr *searcher) pairs() [][2]int {
 			out = append(out, [2]int{a, b})
 		}
 	}
+	sr.pairList = &out
 	return out
 }
 
 // proximity rewards the question's words found close together, in the order
 // asked: for each neighbouring pair of query words, a bonus by their
 // nearest distance in any field (proximityBonus).
-func (sr *searcher) proximity(pos [][3][]int, fields [3][]token) float64 {
+func (sr *searcher) proximity(m []termHits) float64 {
 	var bonus float64
 	for _, p := range sr.pairs() {
 		a, b := p[0], p[1]
 		best := math.MaxInt
-		for f := range fields {
-			for _, pa := range pos[a][f] {
-				for _, pb := range pos[b][f] {
-					if d := pb - pa; d > 0 && d < best {
+		for f := range 3 {
+			for _, pa := range m[a][f] {
+				for _, pb := range m[b][f] {
+					if d := int(pb - pa); d > 0 && d < best {
 						best = d
 					} else if d < 0 && -d+1 < best {
 						best = -d + 1 // reversed order counts, a little less

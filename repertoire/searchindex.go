@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -21,12 +23,15 @@ const (
 	foldStep = 20_000
 )
 
-// posting is one entry holding one stem: what scoring needs of it.
+// posting is one entry holding one stem: what scoring needs of it,
+// positions (token indexes per field) included, so an entry is scored from
+// its postings without loading its text.
 type posting struct {
 	id    int64
 	tf    [3]int
 	lens  [3]int
 	prior priorInputs
+	pos   [3][]int32
 }
 
 var kindCodes = []Kind{Tip, Solution, Story, HowWeDo}
@@ -58,6 +63,13 @@ func encodeChunk(ps []posting) []byte {
 		b = binary.AppendUvarint(b, uint64(p.prior.helpful))
 		b = binary.AppendUvarint(b, uint64(p.prior.unhelpful))
 		b = binary.AppendUvarint(b, kindCode(p.prior.kind))
+		for f := range 3 {
+			prev := int32(0)
+			for _, x := range p.pos[f] {
+				b = binary.AppendUvarint(b, uint64(x-prev))
+				prev = x
+			}
+		}
 	}
 	return b
 }
@@ -65,7 +77,15 @@ func encodeChunk(ps []posting) []byte {
 var errCorrupt = errors.New("search index: corrupt chunk")
 
 func decodeChunk(first int64, b []byte, out []posting) ([]posting, error) {
+	ps, _, err := decodeChunkInto(first, b, out, nil)
+	return ps, err
+}
+
+// decodeChunkInto decodes into out, positions into pos (both reused; the
+// postings' positions point into pos until the next call).
+func decodeChunkInto(first int64, b []byte, out []posting, pos []int32) ([]posting, []int32, error) {
 	out = out[:0]
+	pos = pos[:0]
 	id := first
 	var vals [11]int64
 	for len(b) > 0 {
@@ -79,23 +99,41 @@ func decodeChunk(first int64, b []byte, out []posting) ([]posting, error) {
 				vals[i] = int64(u)
 			}
 			if n <= 0 {
-				return nil, errCorrupt
+				return nil, nil, errCorrupt
 			}
 			b = b[n:]
 		}
 		id += vals[0]
 		k := vals[10]
 		if k < 0 || k >= int64(len(kindCodes)) {
-			return nil, errCorrupt
+			return nil, nil, errCorrupt
 		}
-		out = append(out, posting{
+		p := posting{
 			id:    id,
 			tf:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
 			lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
 			prior: priorInputs{int(vals[7]), int(vals[8]), int(vals[9]), kindCodes[k]},
-		})
+		}
+		for f := range 3 {
+			if p.tf[f] < 0 || p.tf[f] > len(b) {
+				return nil, nil, errCorrupt
+			}
+			start := len(pos)
+			x := int32(0)
+			for range p.tf[f] {
+				u, n := binary.Uvarint(b)
+				if n <= 0 {
+					return nil, nil, errCorrupt
+				}
+				b = b[n:]
+				x += int32(u)
+				pos = append(pos, x)
+			}
+			p.pos[f] = pos[start:len(pos):len(pos)]
+		}
+		out = append(out, p)
 	}
-	return out, nil
+	return out, pos, nil
 }
 
 // indexStats are the totals of search_stats.
@@ -127,24 +165,27 @@ func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
 }
 
 // docTerms is an entry's text as the index sees it: per stem, its
-// frequency in each field, and the fields' lengths.
-func docTerms(question, answer, tags string) (map[string][3]int, [3]int) {
+// positions in each field, and the fields' lengths.
+func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
 	fields := [3]string{question, answer, tags}
-	terms := map[string][3]int{}
+	terms := map[string]*[3][]int32{}
 	var lens [3]int
 	memo := map[string]string{}
 	for f, text := range fields {
 		toks := tokenize(text)
 		lens[f] = len(toks)
-		for _, t := range toks {
+		for i, t := range toks {
 			s, ok := memo[t.raw]
 			if !ok {
 				s = stem(t.raw)
 				memo[t.raw] = s
 			}
 			v := terms[s]
-			v[f]++
-			terms[s] = v
+			if v == nil {
+				v = &[3][]int32{}
+				terms[s] = v
+			}
+			v[f] = append(v[f], int32(i))
 		}
 	}
 	return terms, lens
@@ -241,7 +282,7 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 			pr     priorInputs
 			kind   string
 			lens   [3]int
-			fields map[string][3]int
+			fields map[string]*[3][]int32
 		)
 		if err := rows.Scan(&id, &q, &a, &tags, &pr.votes, &pr.helpful, &pr.unhelpful, &kind); err != nil {
 			rows.Close()
@@ -249,8 +290,12 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 		}
 		pr.kind = Kind(kind)
 		fields, lens = docTerms(q, a, tags)
-		for s, tf := range fields {
-			add[s] = append(add[s], posting{id: id, tf: tf, lens: lens, prior: pr})
+		for s, pos := range fields {
+			p := posting{id: id, lens: lens, prior: pr, pos: *pos}
+			for f := range 3 {
+				p.tf[f] = len(pos[f])
+			}
+			add[s] = append(add[s], p)
 		}
 		st.n++
 		for f := range 3 {
@@ -283,12 +328,26 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 		sorted = append(sorted, s)
 	}
 	sort.Strings(sorted)
-	for _, s := range sorted {
-		ps := add[s]
+	for _, ps := range add {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
+	}
+	// New entries go to the end of their stems' postings: those stems are
+	// written in a few statements for all of them, a member's save as small
+	// chunks without reading anything (compacted as they accumulate), an
+	// import's many entries merged into their stems' last chunks.
+	var rest []string
+	if len(dirty) < bulkFold {
+		rest, err = fw.appendSmall(ctx, tx, sorted, remove, add, ids)
+	} else {
+		rest, err = fw.appendAll(ctx, tx, sorted, remove, add)
+	}
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range rest {
 		rm := remove[s]
 		sort.Slice(rm, func(i, j int) bool { return rm[i] < rm[j] })
-		if err := fw.apply(ctx, s, rm, ps); err != nil {
+		if err := fw.apply(ctx, s, rm, add[s]); err != nil {
 			return 0, fmt.Errorf("stem %q: %w", s, err)
 		}
 	}
@@ -340,6 +399,241 @@ func (fw *foldWriter) close() {
 			st.Close()
 		}
 	}
+}
+
+// bulkFold is how many entries a fold takes to merge into the stems' last
+// chunks rather than append small chunks.
+const bulkFold = 32
+
+// appendSmall appends each stem's new postings as one new chunk, when they
+// all come after every posting already stored (new entries), and returns
+// the other stems. A stem whose document frequency crosses a multiple of
+// chunkSize/2 has its trailing small chunks merged.
+func (fw *foldWriter) appendSmall(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting, dirty []int64) ([]string, error) {
+	// Every stored posting belongs to an entry not in this fold (or to
+	// one being removed, whose stems go the other way): the greatest such
+	// entry ID bounds them.
+	var floor sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))`,
+		jsonList(dirty)).Scan(&floor); err != nil {
+		return nil, err
+	}
+	var rest []string
+	var puts, termPuts []any
+	added := map[string]int64{}
+	for _, s := range stems {
+		ps := add[s]
+		if len(remove[s]) > 0 || len(ps) == 0 || ps[0].id <= floor.Int64 {
+			rest = append(rest, s)
+			continue
+		}
+		var ub, pmax float64
+		for _, p := range ps {
+			ub = max(ub, fw.postingBound(p))
+			pmax = max(pmax, priorOf(p.prior, false))
+		}
+		puts = append(puts, []any{s, ps[0].id, hex.EncodeToString(encodeChunk(ps))})
+		termPuts = append(termPuts, []any{s, len(ps), ub, pmax})
+		added[s] = int64(len(ps))
+	}
+	if len(puts) == 0 {
+		return rest, nil
+	}
+	if err := execJSON(ctx, tx, `INSERT INTO search_postings (term, first, data)
+		SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(?)`, puts); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(termPuts)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `INSERT INTO search_terms (term, df, ub, pmax)
+		SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?) WHERE true
+		ON CONFLICT (term) DO UPDATE SET df = df + excluded.df, ub = max(ub, excluded.ub), pmax = max(pmax, excluded.pmax)
+		RETURNING term, df`, string(b))
+	if err != nil {
+		return nil, err
+	}
+	var compact []string
+	for rows.Next() {
+		var term string
+		var df int64
+		if err := rows.Scan(&term, &df); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if df/(chunkSize/2) != (df-added[term])/(chunkSize/2) {
+			compact = append(compact, term)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, term := range compact {
+		if err := fw.compact(ctx, tx, term); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// compact merges a stem's trailing chunks into one of at most chunkSize
+// postings.
+func (fw *foldWriter) compact(ctx context.Context, tx *sql.Tx, term string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT ?`,
+		term, chunkSize+1)
+	if err != nil {
+		return err
+	}
+	var chunks [][]posting
+	total := 0
+	for rows.Next() {
+		var c storedChunk
+		if err := rows.Scan(&c.first, &c.data); err != nil {
+			rows.Close()
+			return err
+		}
+		ps, err := decodeChunk(c.first, c.data, nil)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if total+len(ps) > chunkSize {
+			break
+		}
+		total += len(ps)
+		chunks = append(chunks, ps)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(chunks) < 2 {
+		return err
+	}
+	var merged []posting
+	for i := len(chunks) - 1; i >= 0; i-- {
+		merged = append(merged, chunks[i]...)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term = ? AND first >= ?`, term, merged[0].id); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO search_postings (term, first, data) VALUES (?, ?, ?)`, term, merged[0].id, encodeChunk(merged))
+	return err
+}
+
+func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, query, string(b))
+	return err
+}
+
+// appendAll writes, in a few statements, the stems whose changes are only
+// postings after their last chunk's first entry (new entries), and returns
+// the other stems.
+func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
+	type termRow struct {
+		df       int64
+		ub, pmax float64
+	}
+	terms := map[string]*termRow{}
+	tails := map[string]storedChunk{}
+	rows, err := tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var term string
+		var t termRow
+		if err := rows.Scan(&term, &t.df, &t.ub, &t.pmax); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		terms[term] = &t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT p.term, p.first, p.data FROM json_each(?) AS j
+		JOIN search_postings p ON p.term = j.value
+			AND p.first = (SELECT first FROM search_postings WHERE term = j.value ORDER BY first DESC LIMIT 1)`, jsonList(stems))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var term string
+		var c storedChunk
+		if err := rows.Scan(&term, &c.first, &c.data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tails[term] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var rest []string
+	var dels, puts, termPuts []any
+	for _, s := range stems {
+		ps := add[s]
+		tail, hasTail := tails[s]
+		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].id <= tail.first) {
+			rest = append(rest, s)
+			continue
+		}
+		var merged []posting
+		if hasTail {
+			cur, err := decodeChunk(tail.first, tail.data, nil)
+			if err != nil {
+				return nil, err
+			}
+			if cur[len(cur)-1].id >= ps[0].id {
+				rest = append(rest, s)
+				continue
+			}
+			merged = cur
+			dels = append(dels, []any{s, tail.first})
+		}
+		merged = append(merged, ps...)
+		t := terms[s]
+		if t == nil {
+			t = &termRow{}
+		}
+		t.df += int64(len(ps))
+		for _, p := range ps {
+			t.ub = max(t.ub, fw.postingBound(p))
+			t.pmax = max(t.pmax, priorOf(p.prior, false))
+		}
+		for len(merged) > 0 {
+			n := min(len(merged), chunkSize)
+			puts = append(puts, []any{s, merged[0].id, hex.EncodeToString(encodeChunk(merged[:n]))})
+			merged = merged[n:]
+		}
+		termPuts = append(termPuts, []any{s, t.df, t.ub, t.pmax})
+	}
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM search_postings WHERE (term, first) IN (SELECT value->>0, value->>1 FROM json_each(?))`, dels},
+		{`INSERT INTO search_postings (term, first, data) SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(?)`, puts},
+		{`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, termPuts},
+	} {
+		if len(st.args) == 0 {
+			continue
+		}
+		b, err := json.Marshal(st.args)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, st.q, string(b)); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
 }
 
 // postingBound is what search_terms.ub bounds: the posting's saturated

@@ -120,6 +120,10 @@ var foldTable = func() map[rune]rune {
 // algorithm for suffix stripping", 1980), so "rotating", "rotated" and
 // "rotates" meet. Words that are not plain ASCII letters, or shorter than
 // three letters, are kept as they are, like FTS5's porter tokenizer does.
+// IsStem reports whether a lower-case word is its own Porter stem (so
+// every engine with a Porter stemmer indexes it as written).
+func IsStem(w string) bool { return stem(w) == w }
+
 func stem(w string) string {
 	if len(w) < 3 || len(w) > 64 {
 		return w

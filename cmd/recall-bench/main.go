@@ -39,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	queries := fs.Int("queries", 300, "recall queries per class and size")
 	baseline := fs.Int("baseline-queries", 300, "plain bm25 queries per class and size (fewer at 1M: each common one takes seconds)")
 	dir := fs.String("dir", "", "where to build the databases (a temp dir when empty)")
+	exhaustive := fs.Int("exhaustive-queries", 200, "zipf: queries per class also ranked exhaustively, for the agreement figure (one pass over all entries)")
+	corpus := fs.String("corpus", "chat", "generated corpus for -sizes: chat (this tool's chat-like entries) or zipf (issue 15's independent workload: words from a Zipf law, rare/medium/common/natural queries, agreement with the exhaustive ranking)")
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
@@ -60,7 +62,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err != nil || n <= 0 {
 				return fmt.Errorf("-sizes: %q is not a positive number", f)
 			}
-			if err := latency(ctx, stdout, *dir, n, *queries, *baseline, *reuse); err != nil {
+			switch *corpus {
+			case "chat":
+				err = latency(ctx, stdout, *dir, n, *queries, *baseline, *reuse)
+			case "zipf":
+				err = zipfBench(ctx, stdout, *dir, n, *queries, *baseline, *exhaustive, *reuse)
+			default:
+				return fmt.Errorf("-corpus: %q is neither chat nor zipf", *corpus)
+			}
+			if err != nil {
 				return err
 			}
 		}
