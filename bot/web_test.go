@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
@@ -95,5 +96,39 @@ func TestWebWithoutMembershipShowsNoPrivateEntries(t *testing.T) {
 	entries, _, err = public.Browse(ctx, bot.Viewer{}, bot.Browse{})
 	if err != nil || len(entries) != 1 || entries[0].Channel.ID != "general" {
 		t.Errorf("the public page: %d entries, %v", len(entries), err)
+	}
+}
+
+// TestScheduledDigestsAreArchivedAsPosted: the web page's digest archive
+// holds each scheduled digest as posted, a private channel's as private
+// (the scheduler's channel list carries no flag), and forgetting a member
+// the digest names removes it.
+func TestScheduledDigestsAreArchivedAsPosted(t *testing.T) {
+	e := newDigestEnv(t, "0 9 * * MON", berlin, monday.Add(time.Hour))
+	e.save(t, "general", "g1", "bob", "Public: the wiki has the runbooks @everyone", false, "ann")
+	e.save(t, "secret", "s1", "carol", "Private: the staging password rotates on Fridays", true, "dan")
+	s := e.bot.NewScheduler(bot.SchedulerConfig{Clock: e.clk})
+	if _, err := s.Tick(context.Background(), monday.AddDate(0, 0, 7)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	member := repertoire.Audience{Platform: "test", Spaces: []string{"s"}}
+	ds, _, err := e.store.ArchivedDigests(ctx, member, 10, 0)
+	if err != nil || len(ds) != 1 || ds[0].Channel.ID != "general" {
+		t.Fatalf("a member outside #secret: %+v %v", ds, err)
+	}
+	posted := e.board.digests("general")[0].out.Text()
+	if ds[0].Text != posted || strings.Contains(ds[0].Text, "@everyone") {
+		t.Errorf("archived\n%s\nposted\n%s", ds[0].Text, posted)
+	}
+	insider := repertoire.Audience{Platform: "test", Spaces: []string{"s"}, Channels: []repertoire.Channel{{Space: "s", ID: "secret"}}}
+	if ds, _, err := e.store.ArchivedDigests(ctx, insider, 10, 0); err != nil || len(ds) != 2 {
+		t.Errorf("a member of #secret: %d digests, %v", len(ds), err)
+	}
+	if _, err := e.store.ForgetUser(ctx, "test", "U-carol"); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _, err := e.store.ArchivedDigests(ctx, insider, 10, 0); err != nil || len(ds) != 1 || ds[0].Channel.ID != "general" {
+		t.Errorf("after carol is forgotten: %+v %v", ds, err)
 	}
 }
