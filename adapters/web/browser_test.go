@@ -66,7 +66,7 @@ type tab struct {
 
 func (b tab) run(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("browser: %v", err)
@@ -76,7 +76,7 @@ func (b tab) run(steps ...chromedp.Action[chromedp.Void]) {
 // open loads a page and returns its HTTP status.
 func (b tab) open(u string) int64 {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(u))
 	if err != nil {
@@ -89,7 +89,7 @@ func (b tab) open(u string) int64 {
 // sent) and waits until that page has loaded; it returns its HTTP status.
 func (b tab) follow(steps ...chromedp.Action[chromedp.Void]) int64 {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, steps...)
 	if err != nil {
@@ -101,7 +101,7 @@ func (b tab) follow(steps ...chromedp.Action[chromedp.Void]) int64 {
 // text is what a person reads on the page.
 func (b tab) text() string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
 	if err != nil {
@@ -113,7 +113,7 @@ func (b tab) text() string {
 // links are the page's link targets, resolved.
 func (b tab) links() []string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a[href]')].map(a => a.href)`))
 	if err != nil {
@@ -124,7 +124,7 @@ func (b tab) links() []string {
 
 func (b tab) count(selector string) int {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(selector)+`).length`))
 	if err != nil {
@@ -139,7 +139,7 @@ func jsString(s string) string {
 
 func (b tab) screenshot(dir, name string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -334,7 +334,7 @@ func TestInARealBrowser(t *testing.T) {
 		return err
 	}))
 	b.open(w.url + "/search?q=" + url.QueryEscape("zanzibar vault"))
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
 	if err != nil || bg != "rgb(21, 23, 26)" {

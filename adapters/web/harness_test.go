@@ -60,7 +60,7 @@ func (tr *transcript) String() string {
 // the match and the new offset.
 func (tr *transcript) waitFor(t testing.TB, from int, re *regexp.Regexp) ([]string, int) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for {
 		tr.mu.Lock()
 		s := tr.buf.String()
