@@ -35,7 +35,15 @@ type Addresser interface {
 	Addresses(name string) []string
 }
 
-// HistoryUnit is one file of an export, written in one transaction and
+// importChunk bounds the entries of one import transaction: a few tens of
+// milliseconds of writing, far under the store's busy timeout.
+const importChunk = 250
+
+// importYield is the pause between an import's transactions, so a bot
+// waiting for the write lock gets it.
+const importYield = 5 * time.Millisecond
+
+// HistoryUnit is one file of an export, written in bounded transactions and
 // recorded as finished with it.
 type HistoryUnit struct {
 	Key         string // the file's name in the export: checkpoint key and what reports name
@@ -189,11 +197,34 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			continue
 		}
 		var records []repertoire.Record
+		// A unit's entries are written in chunks as they are read: memory
+		// stays bounded whatever the file holds, and no transaction holds
+		// the write lock long enough for the running bot to wait on it.
+		// The unit is recorded finished with its last chunk; a rerun after
+		// an interruption writes its earlier chunks again, which changes
+		// nothing (records upsert by source).
+		flush := func() error {
+			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Records: records})
+			if err != nil {
+				return fmt.Errorf("import %s: %w", u.Key, err)
+			}
+			sum.Created += res.Created
+			sum.Updated += res.Updated
+			sum.Unchanged += res.Unchanged
+			records = records[:0]
+			// Let a waiting writer (the bot) in before the next chunk.
+			return sleepCtx(ctx, importYield)
+		}
 		err := h.Read(ctx, u, func(m HistoryMessage) error {
 			read++
 			if m.Skip == "" {
-				if r, ok := imp.entry(u, m); ok {
+				if r, ok := imp.entry(u, m); ok && !done[u.Key] {
 					records = append(records, r)
+					if len(records) >= importChunk {
+						if err := flush(); err != nil {
+							return err
+						}
+					}
 				}
 			}
 			if read%10000 == 0 {

@@ -101,10 +101,18 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	}
 	s.indexed = true
 	// Entries written by other means (an older binary, direct SQL) are
-	// folded now when they are many.
-	if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
+	// folded now when they are many. Only then is a write transaction
+	// begun: opening a current store writes nothing.
+	var dirty int
+	if err := w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&dirty); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	if dirty != 0 {
+		if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open store %s: %w", file, err)
+		}
 	}
 	pragmas.Add("_pragma", "query_only(1)")
 	r, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
@@ -123,21 +131,50 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+	var exists int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if exists == 0 {
+		if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
 	}
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	sort.Strings(names)
+	// A read of what ran decides; the write transactions below happen only
+	// when a migration is missing, so a read-only command on a current
+	// schema never waits for (or fails on) another process's write lock.
+	applied := map[int]bool{}
+	rows, err := s.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	for _, name := range names {
 		base := path.Base(name)
 		num, _, _ := strings.Cut(base, "_")
 		version, err := strconv.Atoi(num)
 		if err != nil {
 			return fmt.Errorf("migrate: file %s: name must start with a number: %w", base, err)
+		}
+		if applied[version] {
+			continue
 		}
 		body, err := migrationFiles.ReadFile(name)
 		if err != nil {
