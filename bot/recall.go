@@ -128,6 +128,7 @@ func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	if err != nil {
 		return fmt.Errorf("nudge: %w", err)
 	}
+	hits = Relevant(m.Text, hits, DefaultGate) // a nudge holds the question's words, as recall's answers do
 	var best *repertoire.Hit
 	for i := range hits {
 		h := &hits[i]
