@@ -195,6 +195,7 @@ func (b *Bot) digestStatus(ctx context.Context, ch repertoire.Channel, current r
 	} else {
 		sb.WriteString(" Quiet periods get a short note.")
 	}
+	fmt.Fprintf(&sb, " Open questions stay on digests for %d days unless answered.", int(b.openFor()/(24*time.Hour)))
 	recs, err := b.store.Digests(ctx, ch, 1)
 	if err != nil {
 		b.log.WarnContext(ctx, "digest status", logChannel, ch.ID, logErr, err)

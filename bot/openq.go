@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -70,12 +71,20 @@ func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) s
 	return nothing + " I've noted it as an open question, so it will show up in " + where + " for someone who knows. When it's answered, react 💡 to the answer and I'll remember it."
 }
 
+// openFor is how long open questions stay on digests.
+func (b *Bot) openFor() time.Duration {
+	if d := b.cfg.Digest.Limits.OpenFor; d > 0 {
+		return d
+	}
+	return repertoire.DefaultOpenFor
+}
+
 // closeAnswered closes the open questions a new entry answers: the one
 // asked by its thread's opening message, and those of its channel whose
 // content words it holds, all of them.
 func (b *Bot) closeAnswered(ctx context.Context, e repertoire.Entry) {
 	ch := repertoire.Channel{Platform: e.Channel.Platform, Space: e.Channel.Space, ID: e.Channel.ID}
-	open, err := b.store.OpenQuestions(ctx, ch, b.cfg.Now().Add(-repertoire.DefaultOpenFor))
+	open, err := b.store.OpenQuestions(ctx, ch, b.cfg.Now().Add(-b.openFor()))
 	if err != nil {
 		b.log.WarnContext(ctx, "close open questions: list", logEntry, e.ID, logErr, err)
 		return

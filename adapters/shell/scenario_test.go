@@ -339,6 +339,9 @@ func TestScenarioOpenQuestionsCloseAndAgeOut(t *testing.T) {
 	if !strings.Contains(d, "kafka retention") || !strings.Contains(d, "since") {
 		t.Errorf("open questions should be listed with the period they cover:\n%s", d)
 	}
+	if s := w.play("@repertoire digest status"); !strings.Contains(s, "Open questions stay on digests for 28 days") {
+		t.Errorf("the channel cannot see how long open questions stay:\n%s", s)
+	}
 }
 
 // recallWorld holds the entries of the recall cases.
