@@ -57,5 +57,19 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 		return fmt.Errorf("entry feedback: %w", err)
 	}
 	b.log.InfoContext(ctx, "entry feedback", logMessage, ev.Message.ID, logUser, ev.User.ID, logEntry, entry, "helpful", helpful, "changed", changed)
+	if p, err := b.platform(ev.Message.Channel); err == nil {
+		if pr, ok := p.(Presser); ok {
+			if err := pr.ShowPressed(ctx, ev.Message, ev.Value); err != nil {
+				b.log.WarnContext(ctx, "show a pressed button", logMessage, ev.Message.ID, logErr, err)
+			}
+		}
+	}
 	return nil
+}
+
+// Presser is a Platform that can show on its message that a button was
+// pressed (the feedback was taken). The core calls it once the press is
+// recorded; a refused press is not shown.
+type Presser interface {
+	ShowPressed(ctx context.Context, ref MessageRef, value string) error
 }

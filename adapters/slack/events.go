@@ -127,12 +127,13 @@ func (a *Adapter) verifySignature(h http.Header, body []byte) error {
 }
 
 // Routes are the adapter's HTTP routes for the program's listener: the
-// Events API endpoint, when a signing secret is configured.
+// Events API endpoint and the interactivity endpoint (button presses),
+// when a signing secret is configured.
 func (a *Adapter) Routes() map[string]http.Handler {
 	if a.opts.SigningSecret == "" {
 		return nil
 	}
-	return map[string]http.Handler{"POST /slack/events": a.EventsHandler()}
+	return map[string]http.Handler{"POST /slack/events": a.EventsHandler(), "POST /slack/interactions": a.InteractionsHandler()}
 }
 
 // delivery wraps a payload for the inbox: its delivery ID and the channel
@@ -165,6 +166,13 @@ func (a *Adapter) delivery(ctx context.Context, kind string, payload []byte) (d 
 			return d, true
 		}
 		d.ID, d.Channel = cb.EventID, cb.TeamID+"/"+t.Channel
+	case kindAction:
+		ad, err := actionDelivery(payload)
+		if err != nil {
+			a.log.WarnContext(ctx, "slack interaction refused", logErr, err)
+			return d, true
+		}
+		d = ad
 	}
 	return d, false
 }

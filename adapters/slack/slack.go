@@ -97,6 +97,7 @@ type Adapter struct {
 	// stopped is closed once this workspace removed the app: Socket Mode
 	// disconnects and the adapter stays idle (other platforms keep running).
 	stopped  chan struct{}
+	shown    shownCache // messages whose buttons were pressed, to show presses
 	stopOnce sync.Once
 }
 
@@ -317,6 +318,8 @@ func (a *Adapter) Decode(ctx context.Context, d bot.Delivery) ([]bot.Event, erro
 			m.Message.Private = a.private(ctx, cmd.ChannelID)
 		}
 		return []bot.Event{m}, nil
+	case kindAction:
+		return a.decodeAction(ctx, d)
 	case kindEvent:
 	default:
 		return nil, fmt.Errorf("unknown payload kind %q", d.Kind)
@@ -527,7 +530,7 @@ func (a *Adapter) onSocket(ctx context.Context, sm *socketmode.Client, evt socke
 		case socketmode.EventTypeSlashCommand:
 			a.accept(ctx, sm, req.EnvelopeID, kindCommand, req.Payload)
 		default:
-			a.accept(ctx, sm, req.EnvelopeID, "", nil) // no interactive features: ack and drop
+			a.accept(ctx, sm, req.EnvelopeID, kindAction, req.Payload)
 		}
 	case socketmode.EventTypeErrorBadMessage:
 		// A frame slack-go could not parse. slack-go refuses inner events it

@@ -34,6 +34,7 @@ type Message struct {
 	BotID     string
 	Text      string
 	LinkNames string              // the link_names field the poster sent
+	Blocks    json.RawMessage     // Block Kit blocks, as posted or updated
 	Reactions map[string][]string // name → users
 }
 
@@ -426,6 +427,23 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		}
 		m := s.post(form)
 		writeJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS, "message": s.messageJSON(m)})
+	case "chat.update":
+		m := s.find(form.Get("channel"), form.Get("ts"))
+		if m == nil {
+			writeJSON(w, map[string]any{"ok": false, "error": "message_not_found"})
+			return
+		}
+		if m.User != s.BotUser {
+			writeJSON(w, map[string]any{"ok": false, "error": "cant_update_message"})
+			return
+		}
+		if form.Has("text") {
+			m.Text = form.Get("text")
+		}
+		if b := form.Get("blocks"); b != "" {
+			m.Blocks = json.RawMessage(b)
+		}
+		writeJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS, "text": m.Text})
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": s.nextTS()})
 	case "chat.getPermalink":
@@ -531,6 +549,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 func (s *Server) post(form url.Values) *Message {
 	m := &Message{Channel: form.Get("channel"), TS: s.nextTS(), ThreadTS: form.Get("thread_ts"), User: s.BotUser, BotID: s.BotID,
 		Text: form.Get("text"), LinkNames: form.Get("link_names")}
+	if b := form.Get("blocks"); b != "" {
+		m.Blocks = json.RawMessage(b)
+	}
 	s.msgs[m.Channel] = append(s.msgs[m.Channel], m)
 	return m
 }
