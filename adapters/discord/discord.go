@@ -89,6 +89,7 @@ type Adapter struct {
 	deferAfter time.Duration
 
 	inbox *bot.Inbox
+	shown shownCache    // messages whose buttons were pressed, to show presses
 	ready chan struct{} // closed at the first READY: stored events need the bot's ID
 	once  sync.Once
 
@@ -454,6 +455,9 @@ func (a *Adapter) Decode(ctx context.Context, d bot.Delivery) ([]bot.Event, erro
 func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Event) {
 	_, session := a.st.ids()
 	delivery := "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10)
+	if e.Type == "INTERACTION_CREATE" && a.pressed(ctx, h, e.RawData) {
+		return
+	}
 	if inboxTypes[e.Type] || e.Type == "INTERACTION_CREATE" {
 		evs, err := a.translate(ctx, e.Type, delivery, e.RawData)
 		if err != nil {

@@ -185,6 +185,7 @@ type wireSend struct {
 	Nonce        json.RawMessage `json:"nonce"`
 	EnforceNonce bool            `json:"enforce_nonce"`
 	Flags        int             `json:"flags"`
+	Components   json.RawMessage `json:"components"`
 }
 
 func (s *Server) createMessage(w http.ResponseWriter, channel string, body []byte) {
@@ -217,8 +218,9 @@ func (s *Server) createMessage(w http.ResponseWriter, channel string, body []byt
 	if nonce != "" {
 		s.nonces[nonce] = id
 	}
+	s.msgs[id].components = in.Components
 	s.sent = append(s.sent, Sent{ID: id, Channel: channel, Content: *in.Content, AllowedMentions: in.AllowedMentions,
-		ReplyTo: replyTo, Nonce: nonce, At: time.Now()})
+		ReplyTo: replyTo, Nonce: nonce, Components: in.Components, At: time.Now()})
 	s.bump()
 	writeJSON(w, http.StatusOK, s.messageJSON(s.msgs[id], true))
 }
@@ -241,7 +243,7 @@ func (s *Server) callback(w http.ResponseWriter, id, token string, body []byte) 
 		Type int      `json:"type"`
 		Data wireSend `json:"data"`
 	}
-	if json.Unmarshal(body, &in) != nil || (in.Type != 4 && in.Type != 5) {
+	if json.Unmarshal(body, &in) != nil || (in.Type != 4 && in.Type != 5 && in.Type != 6) || (in.Type == 6 && it.message == "") {
 		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body")
 		return
 	}
@@ -267,7 +269,30 @@ func (s *Server) webhook(w http.ResponseWriter, route, token string, body []byte
 		return
 	}
 	var in wireSend
-	if json.Unmarshal(body, &in) != nil || in.Content == nil {
+	if json.Unmarshal(body, &in) != nil || (in.Content == nil && (it.message == "" || in.Components == nil)) {
+		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+		return
+	}
+	if it.message != "" && strings.HasPrefix(route, "PATCH") {
+		// @original of a component interaction is the message it was on.
+		m := s.msgs[it.message]
+		if m == nil {
+			apiError(w, http.StatusNotFound, 10008, "Unknown Message")
+			return
+		}
+		if in.Content != nil {
+			m.content = *in.Content
+		}
+		if in.Components != nil {
+			m.components = in.Components
+		}
+		s.responses = append(s.responses, Response{Interaction: it.id, Kind: "edit", Content: m.content, Components: in.Components,
+			AllowedMentions: in.AllowedMentions, At: time.Now()})
+		s.bump()
+		writeJSON(w, http.StatusOK, s.messageJSON(m, true))
+		return
+	}
+	if in.Content == nil {
 		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body")
 		return
 	}

@@ -61,6 +61,7 @@ type Sent struct {
 	AllowedMentions json.RawMessage // exactly as sent; nil when absent
 	ReplyTo         string
 	Nonce           string
+	Components      json.RawMessage // the message's buttons, as sent
 	At              time.Time
 }
 
@@ -68,8 +69,9 @@ type Sent struct {
 type Response struct {
 	Interaction     string
 	Kind            string // "callback", "edit" or "followup"
-	Type            int    // callback type (4 message, 5 deferred)
+	Type            int    // callback type (4 message, 5 deferred, 6 deferred update)
 	Content         string
+	Components      json.RawMessage // an edit's components, as sent
 	Flags           int
 	AllowedMentions json.RawMessage
 	At              time.Time
@@ -88,6 +90,7 @@ type message struct {
 	replyTo     string
 	typ         int
 	at          time.Time
+	components  json.RawMessage
 }
 
 type interaction struct {
@@ -95,6 +98,7 @@ type interaction struct {
 	at         time.Time
 	responded  bool
 	deferredTo bool
+	message    string // the message whose component was pressed
 }
 
 type dispatch struct {
