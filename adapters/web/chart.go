@@ -10,17 +10,18 @@ import (
 // draws rectangles: SVG that reads without JavaScript, with a title and
 // description, and the same figures in a table for screen readers.
 type chart struct {
-	ID     string
-	Title  string
-	Desc   string
-	Width  int
-	Height int
-	Series []string // legend order; the CSS colours them s0, s1…
-	Bars   []bar
-	Axis   []axisLabel
-	Max    int
-	MaxY   int // y of the max line
-	Rows   []chartRow
+	ID      string
+	Title   string
+	Desc    string
+	Width   int
+	Height  int
+	Series  []string // legend order
+	Classes []string // the CSS class (colour) of each series: s0, s1…
+	Bars    []bar
+	Axis    []axisLabel
+	Max     int
+	MaxY    int // y of the max line
+	Rows    []chartRow
 }
 
 type bar struct {
@@ -48,8 +49,8 @@ const (
 	chartTop    = 12
 )
 
-func newChart(id, title string, weeks []bot.WeekCount, series []string) chart {
-	c := chart{ID: id, Title: title, Width: chartW, Height: chartH, Series: series}
+func newChart(id, title string, weeks []bot.WeekCount, series, classes []string) chart {
+	c := chart{ID: id, Title: title, Width: chartW, Height: chartH, Series: series, Classes: classes}
 	for _, w := range weeks {
 		row := chartRow{Week: w.Week.Format("2 Jan 2006")}
 		for _, s := range series {
@@ -82,7 +83,7 @@ func newChart(id, title string, weeks []bot.WeekCount, series []string) chart {
 			}
 			h := max(int(float64(v)*scale+0.5), 1)
 			y -= h
-			c.Bars = append(c.Bars, bar{X: x, Y: y, W: w, H: h, Class: fmt.Sprintf("s%d", j),
+			c.Bars = append(c.Bars, bar{X: x, Y: y, W: w, H: h, Class: c.Classes[j],
 				Label: fmt.Sprintf("week of %s: %d %s", r.Week, v, series[j])})
 		}
 		if i%2 == 0 || len(c.Rows) <= 6 {

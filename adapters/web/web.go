@@ -330,8 +330,9 @@ func (s *Server) home(r *http.Request, v bot.Viewer) (string, view, error) {
 	for _, k := range bot.Kinds() {
 		kinds = append(kinds, string(k))
 	}
-	d.Growth = newChart("growth", "Entries saved per week, by kind", o.Growth, kinds)
-	d.Recall = newChart("recall", "Recall questions per week: answered and unanswered", o.Recall, []string{"answered", "unanswered"})
+	d.Growth = newChart("growth", "Entries saved per week, by kind", o.Growth, kinds, []string{"s0", "s1", "s2", "s3"})
+	d.Recall = newChart("recall", "Recall questions per week: answered and unanswered", o.Recall,
+		[]string{"answered", "unanswered"}, []string{"s1", "s2"})
 	return "home", view{Title: "Repertoire", Data: d}, nil
 }
 
