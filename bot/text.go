@@ -45,9 +45,7 @@ func Split(parts []string, limit int) []string {
 			continue
 		}
 		flush()
-		for _, piece := range splitLong(p, limit) {
-			out = append(out, piece)
-		}
+		out = append(out, splitLong(p, limit)...)
 	}
 	flush()
 	return out

@@ -180,10 +180,8 @@ func (s *Shell) Run(ctx context.Context, h bot.Handler) error {
 	}
 }
 
-var errLineTooLong = errors.New("line too long")
-
 // readLine returns one line without its end; an over-long line is consumed
-// and reported as errLineTooLong in its place.
+// and reported as "\x00toolong" in its place.
 func readLine(r *bufio.Reader) (string, error) {
 	var sb strings.Builder
 	for {

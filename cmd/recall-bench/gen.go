@@ -26,9 +26,8 @@ import (
 //     kinds tip 40%, solution 35%, story 10%, how-we-do 15%; votes 1–5
 //     skewed low; timestamps increasing, one entry a minute.
 type generator struct {
-	r    *rand.Rand
-	z    *rand.Zipf
-	tail []string
+	r *rand.Rand
+	z *rand.Zipf
 }
 
 const vocabularySize = 50_000

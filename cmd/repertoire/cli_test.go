@@ -52,10 +52,7 @@ func TestHelpDoesNothingElse(t *testing.T) {
 		"REPERTOIRE_HTTP_ADDR": "127.0.0.1:0"}
 	before := dirSum(t, dir)
 
-	var cases [][]string
-	for _, top := range [][]string{{"-h"}, {"--help"}, {"help"}, {"-help"}} {
-		cases = append(cases, top)
-	}
+	cases := [][]string{{"-h"}, {"--help"}, {"help"}, {"-help"}}
 	for _, cmd := range commandNames {
 		cases = append(cases, []string{cmd, "-h"}, []string{cmd, "--help"}, []string{"help", cmd}, []string{cmd, "help"})
 	}
