@@ -46,6 +46,8 @@ type Config struct {
 	// WebURL is the web page's base URL; "web" in chat answers with a
 	// sign-in link to it. Empty when there is no web page.
 	WebURL string
+	// Observer hears recalls and digest outcomes (metrics); none when nil.
+	Observer Observer
 }
 
 // DefaultCapture is the emoji → kind map members get out of the box.
@@ -123,6 +125,9 @@ func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Pla
 	}
 	if cfg.SuggestEvery <= 0 {
 		cfg.SuggestEvery = DefaultSuggestEvery
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -224,6 +224,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		return b.reply(ctx, ev, "Ask me a question after the mention, for example `@"+b.cfg.Name+" how do we rotate the TLS cert?`")
 	}
 	from := ev.Message.Ref.Channel
+	start := time.Now()
 	hits, err := b.store.Search(ctx, repertoire.SearchParams{
 		Text:   question,
 		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
@@ -259,6 +260,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if len(hits) > RecallShown {
 		hits = hits[:RecallShown]
 	}
+	b.cfg.Observer.Recalled(time.Since(start), len(hits) > 0)
 	b.recordRecallUse(ctx, ev, len(hits) > 0)
 	if len(hits) == 0 {
 		return b.reply(ctx, ev, b.openQuestion(ctx, ev, question))

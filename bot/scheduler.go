@@ -294,6 +294,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 	if d.Quiet && (late || t.quiet == repertoire.QuietSkip) {
 		s.handled[key] = end
 		b.log.InfoContext(ctx, "digest skipped: quiet period", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logLate, late)
+		b.cfg.Observer.Digest(t.ch.Platform, DigestSkipped)
 		return b.store.FinishDigest(pctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestSkipped})
 	}
 	parts := d.Doc().Parts()
@@ -308,6 +309,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		o.RediscoverID = d.Rediscover.ID
 	}
 	b.log.InfoContext(ctx, "digest posted", logPlatform, t.ch.Platform, logChannel, t.ch.ID, logPeriodEnd, end, logEntries, data.TotalEntries, logLate, late)
+	b.cfg.Observer.Digest(t.ch.Platform, DigestPosted)
 	if err := b.store.FinishDigest(pctx, t.ch, end, o); err != nil {
 		// Posted but not marked: the claim row still blocks a second post.
 		return err
@@ -334,6 +336,7 @@ func (s *Scheduler) findPosted(ctx context.Context, d Digest, since time.Time) (
 
 // fail records a failed attempt; the next tick may claim the period again.
 func (s *Scheduler) fail(ctx context.Context, t digestTarget, end time.Time, cause error) error {
+	s.b.cfg.Observer.Digest(t.ch.Platform, DigestFailed)
 	if err := s.b.store.FinishDigest(ctx, t.ch, end, repertoire.DigestOutcome{Status: repertoire.DigestFailed, Error: cause.Error()}); err != nil {
 		return errors.Join(cause, err)
 	}

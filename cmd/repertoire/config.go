@@ -35,6 +35,11 @@ type Config struct {
 	WebURL    string
 	WebPublic bool
 
+	// Metrics serves Prometheus /metrics (REPERTOIRE_METRICS): on
+	// MetricsAddr when set, else on HTTPAddr.
+	Metrics     bool
+	MetricsAddr string
+
 	DigestSchedule string
 	TZ             *time.Location
 	// DigestLease is how long a digest claim is its process's before
@@ -102,6 +107,9 @@ func parseConfig(getenv func(string) string) (Config, error) {
 		if !strings.HasSuffix(v, "/") {
 			return Config{}, fmt.Errorf("%s: %q must end with /", name, safe.String(v))
 		}
+	}
+	if err := parseMetrics(&c, getenv); err != nil {
+		return Config{}, err
 	}
 	if err := parseWeb(&c, getenv); err != nil {
 		return Config{}, err

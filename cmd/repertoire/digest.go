@@ -109,7 +109,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	if *dry {
 		return nil
 	}
-	platforms, err := buildPlatforms(ctx, cfg, log, strings.NewReader(""), stdout, nil)
+	platforms, err := buildPlatforms(ctx, cfg, log, strings.NewReader(""), stdout, nil, nil)
 	if err != nil {
 		return err
 	}

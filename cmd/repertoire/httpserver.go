@@ -18,7 +18,8 @@ type routeProvider interface {
 	Routes() map[string]http.Handler
 }
 
-// newMux serves /healthz, /metrics and the adapters' routes. /healthz
+// newMux serves /healthz and the adapters' routes (/metrics among them when
+// asked for). /healthz
 // answers 503 while the store does not answer or a ready check fails (the
 // inbox is too deep, the store cannot write).
 func newMux(store *repertoire.Store, routes map[string]http.Handler, ready ...func(context.Context) error) *http.ServeMux {
@@ -37,21 +38,6 @@ func newMux(store *repertoire.Store, routes map[string]http.Handler, ready ...fu
 			}
 		}
 		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		st, err := store.Stats(r.Context())
-		if err != nil {
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		fmt.Fprintf(w, "# HELP repertoire_entries Entries in the repertoire.\n# TYPE repertoire_entries gauge\n")
-		fmt.Fprintf(w, "repertoire_entries{visibility=\"public\"} %d\n", st.Entries-st.Private)
-		fmt.Fprintf(w, "repertoire_entries{visibility=\"private\"} %d\n", st.Private)
-		fmt.Fprintf(w, "# HELP repertoire_entries_detected Entries proposed by detection, not yet confirmed.\n# TYPE repertoire_entries_detected gauge\n")
-		fmt.Fprintf(w, "repertoire_entries_detected %d\n", st.Detected)
-		fmt.Fprintf(w, "# HELP repertoire_open_questions Questions recall could not answer.\n# TYPE repertoire_open_questions gauge\n")
-		fmt.Fprintf(w, "repertoire_open_questions %d\n", st.OpenQuestions)
 	})
 	for pattern, h := range routes {
 		mux.Handle(pattern, h)

@@ -182,19 +182,22 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	// The inbox applies to the core, which needs the platforms, which
 	// commit to the inbox: the handler reaches the core once it exists.
 	var core *bot.Bot
-	inbox := bot.NewInbox(store, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) }),
+	met := newMetrics(cfg, store, log)
+	inbox := bot.NewInbox(store, met.Applied(bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) })),
 		log.With("component", "inbox"), bot.InboxOptions{})
 	defer inbox.Close()
-	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout, inbox)
+	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout, inbox, met)
 	if err != nil {
 		return err
 	}
-	core = bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture, WebURL: cfg.WebURL}, platforms...)
+	core = bot.New(store, log.With("component", "bot"), bot.Config{Digest: digests, Retention: cfg.MessageRetention, Capture: cfg.Capture, WebURL: cfg.WebURL,
+		Observer: met}, platforms...)
 	for _, p := range platforms {
 		if d, ok := p.(bot.Decoder); ok {
-			inbox.Register(d)
+			inbox.Register(met.Decoder(d))
 		}
 	}
+	watchInbox(met, store)
 	// What an earlier process acknowledged and did not apply goes first.
 	inboxDone := make(chan error, 1)
 	go func() { inboxDone <- inbox.Run(ctx) }()
@@ -204,10 +207,17 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)
 
-	errc := make(chan error, len(platforms)+1)
+	errc := make(chan error, len(platforms)+2)
 	running := len(platforms)
+	if cfg.MetricsAddr != "" {
+		running++
+		go func() { errc <- serveMetrics(ctx, cfg.MetricsAddr, met, log, nil) }()
+	}
 	if cfg.HTTPAddr != "" {
 		routes := map[string]http.Handler{}
+		if met != nil && cfg.MetricsAddr == "" {
+			routes["GET /metrics"] = met.Handler()
+		}
 		for _, p := range platforms {
 			if rp, ok := p.(routeProvider); ok {
 				maps.Copy(routes, rp.Routes())
@@ -229,13 +239,14 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 		go func() { errc <- serveHTTP(ctx, cfg.HTTPAddr, newMux(store, routes, ready), log, nil) }()
 	}
 	for _, p := range platforms {
-		h := bot.Handler(core)
+		h := met.Applied(core)
 		if p.Name() != "shell" {
 			// Network adapters acknowledge first; the work is queued.
-			d := bot.NewDispatcher(core, log, 4, 64)
+			d := bot.NewDispatcher(h, log, 4, 64)
 			defer d.Close()
 			h = d
 		}
+		h = met.Received(p.Name(), h)
 		go func() {
 			err := p.Run(ctx, h)
 			if err != nil {

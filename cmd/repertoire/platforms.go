@@ -4,29 +4,41 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/metrics"
 )
 
 // buildPlatforms returns the adapters the configuration enables: Slack
 // and/or Discord when their tokens are set, otherwise the shell. With an
 // inbox, the network adapters commit what they receive to it before acking.
-func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer, in *bot.Inbox) ([]bot.Platform, error) {
+func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer, in *bot.Inbox, met *metrics.Metrics) ([]bot.Platform, error) {
 	var ps []bot.Platform
 	if cfg.Slack() {
+		var client *http.Client // the adapter's default
+		if met != nil {
+			client = &http.Client{Timeout: 30 * time.Second, Transport: met.Transport("slack", nil)}
+		}
 		a, err := slack.New(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
-			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval, Inbox: in}, log.With("component", "slack"))
+			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval, Inbox: in,
+			HTTPClient: client}, log.With("component", "slack"))
 		if err != nil {
 			return nil, err
 		}
 		ps = append(ps, a)
 	}
 	if cfg.Discord() {
-		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Inbox: in}, log)
+		var transport http.RoundTripper // the adapter's default
+		if met != nil {
+			transport = met.Transport("discord", nil)
+		}
+		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Inbox: in, Transport: transport}, log)
 		if err != nil {
 			return nil, err
 		}

@@ -61,7 +61,7 @@ func TestSlackEventsRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := buildPlatforms(context.Background(), cfg, slog.New(slog.DiscardHandler), nil, nil, nil)
+	ps, err := buildPlatforms(context.Background(), cfg, slog.New(slog.DiscardHandler), nil, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
