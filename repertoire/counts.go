@@ -18,7 +18,7 @@ type EntryCount struct {
 // current: a few rows, whatever the size of the repertoire (metrics read it
 // on every scrape).
 func (s *Store) EntryCounts(ctx context.Context) ([]EntryCount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, private, status, n FROM entry_counts WHERE n <> 0 ORDER BY kind, private, status`)
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, private, status, n FROM entry_kind_counts WHERE n <> 0 ORDER BY kind, private, status`)
 	if err != nil {
 		return nil, fmt.Errorf("entry counts: %w", err)
 	}
