@@ -35,13 +35,16 @@ type Addresser interface {
 	Addresses(name string) []string
 }
 
-// importChunk bounds the entries of one import transaction: a few tens of
-// milliseconds of writing, far under the store's busy timeout.
-const importChunk = 250
+// importChunk is the entries of an import's first transaction; the next
+// ones are sized to take about importTx, far under the busy timeout.
+const (
+	importChunk = 100
+	importTx    = 25 * time.Millisecond
+)
 
-// importYield is the pause between an import's transactions, so a bot
-// waiting for the write lock gets it.
-const importYield = 5 * time.Millisecond
+// importYield is the least pause between an import's transactions, so a
+// bot waiting for the write lock gets it.
+const importYield = 20 * time.Millisecond
 
 // HistoryUnit is one file of an export, written in bounded transactions and
 // recorded as finished with it.
@@ -197,6 +200,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			continue
 		}
 		var records []repertoire.Record
+		chunk := importChunk
 		// A unit's entries are written in chunks as they are read: memory
 		// stays bounded whatever the file holds, and no transaction holds
 		// the write lock long enough for the running bot to wait on it.
@@ -204,23 +208,29 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		// an interruption writes its earlier chunks again, which changes
 		// nothing (records upsert by source).
 		flush := func() error {
+			start := time.Now()
 			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Records: records})
 			if err != nil {
 				return fmt.Errorf("import %s: %w", u.Key, err)
 			}
+			took := time.Since(start)
 			sum.Created += res.Created
 			sum.Updated += res.Updated
 			sum.Unchanged += res.Unchanged
+			// The next chunk is sized to take importTx, and the pause is
+			// as long as the write: another writer waiting on SQLite's
+			// busy handler (it polls, up to 100 ms apart) finds the lock
+			// free half the time instead of for a few milliseconds.
+			chunk = max(20, min(2000, int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
 			records = records[:0]
-			// Let a waiting writer (the bot) in before the next chunk.
-			return sleepCtx(ctx, importYield)
+			return sleepCtx(ctx, max(took, importYield))
 		}
 		err := h.Read(ctx, u, func(m HistoryMessage) error {
 			read++
 			if m.Skip == "" {
 				if r, ok := imp.entry(u, m); ok && !done[u.Key] {
 					records = append(records, r)
-					if len(records) >= importChunk {
+					if len(records) >= chunk {
 						if err := flush(); err != nil {
 							return err
 						}
