@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,11 +50,20 @@ func TestManifestAsksForExactlyWhatIsUsed(t *testing.T) {
 				Bot  []string `json:"bot_events"`
 				User []string `json:"user_events"`
 			} `json:"event_subscriptions"`
-			SocketMode bool `json:"socket_mode_enabled"`
+			SocketMode    bool `json:"socket_mode_enabled"`
+			Interactivity struct {
+				Enabled bool   `json:"is_enabled"`
+				URL     string `json:"request_url"`
+			} `json:"interactivity"`
 		} `json:"settings"`
 	}
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
+	}
+	// The feedback buttons (block_actions) need interactivity, at the
+	// endpoint Routes serves for the Events API.
+	if i := m.Settings.Interactivity; !i.Enabled || !strings.HasSuffix(i.URL, "/slack/interactions") {
+		t.Errorf("interactivity %+v: the feedback buttons need it, at /slack/interactions", i)
 	}
 	sorted := func(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
 	if got := sorted(m.OAuth.Scopes.Bot); !slices.Equal(got, sorted(usedScopes)) || len(m.OAuth.Scopes.User) > 0 {
