@@ -35,6 +35,16 @@ Prints a channel's digest for the period from -since (default: the channel's
 last scheduled digest) to now, and posts it unless -dry-run is given.`,
 	"import": importUsage,
 	"export": exportUsage,
+	"backup": `usage: repertoire backup [-db FILE] BACKUP.db
+
+Writes a consistent copy of the database to BACKUP.db (a new file) while the
+bot runs, with SQLite's VACUUM INTO, and checks the copy (integrity_check).
+For continuous replication to object storage, see Litestream in README.md.`,
+	"restore": `usage: repertoire restore [-db FILE] BACKUP.db
+
+Puts BACKUP.db in place of the database. The backup is checked first
+(integrity_check, a schema this binary knows); the bot must be stopped. The
+database it replaces is kept beside it as FILE.before-restore-TIME.`,
 	"version": `usage: repertoire version
 
 Prints the version and the commit it was built from.`,
@@ -44,7 +54,7 @@ Prints the URL that adds the Discord bot to a server (needs DISCORD_TOKEN).`,
 }
 
 // commandNames lists the subcommands in the order "repertoire help" shows them.
-var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "version", "discord-invite"}
+var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "backup", "restore", "version", "discord-invite"}
 
 // wantsHelp reports whether args ask for help (-h, -help, --help before a
 // "--", or a lone "help"), so that help works even when the configuration

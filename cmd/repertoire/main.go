@@ -57,6 +57,8 @@ commands:
   digest     -channel ID [-since DATE] [-dry-run]: print (and post) a channel's digest
   import     import slack EXPORT.zip | discord FILE.json… | repertoire FILE.json
   export     export -format markdown|json|csv [-channel ID] [-out DIR]
+  backup     backup FILE: a consistent copy of the live database (the bot may run)
+  restore    restore FILE: put a backup in place of the database (the bot stopped)
   version    print the version
   discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
@@ -118,6 +120,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return importCommand(ctx, args, cfg, stdout, stderr)
 	case "export":
 		return exportCommand(ctx, args, cfg, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, cfg, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
 		if err := noArgs(flag.NewFlagSet("version", flag.ContinueOnError), args, stdout); err != nil {
 			return err
