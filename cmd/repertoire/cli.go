@@ -35,6 +35,12 @@ Prints a channel's digest for the period from -since (default: the channel's
 last scheduled digest) to now, and posts it unless -dry-run is given.`,
 	"import": importUsage,
 	"export": exportUsage,
+	"doctor": `usage: repertoire doctor [-db FILE]
+
+Checks the deployment and prints a checklist, each line ✓ or ✗ with how to fix
+it: the configuration; the database (quick_check, schema version, WAL size,
+free disk); Slack's bot token (auth.test); the digest schedules and their
+next runs. Writes nothing; exits 1 when a check fails.`,
 	"backup": `usage: repertoire backup [-db FILE] BACKUP.db
 
 Writes a consistent copy of the database to BACKUP.db (a new file) while the
@@ -54,7 +60,7 @@ Prints the URL that adds the Discord bot to a server (needs DISCORD_TOKEN).`,
 }
 
 // commandNames lists the subcommands in the order "repertoire help" shows them.
-var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "backup", "restore", "version", "discord-invite"}
+var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "doctor", "backup", "restore", "version", "discord-invite"}
 
 // wantsHelp reports whether args ask for help (-h, -help, --help before a
 // "--", or a lone "help"), so that help works even when the configuration

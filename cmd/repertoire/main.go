@@ -57,6 +57,7 @@ commands:
   digest     -channel ID [-since DATE] [-dry-run]: print (and post) a channel's digest
   import     import slack EXPORT.zip | discord FILE.json… | repertoire FILE.json
   export     export -format markdown|json|csv [-channel ID] [-out DIR]
+  doctor     check the configuration, the database, Slack and the digest schedules; say how to fix
   backup     backup FILE: a consistent copy of the live database (the bot may run)
   restore    restore FILE: put a backup in place of the database (the bot stopped)
   version    print the version
@@ -99,6 +100,17 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := parseConfig(getenv)
+	if cmd == "doctor" {
+		// The doctor reports a bad configuration as one of its findings.
+		if err != nil {
+			cfg, _ = parseConfig(func(string) string { return "" })
+			cfg.DB = strings.TrimSpace(getenv("REPERTOIRE_DB"))
+			if cfg.DB == "" {
+				cfg.DB = "./repertoire.db"
+			}
+		}
+		return doctorCommand(ctx, args, cfg, err, stdout, stderr)
+	}
 	if err != nil && !wantsHelp(args) {
 		return err
 	}
