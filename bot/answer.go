@@ -78,7 +78,8 @@ type AnswerChoice struct {
 	Confirmed bool
 	Endorsed  int // reactions by others than its author
 	Substance []string
-	Score     float64
+	Score     float64 // the answer model's probability that it answers
+	Useful    bool    // the model calls it useful (see UsefulReplies)
 	Reasons   []string
 }
 
@@ -101,7 +102,7 @@ func ChooseAnswer(question Message, replies []Message, botName string) AnswerCho
 		return AnswerChoice{Index: -1}
 	}
 	m := replies[bestIdx]
-	c := AnswerChoice{Index: bestIdx, Score: 1 / (1 + math.Exp(-logits[bestIdx]))}
+	c := AnswerChoice{Index: bestIdx, Score: 1 / (1 + math.Exp(-logits[bestIdx])), Useful: logits[bestIdx] >= usefulLogit()}
 	if confirmedReplies(question, replies, botName)[bestIdx] > 0 {
 		c.Confirmed = true
 		c.Reasons = append(c.Reasons, "the asker confirmed it worked")

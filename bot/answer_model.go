@@ -143,6 +143,7 @@ const (
 	endorsementLogit = 1.2 // per member reacting, up to three
 	codeLogit        = 1.5 // inline or fenced code
 	stepsLogit       = 1.0 // numbered or bulleted steps
+	directLogit      = 1.0 // a platform reply to the question, or "@asker"/"asker:" opening it
 )
 
 // AnswerPriors returns the hand-set part of every reply's log-odds (see
@@ -163,6 +164,9 @@ func AnswerPriors(question Message, replies []Message, botName string) []float64
 		}
 		if len(stepLines.FindAllString(m.Text, -1)) >= 2 {
 			z += stepsLogit
+		}
+		if directReply(question, m) {
+			z += directLogit
 		}
 		out[i] = z
 	}
@@ -286,3 +290,19 @@ var answerStopWords = setOf(`a an and are as at be been but by can could do does
 him his how i if in into is it its just me my no not of on or our she so some than that the their them then there
 these they this to too up us was we were what when where which who why will with would you your yours i'm it's
 don't can't im dont any anyone anybody all also get got like know need want please hi hello`)
+
+// directReply reports whether m is addressed to the asker the way chat
+// does it: a platform reply to the question, a mention, or the asker's
+// name opening it ("@ann", "ann:").
+func directReply(question, m Message) bool {
+	if m.ReplyTo != "" && m.ReplyTo == question.Ref.ID {
+		return true
+	}
+	u := question.Author
+	if u.ID != "" && strings.Contains(m.Text, "<@"+u.ID) {
+		return true
+	}
+	name := strings.ToLower(u.Name)
+	first, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(m.Text)), " ")
+	return name != "" && (first == "@"+name || first == "@"+name+":" || first == "@"+name+"," || first == name+":" || first == name+",")
+}

@@ -6,32 +6,32 @@ package bot
 // per AnswerFeatureNames; L2 penalty 0.1 chosen by 5-fold cross-validation.
 func answerWeights() [NumAnswerFeatures + 1]float64 {
 	return [NumAnswerFeatures + 1]float64{
-		-2.516750, // intercept
-		0.620260,  // first
-		0.632468,  // rank
-		0.402785,  // last
-		0.499201,  // words
-		1.154671,  // overlap
-		0.524863,  // cosine
-		-0.082451, // link
+		-2.516107, // intercept
+		0.620000,  // first
+		0.630747,  // rank
+		0.402540,  // last
+		0.499396,  // words
+		1.157616,  // overlap
+		0.521839,  // cosine
+		-0.081832, // link
 		0.000000,  // steps
-		-2.045949, // asks_back
-		-1.125246, // question_mark
-		0.018462,  // asker_after
-		-0.127255, // author_replies
-		0.509934,  // author_first
-		-0.919899, // chatter
-		-0.944026, // addresses_other
-		0.162155,  // digits
-		0.877057,  // short
-		0.512044,  // advice
-		-0.201678, // you
-		1.393487,  // centrality
-		-2.326001, // relative_rank
-		0.149067,  // thanked_after
+		-2.044013, // asks_back
+		-1.127275, // question_mark
+		0.017332,  // asker_after
+		-0.126620, // author_replies
+		0.510066,  // author_first
+		-0.919566, // chatter
+		-0.943696, // addresses_other
+		0.160987,  // digits
+		0.877067,  // short
+		0.512826,  // advice
+		-0.202523, // you
+		1.394685,  // centrality
+		-2.323018, // relative_rank
+		0.149882,  // thanked_after
 	}
 }
 
 // usefulLogit is the log-odds above which a reply reads as useful: the
 // threshold with the best F1 on the training data.
-func usefulLogit() float64 { return -0.694639 }
+func usefulLogit() float64 { return -0.696015 }

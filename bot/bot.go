@@ -43,6 +43,9 @@ type Config struct {
 	// SuggestEvery spaces the detector's suggestions in a channel;
 	// DefaultSuggestEvery when zero.
 	SuggestEvery time.Duration
+	// DetectThreshold is the score an exchange needs to be suggested or
+	// saved; DetectThreshold (the constant) when zero.
+	DetectThreshold float64
 	// WebURL is the web page's base URL; "web" in chat answers with a
 	// sign-in link to it. Empty when there is no web page.
 	WebURL string
@@ -122,6 +125,9 @@ func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Pla
 	cfg.Digest = cfg.Digest.withDefaults()
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
+	}
+	if cfg.DetectThreshold == 0 {
+		cfg.DetectThreshold = DetectThreshold
 	}
 	if cfg.SuggestEvery <= 0 {
 		cfg.SuggestEvery = DefaultSuggestEvery

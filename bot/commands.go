@@ -229,11 +229,12 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		Text:   question,
 		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
 		Spaces: ev.Spaces,
-		Limit:  RecallCandidates,
+		Limit:  max(RecallCandidates, RerankPool),
 	})
 	if err != nil {
 		return err
 	}
+	hits = Rerank(question, hits) // rerank.go: order only
 	hits = Relevant(question, hits, DefaultGate)
 	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
 	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/learn"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -30,11 +32,85 @@ type dialog struct {
 	msgs []int // indexes into the channel's messages
 }
 
+// detectGrid are the thresholds cross-validation chooses among, and
+// targetPrecision the same-dialog precision the choice must keep on the
+// training channels: the most dialogs found at that precision wins.
+var detectGrid = []float64{1.5, 2, 2.5, 3, 3.5}
+
+const targetPrecision = 0.90
+
+// channelRun is what one detector did on one channel: per dialog that opens
+// with a question, whether it was found; per detection, whether its
+// question and answer lie in one dialog.
+type channelRun struct {
+	found []bool
+	same  []bool
+}
+
+func (r channelRun) add(o channelRun) channelRun {
+	return channelRun{found: append(slices.Clone(r.found), o.found...), same: append(slices.Clone(r.same), o.same...)}
+}
+
+func (r channelRun) counts() (found, same int) {
+	for _, f := range r.found {
+		if f {
+			found++
+		}
+	}
+	for _, s := range r.same {
+		if s {
+			same++
+		}
+	}
+	return found, same
+}
+
+func (r channelRun) precision() float64 {
+	_, s := r.counts()
+	return float64(s) / float64(max(len(r.same), 1))
+}
+
+// liveChannel is one channel file read and scored.
+type liveChannel struct {
+	file     string
+	msgs     []bot.Message
+	dls      []dialog
+	dialogOf map[string]int
+}
+
+// judge turns detections into a channelRun against the people's dialogs.
+func (c liveChannel) judge(pairs []qa) channelRun {
+	var r channelRun
+	opened := map[int]bool{}
+	for _, p := range pairs {
+		dq, okq := c.dialogOf[p.q]
+		da, oka := c.dialogOf[p.a]
+		same := okq && oka && dq == da
+		r.same = append(r.same, same)
+		if !same {
+			continue
+		}
+		for k, i := range c.dls[dq].msgs {
+			if k < openingLines && c.msgs[i].Ref.ID == p.q {
+				opened[dq] = true
+			}
+		}
+	}
+	for d, dl := range c.dls {
+		if opensWithQuestion(c.msgs, dl) {
+			r.found = append(r.found, opened[d])
+		}
+	}
+	return r
+}
+
 // evalLiveChat runs the real Bot (real SQLite store, message log, assembly,
 // scoring, rate limit) over each LiveChat channel as one unthreaded stream
-// of MessagePosted events in time order, once in auto mode (every detection saved) and
-// once in suggest mode (what members would see), and compares what it
-// found with the people's dialog boundaries.
+// of MessagePosted events in time order, once in auto mode (every detection
+// saved) and once in suggest mode (what members would see), and compares
+// what it found with the people's dialog boundaries. The detection
+// threshold is also chosen by leave-one-channel-out cross-validation: each
+// channel is judged at the threshold the other channels chose.
 func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
@@ -48,100 +124,203 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 	for _, f := range files {
 		fmt.Fprintf(w, "reading %s\n", f)
 	}
+	channels, err := readLiveChannels(files)
+	if err != nil {
+		return err
+	}
 	tmp, err := os.MkdirTemp("", "detect-eval-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	var (
-		messages, dialogs, questionDialogs int
-		found, baseFound                   int
-		detections, consistent             int
-		baseDetections, baseConsistent     int
-		suggestions, suggestionsConsistent int
-		foundSuggest                       int
-		goldFound                          int // the scorer alone, on the people's dialogs
-	)
+	var messages, dialogs int
+	var auto, sugg, base, gold channelRun
+	sweep := make([][]channelRun, len(channels)) // [channel][threshold]
+	for ci, c := range channels {
+		messages += len(c.msgs)
+		dialogs += len(c.dls)
+		db := func(tag string) string {
+			return filepath.Join(tmp, fmt.Sprintf("%s.%s.db", filepath.Base(c.file), tag))
+		}
+		a, err := runBot(ctx, db("auto"), c.msgs, repertoire.DetectAuto, bot.DetectThreshold)
+		if err != nil {
+			return err
+		}
+		auto = auto.add(c.judge(a))
+		sp, err := runBot(ctx, db("suggest"), c.msgs, repertoire.DetectSuggest, bot.DetectThreshold)
+		if err != nil {
+			return err
+		}
+		sugg = sugg.add(c.judge(sp))
+		base = base.add(c.judge(baselineDetections(c.msgs)))
+		for _, dl := range c.dls {
+			if !opensWithQuestion(c.msgs, dl) {
+				continue
+			}
+			var conv []bot.Message
+			for _, i := range dl.msgs {
+				conv = append(conv, c.msgs[i])
+			}
+			ex := bot.Assess(conv, botName)
+			gold.found = append(gold.found, ex.Found && ex.Score >= bot.DetectThreshold)
+		}
+		if len(channels) < 2 {
+			continue
+		}
+		for ti, t := range detectGrid {
+			pairs, err := runBot(ctx, db(fmt.Sprint("t", ti)), c.msgs, repertoire.DetectAuto, t)
+			if err != nil {
+				return err
+			}
+			sweep[ci] = append(sweep[ci], c.judge(pairs))
+		}
+	}
+	var cv channelRun
+	var chosen []string
+	if len(channels) >= 2 {
+		for ci := range channels {
+			var train []int
+			for k := range channels {
+				if k != ci {
+					train = append(train, k)
+				}
+			}
+			ti := chooseThreshold(sweep, train)
+			chosen = append(chosen, fmt.Sprint(detectGrid[ti]))
+			cv = cv.add(sweep[ci][ti])
+		}
+	}
+	questionDialogs := len(auto.found)
+	per1k := func(n int) string { return fmt.Sprintf("%6.1f", 1000*float64(n)/float64(max(messages, 1))) }
+	foundIv := func(r channelRun) string {
+		return learn.Bootstrap(len(r.found), 2000, 5, func(idx []int) float64 {
+			n := 0.0
+			for _, i := range idx {
+				if r.found[i] {
+					n++
+				}
+			}
+			return n / float64(max(len(idx), 1))
+		}).Pct()
+	}
+	precIv := func(r channelRun) string {
+		if len(r.same) == 0 {
+			return "  n/a"
+		}
+		return learn.Bootstrap(len(r.same), 2000, 6, func(idx []int) float64 {
+			n := 0.0
+			for _, i := range idx {
+				if r.same[i] {
+					n++
+				}
+			}
+			return n / float64(max(len(idx), 1))
+		}).Pct()
+	}
+	fmt.Fprintf(w, "%d messages, %d dialogs, %d of them open with a question (a '?' in the asker's opening lines)\n",
+		messages, dialogs, questionDialogs)
+	fmt.Fprintf(w, "%-52s %-24s %-8s %s\n", "", "dialogs found", "per 1k", "within one dialog (precision)")
+	row := func(name string, r channelRun, withPrec bool) {
+		p := ""
+		if withPrec {
+			p = precIv(r)
+		}
+		n := "       "
+		if r.same != nil || withPrec {
+			n = per1k(len(r.same))
+		}
+		fmt.Fprintf(w, "  %-50s %-24s %-8s %s\n", name, foundIv(r), n, p)
+	}
+	if len(channels) >= 2 {
+		row(fmt.Sprintf("repertoire, auto, threshold by leave-one-channel-out (chosen: %s)", strings.Join(chosen, ", ")), cv, true)
+	}
+	row(fmt.Sprintf("repertoire, auto mode, shipped threshold %.2f", bot.DetectThreshold), auto, true)
+	row("repertoire, suggest mode (posts), shipped threshold", sugg, true)
+	row("scorer alone on people's dialogs (assembly by people)", gold, false)
+	row("baseline: '?' then another's reply", base, true)
+	fmt.Fprintf(w, "  (found: a detection whose question is among a dialog's first %d lines and whose answer is in that dialog;\n", openingLines)
+	fmt.Fprintf(w, "   within one dialog: detections whose question and answer people put in the same dialog; 95%% bootstrap intervals)\n")
+	return nil
+}
+
+// chooseThreshold picks, on the training channels, the threshold that finds
+// the most dialogs while keeping targetPrecision; the most precise when none
+// does.
+func chooseThreshold(sweep [][]channelRun, train []int) int {
+	best, bestFound, bestPrec := -1, -1, -1.0
+	mostPrecise, mostPrec := 0, -1.0
+	for ti := range detectGrid {
+		var r channelRun
+		for _, c := range train {
+			r = r.add(sweep[c][ti])
+		}
+		f, _ := r.counts()
+		p := r.precision()
+		if p > mostPrec {
+			mostPrecise, mostPrec = ti, p
+		}
+		if p >= targetPrecision && (f > bestFound || f == bestFound && p > bestPrec) {
+			best, bestFound, bestPrec = ti, f, p
+		}
+	}
+	if best < 0 {
+		return mostPrecise
+	}
+	return best
+}
+
+// trainDetect chooses the shipped threshold on every channel of the folder.
+func trainDetect(ctx context.Context, dir string, w io.Writer) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	channels, err := readLiveChannels(files)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "detect-train-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	sweep := make([][]channelRun, len(channels))
+	var all []int
+	for ci, c := range channels {
+		all = append(all, ci)
+		for ti, t := range detectGrid {
+			pairs, err := runBot(ctx, filepath.Join(tmp, fmt.Sprintf("%d.%d.db", ci, ti)), c.msgs, repertoire.DetectAuto, t)
+			if err != nil {
+				return err
+			}
+			sweep[ci] = append(sweep[ci], c.judge(pairs))
+		}
+	}
+	ti := chooseThreshold(sweep, all)
+	fmt.Fprintf(w, "detection threshold chosen on %d channels of %s: %g (set bot.DetectThreshold to it)\n", len(channels), dir, detectGrid[ti])
+	return nil
+}
+
+func readLiveChannels(files []string) ([]liveChannel, error) {
+	var out []liveChannel
 	for _, file := range files {
 		msgs, dls, err := readLiveChat(file)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(msgs) == 0 {
 			continue
 		}
-		messages += len(msgs)
-		dialogs += len(dls)
-		dialogOf := map[string]int{}
+		c := liveChannel{file: file, msgs: msgs, dls: dls, dialogOf: map[string]int{}}
 		for d, dl := range dls {
 			for _, i := range dl.msgs {
-				dialogOf[msgs[i].Ref.ID] = d
+				c.dialogOf[msgs[i].Ref.ID] = d
 			}
 		}
-		auto, err := runBot(ctx, filepath.Join(tmp, filepath.Base(file)+".auto.db"), msgs, repertoire.DetectAuto)
-		if err != nil {
-			return err
-		}
-		sugg, err := runBot(ctx, filepath.Join(tmp, filepath.Base(file)+".suggest.db"), msgs, repertoire.DetectSuggest)
-		if err != nil {
-			return err
-		}
-		base := baselineDetections(msgs)
-		check := func(pairs []qa, count, same *int) map[int]bool {
-			opened := map[int]bool{}
-			for _, p := range pairs {
-				*count++
-				dq, okq := dialogOf[p.q]
-				da, oka := dialogOf[p.a]
-				if !okq || !oka || dq != da {
-					continue
-				}
-				*same++
-				for k, i := range dls[dq].msgs {
-					if k < openingLines && msgs[i].Ref.ID == p.q {
-						opened[dq] = true
-					}
-				}
-			}
-			return opened
-		}
-		autoOpened := check(auto, &detections, &consistent)
-		suggOpened := check(sugg, &suggestions, &suggestionsConsistent)
-		baseOpened := check(base, &baseDetections, &baseConsistent)
-		for d, dl := range dls {
-			if !opensWithQuestion(msgs, dl) {
-				continue
-			}
-			questionDialogs++
-			var conv []bot.Message
-			for _, i := range dl.msgs {
-				conv = append(conv, msgs[i])
-			}
-			if ex := bot.Assess(conv, "repertoire"); ex.Found && ex.Score >= bot.DetectThreshold {
-				goldFound++
-			}
-			if autoOpened[d] {
-				found++
-			}
-			if suggOpened[d] {
-				foundSuggest++
-			}
-			if baseOpened[d] {
-				baseFound++
-			}
-		}
+		out = append(out, c)
 	}
-	per1k := func(n int) string { return fmt.Sprintf("%6.1f", 1000*float64(n)/float64(max(messages, 1))) }
-	fmt.Fprintf(w, "%d messages, %d dialogs, %d of them open with a question (a '?' in the asker's opening lines)\n",
-		messages, dialogs, questionDialogs)
-	fmt.Fprintf(w, "                                     dialogs found   per 1,000 msgs   within one dialog\n")
-	fmt.Fprintf(w, "  repertoire, auto mode (detections)  %s          %s           %s\n", pct(found, questionDialogs), per1k(detections), pct(consistent, detections))
-	fmt.Fprintf(w, "  repertoire, suggest mode (posts)    %s          %s           %s\n", pct(foundSuggest, questionDialogs), per1k(suggestions), pct(suggestionsConsistent, suggestions))
-	fmt.Fprintf(w, "  scorer alone on people's dialogs    %s                            (assembly done by people)\n", pct(goldFound, questionDialogs))
-	fmt.Fprintf(w, "  baseline: '?' then another's reply  %s          %s           %s\n", pct(baseFound, questionDialogs), per1k(baseDetections), pct(baseConsistent, baseDetections))
-	fmt.Fprintf(w, "  (found: a detection whose question is among a dialog's first %d lines and whose answer is in that dialog;\n", openingLines)
-	fmt.Fprintf(w, "   within one dialog: detections whose question and answer people put in the same dialog)\n")
-	return nil
+	return out, nil
 }
 
 type qa struct{ q, a string }
@@ -202,7 +381,7 @@ func (r *recorder) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, 
 
 // runBot feeds the messages to a Bot on a fresh store in the given mode and
 // returns the exchanges it suggested or saved.
-func runBot(ctx context.Context, dbPath string, msgs []bot.Message, mode repertoire.DetectMode) ([]qa, error) {
+func runBot(ctx context.Context, dbPath string, msgs []bot.Message, mode repertoire.DetectMode, threshold float64) ([]qa, error) {
 	store, err := repertoire.Open(ctx, dbPath, nil)
 	if err != nil {
 		return nil, err
@@ -210,7 +389,7 @@ func runBot(ctx context.Context, dbPath string, msgs []bot.Message, mode reperto
 	defer store.Close()
 	var now time.Time
 	rec := &recorder{}
-	b := bot.New(store, nil, bot.Config{Now: func() time.Time { return now }}, rec)
+	b := bot.New(store, nil, bot.Config{Now: func() time.Time { return now }, DetectThreshold: threshold}, rec)
 	ch := repertoire.Channel{Platform: "eval", ID: msgs[0].Ref.Channel.ID}
 	if err := store.SetDetectMode(ctx, ch, mode, "eval"); err != nil {
 		return nil, err

@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog *.txt files (default: DATA/livechat)")
 	only := fs.String("only", "", "run one part: semeval, irc or livechat (all when empty)")
 	trainAnswerTo := fs.String("train-answer", "", "fit the answer model on the -semeval file and write it to this Go file (bot/answer_weights.go), then stop")
+	trainDetectOn := fs.Bool("train-detect", false, "choose the detection threshold on the -livechat folder and print it, then stop")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *trainAnswerTo != "" {
 		return trainAnswer(*semeval, *trainAnswerTo, stdout)
+	}
+	if *trainDetectOn {
+		return trainDetect(ctx, *livechat, stdout)
 	}
 	parts := []struct {
 		name string

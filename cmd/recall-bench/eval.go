@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/learn"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -21,11 +24,25 @@ var evalChannel = repertoire.Channel{Platform: "eval", Space: "s", ID: "c", Name
 // ranker returns the source IDs of the best entries for a question, best first.
 type ranker func(ctx context.Context, text string, limit int) ([]string, error)
 
-// rankers opens a store and returns ours and plain bm25 over the same file.
-func rankers(ctx context.Context, store *repertoire.Store, file string) (ours, plain ranker, closeFn func(), err error) {
+// rankers opens a store and returns ours, ours re-ranked (bot.Rerank over
+// bot.RerankPool candidates or the limit asked, whichever is more) and plain
+// bm25 over the same file.
+func rankers(ctx context.Context, store *repertoire.Store, file string) (ours, reranked, plain ranker, closeFn func(), err error) {
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
+	}
+	reranked = func(ctx context.Context, text string, limit int) ([]string, error) {
+		hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, From: evalChannel, Limit: max(limit, bot.RerankPool)})
+		if err != nil {
+			return nil, err
+		}
+		hits = bot.Rerank(text, hits)
+		out := make([]string, 0, limit)
+		for _, h := range hits[:min(limit, len(hits))] {
+			out = append(out, h.SourceID)
+		}
+		return out, nil
 	}
 	ours = func(ctx context.Context, text string, limit int) ([]string, error) {
 		hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, From: evalChannel, Limit: limit})
@@ -51,7 +68,7 @@ func rankers(ctx context.Context, store *repertoire.Store, file string) (ours, p
 		}
 		return out, nil
 	}
-	return ours, plain, func() { db.Close() }, nil
+	return ours, reranked, plain, func() { db.Close() }, nil
 }
 
 func saveEval(ctx context.Context, s *repertoire.Store, id, question, answer string) error {
@@ -76,6 +93,7 @@ type semevalFile struct {
 		Threads []struct {
 			Rel struct {
 				ID        string `xml:"RELQ_ID,attr"`
+				Order     int    `xml:"RELQ_RANKING_ORDER,attr"`
 				Relevance string `xml:"RELQ_RELEVANCE2ORGQ,attr"`
 				Subject   string `xml:"RelQSubject"`
 				Body      string `xml:"RelQBody"`
@@ -85,12 +103,32 @@ type semevalFile struct {
 	} `xml:"OrgQuestion"`
 }
 
+// questionScores are one original question's figures under one ranker.
+type questionScores struct {
+	ap      float64 // pool: average precision over the top 50, ÷ all relevant in the pool
+	r3      float64 // pool: relevant in the top 3 ÷ all relevant
+	r3min   float64 // pool: relevant in the top 3 ÷ min(3, relevant)
+	subtask float64 // subtask B: average precision of its own related questions re-ranked
+	hasRel  bool
+}
+
 // semevalQuality indexes every related question of the file with its
-// comments as one entry (question: subject and body; answer: the comments),
-// asks each original question against the whole pool and reports MAP (over
-// the top 50; average precision divided by all relevant entries in the pool)
-// and recall@3, PerfectMatch and Relevant counting as relevant.
+// comments as one entry (question: subject and body; answer: the comments)
+// and asks each original question two ways:
+//
+//   - against the whole pool: MAP over the top 50 (average precision ÷ all
+//     relevant entries in the pool) and recall@3 read both ways (÷ all
+//     relevant; ÷ min(3, relevant)), over the questions with a relevant one;
+//   - the official subtask B reading: its own ten related questions
+//     re-ranked (by their place in the pool's top 50, the rest after in the
+//     search engine's order), MAP over the top 10 as the task's scorer
+//     computes it (a question without a relevant one scores 0), beside the
+//     search engine's own order.
+//
+// PerfectMatch and Relevant count as relevant. Each figure carries a 95%
+// bootstrap interval over original questions.
 func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
+	fmt.Fprintf(w, "\nreading %s\n", path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -122,7 +160,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
 			}
 		}
 	}
-	ours, plain, closeFn, err := rankers(ctx, store, file)
+	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
 	if err != nil {
 		return err
 	}
@@ -131,13 +169,15 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
 	type original struct {
 		text     string
 		relevant map[string]bool
+		own      []string // its related threads in the search engine's order
+		order    map[string]int
 	}
 	var order []string
 	originals := map[string]*original{}
 	for _, q := range f.Questions {
 		o := originals[q.ID]
 		if o == nil {
-			o = &original{text: q.Subject + "\n" + q.Body, relevant: map[string]bool{}}
+			o = &original{text: q.Subject + "\n" + q.Body, relevant: map[string]bool{}, order: map[string]int{}}
 			originals[q.ID] = o
 			order = append(order, q.ID)
 		}
@@ -145,44 +185,127 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
 			if t.Rel.Relevance == "PerfectMatch" || t.Rel.Relevance == "Relevant" {
 				o.relevant[t.Rel.ID] = true
 			}
+			if _, dup := o.order[t.Rel.ID]; !dup {
+				o.order[t.Rel.ID] = t.Rel.Order
+				o.own = append(o.own, t.Rel.ID)
+			}
 		}
 	}
-	type score struct{ ap, r3 float64 }
-	var sums [2]score
-	asked := 0
+	for _, o := range originals {
+		sort.SliceStable(o.own, func(a, b int) bool { return o.order[o.own[a]] < o.order[o.own[b]] })
+	}
+	names := []string{"recall", "recall+rerank", "plain bm25", "search engine"}
+	scores := make([][]questionScores, len(names))
 	for _, id := range order {
 		o := originals[id]
-		relevant := o.relevant
-		if len(relevant) == 0 {
-			continue
-		}
-		asked++
-		for i, r := range []ranker{ours, plain} {
-			got, err := r(ctx, o.text, 50)
-			if err != nil {
-				return err
-			}
-			var hits, ap, r3 float64
-			for k, id := range got {
-				if relevant[id] {
-					hits++
-					ap += hits / float64(k+1)
-					if k < 3 {
-						r3++
-					}
+		for i, r := range []ranker{ours, reranked, plain, nil} {
+			var got []string
+			if r != nil {
+				if got, err = r(ctx, o.text, 50); err != nil {
+					return err
 				}
 			}
-			sums[i].ap += ap / float64(len(relevant))
-			sums[i].r3 += r3 / float64(len(relevant))
+			s := questionScores{hasRel: len(o.relevant) > 0}
+			if s.hasRel && r != nil {
+				var hits float64
+				for k, id := range got {
+					if o.relevant[id] {
+						hits++
+						s.ap += hits / float64(k+1)
+						if k < 3 {
+							s.r3++
+						}
+					}
+				}
+				s.ap /= float64(len(o.relevant))
+				s.r3min = s.r3 / float64(min(3, len(o.relevant)))
+				s.r3 /= float64(len(o.relevant))
+			}
+			s.subtask = averagePrecision(rerank(o.own, got), o.relevant, 10)
+			scores[i] = append(scores[i], s)
 		}
 	}
-	fmt.Fprintf(w, "\n== SemEval-2016 Task 3 (%s): %d entries, %d original questions with a relevant one\n",
-		filepath.Base(path), len(seen), asked)
-	fmt.Fprintf(w, "%-12s %8s %8s\n", "", "MAP", "R@3")
-	for i, name := range []string{"recall", "plain bm25"} {
-		fmt.Fprintf(w, "%-12s %8.4f %8.4f\n", name, sums[i].ap/float64(asked), sums[i].r3/float64(asked))
+	withRel := 0
+	for _, s := range scores[0] {
+		if s.hasRel {
+			withRel++
+		}
+	}
+	mean := func(ss []questionScores, pool bool, get func(questionScores) float64) func([]int) float64 {
+		return func(idx []int) float64 {
+			sum, n := 0.0, 0
+			for _, i := range idx {
+				if pool && !ss[i].hasRel {
+					continue
+				}
+				sum += get(ss[i])
+				n++
+			}
+			return sum / float64(max(n, 1))
+		}
+	}
+	nq := len(order)
+	fmt.Fprintf(w, "== SemEval-2016 Task 3 (%s): %d entries, %d original questions (%d with a relevant one); 95%% bootstrap intervals over questions\n",
+		filepath.Base(path), len(seen), nq, withRel)
+	fmt.Fprintf(w, "%-14s %-26s %-26s %-26s %-26s\n", "", "pool MAP@50", "pool R@3 (÷relevant)", "pool R@3 (÷min(3,rel))", "subtask B MAP (own 10)")
+	for i, name := range names {
+		ss := scores[i]
+		cell := func(pool bool, get func(questionScores) float64) string {
+			if pool && i == 3 {
+				return "-"
+			}
+			return learn.Bootstrap(nq, 2000, uint64(10+i), mean(ss, pool, get)).Dec()
+		}
+		fmt.Fprintf(w, "%-14s %-26s %-26s %-26s %-26s\n", name,
+			cell(true, func(s questionScores) float64 { return s.ap }),
+			cell(true, func(s questionScores) float64 { return s.r3 }),
+			cell(true, func(s questionScores) float64 { return s.r3min }),
+			cell(false, func(s questionScores) float64 { return s.subtask }))
 	}
 	return nil
+}
+
+// rerank orders a question's own related threads by their place in the
+// pool's ranking; those the ranking left out follow in the given order.
+func rerank(own, ranking []string) []string {
+	place := map[string]int{}
+	for k, id := range ranking {
+		if _, ok := place[id]; !ok {
+			place[id] = k
+		}
+	}
+	out := slices.Clone(own)
+	sort.SliceStable(out, func(a, b int) bool {
+		pa, oka := place[out[a]]
+		pb, okb := place[out[b]]
+		switch {
+		case oka && okb:
+			return pa < pb
+		case oka != okb:
+			return oka
+		}
+		return false
+	})
+	return out
+}
+
+// averagePrecision over the top n of ranked, divided by the relevant ones
+// among them (the SemEval scorer's reading); 0 when none is relevant.
+func averagePrecision(ranked []string, relevant map[string]bool, n int) float64 {
+	var hits, sum float64
+	for k, id := range ranked {
+		if k >= n {
+			break
+		}
+		if relevant[id] {
+			hits++
+			sum += hits / float64(k+1)
+		}
+	}
+	if hits == 0 {
+		return 0
+	}
+	return sum / hits
 }
 
 var chatLine = regexp.MustCompile(`^\s*(?:\d+\s+)?\[([^\]]*)\]\s*<([^>]*)>\s?(.*)$`)
@@ -231,6 +354,10 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 	if len(files) == 0 {
 		return fmt.Errorf("no .txt dialog files in %s", folder)
 	}
+	fmt.Fprintln(w)
+	for _, f := range files {
+		fmt.Fprintf(w, "reading %s\n", f)
+	}
 	file := filepath.Join(dir, "livechat.db")
 	os.Remove(file)
 	store, err := repertoire.Open(ctx, file, nil)
@@ -267,32 +394,41 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 			probes = append(probes, probe{id, strings.Join(opening, "\n")})
 		}
 	}
-	ours, plain, closeFn, err := rankers(ctx, store, file)
+	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	var top3, top1 [2]int
+	names := []string{"recall", "recall+rerank", "plain bm25"}
+	top3 := make([][]bool, len(names))
+	top1 := make([][]bool, len(names))
 	for _, p := range probes {
-		for i, r := range []ranker{ours, plain} {
+		for i, r := range []ranker{ours, reranked, plain} {
 			got, err := r(ctx, p.question, 3)
 			if err != nil {
 				return err
 			}
-			for k, id := range got {
-				if id == p.id {
-					top3[i]++
-					if k == 0 {
-						top1[i]++
-					}
-				}
-			}
+			k := slices.Index(got, p.id)
+			top3[i] = append(top3[i], k >= 0)
+			top1[i] = append(top1[i], k == 0)
 		}
 	}
-	fmt.Fprintf(w, "\n== LiveChat known-item recall (%d files): %d dialogs asked by their opening message\n", len(files), len(probes))
-	fmt.Fprintf(w, "%-12s %8s %8s\n", "", "top-3", "top-1")
-	for i, name := range []string{"recall", "plain bm25"} {
-		fmt.Fprintf(w, "%-12s %8.4f %8.4f\n", name, float64(top3[i])/float64(len(probes)), float64(top1[i])/float64(len(probes)))
+	share := func(hits []bool) func([]int) float64 {
+		return func(idx []int) float64 {
+			n := 0.0
+			for _, i := range idx {
+				if hits[i] {
+					n++
+				}
+			}
+			return n / float64(max(len(idx), 1))
+		}
+	}
+	fmt.Fprintf(w, "\n== LiveChat known-item recall (%d files): %d dialogs asked by their opening message; 95%% bootstrap intervals over dialogs\n", len(files), len(probes))
+	fmt.Fprintf(w, "%-12s %-26s %-26s\n", "", "top-3", "top-1")
+	for i, name := range names {
+		fmt.Fprintf(w, "%-12s %-26s %-26s\n", name, learn.Bootstrap(len(probes), 2000, 20, share(top3[i])).Dec(),
+			learn.Bootstrap(len(probes), 2000, 21, share(top1[i])).Dec())
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,8 +43,58 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"== 300 entries", "common ", "medium ", "rare ", "mix ", "peak RSS while recalling", "2 dialogs asked", "recall         1.0000"} {
+	for _, want := range []string{"== 300 entries", "common ", "medium ", "rare ", "mix ", "peak RSS while recalling", "2 dialogs asked", "recall       1.0000 [1.0000, 1.0000]", "reading " + chats} {
 		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestSubtaskBReading(t *testing.T) {
+	rel := map[string]bool{"b": true, "d": true}
+	// The ranking puts d first; b, not retrieved, keeps its place after it.
+	got := rerank([]string{"a", "b", "c", "d"}, []string{"x", "d", "a"})
+	if strings.Join(got, "") != "dabc" {
+		t.Fatalf("rerank %v", got)
+	}
+	// Hits at 1 and 3: (1/1 + 2/3) / 2.
+	if ap := averagePrecision(got, rel, 10); ap < 0.8333 || ap > 0.8334 {
+		t.Errorf("AP %v", ap)
+	}
+	if averagePrecision(got, map[string]bool{}, 10) != 0 || averagePrecision(got, rel, 1) != 1 {
+		t.Error("AP without relevant ones is 0; at a cutoff of 1, d alone counts")
+	}
+}
+
+func TestSemEvalFigures(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "cqa.xml")
+	thread := func(id string, order int, rel, subject, comment string) string {
+		return `<Thread THREAD_SEQUENCE="` + id + `"><RelQuestion RELQ_ID="` + id + `" RELQ_RANKING_ORDER="` + strconv.Itoa(order) +
+			`" RELQ_RELEVANCE2ORGQ="` + rel + `"><RelQSubject>` + subject + `</RelQSubject><RelQBody></RelQBody></RelQuestion>` +
+			`<RelComment RELC_ID="` + id + `_C1"><RelCText>` + comment + `</RelCText></RelComment></Thread>`
+	}
+	xml := `<xml>` +
+		`<OrgQuestion ORGQ_ID="Q1"><OrgQSubject>renew residence permit</OrgQSubject><OrgQBody>where do I renew my residence permit</OrgQBody>` +
+		thread("Q1_R1", 1, "Irrelevant", "best beach in town", "the north beach") + `</OrgQuestion>` +
+		`<OrgQuestion ORGQ_ID="Q1"><OrgQSubject>renew residence permit</OrgQSubject><OrgQBody>where do I renew my residence permit</OrgQBody>` +
+		thread("Q1_R2", 2, "Relevant", "residence permit renewal office", "renew the permit at immigration") + `</OrgQuestion></xml>`
+	if err := os.WriteFile(file, []byte(xml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-dir", dir, "-sizes", "", "-semeval", file}, &out, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	squeeze := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{
+		"reading " + file,
+		"2 entries, 1 original questions (1 with a relevant one)",
+		// Recall puts the relevant thread first; the search engine had it second.
+		"recall 1.0000 [1.0000, 1.0000] 1.0000 [1.0000, 1.0000] 1.0000 [1.0000, 1.0000] 1.0000 [1.0000, 1.0000]",
+		"search engine - - - 0.5000 [0.5000, 0.5000]",
+	} {
+		if !strings.Contains(squeeze, want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
