@@ -49,8 +49,9 @@ var AnswerFeatureNames = [...]string{
 const NumAnswerFeatures = len(AnswerFeatureNames)
 
 var (
-	chatterText = regexp.MustCompile(`(?i)(\b(lol|lmao|haha\w*|hehe\w*|rofl|thanks?|thank you|thx|no idea|dunno|not sure|same here|me too)\b|[:;]-?[)(dp]\b|😂|😀|😄)`)
+	chatterText = regexp.MustCompile(`(?i)(\b(lol|lmao|haha\w*|hehe\w*|rofl|thanks?|thank you|thx)\b|[:;]-?[)(dp]\b|😂|😀|😄)`)
 	digitsText  = regexp.MustCompile(`\d`)
+	nonAnswer   = regexp.MustCompile(`(?i)^\W*(no idea|dunno|i don'?t know|not sure|no clue|same here|me too|same problem|\+1)\b`)
 	adviceText  = regexp.MustCompile(`(?i)\b(try|check|call|visit|contact|go to|ask|should|must|need to|have to|recommend|suggest|best|use|install|run|set|make sure|you can|you could)\b`)
 	youText     = regexp.MustCompile(`(?i)\b(you|your|you're|u|ur)\b`)
 )
@@ -144,6 +145,7 @@ const (
 	codeLogit        = 1.5 // inline or fenced code
 	stepsLogit       = 1.0 // numbered or bulleted steps
 	directLogit      = 1.0 // a platform reply to the question, or "@asker"/"asker:" opening it
+	nonAnswerLogit   = -3  // "no idea", "same here", "+1": says there is no answer
 )
 
 // AnswerPriors returns the hand-set part of every reply's log-odds (see
@@ -167,6 +169,9 @@ func AnswerPriors(question Message, replies []Message, botName string) []float64
 		}
 		if directReply(question, m) {
 			z += directLogit
+		}
+		if nonAnswer.MatchString(m.Text) {
+			z += nonAnswerLogit
 		}
 		out[i] = z
 	}

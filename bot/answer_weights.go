@@ -6,32 +6,32 @@ package bot
 // per AnswerFeatureNames; L2 penalty 0.1 chosen by 5-fold cross-validation.
 func answerWeights() [NumAnswerFeatures + 1]float64 {
 	return [NumAnswerFeatures + 1]float64{
-		-2.516107, // intercept
-		0.620000,  // first
-		0.630747,  // rank
-		0.402540,  // last
-		0.499396,  // words
-		1.157616,  // overlap
-		0.521839,  // cosine
-		-0.081832, // link
+		-2.470841, // intercept
+		0.605169,  // first
+		0.627272,  // rank
+		0.412653,  // last
+		0.482756,  // words
+		1.198888,  // overlap
+		0.489421,  // cosine
+		-0.067439, // link
 		0.000000,  // steps
-		-2.044013, // asks_back
-		-1.127275, // question_mark
-		0.017332,  // asker_after
-		-0.126620, // author_replies
-		0.510066,  // author_first
-		-0.919566, // chatter
-		-0.943696, // addresses_other
-		0.160987,  // digits
-		0.877067,  // short
-		0.512826,  // advice
-		-0.202523, // you
-		1.394685,  // centrality
-		-2.323018, // relative_rank
-		0.149882,  // thanked_after
+		-2.040474, // asks_back
+		-1.125845, // question_mark
+		0.018935,  // asker_after
+		-0.126077, // author_replies
+		0.513855,  // author_first
+		-0.985785, // chatter
+		-0.923010, // addresses_other
+		0.162692,  // digits
+		0.858633,  // short
+		0.517657,  // advice
+		-0.199464, // you
+		1.378236,  // centrality
+		-2.310967, // relative_rank
+		0.134348,  // thanked_after
 	}
 }
 
 // usefulLogit is the log-odds above which a reply reads as useful: the
 // threshold with the best F1 on the training data.
-func usefulLogit() float64 { return -0.696015 }
+func usefulLogit() float64 { return -0.677168 }

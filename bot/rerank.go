@@ -57,10 +57,11 @@ func Rerank(question string, hits []repertoire.Hit) []repertoire.Hit {
 	for w, x := range q {
 		fb[w] += (1 + math.Log(float64(x))) * idf(w)
 	}
+	qNorm := vecNorm(q, idf)
 	for i := range min(feedbackDocs, len(hits)) {
-		norm := vecNorm(all[i], idf)
+		scale := feedbackWeight * qNorm / vecNorm(all[i], idf)
 		for w, x := range all[i] {
-			fb[w] += feedbackWeight * (1 + math.Log(float64(x))) * idf(w) / norm * vecNorm(q, idf)
+			fb[w] += scale * (1 + math.Log(float64(x))) * idf(w)
 		}
 	}
 	simFB := make([]float64, len(hits))
@@ -73,8 +74,7 @@ func Rerank(question string, hits []repertoire.Hit) []repertoire.Hit {
 			fused[i] += 1 / float64(rerankFusionK+r+1)
 		}
 	}
-	idx := identity(len(hits))
-	sort.SliceStable(idx, func(a, b int) bool { return fused[idx[a]] > fused[idx[b]] })
+	idx := rankBy(fused)
 	out := make([]repertoire.Hit, len(hits))
 	for k, i := range idx {
 		out[k] = hits[i]
@@ -90,10 +90,16 @@ func identity(n int) []int {
 	return out
 }
 
-// rankBy returns indexes ordered by score, highest first, stable.
+// rankBy returns indexes ordered by score, highest first, stable. Scores
+// are rounded to 1e-9 first: sums over maps come in any order, and the
+// last bits must not decide a tie.
 func rankBy(score []float64) []int {
+	r := make([]float64, len(score))
+	for i, x := range score {
+		r[i] = math.Round(x*1e9) / 1e9
+	}
 	idx := identity(len(score))
-	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+	sort.SliceStable(idx, func(a, b int) bool { return r[idx[a]] > r[idx[b]] })
 	return idx
 }
 

@@ -262,6 +262,15 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
 			cell(true, func(s questionScores) float64 { return s.r3min }),
 			cell(false, func(s questionScores) float64 { return s.subtask }))
 	}
+	diff := func(a, b int, pool bool, get func(questionScores) float64) string {
+		fa, fb := mean(scores[a], pool, get), mean(scores[b], pool, get)
+		return learn.Bootstrap(nq, 2000, 30, func(idx []int) float64 { return fa(idx) - fb(idx) }).Dec()
+	}
+	ap := func(s questionScores) float64 { return s.ap }
+	fmt.Fprintf(w, "paired differences (95%% bootstrap over questions):\n")
+	fmt.Fprintf(w, "  pool MAP, recall+rerank - plain bm25        %s\n", diff(1, 2, true, ap))
+	fmt.Fprintf(w, "  pool MAP, recall+rerank - recall            %s\n", diff(1, 0, true, ap))
+	fmt.Fprintf(w, "  subtask B, recall+rerank - search engine    %s\n", diff(1, 3, false, func(s questionScores) float64 { return s.subtask }))
 	return nil
 }
 
@@ -430,5 +439,8 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 		fmt.Fprintf(w, "%-12s %-26s %-26s\n", name, learn.Bootstrap(len(probes), 2000, 20, share(top3[i])).Dec(),
 			learn.Bootstrap(len(probes), 2000, 21, share(top1[i])).Dec())
 	}
+	a, b := share(top3[1]), share(top3[2])
+	fmt.Fprintf(w, "paired difference, top-3, recall+rerank - plain bm25: %s\n",
+		learn.Bootstrap(len(probes), 2000, 22, func(idx []int) float64 { return a(idx) - b(idx) }).Dec())
 	return nil
 }
