@@ -27,6 +27,13 @@ import (
 // precision): any useful answer the asker did not reject.
 const DetectThreshold = 1.5
 
+// SuggestThreshold is what an exchange needs before the bot posts a
+// suggestion members see (suggest mode): higher than DetectThreshold, so
+// that in practice the asker's confirmation is needed (1 + 0.5 + 2·P + 1).
+// Auto mode and imports save quietly as detected at DetectThreshold. Set by
+// hand, not fitted: a post in the channel costs members' attention.
+const SuggestThreshold = 3.5
+
 // SuggestionText is the bot's quiet reply under a detected exchange.
 const SuggestionText = "Worth keeping? React 💡 to save it."
 
@@ -243,7 +250,11 @@ func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
 		return fmt.Errorf("detect: %w", err)
 	}
 	ex := Assess(conv, b.cfg.Name)
-	if !ex.Found || ex.Score < b.cfg.DetectThreshold {
+	threshold := b.cfg.DetectThreshold
+	if mode != repertoire.DetectAuto {
+		threshold = max(threshold, SuggestThreshold)
+	}
+	if !ex.Found || ex.Score < threshold {
 		return nil
 	}
 	d := repertoire.Detection{
@@ -371,7 +382,11 @@ func FormatWhy(d repertoire.Detection) string {
 		what = "I saved this exchange as detected (a member's 💡 confirms it)"
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s as a %s (score %.1f; %.1f needed) because:", what, d.Kind, d.Score, DetectThreshold)
+	needed := SuggestThreshold
+	if d.Action == repertoire.ActionSaved {
+		needed = DetectThreshold
+	}
+	fmt.Fprintf(&sb, "%s as a %s (score %.1f; %.1f needed) because:", what, d.Kind, d.Score, needed)
 	for _, r := range d.Reasons {
 		sb.WriteString("\n• " + r)
 	}

@@ -121,8 +121,8 @@ func TestSuggestOnceThenCaptureFromTheSuggestion(t *testing.T) {
 		t.Fatalf("suggest mode saved %d entries", len(es))
 	}
 	why := r.mention("dev", "q1", "cat", "why")
-	// The suggestion came with bob's answer, before ann confirmed: a tip.
-	for _, want := range []string{"I suggested", "as a tip", "opens with a question", "bob answered", "has code"} {
+	// A post waits for the asker's confirmation: a solution.
+	for _, want := range []string{"I suggested", "solution", "opens with a question", "bob answered", "has code", "confirmed it worked"} {
 		if !strings.Contains(why, want) {
 			t.Errorf("why says %q, lacking %q", why, want)
 		}
@@ -135,7 +135,7 @@ func TestSuggestOnceThenCaptureFromTheSuggestion(t *testing.T) {
 		t.Fatalf("the suggested exchange was not saved: %v", err)
 	}
 	if e.Author.Name != "bob" || e.QuestionAuthor.Name != "ann" || len(e.Savers) != 1 || e.Savers[0].Name != "cat" ||
-		e.Status != repertoire.Saved || e.Kind != repertoire.Tip {
+		e.Status != repertoire.Saved || e.Kind != repertoire.Solution {
 		t.Errorf("entry %+v", e)
 	}
 	tags := strings.Join(e.AllTags(), ",")
@@ -148,10 +148,10 @@ func TestSuggestOnceThenCaptureFromTheSuggestion(t *testing.T) {
 func TestEditCanCompleteAnExchange(t *testing.T) {
 	r := newRig(t)
 	r.say("dev", "q1", "", "ann", "How do I make `go test` stop hanging in CI?")
-	r.say("dev", "q1-a", "q1", "bob", "maybe?")
-	thanks := r.say("dev", "q1-t", "q1", "ann", "bob: still doesn't work")
+	r.say("dev", "q1-a", "q1", "bob", "It waits on stdin: run `go test ./... < /dev/null` #ci")
+	thanks := r.say("dev", "q1-t", "q1", "ann", "trying it now")
 	if n := len(r.suggestions()); n != 0 {
-		t.Fatalf("suggested though the asker said it failed: %d", n)
+		t.Fatalf("suggested before the asker confirmed: %d", n)
 	}
 	thanks.Text = "that worked, thanks bob!"
 	r.handle(bot.MessageEdited{ID: "edit-q1-t", Message: thanks})

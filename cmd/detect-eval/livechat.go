@@ -235,7 +235,7 @@ func evalLiveChat(ctx context.Context, dir string, w io.Writer) error {
 		row(fmt.Sprintf("repertoire, auto, threshold by leave-one-channel-out (chosen: %s)", strings.Join(chosen, ", ")), cv, true)
 	}
 	row(fmt.Sprintf("repertoire, auto mode, shipped threshold %.2f", bot.DetectThreshold), auto, true)
-	row("repertoire, suggest mode (posts), shipped threshold", sugg, true)
+	row(fmt.Sprintf("repertoire, suggest mode (posts), threshold %.2f", bot.SuggestThreshold), sugg, true)
 	row("scorer alone on people's dialogs (assembly by people)", gold, false)
 	row("baseline: '?' then another's reply", base, true)
 	fmt.Fprintf(w, "  (found: a detection whose question is among a dialog's first %d lines and whose answer is in that dialog;\n", openingLines)
