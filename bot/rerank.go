@@ -23,6 +23,7 @@ const (
 	RerankPool     = 20
 	feedbackDocs   = 3
 	feedbackWeight = 0.5
+	rerankMinWords = 8 // below this Search's order (which carries members' feedback) stands
 )
 
 // Rerank reorders hits (Search's order, best first) for the question.
@@ -31,8 +32,8 @@ func Rerank(question string, hits []repertoire.Hit) []repertoire.Hit {
 		return hits
 	}
 	q := wordCounts(question)
-	if len(q) == 0 {
-		return hits
+	if len(q) < rerankMinWords {
+		return hits // a short question: Search saw all of it, and its votes and feedback decide
 	}
 	qs := make([]map[string]int, len(hits))
 	all := make([]map[string]int, len(hits))
