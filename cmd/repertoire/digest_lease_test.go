@@ -37,9 +37,12 @@ func digestCrash(t *testing.T, delivered bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An hourly schedule: the period that ended at the last full hour is
-	// due; each channel saved one entry in it.
-	end := time.Now().UTC().Truncate(time.Hour)
+	// A daily schedule whose last fire time was one to two hours ago: that
+	// period is due and the next one is a day away, so no second period
+	// falls due while the test runs (an hourly schedule did at the top of
+	// the hour). Each channel saved one entry in it.
+	end := time.Now().UTC().Truncate(time.Hour).Add(-time.Hour)
+	schedule := fmt.Sprintf("0 %d * * *", end.Hour())
 	for i := range channels {
 		ch := fmt.Sprintf("C%02d", i)
 		fake.AddChannel(ch, false)
@@ -56,7 +59,7 @@ func digestCrash(t *testing.T, delivered bool) {
 	store.Close()
 	env := map[string]string{"REPERTOIRE_DB": db, "SLACK_BOT_TOKEN": fake.BotToken, "SLACK_APP_TOKEN": fake.AppToken,
 		"SLACK_API_URL": fake.URL, "SLACK_READ_INTERVAL": "5ms", "REPERTOIRE_LOG_LEVEL": "warn",
-		"REPERTOIRE_DIGEST_SCHEDULE": "0 * * * *", "REPERTOIRE_DIGEST_LEASE": "2s"}
+		"REPERTOIRE_DIGEST_SCHEDULE": schedule, "REPERTOIRE_DIGEST_LEASE": "2s"}
 	// The first post anybody makes is answered 429, Retry-After 60 s.
 	fake.RateLimit("chat.postMessage", 1, 60, delivered)
 	a := startChild(t, env)
