@@ -23,7 +23,6 @@ func (s *Store) SearchExhaustiveMany(ctx context.Context, ps []SearchParams) ([]
 		i    int
 		sr   *searcher
 		top  *topK
-		bm   float64
 		seen bool
 	}
 	groups := map[string][]*job{}

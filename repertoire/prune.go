@@ -181,21 +181,6 @@ func (tc *termCursor) doc() int64 {
 	return d
 }
 
-// at sums the term's frequencies in entry id (the cursors are at or past
-// it) and reports the posting, or false.
-func (tc *termCursor) at(id int64) (tf [3]int, p *posting, ok bool) {
-	for _, c := range tc.stems {
-		if c.doc() == id {
-			q := &c.cur[c.pos]
-			for f := range 3 {
-				tf[f] += q.tf[f]
-			}
-			p, ok = q, true
-		}
-	}
-	return tf, p, ok
-}
-
 func (tc *termCursor) advance(ctx context.Context, id int64) error {
 	for _, c := range tc.stems {
 		if c.doc() == id {

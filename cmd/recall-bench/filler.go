@@ -48,11 +48,6 @@ var fillerGates = func() []bot.Gate {
 	return out
 }()
 
-type fillerProbe struct {
-	id, question string
-	fold         int
-}
-
 // fillerOutcome is what one system did for one ask.
 type fillerOutcome struct {
 	right, top1, answered bool
