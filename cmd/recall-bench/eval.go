@@ -374,33 +374,13 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 		return err
 	}
 	defer store.Close()
-	type probe struct{ id, question string }
-	var probes []probe
-	for _, path := range files {
-		dialogs, err := readDialogs(path)
-		if err != nil {
-			return err
-		}
-		for n, d := range dialogs {
-			k := 1
-			for k < len(d) && d[k].author == d[0].author {
-				k++
-			}
-			var opening, rest []string
-			for _, m := range d[:k] {
-				opening = append(opening, m.text)
-			}
-			for _, m := range d[k:] {
-				rest = append(rest, m.text)
-			}
-			if len(rest) == 0 || len(repertoire.Terms(strings.Join(opening, " "))) == 0 {
-				continue
-			}
-			id := fmt.Sprintf("%s#%d", filepath.Base(path), n)
-			if err := saveEval(ctx, store, id, "", strings.Join(rest, "\n")); err != nil {
-				return fmt.Errorf("index %s: %w", id, err)
-			}
-			probes = append(probes, probe{id, strings.Join(opening, "\n")})
+	probes, err := livechatDialogItems(files)
+	if err != nil {
+		return err
+	}
+	for _, p := range probes {
+		if err := saveEval(ctx, store, p.id, "", p.answer); err != nil {
+			return fmt.Errorf("index %s: %w", p.id, err)
 		}
 	}
 	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
@@ -443,4 +423,39 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 	fmt.Fprintf(w, "paired difference, top-3, recall+rerank - plain bm25: %s\n",
 		learn.Bootstrap(len(probes), 2000, 22, func(idx []int) float64 { return a(idx) - b(idx) }).Dec())
 	return nil
+}
+
+// dialogItem is a LiveChat dialog split for known-item recall: its opening
+// (the first speaker's messages before anyone else speaks) is the question,
+// the rest of the dialog the answer that is indexed.
+type dialogItem struct{ id, question, answer string }
+
+// livechatDialogItems reads the dialog files in the order given and returns
+// every dialog that has an answer and an opening with searchable words.
+func livechatDialogItems(files []string) ([]dialogItem, error) {
+	var items []dialogItem
+	for _, path := range files {
+		dialogs, err := readDialogs(path)
+		if err != nil {
+			return nil, err
+		}
+		for n, d := range dialogs {
+			k := 1
+			for k < len(d) && d[k].author == d[0].author {
+				k++
+			}
+			var opening, rest []string
+			for _, m := range d[:k] {
+				opening = append(opening, m.text)
+			}
+			for _, m := range d[k:] {
+				rest = append(rest, m.text)
+			}
+			if len(rest) == 0 || len(repertoire.Terms(strings.Join(opening, " "))) == 0 {
+				continue
+			}
+			items = append(items, dialogItem{fmt.Sprintf("%s#%d", filepath.Base(path), n), strings.Join(opening, "\n"), strings.Join(rest, "\n")})
+		}
+	}
+	return items, nil
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
@@ -62,30 +61,9 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 	if len(files) == 0 {
 		return fmt.Errorf("no .txt dialog files in %s", folder)
 	}
-	type dialog struct{ id, question, answer string }
-	var dialogs []dialog
-	for _, path := range files {
-		ds, err := readDialogs(path)
-		if err != nil {
-			return err
-		}
-		for n, d := range ds {
-			k := 1
-			for k < len(d) && d[k].author == d[0].author {
-				k++
-			}
-			var opening, rest []string
-			for _, m := range d[:k] {
-				opening = append(opening, m.text)
-			}
-			for _, m := range d[k:] {
-				rest = append(rest, m.text)
-			}
-			if len(rest) == 0 || len(repertoire.Terms(strings.Join(opening, " "))) == 0 {
-				continue
-			}
-			dialogs = append(dialogs, dialog{fmt.Sprintf("%s#%d", filepath.Base(path), n), strings.Join(opening, "\n"), strings.Join(rest, "\n")})
-		}
+	dialogs, err := livechatDialogItems(files)
+	if err != nil {
+		return err
 	}
 	// systems: 0 today's ranking, 1.. the gate at each share.
 	nsys := 1 + len(fillerGates)
