@@ -86,7 +86,19 @@ func TestMetricsAfterSlackRun(t *testing.T) {
 	if err := fake.WaitCalls("chat.postMessage", 3, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	text := scrape(t, "http://"+addr+"/metrics")
+	// The third post is the second answer; its event is marked applied
+	// (and counted) just after, so scrape until the inbox has caught up,
+	// within a deadline.
+	var text string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		text = scrape(t, "http://"+addr+"/metrics")
+		caughtUp := sample(text, "repertoire_inbox_pending") == 0 &&
+			sample(text, `repertoire_events_applied_total{platform="slack",type="mentioned"}`) == 2
+		if caughtUp || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	for series, want := range map[string]float64{
 		// Two messages, and each app_mention is a message for the log too.
 		`repertoire_events_received_total{platform="slack",type="message_posted"}`:                               4,
