@@ -414,8 +414,8 @@ func (fw *foldWriter) appendSmall(ctx context.Context, tx *sql.Tx, stems []strin
 	// one being removed, whose stems go the other way): the greatest such
 	// entry ID bounds them.
 	var floor sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))`,
-		jsonList(dirty)).Scan(&floor); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM entries WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1`,
+		jsonList(dirty)).Scan(&floor); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	var rest []string

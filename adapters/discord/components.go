@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -78,7 +77,7 @@ func (a *Adapter) pressed(ctx context.Context, h bot.Handler, raw json.RawMessag
 		channel = w.ChannelID
 	}
 	ch, _ := channelRef(a.st, w.GuildID, channel)
-	a.shown.put(w.Message.ID, shownMessage{app: app, token: w.Token, rows: w.Message.Components})
+	a.shown.Put(w.Message.ID, shownMessage{app: app, token: w.Token, rows: w.Message.Components})
 	ev := bot.ActionPressed{ID: "discord:interaction:" + w.ID, Message: bot.MessageRef{Channel: ch, ID: w.Message.ID},
 		User: user, Value: w.Data.CustomID}
 	if err := h.Handle(ctx, ev); err != nil {
@@ -92,7 +91,7 @@ var _ bot.Presser = (*Adapter)(nil)
 // ShowPressed implements bot.Presser: the message is edited through the
 // press's interaction (PATCH @original) with the button marked pressed.
 func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value string) error {
-	m, ok := a.shown.get(ref.ID)
+	m, ok := a.shown.Get(ref.ID)
 	if !ok {
 		return nil // pressed before a restart: the message stays as it is
 	}
@@ -110,7 +109,7 @@ func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value str
 		return fmt.Errorf("edit the pressed message: %w", err)
 	}
 	m.rows = rows
-	a.shown.put(ref.ID, m)
+	a.shown.Put(ref.ID, m)
 	return nil
 }
 
@@ -119,28 +118,6 @@ func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value str
 type shownMessage struct {
 	app, token string
 	rows       []wireComponent
-}
-
-// shownCache keeps the latest pressed messages, bounded.
-type shownCache struct {
-	mu sync.Mutex
-	m  map[string]shownMessage
-}
-
-func (c *shownCache) put(key string, m shownMessage) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) > 1000 {
-		c.m = map[string]shownMessage{}
-	}
-	c.m[key] = m
-}
-
-func (c *shownCache) get(key string) (shownMessage, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m, ok := c.m[key]
-	return m, ok
 }
 
 // markPressed shows the button with this custom_id as pressed: the success

@@ -29,6 +29,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/recent"
 )
 
 // Log attribute keys: IDs, never message text.
@@ -89,8 +90,8 @@ type Adapter struct {
 	deferAfter time.Duration
 
 	inbox *bot.Inbox
-	shown shownCache    // messages whose buttons were pressed, to show presses
-	ready chan struct{} // closed at the first READY: stored events need the bot's ID
+	shown recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
+	ready chan struct{}            // closed at the first READY: stored events need the bot's ID
 	once  sync.Once
 
 	mu      sync.Mutex

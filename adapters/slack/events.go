@@ -30,28 +30,8 @@ func (a *Adapter) EventsHandler() http.Handler {
 }
 
 func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	if a.opts.SigningSecret == "" {
-		http.Error(w, "events api not configured", http.StatusNotFound)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "read body", http.StatusBadRequest)
-		return
-	}
-	if err := a.verifySignature(r.Header, body); err != nil {
-		a.log.WarnContext(r.Context(), "slack request refused: bad signature", logErr, err)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	body, ok := a.readSigned(w, r, "events api")
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -175,4 +155,36 @@ func (a *Adapter) delivery(ctx context.Context, kind string, payload []byte) (d 
 		d = ad
 	}
 	return d, false
+}
+
+// readSigned reads a request Slack signed: POST only, on an adapter with a
+// signing secret, a body of at most maxBody bytes whose v0 signature and
+// timestamp hold. Otherwise it answers the error itself and reports false.
+// what names the endpoint in the answer when it is not configured.
+func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	if a.opts.SigningSecret == "" {
+		http.Error(w, what+" not configured", http.StatusNotFound)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "read body", http.StatusBadRequest)
+		return nil, false
+	}
+	if err := a.verifySignature(r.Header, body); err != nil {
+		a.log.WarnContext(r.Context(), "slack request refused: bad signature", logErr, err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
 }

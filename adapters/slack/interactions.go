@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -34,23 +32,8 @@ func (a *Adapter) InteractionsHandler() http.Handler {
 }
 
 func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	if a.opts.SigningSecret == "" {
-		http.Error(w, "interactivity not configured", http.StatusNotFound)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		http.Error(w, "read body", http.StatusBadRequest)
-		return
-	}
-	if err := a.verifySignature(r.Header, body); err != nil {
-		a.log.WarnContext(r.Context(), "slack interaction refused: bad signature", logErr, err)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	body, ok := a.readSigned(w, r, "interactivity")
+	if !ok {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
@@ -122,7 +105,7 @@ func (a *Adapter) decodeAction(ctx context.Context, d bot.Delivery) ([]bot.Event
 	}
 	ch := bot.ChannelRef{Platform: Platform, Space: cb.Team.ID, ID: cb.Container.ChannelID}
 	ref := bot.MessageRef{Channel: ch, ID: cb.Container.MessageTs, Thread: cb.Container.ThreadTs}
-	a.shown.put(ch.ID+"/"+ref.ID, shownMessage{blocks: cb.Message.Blocks.BlockSet, text: cb.Message.Text})
+	a.shown.Put(ch.ID+"/"+ref.ID, shownMessage{blocks: cb.Message.Blocks.BlockSet, text: cb.Message.Text})
 	var evs []bot.Event
 	for _, act := range cb.ActionCallback.BlockActions {
 		id := pressID(cb, act)
@@ -141,7 +124,7 @@ var _ bot.Presser = (*Adapter)(nil)
 // with the pressed button marked: a check mark and the primary style.
 func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value string) error {
 	key := ref.Channel.ID + "/" + ref.ID
-	m, ok := a.shown.get(key)
+	m, ok := a.shown.Get(key)
 	if !ok {
 		return nil // pressed before a restart: the message stays as it is
 	}
@@ -156,7 +139,7 @@ func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value str
 	if err != nil {
 		return fmt.Errorf("chat.update: %w", err)
 	}
-	a.shown.put(key, shownMessage{blocks: blocks, text: m.text})
+	a.shown.Put(key, shownMessage{blocks: blocks, text: m.text})
 	return nil
 }
 
@@ -188,26 +171,4 @@ func markPressed(blocks []slack.Block, value string) ([]slack.Block, bool) {
 type shownMessage struct {
 	blocks []slack.Block
 	text   string
-}
-
-// shownCache keeps the latest messages with pressed buttons, bounded.
-type shownCache struct {
-	mu sync.Mutex
-	m  map[string]shownMessage
-}
-
-func (c *shownCache) put(key string, m shownMessage) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) > 1000 {
-		c.m = map[string]shownMessage{}
-	}
-	c.m[key] = m
-}
-
-func (c *shownCache) get(key string) (shownMessage, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m, ok := c.m[key]
-	return m, ok
 }

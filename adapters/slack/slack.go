@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/recent"
 	"github.com/repertoire/repertoire/internal/safe"
 )
 
@@ -97,7 +98,7 @@ type Adapter struct {
 	// stopped is closed once this workspace removed the app: Socket Mode
 	// disconnects and the adapter stays idle (other platforms keep running).
 	stopped  chan struct{}
-	shown    shownCache // messages whose buttons were pressed, to show presses
+	shown    recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
 	stopOnce sync.Once
 }
 
