@@ -37,10 +37,14 @@ last scheduled digest) to now, and posts it unless -dry-run is given.`,
 	"export": exportUsage,
 	"doctor": `usage: repertoire doctor [-db FILE]
 
-Checks the deployment and prints a checklist, each line ✓ or ✗ with how to fix
-it: the configuration; the database (quick_check, schema version, WAL size,
-free disk); Slack's bot token (auth.test); the digest schedules and their
-next runs. Writes nothing; exits 1 when a check fails.`,
+Checks the deployment and prints a checklist, each line ✓, ! (works, with a
+caveat) or ✗ with how to fix it: the configuration; the database
+(quick_check, schema version, WAL size, free disk); Slack (auth.test, the
+token's scopes against adapters/slack/manifest.json, Socket Mode's connection
+and hello or the Events API's secret and listener, the channels the bot is
+in); Discord (the token, the Message Content intent, the bot's permissions in
+each server against the invite's, the commands registered); the digest
+schedules and their next runs. Changes nothing; exits 1 when a check fails.`,
 	"backup": `usage: repertoire backup [-db FILE] BACKUP.db
 
 Writes a consistent copy of the database to BACKUP.db (a new file) while the

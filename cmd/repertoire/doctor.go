@@ -5,22 +5,15 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-
+	"github.com/repertoire/repertoire/adapters/discord"
+	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/doctor"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
 )
-
-// finding is one line of the doctor's checklist.
-type finding struct {
-	ok   bool
-	what string // what was checked, and what was found
-	fix  string // how to fix it, when not ok
-}
 
 // Thresholds past which doctor warns.
 const (
@@ -29,15 +22,15 @@ const (
 )
 
 // doctorCommand checks a deployment and says how to fix what is wrong:
-// configuration, the database, Slack's token, the digest schedules. It
-// writes nothing. The exit status is 1 when any check fails.
+// configuration, the database, the Slack and Discord set-ups (see
+// slack.Doctor and discord.Doctor), the digest schedules. It writes nothing. The exit status is 1 when any check fails.
 func doctorCommand(ctx context.Context, args []string, cfg Config, cfgErr error, stdout, stderr io.Writer) error {
 	fs := flags("doctor", &cfg, stderr)
 	if err := noArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	var fs2 []finding
-	add := func(ok bool, what, fix string) { fs2 = append(fs2, finding{ok, what, fix}) }
+	var list doctor.List
+	add := list.Add
 	if cfgErr != nil {
 		add(false, "configuration: "+cfgErr.Error(), "correct that variable (see README.md, Configuration); the other checks use the defaults")
 	} else {
@@ -48,27 +41,30 @@ func doctorCommand(ctx context.Context, args []string, cfg Config, cfgErr error,
 		defer store.Close()
 	}
 	if cfgErr == nil && cfg.Slack() {
-		doctorSlack(ctx, cfg, add)
+		slack.Doctor(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken, SigningSecret: cfg.SlackSigningSecret,
+			APIURL: cfg.SlackAPIURL}, slack.DoctorOptions{Listener: cfg.HTTPAddr}, &list)
+	}
+	if cfgErr == nil && cfg.Discord() {
+		discord.Doctor(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, &list)
 	}
 	if cfgErr == nil {
 		doctorDigests(ctx, cfg, store, add)
 	}
-	failed := 0
-	for _, f := range fs2 {
-		mark := "✓"
-		if !f.ok {
-			mark = "✗"
-			failed++
-		}
-		fmt.Fprintf(stdout, "%s %s\n", mark, safe.Line(safe.String(f.what)))
-		if !f.ok && f.fix != "" {
-			fmt.Fprintf(stdout, "    fix: %s\n", safe.Line(safe.String(f.fix)))
+	for _, f := range list.Findings {
+		fmt.Fprintf(stdout, "%s %s\n", f.Status.Mark(), safe.Line(safe.String(f.What)))
+		if f.Status != doctor.OK && f.Fix != "" {
+			fmt.Fprintf(stdout, "    fix: %s\n", safe.Line(safe.String(f.Fix)))
 		}
 	}
+	n, failed, warned := len(list.Findings), list.Count(doctor.Fail), list.Count(doctor.Warn)
 	if failed > 0 {
-		return fmt.Errorf("doctor: %d of %d checks failed", failed, len(fs2))
+		return fmt.Errorf("doctor: %d of %d checks failed", failed, n)
 	}
-	fmt.Fprintf(stdout, "all %d checks passed\n", len(fs2))
+	if warned > 0 {
+		fmt.Fprintf(stdout, "%d checks passed, %d with a warning (!)\n", n, warned)
+		return nil
+	}
+	fmt.Fprintf(stdout, "all %d checks passed\n", n)
 	return nil
 }
 
@@ -132,23 +128,6 @@ func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, stri
 		return nil
 	}
 	return store
-}
-
-// doctorSlack checks the bot token with auth.test.
-func doctorSlack(ctx context.Context, cfg Config, add func(bool, string, string)) {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	api := slack.New(cfg.SlackBotToken, slack.OptionAPIURL(cfg.SlackAPIURL))
-	resp, err := api.AuthTestContext(ctx)
-	if err != nil {
-		fix := "check SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-) from your app's OAuth & Permissions page, and reinstall the app if it was revoked"
-		if !strings.Contains(err.Error(), "auth") && !strings.Contains(err.Error(), "token") && !strings.Contains(err.Error(), "account_inactive") {
-			fix = "Slack did not answer: check SLACK_API_URL (" + cfg.SlackAPIURL + ") and that this host reaches it (proxy, firewall, DNS)"
-		}
-		add(false, "Slack auth.test: "+err.Error(), fix)
-		return
-	}
-	add(true, fmt.Sprintf("Slack auth.test: bot %s in workspace %s (%s)", resp.User, resp.Team, resp.TeamID), "")
 }
 
 // doctorDigests shows the default schedule and each channel's, with their

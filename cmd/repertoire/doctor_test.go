@@ -12,7 +12,7 @@ import (
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
 )
 
-func doctor(t *testing.T, env map[string]string) (string, error) {
+func runDoctor(t *testing.T, env map[string]string) (string, error) {
 	t.Helper()
 	var out, errs bytes.Buffer
 	err := run(context.Background(), []string{"doctor"}, func(k string) string { return env[k] }, nil, &out, &errs)
@@ -29,7 +29,7 @@ func TestDoctor(t *testing.T) {
 	runScript(t, db, "Tip: drain the node before the upgrade #k8s", "/react 1", "@repertoire digest weekly mon 09:00 Europe/Berlin")
 	good := map[string]string{"REPERTOIRE_DB": db, "SLACK_BOT_TOKEN": fake.BotToken, "SLACK_APP_TOKEN": fake.AppToken, "SLACK_API_URL": fake.URL}
 	before := dirSum(t, dir)
-	out, err := doctor(t, good)
+	out, err := runDoctor(t, good)
 	if err != nil || strings.Contains(out, "✗") {
 		t.Fatalf("good set-up: %v\n%s", err, out)
 	}
@@ -79,7 +79,7 @@ func TestDoctor(t *testing.T) {
 		{"newer schema", with("REPERTOIRE_DB", newer), "newer than this binary", "release"},
 		{"bad configuration", with("REPERTOIRE_TZ", "Mars/Olympus"), "✗ configuration: REPERTOIRE_TZ", "correct that variable"},
 	} {
-		out, err := doctor(t, tc.env)
+		out, err := runDoctor(t, tc.env)
 		if err == nil {
 			t.Errorf("%s: doctor passed:\n%s", tc.name, out)
 			continue

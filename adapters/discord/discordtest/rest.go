@@ -140,8 +140,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			apiError(w, http.StatusNotFound, 10007, "Unknown Member")
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": seg[3], "username": "member", "discriminator": "0"},
-			"roles": []any{}, "nick": nil, "joined_at": "2024-01-01T00:00:00+00:00", "deaf": false, "mute": false})
+		user, roles := map[string]any{"id": seg[3], "username": "member", "discriminator": "0"}, []any{}
+		if seg[3] == s.Bot.ID {
+			user, roles = userJSON(s.Bot), []any{s.BotRoleID} // its managed role
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"user": user,
+			"roles": roles, "nick": nil, "joined_at": "2024-01-01T00:00:00+00:00", "deaf": false, "mute": false})
 	case route == "POST channels/{}/messages":
 		s.createMessage(w, seg[1], body)
 	case route == "PUT channels/{}/messages/{}/reactions/{}/@me":
@@ -157,7 +161,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case route == "PATCH webhooks/{}/{}/messages/@original", route == "POST webhooks/{}/{}":
 		s.webhook(w, route, seg[2], body)
 	default:
-		apiError(w, http.StatusNotFound, 0, "404: Not Found")
+		if !s.moreRoutes(w, route, seg) {
+			apiError(w, http.StatusNotFound, 0, "404: Not Found")
+		}
 	}
 }
 

@@ -172,6 +172,7 @@ type Server struct {
 	unauthorized int
 	zombieClosed time.Time
 	outsiders    map[string]bool // users who are not members of the guild
+	perms        guildPerms      // the guild's roles' permissions (doctor.go)
 }
 
 // New starts a loopback Discord, stopped when the test ends.
@@ -192,6 +193,7 @@ func New(tb testing.TB) *Server {
 		fetches:             map[string]int{},
 		outsiders:           map[string]bool{},
 		limited:             map[string][]float64{},
+		perms:               defaultPerms,
 	}
 	s.up.CheckOrigin = func(*http.Request) bool { return true }
 	s.http = httptest.NewServer(http.HandlerFunc(s.serve))

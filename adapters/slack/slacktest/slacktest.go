@@ -86,6 +86,7 @@ type Server struct {
 	connected chan int
 	ackTimes  []time.Duration
 	called    chan struct{} // a signal after each Web API call
+	scopes    []string      // the bot token's granted scopes (X-OAuth-Scopes)
 }
 
 type wsConn struct {
@@ -108,6 +109,7 @@ func New(t testing.TB) *Server {
 		channels: map[string]bool{}, msgs: map[string][]*Message{}, calls: map[string][]url.Values{}, callTimes: map[string][]time.Time{},
 		limits: map[string]*rateRule{}, pending: map[string]*envelope{}, sent: map[string]*envelope{},
 		acks: make(chan string, 1024), called: make(chan struct{}, 1), connected: make(chan int, 64),
+		scopes: append([]string(nil), DefaultScopes...),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.api)
@@ -398,6 +400,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if token == s.BotToken {
+		w.Header().Set("X-OAuth-Scopes", strings.Join(s.scopes, ","))
+	}
 	s.calls[method] = append(s.calls[method], form)
 	s.callTimes[method] = append(s.callTimes[method], time.Now())
 	select {
@@ -541,7 +546,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": ch, "is_channel": !private, "is_group": private && !im,
 			"is_im": im, "is_private": private}})
 	default:
-		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+		if !s.moreMethods(w, method, form) {
+			writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+		}
 	}
 }
 

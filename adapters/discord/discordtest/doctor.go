@@ -1,0 +1,102 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Permission bits the fake's roles grant by default.
+const (
+	PermAddReactions          = 1 << 6
+	PermViewChannel           = 1 << 10
+	PermSendMessages          = 1 << 11
+	PermReadMessageHistory    = 1 << 16
+	PermSendMessagesInThreads = 1 << 38
+	// BotInvitePermissions is what the adapter's invite link asks for
+	// (a test in adapters/discord keeps them equal): the bot's managed
+	// role holds them unless SetPermissions says otherwise.
+	BotInvitePermissions = PermViewChannel | PermSendMessages | PermSendMessagesInThreads | PermAddReactions | PermReadMessageHistory
+)
+
+type guildPerms struct {
+	everyone, bot int64
+}
+
+// defaultPerms: @everyone may read and write; the bot's role holds what
+// its invite asked for.
+var defaultPerms = guildPerms{everyone: PermViewChannel | PermSendMessages | PermReadMessageHistory, bot: BotInvitePermissions}
+
+// GuildName is the fake guild's name.
+const GuildName = "Fake Guild"
+
+// SetPermissions sets the permissions of the guild's @everyone role and of
+// the bot's managed role, as GET /guilds/{id} lists them.
+func (s *Server) SetPermissions(everyone, bot int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perms = guildPerms{everyone: everyone, bot: bot}
+}
+
+// SetRegisteredCommands replaces the application's global commands (a JSON
+// array as PUT /applications/{id}/commands takes it), as an older version
+// of the bot, or another program, would have left them.
+func (s *Server) SetRegisteredCommands(raw json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commands = raw
+}
+
+// moreRoutes answers the reads `repertoire doctor` makes beyond the
+// adapter's; it reports false for an unknown route. Called with mu held.
+func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) bool {
+	switch {
+	case route == "GET users/@me":
+		u := userJSON(s.Bot)
+		u["avatar"], u["verified"], u["flags"], u["mfa_enabled"] = nil, true, 0, false
+		writeJSON(w, http.StatusOK, u)
+	case route == "GET users/@me/{}" && seg[2] == "guilds":
+		// A partial guild: permissions are the bot's, without overwrites.
+		writeJSON(w, http.StatusOK, []any{map[string]any{"id": s.GuildID, "name": GuildName, "icon": nil, "owner": false,
+			"permissions": strconv.FormatInt(s.perms.everyone|s.perms.bot, 10), "features": []any{}}})
+	case route == "GET guilds/{}":
+		if seg[1] != s.GuildID {
+			apiError(w, http.StatusNotFound, 10004, "Unknown Guild")
+			return true
+		}
+		role := func(id, name string, perms int64, pos int, managed bool) map[string]any {
+			r := map[string]any{"id": id, "name": name, "color": 0, "hoist": false, "icon": nil, "unicode_emoji": nil, "position": pos,
+				"permissions": strconv.FormatInt(perms, 10), "managed": managed, "mentionable": false, "flags": 0}
+			if managed {
+				r["tags"] = map[string]any{"bot_id": s.Bot.ID}
+			}
+			return r
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": s.GuildID, "name": GuildName, "icon": nil, "splash": nil,
+			"owner_id": "900000000000000999", "afk_channel_id": nil, "afk_timeout": 300, "verification_level": 1,
+			"default_message_notifications": 1, "explicit_content_filter": 2, "mfa_level": 0, "features": []any{}, "emojis": []any{},
+			"roles":             []any{role(s.GuildID, "@everyone", s.perms.everyone, 0, false), role(s.BotRoleID, "Repertoire", s.perms.bot, 1, true)},
+			"system_channel_id": nil, "rules_channel_id": nil, "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0})
+	case route == "GET applications/{}/commands":
+		if seg[1] != s.AppID {
+			apiError(w, http.StatusForbidden, 50001, "Missing Access")
+			return true
+		}
+		var cmds []map[string]any
+		if len(s.commands) > 0 && json.Unmarshal(s.commands, &cmds) != nil {
+			cmds = nil
+		}
+		out := []any{}
+		for i, c := range cmds {
+			c["id"], c["application_id"], c["version"] = strconv.Itoa(900000000000001000+i), s.AppID, "1"
+			if _, ok := c["description"]; !ok {
+				c["description"] = ""
+			}
+			out = append(out, c)
+		}
+		writeJSON(w, http.StatusOK, out)
+	default:
+		return false
+	}
+	return true
+}
