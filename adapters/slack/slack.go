@@ -59,6 +59,9 @@ type Options struct {
 	MaxRetries int
 	// Now is the clock for the signature window; time.Now when nil.
 	Now func() time.Time
+	// Paced, when set, is told of each wait the adapter's own pacing
+	// imposes (not Slack's 429s): the method paced and how long.
+	Paced func(method string, wait time.Duration)
 	// Inbox, when set, makes acknowledgement durable: a payload is
 	// committed to it before Slack gets the HTTP answer or the Socket Mode
 	// ack, and applied from it (the adapter is its Decoder; register it).
@@ -161,6 +164,8 @@ func New(ctx context.Context, o Options, log *slog.Logger) (*Adapter, error) {
 		pacer: newPacer(o.PostInterval), reads: newPacer(o.ReadInterval), gone: map[string]bool{}, names: map[string]string{},
 		stopped: make(chan struct{}),
 	}
+	a.pacer.observe("chat.postMessage", o.Paced)
+	a.reads.observe("conversations.history/replies", o.Paced)
 	log.InfoContext(ctx, "slack connected", logTeam, a.team, "bot_user", a.self)
 	return a, nil
 }
@@ -868,12 +873,24 @@ type pacer struct {
 	every time.Duration
 	mu    sync.Mutex
 	next  map[string]time.Time
+	paced func(time.Duration) // told of each wait, when set
 }
 
 func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
 
+// observe makes the pacer tell fn (when not nil) of each wait, as method's.
+func (p *pacer) observe(method string, fn func(string, time.Duration)) {
+	if fn != nil {
+		p.paced = func(d time.Duration) { fn(method, d) }
+	}
+}
+
 func (p *pacer) wait(ctx context.Context, key string) error {
-	return sleep(ctx, p.reserve(key, time.Now()))
+	d := p.reserve(key, time.Now())
+	if d > 0 && p.paced != nil {
+		p.paced(d)
+	}
+	return sleep(ctx, d)
 }
 
 // reserve books the next slot for key and returns how long to wait for it.

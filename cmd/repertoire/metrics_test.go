@@ -101,24 +101,29 @@ func TestMetricsAfterSlackRun(t *testing.T) {
 	}
 	for series, want := range map[string]float64{
 		// Two messages, and each app_mention is a message for the log too.
-		`repertoire_events_received_total{platform="slack",type="message_posted"}`:                               4,
-		`repertoire_events_received_total{platform="slack",type="reaction_added"}`:                               1,
-		`repertoire_events_applied_total{platform="slack",type="reaction_added"}`:                                1,
-		`repertoire_events_applied_total{platform="slack",type="mentioned"}`:                                     2,
-		`repertoire_event_apply_seconds_count{platform="slack",type="reaction_added"}`:                           1,
-		`repertoire_recall_seconds_count`:                                                                        2,
-		`repertoire_recalls_total{outcome="answered"}`:                                                           1,
-		`repertoire_recalls_total{outcome="unanswered"}`:                                                         1,
-		`repertoire_platform_api_calls_total{method="reactions.add",outcome="ok",platform="slack"}`:              1,
-		`repertoire_platform_api_calls_total{method="chat.postMessage",outcome="rate_limited",platform="slack"}`: 1,
-		`repertoire_platform_api_calls_total{method="chat.postMessage",outcome="ok",platform="slack"}`:           2,
-		`repertoire_rate_limit_waits_total{method="chat.postMessage",platform="slack"}`:                          1,
-		`repertoire_rate_limit_wait_seconds_total{method="chat.postMessage",platform="slack"}`:                   1,
-		`repertoire_entries{kind="tip",status="saved",visibility="public"}`:                                      1,
+		`repertoire_events_received_total{platform="slack",type="message_posted"}`:                                 4,
+		`repertoire_events_received_total{platform="slack",type="reaction_added"}`:                                 1,
+		`repertoire_events_applied_total{platform="slack",type="reaction_added"}`:                                  1,
+		`repertoire_events_applied_total{platform="slack",type="mentioned"}`:                                       2,
+		`repertoire_event_apply_seconds_count{platform="slack",type="reaction_added"}`:                             1,
+		`repertoire_recall_seconds_count`:                                                                          2,
+		`repertoire_recalls_total{outcome="answered"}`:                                                             1,
+		`repertoire_recalls_total{outcome="unanswered"}`:                                                           1,
+		`repertoire_platform_api_calls_total{method="reactions.add",outcome="ok",platform="slack"}`:                1,
+		`repertoire_platform_api_calls_total{method="chat.postMessage",outcome="rate_limited",platform="slack"}`:   1,
+		`repertoire_platform_api_calls_total{method="chat.postMessage",outcome="ok",platform="slack"}`:             2,
+		`repertoire_rate_limit_waits_total{cause="retry_after",method="chat.postMessage",platform="slack"}`:        1,
+		`repertoire_rate_limit_wait_seconds_total{cause="retry_after",method="chat.postMessage",platform="slack"}`: 1,
+		`repertoire_entries{kind="tip",status="saved",visibility="public"}`:                                        1,
 	} {
 		if got := sample(text, series); got != want {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
+	}
+	// The second answer follows the first in C1 within the adapter's
+	// one-post-a-second pace: the pacer's wait is counted apart from 429s.
+	if got := sample(text, `repertoire_rate_limit_waits_total{cause="pacing",method="chat.postMessage",platform="slack"}`); got < 1 {
+		t.Errorf("pacing waits = %v, want at least 1", got)
 	}
 	if got := sample(text, "repertoire_inbox_pending"); got != 0 {
 		t.Errorf("inbox pending = %v after every event was applied, want 0", got)

@@ -21,13 +21,15 @@ import (
 func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer, in *bot.Inbox, met *metrics.Metrics) ([]bot.Platform, error) {
 	var ps []bot.Platform
 	if cfg.Slack() {
-		var client *http.Client // the adapter's default
+		var client *http.Client               // the adapter's default
+		var paced func(string, time.Duration) // none
 		if met != nil {
 			client = &http.Client{Timeout: 30 * time.Second, Transport: met.Transport("slack", nil)}
+			paced = func(method string, d time.Duration) { met.Paced("slack", method, d) }
 		}
 		a, err := slack.New(ctx, slack.Options{BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 			SigningSecret: cfg.SlackSigningSecret, APIURL: cfg.SlackAPIURL, ReadInterval: cfg.SlackReadInterval, Inbox: in,
-			HTTPClient: client}, log.With("component", "slack"))
+			HTTPClient: client, Paced: paced}, log.With("component", "slack"))
 		if err != nil {
 			return nil, err
 		}

@@ -68,8 +68,8 @@ func New(entries EntryCounter, log *slog.Logger) *Metrics {
 	m.failed = counter("events_failed_total", "Events the core failed to apply, by platform and type.", "platform", "type")
 	m.recalls = counter("recalls_total", "Recall questions, by outcome (answered: at least one entry shown; unanswered: recorded as an open question).", "outcome")
 	m.apiCalls = counter("platform_api_calls_total", "Calls to the platforms' HTTP APIs, by platform, method and outcome (ok, error, rate_limited).", "platform", "method", "outcome")
-	m.rateLimitWaits = counter("rate_limit_waits_total", "Times a platform answered 429 and the client had to wait.", "platform", "method")
-	m.rateLimitSeconds = counter("rate_limit_wait_seconds_total", "Seconds the platforms asked the client to wait (Retry-After).", "platform", "method")
+	m.rateLimitWaits = counter("rate_limit_waits_total", "Times a call waited for a rate limit, by platform, method and cause (retry_after: the platform answered 429; pacing: the adapter's own spacing of calls).", "platform", "method", "cause")
+	m.rateLimitSeconds = counter("rate_limit_wait_seconds_total", "Seconds calls waited for a rate limit (Retry-After, or the adapter's pacing), by platform, method and cause.", "platform", "method", "cause")
 	m.digests = counter("digests_total", "Scheduled digests, by platform and outcome (posted, skipped, failed).", "platform", "outcome")
 	m.applySeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "repertoire", Name: "event_apply_seconds",
 		Help: "Time the core took to apply an event, by platform and type.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)},
@@ -235,6 +235,22 @@ func (m *Metrics) Transport(platform string, next http.RoundTripper) http.RoundT
 	return &transport{m: m, platform: platform, next: next}
 }
 
+// Causes of a rate-limit wait.
+const (
+	causeRetryAfter = "retry_after"
+	causePacing     = "pacing"
+)
+
+// Paced counts a wait an adapter's own pacing imposed on a call of method
+// (Slack's posts per channel, its history reads), apart from 429s.
+func (m *Metrics) Paced(platform, method string, wait time.Duration) {
+	if m == nil {
+		return
+	}
+	m.rateLimitWaits.WithLabelValues(platform, method, causePacing).Inc()
+	m.rateLimitSeconds.WithLabelValues(platform, method, causePacing).Add(wait.Seconds())
+}
+
 type transport struct {
 	m        *Metrics
 	platform string
@@ -250,9 +266,9 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		outcome = "error"
 	case resp.StatusCode == http.StatusTooManyRequests:
 		outcome = "rate_limited"
-		t.m.rateLimitWaits.WithLabelValues(t.platform, method).Inc()
+		t.m.rateLimitWaits.WithLabelValues(t.platform, method, causeRetryAfter).Inc()
 		if s, perr := strconv.ParseFloat(resp.Header.Get("Retry-After"), 64); perr == nil && s > 0 {
-			t.m.rateLimitSeconds.WithLabelValues(t.platform, method).Add(s)
+			t.m.rateLimitSeconds.WithLabelValues(t.platform, method, causeRetryAfter).Add(s)
 		}
 	case resp.StatusCode >= 400:
 		outcome = "error"

@@ -61,7 +61,7 @@ func TestTransportOutcomes(t *testing.T) {
 		`repertoire_platform_api_calls_total{method="auth.test",outcome="error",platform="slack"} 1`,
 		`repertoire_platform_api_calls_total{method="chat.postMessage",outcome="rate_limited",platform="slack"} 1`,
 		`repertoire_platform_api_calls_total{method="users.info",outcome="ok",platform="slack"} 1`,
-		`repertoire_rate_limit_wait_seconds_total{method="chat.postMessage",platform="slack"} 3`,
+		`repertoire_rate_limit_wait_seconds_total{cause="retry_after",method="chat.postMessage",platform="slack"} 3`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s", want)
