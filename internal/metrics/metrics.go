@@ -301,11 +301,13 @@ var (
 	discordVersion = regexp.MustCompile(`^/api/v\d+`)
 	discordID      = regexp.MustCompile(`/\d{5,}`)
 	discordToken   = regexp.MustCompile(`(/(?:interactions|webhooks)/\{id\})/[^/]+`)
+	discordEmoji   = regexp.MustCompile(`/reactions/[^/]+`)
 )
 
 // APIMethod names the API method of a request with no ID or token in it:
 // Slack's method ("chat.postMessage", "response_url" for a command's
-// answer), Discord's verb and route ("POST /channels/{id}/messages").
+// answer), Discord's verb and route ("POST /channels/{id}/messages",
+// "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me").
 func APIMethod(platform string, r *http.Request) string {
 	p := r.URL.Path
 	switch platform {
@@ -319,6 +321,7 @@ func APIMethod(platform string, r *http.Request) string {
 		return "response_url"
 	case "discord":
 		p = discordVersion.ReplaceAllString(p, "")
+		p = discordEmoji.ReplaceAllString(p, "/reactions/{emoji}")
 		p = discordID.ReplaceAllString(p, "/{id}")
 		p = discordToken.ReplaceAllString(p, "$1/{token}")
 		return r.Method + " " + p

@@ -16,6 +16,8 @@ func TestAPIMethodHasNoIDsOrTokens(t *testing.T) {
 		{"discord", "POST", "https://discord.com/api/v9/channels/123456789012345678/messages", "POST /channels/{id}/messages"},
 		{"discord", "POST", "https://discord.com/api/v10/interactions/123456789012345678/aW50ZXJhY3Rpb24/callback", "POST /interactions/{id}/{token}/callback"},
 		{"discord", "PATCH", "https://discord.com/api/v10/webhooks/123456789012345678/tokentoken/messages/@original", "PATCH /webhooks/{id}/{token}/messages/@original"},
+		{"discord", "PUT", "https://discord.com/api/v9/channels/123456789012345678/messages/123456789012345679/reactions/%F0%9F%93%9A/@me", "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me"},
+		{"discord", "PUT", "https://discord.com/api/v9/channels/123456789012345678/messages/123456789012345679/reactions/kb:123456789012345680/@me", "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me"},
 	} {
 		r := httptest.NewRequest(tc.method, tc.url, nil)
 		if got := APIMethod(tc.platform, r); got != tc.want {
