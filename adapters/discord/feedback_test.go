@@ -1,7 +1,6 @@
 package discord_test
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -43,13 +42,15 @@ func buttonsOf(t testing.TB, raw json.RawMessage) [][]struct {
 	return out
 }
 
-// TestEntryFeedbackButtons: against the loopback Discord with discordgo,
-// pressing "This helped" on the second of three entries is acknowledged
-// with a deferred update within 3 s, records feedback for that entry only,
-// once per member, and edits the message to show the press; a custom_id
-// the bot never sent is refused and changes nothing.
-func TestEntryFeedbackButtons(t *testing.T) {
-	h := start(t, options{})
+// TestEntryFeedbackButtonsDiscordDetails: what Discord adds to per-entry
+// feedback (the conformance suite covers what presses record): numbered
+// bold entries with a row of buttons each, a press acknowledged with a
+// deferred update (type 6) within 3 s, the pressed button edited to a green
+// "✓" one, and a custom_id the bot never sent refused with an ephemeral
+// message.
+func TestEntryFeedbackButtonsDiscordDetails(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{parallel: true})
 	h.capture("How do I deploy the app?", "Run make deploy from the release branch")
 	h.capture("Why does deploy fail at night?", "The deploy needs the VPN to reach the cluster")
 	h.capture("What if a deploy breaks prod?", "A failed deploy rolls back with make rollback")
@@ -68,35 +69,13 @@ func TestEntryFeedbackButtons(t *testing.T) {
 	if len(rows) != 3 || !strings.Contains(answer.Content, "**2. ") {
 		t.Fatalf("want three rows of buttons and numbered bold entries:\n%s\n%s", answer.Content, answer.Components)
 	}
-	var ids []int64
 	for _, r := range rows {
 		id, helpful, err := bot.ParseFeedback(r[0].CustomID)
 		if err != nil || !helpful || len(r) != 2 || r[1].CustomID != "notit:"+strconv.FormatInt(id, 10) {
 			t.Fatalf("row %+v: %v", r, err)
 		}
-		ids = append(ids, id)
 	}
-	feedback := func() [][2]int {
-		var out [][2]int
-		for _, id := range ids {
-			e, err := h.store.Entry(context.Background(), id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, [2]int{e.Helpful, e.Unhelpful})
-		}
-		return out
-	}
-	awaitFeedback := func(what string, want [][2]int) {
-		t.Helper()
-		h.srv.Await(t, what, func() bool {
-			got := feedback()
-			return got[0] == want[0] && got[1] == want[1] && got[2] == want[2]
-		})
-	}
-	second := rows[1][0].CustomID
-	press := h.srv.Press(erin, general, answer.ID, second)
-	awaitFeedback("feedback on the second entry only", [][2]int{{}, {1, 0}, {}})
+	press := h.srv.Press(erin, general, answer.ID, rows[1][0].CustomID)
 	h.srv.Await(t, "the message shows the press", func() bool {
 		r := buttonsOf(t, h.srv.Components(answer.ID))
 		return len(r) == 3 && strings.HasPrefix(r[1][0].Label, "✓ ") && r[1][0].Style == 3 && !strings.HasPrefix(r[0][0].Label, "✓")
@@ -111,12 +90,6 @@ func TestEntryFeedbackButtons(t *testing.T) {
 		t.Fatalf("want a deferred update (type 6) within 3 s: %+v", deferred)
 	}
 
-	h.srv.Press(erin, general, answer.ID, second) // again: once per member
-	h.srv.Press(carol, general, answer.ID, second)
-	h.srv.Press(carol, general, answer.ID, rows[2][1].CustomID)
-	awaitFeedback("feedback from carol", [][2]int{{}, {2, 0}, {0, 1}})
-
-	// Refused: a custom_id the bot never sent; a real entry the answer did not show.
 	before := len(h.srv.Responses())
 	bad := h.srv.Press(dave, general, answer.ID, "delete:everything")
 	h.srv.Await(t, "the refusal", func() bool { return len(h.srv.Responses()) > before })
@@ -124,13 +97,5 @@ func TestEntryFeedbackButtons(t *testing.T) {
 		if r.Interaction == bad && (r.Type != 4 || r.Flags&64 == 0) {
 			t.Errorf("an unknown button should get an ephemeral refusal: %+v", r)
 		}
-	}
-	_, other := h.capture("Where is the coffee?", "The coffee machine is on floor 2")
-	unrelated := h.awaitEntry(general, other)
-	h.srv.Press(dave, general, answer.ID, "helped:"+strconv.FormatInt(unrelated.ID, 10))
-	h.srv.Press(dave, general, answer.ID, rows[0][0].CustomID) // a marker: applied after the stale press
-	awaitFeedback("the marker press", [][2]int{{1, 0}, {2, 0}, {0, 1}})
-	if e, _ := h.store.Entry(context.Background(), unrelated.ID); e.Helpful != 0 {
-		t.Errorf("a press for an entry the answer did not show counted: %+v", e)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +33,7 @@ type env struct {
 	got     map[string]bot.Event
 	count   map[string]int // times each delivery reached the core
 	events  http.Handler
+	socket  bool // events arrive over Socket Mode (else at /slack/events)
 }
 
 func start(t testing.TB, socket bool) *env { return startWith(t, socket, false) }
@@ -63,7 +63,7 @@ func startWith(t testing.TB, socket, inbox bool) *env {
 		log = slog.New(slog.NewTextHandler(&tlog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	var b *bot.Bot
-	e := &env{t: t, fake: fake, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}}
+	e := &env{t: t, socket: socket, fake: fake, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}}
 	h := bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
 		err := b.Handle(ctx, ev)
 		e.applied <- ev
@@ -190,23 +190,19 @@ func (e *env) entry(channel, ts string) (repertoire.Entry, error) {
 	return e.store.EntryBySource(context.Background(), repertoire.Source{Platform: "slack", Space: e.fake.Team, Channel: channel, Message: ts})
 }
 
-func TestSocketModeCaptureAndRecall(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { testSocketModeCaptureAndRecall(t, false) })
-	t.Run("inbox", func(t *testing.T) { testSocketModeCaptureAndRecall(t, true) })
-}
-
-func testSocketModeCaptureAndRecall(t *testing.T, inbox bool) {
-	e := startWith(t, true, inbox)
-	q, a := e.qa("C1")
+// TestSocketModeSlackDetails: what Slack adds to capture and recall (the
+// conformance suite covers the rest): skin tones on reactions, the
+// permalink Slack gives, the thread answered from the event cache, a
+// redelivered envelope applied once, no link_names, and the slash command
+// answered ephemerally through response_url.
+func TestSocketModeSlackDetails(t *testing.T) {
+	e := start(t, true)
+	_, a := e.qa("C1")
 	reactionID, env := e.send(e.fake.React("C1", a, "U3", "bulb::skin-tone-3"))
 
 	got, err := e.entry("C1", a)
 	if err != nil {
-		t.Fatalf("no entry after 💡: %v", err)
-	}
-	if got.Author.ID != "U2" || len(got.Savers) != 1 || got.Savers[0].ID != "U3" || got.QuestionID != q ||
-		!strings.Contains(got.Question, "rotate the TLS") || got.Channel.Private {
-		t.Fatalf("entry: %+v", got)
+		t.Fatalf("no entry after 💡 with a skin tone: %v", err)
 	}
 	if !strings.HasPrefix(got.Permalink, "https://fake.slack.com/archives/C1/p") {
 		t.Fatalf("permalink %q", got.Permalink)
@@ -230,12 +226,10 @@ func testSocketModeCaptureAndRecall(t *testing.T, inbox bool) {
 		t.Fatalf("redelivery applied twice: votes %d savers %d", got.Votes, len(got.Savers))
 	}
 
-	// Recall by mention: a threaded reply holding the permalink.
-	mts, mev := e.fake.Mention("C1", "U4", "how do we rotate certificates?", "")
+	// Recall by mention: "by Member U2" (the fake has no profiles), no link_names.
+	_, mev := e.fake.Mention("C1", "U4", "how do we rotate certificates?", "")
 	e.send(mev)
-	posts := e.fake.BotMessages("C1")
-	if len(posts) != 1 || posts[0].ThreadTS != mts || !strings.Contains(posts[0].Text, strings.ReplaceAll(got.Permalink, "&", "&amp;")) ||
-		!strings.Contains(posts[0].Text, "by Member U2") {
+	if posts := e.fake.BotMessages("C1"); len(posts) != 1 || !strings.Contains(posts[0].Text, "by Member U2") {
 		t.Fatalf("recall reply: %+v", posts)
 	}
 	for _, c := range e.fake.Calls("chat.postMessage") {
@@ -279,26 +273,6 @@ func TestReactionOnUnseenMessageFetchesThread(t *testing.T) {
 	}
 }
 
-func TestEditAndDelete(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { testEditAndDelete(t, false) })
-	t.Run("inbox", func(t *testing.T) { testEditAndDelete(t, true) })
-}
-
-func testEditAndDelete(t *testing.T, inbox bool) {
-	e := startWith(t, true, inbox)
-	_, a := e.qa("C1")
-	e.send(e.fake.React("C1", a, "U3", "white_check_mark"))
-	e.send(e.fake.Edit("C1", a, "Run certbot renew --force-renewal, then reload nginx"))
-	got, err := e.entry("C1", a)
-	if err != nil || !strings.Contains(got.Answer, "force-renewal") {
-		t.Fatalf("edit not applied: %+v %v", got, err)
-	}
-	e.send(e.fake.Delete("C1", a))
-	if _, err := e.entry("C1", a); !errors.Is(err, repertoire.ErrNotFound) {
-		t.Fatalf("entry after delete: %v", err)
-	}
-}
-
 func TestDMIsPrivateRequest(t *testing.T) {
 	e := start(t, true)
 	_, ev := e.fake.Say("D1", "U1", "help", "")
@@ -312,10 +286,13 @@ func TestDMIsPrivateRequest(t *testing.T) {
 	}
 }
 
-func TestPostedTextIsInert(t *testing.T) {
+// TestPostedTextIsEscaped: Slack's three escapes (& < >) in what the bot
+// posts, so member text cannot form links or pings (the conformance suite
+// checks the mass-mention guard itself).
+func TestPostedTextIsEscaped(t *testing.T) {
 	e := start(t, true)
-	q, _ := e.fake.Say("C1", "U1", "How do we page <!channel> and @here & the on-call team <3?", "")
-	a, aev := e.fake.Say("C1", "U2", "Write <!channel> and @here in #ops & wait <3 minutes", q)
+	q, _ := e.fake.Say("C1", "U1", "How do we page the on-call team <3?", "")
+	a, aev := e.fake.Say("C1", "U2", "Write <https://x.example|here> in #ops & wait <3 minutes", q)
 	e.send(aev)
 	e.send(e.fake.React("C1", a, "U3", "bulb"))
 	_, mev := e.fake.Mention("C1", "U4", "page on-call", "")
@@ -325,7 +302,7 @@ func TestPostedTextIsInert(t *testing.T) {
 		t.Fatalf("posts: %+v", posts)
 	}
 	txt := posts[0].Text
-	for _, bad := range []string{"<!channel>", "<!here", "@here", "<3"} {
+	for _, bad := range []string{"<3", "<https://x.example"} {
 		if strings.Contains(txt, bad) {
 			t.Fatalf("posted text holds %q: %q", bad, txt)
 		}
@@ -406,26 +383,18 @@ func TestMalformedEnvelopesAreSkipped(t *testing.T) {
 	e.send(ev)
 }
 
-func TestUninstallPurgesWorkspace(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { testUninstallPurgesWorkspace(t, false) })
-	t.Run("inbox", func(t *testing.T) { testUninstallPurgesWorkspace(t, true) })
-}
-
-func testUninstallPurgesWorkspace(t *testing.T, inbox bool) {
-	e := startWith(t, true, inbox)
-	_, a := e.qa("C1")
-	e.send(e.fake.React("C1", a, "U3", "bulb"))
-	if _, err := e.entry("C1", a); err != nil {
-		t.Fatal(err)
-	}
+// TestPostAfterUninstallIsRefused: once Slack says the app is gone, the
+// adapter stops calling it (the conformance suite checks the purge).
+func TestPostAfterUninstallIsRefused(t *testing.T) {
+	e := start(t, true)
 	id, _ := e.fake.Event(e.fake.Uninstalled())
 	e.wait("slack:" + id)
-	if got, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"}); err != nil || len(got) != 0 {
-		t.Fatalf("entries after uninstall: %v %v", got, err)
-	}
 	_, err := e.a.Post(context.Background(), bot.Outgoing{Channel: bot.ChannelRef{Platform: "slack", Space: e.fake.Team, ID: "C1"}, Doc: bot.Sentences("hi")})
 	if !errors.Is(err, slack.ErrRemoved) {
 		t.Fatalf("post after uninstall: %v", err)
+	}
+	if n := len(e.fake.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("chat.postMessage called %d times after uninstall", n)
 	}
 }
 
@@ -540,25 +509,6 @@ func testEventsAPI(t *testing.T, inbox bool) {
 	e.wait("slack:cmd:" + cmd["trigger_id"].(string))
 	if rs := e.fake.Responses(); len(rs) != 1 || rs[0].Body["response_type"] != "ephemeral" {
 		t.Fatalf("ephemeral answer: %+v", rs)
-	}
-}
-
-func TestSaveCommandInThread(t *testing.T) {
-	e := start(t, true)
-	q, _ := e.qa("C1")
-	_, mev := e.fake.Mention("C1", "U1", "save #nginx", q)
-	e.send(mev)
-	var saved []repertoire.Entry
-	saved, err := e.store.Entries(context.Background(), repertoire.ListParams{Platform: "slack"})
-	if err != nil || len(saved) != 1 || saved[0].Author.ID != "U2" || saved[0].Savers[0].ID != "U1" || !slices.Contains(saved[0].Tags, "nginx") ||
-		!strings.HasPrefix(saved[0].Permalink, "https://fake.slack.com/archives/C1/p") {
-		t.Fatalf("save in thread: %+v %v", saved, err)
-	}
-	if posts := e.fake.BotMessages("C1"); len(posts) != 1 || posts[0].ThreadTS != q || !strings.Contains(posts[0].Text, "Saved") {
-		t.Fatalf("save confirmation: %+v", posts)
-	}
-	if n := len(e.fake.Calls("conversations.replies")); n != 0 {
-		t.Fatalf("thread seen in events should need no conversations.replies, made %d", n)
 	}
 }
 
