@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
@@ -164,7 +165,7 @@ func (j jsonEntry) record() (repertoire.Record, error) {
 const exportUsage = `usage: repertoire export -format markdown|json|csv [-channel ID] [-out DIR] [-private]
 
   json      everything, private entries included, for "repertoire import repertoire"
-  csv       one row per entry
+  csv       one row per entry; a cell starting like a formula (= + - @) gets a leading '
   markdown  one file per entry with front matter, and an index per tag (needs -out)
 
 Markdown and CSV hold public entries only, unless -channel names a channel
@@ -299,8 +300,21 @@ func exportJSON(ctx context.Context, store *repertoire.Store, p repertoire.Expor
 	return n, err
 }
 
-// exportCSV writes one row per entry. Cells that a spreadsheet would run as a
-// formula are prefixed with an apostrophe.
+// spreadsheetSafe defuses a CSV cell a spreadsheet would run as a formula
+// (OWASP's CSV injection advice): a cell that starts with =, +, -, @, a tab
+// or a carriage return, or with the full-width =, +, -, @ that some
+// spreadsheets read alike, gets a leading apostrophe, which spreadsheets
+// show as text and do not display. Everything else is left as it is.
+func spreadsheetSafe(c string) string {
+	r, _ := utf8.DecodeRuneInString(c)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return "'" + c
+	}
+	return c
+}
+
+// exportCSV writes one row per entry, each cell through spreadsheetSafe.
 func exportCSV(ctx context.Context, store *repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
 	cw := csv.NewWriter(w)
 	header := []string{"platform", "space", "channel", "channel_name", "private", "source", "permalink", "kind", "status",
@@ -320,9 +334,7 @@ func exportCSV(ctx context.Context, store *repertoire.Store, p repertoire.Export
 			r.Author.Name, strings.Join(r.Tags, " "), strings.Join(savers, "; "), strconv.Itoa(len(r.Savers) + len(r.Voters)),
 			r.CreatedAt.UTC().Format(jsonTime), r.UpdatedAt.UTC().Format(jsonTime)}
 		for i, c := range row {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-				row[i] = "'" + c
-			}
+			row[i] = spreadsheetSafe(c)
 		}
 		return cw.Write(row)
 	})
