@@ -82,6 +82,9 @@ type Event interface {
 type MessagePosted struct {
 	ID      string
 	Message Message
+	// Late marks a message found by catch-up after downtime: it is logged
+	// and judged like any other, but nobody is nudged hours later.
+	Late bool
 }
 
 // MessageEdited: a message's text changed.

@@ -325,7 +325,7 @@ func (in *Inbox) Run(ctx context.Context) error {
 		}
 		for _, it := range items {
 			cursor = it.Seq
-			if in.decoder(it.Platform) == nil {
+			if it.Kind != KindCatchUp && in.decoder(it.Platform) == nil {
 				if !warned[it.Platform] {
 					warned[it.Platform] = true
 					in.log.WarnContext(ctx, "inbox holds deliveries of a platform not running; left pending", logPlatform, it.Platform)
@@ -395,8 +395,15 @@ func (in *Inbox) apply(ctx context.Context, it repertoire.InboxItem) {
 }
 
 func (in *Inbox) applyOnce(ctx context.Context, d Delivery) error {
-	dec := in.decoder(d.Platform)
-	evs, err := dec.Decode(ctx, d)
+	var (
+		evs []Event
+		err error
+	)
+	if d.Kind == KindCatchUp {
+		evs, err = decodeCatchUp(d.Payload)
+	} else {
+		evs, err = in.decoder(d.Platform).Decode(ctx, d)
+	}
 	if err != nil {
 		return fmt.Errorf("decode %s %s: %w", d.Platform, d.Kind, err)
 	}

@@ -115,7 +115,7 @@ const (
 // entry answers it with high confidence: once per thread, in the thread.
 func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	m := ev.Message
-	if m.Author.Bot || m.ToBot || !IsQuestion(m.Text) {
+	if ev.Late || m.Author.Bot || m.ToBot || !IsQuestion(m.Text) {
 		return nil
 	}
 	ch := repertoire.Channel{Platform: m.Ref.Channel.Platform, Space: m.Ref.Channel.Space, ID: m.Ref.Channel.ID, Private: m.Private}

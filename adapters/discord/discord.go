@@ -79,6 +79,10 @@ type Config struct {
 	// through the adapter (a bot.Decoder: register it). A new session
 	// does not replay what a killed process had received.
 	Inbox *bot.Inbox
+	// OnSession, when set, is called (on its own goroutine) after each
+	// READY: a new session, which Discord does not replay anything to, so
+	// the core catches up on what happened before it (bot.CatchUp).
+	OnSession func()
 }
 
 // Adapter is the Discord platform.
@@ -89,10 +93,11 @@ type Adapter struct {
 	mon        *gatewayMonitor
 	deferAfter time.Duration
 
-	inbox *bot.Inbox
-	shown recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
-	ready chan struct{}            // closed at the first READY: stored events need the bot's ID
-	once  sync.Once
+	inbox     *bot.Inbox
+	onSession func()
+	shown     recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
+	ready     chan struct{}            // closed at the first READY: stored events need the bot's ID
+	once      sync.Once
 
 	mu      sync.Mutex
 	appID   string
@@ -145,7 +150,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.LogLevel = -1                  // discordgo logs through the global log package; we log ourselves
 	s.Identify.Intents = baseIntents
 	return &Adapter{s: s, log: log.With("platform", platformName), st: newState(cfg.CacheSize), mon: mon,
-		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, ready: make(chan struct{})}, nil
+		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, onSession: cfg.OnSession, ready: make(chan struct{})}, nil
 }
 
 // rewriter sends discordgo's requests for https://discord.com/ to the
@@ -484,6 +489,9 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 			a.st.setReady(r.User.ID, r.SessionID)
 			a.once.Do(func() { close(a.ready) })
 			a.log.InfoContext(ctx, "gateway ready", logSession, r.SessionID, "user", r.User.ID)
+			if a.onSession != nil {
+				go a.onSession()
+			}
 		}
 	case "RESUMED":
 		a.log.InfoContext(ctx, "gateway resumed", logSession, session)

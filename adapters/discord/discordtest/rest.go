@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
@@ -74,6 +75,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if q := s.limited[route]; len(q) > 0 {
 		after := q[0]
 		s.limited[route] = q[1:]
+		if s.deliverLimited && route == "POST channels/{}/messages" {
+			// Discord can answer 429 for a message it did create.
+			s.deliverLimited = false
+			s.createMessage(httptest.NewRecorder(), seg[1], body)
+		}
 		s.rateLimited = append(s.rateLimited, time.Now())
 		s.bump()
 		w.Header().Set("Retry-After", strconv.Itoa(int(after+0.999)))
@@ -117,24 +123,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, s.messageJSON(m, s.contentIntent()))
 	case route == "GET channels/{}/messages":
-		var list []*message
-		for _, m := range s.msgs {
-			if m.channel == seg[1] {
-				list = append(list, m)
-			}
-		}
-		sort.Slice(list, func(i, j int) bool { return list[i].id > list[j].id })
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-		if limit <= 0 || limit > 100 {
-			limit = 50
-		}
-		out := []any{}
-		for i, m := range list {
-			if i < limit {
-				out = append(out, s.messageJSON(m, s.contentIntent()))
-			}
-		}
-		writeJSON(w, http.StatusOK, out)
+		s.listMessages(w, seg[1], r.URL.Query())
+	case route == "GET channels/{}/messages/{}/reactions/{}":
+		s.listReactions(w, seg[1], seg[3], seg[5], r.URL.Query())
 	case route == "GET guilds/{}/members/{}":
 		if seg[1] != s.GuildID || s.outsiders[seg[3]] {
 			apiError(w, http.StatusNotFound, 10007, "Unknown Member")
@@ -154,6 +145,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.reactions = append(s.reactions, Reaction{Channel: seg[1], Message: seg[3], Emoji: seg[5], At: time.Now()})
+		s.msgs[seg[3]].react(seg[5], s.Bot.ID, true)
 		s.bump()
 		w.WriteHeader(http.StatusNoContent)
 	case route == "POST interactions/{}/{}/callback":
@@ -372,4 +364,107 @@ func (s *Server) CloseNextIdentify(code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closeNext = code
+}
+
+// RateLimitDelivered is RateLimit for the next post, which Discord creates
+// before answering 429 (the message exists though the bot saw an error).
+func (s *Server) RateLimitDelivered(retryAfter float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deliverLimited = true
+	s.limited["POST channels/{}/messages"] = append(s.limited["POST channels/{}/messages"], retryAfter)
+}
+
+// listMessages answers Get Channel Messages: at most limit (1–100, 50 by
+// default) messages, newest first, before, after or around a message ID
+// (one of them), or the newest.
+func (s *Server) listMessages(w http.ResponseWriter, channel string, q url.Values) {
+	if _, ok := s.channels[channel]; !ok {
+		apiError(w, http.StatusNotFound, 10003, "Unknown Channel")
+		return
+	}
+	limit := 50
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 50035, "message": "Invalid Form Body"})
+			return
+		}
+		limit = n
+	}
+	var list []*message
+	for _, m := range s.msgs {
+		if m.channel == channel {
+			list = append(list, m)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return compareSnowflakes(list[i].id, list[j].id) > 0 }) // newest first
+	var page []*message
+	switch before, after, around := q.Get("before"), q.Get("after"), q.Get("around"); {
+	case before != "":
+		for _, m := range list {
+			if compareSnowflakes(m.id, before) < 0 && len(page) < limit {
+				page = append(page, m)
+			}
+		}
+	case after != "":
+		// The limit messages just after the ID, still newest first.
+		for i := len(list) - 1; i >= 0 && len(page) < limit; i-- {
+			if compareSnowflakes(list[i].id, after) > 0 {
+				page = append([]*message{list[i]}, page...)
+			}
+		}
+	case around != "":
+		at := sort.Search(len(list), func(i int) bool { return compareSnowflakes(list[i].id, around) <= 0 })
+		from := max(0, at-limit/2)
+		page = list[from:min(len(list), from+limit)]
+	default:
+		page = list[:min(len(list), limit)]
+	}
+	out := []any{}
+	for _, m := range page {
+		out = append(out, s.messageJSON(m, s.contentIntent()))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listReactions answers Get Reactions: the users who reacted with an emoji
+// (unicode, or name:id), by user ID, at most limit (1–100, 25 by default)
+// after a user ID.
+func (s *Server) listReactions(w http.ResponseWriter, channel, msg, emoji string, q url.Values) {
+	m, ok := s.msgs[msg]
+	if !ok || m.channel != channel {
+		apiError(w, http.StatusNotFound, 10008, "Unknown Message")
+		return
+	}
+	limit := 25
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 50035, "message": "Invalid Form Body"})
+			return
+		}
+		limit = n
+	}
+	users := append([]string(nil), m.reactions[emoji]...)
+	sort.Slice(users, func(i, j int) bool { return compareSnowflakes(users[i], users[j]) < 0 })
+	out := []any{}
+	for _, u := range users {
+		if (q.Get("after") == "" || compareSnowflakes(u, q.Get("after")) > 0) && len(out) < limit {
+			out = append(out, userJSON(s.userByID(u)))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// userByID names a user the fake has seen (the bot, a message author); an
+// unknown member gets a plain name.
+func (s *Server) userByID(id string) User {
+	if id == s.Bot.ID {
+		return s.Bot
+	}
+	if u, ok := s.users[id]; ok {
+		return u
+	}
+	return User{ID: id, Name: "member" + id}
 }

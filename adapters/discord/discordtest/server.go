@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,7 +91,12 @@ type message struct {
 	replyTo     string
 	typ         int
 	at          time.Time
+	edited      time.Time
 	components  json.RawMessage
+	// reactions: emoji (unicode, or "name:id" for a custom one) → the
+	// members who reacted, in reaction order (the bot's own included).
+	reactions map[string][]string
+	emojiSeq  []string // emoji in the order they were first added
 }
 
 type interaction struct {
@@ -164,15 +170,18 @@ type Server struct {
 	commands     json.RawMessage
 	fetches      map[string]int // GET routes and how often they were called
 	limited      map[string][]float64
-	rateLimited  []time.Time
-	identifies   []int // intents of each IDENTIFY
-	resumes      int
-	heartbeats   int
-	closeNext    int
-	unauthorized int
-	zombieClosed time.Time
-	outsiders    map[string]bool // users who are not members of the guild
-	perms        guildPerms      // the guild's roles' permissions (doctor.go)
+	// deliverLimited makes the next rate-limited post create its message.
+	deliverLimited bool
+	users          map[string]User // members seen reacting, for Get Reactions
+	rateLimited    []time.Time
+	identifies     []int // intents of each IDENTIFY
+	resumes        int
+	heartbeats     int
+	closeNext      int
+	unauthorized   int
+	zombieClosed   time.Time
+	outsiders      map[string]bool // users who are not members of the guild
+	perms          guildPerms      // the guild's roles' permissions (doctor.go)
 }
 
 // New starts a loopback Discord, stopped when the test ends.
@@ -184,7 +193,7 @@ func New(tb testing.TB) *Server {
 		AllowMessageContent: true,
 		HeartbeatInterval:   41250 * time.Millisecond,
 		changed:             make(chan struct{}),
-		next:                uint64(time.Now().UnixMilli()-1420070400000) << 22,
+		next:                uint64(time.Now().UnixMilli()-discordEpoch) << 22,
 		channels:            map[string]Channel{},
 		msgs:                map[string]*message{},
 		sessions:            map[string]*session{},
@@ -194,6 +203,7 @@ func New(tb testing.TB) *Server {
 		outsiders:           map[string]bool{},
 		limited:             map[string][]float64{},
 		perms:               defaultPerms,
+		users:               map[string]User{},
 	}
 	s.up.CheckOrigin = func(*http.Request) bool { return true }
 	s.http = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -327,6 +337,12 @@ func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
 	if c.Type != TypeDM {
 		out["guild_id"] = s.GuildID
 	}
+	if !m.edited.IsZero() {
+		out["edited_timestamp"] = m.edited.UTC().Format(time.RFC3339Nano)
+	}
+	if rs := s.reactionsJSON(m); len(rs) > 0 {
+		out["reactions"] = rs
+	}
 	if !contentIntent && c.Type != TypeDM && !botMentioned && m.author.ID != s.Bot.ID {
 		out["content"] = ""
 	}
@@ -354,6 +370,22 @@ func (s *Server) Post(author User, channel, content, replyTo string) string {
 	return s.post(author, channel, content, replyTo)
 }
 
+// PostAt stores a message posted at a past time (before the bot ran),
+// without any dispatch, and returns its ID: a snowflake of that time.
+func (s *Server) PostAt(author User, channel, content string, at time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := (uint64(at.UnixMilli()-discordEpoch) << 22) | (s.next & 0x3fffff)
+	s.next++
+	m := &message{id: strconv.FormatUint(id, 10), channel: channel, author: author, content: content, at: at}
+	s.msgs[m.id] = m
+	s.bump()
+	return m.id
+}
+
+// discordEpoch is the first millisecond of 2015, where snowflakes count from.
+const discordEpoch = 1420070400000
+
 func (s *Server) post(author User, channel, content, replyTo string) string {
 	m := &message{id: s.newID(), channel: channel, author: author, content: content, replyTo: replyTo, at: time.Now()}
 	if replyTo != "" {
@@ -370,8 +402,8 @@ func (s *Server) Edit(id, content string) {
 	defer s.mu.Unlock()
 	m := s.msgs[id]
 	m.content = content
+	m.edited = time.Now()
 	d := s.messageJSON(m, s.contentIntent())
-	d["edited_timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
 	s.dispatchLocked("MESSAGE_UPDATE", d)
 }
 
@@ -406,6 +438,10 @@ func (s *Server) React(user User, channel, msg, emoji string, remove bool) {
 	d := map[string]any{"user_id": user.ID, "channel_id": channel, "message_id": msg, "emoji": e}
 	if c := s.channels[channel]; c.Type != TypeDM {
 		d["guild_id"] = s.GuildID
+	}
+	s.users[user.ID] = user
+	if m, ok := s.msgs[msg]; ok {
+		m.react(emoji, user.ID, !remove)
 	}
 	t := "MESSAGE_REACTION_REMOVE"
 	if !remove {
@@ -548,4 +584,92 @@ func (s *Server) current() *session {
 
 func frame(ev dispatch) map[string]any {
 	return map[string]any{"op": 0, "s": ev.seq, "t": ev.t, "d": ev.d}
+}
+
+// react adds (or removes) one member's emoji on the message.
+func (m *message) react(emoji, user string, add bool) {
+	if m.reactions == nil {
+		m.reactions = map[string][]string{}
+	}
+	users := m.reactions[emoji]
+	i := slices.Index(users, user)
+	switch {
+	case add && i < 0:
+		if len(users) == 0 && !slices.Contains(m.emojiSeq, emoji) {
+			m.emojiSeq = append(m.emojiSeq, emoji)
+		}
+		m.reactions[emoji] = append(users, user)
+	case !add && i >= 0:
+		m.reactions[emoji] = slices.Delete(users, i, i+1)
+	}
+}
+
+// reactionsJSON is a message's reactions array: one object per emoji with
+// its count and whether the bot is among them, as Discord sends it.
+func (s *Server) reactionsJSON(m *message) []any {
+	var out []any
+	for _, e := range m.emojiSeq {
+		users := m.reactions[e]
+		if len(users) == 0 {
+			continue
+		}
+		emoji := map[string]any{"id": nil, "name": e}
+		if name, id, ok := strings.Cut(e, ":"); ok {
+			emoji = map[string]any{"id": id, "name": name}
+		}
+		out = append(out, map[string]any{"count": len(users), "count_details": map[string]any{"burst": 0, "normal": len(users)},
+			"me": slices.Contains(users, s.Bot.ID), "me_burst": false, "burst_colors": []any{}, "emoji": emoji})
+	}
+	return out
+}
+
+// ReactQuietly changes a reaction without any dispatch: what members do
+// while the bot is not connected.
+func (s *Server) ReactQuietly(user User, msg, emoji string, remove bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[user.ID] = user
+	if m, ok := s.msgs[msg]; ok {
+		m.react(emoji, user.ID, !remove)
+	}
+	s.bump()
+}
+
+// EditQuietly changes a message's text without any dispatch.
+func (s *Server) EditQuietly(id, content string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m, ok := s.msgs[id]; ok {
+		m.content, m.edited = content, time.Now()
+	}
+	s.bump()
+}
+
+// DeleteQuietly removes a message without any dispatch.
+func (s *Server) DeleteQuietly(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.msgs, id)
+	s.bump()
+}
+
+// Messages returns the IDs of a channel's messages, oldest first.
+func (s *Server) Messages(channel string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for _, m := range s.msgs {
+		if m.channel == channel {
+			ids = append(ids, m.id)
+		}
+	}
+	slices.SortFunc(ids, compareSnowflakes)
+	return ids
+}
+
+func compareSnowflakes(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
 }

@@ -1,0 +1,221 @@
+package discord_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/adapters/discord"
+	"github.com/repertoire/repertoire/adapters/discord/discordtest"
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// process is one run of the bot as production wires it: the real adapter
+// (discordgo) with the durable inbox, the core, and catch-up started by
+// every new gateway session.
+type process struct {
+	t       *testing.T
+	store   *repertoire.Store
+	inbox   *bot.Inbox
+	catchup *bot.CatchUp
+	a       *discord.Adapter
+	stop    func()
+}
+
+func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer) *process {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	store, err := repertoire.Open(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := &process{t: t, store: store}
+	var core *bot.Bot
+	p.inbox = bot.NewInbox(store, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) }), log, bot.InboxOptions{})
+	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), Inbox: p.inbox,
+		OnSession: func() { p.catchup.Trigger(ctx, p.a) }}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.a = a
+	core = bot.New(store, log, bot.Config{}, a)
+	p.catchup = bot.NewCatchUp(store, core, p.inbox, log, bot.CatchUpOptions{Window: 24 * time.Hour, Settle: 5 * time.Second})
+	p.inbox.Register(a)
+	inboxDone, runDone := make(chan error, 1), make(chan error, 1)
+	go func() { inboxDone <- p.inbox.Run(ctx) }()
+	go func() { runDone <- a.Run(ctx, core) }()
+	stopped := false
+	p.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		for _, c := range []chan error{runDone, inboxDone} {
+			select {
+			case err := <-c:
+				if err != nil {
+					t.Errorf("stop: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("bot did not stop")
+			}
+		}
+		p.catchup.Wait()
+		p.inbox.Close()
+		store.Close()
+	}
+	t.Cleanup(p.stop)
+	srv.Await(t, "the bot connected", srv.Connected)
+	return p
+}
+
+func (p *process) entry(srv *discordtest.Server, channel, msg string) (repertoire.Entry, bool) {
+	e, err := p.store.EntryBySource(context.Background(), repertoire.Source{Platform: "discord", Space: srv.GuildID, Channel: channel, Message: msg})
+	if errors.Is(err, repertoire.ErrNotFound) {
+		return repertoire.Entry{}, false
+	}
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return e, true
+}
+
+// TestCatchUpAfterDowntime stops the bot, lets members react, edit and
+// delete while it is down (nothing reaches it: a new session replays
+// nothing), restarts it, and checks that catch-up finds it all through Get
+// Channel Messages and Get Reactions; that a message older than the window
+// is not touched; that a private channel's capture stays private; and that
+// a second pass changes nothing.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	srv := discordtest.New(t)
+	srv.HeartbeatInterval = 30 * time.Second
+	srv.AddChannel(discordtest.Channel{ID: general, Name: "general"})
+	srv.AddChannel(discordtest.Channel{ID: staff, Name: "staff", Private: true})
+	db := filepath.Join(t.TempDir(), "repertoire.db")
+	logs := &syncBuffer{}
+	defer func() {
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs.String())
+		}
+	}()
+	ctx := context.Background()
+
+	// An old exchange the bot saved 30 hours ago: outside the window.
+	old := srv.PostAt(nelly, general, "Old tip: flush the DNS cache", time.Now().Add(-30*time.Hour))
+
+	// The bot runs: members talk, and two answers are saved live.
+	p := startProcess(t, srv, db, logs)
+	if err := p.store.LogMessage(ctx, "", repertoire.LoggedMessage{Channel: repertoire.Channel{Platform: "discord", Space: srv.GuildID, ID: general},
+		ID: old, Author: repertoire.Person{ID: nelly.ID}, Text: "Old tip: flush the DNS cache", At: time.Now().Add(-30 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.store.Save(ctx, repertoire.SaveParams{Channel: repertoire.Channel{Platform: "discord", Space: srv.GuildID, ID: general},
+		SourceID: old, Kind: repertoire.Tip, Answer: "Old tip: flush the DNS cache", Author: repertoire.Person{ID: nelly.ID},
+		Saver: repertoire.Person{ID: carol.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	q1 := srv.Post(alice, general, "How do I rotate the TLS certificate?", "")
+	a1 := srv.Post(nelly, general, "Run certbot renew, then reload nginx", q1)
+	q2 := srv.Post(alice, general, "Where are the backups kept?", "")
+	a2 := srv.Post(nelly, general, "In the cold bucket, encrypted", q2)
+	q3 := srv.Post(alice, general, "How do I restart the queue?", "")
+	a3 := srv.Post(nelly, general, "systemctl restart queue, then check the lag", q3)
+	a4 := srv.Post(dave, general, "Pin the driver to 1.4 until the fix lands", "")
+	s1 := srv.Post(alice, staff, "Payroll runs on the 25th; the export is in the HR drive", "")
+	srv.React(carol, general, a2, "💡", false)
+	srv.React(carol, general, a3, "💡", false)
+	srv.Await(t, "two live captures", func() bool {
+		_, ok2 := p.entry(srv, general, a2)
+		_, ok3 := p.entry(srv, general, a3)
+		return ok2 && ok3
+	})
+	srv.Await(t, "messages logged", func() bool {
+		_, err := p.store.LoggedMessageBySource(ctx, repertoire.Source{Platform: "discord", Space: srv.GuildID, Channel: staff, Message: s1})
+		return err == nil
+	})
+	p.stop()
+
+	// While it is down.
+	srv.ReactQuietly(carol, a1, "💡", false)                                                    // a capture
+	srv.ReactQuietly(dave, a1, "💡", false)                                                     // and a vote
+	srv.EditQuietly(a2, "In the cold bucket, encrypted with the team key")                     // an edit of a saved answer
+	srv.DeleteQuietly(a3)                                                                      // a saved answer deleted
+	srv.ReactQuietly(carol, a4, "💡", false)                                                    // a capture …
+	srv.ReactQuietly(carol, a4, "💡", true)                                                     // … taken back before anyone saw it
+	srv.ReactQuietly(carol, s1, "💡", false)                                                    // a capture in a private channel
+	srv.ReactQuietly(dave, old, "💡", false)                                                    // outside the window
+	srv.EditQuietly(old, "Old tip, rewritten")                                                 // outside the window
+	late := srv.PostAt(alice, general, "Use the staging token for the smoke test", time.Now()) // posted while down …
+	srv.ReactQuietly(dave, late, "💡", false)                                                   // … and saved
+
+	// Restarted: the new session's READY starts catch-up.
+	p = startProcess(t, srv, db, logs)
+	srv.Await(t, "catch-up found the captures, the edit and the delete", func() bool {
+		e1, ok1 := p.entry(srv, general, a1)
+		e2, ok2 := p.entry(srv, general, a2)
+		_, ok3 := p.entry(srv, general, a3)
+		_, okS := p.entry(srv, staff, s1)
+		_, okL := p.entry(srv, general, late)
+		return ok1 && e1.Votes == 2 && ok2 && e2.Answer == "In the cold bucket, encrypted with the team key" && !ok3 && okS && okL
+	})
+	p.catchup.Wait()
+	e1, _ := p.entry(srv, general, a1)
+	if e1.Question != "How do I rotate the TLS certificate?" || e1.Author.ID != nelly.ID {
+		t.Errorf("caught-up capture: question %q, author %q", e1.Question, e1.Author.ID)
+	}
+	if _, ok := p.entry(srv, general, a4); ok {
+		t.Error("a capture taken back while the bot was down was saved")
+	}
+	eo, _ := p.entry(srv, general, old)
+	if eo.Answer != "Old tip: flush the DNS cache" || eo.Votes != 1 {
+		t.Errorf("a message outside the window was touched: answer %q, votes %d", eo.Answer, eo.Votes)
+	}
+	es, _ := p.entry(srv, staff, s1)
+	if !es.Channel.Private {
+		t.Error("an entry caught up in a private channel is not private")
+	}
+	hits, err := p.store.Search(ctx, repertoire.SearchParams{Text: "payroll export", From: repertoire.Channel{Platform: "discord", Space: srv.GuildID, ID: general}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits {
+		if h.SourceID == s1 {
+			t.Error("the private channel's entry is visible from a public channel")
+		}
+	}
+
+	// A second pass finds nothing to do and saves nothing twice.
+	before := snapshot(t, p.store)
+	st, err := p.catchup.Run(ctx, p.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Events() != 0 {
+		t.Errorf("second pass emitted %d events: %+v", st.Events(), st)
+	}
+	if after := snapshot(t, p.store); after != before {
+		t.Errorf("second pass changed the repertoire:\n%s\n%s", before, after)
+	}
+	t.Logf("second pass: %+v", st)
+}
+
+// snapshot is the entries with their votes and text, for before/after comparisons.
+func snapshot(t *testing.T, s *repertoire.Store) string {
+	t.Helper()
+	es, err := s.Entries(context.Background(), repertoire.ListParams{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := ""
+	for _, e := range es {
+		out += e.SourceID + "|" + e.Answer + "|" + strconv.Itoa(e.Votes) + "\n"
+	}
+	return out
+}
