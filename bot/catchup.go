@@ -274,14 +274,22 @@ func (c *CatchUp) channel(ctx context.Context, h Historian, ch *repertoire.Catch
 	for _, l := range logged {
 		byID[l.ID] = l
 	}
-	found := map[string]bool{}
+	found, threads := map[string]bool{}, map[string]bool{}
+	resumedAt := upper // a resumed pass knows nothing of what is newer
 	for {
 		page, err := h.History(ctx, HistoryQuery{Channel: ref, Since: since, Before: cursor, Wanted: c.wanted})
 		if err != nil {
 			return st, fmt.Errorf("catch-up %s: read history: %w", ch.Channel.ID, err)
 		}
 		st.Pages++
-		ds := c.diff(ref, pass, since, upper, page, logged, byID, found, &st)
+		e := &emitter{c: c, ref: ref, key: page.Key}
+		if e.key == "" {
+			e.key = ref.ID
+		}
+		ds := c.diff(e, pass, since, page, byID, found, threads, &st)
+		if page.Next == "" {
+			ds = c.deletes(e, since, resumedAt, page.Flat, logged, found, threads, &st)
+		}
 		if len(ds) > 0 {
 			if err := c.inbox.Accept(ctx, ds...); err != nil {
 				return st, fmt.Errorf("catch-up %s: %w", ch.Channel.ID, err)
@@ -312,26 +320,35 @@ func (c *CatchUp) wanted(e Emoji) bool {
 	return ok
 }
 
+// emitter gathers one page's deliveries for a channel.
+type emitter struct {
+	c   *CatchUp
+	ref ChannelRef
+	key string
+	ds  []Delivery
+}
+
+func (e *emitter) emit(id string, ev Event) {
+	payload, err := encodeCatchUp(ev)
+	if err != nil {
+		e.c.log.Warn("catch-up event not encoded", logEvent, id, logErr, err)
+		return
+	}
+	e.ds = append(e.ds, Delivery{Platform: e.ref.Platform, Kind: KindCatchUp, ID: id, Channel: e.key, Payload: payload, Received: time.Now()})
+}
+
 // diff turns the differences between one page and the message log into
 // deliveries: a message the log lacks is posted (late), a text that
-// differs is an edit, a wanted reaction on one side only is added or
-// removed, and a logged message the page covers but does not list is
-// deleted. Messages before since are not touched.
-func (c *CatchUp) diff(ref ChannelRef, pass, since, upper time.Time, page HistoryPage, logged []repertoire.LoggedMessage,
-	byID map[string]repertoire.LoggedMessage, found map[string]bool, st *CatchUpStats) []Delivery {
-	key := page.Key
-	if key == "" {
-		key = ref.ID
-	}
+// differs is an edit, and a wanted reaction on one side only is added or
+// removed. Messages before since are not touched. What the page lists is
+// marked in found (and its complete threads in threads) for deletes.
+func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
+	byID map[string]repertoire.LoggedMessage, found, threads map[string]bool, st *CatchUpStats) []Delivery {
+	ref := e.ref
+	emit := e.emit
 	passKey := strconv.FormatInt(pass.UnixMilli(), 10)
-	var ds []Delivery
-	emit := func(id string, ev Event) {
-		payload, err := encodeCatchUp(ev)
-		if err != nil {
-			c.log.Warn("catch-up event not encoded", logEvent, id, logErr, err)
-			return
-		}
-		ds = append(ds, Delivery{Platform: ref.Platform, Kind: KindCatchUp, ID: id, Channel: key, Payload: payload, Received: time.Now()})
+	for _, t := range page.Threads {
+		threads[t] = true
 	}
 	msgs := append([]Message(nil), page.Messages...)
 	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].Time.Before(msgs[j].Time) })
@@ -400,36 +417,32 @@ func (c *CatchUp) diff(ref ChannelRef, pass, since, upper time.Time, page Histor
 			emit(id, ReactionRemoved{ID: id, Target: m.Ref, User: User{ID: r.UserID}, Emoji: emojiOfKey(r.Emoji), Private: m.Private})
 		}
 	}
-	// What the page covers, in whole milliseconds as the log keeps times:
-	// a logged message in the same millisecond as a page boundary is left
-	// alone rather than risk deleting one listed on the next page.
-	hi := upper.UnixMilli()
-	lo := since.UnixMilli() - 1
-	if page.Next != "" {
-		lo = page.Oldest.UnixMilli()
-	}
+	return e.ds
+}
+
+// deletes are the logged messages of the window the pass read through but
+// did not find. The log keeps times in milliseconds: a message in the same
+// millisecond as the window's start, or as the checkpoint a resumed pass
+// started from (upper), is left alone rather than risk a wrong delete.
+// Slack's replies are judged only in threads read completely.
+func (c *CatchUp) deletes(e *emitter, since, upper time.Time, flat bool, logged []repertoire.LoggedMessage, found, threads map[string]bool, st *CatchUpStats) []Delivery {
+	lo, hi := since.UnixMilli(), upper.UnixMilli()
 	for _, l := range logged {
 		if found[l.ID] {
 			continue
 		}
-		var covered bool
-		if page.Flat || l.Thread == "" || l.Thread == l.ID {
-			at := l.At.UnixMilli()
-			covered = at > lo && (upper.IsZero() || at < hi)
-		} else {
-			for _, t := range page.Threads {
-				covered = covered || t == l.Thread
-			}
-		}
-		if !covered {
+		at := l.At.UnixMilli()
+		if at <= lo || (!upper.IsZero() && at >= hi) {
 			continue
 		}
-		found[l.ID] = true // once per pass
+		if !flat && l.Thread != "" && l.Thread != l.ID && !threads[l.Thread] {
+			continue
+		}
 		id := "catchup:delete:" + l.ID
 		st.Deleted++
-		emit(id, MessageDeleted{ID: id, Ref: MessageRef{Channel: ref, ID: l.ID, Thread: l.Thread}})
+		e.emit(id, MessageDeleted{ID: id, Ref: MessageRef{Channel: e.ref, ID: l.ID, Thread: l.Thread}})
 	}
-	return ds
+	return e.ds
 }
 
 // comparableText is a platform text as the message log keeps it (valid

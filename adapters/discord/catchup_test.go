@@ -38,12 +38,12 @@ func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBu
 	p := &process{t: t, store: store}
 	var core *bot.Bot
 	p.inbox = bot.NewInbox(store, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) }), log, bot.InboxOptions{})
-	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), Inbox: p.inbox,
-		OnSession: func() { p.catchup.Trigger(ctx, p.a) }}, log)
+	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), Inbox: p.inbox}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.a = a
+	a.OnSession(func() { p.catchup.Trigger(ctx, a) })
 	core = bot.New(store, log, bot.Config{}, a)
 	p.catchup = bot.NewCatchUp(store, core, p.inbox, log, bot.CatchUpOptions{Window: 24 * time.Hour, Settle: 5 * time.Second})
 	p.inbox.Register(a)

@@ -79,10 +79,6 @@ type Config struct {
 	// through the adapter (a bot.Decoder: register it). A new session
 	// does not replay what a killed process had received.
 	Inbox *bot.Inbox
-	// OnSession, when set, is called (on its own goroutine) after each
-	// READY: a new session, which Discord does not replay anything to, so
-	// the core catches up on what happened before it (bot.CatchUp).
-	OnSession func()
 }
 
 // Adapter is the Discord platform.
@@ -150,8 +146,13 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.LogLevel = -1                  // discordgo logs through the global log package; we log ourselves
 	s.Identify.Intents = baseIntents
 	return &Adapter{s: s, log: log.With("platform", platformName), st: newState(cfg.CacheSize), mon: mon,
-		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, onSession: cfg.OnSession, ready: make(chan struct{})}, nil
+		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, ready: make(chan struct{})}, nil
 }
+
+// OnSession makes the adapter call f (on its own goroutine) after each
+// READY: a new session, to which Discord replays nothing of what happened
+// before it, so the core catches up (bot.CatchUp). Set it before Run.
+func (a *Adapter) OnSession(f func()) { a.onSession = f }
 
 // rewriter sends discordgo's requests for https://discord.com/ to the
 // configured base URL, leaving discordgo's package variables alone.

@@ -46,6 +46,9 @@ type Config struct {
 	// another takes it over (REPERTOIRE_DIGEST_LEASE; 0: the scheduler's
 	// default, its post timeout plus a minute).
 	DigestLease time.Duration
+	// CatchUp is how far back the bot reconciles channel history after
+	// downtime (REPERTOIRE_CATCHUP; 0 turns catch-up off).
+	CatchUp time.Duration
 
 	LogLevel  slog.Level
 	LogFormat string
@@ -135,6 +138,17 @@ func parseConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("REPERTOIRE_DIGEST_LEASE: %q is not a positive duration such as 3m", v)
 		}
 		c.DigestLease = d
+	}
+	c.CatchUp = bot.DefaultCatchUpWindow
+	if v := strings.TrimSpace(getenv("REPERTOIRE_CATCHUP")); v != "" {
+		d, err := time.ParseDuration(v)
+		if v == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 {
+			return Config{}, fmt.Errorf("REPERTOIRE_CATCHUP: %q is not a duration such as 24h (0 turns catch-up off)", v)
+		}
+		c.CatchUp = d
 	}
 	if c.Capture, err = bot.ParseCapture(getenv("REPERTOIRE_CAPTURE_EMOJI")); err != nil {
 		return Config{}, fmt.Errorf("REPERTOIRE_CAPTURE_EMOJI: %w", err)

@@ -178,8 +178,9 @@ func killTest(t *testing.T, socket bool, sig syscall.Signal) {
 	}
 	db := filepath.Join(t.TempDir(), "kill.db")
 	addr := freeAddr(t)
+	// REPERTOIRE_CATCHUP=0: the inbox alone is measured (catch-up would recover what it lost).
 	env := map[string]string{"REPERTOIRE_DB": db, "SLACK_BOT_TOKEN": fake.BotToken, "SLACK_API_URL": fake.URL,
-		"SLACK_READ_INTERVAL": "5ms", "REPERTOIRE_LOG_LEVEL": "warn", "REPERTOIRE_HTTP_ADDR": addr}
+		"SLACK_READ_INTERVAL": "5ms", "REPERTOIRE_LOG_LEVEL": "warn", "REPERTOIRE_CATCHUP": "0", "REPERTOIRE_HTTP_ADDR": addr}
 	const secret = "kill-test-signing-secret"
 	if socket {
 		env["SLACK_APP_TOKEN"] = fake.AppToken
@@ -425,7 +426,8 @@ func TestKillDiscord(t *testing.T) {
 	const ch = "41771983423143937"
 	srv.AddChannel(discordtest.Channel{ID: ch, Name: "general"})
 	db := filepath.Join(t.TempDir(), "discord.db")
-	env := map[string]string{"DISCORD_TOKEN": srv.Token, "DISCORD_API_URL": srv.URL(), "REPERTOIRE_DB": db, "REPERTOIRE_LOG_LEVEL": "warn"}
+	env := map[string]string{"DISCORD_TOKEN": srv.Token, "DISCORD_API_URL": srv.URL(), "REPERTOIRE_DB": db, "REPERTOIRE_LOG_LEVEL": "warn",
+		"REPERTOIRE_CATCHUP": "0"} // the inbox alone
 	c := startChild(t, env)
 	srv.Await(t, "the bot connected", srv.Connected)
 	const n = 30

@@ -221,6 +221,8 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	go func() { inboxDone <- inbox.Run(ctx) }()
 	defer func() { cancel(); <-inboxDone }() // the events in hand finish before the store closes
 	go inbox.Maintain(ctx, time.Minute)
+	catchUp := startCatchUp(ctx, cfg, store, core, inbox, platforms, log)
+	defer func() { cancel(); catchUp.Wait() }()
 	waitDigests := startDigests(ctx, core, cfg.DigestLease)
 	defer func() { cancel(); waitDigests() }() // shutdown waits for a digest being posted
 	go pruneEvents(ctx, store, core, log)

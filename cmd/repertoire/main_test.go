@@ -192,6 +192,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "💡=idea"}, "REPERTOIRE_CAPTURE_EMOJI"},
 		{map[string]string{"SLACK_READ_INTERVAL": "soon"}, "SLACK_READ_INTERVAL"},
 		{map[string]string{"SLACK_READ_INTERVAL": "-1s"}, "SLACK_READ_INTERVAL"},
+		{map[string]string{"REPERTOIRE_CATCHUP": "a day"}, "REPERTOIRE_CATCHUP"},
+		{map[string]string{"REPERTOIRE_CATCHUP": "-1h"}, "REPERTOIRE_CATCHUP"},
 		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "compass"}, "REPERTOIRE_CAPTURE_EMOJI"},
 		{map[string]string{"REPERTOIRE_CAPTURE_EMOJI": "💡=off bulb=off ✅=off white_check_mark=off 📖=off book=off open_book=off"}, "REPERTOIRE_CAPTURE_EMOJI"},
 	} {

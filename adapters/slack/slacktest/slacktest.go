@@ -9,6 +9,7 @@ package slacktest
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -36,6 +37,7 @@ type Message struct {
 	LinkNames string              // the link_names field the poster sent
 	Blocks    json.RawMessage     // Block Kit blocks, as posted or updated
 	Reactions map[string][]string // name → users
+	EditedTS  string              // when the text was last edited
 }
 
 // Response is a post to a command's response_url.
@@ -63,6 +65,10 @@ type Server struct {
 	URL                                      string // Web API base, ending in "/"
 	BotToken, AppToken, Team, BotUser, BotID string
 	PingEvery                                time.Duration
+	// MaxPage caps the messages one conversations.history or
+	// conversations.replies call returns, whatever limit asks: Slack
+	// returns at most 15 to new non-Marketplace apps. 999 when zero.
+	MaxPage int
 
 	srv *httptest.Server
 	t   testing.TB
@@ -186,6 +192,7 @@ func (s *Server) Edit(channel, ts, text string) map[string]any {
 	prev := s.messageJSON(m)
 	m.Text = text
 	now := s.nextTS()
+	m.EditedTS = now
 	return map[string]any{"type": "message", "subtype": "message_changed", "hidden": true, "channel": channel,
 		"channel_type": s.channelType(channel), "ts": now, "event_ts": now,
 		"message": s.messageJSON(m), "previous_message": prev}
@@ -263,9 +270,31 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	if m.BotID != "" {
 		out["bot_id"] = m.BotID
 	}
+	if m.EditedTS != "" {
+		out["edited"] = map[string]any{"user": m.User, "ts": m.EditedTS}
+	}
+	if m.ThreadTS == "" || m.ThreadTS == m.TS {
+		// A thread's parent says how many replies it has and the latest.
+		n, latest := 0, ""
+		for _, x := range s.msgs[m.Channel] {
+			if x.ThreadTS == m.TS && x.TS != m.TS {
+				n, latest = n+1, x.TS
+			}
+		}
+		if n > 0 {
+			out["thread_ts"], out["reply_count"], out["latest_reply"] = m.TS, n, latest
+		}
+	}
 	var rs []map[string]any
-	for name, users := range m.Reactions {
-		rs = append(rs, map[string]any{"name": name, "users": users, "count": len(users)})
+	names := make([]string, 0, len(m.Reactions))
+	for name := range m.Reactions {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if users := m.Reactions[name]; len(users) > 0 {
+			rs = append(rs, map[string]any{"name": name, "users": users, "count": len(users)})
+		}
 	}
 	if len(rs) > 0 {
 		out["reactions"] = rs
@@ -492,24 +521,43 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		if m.ThreadTS != "" {
 			root = m.ThreadTS
 		}
-		var out []map[string]any
+		var parent *Message
+		var replies []*Message
 		for _, x := range s.msgs[ch] {
-			if x.TS == root || (x.ThreadTS == root && x.TS >= form.Get("oldest")) {
-				out = append(out, s.messageJSON(x))
+			switch {
+			case x.TS == root:
+				parent = x
+			case x.ThreadTS == root && inRange(x.TS, form):
+				replies = append(replies, x)
 			}
 		}
-		writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": false})
+		// Oldest first, the parent at the head of every page.
+		page, next := s.pageOf(replies, form, 1000)
+		out := []map[string]any{s.messageJSON(parent)}
+		for _, x := range page {
+			out = append(out, s.messageJSON(x))
+		}
+		writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": next != "",
+			"response_metadata": map[string]any{"next_cursor": next}})
 	case "conversations.history":
 		ch := form.Get("channel")
-		var out []map[string]any
-		list := s.msgs[ch]
-		for i := len(list) - 1; i >= 0; i-- {
-			x := list[i]
-			if (x.ThreadTS == "" || x.ThreadTS == x.TS) && x.TS > form.Get("oldest") {
-				out = append(out, s.messageJSON(x))
+		// Newest first: channel-level messages only (replies come with
+		// conversations.replies).
+		var list []*Message
+		all := s.msgs[ch]
+		for i := len(all) - 1; i >= 0; i-- {
+			x := all[i]
+			if (x.ThreadTS == "" || x.ThreadTS == x.TS) && inRange(x.TS, form) {
+				list = append(list, x)
 			}
 		}
-		writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": false})
+		page, next := s.pageOf(list, form, 100)
+		out := []map[string]any{}
+		for _, x := range page {
+			out = append(out, s.messageJSON(x))
+		}
+		writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": next != "", "pin_count": 0,
+			"response_metadata": map[string]any{"next_cursor": next}})
 	case "users.info":
 		u := form.Get("user")
 		if u == "" || strings.HasPrefix(u, "X") {
@@ -804,4 +852,93 @@ func (s *Server) Acked(envelopeID string) bool {
 	defer s.mu.Unlock()
 	_, pending := s.pending[envelopeID]
 	return !pending && s.sent[envelopeID] != nil
+}
+
+// inRange applies oldest and latest (exclusive unless inclusive) to a ts.
+func inRange(ts string, form url.Values) bool {
+	incl := form.Get("inclusive") == "true" || form.Get("inclusive") == "1"
+	if o := form.Get("oldest"); o != "" {
+		if c := compareTS(ts, o); c < 0 || (c == 0 && !incl) {
+			return false
+		}
+	}
+	if l := form.Get("latest"); l != "" {
+		if c := compareTS(ts, l); c > 0 || (c == 0 && !incl) {
+			return false
+		}
+	}
+	return true
+}
+
+// pageOf returns the page of list the cursor and limit select, and the
+// next cursor ("" on the last page). Cursors are opaque to clients: here
+// the base64 of the offset, as Slack's look.
+func (s *Server) pageOf(list []*Message, form url.Values, def int) ([]*Message, string) {
+	limit := def
+	if l, err := strconv.Atoi(form.Get("limit")); err == nil && l > 0 {
+		limit = min(l, 999)
+	}
+	if s.MaxPage > 0 {
+		limit = min(limit, s.MaxPage)
+	}
+	from := 0
+	if c := form.Get("cursor"); c != "" {
+		raw, _ := base64.StdEncoding.DecodeString(c)
+		from, _ = strconv.Atoi(strings.TrimPrefix(string(raw), "next:"))
+	}
+	from = min(max(from, 0), len(list))
+	to := min(from+limit, len(list))
+	if to < len(list) {
+		return list[from:to], base64.StdEncoding.EncodeToString([]byte("next:" + strconv.Itoa(to)))
+	}
+	return list[from:to], ""
+}
+
+// compareTS orders two Slack timestamps ("1700000000.000100").
+func compareTS(a, b string) int {
+	as, af, _ := strings.Cut(a, ".")
+	bs, bf, _ := strings.Cut(b, ".")
+	if len(as) != len(bs) {
+		return len(as) - len(bs)
+	}
+	if c := strings.Compare(as, bs); c != 0 {
+		return c
+	}
+	return strings.Compare((af + "000000")[:6], (bf + "000000")[:6])
+}
+
+// SayAt stores a member's message posted at a past time (while the bot was
+// not running), in its place in the channel, and returns its ts.
+func (s *Server) SayAt(channel, user, text, thread string, at time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := fmt.Sprintf("%d.%06d", at.Unix(), at.Nanosecond()/1000)
+	for s.find(channel, ts) != nil {
+		at = at.Add(time.Microsecond)
+		ts = fmt.Sprintf("%d.%06d", at.Unix(), at.Nanosecond()/1000)
+	}
+	m := &Message{Channel: channel, TS: ts, ThreadTS: thread, User: user, Text: text}
+	list := append(s.msgs[channel], m)
+	sort.SliceStable(list, func(i, j int) bool { return compareTS(list[i].TS, list[j].TS) < 0 })
+	s.msgs[channel] = list
+	return ts
+}
+
+// Unreact takes a member's reaction back and returns the reaction_removed event.
+func (s *Server) Unreact(channel, ts, user, name string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	itemUser := ""
+	if m := s.find(channel, ts); m != nil {
+		users := m.Reactions[name]
+		for i, u := range users {
+			if u == user {
+				m.Reactions[name] = append(users[:i:i], users[i+1:]...)
+				break
+			}
+		}
+		itemUser = m.User
+	}
+	return map[string]any{"type": "reaction_removed", "user": user, "reaction": name, "item_user": itemUser,
+		"item": map[string]any{"type": "message", "channel": channel, "ts": ts}, "event_ts": s.nextTS()}
 }
