@@ -33,6 +33,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+
+	"github.com/repertoire/repertoire/internal/helpflag"
 )
 
 func main() {
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	only := fs.String("only", "", "run one part: semeval, irc or livechat (all when empty)")
 	trainAnswerTo := fs.String("train-answer", "", "fit the answer model on the -semeval file and write it to this Go file (bot/answer_weights.go), then stop")
 	trainDetectOn := fs.Bool("train-detect", false, "choose the detection threshold on the -livechat folder and print it, then stop")
-	if err := fs.Parse(args); err != nil {
+	if help, err := helpflag.Parse(fs, args, stdout, "detect-eval [-data DIR] [-only semeval|irc|livechat] [-semeval FILE] [-irc DIR] [-livechat DIR] [-train-answer FILE.go] [-train-detect]"); help || err != nil {
 		return err
 	}
 	if *semeval == "" {

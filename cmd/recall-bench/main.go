@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repertoire/repertoire/internal/helpflag"
 	"github.com/repertoire/repertoire/repertoire"
 	_ "modernc.org/sqlite" // the baseline and the bulk build talk SQL directly
 )
@@ -45,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
-	if err := fs.Parse(args); err != nil {
+	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] …"); help || err != nil {
 		return err
 	}
 	if *dir == "" {
