@@ -57,19 +57,40 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 		return fmt.Errorf("entry feedback: %w", err)
 	}
 	b.log.InfoContext(ctx, "entry feedback", logMessage, ev.Message.ID, logUser, ev.User.ID, logEntry, entry, "helpful", helpful, "changed", changed)
-	if p, err := b.platform(ev.Message.Channel); err == nil {
-		if pr, ok := p.(Presser); ok {
-			if err := pr.ShowPressed(ctx, ev.Message, ev.Value); err != nil {
-				b.log.WarnContext(ctx, "show a pressed button", logMessage, ev.Message.ID, logErr, err)
-			}
-		}
-	}
+	b.showPressed(ctx, ev.Message)
 	return nil
 }
 
-// Presser is a Platform that can show on its message that a button was
-// pressed (the feedback was taken). The core calls it once the press is
-// recorded; a refused press is not shown.
+// showPressed has the platform show on an answer the buttons pressed as the
+// store records them (not as this process remembers them), so the state
+// survives restarts and repairs an update that was lost.
+func (b *Bot) showPressed(ctx context.Context, msg MessageRef) {
+	p, err := b.platform(msg.Channel)
+	if err != nil {
+		return
+	}
+	pr, ok := p.(Presser)
+	if !ok {
+		return
+	}
+	verdicts, err := b.store.AnswerVerdicts(ctx, source(msg))
+	if err != nil {
+		b.log.WarnContext(ctx, "read an answer's verdicts", logMessage, msg.ID, logErr, err)
+		return
+	}
+	pressed := make([]string, 0, len(verdicts))
+	for _, v := range verdicts {
+		pressed = append(pressed, feedbackValue(v.Entry, v.Helpful))
+	}
+	if err := pr.ShowPressed(ctx, msg, pressed); err != nil {
+		b.log.WarnContext(ctx, "show pressed buttons", logMessage, msg.ID, logErr, err)
+	}
+}
+
+// Presser is a Platform that can show on its message which buttons were
+// pressed. The core calls it once a press is recorded (a refused press
+// changes nothing) with pressed, the values of every button on the message
+// that members' recorded verdicts press; the others show unpressed.
 type Presser interface {
-	ShowPressed(ctx context.Context, ref MessageRef, value string) error
+	ShowPressed(ctx context.Context, ref MessageRef, pressed []string) error
 }

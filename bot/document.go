@@ -153,8 +153,16 @@ const (
 
 // FeedbackActions are the "This helped" / "Not it" buttons of one entry.
 func FeedbackActions(entryID int64) []Action {
-	id := strconv.FormatInt(entryID, 10)
-	return []Action{{Label: "This helped", Value: helpedPrefix + id}, {Label: "Not it", Value: notItPrefix + id}}
+	return []Action{{Label: "This helped", Value: feedbackValue(entryID, true)}, {Label: "Not it", Value: feedbackValue(entryID, false)}}
+}
+
+// feedbackValue is the value of an entry's "This helped" (helpful) or
+// "Not it" button.
+func feedbackValue(entryID int64, helpful bool) string {
+	if helpful {
+		return helpedPrefix + strconv.FormatInt(entryID, 10)
+	}
+	return notItPrefix + strconv.FormatInt(entryID, 10)
 }
 
 // ParseFeedback reads a feedback button's value: the entry and whether the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -89,13 +90,15 @@ func (a *Adapter) pressed(ctx context.Context, h bot.Handler, raw json.RawMessag
 var _ bot.Presser = (*Adapter)(nil)
 
 // ShowPressed implements bot.Presser: the message is edited through the
-// press's interaction (PATCH @original) with the button marked pressed.
-func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value string) error {
+// press's interaction (PATCH @original) with exactly the pressed buttons
+// marked. Its rows are those the interaction carried: the message as
+// Discord shows it.
+func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, pressed []string) error {
 	m, ok := a.shown.Get(ref.ID)
 	if !ok {
-		return nil // pressed before a restart: the message stays as it is
+		return nil // no press of it seen by this process: no interaction to edit through
 	}
-	rows, changed := markPressed(m.rows, value)
+	rows, changed := markPressed(m.rows, pressed)
 	if !changed {
 		return nil
 	}
@@ -120,18 +123,22 @@ type shownMessage struct {
 	rows       []wireComponent
 }
 
-// markPressed shows the button with this custom_id as pressed: the success
-// style and a check mark. It reports whether anything changed.
-func markPressed(rows []wireComponent, customID string) ([]wireComponent, bool) {
+// markPressed shows the buttons whose custom_id is in pressed as pressed
+// (the success style and a check mark) and the others as not. It reports
+// whether anything changed.
+func markPressed(rows []wireComponent, pressed []string) ([]wireComponent, bool) {
 	changed := false
 	for i := range rows {
 		for j := range rows[i].Components {
 			b := &rows[i].Components[j]
-			if b.CustomID != customID || b.Style == buttonSuccess {
+			want := slices.Contains(pressed, b.CustomID)
+			if want == (b.Style == buttonSuccess) {
 				continue
 			}
-			b.Style = buttonSuccess
-			if !strings.Contains(b.Label, "✓") {
+			b.Style = buttonSecondary
+			b.Label = strings.Replace(b.Label, "✓ ", "", 1)
+			if want {
+				b.Style = buttonSuccess
 				b.Label = "✓ " + b.Label
 			}
 			changed = true

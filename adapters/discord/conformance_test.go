@@ -141,6 +141,11 @@ func (w *discordWorld) Leave() bool {
 	return true
 }
 
+func (w *discordWorld) Restart() bool {
+	w.h.restart()
+	return true
+}
+
 func (w *discordWorld) MassMentions() []string {
 	return []string{"@everyone", "@here", "<@&900000000000000555>"}
 }

@@ -64,7 +64,10 @@ type harness struct {
 	runErr chan error
 	stop   context.CancelFunc
 	// applied records what the core applied (after the dispatcher).
-	applied *adaptertest.Applied
+	applied  *adaptertest.Applied
+	o        options
+	db       string
+	shutdown func() // stops the bot started last and closes its store
 }
 
 type options struct {
@@ -97,46 +100,13 @@ func start(t testing.TB, o options) *harness {
 	if o.server != nil {
 		o.server(srv)
 	}
-	ctx := context.Background()
-	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "repertoire.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	token := srv.Token
-	if o.token != "" {
-		token = o.token
-	}
-	a, err := discord.New(discord.Config{Token: token, APIURL: srv.URL(), DeferAfter: o.deferAfter}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	core := bot.New(store, log, bot.Config{}, a)
-	applied := adaptertest.NewApplied()
-	d := bot.NewDispatcher(applied.Wrap(core), log, 2, 64)
-	runCtx, cancel := context.WithCancel(ctx)
-	h := &harness{t: t, srv: srv, store: store, a: a, logs: logs, runErr: make(chan error, 1), stop: cancel, applied: applied}
-	var handler bot.Handler = d
-	if o.wrap != nil {
-		handler = o.wrap(d)
-	}
-	go func() { h.runErr <- a.Run(runCtx, handler) }()
+	h := &harness{t: t, srv: srv, o: o, db: filepath.Join(t.TempDir(), "repertoire.db"), logs: &syncBuffer{}, applied: adaptertest.NewApplied()}
+	h.run()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("adapter logs:\n%s", logs.String())
+			t.Logf("adapter logs:\n%s", h.logs.String())
 		}
-		cancel()
-		select {
-		case err := <-h.runErr:
-			if err != nil && !o.noWait {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Run did not return after cancel")
-		}
-		d.Close()
-		store.Close()
+		h.shutdown()
 		if !o.parallel {
 			noSessionGoroutines(t)
 		}
@@ -147,6 +117,59 @@ func start(t testing.TB, o options) *harness {
 		srv.Await(t, "commands registered", func() bool { return srv.Commands() != nil })
 	}
 	return h
+}
+
+// run starts the store, the adapter and the core, as the program does.
+func (h *harness) run() {
+	t, o := h.t, h.o
+	t.Helper()
+	ctx := context.Background()
+	store, err := repertoire.Open(ctx, h.db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	token := h.srv.Token
+	if o.token != "" {
+		token = o.token
+	}
+	a, err := discord.New(discord.Config{Token: token, APIURL: h.srv.URL(), DeferAfter: o.deferAfter}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := bot.New(store, log, bot.Config{}, a)
+	d := bot.NewDispatcher(h.applied.Wrap(core), log, 2, 64)
+	runCtx, cancel := context.WithCancel(ctx)
+	h.store, h.a, h.runErr, h.stop = store, a, make(chan error, 1), cancel
+	var handler bot.Handler = d
+	if o.wrap != nil {
+		handler = o.wrap(d)
+	}
+	runErr := h.runErr
+	go func() { runErr <- a.Run(runCtx, handler) }()
+	h.shutdown = func() {
+		cancel()
+		select {
+		case err := <-runErr:
+			if err != nil && !o.noWait {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("Run did not return after cancel")
+		}
+		d.Close()
+		store.Close()
+	}
+}
+
+// restart stops the bot and starts a new one (a new process) on the same
+// database, against the same Discord, and waits for its new session.
+func (h *harness) restart() {
+	h.t.Helper()
+	n := len(h.srv.Identifies())
+	h.shutdown()
+	h.run()
+	h.srv.Await(h.t, "a new session", func() bool { return len(h.srv.Identifies()) > n && h.srv.Connected() })
 }
 
 // noSessionGoroutines fails when discordgo or adapter goroutines outlive Run.

@@ -295,3 +295,6 @@ func (w *shellWorld) MassMentions() []string {
 func (w *shellWorld) LiveMention(s adaptertest.Sent) string {
 	return shellLive.FindString(s.Text)
 }
+
+// Restart: the shell's conversation lives in the process; it ends with it.
+func (w *shellWorld) Restart() bool { return false }

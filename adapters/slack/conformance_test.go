@@ -191,6 +191,11 @@ func (w *slackWorld) Leave() bool {
 	return true
 }
 
+func (w *slackWorld) Restart() bool {
+	w.restart()
+	return true
+}
+
 func (w *slackWorld) MassMentions() []string {
 	return []string{"<!channel>", "<!here>", "<!everyone>", "<!here|here>", "@here", "@channel"}
 }

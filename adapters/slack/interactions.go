@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,14 +122,16 @@ func (a *Adapter) decodeAction(ctx context.Context, d bot.Delivery) ([]bot.Event
 var _ bot.Presser = (*Adapter)(nil)
 
 // ShowPressed implements bot.Presser: the message is updated (chat.update)
-// with the pressed button marked: a check mark and the primary style.
-func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value string) error {
+// with exactly the pressed buttons marked, a check mark and the primary
+// style. Its blocks are those the press's payload carried: the message as
+// Slack shows it.
+func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, pressed []string) error {
 	key := ref.Channel.ID + "/" + ref.ID
 	m, ok := a.shown.Get(key)
 	if !ok {
-		return nil // pressed before a restart: the message stays as it is
+		return nil // no press of it decoded by this process: nothing to update from
 	}
-	blocks, changed := markPressed(m.blocks, value)
+	blocks, changed := markPressed(m.blocks, pressed)
 	if !changed {
 		return nil
 	}
@@ -143,9 +146,9 @@ func (a *Adapter) ShowPressed(ctx context.Context, ref bot.MessageRef, value str
 	return nil
 }
 
-// markPressed marks the button whose action_id is value as pressed. It
-// reports whether anything changed.
-func markPressed(blocks []slack.Block, value string) ([]slack.Block, bool) {
+// markPressed shows the buttons whose action_id is in pressed as pressed
+// and the others as not. It reports whether anything changed.
+func markPressed(blocks []slack.Block, pressed []string) ([]slack.Block, bool) {
 	changed := false
 	for _, b := range blocks {
 		ab, ok := b.(*slack.ActionBlock)
@@ -154,12 +157,23 @@ func markPressed(blocks []slack.Block, value string) ([]slack.Block, bool) {
 		}
 		for _, el := range ab.Elements.ElementSet {
 			btn, ok := el.(*slack.ButtonBlockElement)
-			if !ok || btn.ActionID != value || btn.Style == slack.StylePrimary {
+			if !ok {
 				continue
 			}
-			btn.Style = slack.StylePrimary
-			if btn.Text != nil && !strings.HasPrefix(btn.Text.Text, "✓ ") {
-				btn.Text.Text = "✓ " + btn.Text.Text
+			want := slices.Contains(pressed, btn.ActionID)
+			if want == (btn.Style == slack.StylePrimary) {
+				continue
+			}
+			btn.Style = ""
+			if want {
+				btn.Style = slack.StylePrimary
+			}
+			if btn.Text != nil {
+				label := strings.TrimPrefix(btn.Text.Text, "✓ ")
+				if want {
+					label = "✓ " + label
+				}
+				btn.Text.Text = label
 			}
 			changed = true
 		}

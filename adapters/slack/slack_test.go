@@ -34,6 +34,10 @@ type env struct {
 	count   map[string]int // times each delivery reached the core
 	events  http.Handler
 	socket  bool // events arrive over Socket Mode (else at /slack/events)
+	inbox   bool
+	db      string
+	stop    func() // stops the bot; nil when stopped
+	runs    int    // times the bot was started
 }
 
 func start(t testing.TB, socket bool) *env { return startWith(t, socket, false) }
@@ -42,19 +46,42 @@ func start(t testing.TB, socket bool) *env { return startWith(t, socket, false) 
 // store's inbox committed, and the inbox applies it.
 func startWith(t testing.TB, socket, inbox bool) *env {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	fake := slacktest.New(t)
 	fake.AddChannel("C1", false)
 	fake.AddChannel("G1", true)
 	fake.AddChannel("D1", true)
-	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "test.db"), nil)
+	e := &env{t: t, socket: socket, inbox: inbox, fake: fake, db: filepath.Join(t.TempDir(), "test.db"),
+		applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}}
+	e.run()
+	t.Cleanup(func() {
+		if e.stop != nil {
+			e.stop()
+		}
+	})
+	return e
+}
+
+// restart stops the bot and starts a new one (a new process) on the same
+// database, against the same Slack.
+func (e *env) restart() {
+	e.t.Helper()
+	e.stop()
+	e.run()
+}
+
+// run starts the store, the adapter and the core as the program does.
+func (e *env) run() {
+	t := e.t
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	store, err := repertoire.Open(ctx, e.db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := slack.Options{BotToken: fake.BotToken, APIURL: fake.URL, PostInterval: 10 * time.Millisecond,
+	o := slack.Options{BotToken: e.fake.BotToken, APIURL: e.fake.URL, PostInterval: 10 * time.Millisecond,
 		ReadInterval: 10 * time.Millisecond, PingInterval: time.Second}
-	if socket {
-		o.AppToken = fake.AppToken
+	if e.socket {
+		o.AppToken = e.fake.AppToken
 	} else {
 		o.SigningSecret = secret
 	}
@@ -63,14 +90,14 @@ func startWith(t testing.TB, socket, inbox bool) *env {
 		log = slog.New(slog.NewTextHandler(&tlog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	var b *bot.Bot
-	e := &env{t: t, socket: socket, fake: fake, store: store, applied: make(chan bot.Event, 1000), got: map[string]bot.Event{}, count: map[string]int{}}
+	e.store = store
 	h := bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error {
 		err := b.Handle(ctx, ev)
 		e.applied <- ev
 		return err
 	})
 	var in *bot.Inbox
-	if inbox {
+	if e.inbox {
 		in = bot.NewInbox(store, h, log, bot.InboxOptions{})
 		o.Inbox = in
 	}
@@ -101,7 +128,8 @@ func startWith(t testing.TB, socket, inbox bool) *env {
 		}
 		done <- a.Run(ctx, h)
 	}()
-	t.Cleanup(func() {
+	e.stop = func() {
+		e.stop = nil
 		cancel()
 		for range running {
 			select {
@@ -120,13 +148,13 @@ func startWith(t testing.TB, socket, inbox bool) *env {
 			d.Close()
 		}
 		store.Close()
-	})
-	if socket {
-		if err := fake.WaitConnected(1, 5*time.Second); err != nil {
+	}
+	e.runs++
+	if e.socket {
+		if err := e.fake.WaitConnected(e.runs, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return e
 }
 
 type tlog struct{ t testing.TB }

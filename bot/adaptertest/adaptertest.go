@@ -87,6 +87,10 @@ type World interface {
 	// Leave removes the bot from the space (uninstall, kicked from the
 	// guild); false when the platform has no such thing.
 	Leave() bool
+	// Restart stops the bot and starts it again on the same store, against
+	// the same platform (a new process); false when the platform does not
+	// outlive the bot (the shell).
+	Restart() bool
 	// MassMentions are the platform's forms of a crowd ping, as typed.
 	MassMentions() []string
 	// LiveMention returns a mention in s that would notify someone, or "".
@@ -104,6 +108,7 @@ func Run(t *testing.T, start func(t *testing.T) World) {
 		{"CaptureByMention", captureByMention},
 		{"RecallWithinWhatTheAskerSees", recall},
 		{"PerEntryFeedback", feedback},
+		{"PressedStateSurvivesRestart", pressAfterRestart},
 		{"EditAndDelete", editAndDelete},
 		{"Leave", leave},
 		{"MassMentionGuard", massMention},
@@ -440,6 +445,72 @@ func feedback(t *testing.T, w World) {
 	if digest := bot.ComposeDigest(data, time.UTC).Doc().Text(); strings.Count(digest, "👍 2 found it helpful") != 2 {
 		t.Errorf("the digest should show the two entries 2 members found helpful:\n%s", digest)
 	}
+}
+
+// pressAfterRestart: an answer's buttons show presses made after the bot
+// restarted, and keep showing the ones made before.
+func pressAfterRestart(t *testing.T, w World) {
+	for _, text := range []string{
+		"Deploy tip: run make deploy from the release branch",
+		"Deploy tip: the deploy needs the VPN to reach the cluster",
+		"Deploy tip: a failed deploy rolls back with make rollback",
+	} {
+		m := w.Post(Nelly, w.Public(), text, "")
+		w.React(Carol, w.Public(), m, Bulb, true)
+	}
+	answer := answerTo(t, w, w.Ask(Dave, w.Public(), "how do I deploy?", ""))
+	if len(answer.Buttons) != 6 {
+		t.Fatalf("want two buttons beside each of three entries: %+v", answer.Buttons)
+	}
+	if !w.Restart() {
+		t.Skip("the platform does not outlive the bot")
+	}
+	value := func(entry int, helped bool) string {
+		for _, b := range answer.Buttons {
+			if _, h, _ := bot.ParseFeedback(b.Value); b.Entry == entry && h == helped {
+				return b.Value
+			}
+		}
+		t.Fatalf("no button for entry %d (helped %v)", entry, helped)
+		return ""
+	}
+	shows := func(what string, pressed ...string) {
+		t.Helper()
+		Await(t, what, func() bool {
+			for _, s := range w.Sent() {
+				if s.ID != answer.ID {
+					continue
+				}
+				for _, b := range s.Buttons {
+					want := false
+					for _, p := range pressed {
+						want = want || b.Value == p
+					}
+					if b.Pressed != want {
+						return false
+					}
+				}
+				return len(s.Buttons) == 6
+			}
+			return false
+		})
+	}
+	second, third := value(2, true), value(3, false)
+	w.Press(Erin, answer, second)
+	shows("This helped on the second entry shown pressed after a restart", second)
+	w.Restart()
+	w.Press(Carol, answer, third)
+	shows("both presses shown after another restart", second, third)
+	id, _, _ := bot.ParseFeedback(second)
+	if e, err := w.Store().Entry(context.Background(), id); err != nil || e.Helpful != 1 {
+		t.Errorf("the press after the restart was not recorded: %+v %v", e, err)
+	}
+	// The buttons show the verdicts members hold: Erin changing hers
+	// releases "This helped", which nobody else pressed.
+	w.Restart()
+	notIt := value(2, false)
+	w.Press(Erin, answer, notIt)
+	shows("Erin's changed verdict", notIt, third)
 }
 
 func editAndDelete(t *testing.T, w World) {
