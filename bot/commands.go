@@ -292,7 +292,7 @@ func RecallDoc(intro string, hits []repertoire.Hit) Doc {
 	return Doc{Blocks: []Block{
 		Para(T(intro)),
 		Entries(entries...),
-		Note(T(feedbackInvite)),
+		feedbackHint(),
 	}}
 }
 

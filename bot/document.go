@@ -29,10 +29,14 @@ const (
 	Context                    // a small, secondary line
 	Divider                    // a rule between sections
 	EntryList                  // numbered repertoire entries
+	// FeedbackHint tells members how to say whether an entry helped. Its
+	// Spans word it for buttons beside the entries (and for plain text); an
+	// adapter whose members say it some other way writes its own words.
+	FeedbackHint
 )
 
-// Block is one block of a Doc. Paragraph, Heading, Quote and Context hold
-// Spans; EntryList holds Entries; Divider holds nothing.
+// Block is one block of a Doc. Paragraph, Heading, Quote, Context and
+// FeedbackHint hold Spans; EntryList holds Entries; Divider holds nothing.
 type Block struct {
 	Kind    BlockKind
 	Spans   []Span

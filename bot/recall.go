@@ -13,6 +13,10 @@ import (
 // entry (or a reaction on the message, for its first entry) become feedback.
 const feedbackInvite = "Did one help? Say so with the buttons beside it (or that it was not it): recall learns from it. A 👍 or 👎 on this message counts for the first entry."
 
+// feedbackHint is the closing invitation as a FeedbackHint block: worded
+// for buttons, reworded by an adapter that shows other controls.
+func feedbackHint() Block { return Block{Kind: FeedbackHint, Spans: []Span{T(feedbackInvite)}} }
+
 // feedbackEmoji tells 👍 (helpful) and 👎 from other reactions, as unicode
 // (Discord) or shortcode (Slack), skin tones included.
 func feedbackEmoji(e Emoji) (helpful, ok bool) {
@@ -152,7 +156,7 @@ func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 	entry := HitEntry(1, *best)
 	entry.Actions = FeedbackActions(best.ID)
 	ref, err := b.post(ctx, Outgoing{Channel: m.Ref.Channel, Thread: root.ID, Doc: Doc{Blocks: []Block{
-		Para(T("This may have been answered before:")), Entries(entry), Note(T(feedbackInvite)),
+		Para(T("This may have been answered before:")), Entries(entry), feedbackHint(),
 	}}})
 	if err != nil {
 		return fmt.Errorf("nudge: %w", err)

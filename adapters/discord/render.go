@@ -54,7 +54,7 @@ func Render(d bot.Doc) Rendered {
 				lines = append(lines, "**"+boldText(bot.SpanText(b.Spans))+"**")
 			case bot.Quote:
 				lines = append(lines, quote(spans(b.Spans)))
-			case bot.Context:
+			case bot.Context, bot.FeedbackHint:
 				lines = append(lines, subtext(spans(b.Spans)))
 			case bot.EntryList:
 				for _, e := range b.Entries {

@@ -25,6 +25,8 @@ func Render(d bot.Doc) string {
 				for _, e := range b.Entries {
 					lines = append(lines, renderEntry(e))
 				}
+			case bot.FeedbackHint:
+				lines = append(lines, feedbackHint)
 			default:
 				lines = append(lines, bot.SpanText(b.Spans))
 			}
@@ -58,6 +60,10 @@ func renderEntry(e bot.DocEntry) string {
 	}
 	return text
 }
+
+// feedbackHint names the commands the shell prints under each entry, in
+// place of the core's words for buttons.
+const feedbackHint = "Did one help? Say so with /helped N (or /notit N if it was not it), N being its number: recall learns from it. A 👍 or 👎 on this message (/react with its number) counts for the first entry."
 
 // actionCommand is the shell command that presses a button.
 func actionCommand(value string) string {

@@ -97,7 +97,7 @@ func unitBlocks(u bot.Unit) ([]slack.Block, int) {
 			text := guard(cut(strings.Join(strings.Fields(bot.SpanText(b.Spans)), " "), maxHeaderText))
 			n += len(text)
 			out = append(out, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, text, true, false)))
-		case bot.Context:
+		case bot.Context, bot.FeedbackHint:
 			context(spans(b.Spans))
 		case bot.Quote:
 			section(quote(spans(b.Spans)))
