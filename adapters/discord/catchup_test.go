@@ -27,7 +27,8 @@ type process struct {
 	stop    func()
 }
 
-func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer) *process {
+// startProcess starts the bot; with sessions, every READY starts catch-up.
+func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer, sessions bool) *process {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	store, err := repertoire.Open(ctx, db, nil)
@@ -43,7 +44,9 @@ func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBu
 		t.Fatal(err)
 	}
 	p.a = a
-	a.OnSession(func() { p.catchup.Trigger(ctx, a) })
+	if sessions {
+		a.OnSession(func() { p.catchup.Trigger(ctx, a) })
+	}
 	core = bot.New(store, log, bot.Config{}, a)
 	p.catchup = bot.NewCatchUp(store, core, p.inbox, log, bot.CatchUpOptions{Window: 24 * time.Hour, Settle: 5 * time.Second})
 	p.inbox.Register(a)
@@ -111,7 +114,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	old := srv.PostAt(nelly, general, "Old tip: flush the DNS cache", time.Now().Add(-30*time.Hour))
 
 	// The bot runs: members talk, and two answers are saved live.
-	p := startProcess(t, srv, db, logs)
+	p := startProcess(t, srv, db, logs, true)
 	if err := p.store.LogMessage(ctx, "", repertoire.LoggedMessage{Channel: repertoire.Channel{Platform: "discord", Space: srv.GuildID, ID: general},
 		ID: old, Author: repertoire.Person{ID: nelly.ID}, Text: "Old tip: flush the DNS cache", At: time.Now().Add(-30 * time.Hour)}); err != nil {
 		t.Fatal(err)
@@ -156,7 +159,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	srv.ReactQuietly(dave, late, "💡", false)                                                   // … and saved
 
 	// Restarted: the new session's READY starts catch-up.
-	p = startProcess(t, srv, db, logs)
+	p = startProcess(t, srv, db, logs, true)
 	srv.Await(t, "catch-up found the captures, the edit and the delete", func() bool {
 		e1, ok1 := p.entry(srv, general, a1)
 		e2, ok2 := p.entry(srv, general, a2)
@@ -218,4 +221,75 @@ func snapshot(t *testing.T, s *repertoire.Store) string {
 		out += e.SourceID + "|" + e.Answer + "|" + strconv.Itoa(e.Votes) + "\n"
 	}
 	return out
+}
+
+// TestCatchUpResumes cuts a catch-up pass short with a 500 on its second
+// page of Get Channel Messages: what the first page showed is applied and
+// the channel's checkpoint holds the page's oldest message. The next pass
+// resumes from there (the older capture is found) and then reads the
+// channel again in full, ending with no pass in progress.
+func TestCatchUpResumes(t *testing.T) {
+	srv := discordtest.New(t)
+	srv.HeartbeatInterval = 30 * time.Second
+	srv.AddChannel(discordtest.Channel{ID: general, Name: "general"})
+	db := filepath.Join(t.TempDir(), "repertoire.db")
+	logs := &syncBuffer{}
+	defer func() {
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs.String())
+		}
+	}()
+	ctx := context.Background()
+	p := startProcess(t, srv, db, logs, false)
+	ch := repertoire.Channel{Platform: "discord", Space: srv.GuildID, ID: general, Name: "general"}
+	// 150 messages the bot logged: two pages of Get Channel Messages.
+	var ids []string
+	t0 := time.Now().Add(-2 * time.Hour)
+	for i := range 150 {
+		at := t0.Add(time.Duration(i) * 10 * time.Second)
+		text := "note " + strconv.Itoa(i) + ": the runbook for the queue lives in the wiki"
+		id := srv.PostAt(nelly, general, text, at)
+		if err := p.store.LogMessage(ctx, "", repertoire.LoggedMessage{Channel: ch, ID: id, Author: repertoire.Person{ID: nelly.ID}, Text: text, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	older, newer := ids[10], ids[140] // on the second page and on the first
+	srv.ReactQuietly(carol, older, "💡", false)
+	srv.ReactQuietly(carol, newer, "💡", false)
+
+	srv.FailAfter("GET channels/{}/messages", 1)
+	if _, err := p.catchup.Run(ctx, p.a); err == nil {
+		t.Fatal("a pass cut short by a 500 reported no error")
+	}
+	srv.Await(t, "the first page's capture", func() bool { _, ok := p.entry(srv, general, newer); return ok })
+	if _, ok := p.entry(srv, general, older); ok {
+		t.Fatal("the second page was applied although it was never read")
+	}
+	cs, err := p.store.CatchUpChannels(ctx, "discord", time.Now().Add(-24*time.Hour))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("checkpoints: %v %+v", err, cs)
+	}
+	if cs[0].PassAt.IsZero() || cs[0].Cursor != ids[50] {
+		t.Fatalf("checkpoint after the cut: pass %v cursor %s, want a pass in progress at %s", cs[0].PassAt, cs[0].Cursor, ids[50])
+	}
+
+	fetches := srv.Fetches("GET channels/{}/messages")
+	st, err := p.catchup.Run(ctx, p.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Await(t, "the second page's capture", func() bool { _, ok := p.entry(srv, general, older); return ok })
+	// One page to finish the cut pass, two for the full one after it.
+	if n := srv.Fetches("GET channels/{}/messages") - fetches; n != 3 {
+		t.Errorf("the resumed pass read %d pages, want 1 to finish and 2 to read again", n)
+	}
+	cs, _ = p.store.CatchUpChannels(ctx, "discord", time.Now().Add(-24*time.Hour))
+	if len(cs) != 1 || !cs[0].PassAt.IsZero() || cs[0].DoneAt.IsZero() {
+		t.Errorf("checkpoint after the resumed pass: %+v", cs)
+	}
+	if e, _ := p.entry(srv, general, newer); e.Votes != 1 {
+		t.Errorf("the first page's capture has %d votes after the second pass, want 1", e.Votes)
+	}
+	t.Logf("resumed pass: %+v", st)
 }

@@ -72,6 +72,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-RateLimit-Remaining", "4")
 	w.Header().Set("X-RateLimit-Reset-After", "1")
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(time.Second).UnixMilli())/1000, 'f', 3, 64))
+	if f, ok := s.failing[route]; ok {
+		if f == 0 {
+			delete(s.failing, route)
+			apiError(w, http.StatusInternalServerError, 0, "500: Internal Server Error")
+			return
+		}
+		s.failing[route] = f - 1
+	}
 	if q := s.limited[route]; len(q) > 0 {
 		after := q[0]
 		s.limited[route] = q[1:]
@@ -467,4 +475,12 @@ func (s *Server) userByID(id string) User {
 		return u
 	}
 	return User{ID: id, Name: "member" + id}
+}
+
+// FailAfter makes the call of route after the next n succeed answer 500
+// Internal Server Error, once: an outage in the middle of a long read.
+func (s *Server) FailAfter(route string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing[route] = n
 }

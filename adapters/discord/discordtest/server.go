@@ -173,6 +173,7 @@ type Server struct {
 	// deliverLimited makes the next rate-limited post create its message.
 	deliverLimited bool
 	users          map[string]User // members seen reacting, for Get Reactions
+	failing        map[string]int  // route → successful calls before one 500
 	rateLimited    []time.Time
 	identifies     []int // intents of each IDENTIFY
 	resumes        int
@@ -204,6 +205,7 @@ func New(tb testing.TB) *Server {
 		limited:             map[string][]float64{},
 		perms:               defaultPerms,
 		users:               map[string]User{},
+		failing:             map[string]int{},
 	}
 	s.up.CheckOrigin = func(*http.Request) bool { return true }
 	s.http = httptest.NewServer(http.HandlerFunc(s.serve))
