@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 )
 
 // The search index: postings per stem beside FTS5 (migration 0009), kept by
@@ -784,12 +785,22 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 }
 
 // Optimize folds every waiting entry into the search postings, recomputes
-// their bounds at the current average lengths, and merges the FTS5 index
-// into one segment. Run it after an import or another large change; it
-// changes no entry.
+// their bounds at the current average lengths when those drifted, and
+// merges the FTS5 index into one segment. Run it after an import or
+// another large change; it changes no entry.
+//
+// Another process (the bot) keeps writing meanwhile, so the write lock is
+// held briefly: the bounds are recomputed only when the averages moved by
+// more than reboundDrift (searches scale stale bounds by the drift, so they
+// stay exact, only looser), and the full-text index is merged a step at a
+// time, each step its own transaction, with a pause between.
 func (s *Store) Optimize(ctx context.Context) error {
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
 		if err := foldAll(ctx, tx); err != nil {
+			return err
+		}
+		st, err := loadIndexStats(ctx, tx)
+		if err != nil || !drifted(st) {
 			return err
 		}
 		return rebound(ctx, tx)
@@ -797,10 +808,80 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO entries_fts (entries_fts) VALUES ('optimize')`); err != nil {
+	if err := s.mergeFullText(ctx); err != nil {
 		return fmt.Errorf("optimize full-text index: %w", err)
 	}
 	return nil
+}
+
+// reboundDrift is how far the average field lengths may move from those
+// the bounds were computed at before Optimize recomputes them all (a
+// transaction over every posting: seconds at 100,000 entries).
+const reboundDrift = 0.10
+
+// drifted reports whether the bounds were computed at averages more than
+// reboundDrift away from the current ones.
+func drifted(st indexStats) bool {
+	if st.n == 0 {
+		return false
+	}
+	avg := st.avg()
+	for f := range 3 {
+		if st.bound[f] <= 0 || math.Abs(avg[f]-st.bound[f]) > reboundDrift*st.bound[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// Merging the full-text index: mergePages pages per step, each step a
+// transaction of its own followed by a pause as long as it took (at least
+// mergeYield), until a step finds nothing left to merge.
+const (
+	mergePages = 200
+	mergeYield = 20 * time.Millisecond
+)
+
+// mergeFullText merges the FTS5 index's segments into one, as 'optimize'
+// does, but in bounded steps: a negative 'merge' puts every segment on one
+// level and merges up to that many pages; a step that changes fewer than
+// two rows had nothing left to do (FTS5's documented test).
+func (s *Store) mergeFullText(ctx context.Context) error {
+	for {
+		start := time.Now()
+		var changed int64
+		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+			var before, after int64
+			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO entries_fts (entries_fts, rank) VALUES ('merge', ?)`, -mergePages); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+				return err
+			}
+			changed = after - before
+			return nil
+		})
+		if err != nil || changed < 2 {
+			return err
+		}
+		if err := sleepFor(ctx, max(time.Since(start), mergeYield)); err != nil {
+			return err
+		}
+	}
+}
+
+func sleepFor(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // rebound recomputes every stem's bound at the current averages, so
