@@ -365,8 +365,8 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 			for _, r := range m.Reactions {
 				if _, ok := feedbackEmoji(r.Emoji); ok && !r.User.Bot {
 					st.Added++
-					emit("catchup:fb:"+m.Ref.ID+":"+r.User.ID+":"+emojiKey(r.Emoji),
-						ReactionAdded{ID: "catchup:fb:" + m.Ref.ID + ":" + r.User.ID + ":" + emojiKey(r.Emoji), Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
+					id := catchUpID(ref, "feedback", m.Ref.ID, r.User.ID, emojiKey(r.Emoji))
+					emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
 				}
 			}
 			continue
@@ -376,12 +376,12 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 		case !ok:
 			pm := m
 			pm.Reactions = nil // the reactions follow as events of their own
-			id := "catchup:post:" + m.Ref.ID
+			id := catchUpID(ref, "post", m.Ref.ID)
 			st.Posted++
 			emit(id, MessagePosted{ID: id, Message: pm, Late: true})
 		case comparableText(m.Text) != l.Text:
 			sum := sha256.Sum256([]byte(m.Text))
-			id := "catchup:edit:" + m.Ref.ID + ":" + hex.EncodeToString(sum[:8])
+			id := catchUpID(ref, "edit", m.Ref.ID, hex.EncodeToString(sum[:8]))
 			st.Edited++
 			emit(id, MessageEdited{ID: id, Message: m})
 		}
@@ -402,7 +402,7 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 			}
 			now[k] = true
 			if !have[k] {
-				id := "catchup:" + passKey + ":add:" + m.Ref.ID + ":" + r.User.ID + ":" + emojiKey(r.Emoji)
+				id := catchUpID(ref, "add", passKey, m.Ref.ID, r.User.ID, emojiKey(r.Emoji))
 				st.Added++
 				emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
 			}
@@ -412,7 +412,7 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 			if !have[k] || now[k] {
 				continue
 			}
-			id := "catchup:" + passKey + ":remove:" + m.Ref.ID + ":" + r.UserID + ":" + r.Emoji
+			id := catchUpID(ref, "remove", passKey, m.Ref.ID, r.UserID, r.Emoji)
 			st.Removed++
 			emit(id, ReactionRemoved{ID: id, Target: m.Ref, User: User{ID: r.UserID}, Emoji: emojiOfKey(r.Emoji), Private: m.Private})
 		}
@@ -438,11 +438,19 @@ func (c *CatchUp) deletes(e *emitter, since, upper time.Time, flat bool, logged 
 		if !flat && l.Thread != "" && l.Thread != l.ID && !threads[l.Thread] {
 			continue
 		}
-		id := "catchup:delete:" + l.ID
+		id := catchUpID(e.ref, "delete", l.ID)
 		st.Deleted++
 		e.emit(id, MessageDeleted{ID: id, Ref: MessageRef{Channel: e.ref, ID: l.ID, Thread: l.Thread}})
 	}
 	return e.ds
+}
+
+// catchUpID is a catch-up event's delivery ID: what it says, in its channel
+// (a Slack ts is unique only within its channel). An addition or removal of
+// a reaction also names its pass, so the same reaction added again after
+// being taken back is a new event; the rest is final once said.
+func catchUpID(ch ChannelRef, what string, parts ...string) string {
+	return "catchup:" + ch.Space + "/" + ch.ID + ":" + what + ":" + strings.Join(parts, ":")
 }
 
 // comparableText is a platform text as the message log keeps it (valid
