@@ -219,6 +219,7 @@ func TestDoctorDiscord(t *testing.T) {
 		{"permissions", fake(func(s *discordtest.Server) {
 			s.SetPermissions(discordtest.PermViewChannel, discordtest.PermSendMessages|discordtest.PermReadMessageHistory)
 		}), "✗ Discord server Fake Guild (" + srv.GuildID + "): the bot lacks Send Messages in Threads, Add Reactions", "invite link", true},
+		{"in no server", fake(func(s *discordtest.Server) { s.LeaveGuild() }), "! Discord servers: the bot is in none", "discord-invite", false},
 		{"administrator", fake(func(s *discordtest.Server) { s.SetPermissions(0, 1<<3) }), "✓ Discord server Fake Guild", "", false},
 		{"never started", fake(func(s *discordtest.Server) { s.SetRegisteredCommands(nil) }), "✗ Discord commands: not registered: ask, save, repertoire, Save to repertoire", "start the bot", true},
 		{"older version", fake(func(s *discordtest.Server) { s.SetRegisteredCommands(older) }), "✗ Discord commands: registered by another version: ask", "start the bot", true},

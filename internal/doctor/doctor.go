@@ -52,7 +52,7 @@ func (l *List) Fail(what, fix string) { l.Findings = append(l.Findings, Finding{
 // Add records ok as OK, otherwise as Fail with fix.
 func (l *List) Add(ok bool, what, fix string) {
 	if ok {
-		l.OK(what)
+		l.OK(what) // a passing check has nothing to fix
 	} else {
 		l.Fail(what, fix)
 	}

@@ -21,6 +21,7 @@ const (
 
 type guildPerms struct {
 	everyone, bot int64
+	left          bool // the bot was removed from the guild
 }
 
 // defaultPerms: @everyone may read and write; the bot's role holds what
@@ -35,7 +36,15 @@ const GuildName = "Fake Guild"
 func (s *Server) SetPermissions(everyone, bot int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.perms = guildPerms{everyone: everyone, bot: bot}
+	s.perms.everyone, s.perms.bot = everyone, bot
+}
+
+// LeaveGuild removes the bot from the guild, as a server admin kicking it
+// does: GET /users/@me/guilds lists none and the guild answers 403.
+func (s *Server) LeaveGuild() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perms.left = true
 }
 
 // SetRegisteredCommands replaces the application's global commands (a JSON
@@ -57,11 +66,19 @@ func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) b
 		writeJSON(w, http.StatusOK, u)
 	case route == "GET users/@me/{}" && seg[2] == "guilds":
 		// A partial guild: permissions are the bot's, without overwrites.
+		if s.perms.left {
+			writeJSON(w, http.StatusOK, []any{})
+			return true
+		}
 		writeJSON(w, http.StatusOK, []any{map[string]any{"id": s.GuildID, "name": GuildName, "icon": nil, "owner": false,
 			"permissions": strconv.FormatInt(s.perms.everyone|s.perms.bot, 10), "features": []any{}}})
 	case route == "GET guilds/{}":
 		if seg[1] != s.GuildID {
 			apiError(w, http.StatusNotFound, 10004, "Unknown Guild")
+			return true
+		}
+		if s.perms.left {
+			apiError(w, http.StatusForbidden, 50001, "Missing Access")
 			return true
 		}
 		role := func(id, name string, perms int64, pos int, managed bool) map[string]any {
