@@ -57,6 +57,9 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 		return fmt.Errorf("entry feedback: %w", err)
 	}
 	b.log.InfoContext(ctx, "entry feedback", logMessage, ev.Message.ID, logUser, ev.User.ID, logEntry, entry, "helpful", helpful, "changed", changed)
+	if helpful && changed {
+		b.learnHelpful(ctx, entry)
+	}
 	b.showPressed(ctx, ev.Message)
 	return nil
 }

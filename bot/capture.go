@@ -71,6 +71,7 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if outcome == repertoire.Created {
 		b.acknowledge(ctx, answer.Ref, e)
 		b.closeAnswered(ctx, e)
+		b.learnFrom(ctx, e)
 	}
 	return nil
 }
@@ -243,6 +244,7 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	case repertoire.Created:
 		msg = fmt.Sprintf("Saved “%s” as a %s, credited to %s.", oneLine(e.Title(), 80), e.Kind, e.Author.Name)
 		b.closeAnswered(ctx, e)
+		b.learnFrom(ctx, e)
 	case repertoire.Unchanged:
 		msg = fmt.Sprintf("“%s” is already in the repertoire with your save (%s).", oneLine(e.Title(), 80), votes(e.Votes))
 	default:

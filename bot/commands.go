@@ -234,7 +234,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if err != nil {
 		return err
 	}
-	hits = Rerank(question, hits) // rerank.go: order only
+	hits = RerankWith(question, hits, DefaultRerank, b.associations(ctx, question)) // rerank.go: order only
 	hits = Relevant(question, hits, DefaultGate)
 	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
 	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {

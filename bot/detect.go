@@ -345,6 +345,7 @@ func (b *Bot) captureSuggestion(ctx context.Context, ev ReactionAdded, kind repe
 	b.log.InfoContext(ctx, "suggestion captured", logEntry, e.ID, logUser, ev.User.ID, "outcome", outcome.String())
 	if outcome == repertoire.Created {
 		b.acknowledge(ctx, answer.Ref, e) // on the answer itself: that is what was kept
+		b.learnFrom(ctx, e)
 	}
 	return true, nil
 }

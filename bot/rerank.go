@@ -7,33 +7,76 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// Re-ranking recall's candidates. Search ranks by BM25F over at most the
-// first words of a long question (its cost must stay bounded); this layer
-// looks again at its best candidates with every word of the question: the
-// cosine of the question with each candidate's question and with its
-// whole text, weighted by how rare each word is among the candidates, and
-// fuses those orders with Search's own by reciprocal rank (k = 60, equal
-// weights: set beforehand, not fitted). It changes order only, never what
-// a member may see.
+// Re-ranking recall's candidates. Search ranks by BM25F over the most
+// informative words of the question (its cost must stay bounded); this
+// layer looks again at its best candidates with every word of the
+// question: the cosine of the question with each candidate's question and
+// with its whole text, weighted by how rare each word is among the
+// candidates, the same widened by pseudo-relevance feedback, and the word
+// associations the community's own saved pairs taught (assoc.go). It fuses
+// those orders with Search's own by weighted reciprocal rank (k = 60); the
+// weights and the pool are chosen by cross-validation (cmd/recall-bench
+// -cv). It changes order only, never what a member may see.
 
 // rerankFusionK is the reciprocal-rank constant of the usual fusion rule;
 // RerankPool how many of Search's hits recall looks at again.
 const (
 	rerankFusionK  = 60
-	RerankPool     = 20
+	RerankPool     = 50
 	feedbackDocs   = 3
 	feedbackWeight = 0.5
-	rerankMinWords = 8 // below this Search's order (which carries members' feedback) stands
 )
 
-// Rerank reorders hits (Search's order, best first) for the question.
+// RerankWeights are the weights of the orders the re-ranker fuses by
+// reciprocal rank: Search's own, the cosine with each candidate's question,
+// with its whole text, with the question widened by pseudo-relevance
+// feedback, and learned word associations (assoc.go). A question with fewer
+// than MinWords distinct words keeps Search's order.
+type RerankWeights struct {
+	Search, Question, Whole, Feedback, Assoc float64
+	MinWords                                 int
+}
+
+// DefaultRerank is the weighting recall uses. The weights are chosen by
+// 5-fold cross-validation over SemEval-2016 questions and LiveChat dialogs
+// (cmd/recall-bench -cv), from a small grid; the fold-averaged figures are
+// in README.md.
+var DefaultRerank = RerankWeights{Search: 1, Question: 1, Whole: 0, Feedback: 1, Assoc: 0, MinWords: 0}
+
+// Rerank reorders hits (Search's order, best first) for the question with
+// DefaultRerank and no associations.
 func Rerank(question string, hits []repertoire.Hit) []repertoire.Hit {
-	if len(hits) < 2 {
-		return hits
-	}
-	q := wordCounts(question)
-	if len(q) < rerankMinWords {
+	return RerankWith(question, hits, DefaultRerank, nil)
+}
+
+// RerankWith reorders hits (Search's order, best first) for the question
+// with weights w and associations a (nil for none).
+func RerankWith(question string, hits []repertoire.Hit, w RerankWeights, a *Assoc) []repertoire.Hit {
+	if len(hits) < 2 || len(wordCounts(question)) < max(w.MinWords, 1) {
 		return hits // a short question: Search saw all of it, and its votes and feedback decide
+	}
+	idx := Signals(question, hits, a).Order(w)
+	out := make([]repertoire.Hit, len(hits))
+	for k, i := range idx {
+		out[k] = hits[i]
+	}
+	return out
+}
+
+// RerankSignals are the orders of one question's candidates the re-ranker
+// fuses, computed once so that weightings can be compared cheaply
+// (cmd/recall-bench chooses them by cross-validation).
+type RerankSignals struct {
+	words  int     // the question's distinct words
+	orders [][]int // Search, question, whole text, feedback, associations
+}
+
+// Signals computes the orders of hits for the question.
+func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
+	q := wordCounts(question)
+	sig := RerankSignals{words: len(q)}
+	if len(hits) < 2 || len(q) == 0 {
+		return sig
 	}
 	qs := make([]map[string]int, len(hits))
 	all := make([]map[string]int, len(hits))
@@ -69,18 +112,39 @@ func Rerank(question string, hits []repertoire.Hit) []repertoire.Hit {
 	for i := range hits {
 		simFB[i] = floatCosine(fb, all[i], idf)
 	}
-	fused := make([]float64, len(hits))
-	for _, order := range [][]int{identity(len(hits)), rankBy(simQ), rankBy(simAll), rankBy(simFB)} {
-		for r, i := range order {
-			fused[i] += 1 / float64(rerankFusionK+r+1)
+	sig.orders = [][]int{identity(len(hits)), rankBy(simQ), rankBy(simAll), rankBy(simFB), nil}
+	if !a.Empty() {
+		sa := make([]float64, len(hits))
+		some := false
+		for i := range hits {
+			sa[i] = a.score(q, all[i])
+			some = some || sa[i] > 0
+		}
+		if some { // no association at all: the signal abstains
+			sig.orders[4] = rankBy(sa)
 		}
 	}
-	idx := rankBy(fused)
-	out := make([]repertoire.Hit, len(hits))
-	for k, i := range idx {
-		out[k] = hits[i]
+	return sig
+}
+
+// Order fuses the signals with weights w by reciprocal rank and returns
+// the candidates' indexes, best first; Search's order when the question
+// has fewer than w.MinWords words.
+func (s RerankSignals) Order(w RerankWeights) []int {
+	if len(s.orders) == 0 {
+		return nil
 	}
-	return out
+	n := len(s.orders[0])
+	if s.words < w.MinWords {
+		return identity(n)
+	}
+	fused := make([]float64, n)
+	for f, weight := range []float64{w.Search, w.Question, w.Whole, w.Feedback, w.Assoc} {
+		for r, i := range s.orders[f] {
+			fused[i] += weight / float64(rerankFusionK+r+1)
+		}
+	}
+	return rankBy(fused)
 }
 
 func identity(n int) []int {

@@ -62,7 +62,7 @@ func parseQuery(text string) query {
 	var plain strings.Builder
 	seen := map[string]bool{}
 	addTerm := func(w string) {
-		if stopWords[w] || seen[w] || len(w) > 64 || len(q.terms) >= maxQueryTerms {
+		if stopWords[w] || seen[w] || len(w) > 64 || len(q.terms) >= maxQueryWords {
 			return
 		}
 		seen[w] = true

@@ -44,8 +44,13 @@ type Hit struct {
 	MatchedWords     int // how many of the question's words the entry holds
 }
 
-// maxQueryTerms bounds the work one recall can cause, whatever is typed.
-const maxQueryTerms = 24
+// maxQueryTerms bounds the work one recall can cause, whatever is typed:
+// of at most maxQueryWords words read from a long question, the
+// maxQueryTerms rarest the index knows are ranked by (informative.go).
+const (
+	maxQueryTerms = 24
+	maxQueryWords = 64
+)
 
 const (
 	// minPrefix is the shortest unknown word tried as a prefix.
@@ -188,6 +193,7 @@ func (sr *searcher) prepare(ctx context.Context) (bool, error) {
 		}
 		sr.terms = append(sr.terms, t)
 	}
+	sr.terms = mostInformative(sr.terms, maxQueryTerms)
 	var first []string
 	for _, t := range sr.terms {
 		first = append(first, t.word)

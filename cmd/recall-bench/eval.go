@@ -127,7 +127,7 @@ type questionScores struct {
 //
 // PerfectMatch and Relevant count as relevant. Each figure carries a 95%
 // bootstrap interval over original questions.
-func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
+func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds int, joint *jointChoice) error {
 	fmt.Fprintf(w, "\nreading %s\n", path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -271,7 +271,37 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string) error {
 	fmt.Fprintf(w, "  pool MAP, recall+rerank - plain bm25        %s\n", diff(1, 2, true, ap))
 	fmt.Fprintf(w, "  pool MAP, recall+rerank - recall            %s\n", diff(1, 0, true, ap))
 	fmt.Fprintf(w, "  subtask B, recall+rerank - search engine    %s\n", diff(1, 3, false, func(s questionScores) float64 { return s.subtask }))
-	return nil
+	if folds < 2 {
+		return nil
+	}
+	// Cross-validation: what each original question teaches when its fold
+	// trains is its related threads as saved pairs (question, comments), and
+	// the relevant ones as pairs the asker found helpful.
+	var queries []*cvQuery
+	for i, id := range order {
+		o := originals[id]
+		q := &cvQuery{text: o.text, fold: i % folds, relevant: o.relevant, own: o.own}
+		if q.hits, q.plain, err = searchDeep(ctx, store, plain, o.text); err != nil {
+			return err
+		}
+		queries = append(queries, q)
+	}
+	byID := map[string]*cvQuery{}
+	for i, id := range order {
+		byID[id] = queries[i]
+	}
+	for _, q := range f.Questions {
+		cq := byID[q.ID]
+		for _, t := range q.Threads {
+			rel := t.Rel.Subject + "\n" + t.Rel.Body
+			comments := strings.Join(t.Comments, "\n")
+			cq.teaches = append(cq.teaches, [2]string{rel, comments})
+			if cq.relevant[t.Rel.ID] {
+				cq.teaches = append(cq.teaches, [2]string{cq.text, rel + "\n" + comments})
+			}
+		}
+	}
+	return semevalCV(w, queries, folds, joint)
 }
 
 // rerank orders a question's own related threads by their place in the
@@ -354,7 +384,7 @@ func readDialogs(path string) ([][]chatMessage, error) {
 // livechatQuality indexes each dialog without its opening message (the
 // first speaker's messages before anyone else speaks) and asks with that
 // opening: how often the dialog comes back in the top 3.
-func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error {
+func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds int, joint *jointChoice) error {
 	files, err := filepath.Glob(filepath.Join(folder, "*.txt"))
 	if err != nil {
 		return err
@@ -422,7 +452,19 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string) error
 	a, b := share(top3[1]), share(top3[2])
 	fmt.Fprintf(w, "paired difference, top-3, recall+rerank - plain bm25: %s\n",
 		learn.Bootstrap(len(probes), 2000, 22, func(idx []int) float64 { return a(idx) - b(idx) }).Dec())
-	return nil
+	if folds < 2 {
+		return nil
+	}
+	// Cross-validation: a dialog teaches its opening and the rest as a pair.
+	var queries []*cvQuery
+	for i, p := range probes {
+		q := &cvQuery{text: p.question, fold: i % folds, relevant: map[string]bool{p.id: true}, teaches: [][2]string{{p.question, p.answer}}}
+		if q.hits, q.plain, err = searchDeep(ctx, store, plain, p.question); err != nil {
+			return err
+		}
+		queries = append(queries, q)
+	}
+	return livechatCV(w, queries, folds, joint)
 }
 
 // dialogItem is a LiveChat dialog split for known-item recall: its opening

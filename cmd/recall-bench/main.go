@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/helpflag"
 	"github.com/repertoire/repertoire/repertoire"
 	_ "modernc.org/sqlite" // the baseline and the bulk build talk SQL directly
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
+	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
 	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] …"); help || err != nil {
 		return err
 	}
@@ -76,13 +78,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	joint := &jointChoice{}
+	defer joint.print(stdout)
 	if *semeval != "" {
-		if err := semevalQuality(ctx, stdout, *dir, *semeval); err != nil {
+		if err := semevalQuality(ctx, stdout, *dir, *semeval, *folds, joint); err != nil {
 			return fmt.Errorf("semeval: %w", err)
 		}
 	}
 	if *livechat != "" {
-		if err := livechatQuality(ctx, stdout, *dir, *livechat); err != nil {
+		if err := livechatQuality(ctx, stdout, *dir, *livechat, *folds, joint); err != nil {
 			return fmt.Errorf("livechat: %w", err)
 		}
 	}
@@ -152,6 +156,25 @@ func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerC
 		}
 	}
 	recallPeak := peakRSS()
+	// Recall as the bot answers: Search's top candidates, then the
+	// re-ranker (bot/rerank.go) with the weights it ships with; beside it,
+	// the pool of 20 the bot asked for before the pool was cross-validated.
+	pools := []int{20, bot.RerankPool}
+	botRecall := map[int][]time.Duration{}
+	for i := range perClass {
+		for _, c := range queryClasses {
+			q := classes[c.name][i]
+			for _, pool := range pools {
+				t0 := time.Now()
+				hits, err := store.Search(ctx, repertoire.SearchParams{Text: q, From: from, Limit: pool})
+				if err != nil {
+					return fmt.Errorf("search %q: %w", q, err)
+				}
+				bot.RerankWith(q, hits, bot.DefaultRerank, nil)
+				botRecall[pool] = append(botRecall[pool], time.Since(t0))
+			}
+		}
+	}
 
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -180,6 +203,9 @@ func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerC
 		fmt.Fprintf(w, "%-8s %-28s %-28s\n", c.name, percentiles(ours[c.name]), percentiles(plain[c.name]))
 	}
 	fmt.Fprintf(w, "%-8s %-28s %-28s\n", "mix", percentiles(all), percentiles(plainAll))
+	for _, pool := range pools {
+		fmt.Fprintf(w, "%-8s %-28s (Search's top %d, re-ranked as the bot ships)\n", "bot", percentiles(botRecall[pool]), pool)
+	}
 	fmt.Fprintf(w, "peak RSS while recalling: %d MiB (Go heap in use %d MiB)\n", recallPeak>>20, heapInUse()>>20)
 	fmt.Fprintf(w, "sample queries: %q / %q / %q\n", classes["common"][0], classes["medium"][0], classes["rare"][0])
 	return nil

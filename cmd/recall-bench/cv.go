@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/internal/learn"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Cross-validation of the re-ranker's weights and of the word associations
+// (bot/rerank.go, bot/assoc.go). Questions are split into k folds; for each
+// fold, associations are learned from the other folds' pairs only, the
+// weights are chosen on the other folds' questions (each scored with
+// associations that never saw its own fold), and the fold is then scored
+// with what was chosen. The figures printed are the held-out ones,
+// fold-averaged, with a 95% bootstrap interval over questions.
+
+// cvQuery is one question asked of the pool, with what scoring needs.
+type cvQuery struct {
+	text     string
+	fold     int
+	hits     []repertoire.Hit // Search's top cvDepth
+	plain    []string         // plain bm25's top cvDepth
+	relevant map[string]bool
+	own      []string // SemEval subtask B: its own related threads, the search engine's order
+	teaches  [][2]string
+}
+
+// cvDepth is how deep the pool is read (MAP@50); cvPools the candidate
+// counts the re-ranker may look at again.
+const cvDepth = 50
+
+var cvPools = []int{20, cvDepth}
+
+// cvConfig is one point of the grid.
+type cvConfig struct {
+	w    bot.RerankWeights
+	pool int
+	se   float64 // subtask B: weight of the search engine's order beside ours
+}
+
+func (c cvConfig) String() string {
+	s := fmt.Sprintf("search %g, question %g, whole %g, feedback %g, assoc %g, min words %d, pool %d",
+		c.w.Search, c.w.Question, c.w.Whole, c.w.Feedback, c.w.Assoc, c.w.MinWords, c.pool)
+	if c.se > 0 {
+		s += fmt.Sprintf(", search engine %g", c.se)
+	}
+	return s
+}
+
+func cvGrid(withSE bool) []cvConfig {
+	var out []cvConfig
+	ses := []float64{0}
+	if withSE {
+		ses = []float64{0, 0.5, 1, 2}
+	}
+	for _, pool := range cvPools {
+		for _, s := range []float64{1, 2} {
+			for _, q := range []float64{0, 1} {
+				for _, wh := range []float64{0, 1} {
+					for _, fb := range []float64{0, 1} {
+						for _, as := range []float64{0, 0.5, 1, 2} {
+							for _, mw := range []int{0, 8} {
+								for _, se := range ses {
+									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, se})
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// cvScore is one question's figures under one ranking.
+type cvScore struct{ ap, r3, r3min, subtask, top3, top1 float64 }
+
+// scoreRanking scores a ranking of source IDs for q.
+func scoreRanking(q *cvQuery, got []string, se float64) cvScore {
+	var s cvScore
+	if len(q.relevant) > 0 {
+		var hits float64
+		for k, id := range got {
+			if q.relevant[id] {
+				hits++
+				s.ap += hits / float64(k+1)
+				if k < 3 {
+					s.r3++
+				}
+				if k < 3 {
+					s.top3 = 1
+				}
+				if k == 0 {
+					s.top1 = 1
+				}
+			}
+		}
+		s.ap /= float64(len(q.relevant))
+		s.r3min = s.r3 / float64(min(3, len(q.relevant)))
+		s.r3 /= float64(len(q.relevant))
+	}
+	if q.own != nil {
+		s.subtask = averagePrecision(fuseWithEngine(q.own, rerank(q.own, got), se), q.relevant, 10)
+	}
+	return s
+}
+
+// fuseWithEngine combines the search engine's order of a question's own
+// related threads with ours by reciprocal rank, the engine's weighted se
+// (0: ours alone).
+func fuseWithEngine(engine, ours []string, se float64) []string {
+	if se == 0 {
+		return ours
+	}
+	score := map[string]float64{}
+	for r, id := range engine {
+		score[id] += se / float64(60+r+1)
+	}
+	for r, id := range ours {
+		score[id] += 1 / float64(60+r+1)
+	}
+	out := slices.Clone(engine)
+	slices.SortStableFunc(out, func(a, b string) int {
+		switch {
+		case score[a] > score[b]:
+			return -1
+		case score[a] < score[b]:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// signalsFor computes a question's re-ranking signals for each pool size
+// with associations learned from the pairs of every fold not in skip.
+func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[int]bot.RerankSignals {
+	key := [2]int{min(a, b), max(a, b)}
+	counts := s.counts[key]
+	if counts == nil {
+		counts = repertoire.NewAssocCounts()
+		for _, o := range queries {
+			if o.fold == a || o.fold == b {
+				continue
+			}
+			for _, p := range o.teaches {
+				qk, ak := bot.LearnKeys(p[0], p[1])
+				counts.Add(qk, ak)
+			}
+		}
+		s.counts[key] = counts
+	}
+	assoc := bot.NewAssoc(counts.For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
+	out := map[int]bot.RerankSignals{}
+	for _, pool := range cvPools {
+		out[pool] = bot.Signals(q.text, q.hits[:min(pool, len(q.hits))], assoc)
+	}
+	return out
+}
+
+// rankingOf applies a configuration to a question's signals: the re-ranked
+// pool, then the rest of Search's hits in their order.
+func rankingOf(q *cvQuery, sig map[int]bot.RerankSignals, c cvConfig) []string {
+	n := min(c.pool, len(q.hits))
+	order := sig[c.pool].Order(c.w)
+	if order == nil {
+		order = make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+	}
+	out := make([]string, 0, len(q.hits))
+	for _, i := range order {
+		out = append(out, q.hits[i].SourceID)
+	}
+	for _, h := range q.hits[n:] {
+		out = append(out, h.SourceID)
+	}
+	return out
+}
+
+// crossValidate chooses, per fold, the configuration whose mean objective
+// over the other folds' questions is highest, and returns each question's
+// held-out scores and the configuration chosen per fold.
+func crossValidate(queries []*cvQuery, k int, grid []cvConfig, objective func(cvScore) float64, memo *signalMemo, joint *jointChoice) ([]cvScore, []cvConfig) {
+	if joint != nil {
+		// The weights recall ships with are chosen on every question of
+		// every set read (each with associations that never saw its fold).
+		sum := make([]float64, len(grid))
+		for _, q := range queries {
+			sig := memo.get(q, queries, -1)
+			for ci, c := range grid {
+				sum[ci] += objective(scoreRanking(q, rankingOf(q, sig, c), c.se))
+			}
+		}
+		joint.add(grid, sum, len(queries))
+	}
+	held := make([]cvScore, len(queries))
+	chosen := make([]cvConfig, k)
+	for f := range k {
+		sum := make([]float64, len(grid))
+		for _, q := range queries {
+			if q.fold == f {
+				continue
+			}
+			sig := memo.get(q, queries, f)
+			for ci, c := range grid {
+				sum[ci] += objective(scoreRanking(q, rankingOf(q, sig, c), c.se))
+			}
+		}
+		best := 0
+		for ci := range grid {
+			if sum[ci] > sum[best]+1e-9 {
+				best = ci
+			}
+		}
+		chosen[f] = grid[best]
+		for i, q := range queries {
+			if q.fold == f {
+				held[i] = scoreRanking(q, rankingOf(q, memo.get(q, queries, f), grid[best]), grid[best].se)
+			}
+		}
+	}
+	return held, chosen
+}
+
+// signalMemo caches signals per question and held-out fold: a training
+// question's associations leave out its own fold and the held-out one.
+type signalMemo struct {
+	m      map[*cvQuery]map[int]map[int]bot.RerankSignals
+	counts map[[2]int]*repertoire.AssocCounts
+}
+
+func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[int]bot.RerankSignals {
+	if s.m == nil {
+		s.m = map[*cvQuery]map[int]map[int]bot.RerankSignals{}
+		s.counts = map[[2]int]*repertoire.AssocCounts{}
+	}
+	if s.m[q] == nil {
+		s.m[q] = map[int]map[int]bot.RerankSignals{}
+	}
+	if sig, ok := s.m[q][heldOut]; ok {
+		return sig
+	}
+	sig := s.signalsFor(q, queries, q.fold, heldOut)
+	s.m[q][heldOut] = sig
+	return sig
+}
+
+// foldMean averages a figure per fold, then over folds.
+func foldMean(queries []*cvQuery, k int, s []cvScore, keep func(*cvQuery) bool, get func(cvScore) float64) float64 {
+	total, folds := 0.0, 0
+	for f := range k {
+		sum, n := 0.0, 0
+		for i, q := range queries {
+			if q.fold == f && keep(q) {
+				sum += get(s[i])
+				n++
+			}
+		}
+		if n > 0 {
+			total += sum / float64(n)
+			folds++
+		}
+	}
+	return total / float64(max(folds, 1))
+}
+
+// cvInterval is the 95% bootstrap interval over questions of a figure (the
+// questions keep filters those counted).
+func cvInterval(queries []*cvQuery, s []cvScore, seed uint64, keep func(*cvQuery) bool, get func(cvScore) float64) learn.Interval {
+	return learn.Bootstrap(len(queries), 2000, seed, func(idx []int) float64 {
+		sum, n := 0.0, 0
+		for _, i := range idx {
+			if keep(queries[i]) {
+				sum += get(s[i])
+				n++
+			}
+		}
+		return sum / float64(max(n, 1))
+	})
+}
+
+// pairedInterval is the 95% bootstrap interval of a - b over questions.
+func pairedInterval(queries []*cvQuery, a, b []cvScore, seed uint64, keep func(*cvQuery) bool, get func(cvScore) float64) learn.Interval {
+	return learn.Bootstrap(len(queries), 2000, seed, func(idx []int) float64 {
+		sum, n := 0.0, 0
+		for _, i := range idx {
+			if keep(queries[i]) {
+				sum += get(a[i]) - get(b[i])
+				n++
+			}
+		}
+		return sum / float64(max(n, 1))
+	})
+}
+
+// fixedScores scores every question with one fixed ranking source.
+func fixedScores(queries []*cvQuery, rank func(*cvQuery) []string, se float64) []cvScore {
+	out := make([]cvScore, len(queries))
+	for i, q := range queries {
+		out[i] = scoreRanking(q, rank(q), se)
+	}
+	return out
+}
+
+func searchOrder(q *cvQuery) []string {
+	out := make([]string, len(q.hits))
+	for i, h := range q.hits {
+		out[i] = h.SourceID
+	}
+	return out
+}
+
+func printChosen(w io.Writer, chosen []cvConfig) {
+	for f, c := range chosen {
+		fmt.Fprintf(w, "  fold %d chose: %s\n", f+1, c)
+	}
+}
+
+// searchDeep asks Search for a question's top cvDepth hits and plain bm25
+// for its top cvDepth source IDs.
+func searchDeep(ctx context.Context, store *repertoire.Store, plain ranker, text string) ([]repertoire.Hit, []string, error) {
+	hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, From: evalChannel, Limit: cvDepth})
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := plain(ctx, text, cvDepth)
+	return hits, ids, err
+}
+
+func all(*cvQuery) bool { return true }
+
+func withRelevant(q *cvQuery) bool { return len(q.relevant) > 0 }
+
+// jointChoice adds up, per configuration, each set's mean objective over
+// all its questions.
+type jointChoice struct {
+	grid []cvConfig
+	sum  []float64
+	sets int
+}
+
+func (j *jointChoice) add(grid []cvConfig, sum []float64, n int) {
+	if j.sum == nil {
+		j.grid, j.sum = grid, make([]float64, len(grid))
+	}
+	for i := range grid {
+		j.sum[i] += sum[i] / float64(n)
+	}
+	j.sets++
+}
+
+func (j *jointChoice) print(w io.Writer) {
+	if j == nil || j.sets == 0 {
+		return
+	}
+	best := 0
+	for i := range j.sum {
+		if j.sum[i] > j.sum[best]+1e-9 {
+			best = i
+		}
+	}
+	fmt.Fprintf(w, "\nweights chosen on all questions of the %d sets read (mean objective %.4f; bot.DefaultRerank should hold them): %s\n",
+		j.sets, j.sum[best]/float64(j.sets), j.grid[best])
+}
+
+// semevalCV prints the cross-validated figures for SemEval: the weights
+// chosen for pool MAP, and separately (with the search engine's order as one
+// more signal) for subtask B MAP.
+func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
+	memo := &signalMemo{}
+	pool, chosenPool := crossValidate(queries, k, cvGrid(false), func(s cvScore) float64 { return s.ap }, memo, joint)
+	sub, chosenSub := crossValidate(queries, k, cvGrid(true), func(s cvScore) float64 { return s.subtask }, memo, nil)
+	search := fixedScores(queries, searchOrder, 0)
+	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
+	engine := fixedScores(queries, func(*cvQuery) []string { return nil }, 0)
+	fmt.Fprintf(w, "\n== SemEval, %d-fold cross-validation (folds of original questions; associations learned from the other folds' threads only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over questions\n", k)
+	fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", "", "pool MAP@50", "pool R@3 (÷relevant)", "pool R@3 (÷min(3,rel))", "subtask B MAP (own 10)")
+	row := func(name string, ss []cvScore, subtask []cvScore, seed uint64) {
+		cell := func(ss []cvScore, keep func(*cvQuery) bool, get func(cvScore) float64) string {
+			if ss == nil {
+				return "-"
+			}
+			return fmt.Sprintf("%.4f %s", foldMean(queries, k, ss, keep, get), cvInterval(queries, ss, seed, keep, get).Dec())
+		}
+		fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", name,
+			cell(ss, withRelevant, func(s cvScore) float64 { return s.ap }),
+			cell(ss, withRelevant, func(s cvScore) float64 { return s.r3 }),
+			cell(ss, withRelevant, func(s cvScore) float64 { return s.r3min }),
+			cell(subtask, all, func(s cvScore) float64 { return s.subtask }))
+	}
+	row("recall+learned (CV)", pool, sub, 40)
+	row("recall (Search alone)", search, search, 41)
+	row("plain bm25", plain, plain, 42)
+	row("search engine", nil, engine, 43)
+	ap := func(s cvScore) float64 { return s.ap }
+	st := func(s cvScore) float64 { return s.subtask }
+	fmt.Fprintf(w, "paired differences (95%% bootstrap over questions):\n")
+	fmt.Fprintf(w, "  pool MAP, recall+learned - plain bm25       %s\n", pairedInterval(queries, pool, plain, 44, withRelevant, ap).Dec())
+	fmt.Fprintf(w, "  pool MAP, recall+learned - recall           %s\n", pairedInterval(queries, pool, search, 45, withRelevant, ap).Dec())
+	fmt.Fprintf(w, "  subtask B, recall+learned - search engine   %s\n", pairedInterval(queries, sub, engine, 46, all, st).Dec())
+	fmt.Fprintf(w, "chosen for pool MAP:\n")
+	printChosen(w, chosenPool)
+	fmt.Fprintf(w, "chosen for subtask B:\n")
+	printChosen(w, chosenSub)
+	return nil
+}
+
+// livechatCV prints the cross-validated known-item figures for LiveChat.
+func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
+	if k < 2 {
+		return nil
+	}
+	memo := &signalMemo{}
+	held, chosen := crossValidate(queries, k, cvGrid(false), func(s cvScore) float64 { return s.top3 + 0.001*s.ap }, memo, joint)
+	search := fixedScores(queries, searchOrder, 0)
+	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
+	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
+	fmt.Fprintf(w, "%-24s %-34s %-34s\n", "", "top-3", "top-1")
+	top3 := func(s cvScore) float64 { return s.top3 }
+	top1 := func(s cvScore) float64 { return s.top1 }
+	for i, r := range []struct {
+		name string
+		ss   []cvScore
+	}{{"recall+learned (CV)", held}, {"recall (Search alone)", search}, {"plain bm25", plain}} {
+		fmt.Fprintf(w, "%-24s %-34s %-34s\n", r.name,
+			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top3), cvInterval(queries, r.ss, uint64(50+i), all, top3).Dec()),
+			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top1), cvInterval(queries, r.ss, uint64(60+i), all, top1).Dec()))
+	}
+	fmt.Fprintf(w, "paired differences (95%% bootstrap over dialogs):\n")
+	fmt.Fprintf(w, "  top-3, recall+learned - plain bm25   %s\n", pairedInterval(queries, held, plain, 54, all, top3).Dec())
+	fmt.Fprintf(w, "  top-3, recall+learned - recall       %s\n", pairedInterval(queries, held, search, 55, all, top3).Dec())
+	printChosen(w, chosen)
+	return nil
+}
