@@ -21,9 +21,10 @@ import (
 
 const (
 	// AssocQuestionKeys and AssocAnswerKeys bound how many keys of a saved
-	// pair are counted (the first distinct ones): the cost of a save.
-	AssocQuestionKeys = 16
-	AssocAnswerKeys   = 32
+	// pair are counted (the first distinct ones): the cost of a save, about
+	// 1 ms for 8 × 16 (go test ./repertoire -bench LearnAssociation).
+	AssocQuestionKeys = 8
+	AssocAnswerKeys   = 16
 	// AssocPerKey is how many partners of each question key recall reads.
 	AssocPerKey = 16
 	// assocMinPairs: an association seen in fewer pairs is noise.

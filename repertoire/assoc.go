@@ -115,12 +115,6 @@ func (s *Store) LearnAssociation(ctx context.Context, question, answer []string)
 		if _, err := tx.ExecContext(ctx, `UPDATE assoc_stats SET pairs = pairs + 1 WHERE id = 1`); err != nil {
 			return err
 		}
-		term, err := tx.PrepareContext(ctx, `INSERT INTO assoc_terms (term, q, a) VALUES (?, ?, ?)
-			ON CONFLICT (term) DO UPDATE SET q = q + excluded.q, a = a + excluded.a`)
-		if err != nil {
-			return err
-		}
-		defer term.Close()
 		inQ := map[string]bool{}
 		for _, k := range question {
 			inQ[k] = true
@@ -129,28 +123,40 @@ func (s *Store) LearnAssociation(ctx context.Context, question, answer []string)
 		for _, k := range answer {
 			inA[k] = true
 		}
+		// Multi-row statements: one execution per few hundred rows, not one per row.
+		var args []any
 		for _, k := range distinctKeys(append(append([]string{}, question...), answer...)) {
-			if _, err := term.ExecContext(ctx, k, b2i(inQ[k]), b2i(inA[k])); err != nil {
-				return err
-			}
+			args = append(args, k, b2i(inQ[k]), b2i(inA[k]))
 		}
-		pair, err := tx.PrepareContext(ctx, `INSERT INTO assoc_pairs (q, a, n) VALUES (?, ?, 1)
-			ON CONFLICT (q, a) DO UPDATE SET n = n + 1`)
-		if err != nil {
+		if err := execRows(ctx, tx, `INSERT INTO assoc_terms (term, q, a) VALUES `, `(?,?,?)`, 3, args,
+			` ON CONFLICT (term) DO UPDATE SET q = q + excluded.q, a = a + excluded.a`); err != nil {
 			return err
 		}
-		defer pair.Close()
+		args = args[:0]
 		for _, q := range question {
 			for _, a := range answer {
-				if _, err := pair.ExecContext(ctx, q, a); err != nil {
-					return err
-				}
+				args = append(args, q, a)
 			}
 		}
-		return nil
+		return execRows(ctx, tx, `INSERT INTO assoc_pairs (q, a, n) VALUES `, `(?,?,1)`, 2, args,
+			` ON CONFLICT (q, a) DO UPDATE SET n = n + 1`)
 	})
 	if err != nil {
 		return fmt.Errorf("learn association: %w", err)
+	}
+	return nil
+}
+
+// execRows runs head + rows (row repeated, width arguments each) + tail
+// over args in batches of at most 250 rows.
+func execRows(ctx context.Context, tx *sql.Tx, head, row string, width int, args []any, tail string) error {
+	const batch = 250
+	for start := 0; start < len(args); start += batch * width {
+		part := args[start:min(start+batch*width, len(args))]
+		rows := strings.TrimSuffix(strings.Repeat(row+",", len(part)/width), ",")
+		if _, err := tx.ExecContext(ctx, head+rows+tail, part...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

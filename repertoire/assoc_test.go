@@ -86,3 +86,23 @@ func TestLongQuestionKeepsItsSubject(t *testing.T) {
 		t.Errorf("top hits %v, want subject first", got)
 	}
 }
+
+// What learning one saved pair costs the save (keys as the bot counts them).
+func BenchmarkLearnAssociation(b *testing.B) {
+	ctx := context.Background()
+	s := MustOpen(b)
+	var q, a []string
+	for i := range 8 {
+		q = append(q, fmt.Sprintf("q%02d", i))
+	}
+	for i := range 16 {
+		a = append(a, fmt.Sprintf("a%02d", i))
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		q[0] = fmt.Sprint("x", i%500)
+		if err := s.LearnAssociation(ctx, q, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

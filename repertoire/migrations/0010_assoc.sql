@@ -12,14 +12,15 @@ CREATE TABLE assoc_terms (
     a    INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
--- Per question key and answer key: how many learned pairs hold both.
+-- Per question key and answer key: how many learned pairs hold both. No
+-- index on n: it would double what learning a pair writes; a lookup reads
+-- a key's partners and keeps the most frequent.
 CREATE TABLE assoc_pairs (
     q TEXT    NOT NULL,
     a TEXT    NOT NULL,
     n INTEGER NOT NULL,
     PRIMARY KEY (q, a)
 ) WITHOUT ROWID;
-CREATE INDEX assoc_pairs_n ON assoc_pairs (q, n DESC);
 
 -- How many pairs were learned.
 CREATE TABLE assoc_stats (
