@@ -83,34 +83,55 @@ func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
 	df := map[string]int{}
 	for i, h := range hits {
 		qs[i] = wordCounts(h.Question)
-		all[i] = wordCounts(h.Question + "\n" + h.Answer)
+		all[i] = wordCounts(h.Answer)
+		for w, x := range qs[i] {
+			all[i][w] += x
+		}
 		for w := range all[i] {
 			df[w]++
 		}
 	}
-	idf := func(w string) float64 { return math.Log(1 + float64(len(hits))/float64(1+df[w])) }
+	// Every vector is weighed once: log-scaled counts times how rare the
+	// word is among the candidates.
+	idf := make(map[string]float64, len(df)+len(q))
+	for w, n := range df {
+		idf[w] = math.Log(1 + float64(len(hits))/float64(1+n))
+	}
+	for w := range q {
+		if _, ok := idf[w]; !ok {
+			idf[w] = math.Log(1 + float64(len(hits)))
+		}
+	}
+	qv := weigh(q, idf)
 	simQ := make([]float64, len(hits))
 	simAll := make([]float64, len(hits))
+	allv := make([]wvec, len(hits))
 	for i := range hits {
-		simQ[i] = weightedCosine(q, qs[i], idf)
-		simAll[i] = weightedCosine(q, all[i], idf)
+		allv[i] = weigh(all[i], idf)
+		simQ[i] = wcosine(qv, weigh(qs[i], idf))
+		simAll[i] = wcosine(qv, allv[i])
 	}
 	// Pseudo-relevance feedback: the question's words plus those of Search's
 	// top three candidates (half weight) against each candidate's text.
-	fb := map[string]float64{}
-	for w, x := range q {
-		fb[w] += (1 + math.Log(float64(x))) * idf(w)
+	fb := wvec{w: make(map[string]float64, len(q))}
+	for w, x := range qv.w {
+		fb.w[w] += x
 	}
-	qNorm := vecNorm(q, idf)
 	for i := range min(feedbackDocs, len(hits)) {
-		scale := feedbackWeight * qNorm / vecNorm(all[i], idf)
-		for w, x := range all[i] {
-			fb[w] += scale * (1 + math.Log(float64(x))) * idf(w)
+		scale := feedbackWeight * max(qv.norm, 1e-9) / max(allv[i].norm, 1e-9)
+		for w, x := range allv[i].w {
+			fb.w[w] += scale * x
 		}
 	}
+	for _, x := range fb.w {
+		fb.norm += x * x
+	}
+	fb.norm = math.Sqrt(fb.norm)
 	simFB := make([]float64, len(hits))
 	for i := range hits {
-		simFB[i] = floatCosine(fb, all[i], idf)
+		if fb.norm > 0 {
+			simFB[i] = dotw(fb, allv[i]) / fb.norm / max(allv[i].norm, 1e-9)
+		}
 	}
 	sig.orders = [][]int{identity(len(hits)), rankBy(simQ), rankBy(simAll), rankBy(simFB), nil}
 	if !a.Empty() {
@@ -168,48 +189,39 @@ func rankBy(score []float64) []int {
 	return idx
 }
 
-// weightedCosine is the cosine of two word-count vectors with each word
-// weighted by idf (log-scaled counts).
-func weightedCosine(a, b map[string]int, idf func(string) float64) float64 {
-	var dot, na, nb float64
-	for w, x := range a {
-		wa := (1 + math.Log(float64(x))) * idf(w)
-		na += wa * wa
-		if y := b[w]; y > 0 {
-			dot += wa * (1 + math.Log(float64(y))) * idf(w)
-		}
-	}
-	for w, y := range b {
-		wb := (1 + math.Log(float64(y))) * idf(w)
-		nb += wb * wb
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
+// wvec is a word vector weighed for the cosine: log-scaled counts times
+// idf, with its norm.
+type wvec struct {
+	w    map[string]float64
+	norm float64
 }
 
-func vecNorm(a map[string]int, idf func(string) float64) float64 {
+func weigh(c map[string]int, idf map[string]float64) wvec {
+	v := wvec{w: make(map[string]float64, len(c))}
+	for w, x := range c {
+		x := (1 + math.Log(float64(x))) * idf[w]
+		v.w[w] = x
+		v.norm += x * x
+	}
+	v.norm = math.Sqrt(v.norm)
+	return v
+}
+
+// dotw is the dot product of two weighed vectors, walking the smaller.
+func dotw(a, b wvec) float64 {
+	if len(a.w) > len(b.w) {
+		a, b = b, a
+	}
 	s := 0.0
-	for w, x := range a {
-		v := (1 + math.Log(float64(x))) * idf(w)
-		s += v * v
+	for w, x := range a.w {
+		s += x * b.w[w]
 	}
-	return math.Max(math.Sqrt(s), 1e-9)
+	return s
 }
 
-// floatCosine is the cosine of a weighted query vector with a word-count
-// vector weighted as in weightedCosine.
-func floatCosine(q map[string]float64, b map[string]int, idf func(string) float64) float64 {
-	var dot, nq float64
-	for w, x := range q {
-		nq += x * x
-		if y := b[w]; y > 0 {
-			dot += x * (1 + math.Log(float64(y))) * idf(w)
-		}
-	}
-	if nq == 0 {
+func wcosine(a, b wvec) float64 {
+	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	return dot / math.Sqrt(nq) / vecNorm(b, idf)
+	return dotw(a, b) / (a.norm * b.norm)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// Search weighs only a long question's first words; the re-ranker reads all
+// Search weighs only a long question's 24 rarest words; the re-ranker reads all
 // of them, so the entry about the question's subject rises above one that
 // only shares its opening chatter, and nothing is added or dropped.
 func TestRerankReadsTheWholeQuestion(t *testing.T) {

@@ -52,12 +52,8 @@ func (c cvConfig) String() string {
 	return s
 }
 
-func cvGrid(withSE bool) []cvConfig {
+func cvGrid() []cvConfig {
 	var out []cvConfig
-	ses := []float64{0}
-	if withSE {
-		ses = []float64{0, 0.5, 1, 2}
-	}
 	for _, pool := range cvPools {
 		for _, s := range []float64{1, 2} {
 			for _, q := range []float64{0, 1} {
@@ -65,9 +61,7 @@ func cvGrid(withSE bool) []cvConfig {
 					for _, fb := range []float64{0, 1} {
 						for _, as := range []float64{0, 0.5, 1, 2} {
 							for _, mw := range []int{0, 8} {
-								for _, se := range ses {
-									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, se})
-								}
+								out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, 0})
 							}
 						}
 					}
@@ -189,7 +183,12 @@ func rankingOf(q *cvQuery, sig map[int]bot.RerankSignals, c cvConfig) []string {
 // over the other folds' questions is highest, and returns each question's
 // held-out scores and the configuration chosen per fold.
 func crossValidate(queries []*cvQuery, k int, grid []cvConfig, objective func(cvScore) float64, memo *signalMemo, joint *jointChoice) ([]cvScore, []cvConfig) {
-	if joint != nil {
+	return crossValidateEach(queries, k, func(int) []cvConfig { return grid }, objective, memo, joint)
+}
+
+// crossValidateEach is crossValidate with a grid per held-out fold.
+func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvConfig, objective func(cvScore) float64, memo *signalMemo, joint *jointChoice) ([]cvScore, []cvConfig) {
+	if grid := gridFor(-1); joint != nil {
 		// The weights recall ships with are chosen on every question of
 		// every set read (each with associations that never saw its fold).
 		sum := make([]float64, len(grid))
@@ -204,6 +203,7 @@ func crossValidate(queries []*cvQuery, k int, grid []cvConfig, objective func(cv
 	held := make([]cvScore, len(queries))
 	chosen := make([]cvConfig, k)
 	for f := range k {
+		grid := gridFor(f)
 		sum := make([]float64, len(grid))
 		for _, q := range queries {
 			if q.fold == f {
@@ -376,8 +376,18 @@ func (j *jointChoice) print(w io.Writer) {
 // more signal) for subtask B MAP.
 func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
 	memo := &signalMemo{}
-	pool, chosenPool := crossValidate(queries, k, cvGrid(false), func(s cvScore) float64 { return s.ap }, memo, joint)
-	sub, chosenSub := crossValidate(queries, k, cvGrid(true), func(s cvScore) float64 { return s.subtask }, memo, nil)
+	pool, chosenPool := crossValidate(queries, k, cvGrid(), func(s cvScore) float64 { return s.ap }, memo, joint)
+	// Subtask B: the re-ranker as chosen for pool MAP in the same fold; only
+	// the weight of the search engine's order beside it is chosen here.
+	sub, chosenSub := crossValidateEach(queries, k, func(f int) []cvConfig {
+		var grid []cvConfig
+		for _, se := range []float64{0, 0.5, 1, 2, 4} {
+			c := chosenPool[max(f, 0)]
+			c.se = se
+			grid = append(grid, c)
+		}
+		return grid
+	}, func(s cvScore) float64 { return s.subtask }, memo, nil)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	engine := fixedScores(queries, func(*cvQuery) []string { return nil }, 0)
@@ -419,7 +429,7 @@ func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) erro
 		return nil
 	}
 	memo := &signalMemo{}
-	held, chosen := crossValidate(queries, k, cvGrid(false), func(s cvScore) float64 { return s.top3 + 0.001*s.ap }, memo, joint)
+	held, chosen := crossValidate(queries, k, cvGrid(), func(s cvScore) float64 { return s.top3 + 0.001*s.ap }, memo, joint)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
