@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
 	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
-	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] …"); help || err != nil {
+	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] [-cv K] …"); help || err != nil {
 		return err
 	}
 	if *dir == "" {
