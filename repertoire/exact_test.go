@@ -83,6 +83,9 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Merges are run here, at random points and a few stems at a
+		// time, so searches read stems merged, pending and both.
+		s.mergeAt = 0
 		n := 50 + r.IntN(350)
 		var ids []int64
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -100,6 +103,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 				t.Fatal(err)
 			}
 			ids = append(ids, e.ID)
+			if r.IntN(12) == 0 {
+				if _, err := s.mergeStep(ctx, 1+r.IntN(40)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			switch r.IntN(10) {
 			case 0:
 				if _, err := s.Vote(ctx, "", ids[r.IntN(len(ids))], fmt.Sprint("V", i)); err != nil && !errors.Is(err, ErrNotFound) {
@@ -224,21 +232,30 @@ func checkIndex(t *testing.T, s *Store) {
 	}
 	rows.Close()
 	got := map[string]map[int64]posting{}
-	rows, err = s.r.QueryContext(ctx, `SELECT term, first, data FROM search_postings ORDER BY term, first`)
+	gst, err := loadIndexStats(ctx, s.r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := &foldWriter{bound: gst.bound}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, first, last, bound, data FROM search_postings ORDER BY term, first`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	last := map[string]int64{}
 	for rows.Next() {
 		var term string
-		var first int64
+		var first, lastID int64
+		var bound float64
 		var data []byte
-		if err := rows.Scan(&term, &first, &data); err != nil {
+		if err := rows.Scan(&term, &first, &lastID, &bound, &data); err != nil {
 			t.Fatal(err)
 		}
 		ps, err := decodeChunk(first, data, nil)
-		if err != nil || len(ps) == 0 || ps[0].id != first {
-			t.Fatalf("chunk %s/%d: %v %d postings", term, first, err, len(ps))
+		if err != nil || len(ps) == 0 || ps[0].id != first || ps[len(ps)-1].id != lastID {
+			t.Fatalf("chunk %s/%d-%d: %v %d postings", term, first, lastID, err, len(ps))
+		}
+		if b := fw.chunkBound(ps); b != bound {
+			t.Fatalf("chunk %s/%d: bound %g, its postings' %g", term, first, bound, b)
 		}
 		if got[term] == nil {
 			got[term] = map[int64]posting{}
@@ -257,15 +274,52 @@ func checkIndex(t *testing.T, s *Store) {
 		}
 	}
 	rows.Close()
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("postings differ from the entries")
-	}
-	gst, err := loadIndexStats(ctx, s.r)
+	// Pending postings: each entry's posting of a stem is in the chunks
+	// or here, never both.
+	pendingDF := map[string]int{}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, id, data FROM search_pending`)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for rows.Next() {
+		var term string
+		var id int64
+		var data []byte
+		if err := rows.Scan(&term, &id, &data); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := decodeChunk(id, data, nil)
+		if err != nil || len(ps) != 1 || ps[0].id != id {
+			t.Fatalf("pending %s/%d: %v %d postings", term, id, err, len(ps))
+		}
+		p := ps[0]
+		for f := range 3 {
+			if len(p.pos[f]) == 0 {
+				p.pos[f] = nil
+			}
+		}
+		if got[term] == nil {
+			got[term] = map[int64]posting{}
+		}
+		if _, ok := got[term][id]; ok {
+			t.Fatalf("%s/%d both merged and pending", term, id)
+		}
+		got[term][id] = p
+		pendingDF[term]++
+	}
+	rows.Close()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("postings differ from the entries")
+	}
 	if gst.n != st.n || gst.sum != st.sum {
 		t.Fatalf("totals %+v, want %+v", gst, st)
+	}
+	pendingRows := 0
+	for _, n := range pendingDF {
+		pendingRows += n
+	}
+	if gst.pending != int64(pendingRows) {
+		t.Fatalf("search_stats.pending = %d, %d rows pending", gst.pending, pendingRows)
 	}
 	rows, err = s.r.QueryContext(ctx, `SELECT term, df FROM search_terms`)
 	if err != nil {
@@ -278,12 +332,14 @@ func checkIndex(t *testing.T, s *Store) {
 		if err := rows.Scan(&term, &df); err != nil {
 			t.Fatal(err)
 		}
-		if df != len(want[term]) {
-			t.Errorf("df(%s) = %d, want %d", term, df, len(want[term]))
+		if df+pendingDF[term] != len(want[term]) {
+			t.Errorf("df(%s) = %d merged + %d pending, want %d", term, df, pendingDF[term], len(want[term]))
 		}
 		dfs++
+		delete(pendingDF, term)
 	}
 	rows.Close()
+	dfs += len(pendingDF) // stems only pending so far
 	if dfs != len(want) {
 		t.Errorf("%d stems indexed, want %d", dfs, len(want))
 	}

@@ -34,6 +34,45 @@ func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor,
 	return c, c.nextChunk(ctx)
 }
 
+// cursors are a stem's postings: its chunks, and its pending postings
+// when some wait for the merge (an entry's posting is in one or the
+// other).
+func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, error) {
+	c, err := newStemCursor(ctx, sr, term)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sr.prepared(ctx, `SELECT id, data FROM search_pending WHERE term = ? ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, term)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []posting
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		one, err := decodeChunk(id, data, nil)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, one...)
+	}
+	if err := rows.Err(); err != nil || len(ps) == 0 {
+		return []*stemCursor{c}, err
+	}
+	// The pending postings as one chunk held in memory.
+	p := &stemCursor{sr: sr, term: term, fetched: math.MaxInt64, exhausted: true,
+		chunks: []storedChunk{{first: ps[0].id, data: encodeChunk(ps)}}}
+	return []*stemCursor{c, p}, p.nextChunk(ctx)
+}
+
 // doc is the current posting's entry ID, or -1 at the end.
 func (c *stemCursor) doc() int64 {
 	if c.pos < len(c.cur) {
@@ -233,21 +272,21 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	for i, t := range sr.terms {
 		tc := &termCursor{t: t, index: i, ub: (t.idf*t.ub*drift + t.bonus*t.pmax) * ceil * (1 + boundMargin)}
 		for _, s := range t.stems {
-			c, err := newStemCursor(ctx, sr, s)
+			cs, err := sr.cursors(ctx, s)
 			if err != nil {
 				return err
 			}
-			tc.stems = append(tc.stems, c)
+			tc.stems = append(tc.stems, cs...)
 		}
 		cursors[i] = tc
 	}
 	var nots []*stemCursor
 	for _, w := range sr.q.not {
-		c, err := newStemCursor(ctx, sr, stem(w))
+		cs, err := sr.cursors(ctx, stem(w))
 		if err != nil {
 			return err
 		}
-		nots = append(nots, c)
+		nots = append(nots, cs...)
 	}
 	// MaxScore: terms by bound, ascending; cum[j] bounds what terms 0..j
 	// can add to an entry together.

@@ -3,7 +3,6 @@ package repertoire
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -295,18 +294,23 @@ func (sr *searcher) filtersOnly(ctx context.Context) ([]Hit, error) {
 func (sr *searcher) lookup(ctx context.Context, w string) (*qterm, error) {
 	t := &qterm{word: w}
 	st := stem(w)
+	// The merged postings' figures (search_terms) and the pending ones'.
 	var df int64
-	err := sr.tx.QueryRowContext(ctx, `SELECT df, ub, pmax FROM search_terms WHERE term = ?`, st).Scan(&df, &t.ub, &t.pmax)
+	err := sr.tx.QueryRowContext(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0) FROM (
+		SELECT df, ub, pmax FROM search_terms WHERE term = ?1
+		UNION ALL SELECT count(*), max(bound), max(pmax) FROM search_pending WHERE term = ?1)`, st).Scan(&df, &t.ub, &t.pmax)
 	switch {
-	case err == nil:
-		t.stems, t.df = []string{st}, float64(df)
-	case !errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return nil, err
+	case df > 0:
+		t.stems, t.df = []string{st}, float64(df)
 	case len([]rune(w)) < minPrefix:
 		return nil, nil
 	default:
-		rows, err := sr.tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms
-			WHERE term > ? AND term < ? ORDER BY term LIMIT ?`, st, st+"\U0010FFFF", maxExpansions+1)
+		rows, err := sr.tx.QueryContext(ctx, `SELECT term, sum(df), max(ub), max(pmax) FROM (
+			SELECT term, df, ub, pmax FROM search_terms WHERE term > ?1 AND term < ?2
+			UNION ALL SELECT term, 1, bound, pmax FROM search_pending WHERE term > ?1 AND term < ?2)
+			GROUP BY term ORDER BY term LIMIT ?3`, st, st+"\U0010FFFF", maxExpansions+1)
 		if err != nil {
 			return nil, err
 		}

@@ -139,9 +139,10 @@ func decodeChunkInto(first int64, b []byte, out []posting, pos []int32) ([]posti
 
 // indexStats are the totals of search_stats.
 type indexStats struct {
-	n     int64
-	sum   [3]int64
-	bound [3]float64
+	n       int64
+	sum     [3]int64
+	bound   [3]float64
+	pending int64 // rows in search_pending
 }
 
 func (st indexStats) avg() [3]float64 {
@@ -157,8 +158,8 @@ func (st indexStats) avg() [3]float64 {
 
 func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
 	var st indexStats
-	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t FROM search_stats WHERE id = 1`).
-		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2])
+	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t, pending FROM search_stats WHERE id = 1`).
+		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2], &st.pending)
 	if err != nil {
 		return st, fmt.Errorf("read search totals: %w", err)
 	}
@@ -196,15 +197,24 @@ func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
 // runs inside every writing transaction, before it commits, so searches
 // always see postings, totals and bounds that agree with the entries (and a
 // forgotten entry's postings never outlive the transaction that forgot it).
-func foldPending(ctx context.Context, tx *sql.Tx) error {
+// It returns how many pending postings wait for the merge afterwards, or -1
+// when nothing was noted.
+func foldPending(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var any int
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&any); err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return 0, fmt.Errorf("search index: %w", err)
 	}
 	if any == 0 {
-		return nil
+		return -1, nil
 	}
-	return foldAll(ctx, tx)
+	if err := foldAll(ctx, tx); err != nil {
+		return 0, err
+	}
+	st, err := loadIndexStats(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	return st.pending, nil
 }
 
 // foldAll folds every noted entry, foldStep at a time.
@@ -332,13 +342,28 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 	for _, ps := range add {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
 	}
-	// New entries go to the end of their stems' postings: those stems are
-	// written in a few statements for all of them, a member's save as small
-	// chunks without reading anything (compacted as they accumulate), an
-	// import's many entries merged into their stems' last chunks.
+	// An entry changed or gone loses its pending postings (the chunks'
+	// ones go below).
+	if gone, err := fw.dropPending(ctx, tx, remove); err != nil {
+		return 0, err
+	} else {
+		st.pending -= gone
+	}
+	// A member's new entries wait in search_pending, one row per stem,
+	// without reading anything (the merge moves them into the chunks); an
+	// import's many entries are merged into their stems' last chunks at
+	// once, in a few statements for all those stems.
 	var rest []string
 	if len(dirty) < bulkFold {
-		rest, err = fw.appendSmall(ctx, tx, sorted, remove, add, ids)
+		fresh := map[int64]bool{}
+		for _, d := range dirty {
+			if !d.indexed {
+				fresh[d.id] = true
+			}
+		}
+		var added int64
+		rest, added, err = fw.appendPending(ctx, tx, sorted, remove, add, fresh)
+		st.pending += added
 	} else {
 		rest, err = fw.appendAll(ctx, tx, sorted, remove, add)
 	}
@@ -352,8 +377,8 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 			return 0, fmt.Errorf("stem %q: %w", s, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ? WHERE id = 1`,
-		st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2]); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ?, pending = ? WHERE id = 1`,
+		st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2], st.pending); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_dirty WHERE id IN (SELECT value FROM json_each(?))`, jsonList(ids)); err != nil {
@@ -381,7 +406,7 @@ func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64) (*foldWrit
 		{&fw.tail, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT 1`},
 		{&fw.at, `SELECT first, data FROM search_postings WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
 		{&fw.lowest, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first LIMIT 1`},
-		{&fw.put, `INSERT OR REPLACE INTO search_postings (term, first, data) VALUES (?, ?, ?)`},
+		{&fw.put, `INSERT OR REPLACE INTO search_postings (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
 		{&fw.del, `DELETE FROM search_postings WHERE term = ? AND first = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.q)
@@ -403,122 +428,61 @@ func (fw *foldWriter) close() {
 }
 
 // bulkFold is how many entries a fold takes to merge into the stems' last
-// chunks rather than append small chunks.
+// chunks rather than wait in search_pending.
 const bulkFold = 32
 
-// appendSmall appends each stem's new postings as one new chunk, when they
-// all come after every posting already stored (new entries), and returns
-// the other stems. A stem whose document frequency crosses a multiple of
-// chunkSize/2 has its trailing small chunks merged.
-func (fw *foldWriter) appendSmall(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting, dirty []int64) ([]string, error) {
-	// Every stored posting belongs to an entry not in this fold (or to
-	// one being removed, whose stems go the other way): the greatest such
-	// entry ID bounds them.
-	var floor sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM entries WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1`,
-		jsonList(dirty)).Scan(&floor); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
+// appendPending writes the postings of new entries (fresh) to
+// search_pending, in one statement, and returns the stems left for apply
+// (those with removals or postings of changed entries; add keeps only
+// those) and how many rows it wrote.
+func (fw *foldWriter) appendPending(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting, fresh map[int64]bool) ([]string, int64, error) {
 	var rest []string
-	var puts, termPuts []any
-	added := map[string]int64{}
+	var puts []any
 	for _, s := range stems {
-		ps := add[s]
-		if len(remove[s]) > 0 || len(ps) == 0 || ps[0].id <= floor.Int64 {
+		var keep []posting
+		for _, p := range add[s] {
+			if !fresh[p.id] {
+				keep = append(keep, p)
+				continue
+			}
+			puts = append(puts, []any{s, p.id, fw.postingBound(p), priorOf(p.prior, false),
+				hex.EncodeToString(encodeChunk([]posting{p}))})
+		}
+		add[s] = keep
+		if len(keep) > 0 || len(remove[s]) > 0 {
 			rest = append(rest, s)
-			continue
 		}
-		var ub, pmax float64
-		for _, p := range ps {
-			ub = max(ub, fw.postingBound(p))
-			pmax = max(pmax, priorOf(p.prior, false))
-		}
-		puts = append(puts, []any{s, ps[0].id, hex.EncodeToString(encodeChunk(ps))})
-		termPuts = append(termPuts, []any{s, len(ps), ub, pmax})
-		added[s] = int64(len(ps))
 	}
 	if len(puts) == 0 {
-		return rest, nil
+		return rest, 0, nil
 	}
-	if err := execJSON(ctx, tx, `INSERT INTO search_postings (term, first, data)
-		SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(?)`, puts); err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(termPuts)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `INSERT INTO search_terms (term, df, ub, pmax)
-		SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?) WHERE true
-		ON CONFLICT (term) DO UPDATE SET df = df + excluded.df, ub = max(ub, excluded.ub), pmax = max(pmax, excluded.pmax)
-		RETURNING term, df`, string(b))
-	if err != nil {
-		return nil, err
-	}
-	var compact []string
-	for rows.Next() {
-		var term string
-		var df int64
-		if err := rows.Scan(&term, &df); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if df/(chunkSize/2) != (df-added[term])/(chunkSize/2) {
-			compact = append(compact, term)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, term := range compact {
-		if err := fw.compact(ctx, tx, term); err != nil {
-			return nil, err
-		}
-	}
-	return rest, nil
+	err := execJSON(ctx, tx, `INSERT OR REPLACE INTO search_pending (term, id, bound, pmax, data)
+		SELECT value->>0, value->>1, value->>2, value->>3, unhex(value->>4) FROM json_each(?)`, puts)
+	return rest, int64(len(puts)), err
 }
 
-// compact merges a stem's trailing chunks into one of at most chunkSize
-// postings.
-func (fw *foldWriter) compact(ctx context.Context, tx *sql.Tx, term string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT ?`,
-		term, chunkSize+1)
+// dropPending deletes the pending postings of the (stem, entry) pairs in
+// remove and reports how many there were.
+func (fw *foldWriter) dropPending(ctx context.Context, tx *sql.Tx, remove map[string][]int64) (int64, error) {
+	var keys []any
+	for s, ids := range remove {
+		for _, id := range ids {
+			keys = append(keys, []any{s, id})
+		}
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	b, err := json.Marshal(keys)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	var chunks [][]posting
-	total := 0
-	for rows.Next() {
-		var c storedChunk
-		if err := rows.Scan(&c.first, &c.data); err != nil {
-			rows.Close()
-			return err
-		}
-		ps, err := decodeChunk(c.first, c.data, nil)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if total+len(ps) > chunkSize {
-			break
-		}
-		total += len(ps)
-		chunks = append(chunks, ps)
+	res, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE (term, id) IN (SELECT value->>0, value->>1 FROM json_each(?))`, string(b))
+	if err != nil {
+		return 0, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(chunks) < 2 {
-		return err
-	}
-	var merged []posting
-	for i := len(chunks) - 1; i >= 0; i-- {
-		merged = append(merged, chunks[i]...)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term = ? AND first >= ?`, term, merged[0].id); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_postings (term, first, data) VALUES (?, ?, ?)`, term, merged[0].id, encodeChunk(merged))
-	return err
+	n, err := res.RowsAffected()
+	return n, err
 }
 
 func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
@@ -610,7 +574,8 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 		}
 		for len(merged) > 0 {
 			n := min(len(merged), chunkSize)
-			puts = append(puts, []any{s, merged[0].id, hex.EncodeToString(encodeChunk(merged[:n]))})
+			c := merged[:n]
+			puts = append(puts, []any{s, c[0].id, c[len(c)-1].id, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
 			merged = merged[n:]
 		}
 		termPuts = append(termPuts, []any{s, t.df, t.ub, t.pmax})
@@ -620,7 +585,8 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 		args []any
 	}{
 		{`DELETE FROM search_postings WHERE (term, first) IN (SELECT value->>0, value->>1 FROM json_each(?))`, dels},
-		{`INSERT INTO search_postings (term, first, data) SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(?)`, puts},
+		{`INSERT INTO search_postings (term, first, last, bound, data)
+			SELECT value->>0, value->>1, value->>2, value->>3, unhex(value->>4) FROM json_each(?)`, puts},
 		{`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, termPuts},
 	} {
 		if len(st.args) == 0 {
@@ -641,6 +607,17 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 // weight at the bound averages times its prior without the kind factor.
 func (fw *foldWriter) postingBound(p posting) float64 {
 	return saturate(tfnOf(p.tf, p.lens, fw.bound)) * priorOf(p.prior, false)
+}
+
+// chunkBound is the largest postingBound of a chunk's postings: what
+// search_postings.bound keeps, so a search can pass over a chunk whose
+// entries cannot reach the top k without reading it.
+func (fw *foldWriter) chunkBound(ps []posting) float64 {
+	var b float64
+	for _, p := range ps {
+		b = max(b, fw.postingBound(p))
+	}
+	return b
 }
 
 // apply removes the IDs rm and adds the postings ps (both ascending) to one
@@ -770,7 +747,8 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 			if n > 2*chunkSize || (first == tailFirst && n > chunkSize) || first == math.MinInt64 && n > chunkSize {
 				n = chunkSize
 			}
-			if _, err := fw.put.ExecContext(ctx, stemKey, merged[0].id, encodeChunk(merged[:n])); err != nil {
+			c := merged[:n]
+			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].id, c[len(c)-1].id, fw.chunkBound(c), encodeChunk(c)); err != nil {
 				return err
 			}
 			merged = merged[n:]
@@ -784,23 +762,28 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 	return err
 }
 
-// Optimize folds every waiting entry into the search postings, recomputes
-// their bounds at the current average lengths when those drifted, and
-// merges the FTS5 index into one segment. Run it after an import or
-// another large change; it changes no entry.
+// Optimize folds every waiting entry into the search postings, merges the
+// pending postings into the chunks, tightens the stems' bounds to their
+// chunks' and merges the FTS5 index into one segment. Run it after an
+// import or another large change; it changes no entry.
 //
 // Another process (the bot) keeps writing meanwhile, so the write lock is
-// held briefly: the bounds are recomputed only when the averages moved by
-// more than reboundDrift (searches scale stale bounds by the drift, so they
-// stay exact, only looser), and the full-text index is merged a step at a
-// time, each step its own transaction, with a pause between.
+// held briefly: pending postings are merged a bounded number of stems per
+// transaction, the bounds are tightened from the chunks' bound column (no
+// posting is decoded), and the full-text index is merged a step at a time,
+// each step its own transaction, with a pause between.
 func (s *Store) Optimize(ctx context.Context) error {
+	if err := s.tx(ctx, "", func(tx *sql.Tx) error { return foldAll(ctx, tx) }); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.mergePending(ctx); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
 		if err := foldAll(ctx, tx); err != nil {
 			return err
 		}
-		st, err := loadIndexStats(ctx, tx)
-		if err != nil || !drifted(st) {
+		if _, err := mergeSome(ctx, tx, math.MaxInt32); err != nil {
 			return err
 		}
 		return rebound(ctx, tx)
@@ -812,26 +795,6 @@ func (s *Store) Optimize(ctx context.Context) error {
 		return fmt.Errorf("optimize full-text index: %w", err)
 	}
 	return nil
-}
-
-// reboundDrift is how far the average field lengths may move from those
-// the bounds were computed at before Optimize recomputes them all (a
-// transaction over every posting: seconds at 100,000 entries).
-const reboundDrift = 0.10
-
-// drifted reports whether the bounds were computed at averages more than
-// reboundDrift away from the current ones.
-func drifted(st indexStats) bool {
-	if st.n == 0 {
-		return false
-	}
-	avg := st.avg()
-	for f := range 3 {
-		if st.bound[f] <= 0 || math.Abs(avg[f]-st.bound[f]) > reboundDrift*st.bound[f] {
-			return true
-		}
-	}
-	return false
 }
 
 // Merging the full-text index: mergePages pages per step, each step a
@@ -884,69 +847,13 @@ func sleepFor(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// rebound recomputes every stem's bound at the current averages, so
-// bounds stay tight after the repertoire has grown or shrunk.
+// rebound tightens every stem's bound to the largest of its chunks'
+// bounds (after entries were forgotten or lost votes), from the chunks'
+// bound column alone: no posting is decoded. The averages bounds are
+// computed at stay those of the first fold: a chunk's bound remains valid
+// for any averages, scaled by avgDrift when they have grown.
 func rebound(ctx context.Context, tx *sql.Tx) error {
-	st, err := loadIndexStats(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if st.n == 0 {
-		return nil
-	}
-	fw := &foldWriter{bound: st.avg()}
-	rows, err := tx.QueryContext(ctx, `SELECT term, first, data FROM search_postings ORDER BY term, first`)
-	if err != nil {
-		return err
-	}
-	type tb struct {
-		term     string
-		ub, pmax float64
-	}
-	var out []tb
-	var cur tb
-	var buf []posting
-	for rows.Next() {
-		var term string
-		var first int64
-		var data []byte
-		if err := rows.Scan(&term, &first, &data); err != nil {
-			rows.Close()
-			return err
-		}
-		if term != cur.term {
-			if cur.term != "" {
-				out = append(out, cur)
-			}
-			cur = tb{term: term}
-		}
-		if buf, err = decodeChunk(first, data, buf); err != nil {
-			rows.Close()
-			return err
-		}
-		for _, p := range buf {
-			cur.ub = max(cur.ub, fw.postingBound(p))
-			cur.pmax = max(cur.pmax, priorOf(p.prior, false))
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if cur.term != "" {
-		out = append(out, cur)
-	}
-	stmt, err := tx.PrepareContext(ctx, `UPDATE search_terms SET ub = ?, pmax = ? WHERE term = ?`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, t := range out {
-		if _, err := stmt.ExecContext(ctx, t.ub, t.pmax, t.term); err != nil {
-			return err
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE search_stats SET bound_q = ?, bound_a = ?, bound_t = ? WHERE id = 1`,
-		fw.bound[0], fw.bound[1], fw.bound[2])
+	_, err := tx.ExecContext(ctx, `UPDATE search_terms SET ub = coalesce(
+		(SELECT max(bound) FROM search_postings p WHERE p.term = search_terms.term), ub)`)
 	return err
 }

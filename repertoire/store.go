@@ -58,6 +58,13 @@ type Store struct {
 	// go before writes not yet queued for the writer connection: it holds
 	// the lock while it writes, other writers pass through a read lock.
 	ackFirst sync.RWMutex
+	// The search index's background merge (searchmerge.go): woken
+	// through mergeKick when a commit leaves mergeAt pending rows or
+	// more, stopped by stopMerge, closed mergeDone when it has returned.
+	mergeAt   int
+	mergeKick chan struct{}
+	stopMerge context.CancelFunc
+	mergeDone chan struct{}
 }
 
 // Option configures a Store.
@@ -122,11 +129,19 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
+	mctx, stop := context.WithCancel(context.Background())
+	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
+	go s.mergeLoop(mctx)
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the search index's merge (what it has not moved waits for
+// the next open) and closes both pools.
 func (s *Store) Close() error {
+	if s.stopMerge != nil {
+		s.stopMerge()
+		<-s.mergeDone
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -232,14 +247,16 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	if err := fn(tx); err != nil {
 		return err
 	}
+	pending := int64(-1)
 	if s.indexed {
-		if err := foldPending(ctx, tx); err != nil {
+		if pending, err = foldPending(ctx, tx); err != nil {
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.wakeMerge(pending)
 	return nil
 }
 
