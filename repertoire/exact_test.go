@@ -86,6 +86,9 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		// Merges are run here, at random points and a few stems at a
 		// time, so searches read stems merged, pending and both.
 		s.mergeAt = 0
+		// Small chunks, so that stems have many and searches pass over
+		// some by their bounds.
+		s.chunk = 2 + r.IntN(6)
 		n := 50 + r.IntN(350)
 		var ids []int64
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -139,6 +142,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 				if _, err := s.Feedback(ctx, "", msg, "F", r.IntN(2) == 0); err != nil {
 					t.Fatal(err)
 				}
+			}
+		}
+		if seed%2 == 0 {
+			if err := s.mergePending(ctx); err != nil {
+				t.Fatal(err)
 			}
 		}
 		checkIndex(t, s)

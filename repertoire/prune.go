@@ -7,16 +7,30 @@ import (
 	"sort"
 )
 
-// stemCursor walks one stem's postings in ID order, a few chunks per read.
+// stemCursor walks one stem's postings in ID order. It reads the chunks'
+// headers (first and last entry ID, bound) ahead, in growing batches, and a
+// chunk's postings only when a search needs an entry in it: a chunk whose
+// bound cannot lift any entry into the top k is passed over unread.
 type stemCursor struct {
-	sr        *searcher
-	term      string
-	chunks    []storedChunk // fetched, not yet decoded, ascending
-	cur       []posting     // the decoded chunk; empty at the end
-	posBuf    []int32       // its positions
-	pos       int
-	fetched   int64 // the greatest chunk first ID fetched
-	exhausted bool  // no chunk after fetched in the index
+	sr    *searcher
+	term  string
+	heads []chunkHead // fetched; heads[h] is the chunk the cursor is in
+	h     int
+	done  bool  // no chunk after the fetched ones
+	batch int   // headers the next fetch asks for
+	at    int64 // the cursor is at the first posting >= at
+	// The decoded chunk (index loaded into heads, -1 for none), its
+	// positions, and the current posting's index in it.
+	loaded int
+	cur    []posting
+	posBuf []int32
+	pos    int
+	mem    []byte // pending postings: the one chunk, held in memory
+}
+
+type chunkHead struct {
+	first, last int64
+	bound       float64
 }
 
 type storedChunk struct {
@@ -25,13 +39,52 @@ type storedChunk struct {
 }
 
 const (
-	chunksAfter = `SELECT first, data FROM search_postings WHERE term = ? AND first > ? ORDER BY first LIMIT ?`
-	chunkAt     = `SELECT first, data FROM search_postings WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT ?`
+	// chunkHeads fetches headers from the chunk holding ?3 (or the first
+	// after it) on, past the ones fetched (?2).
+	chunkHeads = `SELECT first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
+		AND first >= coalesce((SELECT max(first) FROM search_postings WHERE term = ?1 AND first <= ?3), ?3)
+		ORDER BY first LIMIT ?4`
+	chunkData = `SELECT data FROM search_postings WHERE term = ? AND first = ?`
+	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
+	maxHeadBatch = 512
 )
 
 func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor, error) {
-	c := &stemCursor{sr: sr, term: term, fetched: math.MinInt64}
-	return c, c.nextChunk(ctx)
+	c := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, batch: 8}
+	return c, c.refill(ctx)
+}
+
+// refill fetches the next headers, from the chunk holding c.at on.
+func (c *stemCursor) refill(ctx context.Context) error {
+	c.heads, c.h = c.heads[c.h:], 0
+	if c.loaded >= 0 {
+		c.loaded = -1 // indexes moved
+	}
+	after := int64(math.MinInt64)
+	if n := len(c.heads); n > 0 {
+		after = c.heads[n-1].first
+	}
+	st, err := c.sr.prepared(ctx, chunkHeads)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, c.term, after, max(c.at, math.MinInt64+1), c.batch)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var hd chunkHead
+		if err := rows.Scan(&hd.first, &hd.last, &hd.bound); err != nil {
+			return err
+		}
+		c.heads = append(c.heads, hd)
+		n++
+	}
+	c.done = n < c.batch
+	c.batch = min(2*c.batch, maxHeadBatch)
+	return rows.Err()
 }
 
 // cursors are a stem's postings: its chunks, and its pending postings
@@ -42,7 +95,7 @@ func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, er
 	if err != nil {
 		return nil, err
 	}
-	st, err := sr.prepared(ctx, `SELECT id, data FROM search_pending WHERE term = ? ORDER BY id`)
+	st, err := sr.prepared(ctx, `SELECT id, bound, data FROM search_pending WHERE term = ? ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +105,12 @@ func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, er
 	}
 	defer rows.Close()
 	var ps []posting
+	var bound float64
 	for rows.Next() {
 		var id int64
+		var b float64
 		var data []byte
-		if err := rows.Scan(&id, &data); err != nil {
+		if err := rows.Scan(&id, &b, &data); err != nil {
 			return nil, err
 		}
 		one, err := decodeChunk(id, data, nil)
@@ -63,45 +118,14 @@ func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, er
 			return nil, err
 		}
 		ps = append(ps, one...)
+		bound = max(bound, b)
 	}
 	if err := rows.Err(); err != nil || len(ps) == 0 {
 		return []*stemCursor{c}, err
 	}
-	// The pending postings as one chunk held in memory.
-	p := &stemCursor{sr: sr, term: term, fetched: math.MaxInt64, exhausted: true,
-		chunks: []storedChunk{{first: ps[0].id, data: encodeChunk(ps)}}}
-	return []*stemCursor{c, p}, p.nextChunk(ctx)
-}
-
-// doc is the current posting's entry ID, or -1 at the end.
-func (c *stemCursor) doc() int64 {
-	if c.pos < len(c.cur) {
-		return c.cur[c.pos].id
-	}
-	return -1
-}
-
-func (c *stemCursor) fetch(ctx context.Context, query string, arg int64, limit int) (int, error) {
-	st, err := c.sr.prepared(ctx, query)
-	if err != nil {
-		return 0, err
-	}
-	rows, err := st.QueryContext(ctx, c.term, arg, limit)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var ch storedChunk
-		if err := rows.Scan(&ch.first, &ch.data); err != nil {
-			return 0, err
-		}
-		c.chunks = append(c.chunks, ch)
-		c.fetched = max(c.fetched, ch.first)
-		n++
-	}
-	return n, rows.Err()
+	p := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, done: true, mem: encodeChunk(ps),
+		heads: []chunkHead{{first: ps[0].id, last: ps[len(ps)-1].id, bound: bound}}}
+	return []*stemCursor{c, p}, nil
 }
 
 // prepared returns the search's statement for query, prepared once.
@@ -120,85 +144,73 @@ func (sr *searcher) prepared(ctx context.Context, query string) (*sql.Stmt, erro
 	return st, nil
 }
 
-// nextChunk decodes the next chunk, fetching when none is waiting; cur is
-// empty at the end of the postings.
-func (c *stemCursor) nextChunk(ctx context.Context) error {
-	c.cur, c.pos = c.cur[:0], 0
-	if len(c.chunks) == 0 && !c.exhausted {
-		n, err := c.fetch(ctx, chunksAfter, c.fetched, chunkFetch)
-		if err != nil {
-			return err
-		}
-		c.exhausted = n < chunkFetch
-	}
-	if len(c.chunks) == 0 {
+func (c *stemCursor) ended() bool { return c.h >= len(c.heads) }
+
+// head is the chunk the cursor is in; only when not ended.
+func (c *stemCursor) head() chunkHead { return c.heads[c.h] }
+
+// advanceTo moves the cursor to the first posting at or after id, reading
+// headers only.
+func (c *stemCursor) advanceTo(ctx context.Context, id int64) error {
+	if id <= c.at {
 		return nil
 	}
-	ch := c.chunks[0]
-	c.chunks = c.chunks[1:]
-	var err error
-	c.cur, c.posBuf, err = decodeChunkInto(ch.first, ch.data, c.cur, c.posBuf)
-	return err
-}
-
-func (c *stemCursor) ended() bool { return len(c.cur) == 0 }
-
-// next moves to the next posting.
-func (c *stemCursor) next(ctx context.Context) error {
-	c.pos++
-	for c.pos >= len(c.cur) && !c.ended() {
-		if err := c.nextChunk(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// seek moves to the first posting at or after id.
-func (c *stemCursor) seek(ctx context.Context, id int64) error {
-	if c.ended() || c.doc() >= id {
-		return nil
-	}
-	if n := len(c.cur); c.cur[n-1].id >= id {
-		c.pos += sort.Search(n-c.pos, func(i int) bool { return c.cur[c.pos+i].id >= id })
-		return nil
-	}
-	// Drop the fetched chunks that end before id, reading on when none
-	// is left (postings visited densely are read in order).
-	if len(c.chunks) == 0 && !c.exhausted {
-		n, err := c.fetch(ctx, chunksAfter, c.fetched, chunkFetch)
-		if err != nil {
-			return err
-		}
-		c.exhausted = n < chunkFetch
-	}
-	for len(c.chunks) >= 2 && c.chunks[1].first <= id {
-		c.chunks = c.chunks[1:]
-	}
-	if !c.exhausted && len(c.chunks) == 1 && c.chunks[0].first <= id {
-		// The chunk holding id may lie beyond what was fetched: read it.
-		saved := c.chunks
-		c.chunks = nil
-		n, err := c.fetch(ctx, chunkAt, id, 1)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			c.chunks = saved
-		}
-	}
+	c.at = id
 	for {
-		if err := c.nextChunk(ctx); err != nil {
+		for c.h < len(c.heads) && c.heads[c.h].last < id {
+			c.h++
+		}
+		if c.h < len(c.heads) || c.done {
+			return nil
+		}
+		if err := c.refill(ctx); err != nil {
 			return err
 		}
-		if c.ended() {
-			return nil
-		}
-		if c.cur[len(c.cur)-1].id >= id {
-			c.pos = sort.Search(len(c.cur), func(i int) bool { return c.cur[i].id >= id })
-			return nil
-		}
 	}
+}
+
+// doc is the current posting's entry ID, or -1 at the end. At the start
+// of a chunk it is the chunk's first ID, known without reading it.
+func (c *stemCursor) doc(ctx context.Context) (int64, error) {
+	if c.ended() {
+		return -1, nil
+	}
+	if hd := c.heads[c.h]; c.at <= hd.first && c.loaded != c.h {
+		return hd.first, nil
+	}
+	p, err := c.posting(ctx)
+	if err != nil {
+		return -1, err
+	}
+	return p.id, nil
+}
+
+// posting is the current posting, its chunk decoded; only when not ended.
+func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
+	if c.loaded != c.h {
+		data := c.mem
+		if data == nil {
+			st, err := c.sr.prepared(ctx, chunkData)
+			if err != nil {
+				return nil, err
+			}
+			if err := st.QueryRowContext(ctx, c.term, c.heads[c.h].first).Scan(&data); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if c.cur, c.posBuf, err = decodeChunkInto(c.heads[c.h].first, data, c.cur, c.posBuf); err != nil {
+			return nil, err
+		}
+		if len(c.cur) == 0 || c.cur[len(c.cur)-1].id < c.at {
+			return nil, errCorrupt
+		}
+		c.loaded, c.pos = c.h, 0
+	}
+	if c.cur[c.pos].id < c.at {
+		c.pos += sort.Search(len(c.cur)-c.pos, func(i int) bool { return c.cur[c.pos+i].id >= c.at })
+	}
+	return &c.cur[c.pos], nil
 }
 
 // termCursor is a query term's postings: one stem's, or for a prefix the
@@ -208,22 +220,32 @@ type termCursor struct {
 	index int // in sr.terms
 	ub    float64
 	stems []*stemCursor
+	wub   float64 // the bound within the current window
 }
 
-func (tc *termCursor) doc() int64 {
+func (tc *termCursor) doc(ctx context.Context) (int64, error) {
 	d := int64(-1)
 	for _, c := range tc.stems {
-		if x := c.doc(); x >= 0 && (d < 0 || x < d) {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return -1, err
+		}
+		if x >= 0 && (d < 0 || x < d) {
 			d = x
 		}
 	}
-	return d
+	return d, nil
 }
 
+// advance moves the stems at id past it.
 func (tc *termCursor) advance(ctx context.Context, id int64) error {
 	for _, c := range tc.stems {
-		if c.doc() == id {
-			if err := c.next(ctx); err != nil {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return err
+		}
+		if x == id {
+			if err := c.advanceTo(ctx, id+1); err != nil {
 				return err
 			}
 		}
@@ -233,7 +255,7 @@ func (tc *termCursor) advance(ctx context.Context, id int64) error {
 
 func (tc *termCursor) seek(ctx context.Context, id int64) error {
 	for _, c := range tc.stems {
-		if err := c.seek(ctx, id); err != nil {
+		if err := c.advanceTo(ctx, id); err != nil {
 			return err
 		}
 	}
@@ -248,10 +270,17 @@ const boundMargin = 1e-9
 // for visibility; loadBatch how many are checked at once.
 const bufferSize = 64
 
-// prune is MaxScore over the query terms' postings. Entries are scored
-// exactly from their postings (scoreFrom); the visibility and filter WHERE
-// clause is asked of the entries table for those that would enter the top
-// k, best first; only the final top k are loaded.
+// prune is block-max MaxScore (Ding and Suel 2011; Turtle and Flood 1995)
+// over the query terms' postings. The IDs are walked in windows that end
+// where some term's chunk ends; within a window each term's bound is that
+// of its chunk there (chunk bound × idf, proximity at its ceiling, prior
+// with the kind at its ceiling). A window whose bounds sum below the k-th
+// score found is passed over without reading a posting; in the others,
+// MaxScore walks the terms that could still lift an entry into the top k
+// and only probes the others. Entries are scored exactly from their
+// postings (scoreFrom); the visibility and filter WHERE clause is asked of
+// the entries table for those that would enter the top k, best first; only
+// the final top k are loaded.
 func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	if len(sr.terms) == 0 {
 		return sr.phraseRest(ctx, top, nil)
@@ -268,9 +297,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		a := sr.terms[p[0]]
 		a.bonus += proximityCeiling(a.idf, sr.terms[p[1]].idf)
 	}
+	scale := func(t *qterm, ub float64) float64 {
+		return (t.idf*ub*drift + t.bonus*t.pmax) * ceil * (1 + boundMargin)
+	}
 	cursors := make([]*termCursor, len(sr.terms))
 	for i, t := range sr.terms {
-		tc := &termCursor{t: t, index: i, ub: (t.idf*t.ub*drift + t.bonus*t.pmax) * ceil * (1 + boundMargin)}
+		tc := &termCursor{t: t, index: i, ub: scale(t, t.ub)}
 		for _, s := range t.stems {
 			cs, err := sr.cursors(ctx, s)
 			if err != nil {
@@ -287,16 +319,6 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			return err
 		}
 		nots = append(nots, cs...)
-	}
-	// MaxScore: terms by bound, ascending; cum[j] bounds what terms 0..j
-	// can add to an entry together.
-	sort.SliceStable(cursors, func(i, j int) bool { return cursors[i].ub < cursors[j].ub })
-	cum := make([]float64, len(cursors))
-	for j, tc := range cursors {
-		cum[j] = tc.ub
-		if j > 0 {
-			cum[j] += cum[j-1]
-		}
 	}
 	// Scored entries wait in a buffer; the best are checked first, so the
 	// threshold rises fast and the others mostly fall below it unchecked.
@@ -333,81 +355,156 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		return nil
 	}
 	m := make([]termHits, len(sr.terms))
+	cum := make([]float64, len(cursors))
 	var lens [3]int
 	var pr priorInputs
+	target := int64(math.MinInt64 + 1)
 	for {
-		theta := top.threshold()
-		// Essential terms: those from e on; an entry holding none of them
-		// cannot reach theta.
-		e := 0
-		for e < len(cursors) && cum[e] < theta {
-			e++
-		}
-		if e == len(cursors) {
-			break
-		}
-		d := int64(-1)
-		for _, tc := range cursors[e:] {
-			if x := tc.doc(); x >= 0 && (d < 0 || x < d) {
-				d = x
-			}
-		}
-		if d < 0 {
-			break
-		}
-		for i := range m {
-			m[i] = termHits{}
-		}
-		var partial float64 // bound so far, before the prior
-		for _, tc := range cursors[e:] {
-			if tc.collect(d, &m[tc.index], &lens, &pr) {
-				partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
-			}
-		}
-		// The postings of d are decoded into m; moving on may reuse their
-		// buffers only at a chunk boundary, after d is scored (below).
-		p := priorOf(pr, sr.q.howTo)
-		pruned := sr.phraseSet != nil && !sr.phraseSet[d]
-		for j := e - 1; j >= 0 && !pruned; j-- {
-			if partial*p*(1+boundMargin)+cum[j] < theta {
-				pruned = true
-				break
-			}
-			tc := cursors[j]
-			if err := tc.seek(ctx, d); err != nil {
-				return err
-			}
-			if tc.collect(d, &m[tc.index], &lens, &pr) {
-				partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
-			}
-		}
-		if !pruned {
-			for _, c := range nots {
-				if err := c.seek(ctx, d); err != nil {
+		// The window: from target to where the first chunk met ends (or
+		// before the next chunk starts); each term's bound there.
+		upTo := int64(math.MaxInt64)
+		live := false
+		var sum float64
+		for _, tc := range cursors {
+			var wub float64
+			for _, c := range tc.stems {
+				if err := c.advanceTo(ctx, target); err != nil {
 					return err
 				}
-				if c.doc() == d {
-					pruned = true // holds an excluded word
+				if c.ended() {
+					continue
+				}
+				live = true
+				hd := c.head()
+				if hd.first > target {
+					upTo = min(upTo, hd.first-1)
+					continue
+				}
+				upTo = min(upTo, hd.last)
+				wub = max(wub, hd.bound)
+			}
+			tc.wub = 0
+			if wub > 0 {
+				if len(tc.t.stems) > 1 {
+					// A prefix's stems add up in one entry: only the
+					// term's own bound holds.
+					tc.wub = tc.ub
+				} else {
+					tc.wub = scale(tc.t, wub)
+				}
+			}
+			sum += tc.wub
+		}
+		if !live {
+			break
+		}
+		if sum < top.threshold() {
+			target = upTo + 1
+			continue
+		}
+		// MaxScore within the window: terms by bound, ascending; cum[j]
+		// bounds what terms 0..j can add to an entry together.
+		sort.SliceStable(cursors, func(i, j int) bool { return cursors[i].wub < cursors[j].wub })
+		for j, tc := range cursors {
+			cum[j] = tc.wub
+			if j > 0 {
+				cum[j] += cum[j-1]
+			}
+		}
+		for {
+			theta := top.threshold()
+			// Essential terms: those from e on; an entry holding none of
+			// them cannot reach theta.
+			e := 0
+			for e < len(cursors) && cum[e] < theta {
+				e++
+			}
+			if e == len(cursors) {
+				break
+			}
+			d := int64(-1)
+			for _, tc := range cursors[e:] {
+				x, err := tc.doc(ctx)
+				if err != nil {
+					return err
+				}
+				if x >= 0 && (d < 0 || x < d) {
+					d = x
+				}
+			}
+			if d < 0 || d > upTo {
+				break
+			}
+			for i := range m {
+				m[i] = termHits{}
+			}
+			var partial float64 // bound so far, before the prior
+			for _, tc := range cursors[e:] {
+				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
+				if err != nil {
+					return err
+				}
+				if found {
+					partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
+				}
+			}
+			// The postings of d are decoded into m; moving on may reuse
+			// their buffers only at a chunk boundary, after d is scored.
+			p := priorOf(pr, sr.q.howTo)
+			pruned := sr.phraseSet != nil && !sr.phraseSet[d]
+			for j := e - 1; j >= 0 && !pruned; j-- {
+				if partial*p*(1+boundMargin)+cum[j] < theta {
+					pruned = true
+					break
+				}
+				tc := cursors[j]
+				if err := tc.seek(ctx, d); err != nil {
+					return err
+				}
+				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
+				if err != nil {
+					return err
+				}
+				if found {
+					partial += termScore(tc.t.idf, m[tc.index].tf(), lens, sr.avg) + tc.t.bonus
+				}
+			}
+			if !pruned {
+				for _, c := range nots {
+					if err := c.advanceTo(ctx, d); err != nil {
+						return err
+					}
+					x, err := c.doc(ctx)
+					if err != nil {
+						return err
+					}
+					if x == d {
+						pruned = true // holds an excluded word
+					}
+				}
+			}
+			if !pruned && !seen[d] {
+				h := Hit{Entry: Entry{ID: d}}
+				if sr.scoreFrom(&h, m, lens, p) && h.Score >= theta {
+					seen[d] = true
+					batch = append(batch, h)
+				}
+			}
+			for _, tc := range cursors[e:] {
+				if err := tc.advance(ctx, d); err != nil {
+					return err
+				}
+			}
+			if len(batch) >= bufferSize {
+				if err := flush(false); err != nil {
+					return err
 				}
 			}
 		}
-		if !pruned && !seen[d] {
-			h := Hit{Entry: Entry{ID: d}}
-			if sr.scoreFrom(&h, m, lens, p) && h.Score >= theta {
-				seen[d] = true
-				batch = append(batch, h)
-			}
+		if upTo == math.MaxInt64 {
+			break
 		}
-		for _, tc := range cursors[e:] {
-			if err := tc.advance(ctx, d); err != nil {
-				return err
-			}
-		}
-		if len(batch) >= bufferSize {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
+		target = upTo + 1
 	}
 	if err := flush(true); err != nil {
 		return err
@@ -430,13 +527,20 @@ func (m *termHits) tf() [3]int { return [3]int{len(m[0]), len(m[1]), len(m[2])} 
 
 // collect adds what the term's stems hold of entry id (the cursors are at
 // or past it) to m, with the entry's lengths and prior; false when nothing.
-func (tc *termCursor) collect(id int64, m *termHits, lens *[3]int, pr *priorInputs) bool {
+func (tc *termCursor) collect(ctx context.Context, id int64, m *termHits, lens *[3]int, pr *priorInputs) (bool, error) {
 	found := false
 	for _, c := range tc.stems {
-		if c.doc() != id {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return false, err
+		}
+		if x != id {
 			continue
 		}
-		q := &c.cur[c.pos]
+		q, err := c.posting(ctx)
+		if err != nil {
+			return false, err
+		}
 		for f := range 3 {
 			if found {
 				m[f] = append(append([]int32(nil), m[f]...), q.pos[f]...)
@@ -446,7 +550,7 @@ func (tc *termCursor) collect(id int64, m *termHits, lens *[3]int, pr *priorInpu
 		}
 		*lens, *pr, found = q.lens, q.prior, true
 	}
-	return found
+	return found, nil
 }
 
 // visible returns those of ids the asking channel may see and the filters

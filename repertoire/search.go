@@ -60,8 +60,6 @@ const (
 	// loadBatch is how many entries, whose bound says they may enter the
 	// top k, are loaded (under the visibility clause) and scored together.
 	loadBatch = 16
-	// chunkFetch is how many chunks of a stem's postings one read fetches.
-	chunkFetch = 32
 )
 
 // Search finds the entries that best answer the text, among those the asking

@@ -199,7 +199,7 @@ func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
 // forgotten entry's postings never outlive the transaction that forgot it).
 // It returns how many pending postings wait for the merge afterwards, or -1
 // when nothing was noted.
-func foldPending(ctx context.Context, tx *sql.Tx) (int64, error) {
+func foldPending(ctx context.Context, tx *sql.Tx, chunk int) (int64, error) {
 	var any int
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&any); err != nil {
 		return 0, fmt.Errorf("search index: %w", err)
@@ -207,7 +207,7 @@ func foldPending(ctx context.Context, tx *sql.Tx) (int64, error) {
 	if any == 0 {
 		return -1, nil
 	}
-	if err := foldAll(ctx, tx); err != nil {
+	if err := foldAll(ctx, tx, chunk); err != nil {
 		return 0, err
 	}
 	st, err := loadIndexStats(ctx, tx)
@@ -218,9 +218,9 @@ func foldPending(ctx context.Context, tx *sql.Tx) (int64, error) {
 }
 
 // foldAll folds every noted entry, foldStep at a time.
-func foldAll(ctx context.Context, tx *sql.Tx) error {
+func foldAll(ctx context.Context, tx *sql.Tx, chunk int) error {
 	for {
-		n, err := foldSome(ctx, tx)
+		n, err := foldSome(ctx, tx, chunk)
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
@@ -237,7 +237,7 @@ type dirtyRow struct {
 }
 
 // foldSome folds up to foldStep noted entries and reports how many.
-func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
+func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, indexed, coalesce(question, ''), coalesce(answer, ''), coalesce(tags, '')
 		FROM search_dirty ORDER BY id LIMIT ?`, foldStep)
 	if err != nil {
@@ -322,7 +322,7 @@ func foldSome(ctx context.Context, tx *sql.Tx) (int, error) {
 		// rebuild (Optimize) resets them.
 		st.bound = st.avg()
 	}
-	fw, err := newFoldWriter(ctx, tx, st.bound)
+	fw, err := newFoldWriter(ctx, tx, st.bound, chunk)
 	if err != nil {
 		return 0, err
 	}
@@ -392,10 +392,13 @@ type foldWriter struct {
 	bound                                                 [3]float64
 	getTerm, putTerm, delTerm, tail, at, lowest, put, del *sql.Stmt
 	buf                                                   []posting
+
+	// chunk is the postings per chunk: chunkSize, fewer in tests.
+	chunk int
 }
 
-func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64) (*foldWriter, error) {
-	fw := &foldWriter{bound: bound}
+func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int) (*foldWriter, error) {
+	fw := &foldWriter{bound: bound, chunk: chunk}
 	for _, p := range []struct {
 		st **sql.Stmt
 		q  string
@@ -573,7 +576,7 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 			t.pmax = max(t.pmax, priorOf(p.prior, false))
 		}
 		for len(merged) > 0 {
-			n := min(len(merged), chunkSize)
+			n := min(len(merged), fw.chunk)
 			c := merged[:n]
 			puts = append(puts, []any{s, c[0].id, c[len(c)-1].id, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
 			merged = merged[n:]
@@ -744,8 +747,8 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 		// is at most twice that (a chunk grown in the middle stays whole).
 		for len(merged) > 0 {
 			n := len(merged)
-			if n > 2*chunkSize || (first == tailFirst && n > chunkSize) || first == math.MinInt64 && n > chunkSize {
-				n = chunkSize
+			if n > 2*fw.chunk || (first == tailFirst && n > fw.chunk) || first == math.MinInt64 && n > fw.chunk {
+				n = fw.chunk
 			}
 			c := merged[:n]
 			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].id, c[len(c)-1].id, fw.chunkBound(c), encodeChunk(c)); err != nil {
@@ -773,17 +776,17 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 // posting is decoded), and the full-text index is merged a step at a time,
 // each step its own transaction, with a pause between.
 func (s *Store) Optimize(ctx context.Context) error {
-	if err := s.tx(ctx, "", func(tx *sql.Tx) error { return foldAll(ctx, tx) }); err != nil {
+	if err := s.tx(ctx, "", func(tx *sql.Tx) error { return foldAll(ctx, tx, s.chunk) }); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	if err := s.mergePending(ctx); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		if err := foldAll(ctx, tx); err != nil {
+		if err := foldAll(ctx, tx, s.chunk); err != nil {
 			return err
 		}
-		if _, err := mergeSome(ctx, tx, math.MaxInt32); err != nil {
+		if _, err := mergeSome(ctx, tx, math.MaxInt32, s.chunk); err != nil {
 			return err
 		}
 		return rebound(ctx, tx)

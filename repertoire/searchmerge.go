@@ -27,7 +27,7 @@ func (s *Store) mergeStep(ctx context.Context, maxStems int) (int, error) {
 	var n int
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
 		var err error
-		n, err = mergeSome(ctx, tx, maxStems)
+		n, err = mergeSome(ctx, tx, maxStems, s.chunk)
 		return err
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Store) wakeMerge(pending int64) {
 
 // mergeSome moves the pending postings of the first maxStems stems (in
 // stem order) into their chunks.
-func mergeSome(ctx context.Context, tx *sql.Tx, maxStems int) (int, error) {
+func mergeSome(ctx context.Context, tx *sql.Tx, maxStems, chunk int) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT term, id, data FROM search_pending
 		WHERE term IN (SELECT DISTINCT term FROM search_pending ORDER BY term LIMIT ?) ORDER BY term, id`, maxStems)
 	if err != nil {
@@ -113,7 +113,7 @@ func mergeSome(ctx context.Context, tx *sql.Tx, maxStems int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	fw, err := newFoldWriter(ctx, tx, st.bound)
+	fw, err := newFoldWriter(ctx, tx, st.bound, chunk)
 	if err != nil {
 		return 0, err
 	}

@@ -61,7 +61,10 @@ type Store struct {
 	// The search index's background merge (searchmerge.go): woken
 	// through mergeKick when a commit leaves mergeAt pending rows or
 	// more, stopped by stopMerge, closed mergeDone when it has returned.
-	mergeAt   int
+	mergeAt int
+	// chunk is the postings per search index chunk: chunkSize, fewer in
+	// tests so that small repertoires have many.
+	chunk     int
 	mergeKick chan struct{}
 	stopMerge context.CancelFunc
 	mergeDone chan struct{}
@@ -82,7 +85,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now}
+	s := &Store{log: log, now: time.Now, chunk: chunkSize}
 	for _, o := range opts {
 		o(s)
 	}
@@ -249,7 +252,7 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	}
 	pending := int64(-1)
 	if s.indexed {
-		if pending, err = foldPending(ctx, tx); err != nil {
+		if pending, err = foldPending(ctx, tx, s.chunk); err != nil {
 			return err
 		}
 	}
