@@ -8,8 +8,9 @@ import (
 )
 
 // stemCursor walks one stem's postings in ID order. It reads the chunks'
-// headers (first and last entry ID, bound) ahead, in growing batches, and a
-// chunk's postings only when a search needs an entry in it: a chunk whose
+// headers (first and last entry ID, bound) ahead from the index, in growing
+// batches, and a chunk's postings by rowid only when a search needs an
+// entry in it: a chunk whose
 // bound cannot lift any entry into the top k is passed over unread.
 type stemCursor struct {
 	sr    *searcher
@@ -29,8 +30,8 @@ type stemCursor struct {
 }
 
 type chunkHead struct {
-	first, last int64
-	bound       float64
+	row, first, last int64 // row: its rowid in search_postings
+	bound            float64
 }
 
 type storedChunk struct {
@@ -41,12 +42,12 @@ type storedChunk struct {
 const (
 	// chunkHeads fetches headers from the chunk holding ?3 (or the first
 	// after it) on, past the ones fetched (?2).
-	chunkHeads = `SELECT first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
+	chunkHeads = `SELECT id, first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
 		AND first >= coalesce((SELECT max(first) FROM search_postings WHERE term = ?1 AND first <= ?3), ?3)
 		ORDER BY first LIMIT ?4`
-	chunkData = `SELECT data FROM search_postings WHERE term = ? AND first = ?`
+	chunkData = `SELECT data FROM search_postings WHERE id = ?`
 	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
-	maxHeadBatch = 512
+	maxHeadBatch = 64
 )
 
 func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor, error) {
@@ -76,7 +77,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 	n := 0
 	for rows.Next() {
 		var hd chunkHead
-		if err := rows.Scan(&hd.first, &hd.last, &hd.bound); err != nil {
+		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound); err != nil {
 			return err
 		}
 		c.heads = append(c.heads, hd)
@@ -194,7 +195,7 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := st.QueryRowContext(ctx, c.term, c.heads[c.h].first).Scan(&data); err != nil {
+			if err := st.QueryRowContext(ctx, c.heads[c.h].row).Scan(&data); err != nil {
 				return nil, err
 			}
 		}

@@ -21,7 +21,7 @@ const (
 	// twice this by insertions in the middle is split.
 	chunkSize = 128
 	// foldStep is how many entries one pass of a large fold holds in memory.
-	foldStep = 20_000
+	foldStep = 5_000
 )
 
 // posting is one entry holding one stem: what scoring needs of it,

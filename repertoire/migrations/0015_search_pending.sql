@@ -22,19 +22,25 @@ ALTER TABLE search_stats ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 
 -- Each chunk now keeps its last entry ID and its bound: the largest
 -- contribution one of its entries can get from the stem (as
--- search_terms.ub, over the chunk's postings only). A search reads these
--- two columns to pass over chunks that cannot reach the top k without
--- reading their postings (block-max pruning). The postings are rebuilt
--- from the entries: the store folds them when it opens.
+-- search_terms.ub, over the chunk's postings only). A search reads the
+-- headers (first, last, bound) from the index alone, and a chunk's postings
+-- by rowid only when an entry in it can reach the top k (block-max
+-- pruning). A rowid table, because a chunk's postings overflow a page: in a
+-- WITHOUT ROWID table every key comparison of a seek read the overflow
+-- pages too. The postings are rebuilt from the entries: the store folds
+-- them when it opens.
 DROP TABLE search_postings;
 CREATE TABLE search_postings (
+    id    INTEGER PRIMARY KEY,
     term  TEXT    NOT NULL,
     first INTEGER NOT NULL,
     last  INTEGER NOT NULL,
     bound REAL    NOT NULL,
-    data  BLOB    NOT NULL,
-    PRIMARY KEY (term, first)
-) WITHOUT ROWID;
+    data  BLOB    NOT NULL
+);
+-- One chunk per (term, first); last and bound ride along so that headers
+-- are read from the index without touching the table.
+CREATE UNIQUE INDEX search_postings_head ON search_postings (term, first, last, bound);
 DELETE FROM search_terms;
 UPDATE search_stats SET n = 0, sum_q = 0, sum_a = 0, sum_t = 0, bound_q = 0, bound_a = 0, bound_t = 0, pending = 0;
 DELETE FROM search_dirty;
