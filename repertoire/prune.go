@@ -27,6 +27,12 @@ type stemCursor struct {
 	posBuf []int32
 	pos    int
 	mem    []byte // pending postings: the one chunk, held in memory
+	// Postings read ahead by rowid, and how many chunks the next read
+	// takes: doubled while the cursor reads chunk after chunk, one when
+	// it passed over some.
+	ahead   map[int64][]byte
+	run     int
+	lastRow int64 // the rowid of the chunk read last
 }
 
 type chunkHead struct {
@@ -45,13 +51,15 @@ const (
 	chunkHeads = `SELECT id, first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
 		AND first >= coalesce((SELECT max(first) FROM search_postings WHERE term = ?1 AND first <= ?3), ?3)
 		ORDER BY first LIMIT ?4`
-	chunkData = `SELECT data FROM search_postings WHERE id = ?`
+	chunkData = `SELECT id, data FROM search_postings WHERE id IN (SELECT value FROM json_each(?))`
+	// maxRun bounds the chunks one read of postings takes.
+	maxRun = 16
 	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
 	maxHeadBatch = 64
 )
 
 func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor, error) {
-	c := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, batch: 8}
+	c := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, batch: 8, run: 1}
 	return c, c.refill(ctx)
 }
 
@@ -145,6 +153,57 @@ func (sr *searcher) prepared(ctx context.Context, query string) (*sql.Stmt, erro
 	return st, nil
 }
 
+// read returns the postings of the current chunk: read ahead, or read now
+// with the next few when the cursor walks chunk after chunk.
+func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
+	row := c.heads[c.h].row
+	if data, ok := c.ahead[row]; ok {
+		delete(c.ahead, row)
+		c.lastRow = row
+		return data, nil
+	}
+	if c.h > 0 && c.heads[c.h-1].row == c.lastRow {
+		c.run = min(2*c.run, maxRun)
+	} else {
+		c.run = 1
+	}
+	rowsWanted := make([]int64, 0, c.run)
+	for i := c.h; i < len(c.heads) && len(rowsWanted) < c.run; i++ {
+		rowsWanted = append(rowsWanted, c.heads[i].row)
+	}
+	st, err := c.sr.prepared(ctx, chunkData)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, jsonList(rowsWanted))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	clear(c.ahead)
+	if c.ahead == nil {
+		c.ahead = map[int64][]byte{}
+	}
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		c.ahead[id] = data
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	data, ok := c.ahead[row]
+	if !ok {
+		return nil, errCorrupt
+	}
+	delete(c.ahead, row)
+	c.lastRow = row
+	return data, nil
+}
+
 func (c *stemCursor) ended() bool { return c.h >= len(c.heads) }
 
 // head is the chunk the cursor is in; only when not ended.
@@ -191,11 +250,8 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 	if c.loaded != c.h {
 		data := c.mem
 		if data == nil {
-			st, err := c.sr.prepared(ctx, chunkData)
-			if err != nil {
-				return nil, err
-			}
-			if err := st.QueryRowContext(ctx, c.heads[c.h].row).Scan(&data); err != nil {
+			var err error
+			if data, err = c.read(ctx); err != nil {
 				return nil, err
 			}
 		}
