@@ -223,8 +223,13 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	for i := 1; i < len(times); i++ {
 		minGap = min(minGap, times[i].Sub(times[i-1]))
 	}
-	if minGap < readEvery-2*time.Millisecond {
-		t.Errorf("history reads %v apart, want at least %v", minGap, readEvery)
+	// The pacer books one slot per interval: a read that woke late (a loaded
+	// machine) leaves the next one less than an interval after it, so the
+	// check is on the rate, allowing one late wake-up.
+	if len(times) > 1 {
+		if span, want := times[len(times)-1].Sub(times[0]), time.Duration(len(times)-2)*readEvery; span < want {
+			t.Errorf("%d history reads within %v, want them paced %v apart (at least %v in all)", len(times), span, readEvery, want)
+		}
 	}
 	t.Logf("after the restart: %d conversations.history and %d conversations.replies calls in all, closest history reads %v apart",
 		len(times), len(replies), minGap)
