@@ -94,7 +94,7 @@ func ParseCapture(spec string) (map[string]repertoire.Kind, error) {
 
 // Bot is the core: it applies events to the repertoire and answers members.
 type Bot struct {
-	store     *repertoire.Store
+	store     repertoire.Store
 	log       *slog.Logger
 	cfg       Config
 	platforms map[string]Platform
@@ -109,7 +109,7 @@ type Bot struct {
 }
 
 // New returns a Bot storing in store and answering through platforms.
-func New(store *repertoire.Store, log *slog.Logger, cfg Config, platforms ...Platform) *Bot {
+func New(store repertoire.Store, log *slog.Logger, cfg Config, platforms ...Platform) *Bot {
 	if cfg.Name == "" {
 		cfg.Name = "repertoire"
 	}

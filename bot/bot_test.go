@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -79,9 +81,9 @@ func (c *chat) lastPost(t *testing.T) string {
 	return c.posts[len(c.posts)-1].Text()
 }
 
-func newBot(t *testing.T) (*bot.Bot, *chat, *repertoire.Store) {
+func newBot(t *testing.T) (*bot.Bot, *chat, *sqlite.Store) {
 	t.Helper()
-	s, err := repertoire.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), nil)
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

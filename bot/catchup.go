@@ -97,7 +97,7 @@ const maxLogged = 100_000
 // emits nothing; an event found twice (a resumed page) has the same ID and
 // the inbox keeps it once.
 type CatchUp struct {
-	store *repertoire.Store
+	store repertoire.Store
 	bot   *Bot
 	inbox *Inbox
 	log   *slog.Logger
@@ -111,7 +111,7 @@ type CatchUp struct {
 type catchUpState struct{ running, again bool }
 
 // NewCatchUp returns a CatchUp that commits what it finds to in.
-func NewCatchUp(store *repertoire.Store, b *Bot, in *Inbox, log *slog.Logger, o CatchUpOptions) *CatchUp {
+func NewCatchUp(store repertoire.Store, b *Bot, in *Inbox, log *slog.Logger, o CatchUpOptions) *CatchUp {
 	if o.Window <= 0 {
 		o.Window = DefaultCatchUpWindow
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -20,7 +22,7 @@ type detectRig struct {
 	t   *testing.T
 	b   *bot.Bot
 	c   *chat
-	s   *repertoire.Store
+	s   *sqlite.Store
 	dir string
 	now time.Time
 	n   int // deliveries so far, for unique IDs
@@ -29,7 +31,7 @@ type detectRig struct {
 func newRig(t *testing.T) *detectRig {
 	t.Helper()
 	r := &detectRig{t: t, c: &chat{}, dir: t.TempDir(), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	s, err := repertoire.Open(context.Background(), filepath.Join(r.dir, "bot.db"), nil)
+	s, err := sqlite.Open(context.Background(), filepath.Join(r.dir, "bot.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

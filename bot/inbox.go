@@ -86,7 +86,7 @@ func (o InboxOptions) withDefaults() InboxOptions {
 // the answer is posted, so a crash there leaves it unanswered, never
 // answered twice.
 type Inbox struct {
-	store *repertoire.Store
+	store repertoire.Store
 	next  Handler
 	log   *slog.Logger
 	opts  InboxOptions
@@ -111,7 +111,7 @@ type commitReq struct {
 }
 
 // NewInbox starts the inbox's committer; Run applies, Close stops it.
-func NewInbox(store *repertoire.Store, next Handler, log *slog.Logger, o InboxOptions) *Inbox {
+func NewInbox(store repertoire.Store, next Handler, log *slog.Logger, o InboxOptions) *Inbox {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -372,7 +372,7 @@ func (in *Inbox) apply(ctx context.Context, it repertoire.InboxItem) {
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = in.applyOnce(ectx, d)
-		if err == nil || !repertoire.Transient(err) || attempt >= 4 || ectx.Err() != nil {
+		if err == nil || !in.store.Transient(err) || attempt >= 4 || ectx.Err() != nil {
 			break
 		}
 		// The store was busy (another process writing): the event's

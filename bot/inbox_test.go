@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // lineDecoder is a platform whose payloads are "channel/n": each becomes a
@@ -54,7 +55,7 @@ func (r *recorder) Handle(_ context.Context, ev bot.Event) error {
 func TestInboxAppliesWhatWasAcceptedBeforeAStop(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inbox.db")
-	store, err := repertoire.Open(ctx, path, nil)
+	store, err := sqlite.Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestInboxAppliesWhatWasAcceptedBeforeAStop(t *testing.T) {
 	in.Close()
 	store.Close()
 
-	store, err = repertoire.Open(ctx, path, nil)
+	store, err = sqlite.Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

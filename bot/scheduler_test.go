@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -136,15 +138,15 @@ func (b *board) digests(channel string) []post {
 
 type digestEnv struct {
 	bot   *bot.Bot
-	store *repertoire.Store
+	store *sqlite.Store
 	board *board
 	clk   *fakeClock
 	db    string
 }
 
-func openStore(t *testing.T, db string) *repertoire.Store {
+func openStore(t *testing.T, db string) *sqlite.Store {
 	t.Helper()
-	s, err := repertoire.Open(context.Background(), db, nil)
+	s, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

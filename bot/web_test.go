@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -20,7 +22,7 @@ var tokenLink = regexp.MustCompile(`https://web\.example/signin\?token=([A-Za-z0
 // in a channel on a platform that cannot whisper.
 func TestWebLinkIsGivenOnlyWherePrivate(t *testing.T) {
 	ctx := context.Background()
-	s, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), nil)
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

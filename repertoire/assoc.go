@@ -1,12 +1,7 @@
 package repertoire
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
-	"slices"
 	"sort"
-	"strings"
 )
 
 // AssocCounts are the counts word associations are computed from: learned
@@ -29,7 +24,7 @@ func NewAssocCounts() *AssocCounts {
 
 // Add counts one pair given by the distinct keys of its question and answer.
 func (c *AssocCounts) Add(question, answer []string) {
-	question, answer = distinctKeys(question), distinctKeys(answer)
+	question, answer = DistinctKeys(question), DistinctKeys(answer)
 	if len(question) == 0 || len(answer) == 0 {
 		return
 	}
@@ -55,7 +50,7 @@ func (c *AssocCounts) Add(question, answer []string) {
 // frequent partners (ties by key) with their answer-side counts.
 func (c *AssocCounts) For(keys []string, perKey int) AssocCounts {
 	out := AssocCounts{Pairs: c.Pairs, Q: map[string]int{}, A: map[string]int{}, Both: map[string]map[string]int{}}
-	for _, k := range distinctKeys(keys) {
+	for _, k := range DistinctKeys(keys) {
 		if n := c.Q[k]; n > 0 {
 			out.Q[k] = n
 		}
@@ -84,10 +79,10 @@ func (c *AssocCounts) For(keys []string, perKey int) AssocCounts {
 	return out
 }
 
-// maxAssocKeys bounds what one learned pair or one lookup may touch.
-const maxAssocKeys = 64
+// MaxAssocKeys bounds what one learned pair or one lookup may touch.
+const MaxAssocKeys = 64
 
-func distinctKeys(keys []string) []string {
+func DistinctKeys(keys []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, k := range keys {
@@ -96,157 +91,9 @@ func distinctKeys(keys []string) []string {
 		}
 		seen[k] = true
 		out = append(out, k)
-		if len(out) == maxAssocKeys {
+		if len(out) == MaxAssocKeys {
 			break
 		}
 	}
 	return out
-}
-
-// LearnAssociation counts one question–answer pair, given by the keys of
-// its question and of its answer (at most 64 of each are counted), in the
-// store's association counts.
-func (s *Store) LearnAssociation(ctx context.Context, question, answer []string) error {
-	question, answer = distinctKeys(question), distinctKeys(answer)
-	if len(question) == 0 || len(answer) == 0 {
-		return nil
-	}
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE assoc_stats SET pairs = pairs + 1 WHERE id = 1`); err != nil {
-			return err
-		}
-		inQ := map[string]bool{}
-		for _, k := range question {
-			inQ[k] = true
-		}
-		inA := map[string]bool{}
-		for _, k := range answer {
-			inA[k] = true
-		}
-		// Multi-row statements: one execution per few hundred rows, not one per row.
-		var args []any
-		for _, k := range distinctKeys(append(append([]string{}, question...), answer...)) {
-			args = append(args, k, b2i(inQ[k]), b2i(inA[k]))
-		}
-		if err := execRows(ctx, tx, `INSERT INTO assoc_terms (term, q, a) VALUES `, `(?,?,?)`, 3, args,
-			` ON CONFLICT (term) DO UPDATE SET q = q + excluded.q, a = a + excluded.a`); err != nil {
-			return err
-		}
-		args = args[:0]
-		for _, q := range question {
-			for _, a := range answer {
-				args = append(args, q, a)
-			}
-		}
-		return execRows(ctx, tx, `INSERT INTO assoc_pairs (q, a, n) VALUES `, `(?,?,1)`, 2, args,
-			` ON CONFLICT (q, a) DO UPDATE SET n = n + 1`)
-	})
-	if err != nil {
-		return fmt.Errorf("learn association: %w", err)
-	}
-	return nil
-}
-
-// execRows runs head + rows (row repeated, width arguments each) + tail
-// over args in batches of at most 250 rows.
-func execRows(ctx context.Context, tx *sql.Tx, head, row string, width int, args []any, tail string) error {
-	const batch = 250
-	for start := 0; start < len(args); start += batch * width {
-		part := args[start:min(start+batch*width, len(args))]
-		rows := strings.TrimSuffix(strings.Repeat(row+",", len(part)/width), ",")
-		if _, err := tx.ExecContext(ctx, head+rows+tail, part...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// Associations reads the association counts a question with these keys
-// needs (at most 64 keys): each key's counts and its perKey most frequent
-// partners (at most 64) with theirs.
-func (s *Store) Associations(ctx context.Context, keys []string, perKey int) (AssocCounts, error) {
-	perKey = min(max(perKey, 0), maxAssocKeys)
-	out := AssocCounts{Q: map[string]int{}, A: map[string]int{}, Both: map[string]map[string]int{}}
-	keys = distinctKeys(keys)
-	if len(keys) == 0 {
-		return out, nil
-	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return out, fmt.Errorf("associations: %w", err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT pairs FROM assoc_stats WHERE id = 1`).Scan(&out.Pairs); err != nil {
-		return out, fmt.Errorf("associations: %w", err)
-	}
-	if out.Pairs == 0 {
-		return out, nil
-	}
-	need := map[string]bool{}
-	for _, k := range keys {
-		need[k] = true
-		rows, err := tx.QueryContext(ctx, `SELECT a, n FROM assoc_pairs WHERE q = ? ORDER BY n DESC, a LIMIT ?`, k, perKey)
-		if err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-		for rows.Next() {
-			var a string
-			var n int
-			if err := rows.Scan(&a, &n); err != nil {
-				rows.Close()
-				return out, fmt.Errorf("associations: %w", err)
-			}
-			if out.Both[k] == nil {
-				out.Both[k] = map[string]int{}
-			}
-			out.Both[k][a] = n
-			need[a] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-	}
-	terms := make([]string, 0, len(need))
-	for k := range need {
-		terms = append(terms, k)
-	}
-	sort.Strings(terms)
-	for start := 0; start < len(terms); start += 200 {
-		batch := terms[start:min(start+200, len(terms))]
-		args := make([]any, len(batch))
-		for i, k := range batch {
-			args[i] = k
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT term, q, a FROM assoc_terms WHERE term IN (?`+strings.Repeat(",?", len(batch)-1)+`)`, args...)
-		if err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-		for rows.Next() {
-			var k string
-			var q, a int
-			if err := rows.Scan(&k, &q, &a); err != nil {
-				rows.Close()
-				return out, fmt.Errorf("associations: %w", err)
-			}
-			if q > 0 && slices.Contains(keys, k) {
-				out.Q[k] = q
-			}
-			if a > 0 {
-				out.A[k] = a
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-	}
-	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// query is what a member asked, parsed. Natural text becomes terms; a small
+// Query is what a member asked, parsed. Natural text becomes terms; a small
 // optional syntax narrows it:
 //
 //	"exact phrase"  the words in this order (stop words kept); when no entry
@@ -21,21 +21,21 @@ import (
 //
 // Syntax used wrongly is read as words or ignored, never an error: an
 // unknown kind, an empty filter, an unbalanced quote, a lone "-".
-type query struct {
-	terms   []string   // words to rank by, lower case, stop words dropped, deduplicated
-	phrases [][]string // each a required word sequence
-	not     []string   // words an entry must not contain
-	tags    []string
-	kinds   []Kind
-	from    []string
-	in      []string
-	howTo   bool // a how-to question: solutions first
+type Query struct {
+	Terms   []string   // words to rank by, lower case, stop words dropped, deduplicated
+	Phrases [][]string // each a required word sequence
+	Not     []string   // words an entry must not contain
+	Tags    []string
+	Kinds   []Kind
+	From    []string
+	In      []string
+	HowTo   bool // a how-to question: solutions first
 }
 
-// empty reports whether the query asks for nothing at all.
-func (q query) empty() bool {
-	return len(q.terms) == 0 && len(q.phrases) == 0 && len(q.tags) == 0 && len(q.kinds) == 0 &&
-		len(q.from) == 0 && len(q.in) == 0
+// Empty reports whether the query asks for nothing at all.
+func (q Query) Empty() bool {
+	return len(q.Terms) == 0 && len(q.Phrases) == 0 && len(q.Tags) == 0 && len(q.Kinds) == 0 &&
+		len(q.From) == 0 && len(q.In) == 0
 }
 
 // maxPhrases bounds the work of the syntax as maxQueryTerms bounds the
@@ -49,24 +49,24 @@ const (
 
 var howToQuestion = regexp.MustCompile(`(?i)\bhow\b|\bway to\b|\bfix(es|ed|ing)?\b|\bsolve\b|\bresolve\b|\berror\b|\bfail(s|ed|ing|ure)?\b|\bbroken\b|\bcan'?t\b|\bunable\b`)
 
-// parseQuery reads member text. It never fails: whatever the bytes, the
+// ParseQuery reads member text. It never fails: whatever the bytes, the
 // result holds only words made of letters and digits and filter values that
 // are matched as plain SQL parameters.
-func parseQuery(text string) query {
-	text = cleanText(text)
+func ParseQuery(text string) Query {
+	text = CleanText(text)
 	if len(text) > MaxTextBytes {
 		text = text[:MaxTextBytes]
 	}
-	var q query
-	q.howTo = howToQuestion.MatchString(text)
+	var q Query
+	q.HowTo = howToQuestion.MatchString(text)
 	var plain strings.Builder
 	seen := map[string]bool{}
 	addTerm := func(w string) {
-		if stopWords[w] || seen[w] || len(w) > 64 || len(q.terms) >= maxQueryWords {
+		if stopWords[w] || seen[w] || len(w) > 64 || len(q.Terms) >= maxQueryWords {
 			return
 		}
 		seen[w] = true
-		q.terms = append(q.terms, w)
+		q.Terms = append(q.Terms, w)
 	}
 	rest := text
 	for len(rest) > 0 {
@@ -86,8 +86,8 @@ func parseQuery(text string) query {
 			}
 			words := words(inner)
 			switch {
-			case len(words) >= 2 && len(words) <= maxPhraseWords && len(q.phrases) < maxPhrases:
-				q.phrases = append(q.phrases, words)
+			case len(words) >= 2 && len(words) <= maxPhraseWords && len(q.Phrases) < maxPhrases:
+				q.Phrases = append(q.Phrases, words)
 				for _, w := range words {
 					addTerm(w)
 				}
@@ -105,13 +105,13 @@ func parseQuery(text string) query {
 			continue
 		}
 		if w, ok := negation(f); ok {
-			if len(q.not) < maxFilters && !stopWords[w] {
-				q.not = append(q.not, w)
+			if len(q.Not) < maxFilters && !stopWords[w] {
+				q.Not = append(q.Not, w)
 			}
 			continue
 		}
 		if strings.HasPrefix(f, "#") {
-			if t := normTag(f); t != "" && len(q.tags) < maxFilters {
+			if t := NormTag(f); t != "" && len(q.Tags) < maxFilters {
 				// A hashtag is a wish, not a filter: it ranks, as a tag word.
 				for _, w := range words(t) {
 					addTerm(w)
@@ -142,7 +142,7 @@ func negation(f string) (string, bool) {
 }
 
 // filter applies one field:value token, reporting whether it was one.
-func (q *query) filter(f string) bool {
+func (q *Query) filter(f string) bool {
 	key, val, ok := strings.Cut(f, ":")
 	if !ok {
 		return false
@@ -153,28 +153,28 @@ func (q *query) filter(f string) bool {
 	default:
 		return false
 	}
-	if len(q.tags)+len(q.kinds)+len(q.from)+len(q.in) >= maxFilters {
+	if len(q.Tags)+len(q.Kinds)+len(q.From)+len(q.In) >= maxFilters {
 		return true
 	}
 	switch key {
 	case "tag", "tags":
-		if t := normTag(val); t != "" {
-			q.tags = append(q.tags, t)
+		if t := NormTag(val); t != "" {
+			q.Tags = append(q.Tags, t)
 			return true
 		}
 	case "kind":
 		if k, ok := parseKind(val); ok {
-			q.kinds = append(q.kinds, k)
+			q.Kinds = append(q.Kinds, k)
 			return true
 		}
 	case "from", "by":
 		if v := normRef(val, "@"); v != "" {
-			q.from = append(q.from, v)
+			q.From = append(q.From, v)
 			return true
 		}
 	case "in", "channel":
 		if v := normRef(val, "#"); v != "" {
-			q.in = append(q.in, v)
+			q.In = append(q.In, v)
 			return true
 		}
 	}
@@ -197,8 +197,8 @@ func parseKind(s string) (Kind, bool) {
 	return "", false
 }
 
-// normTag reads a tag as Save stores it: lower case, no '#'.
-func normTag(s string) string {
+// NormTag reads a tag as Save stores it: lower case, no '#'.
+func NormTag(s string) string {
 	t := strings.Trim(s, ".,;!?")
 	t = strings.ToLower(strings.TrimLeft(t, "#"))
 	if t == "" || len(t) > 64 || strings.ContainsAny(t, " \t") {

@@ -1,6 +1,8 @@
 package repertoire
 
-import "math"
+import (
+	"math"
+)
 
 // The ranking, in one place. Search computes it two ways that must agree to
 // the last bit: from the postings (searchindex.go) to bound and prune, and
@@ -24,17 +26,17 @@ const (
 	bm25K1         = 1.2
 	bm25B          = 0.75
 	// satMax bounds tfn·(k1+1)/(k1+tfn) for any tfn.
-	satMax = bm25K1 + 1
+	SatMax = bm25K1 + 1
 )
 
 var fieldWeights = [3]float64{weightQuestion, weightAnswer, weightTags}
 
-// idfOf is BM25's inverse document frequency.
-func idfOf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
+// IdfOf is BM25's inverse document frequency.
+func IdfOf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
 
-// tfnOf is BM25F's weighted, length-normalised term frequency over the
+// TfnOf is BM25F's weighted, length-normalised term frequency over the
 // question, answer and tags.
-func tfnOf(tf [3]int, lens [3]int, avg [3]float64) float64 {
+func TfnOf(tf [3]int, lens [3]int, avg [3]float64) float64 {
 	var tfn float64
 	for f := range 3 {
 		if tf[f] == 0 {
@@ -46,38 +48,38 @@ func tfnOf(tf [3]int, lens [3]int, avg [3]float64) float64 {
 	return tfn
 }
 
-// saturate is BM25's term-frequency saturation.
-func saturate(tfn float64) float64 { return tfn * (bm25K1 + 1) / (bm25K1 + tfn) }
+// Saturate is BM25's term-frequency saturation.
+func Saturate(tfn float64) float64 { return tfn * (bm25K1 + 1) / (bm25K1 + tfn) }
 
-// termScore is one word's contribution before the prior.
-func termScore(idf float64, tf [3]int, lens [3]int, avg [3]float64) float64 {
-	tfn := tfnOf(tf, lens, avg)
+// TermScore is one word's contribution before the prior.
+func TermScore(idf float64, tf [3]int, lens [3]int, avg [3]float64) float64 {
+	tfn := TfnOf(tf, lens, avg)
 	if tfn == 0 {
 		return 0
 	}
-	return idf * saturate(tfn)
+	return idf * Saturate(tfn)
 }
 
-// priorInputs is what the repertoire knows about an entry beyond its words.
-type priorInputs struct {
-	votes, helpful, unhelpful int
-	kind                      Kind
+// PriorInputs is what the repertoire knows about an entry beyond its words.
+type PriorInputs struct {
+	Votes, Helpful, Unhelpful int
+	Kind                      Kind
 }
 
-// prior is what the repertoire knows about an entry beyond its words: how
+// Prior is what the repertoire knows about an entry beyond its words: how
 // many members endorsed it, whether recall answers showing it helped, and,
 // for how-to questions, whether it is a solution. A multiplier, so relevance
 // stays first.
-func prior(e Entry, howTo bool) float64 {
-	return priorOf(priorInputs{e.Votes, e.Helpful, e.Unhelpful, e.Kind}, howTo)
+func Prior(e Entry, howTo bool) float64 {
+	return PriorOf(PriorInputs{e.Votes, e.Helpful, e.Unhelpful, e.Kind}, howTo)
 }
 
-func priorOf(e priorInputs, howTo bool) float64 {
-	p := 1 + 0.1*math.Log1p(float64(max(e.votes, 0)))
-	fb := float64(e.helpful-e.unhelpful) / float64(e.helpful+e.unhelpful+2)
+func PriorOf(e PriorInputs, howTo bool) float64 {
+	p := 1 + 0.1*math.Log1p(float64(max(e.Votes, 0)))
+	fb := float64(e.Helpful-e.Unhelpful) / float64(e.Helpful+e.Unhelpful+2)
 	p *= 1 + 0.2*fb
 	if howTo {
-		switch e.kind {
+		switch e.Kind {
 		case Solution, HowWeDo:
 			p *= 1.15
 		case Tip:
@@ -87,30 +89,30 @@ func priorOf(e priorInputs, howTo bool) float64 {
 	return p
 }
 
-// priorCeiling bounds priorOf(e, howTo) / priorOf(e, false).
-func priorCeiling(howTo bool) float64 {
+// PriorCeiling bounds priorOf(e, howTo) / priorOf(e, false).
+func PriorCeiling(howTo bool) float64 {
 	if howTo {
 		return 1.15
 	}
 	return 1
 }
 
-// proximityBonus rewards two neighbouring query words found best words
+// ProximityBonus rewards two neighbouring query words found best words
 // apart (1 = adjacent in order); 0 beyond four words.
-func proximityBonus(idfA, idfB float64, best int) float64 {
+func ProximityBonus(idfA, idfB float64, best int) float64 {
 	if best > 4 {
 		return 0
 	}
 	return 0.5 * min(idfA, idfB) / float64(best)
 }
 
-// proximityCeiling bounds proximityBonus for any distance.
-func proximityCeiling(idfA, idfB float64) float64 { return 0.5 * min(idfA, idfB) }
+// ProximityCeiling bounds proximityBonus for any distance.
+func ProximityCeiling(idfA, idfB float64) float64 { return 0.5 * min(idfA, idfB) }
 
-// avgDrift is how much stored bounds computed at average lengths bound
+// AvgDrift is how much stored bounds computed at average lengths bound
 // must be scaled for the current averages avg: tfn grows with the average
 // length, at most in proportion.
-func avgDrift(avg, bound [3]float64) float64 {
+func AvgDrift(avg, bound [3]float64) float64 {
 	d := 1.0
 	for f := range 3 {
 		if bound[f] > 0 && avg[f] > bound[f] {

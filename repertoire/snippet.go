@@ -15,16 +15,16 @@ type Span struct {
 // snippetWords is the length of a snippet window.
 const snippetWords = 24
 
-// snippet is the window of text (answer) with the most distinct query words,
+// Snippet is the window of text (answer) with the most distinct query words,
 // trimmed with … where cut, and the spans of the matched words in it.
-func snippet(text string, toks []token, terms []*qterm, st *stemmer) (string, []Span) {
+func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string, []Span) {
 	if len(toks) == 0 {
 		return "", nil
 	}
 	hit := make([]int, len(toks)) // index+1 of the term a token matches
 	for i, tok := range toks {
 		for ti, t := range terms {
-			if t.matches(st, tok) {
+			if t.Matches(st, tok) {
 				hit[i] = ti + 1
 				break
 			}

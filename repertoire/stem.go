@@ -6,25 +6,25 @@ import (
 	"unicode/utf8"
 )
 
-// token is one word of a text as recall's second stage sees it: lower case,
+// Token is one word of a text as recall's second stage sees it: lower case,
 // diacritics folded, with its byte span in the original text (for
 // snippets). Its stem is computed only when it could match (stemmer).
-type token struct {
-	raw        string // lower case, folded
+type Token struct {
+	Raw        string // lower case, folded
 	start, end int
 }
 
-// stemmer stems words once per search: a repertoire's words repeat, and
+// Stemmer stems words once per search: a repertoire's words repeat, and
 // stemming every token of every candidate would be most of recall's time.
 // Porter never changes a word's first letter, so words whose first letter
 // no query word shares are not stemmed at all.
-type stemmer struct {
+type Stemmer struct {
 	memo  map[string]string
 	first [256]bool
 }
 
-func newStemmer(words []string) *stemmer {
-	st := &stemmer{memo: map[string]string{}}
+func NewStemmer(words []string) *Stemmer {
+	st := &Stemmer{memo: map[string]string{}}
 	for _, w := range words {
 		if w != "" {
 			st.first[w[0]] = true
@@ -33,26 +33,26 @@ func newStemmer(words []string) *stemmer {
 	return st
 }
 
-// of returns the stem of a token, or "" when no query word can match it.
-func (st *stemmer) of(raw string) string {
+// Of returns the stem of a token, or "" when no query word can match it.
+func (st *Stemmer) Of(raw string) string {
 	if raw == "" || !st.first[raw[0]] {
 		return ""
 	}
 	s, ok := st.memo[raw]
 	if !ok {
-		s = stem(raw)
+		s = Stem(raw)
 		st.memo[raw] = s
 	}
 	return s
 }
 
-// tokenize splits text the way the FTS5 index does (unicode61: letters and
+// Tokenize splits text the way the FTS5 index does (unicode61: letters and
 // digits are word characters, everything else separates; lower case;
 // diacritics removed); each word is stemmed with the Porter algorithm, as the
 // index's porter tokenizer does (see stemmer). The second stage of recall scores candidates
 // with these tokens, so the two agree on what a word is.
-func tokenize(text string) []token {
-	var out []token
+func Tokenize(text string) []Token {
+	var out []Token
 	start := -1
 	for i := 0; i <= len(text); {
 		var r rune
@@ -67,7 +67,7 @@ func tokenize(text string) []token {
 		if !word && start >= 0 {
 			raw := foldWord(text[start:i])
 			if raw != "" {
-				out = append(out, token{raw: raw, start: start, end: i})
+				out = append(out, Token{Raw: raw, start: start, end: i})
 			}
 			start = -1
 		}
@@ -122,9 +122,9 @@ var foldTable = func() map[rune]rune {
 // three letters, are kept as they are, like FTS5's porter tokenizer does.
 // IsStem reports whether a lower-case word is its own Porter stem (so
 // every engine with a Porter stemmer indexes it as written).
-func IsStem(w string) bool { return stem(w) == w }
+func IsStem(w string) bool { return Stem(w) == w }
 
-func stem(w string) string {
+func Stem(w string) string {
 	if len(w) < 3 || len(w) > 64 {
 		return w
 	}

@@ -1,8 +1,6 @@
 package repertoire
 
 import (
-	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -20,7 +18,7 @@ func TestStem(t *testing.T) {
 		"adjustment": "adjust", "adoption": "adopt", "electrical": "electr", "hopefulness": "hope",
 		"go": "go", "tls": "tl", "k8s": "k8s", "café": "café",
 	} {
-		if got := stem(in); got != want {
+		if got := Stem(in); got != want {
 			t.Errorf("stem(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -28,36 +26,11 @@ func TestStem(t *testing.T) {
 
 func TestTokenize(t *testing.T) {
 	var got []string
-	for _, tok := range tokenize(`Rotating the TLS-cert: "Café" k8s_v2 naïve`) {
-		got = append(got, tok.raw+"/"+stem(tok.raw))
+	for _, tok := range Tokenize(`Rotating the TLS-cert: "Café" k8s_v2 naïve`) {
+		got = append(got, tok.Raw+"/"+Stem(tok.Raw))
 	}
 	want := []string{"rotating/rotat", "the/the", "tls/tl", "cert/cert", "cafe/cafe", "k8s/k8s", "v2/v2", "naive/naiv"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokenize = %v, want %v", got, want)
-	}
-}
-
-// The index totals recall ranks with follow the entries: count and summed
-// field lengths as tokenize counts them.
-func TestIndexTotals(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for i, a := range []string{"one two three", "four five", "six"} {
-		_, _, err := s.Save(ctx, SaveParams{Channel: Channel{Platform: "p", ID: "c"}, SourceID: string(rune('a' + i)),
-			Kind: Tip, Question: "q w", Answer: a, Author: Person{ID: "u"}, Tags: []string{"x"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := loadIndexStats(ctx, s.r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.n != 3 || st.avg() != [3]float64{2, 2, 1} {
-		t.Errorf("totals: n %v avg %v, want 3 [2 2 1]", st.n, st.avg())
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/bot"
@@ -20,7 +22,7 @@ import (
 // every new gateway session.
 type process struct {
 	t       *testing.T
-	store   *repertoire.Store
+	store   *sqlite.Store
 	inbox   *bot.Inbox
 	catchup *bot.CatchUp
 	a       *discord.Adapter
@@ -31,7 +33,7 @@ type process struct {
 func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer, sessions bool) *process {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := repertoire.Open(ctx, db, nil)
+	store, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +212,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 }
 
 // snapshot is the entries with their votes and text, for before/after comparisons.
-func snapshot(t *testing.T, s *repertoire.Store) string {
+func snapshot(t *testing.T, s *sqlite.Store) string {
 	t.Helper()
 	es, err := s.Entries(context.Background(), repertoire.ListParams{Limit: 1000})
 	if err != nil {

@@ -33,7 +33,7 @@ func (w *discordWorld) user(name string) discordtest.User {
 	return u
 }
 
-func (w *discordWorld) Store() *repertoire.Store  { return w.h.store }
+func (w *discordWorld) Store() repertoire.Store   { return w.h.store }
 func (w *discordWorld) Platform() string          { return "discord" }
 func (w *discordWorld) Space() string             { return w.h.srv.GuildID }
 func (w *discordWorld) Public() string            { return general }

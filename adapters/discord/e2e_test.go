@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/bot"
@@ -58,7 +60,7 @@ func (s *syncBuffer) String() string {
 type harness struct {
 	t      testing.TB
 	srv    *discordtest.Server
-	store  *repertoire.Store
+	store  *sqlite.Store
 	a      *discord.Adapter
 	logs   *syncBuffer
 	runErr chan error
@@ -124,7 +126,7 @@ func (h *harness) run() {
 	t, o := h.t, h.o
 	t.Helper()
 	ctx := context.Background()
-	store, err := repertoire.Open(ctx, h.db, nil)
+	store, err := sqlite.Open(ctx, h.db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/bot/adaptertest"
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // TestConformance runs the adapter conformance suite over the shell, typed
@@ -75,7 +77,7 @@ func (r *recorder) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, 
 
 type shellWorld struct {
 	t       *testing.T
-	store   *repertoire.Store
+	store   *sqlite.Store
 	rec     *recorder
 	out     *printed
 	in      *io.PipeWriter
@@ -92,7 +94,7 @@ var (
 
 func startShell(t *testing.T) *shellWorld {
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "shell.db"), nil)
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "shell.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,11 +152,11 @@ func (w *shellWorld) do(lines ...string) []string {
 	}
 }
 
-func (w *shellWorld) Store() *repertoire.Store { return w.store }
-func (w *shellWorld) Platform() string         { return shell.Name }
-func (w *shellWorld) Space() string            { return "local" }
-func (w *shellWorld) Public() string           { return "general" }
-func (w *shellWorld) Private() string          { return "staff" }
+func (w *shellWorld) Store() repertoire.Store { return w.store }
+func (w *shellWorld) Platform() string        { return shell.Name }
+func (w *shellWorld) Space() string           { return "local" }
+func (w *shellWorld) Public() string          { return "general" }
+func (w *shellWorld) Private() string         { return "staff" }
 func (w *shellWorld) UserID(name string) string {
 	return "U-" + name
 }

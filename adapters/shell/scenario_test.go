@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
@@ -22,7 +24,7 @@ import (
 // with a clock. Each script is a new shell session (a member coming back).
 type world struct {
 	t     *testing.T
-	store *repertoire.Store
+	store *sqlite.Store
 	now   time.Time
 	bot   *bot.Bot
 	sh    *shell.Shell // the session being played
@@ -47,7 +49,7 @@ func (w *world) Direct(ch bot.ChannelRef) bool { return w.sh.Direct(ch) }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	s, err := repertoire.Open(context.Background(), filepath.Join(t.TempDir(), "scenario.db"), nil)
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "scenario.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

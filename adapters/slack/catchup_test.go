@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
 	"github.com/repertoire/repertoire/bot"
@@ -24,7 +26,7 @@ const readEvery = 20 * time.Millisecond
 // the durable inbox, the core, and catch-up started on start.
 type process struct {
 	t       *testing.T
-	store   *repertoire.Store
+	store   *sqlite.Store
 	a       *slack.Adapter
 	inbox   *bot.Inbox
 	catchup *bot.CatchUp
@@ -34,7 +36,7 @@ type process struct {
 func startProcess(t *testing.T, fake *slacktest.Server, db string) *process {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := repertoire.Open(ctx, db, nil)
+	store, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +252,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 }
 
 // snapshot is the entries with their votes and text, for before/after comparisons.
-func snapshot(t *testing.T, s *repertoire.Store) string {
+func snapshot(t *testing.T, s *sqlite.Store) string {
 	t.Helper()
 	es, err := s.Entries(context.Background(), repertoire.ListParams{Limit: 1000})
 	if err != nil {

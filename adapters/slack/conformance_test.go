@@ -55,11 +55,11 @@ func (w *slackWorld) deliver(inner map[string]any) {
 	w.wait("slack:" + id)
 }
 
-func (w *slackWorld) Store() *repertoire.Store { return w.store }
-func (w *slackWorld) Platform() string         { return "slack" }
-func (w *slackWorld) Space() string            { return w.fake.Team }
-func (w *slackWorld) Public() string           { return "C1" }
-func (w *slackWorld) Private() string          { return "G1" }
+func (w *slackWorld) Store() repertoire.Store { return w.store }
+func (w *slackWorld) Platform() string        { return "slack" }
+func (w *slackWorld) Space() string           { return w.fake.Team }
+func (w *slackWorld) Public() string          { return "C1" }
+func (w *slackWorld) Private() string         { return "G1" }
 func (w *slackWorld) UserID(name string) string {
 	return "U" + strings.ToUpper(name)
 }

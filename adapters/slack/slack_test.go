@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
 	"github.com/repertoire/repertoire/bot"
@@ -28,7 +30,7 @@ type env struct {
 	t       testing.TB
 	fake    *slacktest.Server
 	a       *slack.Adapter
-	store   *repertoire.Store
+	store   *sqlite.Store
 	applied chan bot.Event
 	got     map[string]bot.Event
 	count   map[string]int // times each delivery reached the core
@@ -74,7 +76,7 @@ func (e *env) run() {
 	t := e.t
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := repertoire.Open(ctx, e.db, nil)
+	store, err := sqlite.Open(ctx, e.db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -40,7 +42,7 @@ func benchText(r *rand.Rand, z *rand.Zipf, n int) string {
 // fill imports n entries spread over the last year: 40 public channels and
 // 10 private ones of the shell's space, a few hundred members, tags, kinds,
 // savers and voters, and some open questions, recall uses and digests.
-func fill(b *testing.B, store *repertoire.Store, n int, now time.Time) {
+func fill(b *testing.B, store *sqlite.Store, n int, now time.Time) {
 	b.Helper()
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))

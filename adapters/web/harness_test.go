@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/shell"
 	"github.com/repertoire/repertoire/adapters/web"
 	"github.com/repertoire/repertoire/bot"
@@ -27,7 +29,7 @@ import (
 type world struct {
 	t       testing.TB
 	handler http.Handler // the web page, for in-process timing
-	store   *repertoire.Store
+	store   *sqlite.Store
 	in      *io.PipeWriter
 	out     *transcript
 	url     string
@@ -85,7 +87,7 @@ type worldOptions struct {
 func newWorld(t testing.TB, o worldOptions) *world {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := repertoire.Open(ctx, filepath.Join(t.TempDir(), "web.db"), nil)
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

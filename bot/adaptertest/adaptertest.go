@@ -61,7 +61,7 @@ type Button struct {
 // acknowledgement; the core may refuse it). Channel and message IDs are the
 // platform's. A harness fails the test itself when the platform does.
 type World interface {
-	Store() *repertoire.Store
+	Store() repertoire.Store
 	Platform() string
 	Space() string   // the workspace, guild or shell space of the channels
 	Public() string  // a channel everyone sees

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/learn"
 	"github.com/repertoire/repertoire/repertoire"
@@ -382,7 +384,7 @@ func (r *recorder) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, 
 // runBot feeds the messages to a Bot on a fresh store in the given mode and
 // returns the exchanges it suggested or saved.
 func runBot(ctx context.Context, dbPath string, msgs []bot.Message, mode repertoire.DetectMode, threshold float64) ([]qa, error) {
-	store, err := repertoire.Open(ctx, dbPath, nil)
+	store, err := sqlite.Open(ctx, dbPath, nil)
 	if err != nil {
 		return nil, err
 	}

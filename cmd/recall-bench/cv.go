@@ -326,7 +326,7 @@ func printChosen(w io.Writer, chosen []cvConfig) {
 
 // searchDeep asks Search for a question's top cvDepth hits and plain bm25
 // for its top cvDepth source IDs.
-func searchDeep(ctx context.Context, store *repertoire.Store, plain ranker, text string) ([]repertoire.Hit, []string, error) {
+func searchDeep(ctx context.Context, store repertoire.Store, plain ranker, text string) ([]repertoire.Hit, []string, error) {
 	hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, From: evalChannel, Limit: cvDepth})
 	if err != nil {
 		return nil, nil, err

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/learn"
 	"github.com/repertoire/repertoire/repertoire"
@@ -27,7 +29,7 @@ type ranker func(ctx context.Context, text string, limit int) ([]string, error)
 // rankers opens a store and returns ours, ours re-ranked (bot.Rerank over
 // bot.RerankPool candidates or the limit asked, whichever is more) and plain
 // bm25 over the same file.
-func rankers(ctx context.Context, store *repertoire.Store, file string) (ours, reranked, plain ranker, closeFn func(), err error) {
+func rankers(ctx context.Context, store repertoire.Store, file string) (ours, reranked, plain ranker, closeFn func(), err error) {
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -71,7 +73,7 @@ func rankers(ctx context.Context, store *repertoire.Store, file string) (ours, r
 	return ours, reranked, plain, func() { db.Close() }, nil
 }
 
-func saveEval(ctx context.Context, s *repertoire.Store, id, question, answer string) error {
+func saveEval(ctx context.Context, s repertoire.Store, id, question, answer string) error {
 	if len(answer) > repertoire.MaxTextBytes-1024 {
 		answer = answer[:repertoire.MaxTextBytes-1024]
 	}
@@ -139,7 +141,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	}
 	file := filepath.Join(dir, "semeval.db")
 	os.Remove(file)
-	store, err := repertoire.Open(ctx, file, nil)
+	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
 		return err
 	}
@@ -399,7 +401,7 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 	}
 	file := filepath.Join(dir, "livechat.db")
 	os.Remove(file)
-	store, err := repertoire.Open(ctx, file, nil)
+	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
 		return err
 	}

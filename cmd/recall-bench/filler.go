@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -73,7 +75,7 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 	for k := range fillerFolds {
 		file := filepath.Join(dir, fmt.Sprintf("filler-%d.db", k))
 		os.Remove(file)
-		store, err := repertoire.Open(ctx, file, nil)
+		store, err := sqlite.Open(ctx, file, nil)
 		if err != nil {
 			return err
 		}

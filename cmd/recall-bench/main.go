@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/helpflag"
 	"github.com/repertoire/repertoire/repertoire"
@@ -123,7 +125,7 @@ func latency(ctx context.Context, w io.Writer, dir string, n, perClass, basePerC
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	store, err := repertoire.Open(ctx, file, nil)
+	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
 		return err
 	}
@@ -231,7 +233,7 @@ func percentiles(ds []time.Duration) string {
 // FTS index follows through the store's triggers), since a million member
 // saves one by one would only measure the build.
 func build(ctx context.Context, file string, n int) error {
-	s, err := repertoire.Open(ctx, file, nil)
+	s, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -248,7 +250,7 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 	if _, err := os.Stat(file); err != nil || !reuse {
 		os.Remove(file)
 		start := time.Now()
-		s, err := repertoire.Open(ctx, file, nil)
+		s, err := sqlite.Open(ctx, file, nil)
 		if err != nil {
 			return err
 		}
@@ -267,7 +269,7 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 		// Opening folds the new rows into the search postings; Optimize
 		// recomputes bounds and merges FTS5 into one segment.
 		t1 := time.Now()
-		if s, err = repertoire.Open(ctx, file, nil); err != nil {
+		if s, err = sqlite.Open(ctx, file, nil); err != nil {
 			return err
 		}
 		folded := time.Since(t1)
@@ -295,7 +297,7 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	store, err := repertoire.Open(ctx, file, nil)
+	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
 		return err
 	}

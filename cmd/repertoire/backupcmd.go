@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
 
 // backupCommand writes a consistent copy of the live database, while the
@@ -21,7 +21,7 @@ func backupCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	if len(files) != 1 {
 		return fmt.Errorf("%w: backup takes one file to write, e.g. repertoire backup /backups/repertoire-$(date +%%F).db", errUsage)
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := sqlite.Open(ctx, cfg.DB, nil)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func backupCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	if err := store.Backup(ctx, files[0]); err != nil {
 		return err
 	}
-	info, err := repertoire.CheckBackup(ctx, files[0])
+	info, err := sqlite.CheckBackup(ctx, files[0])
 	if err != nil {
 		return err
 	}
@@ -50,11 +50,11 @@ func restoreCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 	if len(files) != 1 {
 		return fmt.Errorf("%w: restore takes the backup file to restore, e.g. repertoire restore /backups/repertoire-2026-11-27.db", errUsage)
 	}
-	info, err := repertoire.CheckBackup(ctx, files[0])
+	info, err := sqlite.CheckBackup(ctx, files[0])
 	if err != nil {
 		return fmt.Errorf("restore: %s: %w (nothing changed)", files[0], err)
 	}
-	kept, err := repertoire.Restore(ctx, files[0], cfg.DB)
+	kept, err := sqlite.Restore(ctx, files[0], cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type sessionNotifier interface {
 // startCatchUp reconciles recent history in the background: for a platform
 // that announces new sessions, after each (the first included); for the
 // others, now. With REPERTOIRE_CATCHUP=0 it does nothing.
-func startCatchUp(ctx context.Context, cfg Config, store *repertoire.Store, core *bot.Bot, in *bot.Inbox, platforms []bot.Platform, log *slog.Logger) *bot.CatchUp {
+func startCatchUp(ctx context.Context, cfg Config, store repertoire.Store, core *bot.Bot, in *bot.Inbox, platforms []bot.Platform, log *slog.Logger) *bot.CatchUp {
 	c := bot.NewCatchUp(store, core, in, log.With("component", "catchup"), bot.CatchUpOptions{Window: cfg.CatchUp})
 	if cfg.CatchUp <= 0 {
 		return c

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -59,7 +61,7 @@ func TestCatchUpOnDiscordRestart(t *testing.T) {
 
 	stop = start()
 	defer stop()
-	s, err := repertoire.Open(context.Background(), db, nil)
+	s, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	// Members name zones in chat (digest weekly mon 09:00 Europe/Berlin):
 	// the zone database is embedded so they load on any image.
 	_ "time/tzdata"
@@ -73,7 +76,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}
@@ -123,7 +126,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 }
 
 // findChannel resolves a channel ID to the channel the store knows.
-func findChannel(ctx context.Context, store *repertoire.Store, platform, id string) (repertoire.Channel, error) {
+func findChannel(ctx context.Context, store repertoire.Store, platform, id string) (repertoire.Channel, error) {
 	active, err := store.ActiveChannels(ctx)
 	if err != nil {
 		return repertoire.Channel{}, err

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
 	"github.com/repertoire/repertoire/repertoire"
@@ -42,7 +44,7 @@ func digestCrashDiscord(t *testing.T, delivered bool) {
 	srv.HeartbeatInterval = 30 * time.Second
 	db := filepath.Join(t.TempDir(), "digest.db")
 	ctx := context.Background()
-	store, err := repertoire.Open(ctx, db, nil)
+	store, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func digestCrashDiscord(t *testing.T, delivered bool) {
 
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		s, err := repertoire.Open(ctx, db, nil)
+		s, err := sqlite.Open(ctx, db, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +127,7 @@ func digestCrash(t *testing.T, delivered bool) {
 	fake := slacktest.New(t)
 	db := filepath.Join(t.TempDir(), "digest.db")
 	ctx := context.Background()
-	store, err := repertoire.Open(ctx, db, nil)
+	store, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +169,7 @@ func digestCrash(t *testing.T, delivered bool) {
 	// Wait (bounded) for every period to be recorded as sent.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		s, err := repertoire.Open(ctx, db, nil)
+		s, err := sqlite.Open(ctx, db, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

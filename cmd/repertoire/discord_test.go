@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/repertoire"
@@ -52,7 +54,7 @@ func TestRunOnDiscord(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not return after cancel")
 	}
-	s, err := repertoire.Open(context.Background(), db, nil)
+	s, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

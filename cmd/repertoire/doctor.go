@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
@@ -84,8 +86,8 @@ func describePlatforms(cfg Config) string {
 
 // doctorDatabase checks the database file and returns the store when it is
 // current (opening it then writes nothing), for the digest checks.
-func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, string)) *repertoire.Store {
-	d, err := repertoire.Diagnose(ctx, cfg.DB)
+func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, string)) repertoire.Store {
+	d, err := sqlite.Diagnose(ctx, cfg.DB)
 	switch {
 	case err != nil:
 		add(false, fmt.Sprintf("database %s: %v", cfg.DB, err), "point REPERTOIRE_DB at the bot's SQLite file, or restore a backup (repertoire restore FILE)")
@@ -132,7 +134,7 @@ func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, stri
 
 // doctorDigests shows the default schedule and each channel's, with their
 // next runs.
-func doctorDigests(ctx context.Context, cfg Config, store *repertoire.Store, add func(bool, string, string)) {
+func doctorDigests(ctx context.Context, cfg Config, store repertoire.Store, add func(bool, string, string)) {
 	now := time.Now()
 	def, err := bot.NewSchedule(cfg.DigestSchedule, cfg.TZ)
 	if err != nil {

@@ -245,7 +245,7 @@ func exportCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 
 // exportJSON streams the repertoire format: a header, then one entry (and
 // open question) at a time.
-func exportJSON(ctx context.Context, store *repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
+func exportJSON(ctx context.Context, store repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
 	if _, err := fmt.Fprintf(w, "{\n  \"format\": %q,\n  \"version\": %d,\n", exportFormat, exportVersion); err != nil {
 		return 0, err
 	}
@@ -315,7 +315,7 @@ func spreadsheetSafe(c string) string {
 }
 
 // exportCSV writes one row per entry, each cell through spreadsheetSafe.
-func exportCSV(ctx context.Context, store *repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
+func exportCSV(ctx context.Context, store repertoire.Store, p repertoire.ExportParams, w io.Writer) (int, error) {
 	cw := csv.NewWriter(w)
 	header := []string{"platform", "space", "channel", "channel_name", "private", "source", "permalink", "kind", "status",
 		"question", "question_author", "answer", "author", "tags", "savers", "votes", "created_at", "updated_at"}
@@ -351,7 +351,7 @@ type indexed struct {
 
 // exportMarkdown writes entries/<file>.md per entry, tags/<tag>.md per tag and
 // index.md, for a wiki or a static site. Only titles are held for the indexes.
-func exportMarkdown(ctx context.Context, store *repertoire.Store, p repertoire.ExportParams, dir string) (int, error) {
+func exportMarkdown(ctx context.Context, store repertoire.Store, p repertoire.ExportParams, dir string) (int, error) {
 	for _, d := range []string{"entries", "tags"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return 0, err

@@ -22,7 +22,7 @@ type routeProvider interface {
 // asked for). /healthz
 // answers 503 while the store does not answer or a ready check fails (the
 // inbox is too deep, the store cannot write).
-func newMux(store *repertoire.Store, routes map[string]http.Handler, ready ...func(context.Context) error) *http.ServeMux {
+func newMux(store repertoire.Store, routes map[string]http.Handler, ready ...func(context.Context) error) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discordexport"
 	"github.com/repertoire/repertoire/adapters/exportfile"
 	"github.com/repertoire/repertoire/adapters/slackexport"
@@ -56,7 +58,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return fmt.Errorf("%w: import %s takes one file (discord: one or more)", errUsage, what)
 	}
 	log := newLogger(cfg, stderr)
-	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}
@@ -114,7 +116,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 // optimize merges the search indexes after an import wrote many entries,
 // so recall reads each word's postings in few pieces. The import stands
 // when it fails; recall stays exact, only slower.
-func optimize(ctx context.Context, store *repertoire.Store, stderr io.Writer) {
+func optimize(ctx context.Context, store repertoire.Store, stderr io.Writer) {
 	if err := store.Optimize(ctx); err != nil {
 		fmt.Fprintf(stderr, "import: the entries are stored; merging the search index failed (recall stays exact): %v\n", err)
 	}
@@ -218,7 +220,7 @@ type importItem struct {
 // importRecords reads a repertoire JSON export twice: first to check every
 // entry and open question (and hash the file, its identity for resuming),
 // then to write them in batches, each recorded as finished.
-func importRecords(ctx context.Context, store *repertoire.Store, file string, progress func(bot.ImportProgress)) (recordSummary, error) {
+func importRecords(ctx context.Context, store repertoire.Store, file string, progress func(bot.ImportProgress)) (recordSummary, error) {
 	var sum recordSummary
 	h := sha256.New()
 	n := 0

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/slackexport"
 	"github.com/repertoire/repertoire/adapters/slackexport/slackexporttest"
 	"github.com/repertoire/repertoire/bot"
@@ -305,7 +307,7 @@ func TestImportSlackUnlistedFolder(t *testing.T) {
 // second run did.
 func importInterrupted(t *testing.T, db, zip string, opts bot.ImportOptions, stopAfter int) bot.ImportSummary {
 	t.Helper()
-	store, err := repertoire.Open(context.Background(), db, nil)
+	store, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
 	"github.com/repertoire/repertoire/repertoire"
@@ -273,7 +275,7 @@ func killTest(t *testing.T, socket bool, sig syscall.Signal) {
 		<-streamed
 		// Acknowledged and not applied when the bot stopped: what a
 		// memory queue would have lost.
-		s, err := repertoire.Open(context.Background(), db, nil)
+		s, err := sqlite.Open(context.Background(), db, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -457,7 +459,7 @@ func TestKillDiscord(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	c.stop(t, syscall.SIGKILL)
-	s, err := repertoire.Open(ctx, db, nil)
+	s, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/web"
 	"github.com/repertoire/repertoire/bot"
@@ -189,7 +191,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	store, err := repertoire.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}
@@ -288,7 +290,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 }
 
 // pruneEvents forgets old delivery IDs once a day.
-func pruneEvents(ctx context.Context, store *repertoire.Store, core *bot.Bot, log *slog.Logger) {
+func pruneEvents(ctx context.Context, store repertoire.Store, core *bot.Bot, log *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
@@ -306,8 +308,8 @@ func pruneEvents(ctx context.Context, store *repertoire.Store, core *bot.Bot, lo
 	}
 }
 
-func openStore(ctx context.Context, cfg Config) (*repertoire.Store, error) {
-	return repertoire.Open(ctx, cfg.DB, nil)
+func openStore(ctx context.Context, cfg Config) (repertoire.Store, error) {
+	return sqlite.Open(ctx, cfg.DB, nil)
 }
 
 func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -34,9 +36,9 @@ func runScriptEnv(t *testing.T, env map[string]string, script ...string) string 
 	return out.String()
 }
 
-func openDB(t *testing.T, db string) *repertoire.Store {
+func openDB(t *testing.T, db string) *sqlite.Store {
 	t.Helper()
-	s, err := repertoire.Open(context.Background(), db, nil)
+	s, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

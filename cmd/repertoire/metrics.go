@@ -41,7 +41,7 @@ func parseMetrics(c *Config, getenv func(string) string) error {
 
 // newMetrics returns the metrics when they are asked for, nil otherwise
 // (a nil *metrics.Metrics measures nothing).
-func newMetrics(cfg Config, store *repertoire.Store, log *slog.Logger) *metrics.Metrics {
+func newMetrics(cfg Config, store repertoire.Store, log *slog.Logger) *metrics.Metrics {
 	if !cfg.Metrics {
 		return nil
 	}
@@ -53,7 +53,7 @@ func newMetrics(cfg Config, store *repertoire.Store, log *slog.Logger) *metrics.
 
 // watchInbox reports the inbox's pending deliveries and the age of the
 // oldest at each scrape.
-func watchInbox(m *metrics.Metrics, store *repertoire.Store) {
+func watchInbox(m *metrics.Metrics, store repertoire.Store) {
 	depth := func() (float64, float64) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

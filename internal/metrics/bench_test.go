@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -21,7 +23,7 @@ import (
 //	go test ./internal/metrics -run '^$' -bench Scrape -benchtime 200x
 func BenchmarkScrape(b *testing.B) {
 	ctx := context.Background()
-	store, err := repertoire.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
+	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package repertoire
-
-const raceOn = false

@@ -1,7 +1,0 @@
-//go:build race
-
-package repertoire
-
-// raceOn shortens the property tests under the race detector, which makes
-// every SQLite call an order of magnitude slower.
-const raceOn = true

@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+)
+
+// Diagnosis is the state of a database file as repertoire doctor reports
+// it, read without writing anything.
+type Diagnosis struct {
+	Exists     bool
+	QuickCheck string // "ok" when PRAGMA quick_check finds nothing
+	Schema     int    // newest migration applied
+	Latest     int    // newest migration this binary knows
+	WALBytes   int64  // size of the write-ahead log (-1: none)
+}
+
+// Diagnose opens file read-only and reports its quick_check, schema version
+// and WAL size. A missing file is not an error: Exists is false.
+func Diagnose(ctx context.Context, file string) (Diagnosis, error) {
+	d := Diagnosis{WALBytes: -1}
+	latest, err := LatestMigration()
+	if err != nil {
+		return d, err
+	}
+	d.Latest = latest
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		return d, nil
+	} else if err != nil {
+		return d, err
+	}
+	d.Exists = true
+	if st, err := os.Stat(file + "-wal"); err == nil {
+		d.WALBytes = st.Size()
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(2000)")
+	if err != nil {
+		return d, err
+	}
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&d.QuickCheck); err != nil {
+		return d, fmt.Errorf("quick_check: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&d.Schema); err != nil {
+		return d, fmt.Errorf("not a Repertoire database (no schema_migrations): %w", err)
+	}
+	return d, nil
+}

@@ -1,0 +1,356 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// exactWords is a small vocabulary, so that entries share words, scores tie
+// and prefixes ("deplo") expand to several stems.
+var exactWords = strings.Fields(`deploy deploys deployed deploying build builds cache caching cached
+	restart worker node nodes certificate certbot renew nginx proxy timeout retry queue token vault
+	rotate rotation kube kubernetes kubectl helm chart the a to is how fix error fails`)
+
+func randomText(r *rand.Rand, n int) string {
+	w := make([]string, n)
+	for i := range w {
+		// Skewed: the first words are much more frequent.
+		w[i] = exactWords[min(int(r.ExpFloat64()*8), len(exactWords)-1)]
+		if r.IntN(12) == 0 {
+			w[i] = strings.ToUpper(w[i][:1]) + w[i][1:] + "."
+		}
+	}
+	return strings.Join(w, " ")
+}
+
+var exactChannels = []repertoire.Channel{
+	{Platform: "p", Space: "s", ID: "c1", Name: "ops"},
+	{Platform: "p", Space: "s", ID: "c2", Name: "dev"},
+	{Platform: "p", Space: "s", ID: "c3", Name: "secret", Private: true},
+	{Platform: "p", Space: "t", ID: "c4", Name: "other"},
+	{Platform: "q", Space: "s", ID: "c5", Name: "elsewhere"},
+}
+
+func randomQuery(r *rand.Rand) string {
+	var parts []string
+	for range 1 + r.IntN(5) {
+		w := exactWords[r.IntN(len(exactWords))]
+		switch r.IntN(14) {
+		case 0:
+			w = w[:min(len(w), 4+r.IntN(2))] // a prefix
+		case 1:
+			w = "-" + w
+		case 2:
+			w = `"` + w + " " + exactWords[r.IntN(len(exactWords))] + `"`
+		case 3:
+			w = "tag:" + exactWords[r.IntN(8)]
+		case 4:
+			w = "kind:" + string(kindCodes[r.IntN(len(kindCodes))])
+		case 5:
+			w = "from:@U" + fmt.Sprint(r.IntN(3))
+		case 6:
+			w = "in:#" + exactChannels[r.IntN(len(exactChannels))].Name
+		}
+		parts = append(parts, w)
+	}
+	if r.IntN(4) == 0 {
+		parts = append([]string{"how do I"}, parts...)
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestSearchEqualsExhaustive is the property the pruned search rests on:
+// over random repertoires (edited, voted on, forgotten in part) and random
+// queries with the query syntax, from channels that see different entries,
+// Search returns exactly the exhaustive ranking's top k, in the same order
+// with the same scores.
+func TestSearchEqualsExhaustive(t *testing.T) {
+	ctx := context.Background()
+	repertoires, queries := 3, 120
+	if testing.Short() || raceOn {
+		repertoires, queries = 1, 60
+	}
+	for seed := range uint64(repertoires) {
+		r := rand.New(rand.NewPCG(seed, 99))
+		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(seed, ".db")), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Merges are run here, at random points and a few stems at a
+		// time, so searches read stems merged, pending and both.
+		s.mergeAt = 0
+		// Small chunks, so that stems have many and searches pass over
+		// some by their bounds.
+		s.chunk = 2 + r.IntN(6)
+		n := 50 + r.IntN(350)
+		var ids []int64
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range n {
+			ch := exactChannels[r.IntN(len(exactChannels))]
+			var tags []string
+			if r.IntN(3) == 0 {
+				tags = []string{exactWords[r.IntN(8)]}
+			}
+			e, _, err := s.Save(ctx, repertoire.SaveParams{Channel: ch, SourceID: fmt.Sprint("m", i),
+				Kind: kindCodes[r.IntN(len(kindCodes))], Question: randomText(r, r.IntN(8)),
+				Answer: randomText(r, 1+r.IntN(30)), Author: repertoire.Person{ID: fmt.Sprint("U", r.IntN(3))},
+				Saver: repertoire.Person{ID: "S"}, Tags: tags, At: at.Add(time.Duration(r.IntN(1000)) * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, e.ID)
+			if r.IntN(12) == 0 {
+				if _, err := s.mergeStep(ctx, 1+r.IntN(40)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			switch r.IntN(10) {
+			case 0:
+				if _, err := s.Vote(ctx, "", ids[r.IntN(len(ids))], fmt.Sprint("V", i)); err != nil && !errors.Is(err, repertoire.ErrNotFound) {
+					t.Fatal(err)
+				}
+			case 1:
+				j := r.IntN(i + 1)
+				src := repertoire.Source{Platform: e.Channel.Platform, Space: e.Channel.Space, Channel: e.Channel.ID, Message: e.SourceID}
+				if j < i {
+					old, err := s.Entry(ctx, ids[j])
+					if err != nil {
+						continue // forgotten
+					}
+					src = repertoire.Source{Platform: old.Channel.Platform, Space: old.Channel.Space, Channel: old.Channel.ID, Message: old.SourceID}
+				}
+				if r.IntN(2) == 0 {
+					_, err = s.EditSource(ctx, "", src, randomText(r, 1+r.IntN(20)), at)
+				} else {
+					_, err = s.DeleteSource(ctx, "", src)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			case 2:
+				msg := repertoire.Source{Platform: "p", Space: "s", Channel: "c1", Message: fmt.Sprint("bot", i)}
+				if err := s.RecordRecall(ctx, msg, []int64{ids[r.IntN(len(ids))]}); err != nil {
+					continue // the entry was forgotten
+				}
+				if _, err := s.Feedback(ctx, "", msg, "F", r.IntN(2) == 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if seed%2 == 0 {
+			if err := s.mergePending(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkIndex(t, s)
+		var params []repertoire.SearchParams
+		var wants [][]repertoire.Hit
+		for range queries {
+			p := repertoire.SearchParams{Text: randomQuery(r), From: exactChannels[r.IntN(len(exactChannels))], Limit: 1 + r.IntN(10)}
+			if r.IntN(5) == 0 {
+				p.From = repertoire.Channel{}
+			}
+			if r.IntN(5) == 0 {
+				p.Spaces = []string{"t"}
+			}
+			got, err := s.Search(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.SearchExhaustive(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
+				t.Errorf("seed %d, %d entries, %+v:\n got %v\nwant %v", seed, n, p, g, w)
+			}
+			params, wants = append(params, p), append(wants, want)
+			for _, h := range got {
+				if h.Channel.Private && (h.Channel.ID != p.From.ID || h.Channel.Platform != p.From.Platform) {
+					t.Errorf("%+v: private entry %d of %s shown", p, h.ID, h.Channel.ID)
+				}
+			}
+		}
+		// The one-pass reference the benchmark uses agrees too.
+		many, err := s.SearchExhaustiveMany(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range params {
+			if g, w := hitKeys(many[i]), hitKeys(wants[i]); !reflect.DeepEqual(g, w) {
+				t.Errorf("seed %d, many %+v:\n got %v\nwant %v", seed, params[i], g, w)
+			}
+		}
+		s.Close()
+	}
+}
+
+func hitKeys(hits []repertoire.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, fmt.Sprintf("%d:%.12g", h.ID, h.Score))
+	}
+	return out
+}
+
+// checkIndex compares the stored postings, frequencies and totals with
+// the ones built afresh from the entries.
+func checkIndex(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[string]map[int64]posting{}
+	var st indexStats
+	rows, err := s.r.QueryContext(ctx, `SELECT id, question, answer, tags, votes, helpful, unhelpful, kind FROM entries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p posting
+		var q, a, tags, kind string
+		if err := rows.Scan(&p.id, &q, &a, &tags, &p.prior.Votes, &p.prior.Helpful, &p.prior.Unhelpful, &kind); err != nil {
+			t.Fatal(err)
+		}
+		p.prior.Kind = repertoire.Kind(kind)
+		terms, lens := docTerms(q, a, tags)
+		p.lens = lens
+		st.n++
+		for f := range 3 {
+			st.sum[f] += int64(lens[f])
+		}
+		for term, pos := range terms {
+			p.pos = *pos
+			for f := range 3 {
+				p.tf[f] = len(pos[f])
+				if len(pos[f]) == 0 {
+					p.pos[f] = nil
+				}
+			}
+			if want[term] == nil {
+				want[term] = map[int64]posting{}
+			}
+			want[term][p.id] = p
+		}
+	}
+	rows.Close()
+	got := map[string]map[int64]posting{}
+	gst, err := loadIndexStats(ctx, s.r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := &foldWriter{bound: gst.bound}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, first, last, bound, data FROM search_postings ORDER BY term, first`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]int64{}
+	for rows.Next() {
+		var term string
+		var first, lastID int64
+		var bound float64
+		var data []byte
+		if err := rows.Scan(&term, &first, &lastID, &bound, &data); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := decodeChunk(first, data, nil)
+		if err != nil || len(ps) == 0 || ps[0].id != first || ps[len(ps)-1].id != lastID {
+			t.Fatalf("chunk %s/%d-%d: %v %d postings", term, first, lastID, err, len(ps))
+		}
+		if b := fw.chunkBound(ps); b != bound {
+			t.Fatalf("chunk %s/%d: bound %g, its postings' %g", term, first, bound, b)
+		}
+		if got[term] == nil {
+			got[term] = map[int64]posting{}
+		}
+		for _, p := range ps {
+			for f := range 3 {
+				if len(p.pos[f]) == 0 {
+					p.pos[f] = nil
+				}
+			}
+			if p.id <= last[term] {
+				t.Fatalf("chunk %s/%d: IDs out of order", term, first)
+			}
+			last[term] = p.id
+			got[term][p.id] = p
+		}
+	}
+	rows.Close()
+	// Pending postings: each entry's posting of a stem is in the chunks
+	// or here, never both.
+	pendingDF := map[string]int{}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, id, data FROM search_pending`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var term string
+		var id int64
+		var data []byte
+		if err := rows.Scan(&term, &id, &data); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := decodeChunk(id, data, nil)
+		if err != nil || len(ps) != 1 || ps[0].id != id {
+			t.Fatalf("pending %s/%d: %v %d postings", term, id, err, len(ps))
+		}
+		p := ps[0]
+		for f := range 3 {
+			if len(p.pos[f]) == 0 {
+				p.pos[f] = nil
+			}
+		}
+		if got[term] == nil {
+			got[term] = map[int64]posting{}
+		}
+		if _, ok := got[term][id]; ok {
+			t.Fatalf("%s/%d both merged and pending", term, id)
+		}
+		got[term][id] = p
+		pendingDF[term]++
+	}
+	rows.Close()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("postings differ from the entries")
+	}
+	if gst.n != st.n || gst.sum != st.sum {
+		t.Fatalf("totals %+v, want %+v", gst, st)
+	}
+	pendingRows := 0
+	for _, n := range pendingDF {
+		pendingRows += n
+	}
+	if gst.pending != int64(pendingRows) {
+		t.Fatalf("search_stats.pending = %d, %d rows pending", gst.pending, pendingRows)
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, df FROM search_terms`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dfs := 0
+	for rows.Next() {
+		var term string
+		var df int
+		if err := rows.Scan(&term, &df); err != nil {
+			t.Fatal(err)
+		}
+		if df+pendingDF[term] != len(want[term]) {
+			t.Errorf("df(%s) = %d merged + %d pending, want %d", term, df, pendingDF[term], len(want[term]))
+		}
+		dfs++
+		delete(pendingDF, term)
+	}
+	rows.Close()
+	dfs += len(pendingDF) // stems only pending so far
+	if dfs != len(want) {
+		t.Errorf("%d stems indexed, want %d", dfs, len(want))
+	}
+}

@@ -1,0 +1,661 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"sort"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// stemCursor walks one stem's postings in ID order. It reads the chunks'
+// headers (first and last entry ID, bound) ahead from the index, in growing
+// batches, and a chunk's postings by rowid only when a search needs an
+// entry in it: a chunk whose
+// bound cannot lift any entry into the top k is passed over unread.
+type stemCursor struct {
+	sr    *searcher
+	term  string
+	heads []chunkHead // fetched; heads[h] is the chunk the cursor is in
+	h     int
+	done  bool  // no chunk after the fetched ones
+	batch int   // headers the next fetch asks for
+	at    int64 // the cursor is at the first posting >= at
+	// The decoded chunk (index loaded into heads, -1 for none), its
+	// positions, and the current posting's index in it.
+	loaded int
+	cur    []posting
+	posBuf []int32
+	pos    int
+	mem    []byte // pending postings: the one chunk, held in memory
+	// Postings read ahead by rowid, and how many chunks the next read
+	// takes: doubled while the cursor reads chunk after chunk, one when
+	// it passed over some.
+	ahead   map[int64][]byte
+	run     int
+	lastRow int64 // the rowid of the chunk read last
+}
+
+type chunkHead struct {
+	row, first, last int64 // row: its rowid in search_postings
+	bound            float64
+}
+
+type storedChunk struct {
+	first int64
+	data  []byte
+}
+
+const (
+	// chunkHeads fetches headers from the chunk holding ?3 (or the first
+	// after it) on, past the ones fetched (?2).
+	chunkHeads = `SELECT id, first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
+		AND first >= coalesce((SELECT max(first) FROM search_postings WHERE term = ?1 AND first <= ?3), ?3)
+		ORDER BY first LIMIT ?4`
+	chunkData = `SELECT id, data FROM search_postings WHERE id IN (SELECT value FROM json_each(?))`
+	// maxRun bounds the chunks one read of postings takes.
+	maxRun = 16
+	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
+	maxHeadBatch = 64
+)
+
+func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor, error) {
+	c := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, batch: 8, run: 1}
+	return c, c.refill(ctx)
+}
+
+// refill fetches the next headers, from the chunk holding c.at on.
+func (c *stemCursor) refill(ctx context.Context) error {
+	c.heads, c.h = c.heads[c.h:], 0
+	if c.loaded >= 0 {
+		c.loaded = -1 // indexes moved
+	}
+	after := int64(math.MinInt64)
+	if n := len(c.heads); n > 0 {
+		after = c.heads[n-1].first
+	}
+	st, err := c.sr.prepared(ctx, chunkHeads)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, c.term, after, max(c.at, math.MinInt64+1), c.batch)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var hd chunkHead
+		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound); err != nil {
+			return err
+		}
+		c.heads = append(c.heads, hd)
+		n++
+	}
+	c.done = n < c.batch
+	c.batch = min(2*c.batch, maxHeadBatch)
+	return rows.Err()
+}
+
+// cursors are a stem's postings: its chunks, and its pending postings
+// when some wait for the merge (an entry's posting is in one or the
+// other).
+func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, error) {
+	c, err := newStemCursor(ctx, sr, term)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sr.prepared(ctx, `SELECT id, bound, data FROM search_pending WHERE term = ? ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, term)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []posting
+	var bound float64
+	for rows.Next() {
+		var id int64
+		var b float64
+		var data []byte
+		if err := rows.Scan(&id, &b, &data); err != nil {
+			return nil, err
+		}
+		one, err := decodeChunk(id, data, nil)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, one...)
+		bound = max(bound, b)
+	}
+	if err := rows.Err(); err != nil || len(ps) == 0 {
+		return []*stemCursor{c}, err
+	}
+	p := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, done: true, mem: encodeChunk(ps),
+		heads: []chunkHead{{first: ps[0].id, last: ps[len(ps)-1].id, bound: bound}}}
+	return []*stemCursor{c, p}, nil
+}
+
+// prepared returns the search's statement for query, prepared once.
+func (sr *searcher) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := sr.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := sr.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if sr.stmts == nil {
+		sr.stmts = map[string]*sql.Stmt{}
+	}
+	sr.stmts[query] = st
+	return st, nil
+}
+
+// read returns the postings of the current chunk: read ahead, or read now
+// with the next few when the cursor walks chunk after chunk.
+func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
+	row := c.heads[c.h].row
+	if data, ok := c.ahead[row]; ok {
+		delete(c.ahead, row)
+		c.lastRow = row
+		return data, nil
+	}
+	if c.h > 0 && c.heads[c.h-1].row == c.lastRow {
+		c.run = min(2*c.run, maxRun)
+	} else {
+		c.run = 1
+	}
+	rowsWanted := make([]int64, 0, c.run)
+	for i := c.h; i < len(c.heads) && len(rowsWanted) < c.run; i++ {
+		rowsWanted = append(rowsWanted, c.heads[i].row)
+	}
+	st, err := c.sr.prepared(ctx, chunkData)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, jsonList(rowsWanted))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	clear(c.ahead)
+	if c.ahead == nil {
+		c.ahead = map[int64][]byte{}
+	}
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		c.ahead[id] = data
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	data, ok := c.ahead[row]
+	if !ok {
+		return nil, errCorrupt
+	}
+	delete(c.ahead, row)
+	c.lastRow = row
+	return data, nil
+}
+
+func (c *stemCursor) ended() bool { return c.h >= len(c.heads) }
+
+// head is the chunk the cursor is in; only when not ended.
+func (c *stemCursor) head() chunkHead { return c.heads[c.h] }
+
+// advanceTo moves the cursor to the first posting at or after id, reading
+// headers only.
+func (c *stemCursor) advanceTo(ctx context.Context, id int64) error {
+	if id <= c.at {
+		return nil
+	}
+	c.at = id
+	for {
+		for c.h < len(c.heads) && c.heads[c.h].last < id {
+			c.h++
+		}
+		if c.h < len(c.heads) || c.done {
+			return nil
+		}
+		if err := c.refill(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// doc is the current posting's entry ID, or -1 at the end. At the start
+// of a chunk it is the chunk's first ID, known without reading it.
+func (c *stemCursor) doc(ctx context.Context) (int64, error) {
+	if c.ended() {
+		return -1, nil
+	}
+	if hd := c.heads[c.h]; c.at <= hd.first && c.loaded != c.h {
+		return hd.first, nil
+	}
+	p, err := c.posting(ctx)
+	if err != nil {
+		return -1, err
+	}
+	return p.id, nil
+}
+
+// posting is the current posting, its chunk decoded; only when not ended.
+func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
+	if c.loaded != c.h {
+		data := c.mem
+		if data == nil {
+			var err error
+			if data, err = c.read(ctx); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if c.cur, c.posBuf, err = decodeChunkInto(c.heads[c.h].first, data, c.cur, c.posBuf); err != nil {
+			return nil, err
+		}
+		if len(c.cur) == 0 || c.cur[len(c.cur)-1].id < c.at {
+			return nil, errCorrupt
+		}
+		c.loaded, c.pos = c.h, 0
+	}
+	if c.cur[c.pos].id < c.at {
+		c.pos += sort.Search(len(c.cur)-c.pos, func(i int) bool { return c.cur[c.pos+i].id >= c.at })
+	}
+	return &c.cur[c.pos], nil
+}
+
+// termCursor is a query term's postings: one stem's, or for a prefix the
+// union of its stems'.
+type termCursor struct {
+	t     *repertoire.QueryTerm
+	index int // in sr.terms
+	ub    float64
+	stems []*stemCursor
+	wub   float64 // the bound within the current window
+}
+
+func (tc *termCursor) doc(ctx context.Context) (int64, error) {
+	d := int64(-1)
+	for _, c := range tc.stems {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return -1, err
+		}
+		if x >= 0 && (d < 0 || x < d) {
+			d = x
+		}
+	}
+	return d, nil
+}
+
+// advance moves the stems at id past it.
+func (tc *termCursor) advance(ctx context.Context, id int64) error {
+	for _, c := range tc.stems {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return err
+		}
+		if x == id {
+			if err := c.advanceTo(ctx, id+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (tc *termCursor) seek(ctx context.Context, id int64) error {
+	for _, c := range tc.stems {
+		if err := c.advanceTo(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boundMargin covers float rounding between sums of the same terms taken
+// in different orders.
+const boundMargin = 1e-9
+
+// bufferSize is how many scored entries wait before the best are checked
+// for visibility; loadBatch how many are checked at once.
+const bufferSize = 64
+
+// prune is block-max MaxScore (Ding and Suel 2011; Turtle and Flood 1995)
+// over the query terms' postings. The IDs are walked in windows that end
+// where some term's chunk ends; within a window each term's bound is that
+// of its chunk there (chunk bound × idf, proximity at its ceiling, prior
+// with the kind at its ceiling). A window whose bounds sum below the k-th
+// score found is passed over without reading a posting; in the others,
+// MaxScore walks the terms that could still lift an entry into the top k
+// and only probes the others. Entries are scored exactly from their
+// postings (scoreFrom); the visibility and filter WHERE clause is asked of
+// the entries table for those that would enter the top k, best first; only
+// the final top k are loaded.
+func (sr *searcher) prune(ctx context.Context, top *topK) error {
+	if len(sr.terms) == 0 {
+		return sr.phraseRest(ctx, top, nil)
+	}
+	drift := repertoire.AvgDrift(sr.avg, sr.stats.bound)
+	ceil := repertoire.PriorCeiling(sr.q.HowTo)
+	// Each pair's proximity ceiling is answered for by its first term: an
+	// entry earning it holds that term.
+	pairs := sr.pairs()
+	for _, t := range sr.terms {
+		t.Bonus = 0
+	}
+	for _, p := range pairs {
+		a := sr.terms[p[0]]
+		a.Bonus += repertoire.ProximityCeiling(a.IDF, sr.terms[p[1]].IDF)
+	}
+	scale := func(t *repertoire.QueryTerm, ub float64) float64 {
+		return (t.IDF*ub*drift + t.Bonus*t.MaxPrior) * ceil * (1 + boundMargin)
+	}
+	cursors := make([]*termCursor, len(sr.terms))
+	for i, t := range sr.terms {
+		tc := &termCursor{t: t, index: i, ub: scale(t, t.UpperBound)}
+		for _, s := range t.Stems {
+			cs, err := sr.cursors(ctx, s)
+			if err != nil {
+				return err
+			}
+			tc.stems = append(tc.stems, cs...)
+		}
+		cursors[i] = tc
+	}
+	var nots []*stemCursor
+	for _, w := range sr.q.Not {
+		cs, err := sr.cursors(ctx, repertoire.Stem(w))
+		if err != nil {
+			return err
+		}
+		nots = append(nots, cs...)
+	}
+	// Scored entries wait in a buffer; the best are checked first, so the
+	// threshold rises fast and the others mostly fall below it unchecked.
+	var (
+		batch []repertoire.Hit
+		seen  = map[int64]bool{}
+	)
+	flush := func(all bool) error {
+		for len(batch) > 0 {
+			theta := top.threshold()
+			sort.Slice(batch, func(i, j int) bool { return better(&batch[i], &batch[j]) })
+			for len(batch) > 0 && batch[len(batch)-1].Score < theta {
+				batch = batch[:len(batch)-1]
+			}
+			if !all && len(batch) < bufferSize {
+				return nil
+			}
+			n := min(len(batch), max(loadBatch, top.k-len(top.hits)))
+			ids := make([]int64, n)
+			byID := map[int64]repertoire.Hit{}
+			for i := range ids {
+				ids[i] = batch[i].ID
+				byID[ids[i]] = batch[i]
+			}
+			batch = append(batch[:0], batch[n:]...)
+			ok, err := sr.visible(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for _, id := range ok {
+				top.add(byID[id])
+			}
+		}
+		return nil
+	}
+	m := make([]termHits, len(sr.terms))
+	cum := make([]float64, len(cursors))
+	var lens [3]int
+	var pr repertoire.PriorInputs
+	target := int64(math.MinInt64 + 1)
+	for {
+		// The window: from target to where the first chunk met ends (or
+		// before the next chunk starts); each term's bound there.
+		upTo := int64(math.MaxInt64)
+		live := false
+		var sum float64
+		for _, tc := range cursors {
+			var wub float64
+			for _, c := range tc.stems {
+				if err := c.advanceTo(ctx, target); err != nil {
+					return err
+				}
+				if c.ended() {
+					continue
+				}
+				live = true
+				hd := c.head()
+				if hd.first > target {
+					upTo = min(upTo, hd.first-1)
+					continue
+				}
+				upTo = min(upTo, hd.last)
+				wub = max(wub, hd.bound)
+			}
+			tc.wub = 0
+			if wub > 0 {
+				if len(tc.t.Stems) > 1 {
+					// A prefix's stems add up in one entry: only the
+					// term's own bound holds.
+					tc.wub = tc.ub
+				} else {
+					tc.wub = scale(tc.t, wub)
+				}
+			}
+			sum += tc.wub
+		}
+		if !live {
+			break
+		}
+		if sum < top.threshold() {
+			target = upTo + 1
+			continue
+		}
+		// MaxScore within the window: terms by bound, ascending; cum[j]
+		// bounds what terms 0..j can add to an entry together.
+		sort.SliceStable(cursors, func(i, j int) bool { return cursors[i].wub < cursors[j].wub })
+		for j, tc := range cursors {
+			cum[j] = tc.wub
+			if j > 0 {
+				cum[j] += cum[j-1]
+			}
+		}
+		for {
+			theta := top.threshold()
+			// Essential terms: those from e on; an entry holding none of
+			// them cannot reach theta.
+			e := 0
+			for e < len(cursors) && cum[e] < theta {
+				e++
+			}
+			if e == len(cursors) {
+				break
+			}
+			d := int64(-1)
+			for _, tc := range cursors[e:] {
+				x, err := tc.doc(ctx)
+				if err != nil {
+					return err
+				}
+				if x >= 0 && (d < 0 || x < d) {
+					d = x
+				}
+			}
+			if d < 0 || d > upTo {
+				break
+			}
+			for i := range m {
+				m[i] = termHits{}
+			}
+			var partial float64 // bound so far, before the prior
+			for _, tc := range cursors[e:] {
+				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
+				if err != nil {
+					return err
+				}
+				if found {
+					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
+				}
+			}
+			// The postings of d are decoded into m; moving on may reuse
+			// their buffers only at a chunk boundary, after d is scored.
+			p := repertoire.PriorOf(pr, sr.q.HowTo)
+			pruned := sr.phraseSet != nil && !sr.phraseSet[d]
+			for j := e - 1; j >= 0 && !pruned; j-- {
+				if partial*p*(1+boundMargin)+cum[j] < theta {
+					pruned = true
+					break
+				}
+				tc := cursors[j]
+				if err := tc.seek(ctx, d); err != nil {
+					return err
+				}
+				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
+				if err != nil {
+					return err
+				}
+				if found {
+					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
+				}
+			}
+			if !pruned {
+				for _, c := range nots {
+					if err := c.advanceTo(ctx, d); err != nil {
+						return err
+					}
+					x, err := c.doc(ctx)
+					if err != nil {
+						return err
+					}
+					if x == d {
+						pruned = true // holds an excluded word
+					}
+				}
+			}
+			if !pruned && !seen[d] {
+				h := repertoire.Hit{Entry: repertoire.Entry{ID: d}}
+				if sr.scoreFrom(&h, m, lens, p) && h.Score >= theta {
+					seen[d] = true
+					batch = append(batch, h)
+				}
+			}
+			for _, tc := range cursors[e:] {
+				if err := tc.advance(ctx, d); err != nil {
+					return err
+				}
+			}
+			if len(batch) >= bufferSize {
+				if err := flush(false); err != nil {
+					return err
+				}
+			}
+		}
+		if upTo == math.MaxInt64 {
+			break
+		}
+		target = upTo + 1
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	if err := sr.phraseRest(ctx, top, seen); err != nil {
+		return err
+	}
+	// Load the top k to show them (scored again from their text, the same
+	// computation).
+	ids := make([]int64, len(top.hits))
+	for i, h := range top.hits {
+		ids[i] = h.ID
+	}
+	top.hits = top.hits[:0]
+	return sr.load(ctx, ids, top)
+}
+
+// tf is the frequency per field.
+func (m *termHits) tf() [3]int { return [3]int{len(m[0]), len(m[1]), len(m[2])} }
+
+// collect adds what the term's stems hold of entry id (the cursors are at
+// or past it) to m, with the entry's lengths and prior; false when nothing.
+func (tc *termCursor) collect(ctx context.Context, id int64, m *termHits, lens *[3]int, pr *repertoire.PriorInputs) (bool, error) {
+	found := false
+	for _, c := range tc.stems {
+		x, err := c.doc(ctx)
+		if err != nil {
+			return false, err
+		}
+		if x != id {
+			continue
+		}
+		q, err := c.posting(ctx)
+		if err != nil {
+			return false, err
+		}
+		for f := range 3 {
+			if found {
+				m[f] = append(append([]int32(nil), m[f]...), q.pos[f]...)
+			} else {
+				m[f] = q.pos[f]
+			}
+		}
+		*lens, *pr, found = q.lens, q.prior, true
+	}
+	return found, nil
+}
+
+// visible returns those of ids the asking channel may see and the filters
+// keep: the WHERE clause, asked of the entries table.
+func (sr *searcher) visible(ctx context.Context, ids []int64) ([]int64, error) {
+	return sr.rowids(ctx, `SELECT e.id FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
+		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
+}
+
+func (sr *searcher) rowids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := sr.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// phraseRest scores the phrase entries the postings did not reach (they
+// hold the phrase as FTS5 reads it but none of the words as recall stems
+// them): they rank last, and count only when fewer than k hits were found.
+func (sr *searcher) phraseRest(ctx context.Context, top *topK, seen map[int64]bool) error {
+	if sr.phraseSet == nil || len(top.hits) >= top.k {
+		return nil
+	}
+	var ids []int64
+	for id := range sr.phraseSet {
+		if !seen[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		if err := sr.load(ctx, ids[:n], top); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}

@@ -1,0 +1,542 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+const (
+	// minPrefix is the shortest unknown word tried as a prefix.
+	minPrefix = 4
+	// maxExpansions bounds the indexed stems an unknown word stands for as
+	// a prefix; a prefix of more is too vague to rank by and is ignored.
+	maxExpansions = 64
+	// loadBatch is how many entries, whose bound says they may enter the
+	// top k, are loaded (under the visibility clause) and scored together.
+	loadBatch = 16
+)
+
+// Search finds the entries that best answer the text, among those the asking
+// channel may see: public entries and the asking channel's own. It never
+// fails on what a member typed; errors are the database's.
+//
+// It returns exactly the top k of the ranking computed over every entry
+// (rank.go: BM25F over question, answer and tags with stemming, prefix
+// matches for unknown words, proximity of the question's words, times the
+// entry's votes, feedback and, for how-to questions, its kind; higher ID
+// first on ties), without scoring every entry: the search index keeps each
+// stem's postings with what scoring needs and, per stem, the largest score
+// one entry can get from it. MaxScore (Turtle and Flood 1995) walks the
+// postings of the words that could still lift an entry into the top k and
+// only probes the others, skipping entries whose bound falls below the k-th
+// score found; the entries whose bound (BM25F exact, proximity at its
+// ceiling) can still enter are loaded under the visibility and filter WHERE
+// clause and scored in full.
+func (s *Store) Search(ctx context.Context, p repertoire.SearchParams) ([]repertoire.Hit, error) {
+	return s.search(ctx, p, false)
+}
+
+func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustive bool) ([]repertoire.Hit, error) {
+	if p.Limit <= 0 {
+		p.Limit = 3
+	}
+	p.Limit = min(p.Limit, 50)
+	q := repertoire.ParseQuery(p.Text)
+	if q.Empty() {
+		return nil, nil
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer tx.Rollback()
+	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive}
+	hits, err := sr.run(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	for i := range hits {
+		if hits[i].Savers, err = loadSavers(ctx, tx, hits[i].ID); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	return hits, nil
+}
+
+// SearchExhaustive ranks every entry the asking channel may see with the
+// ranking Search uses and returns its top k: the reference Search is
+// checked against. It reads every row; use it in tests and benchmarks.
+func (s *Store) SearchExhaustive(ctx context.Context, p repertoire.SearchParams) ([]repertoire.Hit, error) {
+	return s.search(ctx, p, true)
+}
+
+type searcher struct {
+	tx         *sql.Tx
+	q          repertoire.Query
+	from       repertoire.Channel
+	spaces     []string
+	limit      int
+	exhaustive bool
+
+	audience *repertoire.Audience
+
+	stats          indexStats
+	n              float64 // entries in the index
+	avg            [3]float64
+	terms          []*repertoire.QueryTerm // known words, in the order asked
+	stems          *repertoire.Stemmer
+	unknownIDF     float64 // idf mass of words no entry holds (for coverage)
+	phraseExprs    []string
+	phraseSet      map[int64]bool // with phrases: the entries holding them all
+	pairList       *[][2]int      // pairs(), once computed
+	stmts          map[string]*sql.Stmt
+	filterSQL      string
+	filterArgs     []any
+	visibilitySQL  string
+	visibilityArgs []any
+}
+
+func (sr *searcher) run(ctx context.Context) ([]repertoire.Hit, error) {
+	sr.buildFilters()
+	if len(sr.q.Terms) == 0 && len(sr.q.Phrases) == 0 {
+		return sr.filtersOnly(ctx)
+	}
+	if ok, err := sr.prepare(ctx); !ok || err != nil {
+		return nil, err
+	}
+	hits, err := sr.rank(ctx)
+	if err != nil || len(hits) > 0 || len(sr.phraseExprs) == 0 {
+		return hits, err
+	}
+	// No entry holds the phrases as typed: read them as words.
+	sr.phraseExprs = nil
+	return sr.rank(ctx)
+}
+
+// prepare reads the index totals and what it knows of each word; false
+// when the index is empty.
+func (sr *searcher) prepare(ctx context.Context) (bool, error) {
+	st, err := loadIndexStats(ctx, sr.tx)
+	if err != nil || st.n == 0 {
+		return false, err
+	}
+	sr.stats, sr.n, sr.avg = st, float64(st.n), st.avg()
+	for _, w := range sr.q.Terms {
+		t, err := sr.lookup(ctx, w)
+		if err != nil {
+			return false, err
+		}
+		if t == nil {
+			sr.unknownIDF += math.Log(1 + sr.n)
+			continue
+		}
+		sr.terms = append(sr.terms, t)
+	}
+	sr.terms = repertoire.MostInformative(sr.terms, repertoire.MaxQueryTerms)
+	var first []string
+	for _, t := range sr.terms {
+		first = append(first, t.Word)
+	}
+	first = append(first, sr.q.Not...)
+	sr.stems = repertoire.NewStemmer(first)
+	for _, ph := range sr.q.Phrases {
+		sr.phraseExprs = append(sr.phraseExprs, `"`+strings.Join(ph, " ")+`"`)
+	}
+	return true, nil
+}
+
+// buildFilters turns the query's filters and the asking channel into a WHERE
+// clause over entries e, values as parameters.
+func (sr *searcher) buildFilters() {
+	// A community sees its own workspace or server: its public channels'
+	// entries and the asking channel's private ones. Without a platform
+	// (the terminal's search) every public entry is visible.
+	switch {
+	case sr.audience != nil:
+		sr.visibilitySQL, sr.visibilityArgs = audienceWhere(*sr.audience, "e")
+	case sr.from.Platform == "":
+		sr.visibilitySQL, sr.visibilityArgs = `e.private = 0`, nil
+	case len(sr.spaces) == 0:
+		sr.visibilitySQL = `(e.platform = ? AND e.space = ? AND (e.private = 0 OR e.channel_id = ?))`
+		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID}
+	default:
+		sr.visibilitySQL = `(e.platform = ? AND ((e.space = ? AND (e.private = 0 OR e.channel_id = ?))
+			OR (e.private = 0 AND e.space IN (SELECT value FROM json_each(?)))))`
+		sr.visibilityArgs = []any{sr.from.Platform, sr.from.Space, sr.from.ID, jsonList(sr.spaces)}
+	}
+	var conds []string
+	var args []any
+	for _, t := range sr.q.Tags {
+		conds = append(conds, `(' ' || e.tags || ' ') LIKE ? ESCAPE '\'`)
+		args = append(args, "% "+likeEscape(t)+" %")
+	}
+	anyOf := func(values []string, clause string, per int) {
+		if len(values) == 0 {
+			return
+		}
+		var alts []string
+		for _, v := range values {
+			alts = append(alts, clause)
+			for range per {
+				args = append(args, v)
+			}
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	kinds := make([]string, len(sr.q.Kinds))
+	for i, k := range sr.q.Kinds {
+		kinds[i] = string(k)
+	}
+	anyOf(kinds, `e.kind = ?`, 1)
+	anyOf(sr.q.From, `(e.author_id = ? OR lower(e.author_name) = lower(?))`, 2)
+	anyOf(sr.q.In, `(e.channel_id = ? OR lower(e.channel_name) = lower(?))`, 2)
+	sr.filterSQL = sr.visibilitySQL
+	if len(conds) > 0 {
+		sr.filterSQL += " AND " + strings.Join(conds, " AND ")
+	}
+	sr.filterArgs = append(append([]any{}, sr.visibilityArgs...), args...)
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// filtersOnly answers a query of filters alone ("tag:tls kind:solution"):
+// the newest matching entries, best endorsed first among equals.
+func (sr *searcher) filtersOnly(ctx context.Context) ([]repertoire.Hit, error) {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e
+		WHERE `+sr.filterSQL+` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`,
+		append(sr.filterArgs, sr.limit*4)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []repertoire.Hit
+	for rows.Next() && len(hits) < sr.limit {
+		var h repertoire.Hit
+		if h.Entry, err = scanEntry(rows); err != nil {
+			return nil, err
+		}
+		if sr.excluded(repertoire.Tokenize(h.Question), repertoire.Tokenize(h.Answer), repertoire.Tokenize(strings.Join(h.Tags, " "))) {
+			continue
+		}
+		h.Snippet, h.Highlights = repertoire.Snippet(h.Answer, repertoire.Tokenize(h.Answer), nil, nil)
+		h.Coverage, h.QuestionCoverage = 1, 1 // it is what was asked for
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// lookup reads what the index knows of a word's stem. A word no entry holds
+// is tried as a prefix ("kube" for "kubernetes") when it is long enough to
+// mean something: it stands for the indexed stems that start with its own.
+// Nil when nothing matches either way.
+func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm, error) {
+	t := &repertoire.QueryTerm{Word: w}
+	st := repertoire.Stem(w)
+	// The merged postings' figures (search_terms) and the pending ones'.
+	var df int64
+	err := sr.tx.QueryRowContext(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0) FROM (
+		SELECT df, ub, pmax FROM search_terms WHERE term = ?1
+		UNION ALL SELECT count(*), max(bound), max(pmax) FROM search_pending WHERE term = ?1)`, st).Scan(&df, &t.UpperBound, &t.MaxPrior)
+	switch {
+	case err != nil:
+		return nil, err
+	case df > 0:
+		t.Stems, t.DocFreq = []string{st}, float64(df)
+	case len([]rune(w)) < minPrefix:
+		return nil, nil
+	default:
+		rows, err := sr.tx.QueryContext(ctx, `SELECT term, sum(df), max(ub), max(pmax) FROM (
+			SELECT term, df, ub, pmax FROM search_terms WHERE term > ?1 AND term < ?2
+			UNION ALL SELECT term, 1, bound, pmax FROM search_pending WHERE term > ?1 AND term < ?2)
+			GROUP BY term ORDER BY term LIMIT ?3`, st, st+"\U0010FFFF", maxExpansions+1)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var term string
+			var ub, pmax float64
+			if err := rows.Scan(&term, &df, &ub, &pmax); err != nil {
+				return nil, err
+			}
+			t.Stems = append(t.Stems, term)
+			t.DocFreq += float64(df)
+			t.UpperBound, t.MaxPrior = max(t.UpperBound, ub), max(t.MaxPrior, pmax)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(t.Stems) == 0 || len(t.Stems) > maxExpansions {
+			return nil, nil
+		}
+		t.Prefix = true
+		t.DocFreq = min(t.DocFreq, sr.n)
+		if len(t.Stems) > 1 {
+			// Several stems' frequencies add up in one entry: bound the
+			// saturated weight by its ceiling.
+			t.UpperBound = repertoire.SatMax * t.MaxPrior
+		}
+	}
+	t.IDF = repertoire.IdfOf(sr.n, t.DocFreq)
+	return t, nil
+}
+
+// phraseEntries asks FTS5 which entries hold every phrase as typed.
+func (sr *searcher) phraseEntries(ctx context.Context) (map[int64]bool, error) {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?`,
+		strings.Join(sr.phraseExprs, " AND "))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	set := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		set[id] = true
+	}
+	return set, rows.Err()
+}
+
+// topK keeps the best hits seen: by score, then by higher ID.
+type topK struct {
+	k    int
+	hits []repertoire.Hit // best first
+}
+
+func better(a, b *repertoire.Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.ID > b.ID
+}
+
+func (t *topK) add(h repertoire.Hit) {
+	i := sort.Search(len(t.hits), func(i int) bool { return better(&h, &t.hits[i]) })
+	if i >= t.k {
+		return
+	}
+	t.hits = append(t.hits, repertoire.Hit{})
+	copy(t.hits[i+1:], t.hits[i:])
+	t.hits[i] = h
+	if len(t.hits) > t.k {
+		t.hits = t.hits[:t.k]
+	}
+}
+
+// threshold is the score an entry must reach to enter: -Inf until k hits.
+func (t *topK) threshold() float64 {
+	if len(t.hits) < t.k {
+		return math.Inf(-1)
+	}
+	return t.hits[t.k-1].Score
+}
+
+// rank finds the top k, by pruning or exhaustively.
+func (sr *searcher) rank(ctx context.Context) ([]repertoire.Hit, error) {
+	sr.phraseSet = nil
+	if len(sr.phraseExprs) > 0 {
+		set, err := sr.phraseEntries(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(set) == 0 {
+			return nil, nil
+		}
+		sr.phraseSet = set
+	}
+	top := &topK{k: sr.limit}
+	var err error
+	if sr.exhaustive {
+		err = sr.scanAll(ctx, top)
+	} else {
+		err = sr.prune(ctx, top)
+	}
+	if err != nil {
+		return nil, err
+	}
+	hits := top.hits
+	for i := range hits {
+		hits[i].Snippet, hits[i].Highlights = repertoire.Snippet(hits[i].Answer, repertoire.Tokenize(hits[i].Answer), sr.terms, sr.stems)
+	}
+	return hits, nil
+}
+
+// scanAll scores every visible entry: the reference the pruned search must
+// equal.
+func (sr *searcher) scanAll(ctx context.Context, top *topK) error {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE `+sr.filterSQL, sr.filterArgs...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h repertoire.Hit
+		if h.Entry, err = scanEntry(rows); err != nil {
+			return err
+		}
+		if sr.phraseSet != nil && !sr.phraseSet[h.ID] {
+			continue
+		}
+		if sr.scoreHit(&h) {
+			top.add(h)
+		}
+	}
+	return rows.Err()
+}
+
+// load scores entries by ID, loaded under the visibility and filter clause.
+func (sr *searcher) load(ctx context.Context, ids []int64, top *topK) error {
+	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+`
+		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
+		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h repertoire.Hit
+		if h.Entry, err = scanEntry(rows); err != nil {
+			return err
+		}
+		if sr.scoreHit(&h) {
+			top.add(h)
+		}
+	}
+	return rows.Err()
+}
+
+// scoreHit computes a loaded entry's full score. It reports false when the
+// entry holds an excluded word or matches nothing after all.
+func (sr *searcher) scoreHit(h *repertoire.Hit) bool {
+	fields := [3][]repertoire.Token{repertoire.Tokenize(h.Question), repertoire.Tokenize(h.Answer), repertoire.Tokenize(strings.Join(h.Tags, " "))}
+	if sr.excluded(fields[0], fields[1], fields[2]) {
+		return false
+	}
+	lens := [3]int{len(fields[0]), len(fields[1]), len(fields[2])}
+	m := make([]termHits, len(sr.terms))
+	for ti, t := range sr.terms {
+		for f, toks := range fields {
+			for i, tok := range toks {
+				if t.Matches(sr.stems, tok) {
+					m[ti][f] = append(m[ti][f], int32(i))
+				}
+			}
+		}
+	}
+	return sr.scoreFrom(h, m, lens, repertoire.Prior(h.Entry, sr.q.HowTo))
+}
+
+// termHits is what an entry holds of one query term: its positions (token
+// indexes) in the question, answer and tags.
+type termHits [3][]int32
+
+// scoreFrom is the ranking of one entry from what it holds of each query
+// term, its field lengths and its prior: the one computation behind both
+// the pruned search (from postings) and scoreHit (from the text). It sets
+// h's score and coverage, and reports false when the entry matches nothing.
+func (sr *searcher) scoreFrom(h *repertoire.Hit, m []termHits, lens [3]int, prior float64) bool {
+	var bm, matched, matchedQ, total float64
+	h.MatchedWords = 0
+	for ti, t := range sr.terms {
+		total += t.IDF
+		tf := [3]int{len(m[ti][0]), len(m[ti][1]), len(m[ti][2])}
+		c := repertoire.TermScore(t.IDF, tf, lens, sr.avg)
+		if c == 0 {
+			continue
+		}
+		bm += c
+		matched += t.IDF
+		h.MatchedWords++
+		if tf[0] > 0 || tf[2] > 0 {
+			matchedQ += t.IDF
+		}
+	}
+	if matched == 0 && len(sr.phraseExprs) == 0 {
+		return false
+	}
+	bm += sr.proximity(m)
+	total += sr.unknownIDF
+	if total > 0 {
+		h.Coverage, h.QuestionCoverage = matched/total, matchedQ/total
+	}
+	h.Score = bm * prior
+	return true
+}
+
+// pairs are the neighbouring query words proximity rewards, as indexes
+// into sr.terms.
+func (sr *searcher) pairs() [][2]int {
+	if sr.pairList != nil {
+		return *sr.pairList
+	}
+	index := map[string]int{}
+	for i, t := range sr.terms {
+		index[t.Word] = i
+	}
+	out := [][2]int{}
+	for i := 0; i+1 < len(sr.q.Terms); i++ {
+		a, okA := index[sr.q.Terms[i]]
+		b, okB := index[sr.q.Terms[i+1]]
+		if okA && okB {
+			out = append(out, [2]int{a, b})
+		}
+	}
+	sr.pairList = &out
+	return out
+}
+
+// proximity rewards the question's words found close together, in the order
+// asked: for each neighbouring pair of query words, a bonus by their
+// nearest distance in any field (proximityBonus).
+func (sr *searcher) proximity(m []termHits) float64 {
+	var bonus float64
+	for _, p := range sr.pairs() {
+		a, b := p[0], p[1]
+		best := math.MaxInt
+		for f := range 3 {
+			for _, pa := range m[a][f] {
+				for _, pb := range m[b][f] {
+					if d := int(pb - pa); d > 0 && d < best {
+						best = d
+					} else if d < 0 && -d+1 < best {
+						best = -d + 1 // reversed order counts, a little less
+					}
+				}
+			}
+		}
+		bonus += repertoire.ProximityBonus(sr.terms[a].IDF, sr.terms[b].IDF, best)
+	}
+	return bonus
+}
+
+// excluded reports whether any field holds a word the member excluded (-word).
+func (sr *searcher) excluded(fields ...[]repertoire.Token) bool {
+	if len(sr.q.Not) == 0 {
+		return false
+	}
+	if sr.stems == nil {
+		sr.stems = repertoire.NewStemmer(sr.q.Not)
+	}
+	for _, w := range sr.q.Not {
+		st := repertoire.Stem(w)
+		for _, toks := range fields {
+			for _, tok := range toks {
+				if tok.Raw == w || sr.stems.Of(tok.Raw) == st {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

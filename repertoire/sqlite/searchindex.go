@@ -1,0 +1,864 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// The search index: postings per stem beside FTS5 (migration 0009), kept by
+// fold in the writing transaction. See search.go for how a search uses it.
+
+const (
+	// chunkSize is the postings per stored chunk; a chunk that grows past
+	// twice this by insertions in the middle is split.
+	chunkSize = 128
+	// foldStep is how many entries one pass of a large fold holds in memory.
+	foldStep = 5_000
+)
+
+// posting is one entry holding one stem: what scoring needs of it,
+// positions (token indexes per field) included, so an entry is scored from
+// its postings without loading its text.
+type posting struct {
+	id    int64
+	tf    [3]int
+	lens  [3]int
+	prior repertoire.PriorInputs
+	pos   [3][]int32
+}
+
+var kindCodes = []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo}
+
+func kindCode(k repertoire.Kind) uint64 {
+	for i, c := range kindCodes {
+		if c == k {
+			return uint64(i)
+		}
+	}
+	return 0
+}
+
+// encodeChunk writes postings (ascending IDs) as varints, IDs as deltas
+// from the chunk's first.
+func encodeChunk(ps []posting) []byte {
+	b := make([]byte, 0, len(ps)*12)
+	prev := ps[0].id
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.id-prev))
+		prev = p.id
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.tf[f]))
+		}
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.lens[f]))
+		}
+		b = binary.AppendVarint(b, int64(p.prior.Votes))
+		b = binary.AppendUvarint(b, uint64(p.prior.Helpful))
+		b = binary.AppendUvarint(b, uint64(p.prior.Unhelpful))
+		b = binary.AppendUvarint(b, kindCode(p.prior.Kind))
+		for f := range 3 {
+			prev := int32(0)
+			for _, x := range p.pos[f] {
+				b = binary.AppendUvarint(b, uint64(x-prev))
+				prev = x
+			}
+		}
+	}
+	return b
+}
+
+var errCorrupt = errors.New("search index: corrupt chunk")
+
+func decodeChunk(first int64, b []byte, out []posting) ([]posting, error) {
+	ps, _, err := decodeChunkInto(first, b, out, nil)
+	return ps, err
+}
+
+// decodeChunkInto decodes into out, positions into pos (both reused; the
+// postings' positions point into pos until the next call).
+func decodeChunkInto(first int64, b []byte, out []posting, pos []int32) ([]posting, []int32, error) {
+	out = out[:0]
+	pos = pos[:0]
+	id := first
+	var vals [11]int64
+	for len(b) > 0 {
+		for i := range vals {
+			var n int
+			if i == 7 {
+				vals[i], n = binary.Varint(b)
+			} else {
+				var u uint64
+				u, n = binary.Uvarint(b)
+				vals[i] = int64(u)
+			}
+			if n <= 0 {
+				return nil, nil, errCorrupt
+			}
+			b = b[n:]
+		}
+		id += vals[0]
+		k := vals[10]
+		if k < 0 || k >= int64(len(kindCodes)) {
+			return nil, nil, errCorrupt
+		}
+		p := posting{
+			id:    id,
+			tf:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
+			lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
+			prior: repertoire.PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kindCodes[k]},
+		}
+		for f := range 3 {
+			if p.tf[f] < 0 || p.tf[f] > len(b) {
+				return nil, nil, errCorrupt
+			}
+			start := len(pos)
+			x := int32(0)
+			for range p.tf[f] {
+				u, n := binary.Uvarint(b)
+				if n <= 0 {
+					return nil, nil, errCorrupt
+				}
+				b = b[n:]
+				x += int32(u)
+				pos = append(pos, x)
+			}
+			p.pos[f] = pos[start:len(pos):len(pos)]
+		}
+		out = append(out, p)
+	}
+	return out, pos, nil
+}
+
+// indexStats are the totals of search_stats.
+type indexStats struct {
+	n       int64
+	sum     [3]int64
+	bound   [3]float64
+	pending int64 // rows in search_pending
+}
+
+func (st indexStats) avg() [3]float64 {
+	var a [3]float64
+	for f := range 3 {
+		a[f] = 1
+		if st.n > 0 {
+			a[f] = max(float64(st.sum[f])/float64(st.n), 1)
+		}
+	}
+	return a
+}
+
+func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
+	var st indexStats
+	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t, pending FROM search_stats WHERE id = 1`).
+		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2], &st.pending)
+	if err != nil {
+		return st, fmt.Errorf("read search totals: %w", err)
+	}
+	return st, nil
+}
+
+// docTerms is an entry's text as the index sees it: per stem, its
+// positions in each field, and the fields' lengths.
+func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
+	fields := [3]string{question, answer, tags}
+	terms := map[string]*[3][]int32{}
+	var lens [3]int
+	memo := map[string]string{}
+	for f, text := range fields {
+		toks := repertoire.Tokenize(text)
+		lens[f] = len(toks)
+		for i, t := range toks {
+			s, ok := memo[t.Raw]
+			if !ok {
+				s = repertoire.Stem(t.Raw)
+				memo[t.Raw] = s
+			}
+			v := terms[s]
+			if v == nil {
+				v = &[3][]int32{}
+				terms[s] = v
+			}
+			v[f] = append(v[f], int32(i))
+		}
+	}
+	return terms, lens
+}
+
+// foldPending folds the entries noted in search_dirty into the postings. It
+// runs inside every writing transaction, before it commits, so searches
+// always see postings, totals and bounds that agree with the entries (and a
+// forgotten entry's postings never outlive the transaction that forgot it).
+// It returns how many pending postings wait for the merge afterwards, or -1
+// when nothing was noted.
+func foldPending(ctx context.Context, tx *sql.Tx, chunk int) (int64, error) {
+	var any int
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&any); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	if any == 0 {
+		return -1, nil
+	}
+	if err := foldAll(ctx, tx, chunk); err != nil {
+		return 0, err
+	}
+	st, err := loadIndexStats(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	return st.pending, nil
+}
+
+// foldAll folds every noted entry, foldStep at a time.
+func foldAll(ctx context.Context, tx *sql.Tx, chunk int) error {
+	for {
+		n, err := foldSome(ctx, tx, chunk)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+type dirtyRow struct {
+	id      int64
+	indexed bool
+	old     [3]string
+}
+
+// foldSome folds up to foldStep noted entries and reports how many.
+func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, indexed, coalesce(question, ''), coalesce(answer, ''), coalesce(tags, '')
+		FROM search_dirty ORDER BY id LIMIT ?`, foldStep)
+	if err != nil {
+		return 0, err
+	}
+	var dirty []dirtyRow
+	for rows.Next() {
+		var d dirtyRow
+		if err := rows.Scan(&d.id, &d.indexed, &d.old[0], &d.old[1], &d.old[2]); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		dirty = append(dirty, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(dirty) == 0 {
+		return 0, err
+	}
+	st, err := loadIndexStats(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	// What to take out (old postings) and put in (current rows), per stem.
+	remove := map[string][]int64{}
+	add := map[string][]posting{}
+	for _, d := range dirty {
+		if !d.indexed {
+			continue
+		}
+		terms, lens := docTerms(d.old[0], d.old[1], d.old[2])
+		for s := range terms {
+			remove[s] = append(remove[s], d.id)
+		}
+		st.n--
+		for f := range 3 {
+			st.sum[f] -= int64(lens[f])
+		}
+	}
+	ids := make([]int64, len(dirty))
+	for i, d := range dirty {
+		ids[i] = d.id
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT e.id, e.question, e.answer, e.tags, e.votes, e.helpful, e.unhelpful, e.kind
+		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value`, jsonList(ids))
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var (
+			id     int64
+			q, a   string
+			tags   string
+			pr     repertoire.PriorInputs
+			kind   string
+			lens   [3]int
+			fields map[string]*[3][]int32
+		)
+		if err := rows.Scan(&id, &q, &a, &tags, &pr.Votes, &pr.Helpful, &pr.Unhelpful, &kind); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		pr.Kind = repertoire.Kind(kind)
+		fields, lens = docTerms(q, a, tags)
+		for s, pos := range fields {
+			p := posting{id: id, lens: lens, prior: pr, pos: *pos}
+			for f := range 3 {
+				p.tf[f] = len(pos[f])
+			}
+			add[s] = append(add[s], p)
+		}
+		st.n++
+		for f := range 3 {
+			st.sum[f] += int64(lens[f])
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if st.bound[0] <= 0 && st.n > 0 {
+		// The first fold fixes the averages bounds are computed at; a
+		// rebuild (Optimize) resets them.
+		st.bound = st.avg()
+	}
+	fw, err := newFoldWriter(ctx, tx, st.bound, chunk)
+	if err != nil {
+		return 0, err
+	}
+	defer fw.close()
+	stems := map[string]bool{}
+	for s := range remove {
+		stems[s] = true
+	}
+	for s := range add {
+		stems[s] = true
+	}
+	sorted := make([]string, 0, len(stems))
+	for s := range stems {
+		sorted = append(sorted, s)
+	}
+	sort.Strings(sorted)
+	for _, ps := range add {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
+	}
+	// An entry changed or gone loses its pending postings (the chunks'
+	// ones go below).
+	if gone, err := fw.dropPending(ctx, tx, remove); err != nil {
+		return 0, err
+	} else {
+		st.pending -= gone
+	}
+	// A member's new entries wait in search_pending, one row per stem,
+	// without reading anything (the merge moves them into the chunks); an
+	// import's many entries are merged into their stems' last chunks at
+	// once, in a few statements for all those stems.
+	var rest []string
+	if len(dirty) < bulkFold {
+		fresh := map[int64]bool{}
+		for _, d := range dirty {
+			if !d.indexed {
+				fresh[d.id] = true
+			}
+		}
+		var added int64
+		rest, added, err = fw.appendPending(ctx, tx, sorted, remove, add, fresh)
+		st.pending += added
+	} else {
+		rest, err = fw.appendAll(ctx, tx, sorted, remove, add)
+	}
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range rest {
+		rm := remove[s]
+		sort.Slice(rm, func(i, j int) bool { return rm[i] < rm[j] })
+		if err := fw.apply(ctx, s, rm, add[s]); err != nil {
+			return 0, fmt.Errorf("stem %q: %w", s, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ?, pending = ? WHERE id = 1`,
+		st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2], st.pending); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_dirty WHERE id IN (SELECT value FROM json_each(?))`, jsonList(ids)); err != nil {
+		return 0, err
+	}
+	return len(dirty), nil
+}
+
+// foldWriter applies one fold's changes stem by stem.
+type foldWriter struct {
+	bound                                                 [3]float64
+	getTerm, putTerm, delTerm, tail, at, lowest, put, del *sql.Stmt
+	buf                                                   []posting
+
+	// chunk is the postings per chunk: chunkSize, fewer in tests.
+	chunk int
+}
+
+func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int) (*foldWriter, error) {
+	fw := &foldWriter{bound: bound, chunk: chunk}
+	for _, p := range []struct {
+		st **sql.Stmt
+		q  string
+	}{
+		{&fw.getTerm, `SELECT df, ub, pmax FROM search_terms WHERE term = ?`},
+		{&fw.putTerm, `INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`},
+		{&fw.delTerm, `DELETE FROM search_terms WHERE term = ?`},
+		{&fw.tail, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT 1`},
+		{&fw.at, `SELECT first, data FROM search_postings WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
+		{&fw.lowest, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first LIMIT 1`},
+		{&fw.put, `INSERT OR REPLACE INTO search_postings (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
+		{&fw.del, `DELETE FROM search_postings WHERE term = ? AND first = ?`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.q)
+		if err != nil {
+			fw.close()
+			return nil, err
+		}
+		*p.st = st
+	}
+	return fw, nil
+}
+
+func (fw *foldWriter) close() {
+	for _, st := range []*sql.Stmt{fw.getTerm, fw.putTerm, fw.delTerm, fw.tail, fw.at, fw.lowest, fw.put, fw.del} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// bulkFold is how many entries a fold takes to merge into the stems' last
+// chunks rather than wait in search_pending.
+const bulkFold = 32
+
+// appendPending writes the postings of new entries (fresh) to
+// search_pending, in one statement, and returns the stems left for apply
+// (those with removals or postings of changed entries; add keeps only
+// those) and how many rows it wrote.
+func (fw *foldWriter) appendPending(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting, fresh map[int64]bool) ([]string, int64, error) {
+	var rest []string
+	var puts []any
+	for _, s := range stems {
+		var keep []posting
+		for _, p := range add[s] {
+			if !fresh[p.id] {
+				keep = append(keep, p)
+				continue
+			}
+			puts = append(puts, []any{s, p.id, fw.postingBound(p), repertoire.PriorOf(p.prior, false),
+				hex.EncodeToString(encodeChunk([]posting{p}))})
+		}
+		add[s] = keep
+		if len(keep) > 0 || len(remove[s]) > 0 {
+			rest = append(rest, s)
+		}
+	}
+	if len(puts) == 0 {
+		return rest, 0, nil
+	}
+	err := execJSON(ctx, tx, `INSERT OR REPLACE INTO search_pending (term, id, bound, pmax, data)
+		SELECT value->>0, value->>1, value->>2, value->>3, unhex(value->>4) FROM json_each(?)`, puts)
+	return rest, int64(len(puts)), err
+}
+
+// dropPending deletes the pending postings of the (stem, entry) pairs in
+// remove and reports how many there were.
+func (fw *foldWriter) dropPending(ctx context.Context, tx *sql.Tx, remove map[string][]int64) (int64, error) {
+	var keys []any
+	for s, ids := range remove {
+		for _, id := range ids {
+			keys = append(keys, []any{s, id})
+		}
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	b, err := json.Marshal(keys)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE (term, id) IN (SELECT value->>0, value->>1 FROM json_each(?))`, string(b))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, err
+}
+
+func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, query, string(b))
+	return err
+}
+
+// appendAll writes, in a few statements, the stems whose changes are only
+// postings after their last chunk's first entry (new entries), and returns
+// the other stems.
+func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
+	type termRow struct {
+		df       int64
+		ub, pmax float64
+	}
+	terms := map[string]*termRow{}
+	tails := map[string]storedChunk{}
+	rows, err := tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var term string
+		var t termRow
+		if err := rows.Scan(&term, &t.df, &t.ub, &t.pmax); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		terms[term] = &t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT p.term, p.first, p.data FROM json_each(?) AS j
+		JOIN search_postings p ON p.term = j.value
+			AND p.first = (SELECT first FROM search_postings WHERE term = j.value ORDER BY first DESC LIMIT 1)`, jsonList(stems))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var term string
+		var c storedChunk
+		if err := rows.Scan(&term, &c.first, &c.data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tails[term] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var rest []string
+	var dels, puts, termPuts []any
+	for _, s := range stems {
+		ps := add[s]
+		tail, hasTail := tails[s]
+		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].id <= tail.first) {
+			rest = append(rest, s)
+			continue
+		}
+		var merged []posting
+		if hasTail {
+			cur, err := decodeChunk(tail.first, tail.data, nil)
+			if err != nil {
+				return nil, err
+			}
+			if cur[len(cur)-1].id >= ps[0].id {
+				rest = append(rest, s)
+				continue
+			}
+			merged = cur
+			dels = append(dels, []any{s, tail.first})
+		}
+		merged = append(merged, ps...)
+		t := terms[s]
+		if t == nil {
+			t = &termRow{}
+		}
+		t.df += int64(len(ps))
+		for _, p := range ps {
+			t.ub = max(t.ub, fw.postingBound(p))
+			t.pmax = max(t.pmax, repertoire.PriorOf(p.prior, false))
+		}
+		for len(merged) > 0 {
+			n := min(len(merged), fw.chunk)
+			c := merged[:n]
+			puts = append(puts, []any{s, c[0].id, c[len(c)-1].id, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
+			merged = merged[n:]
+		}
+		termPuts = append(termPuts, []any{s, t.df, t.ub, t.pmax})
+	}
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM search_postings WHERE (term, first) IN (SELECT value->>0, value->>1 FROM json_each(?))`, dels},
+		{`INSERT INTO search_postings (term, first, last, bound, data)
+			SELECT value->>0, value->>1, value->>2, value->>3, unhex(value->>4) FROM json_each(?)`, puts},
+		{`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, termPuts},
+	} {
+		if len(st.args) == 0 {
+			continue
+		}
+		b, err := json.Marshal(st.args)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, st.q, string(b)); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// postingBound is what search_terms.ub bounds: the posting's saturated
+// weight at the bound averages times its prior without the kind factor.
+func (fw *foldWriter) postingBound(p posting) float64 {
+	return repertoire.Saturate(repertoire.TfnOf(p.tf, p.lens, fw.bound)) * repertoire.PriorOf(p.prior, false)
+}
+
+// chunkBound is the largest postingBound of a chunk's postings: what
+// search_postings.bound keeps, so a search can pass over a chunk whose
+// entries cannot reach the top k without reading it.
+func (fw *foldWriter) chunkBound(ps []posting) float64 {
+	var b float64
+	for _, p := range ps {
+		b = max(b, fw.postingBound(p))
+	}
+	return b
+}
+
+// apply removes the IDs rm and adds the postings ps (both ascending) to one
+// stem's chunks and totals.
+func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps []posting) error {
+	var df int64
+	var ub, pmax float64
+	err := fw.getTerm.QueryRowContext(ctx, stemKey).Scan(&df, &ub, &pmax)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	// Group the changes by the chunk they fall in: the chunk with the
+	// greatest first ID at or below, else the lowest chunk. New entries
+	// mostly go to the tail, found once.
+	type change struct {
+		rm []int64
+		ps []posting
+	}
+	changes := map[int64]*change{}
+	var order []int64
+	var tailFirst int64 = math.MinInt64
+	var tailData []byte
+	if err := fw.tail.QueryRowContext(ctx, stemKey).Scan(&tailFirst, &tailData); err != nil {
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		tailFirst = math.MinInt64
+	}
+	data := map[int64][]byte{}
+	if tailFirst != math.MinInt64 {
+		data[tailFirst] = tailData
+	}
+	chunkOf := func(id int64) (int64, error) {
+		if tailFirst == math.MinInt64 {
+			return math.MinInt64, nil // no chunk yet: a new one
+		}
+		if id >= tailFirst {
+			return tailFirst, nil
+		}
+		var first int64
+		var d []byte
+		err := fw.at.QueryRowContext(ctx, stemKey, id).Scan(&first, &d)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = fw.lowest.QueryRowContext(ctx, stemKey).Scan(&first, &d)
+		}
+		if err != nil {
+			return 0, err
+		}
+		data[first] = d
+		return first, nil
+	}
+	get := func(first int64) *change {
+		c, ok := changes[first]
+		if !ok {
+			c = &change{}
+			changes[first] = c
+			order = append(order, first)
+		}
+		return c
+	}
+	for _, id := range rm {
+		first, err := chunkOf(id)
+		if err != nil {
+			return err
+		}
+		if first == math.MinInt64 {
+			continue // nothing indexed to remove
+		}
+		c := get(first)
+		c.rm = append(c.rm, id)
+	}
+	for _, p := range ps {
+		first, err := chunkOf(p.id)
+		if err != nil {
+			return err
+		}
+		c := get(first)
+		c.ps = append(c.ps, p)
+	}
+	for _, first := range order {
+		c := changes[first]
+		var cur []posting
+		if first != math.MinInt64 {
+			if cur, err = decodeChunk(first, data[first], fw.buf); err != nil {
+				return err
+			}
+		}
+		merged := make([]posting, 0, len(cur)+len(c.ps))
+		i, j := 0, 0
+		gone := map[int64]bool{}
+		for _, id := range c.rm {
+			gone[id] = true
+		}
+		for i < len(cur) || j < len(c.ps) {
+			switch {
+			case j == len(c.ps) || (i < len(cur) && cur[i].id < c.ps[j].id):
+				if gone[cur[i].id] {
+					df--
+				} else {
+					merged = append(merged, cur[i])
+				}
+				i++
+			case i == len(cur) || c.ps[j].id < cur[i].id:
+				merged = append(merged, c.ps[j])
+				df++
+				j++
+			default: // the same entry: replaced, counted once
+				merged = append(merged, c.ps[j])
+				i++
+				j++
+			}
+		}
+		fw.buf = cur
+		for _, p := range c.ps {
+			ub = max(ub, fw.postingBound(p))
+			pmax = max(pmax, repertoire.PriorOf(p.prior, false))
+		}
+		if first != math.MinInt64 {
+			if _, err := fw.del.ExecContext(ctx, stemKey, first); err != nil {
+				return err
+			}
+		}
+		// Split into chunks: full ones of chunkSize, unless the merged run
+		// is at most twice that (a chunk grown in the middle stays whole).
+		for len(merged) > 0 {
+			n := len(merged)
+			if n > 2*fw.chunk || (first == tailFirst && n > fw.chunk) || first == math.MinInt64 && n > fw.chunk {
+				n = fw.chunk
+			}
+			c := merged[:n]
+			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].id, c[len(c)-1].id, fw.chunkBound(c), encodeChunk(c)); err != nil {
+				return err
+			}
+			merged = merged[n:]
+		}
+	}
+	if df <= 0 {
+		_, err := fw.delTerm.ExecContext(ctx, stemKey)
+		return err
+	}
+	_, err = fw.putTerm.ExecContext(ctx, stemKey, df, ub, pmax)
+	return err
+}
+
+// Optimize folds every waiting entry into the search postings, merges the
+// pending postings into the chunks, tightens the stems' bounds to their
+// chunks' and merges the FTS5 index into one segment. Run it after an
+// import or another large change; it changes no entry.
+//
+// Another process (the bot) keeps writing meanwhile, so the write lock is
+// held briefly: pending postings are merged a bounded number of stems per
+// transaction, the bounds are tightened from the chunks' bound column (no
+// posting is decoded), and the full-text index is merged a step at a time,
+// each step its own transaction, with a pause between.
+func (s *Store) Optimize(ctx context.Context) error {
+	if err := s.tx(ctx, "", func(tx *sql.Tx) error { return foldAll(ctx, tx, s.chunk) }); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.mergePending(ctx); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		if err := foldAll(ctx, tx, s.chunk); err != nil {
+			return err
+		}
+		if _, err := mergeSome(ctx, tx, math.MaxInt32, s.chunk); err != nil {
+			return err
+		}
+		return rebound(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.mergeFullText(ctx); err != nil {
+		return fmt.Errorf("optimize full-text index: %w", err)
+	}
+	return nil
+}
+
+// Merging the full-text index: mergePages pages per step, each step a
+// transaction of its own followed by a pause as long as it took (at least
+// mergeYield), until a step finds nothing left to merge.
+const (
+	mergePages = 200
+	mergeYield = 20 * time.Millisecond
+)
+
+// mergeFullText merges the FTS5 index's segments into one, as 'optimize'
+// does, but in bounded steps: a negative 'merge' puts every segment on one
+// level and merges up to that many pages; a step that changes fewer than
+// two rows had nothing left to do (FTS5's documented test).
+func (s *Store) mergeFullText(ctx context.Context) error {
+	for {
+		start := time.Now()
+		var changed int64
+		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+			var before, after int64
+			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO entries_fts (entries_fts, rank) VALUES ('merge', ?)`, -mergePages); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+				return err
+			}
+			changed = after - before
+			return nil
+		})
+		if err != nil || changed < 2 {
+			return err
+		}
+		if err := sleepFor(ctx, max(time.Since(start), mergeYield)); err != nil {
+			return err
+		}
+	}
+}
+
+func sleepFor(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// rebound tightens every stem's bound to the largest of its chunks'
+// bounds (after entries were forgotten or lost votes), from the chunks'
+// bound column alone: no posting is decoded. The averages bounds are
+// computed at stay those of the first fold: a chunk's bound remains valid
+// for any averages, scaled by avgDrift when they have grown.
+func rebound(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE search_terms SET ub = coalesce(
+		(SELECT max(bound) FROM search_postings p WHERE p.term = search_terms.term), ub)`)
+	return err
+}

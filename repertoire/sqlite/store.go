@@ -1,0 +1,296 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is the repertoire's database: one writer connection whose
+// transactions begin IMMEDIATE, and a small pool of read-only connections.
+type Store struct {
+	w   *sql.DB
+	r   *sql.DB
+	log *slog.Logger
+	now func() time.Time
+	// indexed is set once migrations have created the search index: from
+	// then on every write transaction folds what it changed into it.
+	indexed bool
+	// ackFirst lets the inbox's commit (an acknowledgement waits on it)
+	// go before writes not yet queued for the writer connection: it holds
+	// the lock while it writes, other writers pass through a read lock.
+	ackFirst sync.RWMutex
+	// locks are the single-replica jobs' locks (TryLock).
+	locks locks
+	// The search index's background merge (searchmerge.go): woken
+	// through mergeKick when a commit leaves mergeAt pending rows or
+	// more, stopped by stopMerge, closed mergeDone when it has returned.
+	mergeAt int
+	// chunk is the postings per search index chunk: chunkSize, fewer in
+	// tests so that small repertoires have many.
+	chunk     int
+	mergeKick chan struct{}
+	stopMerge context.CancelFunc
+	mergeDone chan struct{}
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock used for timestamps the caller did not give.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens (creating if needed) the SQLite file at path and applies the
+// embedded migrations that have not run yet.
+func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*Store, error) {
+	if file == "" {
+		return nil, fmt.Errorf("open store: %w: empty path", repertoire.ErrInvalid)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{log: log, now: time.Now, chunk: chunkSize}
+	for _, o := range opts {
+		o(s)
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(67108864)"} {
+		pragmas.Add("_pragma", p)
+	}
+	base := "file:" + (&url.URL{Path: file}).EscapedPath()
+	w, err := sql.Open("sqlite", base+"?"+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s.w = w
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	s.indexed = true
+	// Entries written by other means (an older binary, direct SQL) are
+	// folded now when they are many. Only then is a write transaction
+	// begun: opening a current store writes nothing.
+	var dirty int
+	if err := w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&dirty); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	if dirty != 0 {
+		if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open store %s: %w", file, err)
+		}
+	}
+	pragmas.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", base+"?"+pragmas.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	mctx, stop := context.WithCancel(context.Background())
+	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
+	go s.mergeLoop(mctx)
+	return s, nil
+}
+
+// Close stops the search index's merge (what it has not moved waits for
+// the next open) and closes both pools.
+func (s *Store) Close() error {
+	if s.stopMerge != nil {
+		s.stopMerge()
+		<-s.mergeDone
+	}
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var exists int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if exists == 0 {
+		if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	// A read of what ran decides; the write transactions below happen only
+	// when a migration is missing, so a read-only command on a current
+	// schema never waits for (or fails on) another process's write lock.
+	applied := map[int]bool{}
+	rows, err := s.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migrate: file %s: name must start with a number: %w", base, err)
+		}
+		if applied[version] {
+			continue
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+		err = s.tx(ctx, "", func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				version, base, s.now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in one IMMEDIATE transaction. When event is not empty it is
+// recorded as applied in the same transaction; if it was applied before, fn
+// does not run and the error is ErrAlreadyApplied.
+func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) error {
+	s.ackFirst.RLock()
+	//lint:ignore SA2001 a gate, not a critical section: wait for the inbox's commit to go first
+	s.ackFirst.RUnlock()
+	return s.txNow(ctx, event, fn)
+}
+
+// txNow is tx without waiting for the inbox's commit to go first.
+func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if event != "" {
+		res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			event, s.now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("record event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return repertoire.ErrAlreadyApplied
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	pending := int64(-1)
+	if s.indexed {
+		if pending, err = foldPending(ctx, tx, s.chunk); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	s.wakeMerge(pending)
+	return nil
+}
+
+// exec runs one statement in its own write transaction (applied once per
+// event, as tx) and returns how many rows it changed.
+func (s *Store) exec(ctx context.Context, event, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.tx(ctx, event, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
+// jsonList is values as one JSON array for json_each(?): a list of any
+// length bound as one parameter, so the statement's text (and SQLite's
+// parse of it) stays the same.
+func jsonList[T int64 | string](values []T) string {
+	b, _ := json.Marshal(values) // integers and strings always marshal
+	return string(b)
+}
+
+// MarkApplied records a delivery that writes nothing else (a recall answer,
+// say) so that a redelivery is not answered twice. It returns
+// ErrAlreadyApplied the second time.
+func (s *Store) MarkApplied(ctx context.Context, event string) error {
+	if event == "" {
+		return nil
+	}
+	return s.tx(ctx, event, func(*sql.Tx) error { return nil })
+}
+
+// PruneEvents forgets delivery IDs older than before; platforms stop
+// redelivering long before that.
+func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	n, err := s.exec(ctx, "", `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return n, nil
+}
+
+// isConstraint reports whether err is an SQLite constraint violation.
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
