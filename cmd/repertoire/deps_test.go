@@ -13,7 +13,8 @@ import (
 const module = "github.com/repertoire/repertoire"
 
 // TestImportDirection enforces DESIGN.md: cmd → adapters → bot → repertoire,
-// repertoire on the standard library and the SQLite driver only, no chat SDK
+// the domain package repertoire on the standard library only, each store
+// beneath it on its own driver, bot on the store contract only, no chat SDK
 // in bot, no store in adapters. Test files count too, except external test
 // packages that exercise a package from outside.
 func TestImportDirection(t *testing.T) {
@@ -51,8 +52,14 @@ func TestImportDirection(t *testing.T) {
 			switch {
 			case inModule && localTop == "cmd":
 				bad = "nothing imports cmd"
-			case top == "repertoire" && !std && !strings.HasPrefix(p, "modernc.org/sqlite") && !(inModule && localTop == "repertoire"):
-				bad = "repertoire imports only the standard library and modernc.org/sqlite"
+			case top == "repertoire" && inModule && localTop != "repertoire":
+				bad = "repertoire and the stores beneath it import nothing else of the module"
+			case top == "repertoire" && !strings.Contains(strings.TrimPrefix(rel, "repertoire/"), "/") && !std && !strings.HasSuffix(f.Name.Name, "_test"):
+				bad = "the domain package repertoire imports only the standard library"
+			case top == "repertoire" && !std && !inModule && !ownDriver(rel, p):
+				bad = "each store imports its own driver only (repertoire/sqlite: modernc.org/sqlite, repertoire/postgres: github.com/jackc/)"
+			case top == "bot" && !strings.HasSuffix(rel, "_test.go") && inModule && (strings.HasPrefix(local, "repertoire/") && local != "repertoire/storetest"):
+				bad = "bot takes the store contract (repertoire.Store), never a store"
 			case top == "bot" && inModule && localTop == "adapters":
 				bad = "bot never imports adapters"
 			case top == "bot" && hasAnyPrefix(p, sdk):
@@ -72,6 +79,18 @@ func TestImportDirection(t *testing.T) {
 	if checked < 10 {
 		t.Fatalf("checked only %d files: is the walk rooted right?", checked)
 	}
+}
+
+// ownDriver reports whether the file at rel, under repertoire/, may import
+// the third-party package p: a store its driver.
+func ownDriver(rel, p string) bool {
+	switch {
+	case strings.HasPrefix(rel, "repertoire/sqlite/"):
+		return strings.HasPrefix(p, "modernc.org/sqlite")
+	case strings.HasPrefix(rel, "repertoire/postgres/"):
+		return strings.HasPrefix(p, "github.com/jackc/")
+	}
+	return false
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -18,9 +18,9 @@ func record(src string, at time.Time, savers ...string) repertoire.Record {
 	return r
 }
 
-func TestImportBatch(t *testing.T) {
+func testImportBatch(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	// A live save of m1 exists: imported savers of it become votes.
 	if _, _, err := s.Save(ctx, saveParams("m1", "Run certbot renew #tls", "U3")); err != nil {

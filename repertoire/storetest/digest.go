@@ -1,22 +1,19 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/repertoire/repertoire/repertoire/sqlite"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
 
 var week0 = time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
 
-func saveAt(t *testing.T, s *sqlite.Store, ch repertoire.Channel, src, author, answer string, at time.Time, savers ...string) repertoire.Entry {
+func saveAt(t *testing.T, s repertoire.Store, ch repertoire.Channel, src, author, answer string, at time.Time, savers ...string) repertoire.Entry {
 	t.Helper()
 	var e repertoire.Entry
 	for i, sv := range savers {
@@ -34,9 +31,9 @@ func saveAt(t *testing.T, s *sqlite.Store, ch repertoire.Channel, src, author, a
 	return e
 }
 
-func TestDigestDataIsThePeriodOfOneChannel(t *testing.T) {
+func testDigestDataIsThePeriodOfOneChannel(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	secret := repertoire.Channel{Platform: "shell", Space: "local", ID: "secret", Name: "secret", Private: true}
 	end := week0.Add(7 * 24 * time.Hour)
 	old := saveAt(t, s, general, "old", "ann", "An old tip from last month", week0.Add(-30*24*time.Hour), "bob", "carol", "dan")
@@ -95,9 +92,9 @@ func TestDigestDataIsThePeriodOfOneChannel(t *testing.T) {
 	}
 }
 
-func TestRediscoverRotates(t *testing.T) {
+func testRediscoverRotates(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	a := saveAt(t, s, general, "a", "ann", "Old tip A", week0.Add(-40*24*time.Hour), "bob", "carol")
 	b := saveAt(t, s, general, "b", "ann", "Old tip B", week0.Add(-30*24*time.Hour), "bob")
 	var featured []int64
@@ -109,7 +106,7 @@ func TestRediscoverRotates(t *testing.T) {
 			t.Fatalf("week %d: %+v %v", i, d.Rediscover, err)
 		}
 		featured = append(featured, d.Rediscover.ID)
-		if ok, err := s.ClaimDigest(ctx, general, start, end, "t"); !ok || err != nil {
+		if ok, err := claim(s, general, start, end, "t"); !ok || err != nil {
 			t.Fatal(ok, err)
 		}
 		if err := s.FinishDigest(ctx, general, end, repertoire.DigestOutcome{Status: repertoire.DigestSent, RediscoverID: d.Rediscover.ID}); err != nil {
@@ -121,32 +118,19 @@ func TestRediscoverRotates(t *testing.T) {
 	}
 }
 
-func TestClaimDigestOncePerPeriod(t *testing.T) {
+func testClaimDigestOncePerPeriod(t *testing.T, open Opener) {
 	ctx := context.Background()
 	end := week0.Add(7 * 24 * time.Hour)
-	// Two stores on one file stand for two processes.
-	db := filepath.Join(t.TempDir(), "claims.db")
-	s, err := sqlite.Open(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	other, err := sqlite.Open(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	// Twenty claimers at once; replicas sharing one database are the
+	// stores' own tests.
+	s := open(t)
 	var wg sync.WaitGroup
 	wins := make(chan bool, 20)
 	for i := range 20 {
-		st := s
-		if i%2 == 1 {
-			st = other
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, err := st.ClaimDigest(ctx, general, week0, end, fmt.Sprint("p", i))
+			ok, err := claim(s, general, week0, end, fmt.Sprint("p", i))
 			if err != nil {
 				t.Error(err)
 			}
@@ -169,24 +153,24 @@ func TestClaimDigestOncePerPeriod(t *testing.T) {
 		if err := s.FinishDigest(ctx, general, end, repertoire.DigestOutcome{Status: repertoire.DigestFailed, Error: "down"}); err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := s.ClaimDigest(ctx, general, week0, end, "retry"); !ok || err != nil {
+		if ok, err := claim(s, general, week0, end, "retry"); !ok || err != nil {
 			t.Fatalf("retry %d: %v %v", i, ok, err)
 		}
 	}
 	if err := s.FinishDigest(ctx, general, end, repertoire.DigestOutcome{Status: repertoire.DigestFailed}); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := s.ClaimDigest(ctx, general, week0, end, "again"); ok {
+	if ok, _ := claim(s, general, week0, end, "again"); ok {
 		t.Error("claimed after MaxDigestAttempts failures")
 	}
 	// A sent period is never claimed again; another period is.
-	if ok, _ := s.ClaimDigest(ctx, general, end, end.Add(7*24*time.Hour), "p"); !ok {
+	if ok, _ := claim(s, general, end, end.Add(7*24*time.Hour), "p"); !ok {
 		t.Error("next period not claimable")
 	}
 	if err := s.FinishDigest(ctx, general, end.Add(7*24*time.Hour), repertoire.DigestOutcome{Status: repertoire.DigestSent}); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := s.ClaimDigest(ctx, general, end, end.Add(7*24*time.Hour), "p"); ok {
+	if ok, _ := claim(s, general, end, end.Add(7*24*time.Hour), "p"); ok {
 		t.Error("sent period claimed again")
 	}
 	if err := s.FinishDigest(ctx, general, end.Add(time.Hour), repertoire.DigestOutcome{Status: repertoire.DigestSent}); !errors.Is(err, repertoire.ErrNotFound) {
@@ -194,9 +178,9 @@ func TestClaimDigestOncePerPeriod(t *testing.T) {
 	}
 }
 
-func TestDigestSchedules(t *testing.T) {
+func testDigestSchedules(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	if _, err := s.GetDigestSchedule(ctx, general); !errors.Is(err, repertoire.ErrNotFound) {
 		t.Fatalf("no row yet: %v", err)
 	}
@@ -240,9 +224,9 @@ func TestDigestSchedules(t *testing.T) {
 
 // Detected entries are kept apart until a member confirms them, and "this
 // helped" feedback and recall hits reach the digest's data.
-func TestDigestDataDetectedAndFeedback(t *testing.T) {
+func testDigestDataDetectedAndFeedback(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	end := week0.Add(7 * 24 * time.Hour)
 	a := saveAt(t, s, general, "a", "bob", "One vote, but it helped twice", week0.Add(time.Hour), "carol")
 	saveAt(t, s, general, "b", "carol", "Two votes", week0.Add(2*time.Hour), "bob", "dan")
@@ -286,4 +270,10 @@ func TestDigestDataDetectedAndFeedback(t *testing.T) {
 	if err != nil || d.TotalEntries != 3 || d.TotalDetected != 0 || len(d.Detected) != 0 {
 		t.Fatalf("after confirming: %d entries, %d detected, %v", d.TotalEntries, d.TotalDetected, err)
 	}
+}
+
+// claim claims a digest period with a lease far longer than any test.
+func claim(s repertoire.Store, ch repertoire.Channel, start, end time.Time, by string) (bool, error) {
+	c, err := s.ClaimDigestLease(context.Background(), ch, start, end, by, time.Hour)
+	return c.Claimed, err
 }

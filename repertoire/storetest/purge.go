@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-func TestPurgeSpace(t *testing.T) {
+func testPurgeSpace(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	gone := repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1"}
 	kept := repertoire.Channel{Platform: "slack", Space: "T2", ID: "C1"}
 	for i, ch := range []repertoire.Channel{gone, kept} {

@@ -1,8 +1,7 @@
-package sqlite
+package storetest
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,13 +11,9 @@ import (
 // TestWebCountsFollowEntries: the count tables behind the home page follow
 // saves, tag changes, deletions and a re-import that moves an entry to
 // private, and are read under the audience's visibility.
-func TestWebCountsFollowEntries(t *testing.T) {
+func testWebCountsFollowEntries(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "web.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := open(t)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) // a Wednesday
 	pub := repertoire.Channel{Platform: "p", Space: "s", ID: "c1", Name: "general"}
 	priv := repertoire.Channel{Platform: "p", Space: "s", ID: "g1", Name: "secret", Private: true}

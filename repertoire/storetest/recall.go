@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/repertoire/repertoire/repertoire/sqlite"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -24,7 +22,7 @@ type entrySpec struct {
 	at                    time.Time
 }
 
-func saveAll(t *testing.T, s *sqlite.Store, specs ...entrySpec) map[string]int64 {
+func saveAll(t *testing.T, s repertoire.Store, specs ...entrySpec) map[string]int64 {
 	t.Helper()
 	ids := map[string]int64{}
 	for i, sp := range specs {
@@ -61,7 +59,7 @@ func sources(hits []repertoire.Hit) string {
 	return strings.Join(out, ",")
 }
 
-func search(t *testing.T, s *sqlite.Store, text string) []repertoire.Hit {
+func search(t *testing.T, s repertoire.Store, text string) []repertoire.Hit {
 	t.Helper()
 	hits, err := s.Search(context.Background(), repertoire.SearchParams{Text: text, From: general, Limit: 10})
 	if err != nil {
@@ -70,8 +68,8 @@ func search(t *testing.T, s *sqlite.Store, text string) []repertoire.Hit {
 	return hits
 }
 
-func TestRecallRanking(t *testing.T) {
-	s := MustOpen(t)
+func testRecallRanking(t *testing.T, open Opener) {
+	s := open(t)
 	ops := repertoire.Channel{Platform: "shell", Space: "local", ID: "C-ops", Name: "ops"}
 	saveAll(t, s,
 		entrySpec{src: "cert-q", question: "How do I rotate the TLS certificate?", answer: "Run certbot renew, then reload nginx."},
@@ -116,9 +114,9 @@ func TestRecallRanking(t *testing.T) {
 
 // Votes and feedback decide between entries the words cannot tell apart;
 // recency breaks the last ties.
-func TestRecallVotesFeedbackRecency(t *testing.T) {
+func testRecallVotesFeedbackRecency(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	ids := saveAll(t, s,
 		entrySpec{src: "old", question: "Restart the worker", answer: "Use systemctl restart worker."},
 		entrySpec{src: "new", question: "Restart the worker", answer: "Use systemctl restart worker."},
@@ -157,9 +155,9 @@ func TestRecallVotesFeedbackRecency(t *testing.T) {
 	}
 }
 
-func TestFeedbackCounts(t *testing.T) {
+func testFeedbackCounts(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	ids := saveAll(t, s,
 		entrySpec{src: "a", question: "q a", answer: "answer a"},
 		entrySpec{src: "b", question: "q b", answer: "answer b"},
@@ -219,9 +217,9 @@ func TestFeedbackCounts(t *testing.T) {
 	_ = other
 }
 
-func TestNudgeState(t *testing.T) {
+func testNudgeState(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	if on, err := s.NudgesOn(ctx, general); err != nil || on {
 		t.Fatalf("nudges should start off: %v %v", on, err)
 	}
@@ -257,8 +255,8 @@ var syntaxMisuse = []string{
 	"in:#\xff", "from:@\x00", `“unbalanced smart`, `”`, `kind:how-we-do "`,
 }
 
-func TestRecallNeverErrorsOnSyntaxMisuse(t *testing.T) {
-	s := MustOpen(t)
+func testRecallNeverErrorsOnSyntaxMisuse(t *testing.T, open Opener) {
+	s := open(t)
 	saveAll(t, s, entrySpec{src: "m1", question: "tag the release", answer: "x y z kind words from in", tags: []string{"t"}})
 	for _, text := range append(syntaxMisuse, userTexts...) {
 		if _, err := s.Search(context.Background(), repertoire.SearchParams{Text: text, From: general}); err != nil {
@@ -272,9 +270,9 @@ func TestRecallNeverErrorsOnSyntaxMisuse(t *testing.T) {
 // random queries (words, phrases, filters, in:#channel naming the private
 // one), no entry from a private channel reaches a recall from another, and
 // no entry at all crosses from one workspace or server to another.
-func TestPrivateNeverLeaks(t *testing.T) {
+func testPrivateNeverLeaks(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	r := rand.New(rand.NewPCG(7, 11))
 	vocab := strings.Fields("vault token secret deploy rotate cert nginx cache restart worker backup restore")
 	var channels []repertoire.Channel
@@ -342,9 +340,9 @@ func TestPrivateNeverLeaks(t *testing.T) {
 
 // A DM outside any server sees the public entries of the servers the
 // member shares with the bot, never their private ones.
-func TestSearchFromADirectMessageWithSpaces(t *testing.T) {
+func testSearchFromADirectMessageWithSpaces(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	public := repertoire.Channel{Platform: "discord", Space: "G1", ID: "general", Name: "general"}
 	staff := repertoire.Channel{Platform: "discord", Space: "G1", ID: "staff", Private: true}
 	other := repertoire.Channel{Platform: "discord", Space: "G2", ID: "general"}
@@ -367,9 +365,9 @@ func TestSearchFromADirectMessageWithSpaces(t *testing.T) {
 
 // TestEntryFeedback: a button beside one entry of an answer is a verdict on
 // that entry alone, once per member, and a forged one changes nothing.
-func TestEntryFeedback(t *testing.T) {
+func testEntryFeedback(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	ids := saveAll(t, s,
 		entrySpec{src: "a", question: "q a", answer: "answer a"},
 		entrySpec{src: "b", question: "q b", answer: "answer b"},
