@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -62,4 +63,82 @@ func testImportBatch(t *testing.T, open Opener) {
 	if done, _ := s.FinishedUnits(ctx, "imp"); done["f2"] {
 		t.Error("a refused batch was recorded as finished")
 	}
+}
+
+// testExportImportRoundTrip: what one store exports, another imports whole:
+// its export is then the same, entry for entry, open question for open
+// question; a filtered export holds only what it selects.
+func testExportImportRoundTrip(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a, b := open(t), open(t)
+	priv := repertoire.Channel{Platform: "shell", Space: "local", ID: "secret", Name: "secret", Private: true}
+	at := time.Date(2025, 7, 1, 12, 30, 0, 123e6, time.UTC)
+	p := saveParams("m1", "Run certbot renew, then reload nginx. #tls", "U3")
+	p.At, p.Tags, p.Permalink, p.ThreadID = at, []string{"tls", "ops"}, "https://example.com/m1", "t1"
+	if _, _, err := a.Save(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Saver, p.At = repertoire.Person{ID: "U4", Name: "dan"}, at.Add(time.Minute)
+	if _, _, err := a.Save(ctx, p); err != nil { // a vote
+		t.Fatal(err)
+	}
+	q := saveParams("m2", "Ask #it for a token.", "U5")
+	q.Channel, q.Kind, q.At, q.Status = priv, repertoire.Solution, at.Add(time.Hour), repertoire.Detected
+	q.Saver = repertoire.Person{}
+	if _, _, err := a.Save(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AddOpenQuestion(ctx, repertoire.OpenQuestion{Channel: general, MessageID: "oq1", Asker: repertoire.Person{ID: "U9", Name: "zoe"},
+		Text: "Where is the runbook?", AskedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	export := func(s repertoire.Store, p repertoire.ExportParams) ([]repertoire.Record, []repertoire.OpenQuestion) {
+		var rs []repertoire.Record
+		var qs []repertoire.OpenQuestion
+		if err := s.Export(ctx, p, func(r repertoire.Record) error { rs = append(rs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ExportOpenQuestions(ctx, p, func(q repertoire.OpenQuestion) error { q.ID = 0; qs = append(qs, q); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return rs, qs
+	}
+	all := repertoire.ExportParams{Private: true}
+	rs, qs := export(a, all)
+	if len(rs) != 2 || len(qs) != 1 {
+		t.Fatalf("export: %d records %d questions", len(rs), len(qs))
+	}
+	if r := rs[0]; len(r.Savers) != 1 || len(r.Voters) != 1 || r.Voters[0].ID != "U4" || !r.CreatedAt.Equal(at) {
+		t.Errorf("first record %+v", r)
+	}
+	if pub, _ := export(a, repertoire.ExportParams{}); len(pub) != 1 || pub[0].SourceID != "m1" {
+		t.Errorf("an export without Private holds %+v", pub)
+	}
+	if _, err := b.ImportBatch(ctx, repertoire.Batch{Import: "copy", Unit: "all", Records: rs, OpenQuestions: qs}); err != nil {
+		t.Fatal(err)
+	}
+	rs2, qs2 := export(b, all)
+	if got, want := fmt.Sprintf("%+v", utc(rs2, qs2)), fmt.Sprintf("%+v", utc(rs, qs)); got != want {
+		t.Errorf("round trip differs:\n got %s\nwant %s", got, want)
+	}
+}
+
+// utc is records and questions with every time in UTC, to compare them as
+// text: stores may return times in any zone.
+func utc(rs []repertoire.Record, qs []repertoire.OpenQuestion) []any {
+	var out []any
+	for _, r := range rs {
+		r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+		for _, l := range [][]repertoire.Endorsement{r.Savers, r.Voters} {
+			for i := range l {
+				l[i].At = l[i].At.UTC()
+			}
+		}
+		out = append(out, r)
+	}
+	for _, q := range qs {
+		q.AskedAt = q.AskedAt.UTC()
+		out = append(out, q)
+	}
+	return out
 }

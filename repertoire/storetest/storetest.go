@@ -31,6 +31,12 @@ var cases = []struct {
 	name string
 	fn   func(*testing.T, Opener)
 }{
+	// The inbox and applied deliveries.
+	{"InboxCommitPendingOrder", testInboxCommitPendingOrder},
+	{"InboxConcurrentCommits", testInboxConcurrentCommits},
+	{"AppliedEventsOnce", testAppliedEventsOnce},
+	// Single-replica jobs.
+	{"TryLock", testTryLock},
 	// Entries: capture, votes, the source's edits and deletion.
 	{"SaveVoteUnsave", testSaveVoteUnsave},
 	{"VoteOncePerMember", testVoteOncePerMember},
@@ -53,6 +59,9 @@ var cases = []struct {
 	{"RediscoverRotates", testRediscoverRotates},
 	{"DigestSchedules", testDigestSchedules},
 	{"ClaimDigestOncePerPeriod", testClaimDigestOncePerPeriod},
+	{"DigestLeaseTakeover", testDigestLeaseTakeover},
+	// Open questions.
+	{"OpenQuestions", testOpenQuestions},
 	// The message log, detection and tagging's document frequencies.
 	{"MessageLogFollowsEditsDeletesAndRetention", testMessageLogFollowsEditsDeletesAndRetention},
 	{"LoggedMessagesOfAThread", testLoggedMessagesOfAThread},
@@ -65,6 +74,9 @@ var cases = []struct {
 	{"PurgeSpace", testPurgeSpace},
 	// The web page: counts and reads under an audience.
 	{"WebCountsFollowEntries", testWebCountsFollowEntries},
+	{"ArchivedDigestsUnderAudience", testArchivedDigestsUnderAudience},
+	{"SignInTokensAndSessions", testSignInTokensAndSessions},
 	// Bulk: imports.
 	{"ImportBatch", testImportBatch},
+	{"ExportImportRoundTrip", testExportImportRoundTrip},
 }
