@@ -181,14 +181,16 @@ func (b *Bot) maybePrune(ctx context.Context) {
 	}
 	b.lastPrune = now
 	b.pruneMu.Unlock()
-	n, err := b.store.PruneMessages(ctx, now.Add(-b.cfg.Retention))
-	if err != nil {
-		b.log.WarnContext(ctx, "prune message log", logErr, err)
-		return
-	}
-	if n > 0 {
-		b.log.InfoContext(ctx, "message log pruned", "messages", n)
-	}
+	exclusive(ctx, b.store, b.log, repertoire.LockRetention, func(ctx context.Context) {
+		n, err := b.store.PruneMessages(ctx, now.Add(-b.cfg.Retention))
+		if err != nil {
+			b.log.WarnContext(ctx, "prune message log", logErr, err)
+			return
+		}
+		if n > 0 {
+			b.log.InfoContext(ctx, "message log pruned", "messages", n)
+		}
+	})
 }
 
 // PruneMessages applies the retention period now, for a scheduler or a

@@ -471,9 +471,11 @@ func (in *Inbox) Maintain(ctx context.Context, every time.Duration) {
 		}
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()
-			if _, err := in.store.PruneInbox(ctx, time.Now().Add(-in.opts.Retention)); err != nil && ctx.Err() == nil {
-				in.log.WarnContext(ctx, "prune inbox", logErr, err)
-			}
+			exclusive(ctx, in.store, in.log, repertoire.LockRetention, func(ctx context.Context) {
+				if _, err := in.store.PruneInbox(ctx, time.Now().Add(-in.opts.Retention)); err != nil && ctx.Err() == nil {
+					in.log.WarnContext(ctx, "prune inbox", logErr, err)
+				}
+			})
 		}
 	}
 }

@@ -123,7 +123,9 @@ func (b *Bot) NewScheduler(cfg SchedulerConfig) *Scheduler {
 func (s *Scheduler) Run(ctx context.Context) error {
 	for {
 		now := s.cfg.Clock.Now()
-		next, err := s.Tick(ctx, now)
+		var next time.Time
+		var err error
+		exclusive(ctx, s.b.store, s.b.log, repertoire.LockDigests, func(ctx context.Context) { next, err = s.Tick(ctx, now) })
 		if err != nil && ctx.Err() == nil {
 			s.b.log.WarnContext(ctx, "digest tick", logErr, err)
 		}

@@ -21,6 +21,9 @@ func backupCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 	if len(files) != 1 {
 		return fmt.Errorf("%w: backup takes one file to write, e.g. repertoire backup /backups/repertoire-$(date +%%F).db", errUsage)
 	}
+	if err := sqliteOnly(cfg, "backup"); err != nil {
+		return err
+	}
 	store, err := sqlite.Open(ctx, cfg.DB, nil)
 	if err != nil {
 		return err
@@ -49,6 +52,9 @@ func restoreCommand(ctx context.Context, args []string, cfg Config, stdout, stde
 	}
 	if len(files) != 1 {
 		return fmt.Errorf("%w: restore takes the backup file to restore, e.g. repertoire restore /backups/repertoire-2026-11-27.db", errUsage)
+	}
+	if err := sqliteOnly(cfg, "restore"); err != nil {
+		return err
 	}
 	info, err := sqlite.CheckBackup(ctx, files[0])
 	if err != nil {

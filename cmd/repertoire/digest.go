@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/repertoire/repertoire/repertoire/sqlite"
-
 	// Members name zones in chat (digest weekly mon 09:00 Europe/Berlin):
 	// the zone database is embedded so they load on any image.
 	_ "time/tzdata"
@@ -19,6 +17,7 @@ import (
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
 // digestDefaults turns REPERTOIRE_DIGEST_SCHEDULE and REPERTOIRE_TZ into the
@@ -76,7 +75,7 @@ func digestCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := storeopen.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}

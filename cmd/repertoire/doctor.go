@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire/sqlite"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/slack"
@@ -87,6 +88,9 @@ func describePlatforms(cfg Config) string {
 // doctorDatabase checks the database file and returns the store when it is
 // current (opening it then writes nothing), for the digest checks.
 func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, string)) repertoire.Store {
+	if storeopen.IsPostgres(cfg.DB) {
+		return doctorServerDatabase(ctx, cfg, add)
+	}
 	d, err := sqlite.Diagnose(ctx, cfg.DB)
 	switch {
 	case err != nil:

@@ -12,14 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/repertoire/repertoire/repertoire/sqlite"
-
 	"github.com/repertoire/repertoire/adapters/discordexport"
 	"github.com/repertoire/repertoire/adapters/exportfile"
 	"github.com/repertoire/repertoire/adapters/slackexport"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
 const importUsage = `usage:
@@ -58,7 +57,7 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		return fmt.Errorf("%w: import %s takes one file (discord: one or more)", errUsage, what)
 	}
 	log := newLogger(cfg, stderr)
-	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := storeopen.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}

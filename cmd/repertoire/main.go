@@ -26,13 +26,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/repertoire/repertoire/repertoire/sqlite"
-
 	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/adapters/web"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
 func main() {
@@ -166,7 +165,7 @@ func version() string {
 func flags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite file (REPERTOIRE_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite file or postgres:// URL (REPERTOIRE_DB)")
 	return fs
 }
 
@@ -191,7 +190,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, cfg.DB, log.With("component", "store"))
+	store, err := storeopen.Open(ctx, cfg.DB, log.With("component", "store"))
 	if err != nil {
 		return err
 	}
@@ -289,16 +288,22 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	return err
 }
 
-// pruneEvents forgets old delivery IDs once a day.
+// pruneEvents forgets old delivery IDs and logged messages once a day.
 func pruneEvents(ctx context.Context, store repertoire.Store, core *bot.Bot, log *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		if _, err := store.PruneEvents(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
-			log.Warn("prune delivery IDs", "err", err)
-		}
-		if _, err := core.PruneMessages(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("prune message log", "err", err)
+		// With several replicas on one store, one of them prunes.
+		if release, ok, err := store.TryLock(ctx, repertoire.LockRetention); err != nil && ctx.Err() == nil {
+			log.Warn("retention lock", "err", err)
+		} else if ok {
+			if _, err := store.PruneEvents(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+				log.Warn("prune delivery IDs", "err", err)
+			}
+			if _, err := core.PruneMessages(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("prune message log", "err", err)
+			}
+			release()
 		}
 		select {
 		case <-ctx.Done():
@@ -309,7 +314,7 @@ func pruneEvents(ctx context.Context, store repertoire.Store, core *bot.Bot, log
 }
 
 func openStore(ctx context.Context, cfg Config) (repertoire.Store, error) {
-	return sqlite.Open(ctx, cfg.DB, nil)
+	return storeopen.Open(ctx, cfg.DB, nil)
 }
 
 func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/metrics"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
 // buildPlatforms returns the adapters the configuration enables: Slack
@@ -47,7 +48,7 @@ func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.
 		ps = append(ps, d)
 	}
 	if len(ps) == 0 {
-		log.Info("no Slack or Discord token set: starting the shell adapter", "db", cfg.DB)
+		log.Info("no Slack or Discord token set: starting the shell adapter", "db", storeopen.Redact(cfg.DB))
 		ps = append(ps, shell.New(shell.Options{In: stdin, Out: stdout, Prompt: isTerminal(stdin)}))
 	}
 	return ps, nil

@@ -1,0 +1,59 @@
+// Package storeopen opens the store that configuration names: REPERTOIRE_DB
+// is an SQLite file path or a PostgreSQL URL. It is the one place that
+// knows every store; the rest of the program takes a repertoire.Store.
+package storeopen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
+)
+
+// ErrNoPostgres means the dsn names a PostgreSQL server and this build has
+// no PostgreSQL store.
+var ErrNoPostgres = errors.New("this build has no PostgreSQL store")
+
+// IsPostgres reports whether dsn names a PostgreSQL server (a postgres:// or
+// postgresql:// URL) rather than an SQLite file.
+func IsPostgres(dsn string) bool {
+	l := strings.ToLower(dsn)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// Open opens (creating and migrating as needed) the store dsn names: the
+// PostgreSQL store for a postgres:// or postgresql:// URL, else the SQLite
+// file at the path dsn.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (repertoire.Store, error) {
+	if IsPostgres(dsn) {
+		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), ErrNoPostgres)
+	}
+	s, err := sqlite.Open(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Redact is dsn fit for logs and messages: a URL's password is replaced by
+// "xxxxx"; a file path is returned as it is.
+func Redact(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
