@@ -61,10 +61,11 @@ Prints the version and the commit it was built from.`,
 	"discord-invite": `usage: repertoire discord-invite
 
 Prints the URL that adds the Discord bot to a server (needs DISCORD_TOKEN).`,
+	"migrate-store": migrateUsage,
 }
 
 // commandNames lists the subcommands in the order "repertoire help" shows them.
-var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "doctor", "backup", "restore", "version", "discord-invite"}
+var commandNames = []string{"run", "search", "entries", "digest", "import", "export", "doctor", "backup", "restore", "migrate-store", "version", "discord-invite"}
 
 // wantsHelp reports whether args ask for help (-h, -help, --help before a
 // "--", or a lone "help"), so that help works even when the configuration

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,11 +10,11 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/adapters/discordexport"
-	"github.com/repertoire/repertoire/adapters/exportfile"
 	"github.com/repertoire/repertoire/adapters/slackexport"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/interchange"
 	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
@@ -85,14 +82,16 @@ func importCommand(ctx context.Context, args []string, cfg Config, stdout, stder
 		}
 		h = e
 	case "repertoire":
-		sum, err := importRecords(ctx, store, files[0], prog.update)
+		sum, err := interchange.ImportJSON(ctx, store, files[0], func(p interchange.Progress) {
+			prog.update(bot.ImportProgress{Phase: p.Phase, Units: p.Total, UnitsDone: p.Batches, Messages: int64(p.Items)})
+		})
 		prog.finish()
 		if err != nil {
 			return fmt.Errorf("import repertoire: %w", err)
 		}
 		optimize(ctx, store, stderr)
 		fmt.Fprintf(stdout, "imported %s: %d entries and open questions read; entries: %d created, %d updated, %d unchanged; %d open questions added; %d batches already imported\n",
-			files[0], sum.read, sum.Created, sum.Updated, sum.Unchanged, sum.OpenQuestions, sum.resumed)
+			files[0], sum.Read, sum.Created, sum.Updated, sum.Unchanged, sum.OpenQuestions, sum.Resumed)
 		return nil
 	default:
 		fmt.Fprintln(stderr, importUsage)
@@ -201,190 +200,3 @@ func (p *progress) finish() {
 	}
 	p.drawn = false
 }
-
-type recordSummary struct {
-	repertoire.BatchResult
-	read    int // entries and open questions
-	resumed int
-}
-
-const recordBatch = 1000
-
-// importItem is one entry or one open question of a repertoire file.
-type importItem struct {
-	rec *repertoire.Record
-	oq  *repertoire.OpenQuestion
-}
-
-// importRecords reads a repertoire JSON export twice: first to check every
-// entry and open question (and hash the file, its identity for resuming),
-// then to write them in batches, each recorded as finished.
-func importRecords(ctx context.Context, store repertoire.Store, file string, progress func(bot.ImportProgress)) (recordSummary, error) {
-	var sum recordSummary
-	h := sha256.New()
-	n := 0
-	err := readRecords(ctx, file, h, func(importItem) error {
-		n++
-		if n%10000 == 0 {
-			progress(bot.ImportProgress{Phase: "checking", Messages: int64(n)})
-		}
-		return nil
-	})
-	if err != nil {
-		return sum, fmt.Errorf("nothing imported: %w", err)
-	}
-	id := "repertoire:" + hex.EncodeToString(h.Sum(nil))[:32]
-	done, err := store.FinishedUnits(ctx, id)
-	if err != nil {
-		return sum, err
-	}
-	units := (n + recordBatch - 1) / recordBatch
-	var batch repertoire.Batch
-	size := 0
-	flush := func() error {
-		unit := fmt.Sprintf("items %d-%d", sum.read-size, sum.read-1)
-		defer func() { batch, size = repertoire.Batch{}, 0 }()
-		if done[unit] {
-			sum.resumed++
-			return nil
-		}
-		batch.Import, batch.Unit = id, unit
-		res, err := store.ImportBatch(ctx, batch)
-		if errors.Is(err, repertoire.ErrAlreadyApplied) {
-			sum.resumed++
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("stopped; run the same command again to resume: %w", err)
-		}
-		sum.Add(res)
-		progress(bot.ImportProgress{Phase: "importing", Units: units, UnitsDone: sum.read / recordBatch, Messages: int64(sum.read)})
-		return nil
-	}
-	err = readRecords(ctx, file, nil, func(it importItem) error {
-		if it.rec != nil {
-			batch.Records = append(batch.Records, *it.rec)
-		} else {
-			batch.OpenQuestions = append(batch.OpenQuestions, *it.oq)
-		}
-		sum.read++
-		if size++; size == recordBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil && size > 0 {
-		err = flush()
-	}
-	return sum, err
-}
-
-// readRecords streams the entries and open questions of a repertoire JSON
-// export to fn, each validated; hash, when not nil, sees every byte.
-func readRecords(ctx context.Context, file string, hash io.Writer, fn func(importItem) error) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	var in io.Reader = f
-	if hash != nil {
-		in = io.TeeReader(f, hash)
-	}
-	r := exportfile.NewReader(in)
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	fail := func(err error) error { return r.Explain(file, dec, err) }
-	if err := exportfile.Expect(dec, '{', "a repertoire export (a JSON object)"); err != nil {
-		return fail(fmt.Errorf("%w: %w", errNotRepertoire, err))
-	}
-	format := false
-	// list streams the array under the current key, decoding each element
-	// with decode.
-	list := func(decode func(line int) error) error {
-		if !format {
-			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: a list before \"format\"", errNotRepertoire)}
-		}
-		if err := exportfile.Expect(dec, '[', "a list"); err != nil {
-			return fail(err)
-		}
-		for n := 1; dec.More(); n++ {
-			if n%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err := decode(r.NextLine(dec)); err != nil {
-				return err
-			}
-		}
-		if err := exportfile.Expect(dec, ']', "the end of the list"); err != nil {
-			return fail(err)
-		}
-		return nil
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fail(err)
-		}
-		switch tok {
-		case "format":
-			var v string
-			if err := dec.Decode(&v); err != nil || v != exportFormat {
-				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: format is not %q", errNotRepertoire, exportFormat)}
-			}
-			format = true
-		case "version":
-			var v int
-			if err := dec.Decode(&v); err != nil || v != exportVersion {
-				return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: version %d is not %d", errNotRepertoire, v, exportVersion)}
-			}
-		case "entries":
-			err = list(func(line int) error {
-				var je jsonEntry
-				if err := dec.Decode(&je); err != nil {
-					return fail(err)
-				}
-				rec, err := je.record()
-				if err == nil {
-					err = rec.Validate()
-				}
-				if err != nil {
-					return &exportfile.Error{File: file, Line: line, Err: err}
-				}
-				return fn(importItem{rec: &rec})
-			})
-		case "open_questions":
-			err = list(func(line int) error {
-				var jq jsonOpenQuestion
-				if err := dec.Decode(&jq); err != nil {
-					return fail(err)
-				}
-				q, err := jq.openQuestion()
-				if err == nil {
-					err = q.Validate()
-				}
-				if err != nil {
-					return &exportfile.Error{File: file, Line: line, Err: err}
-				}
-				return fn(importItem{oq: &q})
-			})
-		default:
-			return &exportfile.Error{File: file, Line: r.Line(dec.InputOffset()), Err: fmt.Errorf("%w: unknown field %v", errNotRepertoire, tok)}
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if err := exportfile.Expect(dec, '}', "the end of the export"); err != nil {
-		return fail(err)
-	}
-	if !format {
-		return &exportfile.Error{File: file, Err: fmt.Errorf("%w: no \"format\": %q", errNotRepertoire, exportFormat)}
-	}
-	if err := exportfile.End(dec); err != nil {
-		return fail(err)
-	}
-	return nil
-}
-
-var errNotRepertoire = errors.New("not a repertoire export")

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/interchange"
 	"github.com/repertoire/repertoire/repertoire/sqlite"
 
 	"github.com/repertoire/repertoire/adapters/slackexport"
@@ -581,13 +582,13 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	var doc struct {
 		Format        string
-		Entries       []jsonEntry
-		OpenQuestions []jsonOpenQuestion `json:"open_questions"`
+		Entries       []interchange.Entry
+		OpenQuestions []interchange.OpenQuestion `json:"open_questions"`
 	}
 	if err := json.Unmarshal([]byte(first), &doc); err != nil || len(doc.Entries) != 7 || len(doc.OpenQuestions) != 2 || !doc.OpenQuestions[1].Private {
 		t.Fatalf("export is not the JSON expected: %v", err)
 	}
-	bySource := map[string]jsonEntry{}
+	bySource := map[string]interchange.Entry{}
 	for _, e := range doc.Entries {
 		bySource[e.Source] = e
 	}

@@ -61,6 +61,7 @@ commands:
   doctor     check the configuration, the database, Slack and the digest schedules; say how to fix
   backup     backup FILE: a consistent copy of the live database (the bot may run)
   restore    restore FILE: put a backup in place of the database (the bot stopped)
+  migrate-store FROM TO: copy the repertoire between stores (SQLite file, postgres:// URL)
   version    print the version
   discord-invite  print the URL that adds the Discord bot to a server (needs DISCORD_TOKEN)
 
@@ -80,7 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // secrets is the redactor for everything the program logs or reports: the
 // shapes of known secrets and the configured ones.
 func secrets(getenv func(string) string) *safe.Redactor {
-	return safe.NewRedactor(getenv("SLACK_BOT_TOKEN"), getenv("SLACK_APP_TOKEN"), getenv("SLACK_SIGNING_SECRET"), getenv("DISCORD_TOKEN"))
+	return safe.NewRedactor(getenv("SLACK_BOT_TOKEN"), getenv("SLACK_APP_TOKEN"), getenv("SLACK_SIGNING_SECRET"), getenv("DISCORD_TOKEN"),
+		storeopen.Password(getenv("REPERTOIRE_DB")))
 }
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -137,6 +139,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return backupCommand(ctx, args, cfg, stdout, stderr)
 	case "restore":
 		return restoreCommand(ctx, args, cfg, stdout, stderr)
+	case "migrate-store":
+		return migrateCommand(ctx, args, cfg, stdout, stderr)
 	case "version":
 		if err := noArgs(flag.NewFlagSet("version", flag.ContinueOnError), args, stdout); err != nil {
 			return err

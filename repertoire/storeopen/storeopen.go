@@ -57,3 +57,19 @@ func Redact(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// Password is the password a PostgreSQL URL carries (in its user info or
+// its query), for redactors; "" for a file path or a URL without one.
+func Password(dsn string) string {
+	if !IsPostgres(dsn) {
+		return ""
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	if p, ok := u.User.Password(); ok {
+		return p
+	}
+	return u.Query().Get("password")
+}

@@ -42,6 +42,9 @@ func TestRedactHidesPasswords(t *testing.T) {
 		"postgresql://db/r?user=bot&password=s3cret":                        "postgresql://db/r?password=xxxxx&user=bot",
 		"./data/repertoire.db":                                              "./data/repertoire.db",
 	} {
+		if strings.Contains(dsn, "s3cret") && storeopen.Password(dsn) != "s3cret" {
+			t.Errorf("Password(%q) = %q", dsn, storeopen.Password(dsn))
+		}
 		got := storeopen.Redact(dsn)
 		if got != want || strings.Contains(got, "s3cret") {
 			t.Errorf("Redact(%q) = %q, want %q", dsn, got, want)
