@@ -46,7 +46,7 @@ type Metrics struct {
 }
 
 // EntryCounter reads the entry counts the store keeps current
-// (*repertoire.Store).
+// (repertoire.Store).
 type EntryCounter interface {
 	EntryCounts(ctx context.Context) ([]repertoire.EntryCount, error)
 }
