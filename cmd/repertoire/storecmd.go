@@ -28,7 +28,7 @@ func doctorServerDatabase(ctx context.Context, cfg Config, add func(bool, string
 	defer cancel()
 	store, err := storeopen.Open(ctx, cfg.DB, nil)
 	if err != nil {
-		add(false, fmt.Sprintf("database %s: %v", name, err), "check REPERTOIRE_DB (host, port, database, user, password, sslmode) and that this host reaches the server")
+		add(false, fmt.Sprintf("database: %v", err), "check REPERTOIRE_DB (host, port, database, user, password, sslmode) and that this host reaches the server")
 		return nil
 	}
 	if err := store.Ping(ctx); err != nil {
