@@ -49,6 +49,7 @@ var cases = []struct {
 	{"RecallVotesFeedbackRecency", testRecallVotesFeedbackRecency},
 	{"PrivateEntriesStayInTheirChannel", testPrivateEntriesStayInTheirChannel},
 	{"PrivateNeverLeaks", testPrivateNeverLeaks},
+	{"VisibilityIsTheRule", testVisibilityIsTheRule},
 	{"SearchFromADirectMessageWithSpaces", testSearchFromADirectMessageWithSpaces},
 	{"FeedbackCounts", testFeedbackCounts},
 	{"EntryFeedback", testEntryFeedback},
