@@ -171,9 +171,13 @@ func (c *CatchUp) Trigger(ctx context.Context, p Platform) {
 	go func() {
 		defer c.wg.Done()
 		for {
-			if _, err := c.Run(ctx, p); err != nil && ctx.Err() == nil {
-				c.log.WarnContext(ctx, "catch-up pass ended with errors", logPlatform, p.Name(), logErr, err)
-			}
+			// One replica at a time catches a platform up: the others'
+			// triggers are covered by the pass it runs.
+			exclusive(ctx, c.store, c.log, repertoire.LockCatchUp+":"+p.Name(), func(ctx context.Context) {
+				if _, err := c.Run(ctx, p); err != nil && ctx.Err() == nil {
+					c.log.WarnContext(ctx, "catch-up pass ended with errors", logPlatform, p.Name(), logErr, err)
+				}
+			})
 			c.mu.Lock()
 			if !st.again || ctx.Err() != nil {
 				st.running, st.again = false, false

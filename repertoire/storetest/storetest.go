@@ -69,6 +69,7 @@ var cases = []struct {
 	{"DetectModesAndDecisions", testDetectModesAndDecisions},
 	{"DocFrequenciesStemLikeTheIndex", testDocFrequenciesStemLikeTheIndex},
 	{"TermsGoWhenTheirTextChangesOrIsForgotten", testTermsGoWhenTheirTextChangesOrIsForgotten},
+	{"CatchUpCheckpoints", testCatchUpCheckpoints},
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
