@@ -37,7 +37,8 @@ var cases = []struct {
 	{"AppliedEventsOnce", testAppliedEventsOnce},
 	// Single-replica jobs.
 	{"TryLock", testTryLock},
-	// Entries: capture, votes, the source's edits and deletion.
+	// Entries: capture, votes, the source's edits and deletion, counts.
+	{"EntryCountsFollowWrites", testEntryCountsFollowWrites},
 	{"SaveVoteUnsave", testSaveVoteUnsave},
 	{"VoteOncePerMember", testVoteOncePerMember},
 	{"EditAndDeleteSource", testEditAndDeleteSource},
