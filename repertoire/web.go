@@ -6,9 +6,10 @@ import (
 )
 
 // Audience is who is looking at the repertoire outside a channel (the web
-// page), as one WHERE clause: the public entries of Spaces on Platform, and
-// the private entries of Channels, which the core checked with the platform.
-// The zero Audience sees nothing; Anyone sees every public entry.
+// page): they see the public entries of Spaces on Platform, and the private
+// entries of Channels, which the core checked with the platform. The zero
+// Audience sees nothing; Anyone sees every public entry. Sees is the rule;
+// stores apply it inside their queries.
 type Audience struct {
 	Platform string
 	Spaces   []string
