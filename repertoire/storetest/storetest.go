@@ -54,6 +54,7 @@ var cases = []struct {
 	{"SearchFromADirectMessageWithSpaces", testSearchFromADirectMessageWithSpaces},
 	{"FeedbackCounts", testFeedbackCounts},
 	{"EntryFeedback", testEntryFeedback},
+	{"AnswerVerdicts", testAnswerVerdicts},
 	{"NudgeState", testNudgeState},
 	// Digests: periods, schedules, claims.
 	{"DigestDataIsThePeriodOfOneChannel", testDigestDataIsThePeriodOfOneChannel},

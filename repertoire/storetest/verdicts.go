@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 // TestAnswerVerdicts: what an answer's buttons show pressed is the verdicts
 // members hold and gave on it, in the answer's order, each once; a verdict
 // changed or moved to another answer leaves it.
-func TestAnswerVerdicts(t *testing.T) {
+func testAnswerVerdicts(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := open(t)
 	ids := saveAll(t, s,
 		entrySpec{src: "a", question: "q a", answer: "answer a"},
 		entrySpec{src: "b", question: "q b", answer: "answer b"},
