@@ -47,6 +47,7 @@ var cases = []struct {
 	{"SearchNeverErrorsOnUserText", testSearchNeverErrorsOnUserText},
 	{"RecallNeverErrorsOnSyntaxMisuse", testRecallNeverErrorsOnSyntaxMisuse},
 	{"RecallRanking", testRecallRanking},
+	{"LongQuestionKeepsItsSubject", testLongQuestionKeepsItsSubject},
 	{"RecallVotesFeedbackRecency", testRecallVotesFeedbackRecency},
 	{"PrivateEntriesStayInTheirChannel", testPrivateEntriesStayInTheirChannel},
 	{"PrivateNeverLeaks", testPrivateNeverLeaks},
@@ -56,6 +57,8 @@ var cases = []struct {
 	{"EntryFeedback", testEntryFeedback},
 	{"AnswerVerdicts", testAnswerVerdicts},
 	{"NudgeState", testNudgeState},
+	// Word associations learned from saved pairs.
+	{"AssociationsMatchInMemoryCounts", testAssociationsMatchInMemoryCounts},
 	// Digests: periods, schedules, claims.
 	{"DigestDataIsThePeriodOfOneChannel", testDigestDataIsThePeriodOfOneChannel},
 	{"DigestDataDetectedAndFeedback", testDigestDataDetectedAndFeedback},
