@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// CatchUpChannels lists the channels of a platform whose messages the log
+// holds from since on, with their catch-up checkpoints.
+func (s *Store) CatchUpChannels(ctx context.Context, platform string, since time.Time) ([]repertoire.CatchUpChannel, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT m.space, m.channel_id, max(m.channel_name), max(m.private),
+			coalesce(max(k.done_at), 0), coalesce(max(k.pass_at), 0), coalesce(max(k.cursor), ''), coalesce(max(k.cursor_at), 0)
+		FROM messages m LEFT JOIN catchup k ON k.platform = m.platform AND k.space = m.space AND k.channel_id = m.channel_id
+		WHERE m.platform = ?1 AND m.posted_at >= ?2
+		GROUP BY m.space, m.channel_id ORDER BY m.space, m.channel_id`, platform, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("catch-up channels: %w", err)
+	}
+	defer rows.Close()
+	var out []repertoire.CatchUpChannel
+	for rows.Next() {
+		c := repertoire.CatchUpChannel{Channel: repertoire.Channel{Platform: platform}}
+		var done, pass, cursorAt int64
+		if err := rows.Scan(&c.Channel.Space, &c.Channel.ID, &c.Channel.Name, &c.Channel.Private, &done, &pass, &c.Cursor, &cursorAt); err != nil {
+			return nil, fmt.Errorf("catch-up channels: %w", err)
+		}
+		c.DoneAt, c.PassAt, c.CursorAt = fromMilli(done), fromMilli(pass), fromMilli(cursorAt)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catch-up channels: %w", err)
+	}
+	return out, nil
+}
+
+// SaveCatchUp records a channel's catch-up checkpoint.
+func (s *Store) SaveCatchUp(ctx context.Context, c repertoire.CatchUpChannel) error {
+	err := s.tx(ctx, "", func(tx *dbTx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO catchup (platform, space, channel_id, done_at, pass_at, cursor, cursor_at)
+			VALUES (?,?,?,?,?,?,?) ON CONFLICT (platform, space, channel_id) DO UPDATE SET done_at = excluded.done_at,
+			pass_at = excluded.pass_at, cursor = excluded.cursor, cursor_at = excluded.cursor_at`,
+			c.Channel.Platform, c.Channel.Space, c.Channel.ID, toMilli(c.DoneAt), toMilli(c.PassAt), c.Cursor, toMilli(c.CursorAt))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save catch-up checkpoint: %w", err)
+	}
+	return nil
+}
+
+func toMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMilli(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

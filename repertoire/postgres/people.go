@@ -1,0 +1,165 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"github.com/repertoire/repertoire/repertoire"
+	"slices"
+	"time"
+)
+
+// AddOpenQuestion records a question nobody has answered yet.
+func (s *Store) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) error {
+	q.Text = cleanText(q.Text)
+	if len(q.Text) > repertoire.MaxTextBytes {
+		return fmt.Errorf("add open question: %w", repertoire.ErrTooLong)
+	}
+	if q.AskedAt.IsZero() {
+		q.AskedAt = s.now()
+	}
+	err := s.tx(ctx, "", func(tx *dbTx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
+			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
+			q.Asker.ID, q.Asker.Name, q.Text, q.AskedAt.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add open question: %w", err)
+	}
+	return nil
+}
+
+// OpenQuestions lists a channel's open questions asked since the given time, oldest first.
+func (s *Store) OpenQuestions(ctx context.Context, ch repertoire.Channel, since time.Time) ([]repertoire.OpenQuestion, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id, asker_name,
+		text, asked_at FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND asked_at >= ?
+		ORDER BY asked_at, id`, ch.Platform, ch.Space, ch.ID, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("open questions: %w", err)
+	}
+	defer rows.Close()
+	var out []repertoire.OpenQuestion
+	for rows.Next() {
+		var q repertoire.OpenQuestion
+		var at int64
+		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
+			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
+			return nil, fmt.Errorf("open questions: %w", err)
+		}
+		q.AskedAt = time.UnixMilli(at).UTC()
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open questions: %w", err)
+	}
+	return out, nil
+}
+
+// ForgetUser removes a member's words and traces from the repertoire: entries
+// they authored, questions they asked (the answers of others stay), their
+// saver records and votes, their open questions, their messages and
+// reactions in the message log and the detections about their exchanges.
+// The search index forgets in the same transaction. (Deleted rows linger in
+// PostgreSQL's files until VACUUM reclaims them; autovacuum does so.)
+func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (repertoire.Forgotten, error) {
+	return s.ForgetUserWith(ctx, platform, userID, nil)
+}
+
+// ForgetUserWith is ForgetUser that also drops, from the entries whose
+// question the member asked, the tags questionTags says came from that
+// question (its #hashtags), in the same transaction.
+func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (repertoire.Forgotten, error) {
+	var f repertoire.Forgotten
+	err := s.tx(ctx, "", func(tx *dbTx) error {
+		if questionTags != nil {
+			if err := dropQuestionTags(ctx, tx, platform, userID, questionTags); err != nil {
+				return err
+			}
+		}
+		steps := []struct {
+			n *int
+			q string
+		}{
+			{&f.Entries, `DELETE FROM entries WHERE platform = ? AND author_id = ?`},
+			{&f.Questions, `UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = '', terms = ''
+				WHERE platform = ? AND question_author_id = ?`},
+			{&f.Saves, `DELETE FROM savers WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
+			{&f.Votes, `DELETE FROM votes WHERE user_id = ?2 AND entry_id IN (SELECT id FROM entries WHERE platform = ?1)`},
+			{&f.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND asker_id = ?`},
+			{&f.Messages, `DELETE FROM messages WHERE platform = ? AND author_id = ?`},
+			{new(int), `DELETE FROM message_reactions WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM detections WHERE platform = ?1 AND (asker_id = ?2 OR answerer_id = ?2)`},
+			{&f.Feedback, `DELETE FROM recall_feedback WHERE user_id = ?2 AND answer_id IN (SELECT id FROM recall_answers WHERE platform = ?1)`},
+			// Signed out of the web page, and no archived digest names them.
+			{new(int), `DELETE FROM web_sessions WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM web_tokens WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM digest_archive WHERE id IN (SELECT digest_id FROM digest_archive_people WHERE platform = ? AND user_id = ?)`},
+		}
+		for _, st := range steps {
+			res, err := tx.ExecContext(ctx, st.q, platform, userID)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			*st.n = int(n)
+		}
+		// Verdicts given with buttons (those from reactions went with them).
+		res, err := tx.ExecContext(ctx, `DELETE FROM entry_feedback WHERE platform = ? AND user_id = ?`, platform, userID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		f.Feedback += int(n)
+		return nil
+	})
+	if err != nil {
+		return repertoire.Forgotten{}, fmt.Errorf("forget user: %w", err)
+	}
+	return f, nil
+}
+
+// dropQuestionTags removes from the entries whose question userID asked the
+// tags that came from that question.
+func dropQuestionTags(ctx context.Context, tx *dbTx, platform, userID string, questionTags func(question, answer string) []string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, question, answer, tags FROM entries WHERE platform = ? AND question_author_id = ?`, platform, userID)
+	if err != nil {
+		return err
+	}
+	type change struct {
+		id   int64
+		tags string
+	}
+	var changes []change
+	for rows.Next() {
+		var id int64
+		var q, a, tags string
+		if err := rows.Scan(&id, &q, &a, &tags); err != nil {
+			rows.Close()
+			return err
+		}
+		drop := questionTags(q, a)
+		if len(drop) == 0 {
+			continue
+		}
+		var kept []string
+		for _, t := range splitTags(tags) {
+			if !slices.Contains(drop, t) {
+				kept = append(kept, t)
+			}
+		}
+		if joined := joinTags(kept); joined != tags {
+			changes = append(changes, change{id, joined})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET tags = ? WHERE id = ?`, c.tags, c.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
