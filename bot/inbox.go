@@ -319,7 +319,13 @@ func (in *Inbox) Run(ctx context.Context) error {
 	var cursor int64
 	warned := map[string]bool{}
 	for {
-		items, err := in.store.PendingInbox(ctx, cursor, readBatch)
+		var items []repertoire.InboxItem
+		var err error
+		if tk, ok := in.store.(inboxTaker); ok {
+			items, err = tk.TakeInbox(ctx, readBatch)
+		} else {
+			items, err = in.store.PendingInbox(ctx, cursor, readBatch)
+		}
 		if err != nil && ctx.Err() == nil {
 			in.log.WarnContext(ctx, "read inbox", logErr, err)
 		}
@@ -349,6 +355,14 @@ func (in *Inbox) Run(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// inboxTaker is a store that replicas share (PostgreSQL): it hands each
+// pending delivery to one replica, a channel's deliveries to one replica at
+// a time in order, and a dead replica's to the others. Without it, the one
+// process reads every pending delivery by cursor.
+type inboxTaker interface {
+	TakeInbox(ctx context.Context, limit int) ([]repertoire.InboxItem, error)
 }
 
 func (in *Inbox) decoder(platform string) Decoder {

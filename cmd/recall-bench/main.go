@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", "", "where to build the databases (a temp dir when empty)")
 	exhaustive := fs.Int("exhaustive-queries", 200, "zipf: queries per class also ranked exhaustively, for the agreement figure (one pass over all entries)")
 	corpus := fs.String("corpus", "chat", "generated corpus for -sizes: chat (this tool's chat-like entries) or zipf (issue 15's independent workload: words from a Zipf law, rare/medium/common/natural queries, agreement with the exhaustive ranking)")
+	pgURL := fs.String("postgres", "", "zipf: also copy the corpus into this empty PostgreSQL database (postgres://…) and time both stores side by side, with capture throughput for one and two writers")
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
@@ -72,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				err = latency(ctx, stdout, *dir, n, *queries, *baseline, *reuse)
 			case "zipf":
 				err = zipfBench(ctx, stdout, *dir, n, *queries, *baseline, *exhaustive, *reuse)
+				if err == nil && *pgURL != "" {
+					err = zipfPostgres(ctx, stdout, *dir, n, *queries, *pgURL)
+				}
 			default:
 				return fmt.Errorf("-corpus: %q is neither chat nor zipf", *corpus)
 			}

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repertoire/repertoire/repertoire/postgres/pgtest"
 	"github.com/repertoire/repertoire/repertoire/sqlite"
+	"github.com/repertoire/repertoire/repertoire/storeopen"
 
 	"github.com/repertoire/repertoire/adapters/discord/discordtest"
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
@@ -27,7 +29,7 @@ func TestDigestExactlyOnceAcrossACrash(t *testing.T) {
 		t.Skip("runs child processes")
 	}
 	for _, delivered := range []bool{true, false} {
-		t.Run(fmt.Sprintf("posted-before-the-kill=%v", delivered), func(t *testing.T) { digestCrash(t, delivered) })
+		t.Run(fmt.Sprintf("posted-before-the-kill=%v", delivered), func(t *testing.T) { digestCrash(t, delivered, filepath.Join(t.TempDir(), "digest.db")) })
 	}
 	for _, delivered := range []bool{true, false} {
 		t.Run(fmt.Sprintf("discord/posted-before-the-kill=%v", delivered), func(t *testing.T) { digestCrashDiscord(t, delivered) })
@@ -122,12 +124,20 @@ func digestCrashDiscord(t *testing.T, delivered bool) {
 	}
 }
 
-func digestCrash(t *testing.T, delivered bool) {
+// TestDigestExactlyOnceAcrossACrashOnPostgres: the same two processes
+// (replicas) on one PostgreSQL database.
+func TestDigestExactlyOnceAcrossACrashOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	digestCrash(t, true, pgtest.DB(t))
+}
+
+func digestCrash(t *testing.T, delivered bool, db string) {
 	const channels = 40
 	fake := slacktest.New(t)
-	db := filepath.Join(t.TempDir(), "digest.db")
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, db, nil)
+	store, err := storeopen.Open(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +179,7 @@ func digestCrash(t *testing.T, delivered bool) {
 	// Wait (bounded) for every period to be recorded as sent.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		s, err := sqlite.Open(ctx, db, nil)
+		s, err := storeopen.Open(ctx, db, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/postgres/pgtest"
 	"github.com/repertoire/repertoire/repertoire/storeopen"
 )
 
@@ -138,15 +138,11 @@ func TestMigrateStoreSQLiteToSQLite(t *testing.T) {
 	}
 }
 
-// testPostgres is the PostgreSQL server URL the tests may use: a database
-// made for this test on the server REPERTOIRE_TEST_POSTGRES names.
+// testPostgres is a PostgreSQL database made for this test (repertoire/postgres/pgtest:
+// a throw-away cluster, or the server REPERTOIRE_TEST_POSTGRES names).
 func testPostgres(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("REPERTOIRE_TEST_POSTGRES")
-	if u == "" {
-		t.Skip("the PostgreSQL half did not run: REPERTOIRE_TEST_POSTGRES is not set")
-	}
-	return u
+	return pgtest.DB(t) // an empty database; skips, saying why, without PostgreSQL
 }
 
 // SQLite → PostgreSQL → SQLite gives a byte-identical JSON export.

@@ -12,12 +12,9 @@ import (
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/postgres"
 	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
-
-// ErrNoPostgres means the dsn names a PostgreSQL server and this build has
-// no PostgreSQL store.
-var ErrNoPostgres = errors.New("this build has no PostgreSQL store")
 
 // IsPostgres reports whether dsn names a PostgreSQL server (a postgres:// or
 // postgresql:// URL) rather than an SQLite file.
@@ -31,7 +28,11 @@ func IsPostgres(dsn string) bool {
 // file at the path dsn.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (repertoire.Store, error) {
 	if IsPostgres(dsn) {
-		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), ErrNoPostgres)
+		s, err := postgres.Open(ctx, dsn, log)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", Redact(dsn), redactErr(err, dsn))
+		}
+		return s, nil
 	}
 	s, err := sqlite.Open(ctx, dsn, log)
 	if err != nil {
@@ -72,4 +73,12 @@ func Password(dsn string) string {
 		return p
 	}
 	return u.Query().Get("password")
+}
+
+// redactErr keeps the URL's password out of a driver's error text.
+func redactErr(err error, dsn string) error {
+	if p := Password(dsn); p != "" && strings.Contains(err.Error(), p) {
+		return errors.New(strings.ReplaceAll(err.Error(), p, "xxxxx"))
+	}
+	return err
 }

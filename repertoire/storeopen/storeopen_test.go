@@ -53,7 +53,7 @@ func TestRedactHidesPasswords(t *testing.T) {
 }
 
 // A server that does not answer is a clear error that does not print the
-// password (until the PostgreSQL store is built in: ErrNoPostgres).
+// password.
 func TestPostgresErrorHidesThePassword(t *testing.T) {
 	_, err := storeopen.Open(context.Background(), "postgres://bot:s3cret@127.0.0.1:1/r?connect_timeout=2", nil)
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
