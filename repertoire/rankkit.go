@@ -352,46 +352,17 @@ func (sr *scorer) scoreHit(h *Hit) bool {
 // pairs are the neighbouring query words proximity rewards, as indexes
 // into sr.terms.
 func (sr *scorer) pairs() [][2]int {
-	if sr.pairList != nil {
-		return *sr.pairList
+	if sr.pairList == nil {
+		out := QueryPairs(sr.q.Terms, sr.terms)
+		sr.pairList = &out
 	}
-	index := map[string]int{}
-	for i, t := range sr.terms {
-		index[t.Word] = i
-	}
-	out := [][2]int{}
-	for i := 0; i+1 < len(sr.q.Terms); i++ {
-		a, okA := index[sr.q.Terms[i]]
-		b, okB := index[sr.q.Terms[i+1]]
-		if okA && okB {
-			out = append(out, [2]int{a, b})
-		}
-	}
-	sr.pairList = &out
-	return out
+	return *sr.pairList
 }
 
 // proximity rewards the question's words found close together, in the
 // order asked.
 func (sr *scorer) proximity(m [][3][]int32) float64 {
-	var bonus float64
-	for _, p := range sr.pairs() {
-		a, b := p[0], p[1]
-		best := math.MaxInt
-		for f := range 3 {
-			for _, pa := range m[a][f] {
-				for _, pb := range m[b][f] {
-					if d := int(pb - pa); d > 0 && d < best {
-						best = d
-					} else if d < 0 && -d+1 < best {
-						best = -d + 1 // reversed order counts, a little less
-					}
-				}
-			}
-		}
-		bonus += ProximityBonus(sr.terms[a].IDF, sr.terms[b].IDF, best)
-	}
-	return bonus
+	return Proximity(sr.pairs(), sr.terms, m)
 }
 
 // excluded reports whether any field holds a word the member excluded (-word).
@@ -515,4 +486,48 @@ func (r *Recall) Threshold() float64 {
 		return math.Inf(-1)
 	}
 	return r.top.hits[r.top.k-1].Score
+}
+
+// QueryPairs lists the neighbouring words of a question (words, in the
+// order asked) that are both among terms, as indexes into terms: the pairs
+// proximity rewards.
+func QueryPairs(words []string, terms []*QueryTerm) [][2]int {
+	index := map[string]int{}
+	for i, t := range terms {
+		index[t.Word] = i
+	}
+	out := [][2]int{}
+	for i := 0; i+1 < len(words); i++ {
+		a, okA := index[words[i]]
+		b, okB := index[words[i+1]]
+		if okA && okB {
+			out = append(out, [2]int{a, b})
+		}
+	}
+	return out
+}
+
+// Proximity rewards the question's words found close together, in the order
+// asked: for each pair (from QueryPairs), a bonus by the closest distance
+// between the two terms' positions in any one field (m[i] holds term i's
+// positions per field).
+func Proximity[H ~[3][]int32](pairs [][2]int, terms []*QueryTerm, m []H) float64 {
+	var bonus float64
+	for _, p := range pairs {
+		a, b := p[0], p[1]
+		best := math.MaxInt
+		for f := range 3 {
+			for _, pa := range m[a][f] {
+				for _, pb := range m[b][f] {
+					if d := int(pb - pa); d > 0 && d < best {
+						best = d
+					} else if d < 0 && -d+1 < best {
+						best = -d + 1 // reversed order counts, a little less
+					}
+				}
+			}
+		}
+		bonus += ProximityBonus(terms[a].IDF, terms[b].IDF, best)
+	}
+	return bonus
 }

@@ -477,47 +477,18 @@ func (sr *searcher) scoreFrom(h *repertoire.Hit, m []termHits, lens [3]int, prio
 // pairs are the neighbouring query words proximity rewards, as indexes
 // into sr.terms.
 func (sr *searcher) pairs() [][2]int {
-	if sr.pairList != nil {
-		return *sr.pairList
+	if sr.pairList == nil {
+		out := repertoire.QueryPairs(sr.q.Terms, sr.terms)
+		sr.pairList = &out
 	}
-	index := map[string]int{}
-	for i, t := range sr.terms {
-		index[t.Word] = i
-	}
-	out := [][2]int{}
-	for i := 0; i+1 < len(sr.q.Terms); i++ {
-		a, okA := index[sr.q.Terms[i]]
-		b, okB := index[sr.q.Terms[i+1]]
-		if okA && okB {
-			out = append(out, [2]int{a, b})
-		}
-	}
-	sr.pairList = &out
-	return out
+	return *sr.pairList
 }
 
 // proximity rewards the question's words found close together, in the order
 // asked: for each neighbouring pair of query words, a bonus by their
 // nearest distance in any field (proximityBonus).
 func (sr *searcher) proximity(m []termHits) float64 {
-	var bonus float64
-	for _, p := range sr.pairs() {
-		a, b := p[0], p[1]
-		best := math.MaxInt
-		for f := range 3 {
-			for _, pa := range m[a][f] {
-				for _, pb := range m[b][f] {
-					if d := int(pb - pa); d > 0 && d < best {
-						best = d
-					} else if d < 0 && -d+1 < best {
-						best = -d + 1 // reversed order counts, a little less
-					}
-				}
-			}
-		}
-		bonus += repertoire.ProximityBonus(sr.terms[a].IDF, sr.terms[b].IDF, best)
-	}
-	return bonus
+	return repertoire.Proximity(sr.pairs(), sr.terms, m)
 }
 
 // excluded reports whether any field holds a word the member excluded (-word).
