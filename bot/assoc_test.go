@@ -74,3 +74,44 @@ func TestAssociationsLiftTheCommunitysVocabulary(t *testing.T) {
 		t.Errorf("without associations Search's order must stand: %s first", same[0].SourceID)
 	}
 }
+
+// A member who says "forget me" takes back what their words taught: the
+// pair learned from the entry they answered is no longer counted, and the
+// entry another member answered still teaches.
+func TestForgetMeTakesBackAssociations(t *testing.T) {
+	b, c, s := newBot(t)
+	ctx := context.Background()
+	c.add("ops", "1", "", "ann", "Why are the pods in a crashloop after deploy?", false)
+	c.add("ops", "2", "1", "ben", "Raise the memory limits, then restart the zorblax deployment.", false)
+	cmd := c.add("ops", "3", "1", "dan", "@repertoire save", false)
+	if err := b.Handle(ctx, bot.Mentioned{ID: "m1", Message: cmd, Text: "save", Via: bot.ViaMention}); err != nil {
+		t.Fatal(err)
+	}
+	c.add("ops", "4", "", "ann", "The pods crashloop again?", false)
+	c.add("ops", "5", "4", "cat", "Check the memory limits.", false)
+	cmd = c.add("ops", "6", "4", "dan", "@repertoire save", false)
+	if err := b.Handle(ctx, bot.Mentioned{ID: "m2", Message: cmd, Text: "save", Via: bot.ViaMention}); err != nil {
+		t.Fatal(err)
+	}
+	keys := bot.AssocKeys("pods crashloop", 8)
+	got, err := s.Associations(ctx, keys, bot.AssocPerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Pairs != 2 || got.Both["pods"]["memor"] != 2 || got.Both["pods"]["zorbl"] != 1 {
+		t.Fatalf("before forgetting: %+v", got)
+	}
+	forget := c.add("ops", "9", "", "ben", "@repertoire forget me", false)
+	for _, id := range []string{"m9-ask", "m9"} { // asked, then confirmed
+		if err := b.Handle(ctx, bot.Mentioned{ID: id, Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err = s.Associations(ctx, keys, bot.AssocPerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Pairs != 1 || got.Both["pods"]["memor"] != 1 || got.Both["pods"]["zorbl"] != 0 || got.A["zorbl"] != 0 {
+		t.Errorf("after ben is forgotten: %+v", got)
+	}
+}

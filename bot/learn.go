@@ -12,13 +12,14 @@ import (
 // entry, and again when a member finds it helpful. Only public entries
 // with a question teach: what a private channel says must not shape the
 // order of anyone else's recall. A failure costs only this pair, so it is
-// logged, not returned.
+// logged, not returned. The store takes the pair back when the entry is
+// deleted, changes or becomes private (a forgotten member's entries too).
 func (b *Bot) learnFrom(ctx context.Context, e repertoire.Entry) {
 	if e.Channel.Private || strings.TrimSpace(e.Question) == "" || strings.TrimSpace(e.Answer) == "" {
 		return
 	}
 	q, a := LearnKeys(e.Question, e.Answer)
-	if err := b.store.LearnAssociation(ctx, q, a); err != nil {
+	if err := b.store.LearnAssociation(ctx, e.ID, q, a); err != nil {
 		b.log.WarnContext(ctx, "learn word associations", logEntry, e.ID, logErr, err)
 	}
 }

@@ -138,9 +138,14 @@ type RecallStore interface {
 // AssociationStore keeps the counts word associations are computed from
 // (what recall learns from saved question–answer pairs).
 type AssociationStore interface {
-	// LearnAssociation counts one question–answer pair, given by the keys
-	// of its question and of its answer (at most 64 of each are counted).
-	LearnAssociation(ctx context.Context, question, answer []string) error
+	// LearnAssociation counts one question–answer pair of a public entry,
+	// given by the keys of its question and of its answer (at most 64 of
+	// each are counted). What a pair taught is taken back when its entry is
+	// deleted (its message deleted, its author forgotten, its space
+	// purged), when its question or answer changes, or when it becomes
+	// private; keys no pair holds any more are removed. An entry that is
+	// gone or private teaches nothing.
+	LearnAssociation(ctx context.Context, entryID int64, question, answer []string) error
 	// Associations reads the association counts a question with these keys
 	// needs (at most 64 keys): each key's counts and its perKey most
 	// frequent partners (at most 64) with theirs, as AssocCounts.For

@@ -10,15 +10,27 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// LearnAssociation counts one question–answer pair, given by the keys of
-// its question and of its answer (at most 64 of each are counted), in the
-// store's association counts.
-func (s *Store) LearnAssociation(ctx context.Context, question, answer []string) error {
+// LearnAssociation counts one question–answer pair of a public entry,
+// given by the keys of its question and of its answer (at most 64 of each
+// are counted), in the store's association counts, and records what it
+// counted with the entry: deleting the entry, changing its text or making
+// it private takes the pair back (migration 0003's triggers). An entry
+// that is gone or private teaches nothing.
+func (s *Store) LearnAssociation(ctx context.Context, entryID int64, question, answer []string) error {
 	question, answer = assocKeys(question), assocKeys(answer)
 	if len(question) == 0 || len(answer) == 0 {
 		return nil
 	}
 	err := s.tx(ctx, "", func(tx *dbTx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO assoc_learned (entry_id, q, a)
+			SELECT id, ARRAY(SELECT json_array_elements_text(?::json)), ARRAY(SELECT json_array_elements_text(?::json))
+			FROM entries WHERE id = ? AND private = 0`, jsonList(question), jsonList(answer), entryID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // gone or private: nothing learned
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE assoc_stats SET pairs = pairs + 1 WHERE id = 1`); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,15 +12,34 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// LearnAssociation counts one question–answer pair, given by the keys of
-// its question and of its answer (at most 64 of each are counted), in the
-// store's association counts.
-func (s *Store) LearnAssociation(ctx context.Context, question, answer []string) error {
+// LearnAssociation counts one question–answer pair of a public entry,
+// given by the keys of its question and of its answer (at most 64 of each
+// are counted), in the store's association counts, and records what it
+// counted with the entry: deleting the entry, changing its text or making
+// it private takes the pair back (migration 0019's triggers). An entry
+// that is gone or private teaches nothing.
+func (s *Store) LearnAssociation(ctx context.Context, entryID int64, question, answer []string) error {
 	question, answer = repertoire.DistinctKeys(question), repertoire.DistinctKeys(answer)
 	if len(question) == 0 || len(answer) == 0 {
 		return nil
 	}
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+	qj, err := json.Marshal(question)
+	if err != nil {
+		return fmt.Errorf("learn association: %w", err)
+	}
+	aj, err := json.Marshal(answer)
+	if err != nil {
+		return fmt.Errorf("learn association: %w", err)
+	}
+	err = s.tx(ctx, "", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO assoc_learned (entry_id, q, a)
+			SELECT id, ?, ? FROM entries WHERE id = ? AND private = 0`, string(qj), string(aj), entryID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // gone or private: nothing learned
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE assoc_stats SET pairs = pairs + 1 WHERE id = 1`); err != nil {
 			return err
 		}

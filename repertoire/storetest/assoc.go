@@ -23,8 +23,12 @@ func testAssociationsMatchInMemoryCounts(t *testing.T, open Opener) {
 		{{"pods", "pods", ""}, {"memor"}}, // duplicates and empty keys count once / not at all
 		{{"lonely"}, nil},                 // no answer: nothing learned
 	}
-	for _, p := range pairs {
-		if err := s.LearnAssociation(ctx, p[0], p[1]); err != nil {
+	for i, p := range pairs {
+		e, _, err := s.Save(ctx, saveParams(fmt.Sprint("m", i), "answer", "U3"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.LearnAssociation(ctx, e.ID, p[0], p[1]); err != nil {
 			t.Fatal(err)
 		}
 		mem.Add(p[0], p[1])

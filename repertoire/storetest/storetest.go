@@ -59,6 +59,7 @@ var cases = []struct {
 	{"NudgeState", testNudgeState},
 	// Word associations learned from saved pairs.
 	{"AssociationsMatchInMemoryCounts", testAssociationsMatchInMemoryCounts},
+	{"AssociationsForgetWhatTheirEntriesTaught", testAssociationsForgetWhatTheirEntriesTaught},
 	// Digests: periods, schedules, claims.
 	{"DigestDataIsThePeriodOfOneChannel", testDigestDataIsThePeriodOfOneChannel},
 	{"DigestDataDetectedAndFeedback", testDigestDataDetectedAndFeedback},
