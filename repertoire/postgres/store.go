@@ -56,6 +56,8 @@ const inboxLock int64 = writeLock + 1
 
 // Store is the repertoire on one PostgreSQL database.
 type Store struct {
+	// core runs the methods both engines share (core.go).
+	*core
 	pool *pgxpool.Pool
 	w    *db
 	r    *db
@@ -121,6 +123,7 @@ func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*S
 		s.Close()
 		return nil, err
 	}
+	s.core = s.newCore()
 	return s, nil
 }
 

@@ -28,6 +28,8 @@ var migrationFiles embed.FS
 // Store is the repertoire's database: one writer connection whose
 // transactions begin IMMEDIATE, and a small pool of read-only connections.
 type Store struct {
+	// core runs the methods both engines share (core.go).
+	*core
 	w   *sql.DB
 	r   *sql.DB
 	log *slog.Logger
@@ -118,6 +120,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	mctx, stop := context.WithCancel(context.Background())
 	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
 	go s.mergeLoop(mctx)
+	s.core = s.newCore()
 	return s, nil
 }
 

@@ -1,22 +1,23 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/repertoire/repertoire/repertoire"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // RecordRecall remembers which entries a recall answer (the bot's posted
 // message msg) showed, in order, so that 👍 or 👎 on that message becomes
 // feedback on them. Recording the same message again changes nothing.
-func (s *Store) RecordRecall(ctx context.Context, msg repertoire.Source, entryIDs []int64) error {
+func (s *Core) RecordRecall(ctx context.Context, msg repertoire.Source, entryIDs []int64) error {
 	if msg.Message == "" || len(entryIDs) == 0 {
 		return nil
 	}
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO recall_answers (platform, space, channel_id, message_id, posted_at)
 			VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id`, msg.Platform, msg.Space, msg.Channel, msg.Message, s.now().UnixMilli()).Scan(&id)
@@ -29,7 +30,7 @@ func (s *Store) RecordRecall(ctx context.Context, msg repertoire.Source, entryID
 		for i, e := range entryIDs {
 			// An entry deleted meanwhile is skipped, not an error.
 			if _, err := tx.ExecContext(ctx, `INSERT INTO recall_answer_entries (answer_id, entry_id, position)
-				SELECT ?::bigint, id, ?::integer FROM entries WHERE id = ? ON CONFLICT DO NOTHING`, id, i+1, e); err != nil {
+				SELECT CAST(? AS BIGINT), id, CAST(? AS INTEGER) FROM entries WHERE id = ? ON CONFLICT DO NOTHING`, id, i+1, e); err != nil {
 				return err
 			}
 		}
@@ -44,24 +45,24 @@ func (s *Store) RecordRecall(ctx context.Context, msg repertoire.Source, entryID
 // Feedback records a member's 👍 (helpful) or 👎 on a recall answer. It
 // returns ErrNotFound when msg is not a recall answer (a thumbs-up anywhere
 // else is none of recall's business) and reports whether the feedback is new.
-func (s *Store) Feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
+func (s *Core) Feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
 	return s.feedback(ctx, event, msg, userID, helpful, true)
 }
 
 // Unfeedback takes a member's 👍 or 👎 back. Like Feedback, ErrNotFound when
 // msg is not a recall answer; it reports whether there was such feedback.
-func (s *Store) Unfeedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
+func (s *Core) Unfeedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
 	return s.feedback(ctx, event, msg, userID, helpful, false)
 }
 
-func (s *Store) feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful, add bool) (bool, error) {
+func (s *Core) feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful, add bool) (bool, error) {
 	// Most thumbs are on other messages: find out on the read pool, so they
 	// never queue for the writer.
 	if _, err := recallAnswerID(ctx, s.r, msg); err != nil {
 		return false, fmt.Errorf("feedback: %w", err)
 	}
 	var changed bool
-	err := s.tx(ctx, event, func(tx *dbTx) error {
+	err := s.tx(ctx, event, func(tx Querier) error {
 		id, err := recallAnswerID(ctx, tx, msg)
 		if err != nil {
 			return err
@@ -87,7 +88,7 @@ func (s *Store) feedback(ctx context.Context, event string, msg repertoire.Sourc
 	return changed, nil
 }
 
-func recallAnswerID(ctx context.Context, q querier, msg repertoire.Source) (int64, error) {
+func recallAnswerID(ctx context.Context, q Reader, msg repertoire.Source) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `SELECT id FROM recall_answers WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
 		msg.Platform, msg.Space, msg.Channel, msg.Message).Scan(&id)
@@ -98,8 +99,8 @@ func recallAnswerID(ctx context.Context, q querier, msg repertoire.Source) (int6
 }
 
 // SetNudges turns similar-question nudges on or off for a channel.
-func (s *Store) SetNudges(ctx context.Context, ch repertoire.Channel, on bool) error {
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+func (s *Core) SetNudges(ctx context.Context, ch repertoire.Channel, on bool) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		var err error
 		if on {
 			_, err = tx.ExecContext(ctx, `INSERT INTO nudge_channels (platform, space, channel_id, enabled_at)
@@ -117,7 +118,7 @@ func (s *Store) SetNudges(ctx context.Context, ch repertoire.Channel, on bool) e
 }
 
 // NudgesOn reports whether a channel opted in to nudges.
-func (s *Store) NudgesOn(ctx context.Context, ch repertoire.Channel) (bool, error) {
+func (s *Core) NudgesOn(ctx context.Context, ch repertoire.Channel) (bool, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM nudge_channels WHERE platform = ? AND space = ? AND channel_id = ?`,
 		ch.Platform, ch.Space, ch.ID).Scan(&n)
@@ -129,7 +130,7 @@ func (s *Store) NudgesOn(ctx context.Context, ch repertoire.Channel) (bool, erro
 
 // ClaimNudge records that the bot nudges in a thread, before it posts. It
 // reports false when the thread was nudged before: never twice per thread.
-func (s *Store) ClaimNudge(ctx context.Context, event string, ch repertoire.Channel, threadID string, at time.Time) (bool, error) {
+func (s *Core) ClaimNudge(ctx context.Context, event string, ch repertoire.Channel, threadID string, at time.Time) (bool, error) {
 	if at.IsZero() {
 		at = s.now()
 	}
@@ -151,12 +152,12 @@ func (s *Store) ClaimNudge(ctx context.Context, event string, ch repertoire.Chan
 // ErrNotFound when msg is not a recall answer or did not show the entry
 // (a forged or stale button changes nothing) and reports whether the
 // verdict is new.
-func (s *Store) EntryFeedback(ctx context.Context, event string, msg repertoire.Source, entryID int64, userID string, helpful bool) (bool, error) {
+func (s *Core) EntryFeedback(ctx context.Context, event string, msg repertoire.Source, entryID int64, userID string, helpful bool) (bool, error) {
 	if userID == "" {
 		return false, fmt.Errorf("entry feedback: %w: no member", repertoire.ErrInvalid)
 	}
 	var changed bool
-	err := s.tx(ctx, event, func(tx *dbTx) error {
+	err := s.tx(ctx, event, func(tx Querier) error {
 		id, err := recallAnswerID(ctx, tx, msg)
 		if err != nil {
 			return err

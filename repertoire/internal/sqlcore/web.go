@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
@@ -8,42 +8,43 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/repertoire/repertoire/repertoire"
 	"strings"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // BrowseEntries lists the entries the audience may see that the filters
 // select, savers included, and reports whether more follow.
-func (s *Store) BrowseEntries(ctx context.Context, a repertoire.Audience, b repertoire.Browse) ([]repertoire.Entry, bool, error) {
+func (s *Core) BrowseEntries(ctx context.Context, a repertoire.Audience, b repertoire.Browse) ([]repertoire.Entry, bool, error) {
 	if b.Limit <= 0 {
 		b.Limit = 20
 	}
 	b.Limit = min(b.Limit, 100)
 	b.Offset = max(b.Offset, 0)
-	vis, args := audienceWhere(a, "e")
+	vis, args := s.d.AudienceWhere(a, "e")
 	conds := []string{vis}
 	// Each list walks an index in its order, so a page costs its rows,
 	// not the repertoire's: the newest (created_at), the most useful (the
 	// worth expression), a tag's (its entry IDs, newest first), a channel's.
-	from := "entries e"
+	from := "entries e" + s.d.Indexed("entries_created")
 	order := "e.created_at DESC, e.id DESC"
 	switch {
 	case b.Tag != "":
-		from = "entry_tags t JOIN entries e ON e.id = t.entry_id"
+		from = "entry_tags t " + s.d.OrderedJoin + " entries e ON e.id = t.entry_id"
 		conds = append(conds, "t.tag = ?")
 		args = append(args, repertoire.NormTag(b.Tag))
 		order = "t.entry_id DESC"
 	case b.Channel != "":
-		from = "entries e"
+		from = "entries e" + s.d.Indexed("entries_channel_only")
 		conds = append(conds, "e.channel_id = ?")
 		args = append(args, b.Channel)
 	case b.Member != "":
 		// The member's entries first (a few hundred at most), then sorted.
-		from = "(SELECT id FROM entries WHERE author_id = ? UNION SELECT entry_id FROM savers WHERE user_id = ?) m JOIN entries e ON e.id = m.id"
+		from = "(SELECT id FROM entries WHERE author_id = ? UNION SELECT entry_id FROM savers WHERE user_id = ?) m " + s.d.OrderedJoin + " entries e ON e.id = m.id"
 		args = append([]any{b.Member, b.Member}, args...)
 	case b.Useful:
-		from = "entries e"
+		from = "entries e" + s.d.Indexed("entries_worth")
 		order = "e.votes + e.helpful - e.unhelpful DESC, e.created_at DESC, e.id DESC"
 	}
 	if b.Tag != "" && b.Channel != "" {
@@ -58,12 +59,12 @@ func (s *Store) BrowseEntries(ctx context.Context, a repertoire.Audience, b repe
 		conds = append(conds, "e.created_at >= ?")
 		args = append(args, b.Since.UnixMilli())
 	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.read(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("browse entries: %w", err)
 	}
 	defer tx.Rollback()
-	out, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM `+from+` WHERE `+strings.Join(conds, " AND ")+
+	out, err := QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM `+from+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, b.Limit+1, b.Offset)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("browse entries: %w", err)
@@ -77,14 +78,14 @@ func (s *Store) BrowseEntries(ctx context.Context, a repertoire.Audience, b repe
 
 // VisibleEntry returns one entry if the audience may see it; ErrNotFound
 // otherwise, the same answer as for an entry that does not exist.
-func (s *Store) VisibleEntry(ctx context.Context, a repertoire.Audience, id int64) (repertoire.Entry, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (s *Core) VisibleEntry(ctx context.Context, a repertoire.Audience, id int64) (repertoire.Entry, error) {
+	tx, err := s.read(ctx)
 	if err != nil {
 		return repertoire.Entry{}, fmt.Errorf("entry %d: %w", id, err)
 	}
 	defer tx.Rollback()
-	vis, args := audienceWhere(a, "e")
-	out, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE e.id = ? AND `+vis, append([]any{id}, args...)...)
+	vis, args := s.d.AudienceWhere(a, "e")
+	out, err := QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM entries e WHERE e.id = ? AND `+vis, append([]any{id}, args...)...)
 	if err != nil {
 		return repertoire.Entry{}, fmt.Errorf("entry %d: %w", id, err)
 	}
@@ -103,15 +104,15 @@ func weekStart(t time.Time) time.Time {
 
 // WebOverview reads the home page's figures as of now: totals, top tags and
 // kinds, contributors since monthStart, and weeks of growth and recall use.
-func (s *Store) WebOverview(ctx context.Context, a repertoire.Audience, now, monthStart time.Time, weeks int) (repertoire.Overview, error) {
+func (s *Core) WebOverview(ctx context.Context, a repertoire.Audience, now, monthStart time.Time, weeks int) (repertoire.Overview, error) {
 	var o repertoire.Overview
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.read(ctx)
 	if err != nil {
 		return o, fmt.Errorf("overview: %w", err)
 	}
 	defer tx.Rollback()
-	vis, args := audienceWhere(a, "e")
-	cvis, cargs := audienceWhere(a, "c") // over the count tables
+	vis, args := s.d.AudienceWhere(a, "e")
+	cvis, cargs := s.d.AudienceWhere(a, "c") // over the count tables
 	counts := func(query string, args ...any) ([]repertoire.Count, error) {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -128,11 +129,11 @@ func (s *Store) WebOverview(ctx context.Context, a repertoire.Audience, now, mon
 		}
 		return out, rows.Err()
 	}
-	if o.TopTags, err = counts(`SELECT c.tag, sum(c.n)::bigint AS n FROM tag_counts c WHERE `+cvis+`
+	if o.TopTags, err = counts(`SELECT c.tag, CAST(sum(c.n) AS BIGINT) AS n FROM tag_counts c WHERE `+cvis+`
 		GROUP BY c.tag HAVING sum(c.n) > 0 ORDER BY n DESC, c.tag LIMIT 15`, cargs...); err != nil {
 		return o, fmt.Errorf("overview: tags: %w", err)
 	}
-	if o.Kinds, err = counts(`SELECT c.kind, sum(c.n)::bigint AS n FROM entry_counts c WHERE `+cvis+`
+	if o.Kinds, err = counts(`SELECT c.kind, CAST(sum(c.n) AS BIGINT) AS n FROM entry_counts c WHERE `+cvis+`
 		GROUP BY c.kind HAVING sum(c.n) > 0 ORDER BY n DESC, c.kind`, cargs...); err != nil {
 		return o, fmt.Errorf("overview: kinds: %w", err)
 	}
@@ -141,10 +142,10 @@ func (s *Store) WebOverview(ctx context.Context, a repertoire.Audience, now, mon
 	}
 	// Contributors: who wrote entries and who saved them this month.
 	rows, err := tx.QueryContext(ctx, `SELECT id, max(name), sum(authored), sum(saved) FROM (
-			SELECT e.author_id AS id, e.author_name AS name, 1 AS authored, 0 AS saved FROM entries e
+			SELECT e.author_id AS id, e.author_name AS name, 1 AS authored, 0 AS saved FROM entries e`+s.d.Indexed("entries_created")+`
 			WHERE e.created_at >= ? AND `+vis+`
 			UNION ALL
-			SELECT s.user_id, s.user_name, 0, 1 FROM savers s JOIN entries e ON e.id = s.entry_id
+			SELECT s.user_id, s.user_name, 0, 1 FROM savers s`+s.d.Indexed("savers_saved")+` `+s.d.OrderedJoin+` entries e ON e.id = s.entry_id
 			WHERE s.saved_at >= ? AND `+vis+`) AS c
 		GROUP BY id ORDER BY sum(authored) + sum(saved) DESC, id LIMIT 10`,
 		append(append(append([]any{monthStart.UnixMilli()}, args...), monthStart.UnixMilli()), args...)...)
@@ -169,7 +170,7 @@ func (s *Store) WebOverview(ctx context.Context, a repertoire.Audience, now, mon
 	const week = int64(7 * 24 * time.Hour / time.Millisecond)
 	// entry_counts numbers weeks from the Monday before the epoch.
 	firstWeek := (first.UnixMilli()/86_400_000 + 3) / 7
-	rows, err = tx.QueryContext(ctx, `SELECT c.week, c.kind, sum(c.n)::bigint FROM entry_counts c WHERE c.week >= ? AND `+cvis+`
+	rows, err = tx.QueryContext(ctx, `SELECT c.week, c.kind, CAST(sum(c.n) AS BIGINT) FROM entry_counts c WHERE c.week >= ? AND `+cvis+`
 		GROUP BY c.week, c.kind`, append([]any{firstWeek}, cargs...)...)
 	if err != nil {
 		return o, fmt.Errorf("overview: growth: %w", err)
@@ -190,7 +191,7 @@ func (s *Store) WebOverview(ctx context.Context, a repertoire.Audience, now, mon
 	if err := rows.Err(); err != nil {
 		return o, fmt.Errorf("overview: growth: %w", err)
 	}
-	rvis, rargs := audienceWhere(a, "r")
+	rvis, rargs := s.d.AudienceWhere(a, "r")
 	rows, err = tx.QueryContext(ctx, `SELECT (r.asked_at - ?) / ?, count(*), sum(r.answered) FROM recall_uses r
 		WHERE r.asked_at >= ? AND `+rvis+` GROUP BY 1`, append([]any{first.UnixMilli(), week, first.UnixMilli()}, rargs...)...)
 	if err != nil {
@@ -225,13 +226,13 @@ func emptyWeeks(first time.Time, n int) []repertoire.WeekCount {
 
 // VisibleOpenQuestions lists the open questions the audience may see,
 // newest first, and reports whether more follow.
-func (s *Store) VisibleOpenQuestions(ctx context.Context, a repertoire.Audience, limit, offset int) ([]repertoire.OpenQuestion, bool, error) {
+func (s *Core) VisibleOpenQuestions(ctx context.Context, a repertoire.Audience, limit, offset int) ([]repertoire.OpenQuestion, bool, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	vis, args := audienceWhere(a, "q")
+	vis, args := s.d.AudienceWhere(a, "q")
 	rows, err := s.r.QueryContext(ctx, `SELECT q.id, q.platform, q.space, q.channel_id, q.private, q.message_id, q.asker_id,
-		q.asker_name, q.text, q.asked_at FROM open_questions q WHERE `+vis+` ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`,
+		q.asker_name, q.text, q.asked_at FROM open_questions q`+s.d.Indexed("open_questions_asked")+` WHERE `+vis+` ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`,
 		append(args, limit+1, max(offset, 0))...)
 	if err != nil {
 		return nil, false, fmt.Errorf("open questions: %w", err)
@@ -261,7 +262,7 @@ func (s *Store) VisibleOpenQuestions(ctx context.Context, a repertoire.Audience,
 // PrivateChannels lists the private channels and DMs of a platform that hold
 // anything the web page shows (entries, open questions, digests), so the
 // core can ask the platform which of them a member belongs to.
-func (s *Store) PrivateChannels(ctx context.Context, platform string) ([]repertoire.Channel, error) {
+func (s *Core) PrivateChannels(ctx context.Context, platform string) ([]repertoire.Channel, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT space, channel_id, max(channel_name) FROM (
 			SELECT space, channel_id, '' AS channel_name FROM entry_counts WHERE platform = ?1 AND private = 1 AND n > 0
 			UNION ALL SELECT space, channel_id, '' FROM open_questions WHERE platform = ?1 AND private = 1
@@ -284,7 +285,7 @@ func (s *Store) PrivateChannels(ctx context.Context, platform string) ([]reperto
 
 // RecordRecallUse counts one recall question asked in a channel and whether
 // anything answered it. No text, no asker.
-func (s *Store) RecordRecallUse(ctx context.Context, ch repertoire.Channel, answered bool, at time.Time) error {
+func (s *Core) RecordRecallUse(ctx context.Context, ch repertoire.Channel, answered bool, at time.Time) error {
 	if at.IsZero() {
 		at = s.now()
 	}
@@ -297,13 +298,13 @@ func (s *Store) RecordRecallUse(ctx context.Context, ch repertoire.Channel, answ
 }
 
 // ArchiveDigest keeps a posted digest's text for the web page's archive.
-func (s *Store) ArchiveDigest(ctx context.Context, d repertoire.ArchivedDigest) (int64, error) {
-	d.Text = cleanText(d.Text)
+func (s *Core) ArchiveDigest(ctx context.Context, d repertoire.ArchivedDigest) (int64, error) {
+	d.Text = repertoire.CleanText(d.Text)
 	if d.PostedAt.IsZero() {
 		d.PostedAt = s.now()
 	}
 	var id int64
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		// A channel is private if anything of it was recorded as private
 		// (a scheduled digest's channel may come without the flag).
 		if !d.Channel.Private {
@@ -342,11 +343,11 @@ func (s *Store) ArchiveDigest(ctx context.Context, d repertoire.ArchivedDigest) 
 
 // ArchivedDigests lists the digests the audience may see, newest first, and
 // reports whether more follow.
-func (s *Store) ArchivedDigests(ctx context.Context, a repertoire.Audience, limit, offset int) ([]repertoire.ArchivedDigest, bool, error) {
+func (s *Core) ArchivedDigests(ctx context.Context, a repertoire.Audience, limit, offset int) ([]repertoire.ArchivedDigest, bool, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	vis, args := audienceWhere(a, "d")
+	vis, args := s.d.AudienceWhere(a, "d")
 	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.platform, d.space, d.channel_id, d.channel_name, d.private,
 		d.period_start, d.period_end, d.message_id, d.text, d.posted_at FROM digest_archive d WHERE `+vis+`
 		ORDER BY d.posted_at DESC, d.id DESC LIMIT ? OFFSET ?`, append(args, limit+1, max(offset, 0))...)
@@ -382,9 +383,9 @@ func tokenHash(token string) string {
 
 // AddSignInToken records a one-time sign-in link for a member (by its token,
 // which is stored hashed) until expires.
-func (s *Store) AddSignInToken(ctx context.Context, token string, m repertoire.WebMember, expires time.Time) error {
+func (s *Core) AddSignInToken(ctx context.Context, token string, m repertoire.WebMember, expires time.Time) error {
 	_, err := s.exec(ctx, "", `INSERT INTO web_tokens (hash, platform, space, user_id, user_name, spaces, expires_at)
-		VALUES (?,?,?,?,?,?,?)`, tokenHash(token), m.Platform, m.Space, m.ID, m.Name, jsonList(m.Spaces), expires.UnixMilli())
+		VALUES (?,?,?,?,?,?,?)`, tokenHash(token), m.Platform, m.Space, m.ID, m.Name, JSONList(m.Spaces), expires.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("add sign-in token: %w", err)
 	}
@@ -399,9 +400,9 @@ func (s *Store) AddSignInToken(ctx context.Context, token string, m repertoire.W
 // deleted (it works once) and a session for its member is created, under
 // the session token given, until sessionExpires. ErrExpired when the link
 // is unknown, used or past its time.
-func (s *Store) RedeemSignInToken(ctx context.Context, token, session string, sessionExpires time.Time) (repertoire.WebMember, error) {
+func (s *Core) RedeemSignInToken(ctx context.Context, token, session string, sessionExpires time.Time) (repertoire.WebMember, error) {
 	var m repertoire.WebMember
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		var spaces string
 		var expires int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM web_tokens WHERE hash = ? RETURNING platform, space, user_id, user_name, spaces, expires_at`,
@@ -432,7 +433,7 @@ func (s *Store) RedeemSignInToken(ctx context.Context, token, session string, se
 
 // Session returns the member a session cookie signs in; ErrExpired when it
 // is unknown, ended or past its time.
-func (s *Store) Session(ctx context.Context, session string) (repertoire.WebMember, error) {
+func (s *Core) Session(ctx context.Context, session string) (repertoire.WebMember, error) {
 	var m repertoire.WebMember
 	var spaces string
 	var expires int64
@@ -449,36 +450,9 @@ func (s *Store) Session(ctx context.Context, session string) (repertoire.WebMemb
 }
 
 // EndSession signs a browser out.
-func (s *Store) EndSession(ctx context.Context, session string) error {
+func (s *Core) EndSession(ctx context.Context, session string) error {
 	if _, err := s.exec(ctx, "", `DELETE FROM web_sessions WHERE hash = ? OR expires_at < ?`, tokenHash(session), s.now().UnixMilli()); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
 	return nil
-}
-
-// audienceWhere is the audience as a clause over the columns platform,
-// space, channel_id and private of the table aliased t (the SQLite store's
-// Audience rule, in PostgreSQL's SQL).
-func audienceWhere(a repertoire.Audience, t string) (string, []any) {
-	col := func(c string) string { return t + "." + c }
-	if a.Anyone {
-		return col("private") + " = 0", nil
-	}
-	if a.Platform == "" {
-		return "false", nil
-	}
-	clause := "(" + col("platform") + " = ? AND ((" + col("private") + " = 0 AND " + col("space") +
-		" IN (SELECT value FROM json_array_elements_text(?::json)))"
-	args := []any{a.Platform, jsonList(a.Spaces)}
-	if len(a.Channels) > 0 {
-		pairs := make([][2]string, len(a.Channels))
-		for i, c := range a.Channels {
-			pairs[i] = [2]string{c.Space, c.ID}
-		}
-		b, _ := json.Marshal(pairs) // strings always marshal
-		clause += " OR (" + col("private") + " = 1 AND EXISTS (SELECT 1 FROM json_array_elements(?::json) j WHERE j.value ->> 0 = " +
-			col("space") + " AND j.value ->> 1 = " + col("channel_id") + "))"
-		args = append(args, string(b))
-	}
-	return clause + "))", args
 }

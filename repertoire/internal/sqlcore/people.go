@@ -1,23 +1,24 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
 	"fmt"
-	"github.com/repertoire/repertoire/repertoire"
 	"slices"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // AddOpenQuestion records a question nobody has answered yet.
-func (s *Store) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) error {
-	q.Text = cleanText(q.Text)
+func (s *Core) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) error {
+	q.Text = repertoire.CleanText(q.Text)
 	if len(q.Text) > repertoire.MaxTextBytes {
 		return fmt.Errorf("add open question: %w", repertoire.ErrTooLong)
 	}
 	if q.AskedAt.IsZero() {
 		q.AskedAt = s.now()
 	}
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
 			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
 			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
@@ -31,7 +32,7 @@ func (s *Store) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) 
 }
 
 // OpenQuestions lists a channel's open questions asked since the given time, oldest first.
-func (s *Store) OpenQuestions(ctx context.Context, ch repertoire.Channel, since time.Time) ([]repertoire.OpenQuestion, error) {
+func (s *Core) OpenQuestions(ctx context.Context, ch repertoire.Channel, since time.Time) ([]repertoire.OpenQuestion, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, platform, space, channel_id, private, message_id, asker_id, asker_name,
 		text, asked_at FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND asked_at >= ?
 		ORDER BY asked_at, id`, ch.Platform, ch.Space, ch.ID, since.UnixMilli())
@@ -60,18 +61,18 @@ func (s *Store) OpenQuestions(ctx context.Context, ch repertoire.Channel, since 
 // they authored, questions they asked (the answers of others stay), their
 // saver records and votes, their open questions, their messages and
 // reactions in the message log and the detections about their exchanges.
-// The search index forgets in the same transaction. (Deleted rows linger in
-// PostgreSQL's files until VACUUM reclaims them; autovacuum does so.)
-func (s *Store) ForgetUser(ctx context.Context, platform, userID string) (repertoire.Forgotten, error) {
+// The search index forgets in the same transaction; the store then lets go of
+// the text its files may still hold (Config.Erased).
+func (s *Core) ForgetUser(ctx context.Context, platform, userID string) (repertoire.Forgotten, error) {
 	return s.ForgetUserWith(ctx, platform, userID, nil)
 }
 
 // ForgetUserWith is ForgetUser that also drops, from the entries whose
 // question the member asked, the tags questionTags says came from that
 // question (its #hashtags), in the same transaction.
-func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (repertoire.Forgotten, error) {
+func (s *Core) ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (repertoire.Forgotten, error) {
 	var f repertoire.Forgotten
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		if questionTags != nil {
 			if err := dropQuestionTags(ctx, tx, platform, userID, questionTags); err != nil {
 				return err
@@ -116,12 +117,13 @@ func (s *Store) ForgetUserWith(ctx context.Context, platform, userID string, que
 	if err != nil {
 		return repertoire.Forgotten{}, fmt.Errorf("forget user: %w", err)
 	}
+	s.erased(ctx, "forget")
 	return f, nil
 }
 
 // dropQuestionTags removes from the entries whose question userID asked the
 // tags that came from that question.
-func dropQuestionTags(ctx context.Context, tx *dbTx, platform, userID string, questionTags func(question, answer string) []string) error {
+func dropQuestionTags(ctx context.Context, tx Querier, platform, userID string, questionTags func(question, answer string) []string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, question, answer, tags FROM entries WHERE platform = ? AND question_author_id = ?`, platform, userID)
 	if err != nil {
 		return err
@@ -143,12 +145,12 @@ func dropQuestionTags(ctx context.Context, tx *dbTx, platform, userID string, qu
 			continue
 		}
 		var kept []string
-		for _, t := range splitTags(tags) {
+		for _, t := range repertoire.SplitTags(tags) {
 			if !slices.Contains(drop, t) {
 				kept = append(kept, t)
 			}
 		}
-		if joined := joinTags(kept); joined != tags {
+		if joined := repertoire.JoinTags(kept); joined != tags {
 			changes = append(changes, change{id, joined})
 		}
 	}

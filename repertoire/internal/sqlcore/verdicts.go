@@ -1,4 +1,4 @@
-package sqlite
+package sqlcore
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // one given on another answer since counts there. It is what the answer's
 // buttons show as pressed; it returns ErrNotFound when msg is not a recall
 // answer.
-func (s *Store) AnswerVerdicts(ctx context.Context, msg repertoire.Source) ([]repertoire.Verdict, error) {
+func (s *Core) AnswerVerdicts(ctx context.Context, msg repertoire.Source) ([]repertoire.Verdict, error) {
 	id, err := recallAnswerID(ctx, s.r, msg)
 	if err != nil {
 		return nil, fmt.Errorf("answer verdicts: %w", err)

@@ -1,0 +1,51 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
+)
+
+// core is the store methods both SQL engines share (package sqlcore), run
+// on this store's connections and transactions.
+type core = sqlcore.Core
+
+// dialect is PostgreSQL's spelling of what the shared SQL writes
+// differently.
+var dialect = &sqlcore.Dialect{
+	OrderedJoin: "JOIN",
+	TextList:    "SELECT value FROM json_array_elements_text(?::json)",
+	IntList:     "SELECT value::bigint FROM json_array_elements_text(?::json)",
+	JSONList:    "json_array_elements(?::json)",
+}
+
+// newCore is the shared core on the store's pool: reads in REPEATABLE READ
+// snapshots, writes through tx (after the writers' advisory lock, the
+// search index folded in before each commit).
+func (s *Store) newCore() *core {
+	return sqlcore.New(sqlcore.Config{
+		Dialect: dialect,
+		Log:     s.log,
+		Now:     s.now,
+		DB:      s.r,
+		Read: func(ctx context.Context) (sqlcore.Tx, error) {
+			tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			return tx, nil
+		},
+		Write: func(ctx context.Context, event string, fn func(sqlcore.Querier) error) error {
+			return s.tx(ctx, event, func(tx *dbTx) error { return fn(tx) })
+		},
+		// Deleted rows linger in PostgreSQL's files until VACUUM reclaims
+		// them; autovacuum does so.
+	})
+}
+
+// audienceWhere is the audience as a clause over the table aliased t.
+func audienceWhere(a repertoire.Audience, t string) (string, []any) {
+	return dialect.AudienceWhere(a, t)
+}

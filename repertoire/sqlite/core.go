@@ -1,0 +1,55 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
+)
+
+// core is the store methods both SQL engines share (package sqlcore), run
+// on this store's connections and transactions.
+type core = sqlcore.Core
+
+// dialect is SQLite's spelling of what the shared SQL writes differently.
+var dialect = &sqlcore.Dialect{
+	IndexHints:  true,
+	OrderedJoin: "CROSS JOIN",
+	TextList:    "SELECT value FROM json_each(?)",
+	IntList:     "SELECT value FROM json_each(?)",
+	JSONList:    "json_each(?)",
+}
+
+// newCore is the shared core on the store's pools: reads on the read-only
+// pool, writes through tx (the one writer connection, the search index
+// folded in before each commit).
+func (s *Store) newCore() *core {
+	return sqlcore.New(sqlcore.Config{
+		Dialect: dialect,
+		Log:     s.log,
+		Now:     s.now,
+		DB:      s.r,
+		Read: func(ctx context.Context) (sqlcore.Tx, error) {
+			tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			return tx, nil
+		},
+		Write: func(ctx context.Context, event string, fn func(sqlcore.Querier) error) error {
+			return s.tx(ctx, event, func(tx *sql.Tx) error { return fn(tx) })
+		},
+		// Checkpointed, so that erased text does not linger in the WAL.
+		Erased: func(ctx context.Context, what string) {
+			if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				s.log.WarnContext(ctx, "checkpoint after "+what, "err", err)
+			}
+		},
+	})
+}
+
+// audienceWhere is the audience as a clause over the table aliased t.
+func audienceWhere(a repertoire.Audience, t string) (string, []any) {
+	return dialect.AudienceWhere(a, t)
+}
