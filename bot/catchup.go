@@ -147,18 +147,38 @@ func (s *CatchUpStats) add(o CatchUpStats) {
 // Events is how many events the pass committed.
 func (s CatchUpStats) Events() int { return s.Posted + s.Edited + s.Deleted + s.Added + s.Removed }
 
+// CatchUpScope limits catch-up to the part of a platform's channels one
+// connection receives: a Discord gateway shard gets only its guilds'
+// events, so its new session catches up only those. The zero scope is
+// every channel.
+type CatchUpScope struct {
+	// Name tells the part apart in locks and logs ("shard 1/4"); "" for
+	// the whole platform.
+	Name string
+	// Owns reports whether a channel is in the part; nil owns every one.
+	Owns func(ChannelRef) bool
+}
+
 // Trigger starts a pass over p's channels in the background (nothing when p
 // cannot read history). A trigger during a pass runs one more pass after it:
 // the second sees what the first could not (a new session's gap).
-func (c *CatchUp) Trigger(ctx context.Context, p Platform) {
+func (c *CatchUp) Trigger(ctx context.Context, p Platform) { c.TriggerScope(ctx, p, CatchUpScope{}) }
+
+// TriggerScope is Trigger for the channels of one scope. Scopes run
+// independently, each under its own single-replica lock.
+func (c *CatchUp) TriggerScope(ctx context.Context, p Platform, scope CatchUpScope) {
 	if _, ok := p.(Historian); !ok {
 		return
 	}
+	key := p.Name()
+	if scope.Name != "" {
+		key += ":" + scope.Name
+	}
 	c.mu.Lock()
-	st := c.state[p.Name()]
+	st := c.state[key]
 	if st == nil {
 		st = &catchUpState{}
-		c.state[p.Name()] = st
+		c.state[key] = st
 	}
 	if st.running {
 		st.again = true
@@ -171,11 +191,11 @@ func (c *CatchUp) Trigger(ctx context.Context, p Platform) {
 	go func() {
 		defer c.wg.Done()
 		for {
-			// One replica at a time catches a platform up: the others'
-			// triggers are covered by the pass it runs.
-			exclusive(ctx, c.store, c.log, repertoire.LockCatchUp+":"+p.Name(), func(ctx context.Context) {
-				if _, err := c.Run(ctx, p); err != nil && ctx.Err() == nil {
-					c.log.WarnContext(ctx, "catch-up pass ended with errors", logPlatform, p.Name(), logErr, err)
+			// One replica at a time catches a platform (or a scope of it)
+			// up: the others' triggers are covered by the pass it runs.
+			exclusive(ctx, c.store, c.log, repertoire.LockCatchUp+":"+key, func(ctx context.Context) {
+				if _, err := c.RunScope(ctx, p, scope); err != nil && ctx.Err() == nil {
+					c.log.WarnContext(ctx, "catch-up pass ended with errors", logPlatform, p.Name(), "scope", scope.Name, logErr, err)
 				}
 			})
 			c.mu.Lock()
@@ -197,6 +217,11 @@ func (c *CatchUp) Wait() { c.wg.Wait() }
 // whose previous pass was cut short come first (from their checkpoint, and
 // again in full at the end), then the least recently reconciled.
 func (c *CatchUp) Run(ctx context.Context, p Platform) (CatchUpStats, error) {
+	return c.RunScope(ctx, p, CatchUpScope{})
+}
+
+// RunScope is Run over the channels scope owns.
+func (c *CatchUp) RunScope(ctx context.Context, p Platform, scope CatchUpScope) (CatchUpStats, error) {
 	var total CatchUpStats
 	h, ok := p.(Historian)
 	if !ok {
@@ -209,6 +234,15 @@ func (c *CatchUp) Run(ctx context.Context, p Platform) (CatchUpStats, error) {
 	if err != nil {
 		return total, fmt.Errorf("catch-up: %w", err)
 	}
+	if scope.Owns != nil {
+		mine := chans[:0]
+		for _, ch := range chans {
+			if scope.Owns(ChannelRef{Platform: ch.Channel.Platform, Space: ch.Channel.Space, ID: ch.Channel.ID}) {
+				mine = append(mine, ch)
+			}
+		}
+		chans = mine
+	}
 	sort.SliceStable(chans, func(i, j int) bool {
 		a, b := chans[i], chans[j]
 		if a.PassAt.IsZero() != b.PassAt.IsZero() {
@@ -216,7 +250,7 @@ func (c *CatchUp) Run(ctx context.Context, p Platform) (CatchUpStats, error) {
 		}
 		return a.DoneAt.Before(b.DoneAt)
 	})
-	c.log.InfoContext(ctx, "catch-up started", logPlatform, p.Name(), "channels", len(chans), "window", c.opts.Window)
+	c.log.InfoContext(ctx, "catch-up started", logPlatform, p.Name(), "scope", scope.Name, "channels", len(chans), "window", c.opts.Window)
 	var errs []error
 	for round := 0; round < 2; round++ {
 		for i := range chans {

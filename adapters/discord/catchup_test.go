@@ -47,7 +47,7 @@ func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBu
 	}
 	p.a = a
 	if sessions {
-		a.OnSession(func() { p.catchup.Trigger(ctx, a) })
+		a.OnSession(func(s bot.CatchUpScope) { p.catchup.TriggerScope(ctx, a, s) })
 	}
 	core = bot.New(store, log, bot.Config{}, a)
 	p.catchup = bot.NewCatchUp(store, core, p.inbox, log, bot.CatchUpOptions{Window: 24 * time.Hour, Settle: 5 * time.Second})

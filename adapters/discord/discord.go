@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -79,21 +80,28 @@ type Config struct {
 	// through the adapter (a bot.Decoder: register it). A new session
 	// does not replay what a killed process had received.
 	Inbox *bot.Inbox
+	// Shards are the gateway shards this process runs
+	// (REPERTOIRE_DISCORD_SHARDS); the zero value is AllShards.
+	Shards Shards
 }
 
-// Adapter is the Discord platform.
+// Adapter is the Discord platform: one gateway session per shard it runs,
+// and one REST client (one set of rate-limit buckets) they all share.
 type Adapter struct {
-	s          *discordgo.Session
+	s          *discordgo.Session // REST
+	shards     []*shard
+	set        Shards
 	log        *slog.Logger
 	st         *state
-	mon        *gatewayMonitor
 	deferAfter time.Duration
 
-	inbox     *bot.Inbox
-	onSession func()
-	shown     recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
-	ready     chan struct{}            // closed at the first READY: stored events need the bot's ID
-	once      sync.Once
+	inbox      *bot.Inbox
+	onSession  func(bot.CatchUpScope)
+	shown      recent.Map[shownMessage] // messages whose buttons were pressed, to show presses
+	ready      chan struct{}            // closed at the first READY: stored events need the bot's ID
+	once       sync.Once
+	registered atomic.Bool // the application commands are registered
+	guilds     guildList   // every guild the bot is in, for DMs when sharded
 
 	mu      sync.Mutex
 	appID   string
@@ -128,31 +136,72 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	s, err := discordgo.New("Bot " + strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	set := cfg.Shards
+	if set.Count == 0 {
+		set = AllShards()
+	}
+	if len(set.IDs) == 0 || set.Count < 1 {
+		return nil, fmt.Errorf("discord: shards %v: no shard to run", set)
+	}
+	for i, id := range set.IDs {
+		if id < 0 || id >= set.Count || (i > 0 && id <= set.IDs[i-1]) {
+			return nil, fmt.Errorf("discord: shards %v: IDs must ascend, each below the count", set)
+		}
+	}
+	token := "Bot " + strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot ")
+	s, err := newSession(token)
+	if err != nil {
+		return nil, err
+	}
+	s.Client = &http.Client{Transport: rewriter{base: base, next: next}, Timeout: 30 * time.Second}
+	log = log.With("platform", platformName)
+	a := &Adapter{s: s, set: set, log: log, st: newState(cfg.CacheSize),
+		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, ready: make(chan struct{})}
+	for _, id := range set.IDs {
+		gs, err := newSession(token)
+		if err != nil {
+			return nil, err
+		}
+		mon := &gatewayMonitor{}
+		gs.Client, gs.Ratelimiter = s.Client, s.Ratelimiter // one REST client and one set of buckets
+		gs.Dialer = &websocket.Dialer{
+			Proxy:             http.ProxyFromEnvironment,
+			NetDialContext:    mon.dial,
+			NetDialTLSContext: mon.dialTLS,
+			HandshakeTimeout:  15 * time.Second,
+		}
+		gs.ShardID, gs.ShardCount = id, set.Count // IDENTIFY's shard: [id, count] when count > 1
+		sh := &shard{id: id, count: set.Count, s: gs, mon: mon, log: log}
+		if set.Count > 1 {
+			sh.log = log.With("shard", id)
+		}
+		a.shards = append(a.shards, sh)
+	}
+	return a, nil
+}
+
+// newSession is a discordgo session as the adapter runs it.
+func newSession(token string) (*discordgo.Session, error) {
+	s, err := discordgo.New(token)
 	if err != nil {
 		return nil, fmt.Errorf("discord: new session: %w", err)
-	}
-	mon := &gatewayMonitor{}
-	s.Client = &http.Client{Transport: rewriter{base: base, next: next}, Timeout: 30 * time.Second}
-	s.Dialer = &websocket.Dialer{
-		Proxy:             http.ProxyFromEnvironment,
-		NetDialContext:    mon.dial,
-		NetDialTLSContext: mon.dialTLS,
-		HandshakeTimeout:  15 * time.Second,
 	}
 	s.ShouldReconnectOnError = false // Run reconnects; see the package comment
 	s.StateEnabled = false           // the adapter keeps the little state it needs
 	s.SyncEvents = true              // dispatches reach us in gateway order
 	s.LogLevel = -1                  // discordgo logs through the global log package; we log ourselves
 	s.Identify.Intents = baseIntents
-	return &Adapter{s: s, log: log.With("platform", platformName), st: newState(cfg.CacheSize), mon: mon,
-		deferAfter: cfg.DeferAfter, pending: map[string]*interaction{}, inbox: cfg.Inbox, ready: make(chan struct{})}, nil
+	return s, nil
 }
+
+// Shards are the gateway shards this adapter runs.
+func (a *Adapter) Shards() Shards { return a.set }
 
 // OnSession makes the adapter call f (on its own goroutine) after each
 // READY: a new session, to which Discord replays nothing of what happened
-// before it, so the core catches up (bot.CatchUp). Set it before Run.
-func (a *Adapter) OnSession(f func()) { a.onSession = f }
+// before it, so the core catches up (bot.CatchUp.TriggerScope) the
+// channels that session's shard receives. Set it before Run.
+func (a *Adapter) OnSession(f func(bot.CatchUpScope)) { a.onSession = f }
 
 // rewriter sends discordgo's requests for https://discord.com/ to the
 // configured base URL, leaving discordgo's package variables alone.
@@ -242,159 +291,20 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.mu.Lock()
 	a.appID = app.ID
 	a.mu.Unlock()
+	intents := baseIntents
 	if app.Flags&(flagMessageContent|flagMessageContentLimited) != 0 {
-		a.s.Identify.Intents = baseIntents | discordgo.IntentsMessageContent
+		intents |= discordgo.IntentsMessageContent
 	} else {
-		a.s.Identify.Intents = baseIntents
 		a.log.WarnContext(ctx, "the Message Content intent is not enabled for this application: "+
 			"reactions cannot capture messages (Discord sends their text empty) and edits are not followed; "+
 			"mentions, DMs, /ask, /save and the \"Save to repertoire\" menu still work. "+
 			"Enable it under Bot → Privileged Gateway Intents in the Developer Portal and restart.",
 			"application", app.ID)
 	}
-
-	done := make(chan struct{})
-	queue := make(chan *discordgo.Event, 256)
-	disconnected := make(chan struct{}, 1)
-	removeRaw := a.s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
-		if e.Operation != 0 {
-			return
-		}
-		select {
-		case queue <- e:
-		case <-done:
-		}
-	})
-	defer removeRaw()
-	removeDisc := a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		select {
-		case disconnected <- struct{}{}:
-		default:
-		}
-	})
-	defer removeDisc()
-
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		registered := false
-		// Once Run is stopping, what the gateway delivered is still applied
-		// (a restart, a new session, would not replay it), within drainTimeout.
-		var (
-			dctx   context.Context
-			cancel context.CancelFunc = func() {}
-		)
-		defer func() { cancel() }()
-		stopping := func() context.Context {
-			if dctx == nil {
-				dctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
-			}
-			return dctx
-		}
-		for {
-			select {
-			case <-done:
-				for stopping().Err() == nil {
-					select {
-					case e := <-queue:
-						a.take(dctx, h, e)
-					default:
-						return
-					}
-				}
-				a.log.WarnContext(dctx, "stopped before applying every delivered event", "left", len(queue))
-				return
-			case e := <-queue:
-				if ctx.Err() != nil {
-					a.take(stopping(), h, e)
-					continue
-				}
-				if e.Type == "READY" && !registered {
-					registered = a.registerCommands(ctx) == nil
-				}
-				a.take(ctx, h, e)
-			}
-		}
-	}()
-	defer func() {
-		close(done)
-		wg.Wait()
-		a.stopInteractions()
-	}()
-
-	err = a.supervise(ctx, disconnected)
-	// Close sends the close frame and waits a second; reconnecting is off,
-	// so nothing reopens the session behind us.
-	if cerr := a.s.Close(); cerr != nil {
-		a.log.WarnContext(ctx, "close gateway", logErr, cerr)
+	for _, sh := range a.shards {
+		sh.s.Identify.Intents = intents
 	}
-	return err
-}
-
-// supervise opens the gateway, and opens it again (discordgo resumes) after
-// every disconnect until ctx ends or Discord closes with a fatal code. It
-// also closes a zombied socket: no heartbeat ACK for 1.5 heartbeat
-// intervals (checked eight times an interval) means detection within two.
-func (a *Adapter) supervise(ctx context.Context, disconnected <-chan struct{}) error {
-	if err := a.open(ctx); err != nil {
-		return err
-	}
-	check := time.NewTicker(a.checkEvery())
-	defer check.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-disconnected:
-			if code, reason := a.mon.lastClose(); fatalClose(code) {
-				return &FatalCloseError{Code: code, Reason: reason}
-			}
-			a.log.InfoContext(ctx, "gateway disconnected, resuming")
-			if err := a.open(ctx); err != nil {
-				return err
-			}
-			check.Reset(a.checkEvery())
-		case <-check.C:
-			iv := a.mon.heartbeatInterval()
-			a.s.RLock()
-			last, ready := a.s.LastHeartbeatAck, a.s.DataReady
-			a.s.RUnlock()
-			if ready && iv > 0 && time.Since(last) > iv+iv/2 {
-				a.log.WarnContext(ctx, "no heartbeat ACK: closing the zombied gateway connection", "since", time.Since(last).Round(time.Millisecond))
-				a.mon.drop()
-			}
-		}
-	}
-}
-
-func (a *Adapter) checkEvery() time.Duration {
-	iv := a.mon.heartbeatInterval()
-	if iv <= 0 {
-		return time.Second
-	}
-	return max(iv/8, time.Millisecond)
-}
-
-// open connects, retrying with backoff; a fatal close code ends it.
-func (a *Adapter) open(ctx context.Context) error {
-	wait := 500 * time.Millisecond
-	for {
-		err := a.s.Open()
-		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
-			return nil
-		}
-		if code, reason := a.mon.lastClose(); fatalClose(code) {
-			return &FatalCloseError{Code: code, Reason: reason}
-		}
-		a.log.WarnContext(ctx, "gateway connect failed, retrying", logErr, err, "in", wait)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(wait):
-		}
-		wait = min(wait*2, time.Minute)
-	}
+	return a.runShards(ctx, h)
 }
 
 func (a *Adapter) registerCommands(ctx context.Context) error {
@@ -420,12 +330,12 @@ var inboxTypes = map[string]bool{"MESSAGE_CREATE": true, "MESSAGE_UPDATE": true,
 // take commits a member's event to the inbox (when there is one) or
 // applies the dispatch now. If the store cannot take it, it is applied now:
 // the process may still live to apply it.
-func (a *Adapter) take(ctx context.Context, h bot.Handler, e *discordgo.Event) {
+func (a *Adapter) take(ctx context.Context, h bot.Handler, sh *shard, e *discordgo.Event) {
 	if a.inbox == nil || !inboxTypes[e.Type] {
-		a.dispatch(ctx, h, e)
+		a.dispatch(ctx, h, sh, e)
 		return
 	}
-	_, session := a.st.ids()
+	session := sh.sessionID()
 	var w struct {
 		ChannelID string `json:"channel_id"`
 		ID        string `json:"id"`
@@ -438,8 +348,8 @@ func (a *Adapter) take(ctx context.Context, h bot.Handler, e *discordgo.Event) {
 	d := bot.Delivery{Platform: platformName, Kind: e.Type, ID: "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10),
 		Channel: key, Payload: e.RawData, Received: time.Now()}
 	if err := a.inbox.Accept(ctx, d); err != nil {
-		a.log.WarnContext(ctx, "gateway event not stored; applying it now", "type", e.Type, logDelivery, d.ID, logErr, err)
-		a.dispatch(ctx, h, e)
+		sh.log.WarnContext(ctx, "gateway event not stored; applying it now", "type", e.Type, logDelivery, d.ID, logErr, err)
+		a.dispatch(ctx, h, sh, e)
 	}
 }
 
@@ -459,8 +369,8 @@ func (a *Adapter) Decode(ctx context.Context, d bot.Delivery) ([]bot.Event, erro
 
 // dispatch applies one gateway dispatch: state updates, translation, and
 // the events handed to h. Bad payloads are logged and skipped.
-func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Event) {
-	_, session := a.st.ids()
+func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, sh *shard, e *discordgo.Event) {
+	session := sh.sessionID()
 	delivery := "discord:" + session + ":" + strconv.FormatInt(e.Sequence, 10)
 	if e.Type == "INTERACTION_CREATE" && a.pressed(ctx, h, e.RawData) {
 		return
@@ -478,24 +388,28 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 		}
 		return
 	}
-	botID, _ := a.st.ids()
+	botID := a.st.botUser()
 	var err error
 	switch e.Type {
 	case "READY":
 		var r struct {
 			SessionID string   `json:"session_id"`
 			User      wireUser `json:"user"`
+			Guilds    []struct {
+				ID string `json:"id"`
+			} `json:"guilds"`
 		}
 		if err = json.Unmarshal(e.RawData, &r); err == nil {
-			a.st.setReady(r.User.ID, r.SessionID)
+			a.st.setBot(r.User.ID)
+			sh.setSession(r.SessionID)
 			a.once.Do(func() { close(a.ready) })
-			a.log.InfoContext(ctx, "gateway ready", logSession, r.SessionID, "user", r.User.ID)
+			sh.log.InfoContext(ctx, "gateway ready", logSession, r.SessionID, "user", r.User.ID, "shards", a.set.String(), "guilds", len(r.Guilds))
 			if a.onSession != nil {
-				go a.onSession()
+				go a.onSession(shardScope(sh.id, sh.count))
 			}
 		}
 	case "RESUMED":
-		a.log.InfoContext(ctx, "gateway resumed", logSession, session)
+		sh.log.InfoContext(ctx, "gateway resumed", logSession, session)
 	case "GUILD_CREATE", "THREAD_LIST_SYNC":
 		var g struct {
 			ID       string        `json:"id"`
@@ -533,14 +447,14 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, e *discordgo.Even
 		}
 	}
 	if err != nil {
-		a.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
+		sh.log.WarnContext(ctx, "skipped a gateway dispatch", "type", e.Type, logDelivery, delivery, logErr, err)
 	}
 }
 
 // translate turns a dispatch carrying members' events into core events,
 // keeping the message cache and guild state as it goes.
 func (a *Adapter) translate(ctx context.Context, typ, delivery string, raw json.RawMessage) ([]bot.Event, error) {
-	botID, _ := a.st.ids()
+	botID := a.st.botUser()
 	var (
 		evs []bot.Event
 		err error

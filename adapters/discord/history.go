@@ -168,7 +168,7 @@ func (a *Adapter) FindPost(ctx context.Context, ch bot.ChannelRef, since time.Ti
 // selfID is the bot's user ID: from READY once the gateway is up, else from
 // the application (a digest may be checked before the gateway connects).
 func (a *Adapter) selfID(ctx context.Context) (string, error) {
-	if id, _ := a.st.ids(); id != "" {
+	if id := a.st.botUser(); id != "" {
 		return id, nil
 	}
 	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointApplication("@me"), nil,

@@ -37,7 +37,7 @@ func (a *Adapter) withSpaces(ctx context.Context, evs []bot.Event) {
 		if !ok || m.Message.Ref.Channel.Space != "" || m.Message.Author.ID == "" {
 			continue
 		}
-		for _, g := range a.st.guildIDs() {
+		for _, g := range a.guildIDs(ctx) {
 			if a.isMember(ctx, g, m.Message.Author.ID) {
 				m.Spaces = append(m.Spaces, g)
 			}

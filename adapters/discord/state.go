@@ -80,7 +80,6 @@ type state struct {
 	gen      uint64
 	limit    int
 	botID    string
-	session  string
 	// botRoles is the bot's managed role in each guild: members often
 	// mention it instead of the bot user, as Discord's autocomplete offers both.
 	botRoles map[string]string
@@ -236,14 +235,15 @@ func snowflakeLess(a, b string) bool {
 	return a < b
 }
 
-func (s *state) ids() (botID, session string) {
+// botUser is the bot's user ID, from READY ("" before the first).
+func (s *state) botUser() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.botID, s.session
+	return s.botID
 }
 
-func (s *state) setReady(botID, session string) {
+func (s *state) setBot(botID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.botID, s.session = botID, session
+	s.botID = botID
 }

@@ -9,9 +9,10 @@ import (
 )
 
 // sessionNotifier is an adapter whose new sessions lose what happened
-// before them (Discord): catch-up runs after each one.
+// before them (Discord): catch-up runs after each one, over the channels
+// that session receives (a gateway shard's guilds).
 type sessionNotifier interface {
-	OnSession(func())
+	OnSession(func(bot.CatchUpScope))
 }
 
 // startCatchUp reconciles recent history in the background: for a platform
@@ -27,7 +28,7 @@ func startCatchUp(ctx context.Context, cfg Config, store repertoire.Store, core 
 			continue
 		}
 		if n, ok := p.(sessionNotifier); ok {
-			n.OnSession(func() { c.Trigger(ctx, p) })
+			n.OnSession(func(s bot.CatchUpScope) { c.TriggerScope(ctx, p, s) })
 			continue
 		}
 		c.Trigger(ctx, p)
