@@ -33,7 +33,7 @@ func (s *Server) Press(user User, channel, msg, customID string) string {
 	if c.Type == TypeDM {
 		d["user"] = userJSON(user)
 	} else {
-		d["guild_id"] = s.GuildID
+		d["guild_id"] = s.guildOfChannel(c)
 		d["member"] = map[string]any{"user": userJSON(user), "roles": []any{}, "nick": nil, "permissions": "0"}
 	}
 	s.dispatchLocked("INTERACTION_CREATE", d)

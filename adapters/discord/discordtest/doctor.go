@@ -58,7 +58,7 @@ func (s *Server) SetRegisteredCommands(raw json.RawMessage) {
 
 // moreRoutes answers the reads `repertoire doctor` makes beyond the
 // adapter's; it reports false for an unknown route. Called with mu held.
-func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) bool {
+func (s *Server) moreRoutes(w http.ResponseWriter, r *http.Request, route string, seg []string) bool {
 	switch {
 	case route == "GET users/@me":
 		u := userJSON(s.Bot)
@@ -70,10 +70,9 @@ func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) b
 			writeJSON(w, http.StatusOK, []any{})
 			return true
 		}
-		writeJSON(w, http.StatusOK, []any{map[string]any{"id": s.GuildID, "name": GuildName, "icon": nil, "owner": false,
-			"permissions": strconv.FormatInt(s.perms.everyone|s.perms.bot, 10), "features": []any{}}})
+		s.userGuilds(w, r)
 	case route == "GET guilds/{}":
-		if seg[1] != s.GuildID {
+		if _, ok := s.guilds[seg[1]]; !ok {
 			apiError(w, http.StatusNotFound, 10004, "Unknown Guild")
 			return true
 		}
@@ -89,10 +88,10 @@ func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) b
 			}
 			return r
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": s.GuildID, "name": GuildName, "icon": nil, "splash": nil,
+		writeJSON(w, http.StatusOK, map[string]any{"id": seg[1], "name": s.guildName(seg[1]), "icon": nil, "splash": nil,
 			"owner_id": "900000000000000999", "afk_channel_id": nil, "afk_timeout": 300, "verification_level": 1,
 			"default_message_notifications": 1, "explicit_content_filter": 2, "mfa_level": 0, "features": []any{}, "emojis": []any{},
-			"roles":             []any{role(s.GuildID, "@everyone", s.perms.everyone, 0, false), role(s.BotRoleID, "Repertoire", s.perms.bot, 1, true)},
+			"roles":             []any{role(seg[1], "@everyone", s.perms.everyone, 0, false), role(s.BotRoleID, "Repertoire", s.perms.bot, 1, true)},
 			"system_channel_id": nil, "rules_channel_id": nil, "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0})
 	case route == "GET applications/{}/commands":
 		if seg[1] != s.AppID {
@@ -116,4 +115,40 @@ func (s *Server) moreRoutes(w http.ResponseWriter, route string, seg []string) b
 		return false
 	}
 	return true
+}
+
+// guildName is GuildName for GuildID, else the name AddGuild gave.
+func (s *Server) guildName(id string) string {
+	if id == s.GuildID {
+		return GuildName
+	}
+	return s.guilds[id]
+}
+
+// userGuilds answers GET /users/@me/guilds: partial guilds by ID, at most
+// limit (1–200, 200 by default) after a guild ID. Permissions are the
+// bot's, without overwrites.
+func (s *Server) userGuilds(w http.ResponseWriter, r *http.Request) {
+	out := []any{}
+	if s.perms.left {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	limit := 200
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 200 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 50035, "message": "Invalid Form Body"})
+			return
+		}
+		limit = n
+	}
+	after := r.URL.Query().Get("after")
+	for _, id := range s.guildIDs() {
+		if (after == "" || compareSnowflakes(id, after) > 0) && len(out) < limit {
+			out = append(out, map[string]any{"id": id, "name": s.guildName(id), "icon": nil, "owner": false,
+				"permissions": strconv.FormatInt(s.perms.everyone|s.perms.bot, 10), "features": []any{}})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

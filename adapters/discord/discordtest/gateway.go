@@ -3,6 +3,7 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,9 +28,7 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		ws.Close()
 		s.mu.Lock()
-		if s.cur == c {
-			s.cur = nil
-		}
+		s.unlive(c)
 		if c.noAcks && s.zombieClosed.IsZero() {
 			s.zombieClosed = time.Now()
 		}
@@ -85,19 +84,46 @@ func (s *Server) tokenOK(tok string) bool {
 	return tok == "Bot "+s.Token || tok == s.Token
 }
 
+// unlive stops sending dispatches on c; call with mu held.
+func (s *Server) unlive(c *conn) {
+	s.live = slices.DeleteFunc(s.live, func(x *conn) bool { return x == c })
+}
+
 func (s *Server) identify(c *conn, d json.RawMessage) bool {
 	var id struct {
 		Token   string `json:"token"`
 		Intents int    `json:"intents"`
+		Shard   *[]int `json:"shard"`
 	}
 	_ = json.Unmarshal(d, &id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.identifies = append(s.identifies, id.Intents)
+	shard, shardOK := [2]int{0, 1}, true
+	if id.Shard != nil {
+		sh := *id.Shard
+		shardOK = len(sh) == 2 && sh[1] >= 1 && sh[0] >= 0 && sh[0] < sh[1]
+		if len(sh) == 2 {
+			shard = [2]int{sh[0], sh[1]}
+		}
+	}
+	s.shardsSeen = append(s.shardsSeen, shard)
+	var guilds []string
+	for _, g := range s.guildIDs() {
+		if ShardOf(g, shard[1]) == shard[0] {
+			guilds = append(guilds, g)
+		}
+	}
 	s.bump()
 	switch {
 	case !s.tokenOK(id.Token):
 		s.closeWith(c, 4004, "Authentication failed.")
+		return false
+	case !shardOK:
+		s.closeWith(c, 4010, "Invalid shard.")
+		return false
+	case s.MaxGuildsPerShard > 0 && len(guilds) > s.MaxGuildsPerShard:
+		s.closeWith(c, 4011, "Sharding required.")
 		return false
 	case id.Intents&IntentMessageContent != 0 && !s.AllowMessageContent:
 		s.closeWith(c, 4014, "Disallowed intent(s).")
@@ -108,32 +134,53 @@ func (s *Server) identify(c *conn, d json.RawMessage) bool {
 		s.closeWith(c, code, "closed by test")
 		return false
 	}
-	sess := &session{id: s.newID(), intents: id.Intents}
+	sess := &session{id: s.newID(), intents: id.Intents, shard: shard}
 	s.sessions[sess.id] = sess
 	c.sess = sess
-	s.cur = c
+	s.live = append(s.live, c)
 	host := "ws://" + strings.TrimPrefix(s.http.URL, "http://")
-	s.dispatchLocked("READY", map[string]any{
-		"v": 9, "user": userJSON(s.Bot), "session_id": sess.id, "resume_gateway_url": host + "/gateway",
-		"application": map[string]any{"id": s.AppID, "flags": s.AppFlags},
-		"guilds":      []any{map[string]any{"id": s.GuildID, "unavailable": true}},
-	})
-	var chans, threads []any
-	for _, ch := range s.sortedChannels() {
-		switch ch.Type {
-		case TypeDM:
-		case TypePublicThread, TypePrivateThread:
-			threads = append(threads, s.channelJSON(ch))
-		default:
-			chans = append(chans, s.channelJSON(ch))
-		}
+	unavailable := []any{}
+	for _, g := range guilds {
+		unavailable = append(unavailable, map[string]any{"id": g, "unavailable": true})
 	}
-	s.dispatchLocked("GUILD_CREATE", map[string]any{"id": s.GuildID, "name": "Practice", "unavailable": false,
-		"channels": chans, "threads": threads, "members": []any{}, "roles": []any{
-			map[string]any{"id": s.GuildID, "name": "@everyone", "permissions": "1024"},
-			map[string]any{"id": s.BotRoleID, "name": s.Bot.Name, "managed": true, "permissions": "0", "tags": map[string]any{"bot_id": s.Bot.ID}},
-		}})
+	ready := map[string]any{
+		"v": 9, "user": userJSON(s.Bot), "session_id": sess.id, "resume_gateway_url": host + "/gateway",
+		"application": map[string]any{"id": s.AppID, "flags": s.AppFlags}, "guilds": unavailable,
+	}
+	if id.Shard != nil {
+		ready["shard"] = []int{shard[0], shard[1]}
+	}
+	s.dispatchSession(sess, "READY", ready)
+	for _, g := range guilds {
+		var chans, threads []any
+		for _, ch := range s.sortedChannels() {
+			switch {
+			case s.guildOfChannel(ch) != g:
+			case ch.Type == TypePublicThread || ch.Type == TypePrivateThread:
+				threads = append(threads, s.channelJSON(ch))
+			default:
+				chans = append(chans, s.channelJSON(ch))
+			}
+		}
+		s.dispatchSession(sess, "GUILD_CREATE", map[string]any{"id": g, "name": s.guilds[g], "unavailable": false,
+			"channels": chans, "threads": threads, "members": []any{}, "roles": []any{
+				map[string]any{"id": g, "name": "@everyone", "permissions": "1024"},
+				map[string]any{"id": s.BotRoleID, "name": s.Bot.Name, "managed": true, "permissions": "0", "tags": map[string]any{"bot_id": s.Bot.ID}},
+			}})
+	}
 	return true
+}
+
+// dispatchSession sends a dispatch to one session only (READY, its
+// GUILD_CREATEs, RESUMED).
+func (s *Server) dispatchSession(sess *session, t string, d any) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		panic(err) // test data only
+	}
+	s.sendTo(sess, t, raw)
+	s.delivered = append(s.delivered, Delivered{Session: sess.id, Shard: sess.shard, Type: t, Guild: routeGuild(t, raw), Seq: sess.seq})
+	s.bump()
 }
 
 func (s *Server) resume(c *conn, d json.RawMessage) bool {
@@ -152,7 +199,7 @@ func (s *Server) resume(c *conn, d json.RawMessage) bool {
 		return false
 	}
 	sess, ok := s.sessions[r.SessionID]
-	if !ok || sess != s.current() {
+	if !ok || !slices.Contains(s.current(), sess) {
 		_ = c.write(map[string]any{"op": 9, "d": false})
 		return true
 	}
@@ -162,20 +209,20 @@ func (s *Server) resume(c *conn, d json.RawMessage) bool {
 			_ = c.write(frame(ev))
 		}
 	}
-	s.cur = c
-	s.dispatchLocked("RESUMED", map[string]any{})
+	s.live = append(s.live, c)
+	s.dispatchSession(sess, "RESUMED", map[string]any{})
 	return true
 }
 
-// Reconnect sends op 7 and stops sending on that connection, as Discord does
-// before it closes: dispatches wait for the RESUME.
+// Reconnect sends op 7 on every live connection and stops sending on
+// them, as Discord does before it closes: dispatches wait for the RESUME.
 func (s *Server) Reconnect() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		_ = c.write(map[string]any{"op": 7, "d": nil})
-		s.cur = nil
 	}
+	s.live = nil
 }
 
 // RequestHeartbeat sends op 1, which the client answers at once with a
@@ -184,7 +231,7 @@ func (s *Server) Reconnect() {
 func (s *Server) RequestHeartbeat() (n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		_ = c.write(map[string]any{"op": 1, "d": nil})
 	}
 	return s.heartbeats
@@ -194,20 +241,20 @@ func (s *Server) RequestHeartbeat() (n int) {
 func (s *Server) InvalidSession() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		_ = c.write(map[string]any{"op": 9, "d": false})
-		s.cur = nil
 	}
+	s.live = nil
 }
 
 // DropConnection closes the socket abruptly, without a close frame.
 func (s *Server) DropConnection() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		c.ws.UnderlyingConn().Close()
-		s.cur = nil
 	}
+	s.live = nil
 }
 
 // StopAcks makes the current connection a zombie: heartbeats go
@@ -215,10 +262,10 @@ func (s *Server) DropConnection() {
 func (s *Server) StopAcks() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		c.noAcks = true
-		s.cur = nil
 	}
+	s.live = nil
 }
 
 // ZombieClosed is when the client closed the connection StopAcks made a
@@ -233,17 +280,37 @@ func (s *Server) ZombieClosed() time.Time {
 func (s *Server) CloseWith(code int, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur; c != nil {
+	for _, c := range s.live {
 		s.closeWith(c, code, reason)
-		s.cur = nil
 	}
+	s.live = nil
 }
 
 // Connected reports whether a session is live (READY or RESUMED).
 func (s *Server) Connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.cur != nil
+	return len(s.live) > 0
+}
+
+// LiveShards lists the shards ([id, count]) of the live connections, in
+// the order they connected.
+func (s *Server) LiveShards() [][2]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out [][2]int
+	for _, c := range s.live {
+		out = append(out, c.sess.shard)
+	}
+	return out
+}
+
+// IdentifiedShards returns the shard of every IDENTIFY so far ([0, 1] for
+// one that named none).
+func (s *Server) IdentifiedShards() [][2]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][2]int(nil), s.shardsSeen...)
 }
 
 // Identifies returns the intents of every IDENTIFY so far.

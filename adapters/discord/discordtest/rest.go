@@ -98,9 +98,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case route == "GET gateway" || route == "GET gateway/bot":
-		writeJSON(w, http.StatusOK, map[string]any{"url": "ws://" + r.Host + "/gateway", "shards": 1,
-			"session_start_limit": map[string]any{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+	case route == "GET gateway":
+		writeJSON(w, http.StatusOK, map[string]any{"url": "ws://" + r.Host + "/gateway"})
+	case route == "GET gateway/bot":
+		// Discord recommends about one shard per 1,000 guilds.
+		writeJSON(w, http.StatusOK, map[string]any{"url": "ws://" + r.Host + "/gateway", "shards": max(1, (len(s.guilds)+999)/1000),
+			"session_start_limit": map[string]any{"total": 1000, "remaining": 1000 - len(s.shardsSeen), "reset_after": 86400000,
+				"max_concurrency": max(1, s.MaxConcurrency)}})
 	case route == "GET applications/@me":
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.AppID, "name": "Repertoire", "flags": s.AppFlags,
 			"bot": userJSON(s.Bot), "bot_public": false, "description": ""})
@@ -135,7 +139,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case route == "GET channels/{}/messages/{}/reactions/{}":
 		s.listReactions(w, seg[1], seg[3], seg[5], r.URL.Query())
 	case route == "GET guilds/{}/members/{}":
-		if seg[1] != s.GuildID || s.outsiders[seg[3]] {
+		if _, ok := s.guilds[seg[1]]; !ok || s.outsiders[seg[3]] {
 			apiError(w, http.StatusNotFound, 10007, "Unknown Member")
 			return
 		}
@@ -161,7 +165,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case route == "PATCH webhooks/{}/{}/messages/@original", route == "POST webhooks/{}/{}":
 		s.webhook(w, route, seg[2], body)
 	default:
-		if !s.moreRoutes(w, route, seg) {
+		if !s.moreRoutes(w, r, route, seg) {
 			apiError(w, http.StatusNotFound, 0, "404: Not Found")
 		}
 	}

@@ -5,6 +5,13 @@
 // on RESUME, and can be told to send op 7, op 9, close codes, 429s, or to
 // stop acknowledging heartbeats. The real discordgo client runs against it.
 //
+// It shards as Discord does: IDENTIFY may carry shard [id, count]; a
+// guild's dispatches go only to the sessions whose shard is
+// (guild_id >> 22) % count, direct messages only to shard 0, and READY
+// lists (and GUILD_CREATE describes) the shard's guilds only. An invalid
+// shard is closed with 4010; a shard holding more guilds than
+// MaxGuildsPerShard with 4011 (sharding required).
+//
 // Shapes follow Discord's documentation (discord.com/developers/docs); only
 // what Repertoire uses is served. Everything the bot sends is recorded.
 package discordtest
@@ -45,13 +52,16 @@ type User struct {
 	Bot  bool
 }
 
-// Channel is a channel of the fake guild (or a DM).
+// Channel is a channel of a fake guild (or a DM).
 type Channel struct {
 	ID      string
 	Name    string
 	Type    int
 	Parent  string // for threads
 	Private bool   // @everyone is denied VIEW_CHANNEL
+	// Guild is the channel's guild: Server.GuildID when empty (one added
+	// with AddGuild otherwise); none for a DM.
+	Guild string
 }
 
 // Sent is a message the bot posted to a channel.
@@ -118,6 +128,17 @@ type session struct {
 	seq     int64
 	log     []dispatch
 	intents int
+	shard   [2]int // [id, count]; [0, 1] when IDENTIFY named none
+}
+
+// Delivered is one dispatch the fake routed to a session (replays on
+// RESUME are not counted again).
+type Delivered struct {
+	Session string
+	Shard   [2]int
+	Type    string
+	Guild   string // "" for a DM
+	Seq     int64
 }
 
 type conn struct {
@@ -152,6 +173,14 @@ type Server struct {
 	// AwaitTimeout bounds Await (10 s when zero).
 	AwaitTimeout time.Duration
 
+	// MaxConcurrency is GET /gateway/bot's session_start_limit.max_concurrency
+	// (1 when zero): how many shards' IDENTIFYs may start together.
+	MaxConcurrency int
+	// MaxGuildsPerShard, when positive, closes an IDENTIFY whose shard
+	// would hold more guilds with 4011 (Discord requires sharding from
+	// 2,500 guilds).
+	MaxGuildsPerShard int
+
 	http *httptest.Server
 	up   websocket.Upgrader
 
@@ -161,7 +190,10 @@ type Server struct {
 	channels     map[string]Channel
 	msgs         map[string]*message
 	sessions     map[string]*session
-	cur          *conn
+	live         []*conn // connections past IDENTIFY or RESUME that receive dispatches
+	guilds       map[string]string
+	delivered    []Delivered
+	shardsSeen   [][2]int // the shard of each IDENTIFY
 	sent         []Sent
 	nonces       map[string]string
 	responses    []Response
@@ -198,6 +230,7 @@ func New(tb testing.TB) *Server {
 		channels:            map[string]Channel{},
 		msgs:                map[string]*message{},
 		sessions:            map[string]*session{},
+		guilds:              map[string]string{"900000000000000100": "Practice"},
 		nonces:              map[string]string{},
 		interactions:        map[string]*interaction{},
 		fetches:             map[string]int{},
@@ -219,10 +252,10 @@ func (s *Server) URL() string { return s.http.URL + "/" }
 // Close stops the server and its connections.
 func (s *Server) Close() {
 	s.mu.Lock()
-	if s.cur != nil {
-		s.cur.ws.Close()
-		s.cur = nil
+	for _, c := range s.live {
+		c.ws.Close()
 	}
+	s.live = nil
 	s.mu.Unlock()
 	s.http.CloseClientConnections()
 	s.http.Close()
@@ -279,8 +312,62 @@ func (s *Server) Await(tb testing.TB, what string, cond func() bool) {
 func (s *Server) AddChannel(c Channel) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c.Type != TypeDM && c.Guild == "" {
+		c.Guild = s.GuildID
+	}
 	s.channels[c.ID] = c
 	s.bump()
+}
+
+// AddGuild adds a guild the bot is in (beside GuildID); give its channels
+// Channel.Guild. Its roles are GuildID's: @everyone and the bot's role.
+func (s *Server) AddGuild(id, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.guilds[id] = name
+	s.bump()
+}
+
+// Guilds lists the bot's guilds, sorted.
+func (s *Server) Guilds() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.guildIDs()
+}
+
+func (s *Server) guildIDs() []string {
+	var out []string
+	for id := range s.guilds {
+		out = append(out, id)
+	}
+	slices.SortFunc(out, compareSnowflakes)
+	return out
+}
+
+// ShardOf is the shard Discord sends a guild's events to: (guild_id >> 22)
+// % count; a DM ("") goes to shard 0.
+func ShardOf(guild string, count int) int {
+	id, err := strconv.ParseUint(guild, 10, 64)
+	if err != nil || count <= 1 {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// guildOf is a channel's guild: "" for a DM, GuildID for a channel the
+// fake was not told of.
+func (s *Server) guildOf(channel string) string {
+	return s.guildOfChannel(s.channels[channel])
+}
+
+func (s *Server) guildOfChannel(c Channel) string {
+	switch {
+	case c.Type == TypeDM:
+		return ""
+	case c.Guild == "":
+		return s.GuildID
+	}
+	return c.Guild
 }
 
 func (s *Server) channelJSON(c Channel) map[string]any {
@@ -290,13 +377,13 @@ func (s *Server) channelJSON(c Channel) map[string]any {
 		delete(m, "name")
 		return m
 	}
-	m["guild_id"] = s.GuildID
+	m["guild_id"] = s.guildOfChannel(c)
 	if c.Parent != "" {
 		m["parent_id"] = c.Parent
 	}
 	ow := []any{}
 	if c.Private {
-		ow = append(ow, map[string]any{"id": s.GuildID, "type": 0, "allow": "0", "deny": "1024"})
+		ow = append(ow, map[string]any{"id": s.guildOfChannel(c), "type": 0, "allow": "0", "deny": "1024"})
 	}
 	if c.Type != TypePublicThread && c.Type != TypePrivateThread {
 		m["permission_overwrites"] = ow
@@ -337,7 +424,7 @@ func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
 	}
 	out["mentions"] = mentions
 	if c.Type != TypeDM {
-		out["guild_id"] = s.GuildID
+		out["guild_id"] = s.guildOfChannel(c)
 	}
 	if !m.edited.IsZero() {
 		out["edited_timestamp"] = m.edited.UTC().Format(time.RFC3339Nano)
@@ -349,7 +436,7 @@ func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
 		out["content"] = ""
 	}
 	if m.replyTo != "" {
-		out["message_reference"] = map[string]any{"message_id": m.replyTo, "channel_id": m.channel, "guild_id": s.GuildID}
+		out["message_reference"] = map[string]any{"message_id": m.replyTo, "channel_id": m.channel, "guild_id": s.guildOfChannel(c)}
 		if p, ok := s.msgs[m.replyTo]; ok {
 			out["referenced_message"] = s.messageJSON(p, contentIntent)
 		}
@@ -357,11 +444,15 @@ func (s *Server) messageJSON(m *message, contentIntent bool) map[string]any {
 	return out
 }
 
+// contentIntent is whether the bot's sessions asked for the Message
+// Content intent (they all ask alike); true before any connects.
 func (s *Server) contentIntent() bool {
-	if s.cur == nil || s.cur.sess == nil {
-		return true
+	for _, c := range s.live {
+		if c.sess != nil {
+			return c.sess.intents&IntentMessageContent != 0
+		}
 	}
-	return s.cur.sess.intents&IntentMessageContent != 0
+	return true
 }
 
 // Post makes author post content in channel and dispatches MESSAGE_CREATE.
@@ -415,7 +506,7 @@ func (s *Server) Delete(id string) {
 	defer s.mu.Unlock()
 	m := s.msgs[id]
 	delete(s.msgs, id)
-	s.dispatchLocked("MESSAGE_DELETE", map[string]any{"id": id, "channel_id": m.channel, "guild_id": s.GuildID})
+	s.dispatchLocked("MESSAGE_DELETE", withGuild(map[string]any{"id": id, "channel_id": m.channel}, s.guildOf(m.channel)))
 }
 
 // DeleteBulk removes messages of one channel and dispatches MESSAGE_DELETE_BULK.
@@ -425,7 +516,7 @@ func (s *Server) DeleteBulk(channel string, ids ...string) {
 	for _, id := range ids {
 		delete(s.msgs, id)
 	}
-	s.dispatchLocked("MESSAGE_DELETE_BULK", map[string]any{"ids": ids, "channel_id": channel, "guild_id": s.GuildID})
+	s.dispatchLocked("MESSAGE_DELETE_BULK", withGuild(map[string]any{"ids": ids, "channel_id": channel}, s.guildOf(channel)))
 }
 
 // React dispatches MESSAGE_REACTION_ADD (or _REMOVE when remove) by user.
@@ -439,7 +530,7 @@ func (s *Server) React(user User, channel, msg, emoji string, remove bool) {
 	}
 	d := map[string]any{"user_id": user.ID, "channel_id": channel, "message_id": msg, "emoji": e}
 	if c := s.channels[channel]; c.Type != TypeDM {
-		d["guild_id"] = s.GuildID
+		d["guild_id"] = s.guildOfChannel(c)
 	}
 	s.users[user.ID] = user
 	if m, ok := s.msgs[msg]; ok {
@@ -514,7 +605,7 @@ func (s *Server) interact(user User, channel string, data map[string]any) string
 	if c.Type == TypeDM {
 		d["user"] = userJSON(user)
 	} else {
-		d["guild_id"] = s.GuildID
+		d["guild_id"] = s.guildOfChannel(c)
 		d["member"] = map[string]any{"user": userJSON(user), "roles": []any{}, "nick": nil, "permissions": "0"}
 	}
 	s.dispatchLocked("INTERACTION_CREATE", d)
@@ -536,7 +627,8 @@ func (s *Server) Outsider(userID string) {
 	s.outsiders[userID] = true
 }
 
-// Dispatch sends any dispatch (t, d) on the current session.
+// Dispatch sends any dispatch (t, d) to the sessions of the shard its
+// guild (d's guild_id, or id for GUILD_* events) belongs to.
 func (s *Server) Dispatch(t string, d any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -550,8 +642,31 @@ func (s *Server) DispatchRaw(t string, d json.RawMessage) {
 	s.dispatchLocked(t, d)
 }
 
-// dispatchLocked appends to the session's log (replayed on RESUME) and
-// sends it when a connection is live.
+// withGuild sets d's guild_id unless the channel is a DM's.
+func withGuild(d map[string]any, guild string) map[string]any {
+	if guild != "" {
+		d["guild_id"] = guild
+	}
+	return d
+}
+
+// routeGuild is the guild a dispatch belongs to: its guild_id, or its id
+// for the GUILD_* events that describe a guild; "" for a DM.
+func routeGuild(t string, raw json.RawMessage) string {
+	var g struct {
+		ID      string `json:"id"`
+		GuildID string `json:"guild_id"`
+	}
+	_ = json.Unmarshal(raw, &g)
+	if g.GuildID == "" && strings.HasPrefix(t, "GUILD_") {
+		return g.ID
+	}
+	return g.GuildID
+}
+
+// dispatchLocked routes a dispatch as Discord does: to every current
+// session whose shard is the guild's (shard 0 for a DM). Each session logs
+// it (replayed on RESUME) and a live connection of the session gets it now.
 func (s *Server) dispatchLocked(t string, d any) {
 	raw, ok := d.(json.RawMessage)
 	if !ok {
@@ -560,28 +675,52 @@ func (s *Server) dispatchLocked(t string, d any) {
 			panic(err) // test data only
 		}
 	}
-	sess := s.current()
-	if sess == nil {
-		return
-	}
-	sess.seq++
-	ev := dispatch{seq: sess.seq, t: t, d: raw}
-	sess.log = append(sess.log, ev)
-	if s.cur != nil && s.cur.sess == sess {
-		_ = s.cur.write(frame(ev))
+	guild := routeGuild(t, raw)
+	for _, sess := range s.current() {
+		if ShardOf(guild, sess.shard[1]) == sess.shard[0] {
+			s.sendTo(sess, t, raw)
+			s.delivered = append(s.delivered, Delivered{Session: sess.id, Shard: sess.shard, Type: t, Guild: guild, Seq: sess.seq})
+		}
 	}
 	s.bump()
 }
 
-// current is the latest session (there is one bot).
-func (s *Server) current() *session {
-	var latest *session
-	for _, ss := range s.sessions {
-		if latest == nil || ss.id > latest.id {
-			latest = ss
+// sendTo appends a dispatch to one session's log and sends it on the
+// session's live connection, if any.
+func (s *Server) sendTo(sess *session, t string, raw json.RawMessage) {
+	sess.seq++
+	ev := dispatch{seq: sess.seq, t: t, d: raw}
+	sess.log = append(sess.log, ev)
+	for _, c := range s.live {
+		if c.sess == sess {
+			_ = c.write(frame(ev))
 		}
 	}
-	return latest
+}
+
+// current lists the sessions that get dispatches: the latest of each
+// shard (a new IDENTIFY of a shard replaces its older session, as a
+// restarted bot's does).
+func (s *Server) current() []*session {
+	latest := map[[2]int]*session{}
+	for _, ss := range s.sessions {
+		if l := latest[ss.shard]; l == nil || compareSnowflakes(ss.id, l.id) > 0 {
+			latest[ss.shard] = ss
+		}
+	}
+	out := make([]*session, 0, len(latest))
+	for _, ss := range latest {
+		out = append(out, ss)
+	}
+	slices.SortFunc(out, func(a, b *session) int { return compareSnowflakes(a.id, b.id) })
+	return out
+}
+
+// Deliveries returns every dispatch routed to a session so far.
+func (s *Server) Deliveries() []Delivered {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivered(nil), s.delivered...)
 }
 
 func frame(ev dispatch) map[string]any {
