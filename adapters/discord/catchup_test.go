@@ -32,6 +32,12 @@ type process struct {
 // startProcess starts the bot; with sessions, every READY starts catch-up.
 func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer, sessions bool) *process {
 	t.Helper()
+	return startShardedProcess(t, srv, db, logs, sessions, discord.Shards{})
+}
+
+// startShardedProcess is startProcess running the given gateway shards.
+func startShardedProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBuffer, sessions bool, shards discord.Shards) *process {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	store, err := sqlite.Open(ctx, db, nil)
 	if err != nil {
@@ -41,7 +47,7 @@ func startProcess(t *testing.T, srv *discordtest.Server, db string, logs *syncBu
 	p := &process{t: t, store: store}
 	var core *bot.Bot
 	p.inbox = bot.NewInbox(store, bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) }), log, bot.InboxOptions{})
-	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), Inbox: p.inbox}, log)
+	a, err := discord.New(discord.Config{Token: srv.Token, APIURL: srv.URL(), Inbox: p.inbox, Shards: shards}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
