@@ -474,6 +474,7 @@ func (a *Adapter) translate(ctx context.Context, typ, delivery string, raw json.
 		}
 	case "MESSAGE_CREATE":
 		a.ensureChannel(ctx, e.RawData)
+		a.ensureBotRole(ctx, e.RawData)
 		var m *bot.Message
 		if evs, m, err = translateCreate(delivery, e.RawData, botID, a.st); m != nil {
 			a.st.putMessage(*m)

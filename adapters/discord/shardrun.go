@@ -299,3 +299,40 @@ func (a *Adapter) guildIDs(ctx context.Context) []string {
 	a.guilds.ids, a.guilds.at = ids, time.Now()
 	return ids
 }
+
+// noBotRole marks a guild whose roles were read and hold no role of the
+// bot's, so they are not read again.
+const noBotRole = "-"
+
+// ensureBotRole learns the bot's managed role in a message's guild when
+// the message mentions roles and the guild's GUILD_CREATE never reached
+// this process: another replica's shard received the message and this one
+// applies it from the shared inbox. GET /guilds/{id}/roles names the role
+// whose tags hold the bot's ID.
+func (a *Adapter) ensureBotRole(ctx context.Context, raw json.RawMessage) {
+	var w struct {
+		GuildID      string   `json:"guild_id"`
+		MentionRoles []string `json:"mention_roles"`
+	}
+	if json.Unmarshal(raw, &w) != nil || w.GuildID == "" || len(w.MentionRoles) == 0 || a.st.botRole(w.GuildID) != "" {
+		return
+	}
+	botID := a.st.botUser()
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointGuildRoles(w.GuildID), nil,
+		discordgo.EndpointGuildRoles(""), discordgo.WithContext(ctx))
+	var roles []wireRole
+	if err == nil {
+		err = json.Unmarshal(body, &roles)
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "read the guild's roles (a mention of the bot's role is not seen as one)", "guild", w.GuildID, logErr, err)
+		return
+	}
+	role := noBotRole
+	for _, r := range roles {
+		if r.Tags != nil && r.Tags.BotID != "" && r.Tags.BotID == botID {
+			role = r.ID
+		}
+	}
+	a.st.putBotRole(w.GuildID, role)
+}

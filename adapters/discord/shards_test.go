@@ -416,3 +416,37 @@ func TestInvalidShardClosed(t *testing.T) {
 		ws.Close()
 	}
 }
+
+// A replica may apply, from the shared inbox, a message another replica's
+// shard received: a mention of the bot's role in a guild whose GUILD_CREATE
+// this process never saw still addresses the bot (the role is read over
+// REST, once).
+func TestRoleMentionFromAnotherShard(t *testing.T) {
+	t.Parallel()
+	srv := shardedDiscord(t)
+	logs := &syncBuffer{}
+	p := startShards(t, srv, filepath.Join(t.TempDir(), "repertoire.db"), "0/2", logs)
+	srv.Await(t, "shard 0 connected", func() bool { return len(srv.LiveShards()) == 1 })
+	other := shardGuilds[2] // shard 1
+	raw := fmt.Sprintf(`{"id":"610000000000000900","channel_id":%q,"guild_id":%q,"type":0,"content":"<@&%s> how do I rotate the violet signing key?",
+		"author":{"id":%q,"username":"dave"},"mention_roles":[%q],"mentions":[],"timestamp":%q}`,
+		other.channel, other.id, srv.BotRoleID, dave.ID, srv.BotRoleID, time.Now().UTC().Format(time.RFC3339Nano))
+	for i := range 2 {
+		evs, err := p.a.Decode(context.Background(), bot.Delivery{Platform: "discord", Kind: "MESSAGE_CREATE",
+			ID: fmt.Sprintf("discord:elsewhere:%d", i), Channel: other.channel, Payload: []byte(raw)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mentioned := false
+		for _, ev := range evs {
+			_, ok := ev.(bot.Mentioned)
+			mentioned = mentioned || ok
+		}
+		if !mentioned {
+			t.Fatalf("a mention of the bot's role in guild %s (shard 1) was not seen as one by shard 0's process: %+v", other.id, evs)
+		}
+	}
+	if n := srv.Fetches("GET guilds/{}/roles"); n != 1 {
+		t.Errorf("%d reads of the guild's roles, want 1", n)
+	}
+}

@@ -93,6 +93,16 @@ func (s *Server) moreRoutes(w http.ResponseWriter, r *http.Request, route string
 			"default_message_notifications": 1, "explicit_content_filter": 2, "mfa_level": 0, "features": []any{}, "emojis": []any{},
 			"roles":             []any{role(seg[1], "@everyone", s.perms.everyone, 0, false), role(s.BotRoleID, "Repertoire", s.perms.bot, 1, true)},
 			"system_channel_id": nil, "rules_channel_id": nil, "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0})
+	case route == "GET guilds/{}/roles":
+		if _, ok := s.guilds[seg[1]]; !ok {
+			apiError(w, http.StatusNotFound, 10004, "Unknown Guild")
+			return true
+		}
+		writeJSON(w, http.StatusOK, []any{
+			map[string]any{"id": seg[1], "name": "@everyone", "position": 0, "permissions": strconv.FormatInt(s.perms.everyone, 10), "managed": false},
+			map[string]any{"id": s.BotRoleID, "name": "Repertoire", "position": 1, "permissions": strconv.FormatInt(s.perms.bot, 10), "managed": true,
+				"tags": map[string]any{"bot_id": s.Bot.ID}},
+		})
 	case route == "GET applications/{}/commands":
 		if seg[1] != s.AppID {
 			apiError(w, http.StatusForbidden, 50001, "Missing Access")

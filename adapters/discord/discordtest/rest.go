@@ -177,7 +177,7 @@ func routeOf(seg []string) string {
 	for i, p := range seg {
 		switch {
 		case i == 0 || p == "@me" || p == "@original" || p == "messages" || p == "reactions" || p == "commands" ||
-			p == "callback" || p == "bot" || p == "members":
+			p == "callback" || p == "bot" || p == "members" || p == "roles":
 			out[i] = p
 		default:
 			out[i] = "{}"
