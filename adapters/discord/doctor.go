@@ -79,8 +79,43 @@ func Doctor(ctx context.Context, cfg Config, l *doctor.List) {
 		l.OK("Discord Message Content intent: enabled")
 	}
 
+	doctorShards(a, opt, l)
 	doctorGuilds(a, me.ID, app.ID, opt, l)
 	doctorCommands(a, app.ID, opt, l)
+}
+
+// doctorShards says which gateway shards this process runs, which the
+// other replicas must run, and whether Discord recommends more shards
+// (GET /gateway/bot).
+func doctorShards(a *Adapter, opt discordgo.RequestOption, l *doctor.List) {
+	var gw struct {
+		Shards int `json:"shards"`
+	}
+	body, err := a.s.RequestWithBucketID(http.MethodGet, discordgo.EndpointGatewayBot, nil, discordgo.EndpointGatewayBot, opt)
+	if err == nil {
+		err = json.Unmarshal(body, &gw)
+	}
+	if err != nil {
+		l.Fail("Discord shards: GET /gateway/bot: "+err.Error(), "retry; check status.discord.com")
+		return
+	}
+	set := a.Shards()
+	what := "Discord shards: this process runs all of them (" + set.String() + ")"
+	if !set.All() {
+		var others []string
+		for id := range set.Count {
+			if !slices.Contains(set.IDs, id) {
+				others = append(others, fmt.Sprint(id))
+			}
+		}
+		what = fmt.Sprintf("Discord shards: this process runs %s; the other replicas must run shard %s of %d, each once", set, strings.Join(others, ", "), set.Count)
+	}
+	if gw.Shards > set.Count {
+		l.Warn(fmt.Sprintf("%s, but Discord recommends %d shards", what, gw.Shards),
+			"raise the count of REPERTOIRE_DISCORD_SHARDS on every replica and split the shards among them (past 2,500 guilds a shard, Discord refuses the connection)")
+		return
+	}
+	l.OK(what)
 }
 
 // unreachableOr is fix for Discord's own refusals, and a network fix for

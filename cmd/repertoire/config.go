@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repertoire/repertoire/adapters/discord"
 	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/internal/safe"
 	"github.com/repertoire/repertoire/repertoire"
@@ -28,6 +29,9 @@ type Config struct {
 
 	DiscordToken  string
 	DiscordAPIURL string
+	// DiscordShards are the gateway shards this process runs
+	// (REPERTOIRE_DISCORD_SHARDS); every one, 0 of 1, by default.
+	DiscordShards discord.Shards
 
 	HTTPAddr string
 	// WebURL is the web page's public base URL (REPERTOIRE_WEB_URL, else
@@ -116,6 +120,14 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	}
 	if err := parseWeb(&c, getenv); err != nil {
 		return Config{}, err
+	}
+	shards := get("REPERTOIRE_DISCORD_SHARDS", "")
+	if shards != "" && c.DiscordToken == "" {
+		return Config{}, fmt.Errorf("REPERTOIRE_DISCORD_SHARDS: set, but DISCORD_TOKEN is not (shards split the Discord gateway)")
+	}
+	var err error
+	if c.DiscordShards, err = discord.ParseShards(shards); err != nil {
+		return Config{}, fmt.Errorf("REPERTOIRE_DISCORD_SHARDS: %w", err)
 	}
 	tz, err := time.LoadLocation(get("REPERTOIRE_TZ", "UTC"))
 	if err != nil {

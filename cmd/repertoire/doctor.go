@@ -48,7 +48,7 @@ func doctorCommand(ctx context.Context, args []string, cfg Config, cfgErr error,
 			APIURL: cfg.SlackAPIURL}, slack.DoctorOptions{Listener: cfg.HTTPAddr}, &list)
 	}
 	if cfgErr == nil && cfg.Discord() {
-		discord.Doctor(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL}, &list)
+		discord.Doctor(ctx, discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Shards: cfg.DiscordShards}, &list)
 	}
 	if cfgErr == nil {
 		doctorDigests(ctx, cfg, store, add)

@@ -41,7 +41,8 @@ func buildPlatforms(ctx context.Context, cfg Config, log *slog.Logger, stdin io.
 		if met != nil {
 			transport = met.Transport("discord", nil)
 		}
-		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Inbox: in, Transport: transport}, log)
+		d, err := discord.New(discord.Config{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIURL, Inbox: in, Transport: transport,
+			Shards: cfg.DiscordShards}, log)
 		if err != nil {
 			return nil, err
 		}
