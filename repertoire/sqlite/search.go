@@ -96,6 +96,7 @@ type searcher struct {
 	phraseSet      map[int64]bool // with phrases: the entries holding them all
 	pairList       *[][2]int      // pairs(), once computed
 	stmts          map[string]*sql.Stmt
+	stemInfo       map[string]stemInfo // what lookup learnt of each stem
 	filterSQL      string
 	filterArgs     []any
 	visibilitySQL  string
@@ -242,20 +243,24 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	st := repertoire.Stem(w)
 	// The merged postings' figures (search_terms) and the pending ones'.
 	var df int64
-	err := sr.tx.QueryRowContext(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0) FROM (
-		SELECT df, ub, pmax FROM search_terms WHERE term = ?1
-		UNION ALL SELECT count(*), max(bound), max(pmax) FROM search_pending WHERE term = ?1)`, st).Scan(&df, &t.UpperBound, &t.MaxPrior)
+	var info stemInfo
+	err := sr.tx.QueryRowContext(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
+			max(cut) IS NOT NULL, coalesce(sum(p), 0) FROM (
+		SELECT df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term = ?1
+		UNION ALL SELECT count(*), max(bound), max(pmax), NULL, count(*) FROM search_pending WHERE term = ?1)`, st).
+		Scan(&df, &t.UpperBound, &t.MaxPrior, &info.tiered, &info.pending)
 	switch {
 	case err != nil:
 		return nil, err
 	case df > 0:
 		t.Stems, t.DocFreq = []string{st}, float64(df)
+		sr.noteStem(st, info)
 	case len([]rune(w)) < minPrefix:
 		return nil, nil
 	default:
-		rows, err := sr.tx.QueryContext(ctx, `SELECT term, sum(df), max(ub), max(pmax) FROM (
-			SELECT term, df, ub, pmax FROM search_terms WHERE term > ?1 AND term < ?2
-			UNION ALL SELECT term, 1, bound, pmax FROM search_pending WHERE term > ?1 AND term < ?2)
+		rows, err := sr.tx.QueryContext(ctx, `SELECT term, sum(df), max(ub), max(pmax), max(cut) IS NOT NULL, sum(p) FROM (
+			SELECT term, df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term > ?1 AND term < ?2
+			UNION ALL SELECT term, 1, bound, pmax, NULL, 1 FROM search_pending WHERE term > ?1 AND term < ?2)
 			GROUP BY term ORDER BY term LIMIT ?3`, st, st+"\U0010FFFF", maxExpansions+1)
 		if err != nil {
 			return nil, err
@@ -264,9 +269,10 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 		for rows.Next() {
 			var term string
 			var ub, pmax float64
-			if err := rows.Scan(&term, &df, &ub, &pmax); err != nil {
+			if err := rows.Scan(&term, &df, &ub, &pmax, &info.tiered, &info.pending); err != nil {
 				return nil, err
 			}
+			sr.noteStem(term, info)
 			t.Stems = append(t.Stems, term)
 			t.DocFreq += float64(df)
 			t.UpperBound, t.MaxPrior = max(t.UpperBound, ub), max(t.MaxPrior, pmax)
@@ -287,6 +293,20 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	}
 	t.IDF = repertoire.IdfOf(sr.n, t.DocFreq)
 	return t, nil
+}
+
+// stemInfo is what a search needs of a stem beyond its figures: whether
+// its postings are in two tiers, and how many wait in search_pending.
+type stemInfo struct {
+	tiered  bool
+	pending int64
+}
+
+func (sr *searcher) noteStem(stem string, info stemInfo) {
+	if sr.stemInfo == nil {
+		sr.stemInfo = map[string]stemInfo{}
+	}
+	sr.stemInfo[stem] = info
 }
 
 // phraseEntries asks FTS5 which entries hold every phrase as typed.

@@ -49,7 +49,11 @@ type Store struct {
 	mergeAt int
 	// chunk is the postings per search index chunk: chunkSize, fewer in
 	// tests so that small repertoires have many.
-	chunk     int
+	chunk int
+	// tierAt is the document frequency from which the merge splits a
+	// stem's postings into impact tiers (searchtier.go): defaultTierAt,
+	// less in tests.
+	tierAt    int
 	mergeKick chan struct{}
 	stopMerge context.CancelFunc
 	mergeDone chan struct{}
@@ -70,7 +74,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now, chunk: chunkSize}
+	s := &Store{log: log, now: time.Now, chunk: chunkSize, tierAt: defaultTierAt}
 	for _, o := range opts {
 		o(s)
 	}

@@ -1,0 +1,41 @@
+-- Impact tiers for stems with many postings (issue 15).
+--
+-- The layout, for a port to another engine (the PostgreSQL store, helper
+-- 19p), as of this migration:
+--
+--   search_terms (term, df, ub, pmax, cut)
+--       One row per stem: merged postings' document frequency (df), the
+--       largest bound of one of its postings (ub), the largest prior without
+--       the kind factor (pmax), and cut (NULL: one tier).
+--   search_postings (id rowid, term, first, last, bound, data)
+--       A stem's postings in ID order, in chunks of about 128 postings, each
+--       with its first and last entry ID and bound: the largest of its
+--       postings' bounds. A posting's bound is its saturated BM25F weight at
+--       the averages of search_stats.bound_* times the entry's prior without
+--       the kind factor (rank.go: Saturate(TfnOf(...)) * PriorOf(..., false)).
+--       data: per posting, varints of the ID delta, tf per field, field
+--       lengths, votes (signed), helpful, unhelpful, kind code, then the
+--       positions per field as deltas (searchindex.go encodeChunk).
+--   search_pending (term, id, bound, pmax, data)
+--       A save's postings, one row per (stem, entry), until the background
+--       merge moves them into chunks.
+--
+-- A stem whose df reaches a threshold (4,096 postings) is split into two
+-- tiers by the impact of its postings: cut is the bound of its postings'
+-- 1/16 quantile from the top, chosen when the stem is tiered. Postings whose
+-- bound is at least cut live in chunks whose term is the stem followed by
+-- the byte 0x01 (the high tier: few postings, high bounds); the others stay
+-- in the chunks keyed by the stem itself (the low tier: every bound below
+-- cut). Each tier is in ID order and chunked as above, and every entry's
+-- posting of a stem is in exactly one place: the low tier, the high tier or
+-- search_pending. A search walks the two tiers as two lists (MaxScore): once
+-- the k-th score found passes what the low tiers can add, they are only
+-- probed for the entries the high tiers bring, and most of their chunks are
+-- never read. Correctness does not depend on cut: each chunk's bound covers
+-- its postings; cut only decides where the background merge puts a new
+-- posting. The merge and Optimize tier a stem when it crosses the
+-- threshold; a save never does.
+ALTER TABLE search_terms ADD COLUMN cut REAL;
+
+-- The stems the merge still has to tier: found without scanning every stem.
+CREATE INDEX search_terms_untiered ON search_terms (df) WHERE cut IS NULL;
