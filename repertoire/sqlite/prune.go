@@ -157,7 +157,7 @@ func (sr *searcher) prepared(ctx context.Context, query string) (*sql.Stmt, erro
 	if st, ok := sr.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := sr.tx.PrepareContext(ctx, query)
+	st, err := sr.cache.stmt(ctx, sr.tx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -642,7 +642,11 @@ func (sr *searcher) visible(ctx context.Context, ids []int64) ([]int64, error) {
 }
 
 func (sr *searcher) rowids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := sr.tx.QueryContext(ctx, query, args...)
+	st, err := sr.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -56,17 +56,48 @@ func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustiv
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
-	sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive}
+	sr := &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive}
 	hits, err := sr.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	for i := range hits {
-		if hits[i].Savers, err = loadSavers(ctx, tx, hits[i].ID); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
+	if err := sr.loadHitSavers(ctx, hits); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	return hits, nil
+}
+
+// loadHitSavers reads the savers of every hit in one statement (as
+// loadSavers does for one entry: by time saved, then user ID).
+func (sr *searcher) loadHitSavers(ctx context.Context, hits []repertoire.Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(hits))
+	at := map[int64]int{}
+	for i, h := range hits {
+		ids[i], at[h.ID] = h.ID, i
+	}
+	st, err := sr.prepared(ctx, `SELECT entry_id, user_id, user_name FROM savers
+		WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, saved_at, user_id`)
+	if err != nil {
+		return fmt.Errorf("load savers: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, jsonList(ids))
+	if err != nil {
+		return fmt.Errorf("load savers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p repertoire.Person
+		if err := rows.Scan(&id, &p.ID, &p.Name); err != nil {
+			return fmt.Errorf("load savers: %w", err)
+		}
+		h := &hits[at[id]]
+		h.Savers = append(h.Savers, p)
+	}
+	return rows.Err()
 }
 
 // SearchExhaustive ranks every entry the asking channel may see with the
@@ -96,6 +127,7 @@ type searcher struct {
 	phraseSet      map[int64]bool // with phrases: the entries holding them all
 	pairList       *[][2]int      // pairs(), once computed
 	stmts          map[string]*sql.Stmt
+	cache          *stmtCache
 	stemInfo       map[string]stemInfo // what lookup learnt of each stem
 	filterSQL      string
 	filterArgs     []any
@@ -123,7 +155,11 @@ func (sr *searcher) run(ctx context.Context) ([]repertoire.Hit, error) {
 // prepare reads the index totals and what it knows of each word; false
 // when the index is empty.
 func (sr *searcher) prepare(ctx context.Context) (bool, error) {
-	st, err := loadIndexStats(ctx, sr.tx)
+	stats, err := sr.prepared(ctx, indexStatsQuery)
+	if err != nil {
+		return false, err
+	}
+	st, err := scanIndexStats(stats.QueryRowContext(ctx))
 	if err != nil || st.n == 0 {
 		return false, err
 	}
@@ -244,11 +280,14 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	// The merged postings' figures (search_terms) and the pending ones'.
 	var df int64
 	var info stemInfo
-	err := sr.tx.QueryRowContext(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
+	exact, err := sr.prepared(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
 			max(cut) IS NOT NULL, coalesce(sum(p), 0) FROM (
 		SELECT df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term = ?1
-		UNION ALL SELECT count(*), max(bound), max(pmax), NULL, count(*) FROM search_pending WHERE term = ?1)`, st).
-		Scan(&df, &t.UpperBound, &t.MaxPrior, &info.tiered, &info.pending)
+		UNION ALL SELECT count(*), max(bound), max(pmax), NULL, count(*) FROM search_pending WHERE term = ?1)`)
+	if err != nil {
+		return nil, err
+	}
+	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.tiered, &info.pending)
 	switch {
 	case err != nil:
 		return nil, err
@@ -258,10 +297,14 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	case len([]rune(w)) < minPrefix:
 		return nil, nil
 	default:
-		rows, err := sr.tx.QueryContext(ctx, `SELECT term, sum(df), max(ub), max(pmax), max(cut) IS NOT NULL, sum(p) FROM (
+		prefix, err := sr.prepared(ctx, `SELECT term, sum(df), max(ub), max(pmax), max(cut) IS NOT NULL, sum(p) FROM (
 			SELECT term, df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term > ?1 AND term < ?2
 			UNION ALL SELECT term, 1, bound, pmax, NULL, 1 FROM search_pending WHERE term > ?1 AND term < ?2)
-			GROUP BY term ORDER BY term LIMIT ?3`, st, st+"\U0010FFFF", maxExpansions+1)
+			GROUP BY term ORDER BY term LIMIT ?3`)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := prefix.QueryContext(ctx, st, st+"\U0010FFFF", maxExpansions+1)
 		if err != nil {
 			return nil, err
 		}
@@ -417,9 +460,13 @@ func (sr *searcher) scanAll(ctx context.Context, top *topK) error {
 
 // load scores entries by ID, loaded under the visibility and filter clause.
 func (sr *searcher) load(ctx context.Context, ids []int64, top *topK) error {
-	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+`
+	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
-		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
+		WHERE `+sr.filterSQL)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, append([]any{jsonList(ids)}, sr.filterArgs...)...)
 	if err != nil {
 		return err
 	}

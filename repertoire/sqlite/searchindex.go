@@ -158,10 +158,15 @@ func (st indexStats) avg() [3]float64 {
 	return a
 }
 
+const indexStatsQuery = `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t, pending FROM search_stats WHERE id = 1`
+
 func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
+	return scanIndexStats(q.QueryRowContext(ctx, indexStatsQuery))
+}
+
+func scanIndexStats(row *sql.Row) (indexStats, error) {
 	var st indexStats
-	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t, pending FROM search_stats WHERE id = 1`).
-		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2], &st.pending)
+	err := row.Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2], &st.pending)
 	if err != nil {
 		return st, fmt.Errorf("read search totals: %w", err)
 	}

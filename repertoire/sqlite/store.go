@@ -55,6 +55,8 @@ type Store struct {
 	// less in tests.
 	tierAt    int
 	mergeKick chan struct{}
+	// stmts are the search's statements, prepared once on r.
+	stmts     *stmtCache
 	stopMerge context.CancelFunc
 	mergeDone chan struct{}
 }
@@ -121,6 +123,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
+	s.stmts = newStmtCache(r)
 	mctx, stop := context.WithCancel(context.Background())
 	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
 	go s.mergeLoop(mctx)
@@ -135,6 +138,7 @@ func (s *Store) Close() error {
 		s.stopMerge()
 		<-s.mergeDone
 	}
+	s.stmts.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
