@@ -81,9 +81,7 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 	}
 	for seed := range uint64(repertoires) {
 		r := rand.New(rand.NewPCG(seed, 99))
-		// Stems are tiered from a small document frequency, so that
-		// searches read tiered stems, untiered ones and both.
-		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(seed, ".db")), nil, withTiers(4+r.IntN(40)))
+		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(seed, ".db")), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,11 +110,6 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			ids = append(ids, e.ID)
 			if r.IntN(12) == 0 {
 				if _, err := s.mergeStep(ctx, 1+r.IntN(40)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if r.IntN(40) == 0 {
-				if err := s.retierDue(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -259,20 +252,6 @@ func checkIndex(t *testing.T, s *Store) {
 		t.Fatal(err)
 	}
 	last := map[string]int64{}
-	cuts := map[string]float64{}
-	crows, err := s.r.QueryContext(ctx, `SELECT term, cut FROM search_terms WHERE cut IS NOT NULL`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for crows.Next() {
-		var term string
-		var cut float64
-		if err := crows.Scan(&term, &cut); err != nil {
-			t.Fatal(err)
-		}
-		cuts[term] = cut
-	}
-	crows.Close()
 	for rows.Next() {
 		var term string
 		var first, lastID int64
@@ -288,12 +267,6 @@ func checkIndex(t *testing.T, s *Store) {
 		if b := fw.chunkBound(ps); b != bound {
 			t.Fatalf("chunk %s/%d: bound %g, its postings' %g", term, first, bound, b)
 		}
-		key := term
-		term, high := stemOfKey(key)
-		cut, tiered := cuts[term]
-		if high && !tiered {
-			t.Fatalf("chunk %q/%d: a high tier of an untiered stem", key, first)
-		}
 		if got[term] == nil {
 			got[term] = map[int64]posting{}
 		}
@@ -303,16 +276,10 @@ func checkIndex(t *testing.T, s *Store) {
 					p.pos[f] = nil
 				}
 			}
-			if p.id <= last[key] {
-				t.Fatalf("chunk %q/%d: IDs out of order", key, first)
+			if p.id <= last[term] {
+				t.Fatalf("chunk %s/%d: IDs out of order", term, first)
 			}
-			last[key] = p.id
-			if _, ok := got[term][p.id]; ok {
-				t.Fatalf("%s/%d in both tiers", term, p.id)
-			}
-			if b := fw.postingBound(p); tiered && (b >= cut) != high {
-				t.Fatalf("%s/%d: bound %g in the wrong tier (cut %g)", term, p.id, b, cut)
-			}
+			last[term] = p.id
 			got[term][p.id] = p
 		}
 	}

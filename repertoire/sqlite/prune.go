@@ -98,34 +98,24 @@ func (c *stemCursor) refill(ctx context.Context) error {
 	return rows.Err()
 }
 
-// stemLists are a stem's postings: its chunks (the low tier when it is
-// tiered), its high tier's chunks when it is, and its pending postings
-// when some wait for the merge (an entry's posting is in one of them). A
-// stem lookup did not see (an excluded word) is read in every place.
-func (sr *searcher) stemLists(ctx context.Context, stem string) (lo, hi []*stemCursor, err error) {
-	info, known := sr.stemInfo[stem]
-	c, err := newStemCursor(ctx, sr, stem)
+// cursors are a stem's postings: its chunks, and its pending postings
+// when some wait for the merge (an entry's posting is in one or the
+// other; lookup counted them, so a stem without any costs no statement).
+func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, error) {
+	c, err := newStemCursor(ctx, sr, term)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	lo = []*stemCursor{c}
-	if !known || info.tiered {
-		h, err := newStemCursor(ctx, sr, hiKey(stem))
-		if err != nil {
-			return nil, nil, err
-		}
-		hi = append(hi, h)
-	}
-	if known && info.pending == 0 {
-		return lo, hi, nil
+	if info, known := sr.stemInfo[term]; known && info.pending == 0 {
+		return []*stemCursor{c}, nil
 	}
 	st, err := sr.prepared(ctx, `SELECT id, bound, data FROM search_pending WHERE term = ? ORDER BY id`)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	rows, err := st.QueryContext(ctx, stem)
+	rows, err := st.QueryContext(ctx, term)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	var ps []posting
@@ -135,21 +125,21 @@ func (sr *searcher) stemLists(ctx context.Context, stem string) (lo, hi []*stemC
 		var b float64
 		var data []byte
 		if err := rows.Scan(&id, &b, &data); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		one, err := decodeChunk(id, data, nil)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		ps = append(ps, one...)
 		bound = max(bound, b)
 	}
 	if err := rows.Err(); err != nil || len(ps) == 0 {
-		return lo, hi, err
+		return []*stemCursor{c}, err
 	}
-	p := &stemCursor{sr: sr, term: stem, at: math.MinInt64, loaded: -1, done: true, mem: encodeChunk(ps),
+	p := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, done: true, mem: encodeChunk(ps),
 		heads: []chunkHead{{first: ps[0].id, last: ps[len(ps)-1].id, bound: bound}}}
-	return lo, append(hi, p), nil
+	return []*stemCursor{c, p}, nil
 }
 
 // prepared returns the search's statement for query, prepared once.
@@ -372,34 +362,25 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	scale := func(t *repertoire.QueryTerm, ub float64) float64 {
 		return (t.IDF*ub*drift + t.Bonus*t.MaxPrior) * ceil * (1 + boundMargin)
 	}
-	// A term is one list of postings, or two for a tiered stem: its low
-	// tier and its high tier (with the pending postings), walked as two
-	// terms of their own. An entry is in one of them; each answers for
-	// the term's whole contribution to it.
-	var cursors []*termCursor
+	cursors := make([]*termCursor, len(sr.terms))
 	for i, t := range sr.terms {
 		tc := &termCursor{t: t, index: i, ub: scale(t, t.UpperBound)}
 		for _, s := range t.Stems {
-			lo, hi, err := sr.stemLists(ctx, s)
+			cs, err := sr.cursors(ctx, s)
 			if err != nil {
 				return err
 			}
-			if len(t.Stems) == 1 && sr.stemInfo[s].tiered {
-				cursors = append(cursors, &termCursor{t: t, index: i, ub: tc.ub, stems: hi})
-				tc.stems = lo
-				break
-			}
-			tc.stems = append(append(tc.stems, lo...), hi...)
+			tc.stems = append(tc.stems, cs...)
 		}
-		cursors = append(cursors, tc)
+		cursors[i] = tc
 	}
 	var nots []*stemCursor
 	for _, w := range sr.q.Not {
-		lo, hi, err := sr.stemLists(ctx, repertoire.Stem(w))
+		cs, err := sr.cursors(ctx, repertoire.Stem(w))
 		if err != nil {
 			return err
 		}
-		nots = append(append(nots, lo...), hi...)
+		nots = append(nots, cs...)
 	}
 	// Scored entries wait in a buffer; the best are checked first, so the
 	// threshold rises fast and the others mostly fall below it unchecked.

@@ -281,13 +281,13 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	var df int64
 	var info stemInfo
 	exact, err := sr.prepared(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
-			max(cut) IS NOT NULL, coalesce(sum(p), 0) FROM (
-		SELECT df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term = ?1
-		UNION ALL SELECT count(*), max(bound), max(pmax), NULL, count(*) FROM search_pending WHERE term = ?1)`)
+			coalesce(sum(p), 0) FROM (
+		SELECT df, ub, pmax, 0 AS p FROM search_terms WHERE term = ?1
+		UNION ALL SELECT count(*), max(bound), max(pmax), count(*) FROM search_pending WHERE term = ?1)`)
 	if err != nil {
 		return nil, err
 	}
-	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.tiered, &info.pending)
+	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.pending)
 	switch {
 	case err != nil:
 		return nil, err
@@ -297,9 +297,9 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	case len([]rune(w)) < minPrefix:
 		return nil, nil
 	default:
-		prefix, err := sr.prepared(ctx, `SELECT term, sum(df), max(ub), max(pmax), max(cut) IS NOT NULL, sum(p) FROM (
-			SELECT term, df, ub, pmax, cut, 0 AS p FROM search_terms WHERE term > ?1 AND term < ?2
-			UNION ALL SELECT term, 1, bound, pmax, NULL, 1 FROM search_pending WHERE term > ?1 AND term < ?2)
+		prefix, err := sr.prepared(ctx, `SELECT term, sum(df), max(ub), max(pmax), sum(p) FROM (
+			SELECT term, df, ub, pmax, 0 AS p FROM search_terms WHERE term > ?1 AND term < ?2
+			UNION ALL SELECT term, 1, bound, pmax, 1 FROM search_pending WHERE term > ?1 AND term < ?2)
 			GROUP BY term ORDER BY term LIMIT ?3`)
 		if err != nil {
 			return nil, err
@@ -312,7 +312,7 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 		for rows.Next() {
 			var term string
 			var ub, pmax float64
-			if err := rows.Scan(&term, &df, &ub, &pmax, &info.tiered, &info.pending); err != nil {
+			if err := rows.Scan(&term, &df, &ub, &pmax, &info.pending); err != nil {
 				return nil, err
 			}
 			sr.noteStem(term, info)
@@ -338,10 +338,9 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	return t, nil
 }
 
-// stemInfo is what a search needs of a stem beyond its figures: whether
-// its postings are in two tiers, and how many wait in search_pending.
+// stemInfo is what a search needs of a stem beyond its figures: how many
+// of its postings wait in search_pending (none: no statement for them).
 type stemInfo struct {
-	tiered  bool
 	pending int64
 }
 

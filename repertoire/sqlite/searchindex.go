@@ -410,8 +410,8 @@ func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int)
 		st **sql.Stmt
 		q  string
 	}{
-		{&fw.getTerm, `SELECT df, ub, pmax, cut FROM search_terms WHERE term = ?`},
-		{&fw.putTerm, `INSERT OR REPLACE INTO search_terms (term, df, ub, pmax, cut) VALUES (?, ?, ?, ?, ?)`},
+		{&fw.getTerm, `SELECT df, ub, pmax FROM search_terms WHERE term = ?`},
+		{&fw.putTerm, `INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`},
 		{&fw.delTerm, `DELETE FROM search_terms WHERE term = ?`},
 		{&fw.tail, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT 1`},
 		{&fw.at, `SELECT first, data FROM search_postings WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
@@ -511,18 +511,17 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 	type termRow struct {
 		df       int64
 		ub, pmax float64
-		tiered   bool
 	}
 	terms := map[string]*termRow{}
 	tails := map[string]storedChunk{}
-	rows, err := tx.QueryContext(ctx, `SELECT term, df, ub, pmax, cut IS NOT NULL FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems))
+	rows, err := tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems))
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var term string
 		var t termRow
-		if err := rows.Scan(&term, &t.df, &t.ub, &t.pmax, &t.tiered); err != nil {
+		if err := rows.Scan(&term, &t.df, &t.ub, &t.pmax); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -556,9 +555,7 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 	for _, s := range stems {
 		ps := add[s]
 		tail, hasTail := tails[s]
-		if t := terms[s]; len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].id <= tail.first) || (t != nil && t.tiered) {
-			// (A tiered stem's postings go to the tier their bound
-			// says: apply.)
+		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].id <= tail.first) {
 			rest = append(rest, s)
 			continue
 		}
@@ -634,64 +631,14 @@ func (fw *foldWriter) chunkBound(ps []posting) float64 {
 }
 
 // apply removes the IDs rm and adds the postings ps (both ascending) to one
-// stem's chunks and totals. A tiered stem's new postings go to the high
-// tier when their bound reaches its cut, to the low one otherwise; an ID
-// removed is looked for in both.
+// stem's chunks and totals.
 func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps []posting) error {
 	var df int64
 	var ub, pmax float64
-	var cut sql.NullFloat64
-	err := fw.getTerm.QueryRowContext(ctx, stemKey).Scan(&df, &ub, &pmax, &cut)
+	err := fw.getTerm.QueryRowContext(ctx, stemKey).Scan(&df, &ub, &pmax)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	for _, p := range ps {
-		ub = max(ub, fw.postingBound(p))
-		pmax = max(pmax, repertoire.PriorOf(p.prior, false))
-	}
-	if !cut.Valid {
-		d, err := fw.applyChunks(ctx, stemKey, rm, ps)
-		if err != nil {
-			return err
-		}
-		df += d
-	} else {
-		var lo, hi []posting
-		for _, p := range ps {
-			if fw.postingBound(p) >= cut.Float64 {
-				hi = append(hi, p)
-			} else {
-				lo = append(lo, p)
-			}
-		}
-		for _, l := range []struct {
-			key string
-			ps  []posting
-		}{{stemKey, lo}, {hiKey(stemKey), hi}} {
-			if len(l.ps) == 0 && len(rm) == 0 {
-				continue
-			}
-			d, err := fw.applyChunks(ctx, l.key, rm, l.ps)
-			if err != nil {
-				return err
-			}
-			df += d
-		}
-	}
-	if df <= 0 {
-		_, err := fw.delTerm.ExecContext(ctx, stemKey)
-		return err
-	}
-	_, err = fw.putTerm.ExecContext(ctx, stemKey, df, ub, pmax, cut)
-	return err
-}
-
-// applyChunks removes the IDs rm and adds the postings ps (both ascending)
-// to the chunks of one list (a stem's, or its high tier's) and returns how
-// its number of postings changed.
-func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int64, ps []posting) (int64, error) {
-	var df int64
-	var err error
 	// Group the changes by the chunk they fall in: the chunk with the
 	// greatest first ID at or below, else the lowest chunk. New entries
 	// mostly go to the tail, found once.
@@ -705,7 +652,7 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 	var tailData []byte
 	if err := fw.tail.QueryRowContext(ctx, stemKey).Scan(&tailFirst, &tailData); err != nil {
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, err
+			return err
 		}
 		tailFirst = math.MinInt64
 	}
@@ -744,7 +691,7 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 	for _, id := range rm {
 		first, err := chunkOf(id)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if first == math.MinInt64 {
 			continue // nothing indexed to remove
@@ -755,7 +702,7 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 	for _, p := range ps {
 		first, err := chunkOf(p.id)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		c := get(first)
 		c.ps = append(c.ps, p)
@@ -765,7 +712,7 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 		var cur []posting
 		if first != math.MinInt64 {
 			if cur, err = decodeChunk(first, data[first], fw.buf); err != nil {
-				return 0, err
+				return err
 			}
 		}
 		merged := make([]posting, 0, len(cur)+len(c.ps))
@@ -794,9 +741,13 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 			}
 		}
 		fw.buf = cur
+		for _, p := range c.ps {
+			ub = max(ub, fw.postingBound(p))
+			pmax = max(pmax, repertoire.PriorOf(p.prior, false))
+		}
 		if first != math.MinInt64 {
 			if _, err := fw.del.ExecContext(ctx, stemKey, first); err != nil {
-				return 0, err
+				return err
 			}
 		}
 		// Split into chunks: full ones of chunkSize, unless the merged run
@@ -808,12 +759,17 @@ func (fw *foldWriter) applyChunks(ctx context.Context, stemKey string, rm []int6
 			}
 			c := merged[:n]
 			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].id, c[len(c)-1].id, fw.chunkBound(c), encodeChunk(c)); err != nil {
-				return 0, err
+				return err
 			}
 			merged = merged[n:]
 		}
 	}
-	return df, nil
+	if df <= 0 {
+		_, err := fw.delTerm.ExecContext(ctx, stemKey)
+		return err
+	}
+	_, err = fw.putTerm.ExecContext(ctx, stemKey, df, ub, pmax)
+	return err
 }
 
 // Optimize folds every waiting entry into the search postings, merges the
@@ -908,6 +864,6 @@ func sleepFor(ctx context.Context, d time.Duration) error {
 // for any averages, scaled by avgDrift when they have grown.
 func rebound(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE search_terms SET ub = coalesce(
-		(SELECT max(bound) FROM search_postings p WHERE p.term IN (search_terms.term, search_terms.term || char(1))), ub)`)
+		(SELECT max(bound) FROM search_postings p WHERE p.term = search_terms.term), ub)`)
 	return err
 }

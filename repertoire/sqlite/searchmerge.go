@@ -37,16 +37,12 @@ func (s *Store) mergeStep(ctx context.Context, maxStems int) (int, error) {
 }
 
 // mergePending moves every pending posting into the chunks, a bounded
-// number of stems per transaction, then tiers the stems that have grown
-// past the tiering threshold (searchtier.go).
+// number of stems per transaction.
 func (s *Store) mergePending(ctx context.Context) error {
 	for {
 		n, err := s.mergeStep(ctx, mergeStems)
-		if err != nil {
+		if err != nil || n == 0 {
 			return err
-		}
-		if n == 0 {
-			return s.retierDue(ctx)
 		}
 	}
 }

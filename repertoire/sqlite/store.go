@@ -49,11 +49,7 @@ type Store struct {
 	mergeAt int
 	// chunk is the postings per search index chunk: chunkSize, fewer in
 	// tests so that small repertoires have many.
-	chunk int
-	// tierAt is the document frequency from which the merge splits a
-	// stem's postings into impact tiers (searchtier.go): defaultTierAt,
-	// less in tests.
-	tierAt    int
+	chunk     int
 	mergeKick chan struct{}
 	// stmts are the search's statements, prepared once on r.
 	stmts     *stmtCache
@@ -76,7 +72,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now, chunk: chunkSize, tierAt: defaultTierAt}
+	s := &Store{log: log, now: time.Now, chunk: chunkSize}
 	for _, o := range opts {
 		o(s)
 	}
