@@ -17,6 +17,45 @@ import (
 
 // The search index: postings per stem beside FTS5 (migration 0009), kept by
 // fold in the writing transaction. See search.go for how a search uses it.
+//
+// The layout (migrations 0009 and 0015), for a port to another engine:
+//
+//   - search_stats (one row): n entries indexed; sum_q, sum_a, sum_t, the
+//     summed token counts of question, answer and tags (the averages BM25F
+//     uses are sum/n, at least 1); bound_q, bound_a, bound_t, the averages
+//     the stored bounds were computed at (fixed by the first fold, reset by a
+//     rebuild; a search scales bounds by repertoire.AvgDrift when the
+//     averages have grown); pending, the rows of search_pending.
+//   - search_terms (term PRIMARY KEY): per stem (repertoire.Stem of a token),
+//     df, the merged postings holding it; ub, the largest bound of one of
+//     them; pmax, the largest prior without the kind factor among them.
+//   - search_postings (rowid id; unique index on (term, first, last, bound),
+//     which covers the headers a search walks): a stem's merged postings in
+//     entry ID order, split into chunks of up to chunkSize (128; a chunk
+//     grown in the middle may hold up to twice that). first and last are the
+//     chunk's lowest and highest entry IDs; bound is the largest bound of its
+//     postings. A posting's bound is
+//     Saturate(TfnOf(tf, lens, bound averages)) × PriorOf(prior, false): the
+//     most the stem can add to the entry's score before idf, proximity and
+//     the how-to kind factor (repertoire.PriorCeiling), which a search
+//     multiplies in.
+//   - search_pending ((term, id) PRIMARY KEY): postings of entries saved
+//     since the last merge, one row per (stem, entry), with its bound and
+//     pmax; data is a one-posting chunk. An entry's posting of a stem is in
+//     search_pending or in a chunk, never both; df in search_terms counts
+//     merged postings only.
+//   - search_dirty: entries changed since they were folded (triggers on
+//     entries), with the old text of an indexed one until the fold.
+//
+// A chunk's data (encodeChunk) is, for each posting in ID order, unsigned
+// varints (encoding/binary) unless noted: the ID minus the previous
+// posting's (the chunk's first ID for the first, so 0); tf of question,
+// answer, tags; the token counts of question, answer, tags; votes (a signed
+// zig-zag varint); helpful; unhelpful; the kind's code (0 tip, 1 solution,
+// 2 story, 3 how-we-do); then for each field in turn its tf token positions
+// (indexes into repertoire.Tokenize of the field; tags joined by spaces),
+// each as the difference from the previous one in that field (the first
+// from 0).
 
 const (
 	// chunkSize is the postings per stored chunk; a chunk that grows past
