@@ -19,6 +19,7 @@ var dialect = &sqlcore.Dialect{
 	TextList:    "SELECT value FROM json_array_elements_text(?::json)",
 	IntList:     "SELECT value::bigint FROM json_array_elements_text(?::json)",
 	JSONList:    "json_array_elements(?::json)",
+	Constraint:  isConstraint,
 }
 
 // newCore is the shared core on the store's pool: reads in REPEATABLE READ
@@ -49,3 +50,20 @@ func (s *Store) newCore() *core {
 func audienceWhere(a repertoire.Audience, t string) (string, []any) {
 	return dialect.AudienceWhere(a, t)
 }
+
+// The search index's and bulk indexing's share of the entry readers.
+const entryColumns = sqlcore.EntryColumns
+
+type scanner = sqlcore.Scanner
+
+func scanEntry(r scanner, extra ...any) (repertoire.Entry, error) {
+	return sqlcore.ScanEntry(r, extra...)
+}
+
+func loadSavers(ctx context.Context, q querier, id int64) ([]repertoire.Person, error) {
+	return sqlcore.LoadSavers(ctx, q, id)
+}
+
+func cleanText(s string) string     { return repertoire.CleanText(s) }
+func joinTags(tags []string) string { return repertoire.JoinTags(tags) }
+func splitTags(s string) []string   { return repertoire.SplitTags(s) }

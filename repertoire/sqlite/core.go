@@ -19,6 +19,7 @@ var dialect = &sqlcore.Dialect{
 	TextList:    "SELECT value FROM json_each(?)",
 	IntList:     "SELECT value FROM json_each(?)",
 	JSONList:    "json_each(?)",
+	Constraint:  isConstraint,
 }
 
 // newCore is the shared core on the store's pools: reads on the read-only
@@ -52,4 +53,20 @@ func (s *Store) newCore() *core {
 // audienceWhere is the audience as a clause over the table aliased t.
 func audienceWhere(a repertoire.Audience, t string) (string, []any) {
 	return dialect.AudienceWhere(a, t)
+}
+
+// The search index's and bulk indexing's share of the entry readers.
+const entryColumns = sqlcore.EntryColumns
+
+type (
+	querier = sqlcore.Reader
+	scanner = sqlcore.Scanner
+)
+
+func scanEntry(r scanner, extra ...any) (repertoire.Entry, error) {
+	return sqlcore.ScanEntry(r, extra...)
+}
+
+func loadSavers(ctx context.Context, q querier, id int64) ([]repertoire.Person, error) {
+	return sqlcore.LoadSavers(ctx, q, id)
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 	"modernc.org/sqlite"
@@ -51,65 +50,6 @@ func (s *Store) CommitInbox(ctx context.Context, items []repertoire.InboxItem, d
 		return nil, fmt.Errorf("commit inbox: %w", err)
 	}
 	return seqs, nil
-}
-
-// PendingInbox returns up to limit items not applied yet with Seq above
-// after, in Seq order.
-func (s *Store) PendingInbox(ctx context.Context, after int64, limit int) ([]repertoire.InboxItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, platform, kind, delivery, channel, payload, received_at FROM inbox
-		WHERE applied_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("pending inbox: %w", err)
-	}
-	defer rows.Close()
-	var out []repertoire.InboxItem
-	for rows.Next() {
-		var it repertoire.InboxItem
-		var at int64
-		if err := rows.Scan(&it.Seq, &it.Platform, &it.Kind, &it.Delivery, &it.Channel, &it.Payload, &at); err != nil {
-			return nil, fmt.Errorf("pending inbox: %w", err)
-		}
-		it.Received = time.UnixMilli(at)
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pending inbox: %w", err)
-	}
-	return out, nil
-}
-
-// InboxDepth is how many items wait to be applied and when the oldest of
-// them arrived (zero when none).
-func (s *Store) InboxDepth(ctx context.Context) (int64, time.Time, error) {
-	var n int64
-	var oldest sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(received_at) FROM inbox WHERE applied_at IS NULL`).Scan(&n, &oldest)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("inbox depth: %w", err)
-	}
-	if !oldest.Valid {
-		return n, time.Time{}, nil
-	}
-	return n, time.UnixMilli(oldest.Int64), nil
-}
-
-// PruneInbox forgets items applied before a time; platforms stop retrying
-// long before that.
-func (s *Store) PruneInbox(ctx context.Context, before time.Time) (int64, error) {
-	n, err := s.exec(ctx, "", `DELETE FROM inbox WHERE applied_at IS NOT NULL AND applied_at < ?`, before.UnixMilli())
-	if err != nil {
-		return 0, fmt.Errorf("prune inbox: %w", err)
-	}
-	return n, nil
-}
-
-// CanWrite checks that a write transaction can begin (IMMEDIATE: it takes
-// the write lock) and commit now, within ctx and the busy timeout.
-func (s *Store) CanWrite(ctx context.Context) error {
-	if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
-		return fmt.Errorf("store write check: %w", err)
-	}
-	return nil
 }
 
 // Transient reports whether err is the database being busy or locked by

@@ -36,6 +36,12 @@ type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// Pool is a store's pool of connections.
+type Pool interface {
+	Querier
+	PingContext(ctx context.Context) error
+}
+
 // Tx is a read transaction.
 type Tx interface {
 	Querier
@@ -57,6 +63,9 @@ type Dialect struct {
 	// JSONList is a table of the elements of one bound JSON array
 	// parameter, each a JSON value in the column value (j.value ->> 0).
 	JSONList string
+	// Constraint reports whether err is an integrity constraint violation
+	// (a unique key, a foreign key).
+	Constraint func(err error) bool
 }
 
 // Indexed is the hint that a scan of a table walks index (with a leading
@@ -75,7 +84,7 @@ type Config struct {
 	// Now is the clock for timestamps the caller did not give.
 	Now func() time.Time
 	// DB runs single reads outside a transaction.
-	DB Querier
+	DB Pool
 	// Read begins a read-only transaction over one snapshot.
 	Read func(ctx context.Context) (Tx, error)
 	// Write runs fn in one write transaction, after the writers before it
@@ -96,7 +105,7 @@ type Core struct {
 	d       *Dialect
 	log     *slog.Logger
 	now     func() time.Time
-	r       Querier
+	r       Pool
 	begin   func(ctx context.Context) (Tx, error)
 	write   func(ctx context.Context, event string, fn func(Querier) error) error
 	onErase func(ctx context.Context, what string)

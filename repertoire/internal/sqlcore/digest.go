@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"cmp"
@@ -6,14 +6,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/repertoire/repertoire/repertoire"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // SetDigestSchedule stores a channel's digest setting, replacing any earlier one.
-func (s *Store) SetDigestSchedule(ctx context.Context, d repertoire.DigestSchedule) error {
+func (s *Core) SetDigestSchedule(ctx context.Context, d repertoire.DigestSchedule) error {
 	if d.Channel.Platform == "" || d.Channel.ID == "" {
 		return fmt.Errorf("set digest schedule: %w: needs platform and channel", repertoire.ErrInvalid)
 	}
@@ -26,14 +27,14 @@ func (s *Store) SetDigestSchedule(ctx context.Context, d repertoire.DigestSchedu
 	if d.UpdatedAt.IsZero() {
 		d.UpdatedAt = s.now()
 	}
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO digest_schedules (platform, space, channel_id, channel_name, private,
 			spec, zone, enabled, quiet, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT (platform, space, channel_id) DO UPDATE SET
 				channel_name = CASE WHEN excluded.channel_name <> '' THEN excluded.channel_name ELSE digest_schedules.channel_name END,
 				private = excluded.private, spec = excluded.spec, zone = excluded.zone, enabled = excluded.enabled,
 				quiet = excluded.quiet, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-			d.Channel.Platform, d.Channel.Space, d.Channel.ID, cleanText(d.Channel.Name), d.Channel.Private,
+			d.Channel.Platform, d.Channel.Space, d.Channel.ID, repertoire.CleanText(d.Channel.Name), d.Channel.Private,
 			d.Spec, d.Zone, d.Enabled, string(d.Quiet), d.UpdatedBy, d.UpdatedAt.UnixMilli())
 		return err
 	})
@@ -45,7 +46,7 @@ func (s *Store) SetDigestSchedule(ctx context.Context, d repertoire.DigestSchedu
 
 const scheduleColumns = `platform, space, channel_id, channel_name, private, spec, zone, enabled, quiet, updated_by, updated_at`
 
-func scanSchedule(r scanner) (repertoire.DigestSchedule, error) {
+func scanSchedule(r Scanner) (repertoire.DigestSchedule, error) {
 	var d repertoire.DigestSchedule
 	var quiet string
 	var at int64
@@ -59,7 +60,7 @@ func scanSchedule(r scanner) (repertoire.DigestSchedule, error) {
 
 // GetDigestSchedule returns the channel's own setting, or ErrNotFound when it
 // uses the default.
-func (s *Store) GetDigestSchedule(ctx context.Context, ch repertoire.Channel) (repertoire.DigestSchedule, error) {
+func (s *Core) GetDigestSchedule(ctx context.Context, ch repertoire.Channel) (repertoire.DigestSchedule, error) {
 	d, err := scanSchedule(s.r.QueryRowContext(ctx, `SELECT `+scheduleColumns+` FROM digest_schedules
 		WHERE platform = ? AND space = ? AND channel_id = ?`, ch.Platform, ch.Space, ch.ID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -72,7 +73,7 @@ func (s *Store) GetDigestSchedule(ctx context.Context, ch repertoire.Channel) (r
 }
 
 // DigestSchedules lists every channel's own setting, "off" ones included.
-func (s *Store) DigestSchedules(ctx context.Context) ([]repertoire.DigestSchedule, error) {
+func (s *Core) DigestSchedules(ctx context.Context) ([]repertoire.DigestSchedule, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+scheduleColumns+` FROM digest_schedules ORDER BY platform, space, channel_id`)
 	if err != nil {
 		return nil, fmt.Errorf("digest schedules: %w", err)
@@ -97,8 +98,8 @@ func (s *Store) DigestSchedules(ctx context.Context) ([]repertoire.DigestSchedul
 // are filled. The scheduler asks at every poll, so the channels are found by
 // seeking from one to the next in the (platform, space, channel) indexes,
 // one probe per channel, not by reading every entry.
-func (s *Store) ActiveChannels(ctx context.Context) ([]repertoire.Channel, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (s *Core) ActiveChannels(ctx context.Context) ([]repertoire.Channel, error) {
+	tx, err := s.read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("active channels: %w", err)
 	}
@@ -154,9 +155,9 @@ func (s *Store) ActiveChannels(ctx context.Context) ([]repertoire.Channel, error
 // claimed, posted or skipped (by this or another process), or has failed
 // MaxDigestAttempts times. The UNIQUE (channel, period_end) constraint
 // decides between concurrent claimers.
-func (s *Store) ClaimDigest(ctx context.Context, ch repertoire.Channel, start, end time.Time, by string) (bool, error) {
+func (s *Core) ClaimDigest(ctx context.Context, ch repertoire.Channel, start, end time.Time, by string) (bool, error) {
 	var claimed bool
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		now := s.now().UnixMilli()
 		res, err := tx.ExecContext(ctx, `INSERT INTO digests (platform, space, channel_id, period_start, period_end,
 			status, claimed_by, claimed_at) VALUES (?,?,?,?,?,'posting',?,?) ON CONFLICT DO NOTHING`,
@@ -190,13 +191,13 @@ func (s *Store) ClaimDigest(ctx context.Context, ch repertoire.Channel, start, e
 // within its post timeout, shorter than the lease), and is taken over.
 // Taking over counts as an attempt, so a period whose poster dies every
 // time stops after MaxDigestAttempts.
-func (s *Store) ClaimDigestLease(ctx context.Context, ch repertoire.Channel, start, end time.Time, by string, lease time.Duration) (repertoire.DigestClaim, error) {
+func (s *Core) ClaimDigestLease(ctx context.Context, ch repertoire.Channel, start, end time.Time, by string, lease time.Duration) (repertoire.DigestClaim, error) {
 	var c repertoire.DigestClaim
 	claimed, err := s.ClaimDigest(ctx, ch, start, end, by)
 	if err != nil || claimed || lease <= 0 {
 		return repertoire.DigestClaim{Claimed: claimed}, err
 	}
-	err = s.tx(ctx, "", func(tx *dbTx) error {
+	err = s.tx(ctx, "", func(tx Querier) error {
 		now := s.now()
 		var prev int64
 		err := tx.QueryRowContext(ctx, `SELECT claimed_at FROM digests WHERE platform = ? AND space = ? AND channel_id = ?
@@ -223,7 +224,7 @@ func (s *Store) ClaimDigestLease(ctx context.Context, ch repertoire.Channel, sta
 }
 
 // FinishDigest records how a claimed period ended.
-func (s *Store) FinishDigest(ctx context.Context, ch repertoire.Channel, end time.Time, o repertoire.DigestOutcome) error {
+func (s *Core) FinishDigest(ctx context.Context, ch repertoire.Channel, end time.Time, o repertoire.DigestOutcome) error {
 	switch o.Status {
 	case repertoire.DigestSent, repertoire.DigestSkipped, repertoire.DigestFailed:
 	default:
@@ -233,7 +234,7 @@ func (s *Store) FinishDigest(ctx context.Context, ch repertoire.Channel, end tim
 	if o.RediscoverID != 0 {
 		rediscover = o.RediscoverID
 	}
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE digests SET status = ?, finished_at = ?, message_id = ?, entries = ?,
 			rediscover_id = ?, error = ? WHERE platform = ? AND space = ? AND channel_id = ? AND period_end = ?`,
 			o.Status, s.now().UnixMilli(), o.MessageID, o.Entries, rediscover, o.Error,
@@ -253,7 +254,7 @@ func (s *Store) FinishDigest(ctx context.Context, ch repertoire.Channel, end tim
 }
 
 // Digests lists a channel's digest records, newest period first.
-func (s *Store) Digests(ctx context.Context, ch repertoire.Channel, limit int) ([]repertoire.DigestRecord, error) {
+func (s *Core) Digests(ctx context.Context, ch repertoire.Channel, limit int) ([]repertoire.DigestRecord, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -290,7 +291,7 @@ func (s *Store) Digests(ctx context.Context, ch repertoire.Channel, limit int) (
 // DigestData reads the period [start, end) of one channel. Visibility: every
 // query names the channel, so a channel's digest holds only its own entries
 // and questions, private or not.
-func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, end time.Time, lim repertoire.DigestLimits) (repertoire.DigestData, error) {
+func (s *Core) DigestData(ctx context.Context, ch repertoire.Channel, start, end time.Time, lim repertoire.DigestLimits) (repertoire.DigestData, error) {
 	if lim.Entries <= 0 {
 		lim.Entries = 30
 	}
@@ -307,7 +308,7 @@ func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, en
 	if since := end.Add(-lim.OpenFor); since.Before(start) {
 		d.OpenSince = since
 	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.read(ctx)
 	if err != nil {
 		return repertoire.DigestData{}, fmt.Errorf("digest data: %w", err)
 	}
@@ -333,18 +334,18 @@ func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, en
 	}
 	// The period's rows by date, then sorted: walking the channel's votes
 	// index instead would read every entry it ever had.
-	if d.Entries, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE `+inPeriod+`
+	if d.Entries, err = QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM entries e`+s.d.Indexed("entries_channel_created")+` WHERE `+inPeriod+`
 		ORDER BY votes + helpful - unhelpful DESC, created_at, id LIMIT ?6`, append(args, lim.Entries)...); err != nil {
 		return repertoire.DigestData{}, fmt.Errorf("digest data: entries: %w", err)
 	}
-	if d.Hits, err = recallHits(ctx, tx, d.Entries); err != nil {
+	if d.Hits, err = s.recallHits(ctx, tx, d.Entries); err != nil {
 		return repertoire.DigestData{}, fmt.Errorf("digest data: recall hits: %w", err)
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE `+detected, args...).Scan(&d.TotalDetected); err != nil {
 		return repertoire.DigestData{}, fmt.Errorf("digest data: count detected: %w", err)
 	}
 	if d.TotalDetected > 0 {
-		if d.Detected, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE `+detected+`
+		if d.Detected, err = QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM entries e`+s.d.Indexed("entries_channel_created")+` WHERE `+detected+`
 			ORDER BY votes + helpful - unhelpful DESC, created_at, id LIMIT ?6`, append(args, lim.Detected)...); err != nil {
 			return repertoire.DigestData{}, fmt.Errorf("digest data: detected entries: %w", err)
 		}
@@ -404,7 +405,7 @@ func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, en
 	// longest ago.
 	// Walk the votes index (stopping at the first match) rather than sort
 	// every older entry by votes.
-	old, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e
+	old, err := QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM entries e`+s.d.Indexed("entries_channel_votes")+`
 		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND created_at < ?4 AND status = 'saved'
 		  AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND d.rediscover_id = e.id)
 		ORDER BY votes DESC, created_at LIMIT 1`, args[:4]...)
@@ -412,7 +413,7 @@ func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, en
 		return repertoire.DigestData{}, fmt.Errorf("digest data: rediscover: %w", err)
 	}
 	if len(old) == 0 {
-		old, err = queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM digests d JOIN entries e ON e.id = d.rediscover_id
+		old, err = QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM digests d JOIN entries e ON e.id = d.rediscover_id
 			WHERE d.platform = ?1 AND d.space = ?2 AND d.channel_id = ?3 AND e.platform = ?1 AND e.space = ?2
 			  AND e.channel_id = ?3 AND e.created_at < ?4 AND e.status = 'saved'
 			GROUP BY e.id ORDER BY max(d.period_end), e.votes DESC LIMIT 1`, args[:4]...)
@@ -427,7 +428,7 @@ func (s *Store) DigestData(ctx context.Context, ch repertoire.Channel, start, en
 }
 
 // recallHits counts how many recall answers showed each of entries.
-func recallHits(ctx context.Context, tx *dbTx, entries []repertoire.Entry) (map[int64]int, error) {
+func (s *Core) recallHits(ctx context.Context, tx Querier, entries []repertoire.Entry) (map[int64]int, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
@@ -436,7 +437,7 @@ func recallHits(ctx context.Context, tx *dbTx, entries []repertoire.Entry) (map[
 		ids[i] = e.ID
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT entry_id, count(*) FROM recall_answer_entries
-		WHERE entry_id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) GROUP BY entry_id`, jsonList(ids))
+		WHERE entry_id IN (`+s.d.IntList+`) GROUP BY entry_id`, JSONList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -451,31 +452,4 @@ func recallHits(ctx context.Context, tx *dbTx, entries []repertoire.Entry) (map[
 		hits[id] = n
 	}
 	return hits, rows.Err()
-}
-
-// queryEntries runs a query selecting entryColumns and loads each entry's savers.
-func queryEntries(ctx context.Context, tx *dbTx, query string, args ...any) ([]repertoire.Entry, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []repertoire.Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Savers, err = loadSavers(ctx, tx, out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

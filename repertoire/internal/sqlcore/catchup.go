@@ -1,4 +1,4 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 // CatchUpChannels lists the channels of a platform whose messages the log
 // holds from since on, with their catch-up checkpoints.
-func (s *Store) CatchUpChannels(ctx context.Context, platform string, since time.Time) ([]repertoire.CatchUpChannel, error) {
+func (s *Core) CatchUpChannels(ctx context.Context, platform string, since time.Time) ([]repertoire.CatchUpChannel, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT m.space, m.channel_id, max(m.channel_name), max(m.private),
 			coalesce(max(k.done_at), 0), coalesce(max(k.pass_at), 0), coalesce(max(k.cursor), ''), coalesce(max(k.cursor_at), 0)
 		FROM messages m LEFT JOIN catchup k ON k.platform = m.platform AND k.space = m.space AND k.channel_id = m.channel_id
@@ -37,8 +37,8 @@ func (s *Store) CatchUpChannels(ctx context.Context, platform string, since time
 }
 
 // SaveCatchUp records a channel's catch-up checkpoint.
-func (s *Store) SaveCatchUp(ctx context.Context, c repertoire.CatchUpChannel) error {
-	err := s.tx(ctx, "", func(tx *dbTx) error {
+func (s *Core) SaveCatchUp(ctx context.Context, c repertoire.CatchUpChannel) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO catchup (platform, space, channel_id, done_at, pass_at, cursor, cursor_at)
 			VALUES (?,?,?,?,?,?,?) ON CONFLICT (platform, space, channel_id) DO UPDATE SET done_at = excluded.done_at,
 			pass_at = excluded.pass_at, cursor = excluded.cursor, cursor_at = excluded.cursor_at`,

@@ -1,4 +1,4 @@
-package sqlite
+package sqlcore
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // LogMessage records a posted message. A redelivery returns
 // ErrAlreadyApplied; a message logged before (another delivery of the same
 // post) keeps its reactions and takes the new text.
-func (s *Store) LogMessage(ctx context.Context, event string, m repertoire.LoggedMessage) error {
+func (s *Core) LogMessage(ctx context.Context, event string, m repertoire.LoggedMessage) error {
 	m.Text = repertoire.CleanText(m.Text)
 	if len(m.Text) > repertoire.MaxTextBytes {
 		return fmt.Errorf("log message: %w", repertoire.ErrTooLong)
@@ -25,7 +25,7 @@ func (s *Store) LogMessage(ctx context.Context, event string, m repertoire.Logge
 	if m.At.IsZero() {
 		m.At = s.now()
 	}
-	err := s.tx(ctx, event, func(tx *sql.Tx) error {
+	err := s.tx(ctx, event, func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO messages (platform, space, channel_id, message_id, channel_name, private,
 			thread_id, reply_to, author_id, author_name, author_bot, text, permalink, posted_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -51,12 +51,12 @@ func (s *Store) LogMessage(ctx context.Context, event string, m repertoire.Logge
 
 // LogReaction records (add) or takes back (!add) a reaction on a logged
 // message. A reaction on a message the log does not hold changes nothing.
-func (s *Store) LogReaction(ctx context.Context, src repertoire.Source, userID, emoji string, add bool) error {
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+func (s *Core) LogReaction(ctx context.Context, src repertoire.Source, userID, emoji string, add bool) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		var err error
 		if add {
 			_, err = tx.ExecContext(ctx, `INSERT INTO message_reactions (platform, space, channel_id, message_id, user_id, emoji)
-				SELECT platform, space, channel_id, message_id, ?, ? FROM messages
+				SELECT platform, space, channel_id, message_id, CAST(? AS TEXT), CAST(? AS TEXT) FROM messages
 				WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ? ON CONFLICT DO NOTHING`,
 				userID, emoji, src.Platform, src.Space, src.Channel, src.Message)
 		} else {
@@ -72,7 +72,7 @@ func (s *Store) LogReaction(ctx context.Context, src repertoire.Source, userID, 
 }
 
 // EditLoggedMessage applies an edit to the log. It reports whether the log held the message.
-func (s *Store) EditLoggedMessage(ctx context.Context, src repertoire.Source, text string, at time.Time) (bool, error) {
+func (s *Core) EditLoggedMessage(ctx context.Context, src repertoire.Source, text string, at time.Time) (bool, error) {
 	text = repertoire.CleanText(text)
 	if len(text) > repertoire.MaxTextBytes {
 		return false, fmt.Errorf("edit logged message: %w", repertoire.ErrTooLong)
@@ -90,7 +90,7 @@ func (s *Store) EditLoggedMessage(ctx context.Context, src repertoire.Source, te
 
 // DeleteLoggedMessage removes a deleted message (and its reactions) from the
 // log. It reports whether the log held it.
-func (s *Store) DeleteLoggedMessage(ctx context.Context, src repertoire.Source) (bool, error) {
+func (s *Core) DeleteLoggedMessage(ctx context.Context, src repertoire.Source) (bool, error) {
 	n, err := s.exec(ctx, "", `DELETE FROM messages WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
 		src.Platform, src.Space, src.Channel, src.Message)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Store) DeleteLoggedMessage(ctx context.Context, src repertoire.Source) 
 
 // PruneMessages removes logged messages posted before the given time: the
 // log is a short memory, not an archive.
-func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int64, error) {
+func (s *Core) PruneMessages(ctx context.Context, before time.Time) (int64, error) {
 	n, err := s.exec(ctx, "", `DELETE FROM messages WHERE posted_at < ?`, before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("prune messages: %w", err)
@@ -110,11 +110,11 @@ func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int64, err
 }
 
 // LoggedMessages returns a channel's logged messages, oldest first, with their reactions.
-func (s *Store) LoggedMessages(ctx context.Context, q repertoire.MessageQuery) ([]repertoire.LoggedMessage, error) {
+func (s *Core) LoggedMessages(ctx context.Context, q repertoire.MessageQuery) ([]repertoire.LoggedMessage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("logged messages: %w", err)
 	}
@@ -134,15 +134,15 @@ func (s *Store) LoggedMessages(ctx context.Context, q repertoire.MessageQuery) (
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
 	}
-	if err := loadReactions(ctx, tx, out); err != nil {
+	if err := s.loadReactions(ctx, tx, out); err != nil {
 		return nil, fmt.Errorf("logged messages: %w", err)
 	}
 	return out, nil
 }
 
 // LoggedMessageBySource returns one logged message, ErrNotFound when the log does not hold it.
-func (s *Store) LoggedMessageBySource(ctx context.Context, src repertoire.Source) (repertoire.LoggedMessage, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (s *Core) LoggedMessageBySource(ctx context.Context, src repertoire.Source) (repertoire.LoggedMessage, error) {
+	tx, err := s.read(ctx)
 	if err != nil {
 		return repertoire.LoggedMessage{}, fmt.Errorf("logged message: %w", err)
 	}
@@ -159,7 +159,7 @@ func (s *Store) LoggedMessageBySource(ctx context.Context, src repertoire.Source
 	if len(out) == 0 {
 		return repertoire.LoggedMessage{}, fmt.Errorf("logged message: %w", repertoire.ErrNotFound)
 	}
-	if err := loadReactions(ctx, tx, out); err != nil {
+	if err := s.loadReactions(ctx, tx, out); err != nil {
 		return repertoire.LoggedMessage{}, fmt.Errorf("logged message: %w", err)
 	}
 	return out[0], nil
@@ -185,7 +185,7 @@ func scanMessages(rows *sql.Rows) ([]repertoire.LoggedMessage, error) {
 }
 
 // loadReactions fills in the reactions of messages of one channel with one query.
-func loadReactions(ctx context.Context, q querier, msgs []repertoire.LoggedMessage) error {
+func (s *Core) loadReactions(ctx context.Context, q Reader, msgs []repertoire.LoggedMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -196,8 +196,8 @@ func loadReactions(ctx context.Context, q querier, msgs []repertoire.LoggedMessa
 		ids[i] = m.ID
 	}
 	rows, err := q.QueryContext(ctx, `SELECT message_id, user_id, emoji FROM message_reactions
-		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
-		ORDER BY message_id, user_id, emoji`, msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID, jsonList(ids))
+		WHERE platform = ? AND space = ? AND channel_id = ? AND message_id IN (`+s.d.TextList+`)
+		ORDER BY message_id, user_id, emoji`, msgs[0].Channel.Platform, msgs[0].Channel.Space, msgs[0].Channel.ID, JSONList(ids))
 	if err != nil {
 		return fmt.Errorf("load reactions: %w", err)
 	}
@@ -219,7 +219,7 @@ func loadReactions(ctx context.Context, q querier, msgs []repertoire.LoggedMessa
 }
 
 // DetectModeOf returns a channel's detection mode: DetectSuggest unless set.
-func (s *Store) DetectModeOf(ctx context.Context, ch repertoire.Channel) (repertoire.DetectMode, error) {
+func (s *Core) DetectModeOf(ctx context.Context, ch repertoire.Channel) (repertoire.DetectMode, error) {
 	var mode string
 	err := s.r.QueryRowContext(ctx, `SELECT mode FROM detect_modes WHERE platform = ? AND space = ? AND channel_id = ?`,
 		ch.Platform, ch.Space, ch.ID).Scan(&mode)
@@ -233,11 +233,11 @@ func (s *Store) DetectModeOf(ctx context.Context, ch repertoire.Channel) (repert
 }
 
 // SetDetectMode sets a channel's detection mode.
-func (s *Store) SetDetectMode(ctx context.Context, ch repertoire.Channel, mode repertoire.DetectMode, by string) error {
+func (s *Core) SetDetectMode(ctx context.Context, ch repertoire.Channel, mode repertoire.DetectMode, by string) error {
 	if !mode.Valid() {
 		return fmt.Errorf("set detect mode: %w: unknown mode %q", repertoire.ErrInvalid, mode)
 	}
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO detect_modes (platform, space, channel_id, mode, set_by, set_at) VALUES (?,?,?,?,?,?)
 			ON CONFLICT (platform, space, channel_id) DO UPDATE SET mode = excluded.mode, set_by = excluded.set_by, set_at = excluded.set_at`,
 			ch.Platform, ch.Space, ch.ID, mode, by, s.now().UnixMilli())
@@ -251,7 +251,7 @@ func (s *Store) SetDetectMode(ctx context.Context, ch repertoire.Channel, mode r
 
 // RecordDetection records a decision. It reports false, changing nothing,
 // when the conversation already has one: a thread is decided once.
-func (s *Store) RecordDetection(ctx context.Context, d repertoire.Detection) (int64, bool, error) {
+func (s *Core) RecordDetection(ctx context.Context, d repertoire.Detection) (int64, bool, error) {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
@@ -259,19 +259,15 @@ func (s *Store) RecordDetection(ctx context.Context, d repertoire.Detection) (in
 		return 0, false, fmt.Errorf("record detection: %w: action %q", repertoire.ErrInvalid, d.Action)
 	}
 	var id int64
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO detections (platform, space, channel_id, thread_id, question_id, answer_id,
+	err := s.tx(ctx, "", func(tx Querier) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO detections (platform, space, channel_id, thread_id, question_id, answer_id,
 			asker_id, answerer_id, kind, score, action, reasons, decided_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT (platform, space, channel_id, thread_id) DO NOTHING`,
+			ON CONFLICT (platform, space, channel_id, thread_id) DO NOTHING RETURNING id`,
 			d.Channel.Platform, d.Channel.Space, d.Channel.ID, d.ThreadID, d.QuestionID, d.AnswerID, d.AskerID, d.AnswererID,
-			d.Kind, d.Score, d.Action, strings.Join(d.Reasons, "\n"), d.At.UnixMilli())
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+			d.Kind, d.Score, d.Action, strings.Join(d.Reasons, "\n"), d.At.UnixMilli()).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
-		id, err = res.LastInsertId()
 		return err
 	})
 	if err != nil {
@@ -282,11 +278,11 @@ func (s *Store) RecordDetection(ctx context.Context, d repertoire.Detection) (in
 
 // SetDetectionOutcome records what came of a decision: the suggestion post
 // or the saved entry (zero values leave a field as it is).
-func (s *Store) SetDetectionOutcome(ctx context.Context, id int64, suggestionID string, entryID int64) error {
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+func (s *Core) SetDetectionOutcome(ctx context.Context, id int64, suggestionID string, entryID int64) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		_, err := tx.ExecContext(ctx, `UPDATE detections SET
 			suggestion_id = CASE WHEN ?1 <> '' THEN ?1 ELSE suggestion_id END,
-			entry_id = CASE WHEN ?2 <> 0 THEN ?2 ELSE entry_id END WHERE id = ?3`, suggestionID, entryID, id)
+			entry_id = CASE WHEN CAST(?2 AS BIGINT) <> 0 THEN CAST(?2 AS BIGINT) ELSE entry_id END WHERE id = ?3`, suggestionID, entryID, id)
 		return err
 	})
 	if err != nil {
@@ -297,7 +293,7 @@ func (s *Store) SetDetectionOutcome(ctx context.Context, id int64, suggestionID 
 
 // DetectionAbout finds the decision a message belongs to: as the suggestion
 // post, the conversation's opening, its question or its answer.
-func (s *Store) DetectionAbout(ctx context.Context, ch repertoire.Channel, messageID string) (repertoire.Detection, error) {
+func (s *Core) DetectionAbout(ctx context.Context, ch repertoire.Channel, messageID string) (repertoire.Detection, error) {
 	var (
 		d       repertoire.Detection
 		reasons string
@@ -326,7 +322,7 @@ func (s *Store) DetectionAbout(ctx context.Context, ch repertoire.Channel, messa
 }
 
 // SuggestionsSince counts the suggestions made in a channel since a time, for rate limiting.
-func (s *Store) SuggestionsSince(ctx context.Context, ch repertoire.Channel, since time.Time) (int, error) {
+func (s *Core) SuggestionsSince(ctx context.Context, ch repertoire.Channel, since time.Time) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM detections WHERE platform = ? AND space = ? AND channel_id = ?
 		AND action = 'suggested' AND decided_at >= ?`, ch.Platform, ch.Space, ch.ID, since.UnixMilli()).Scan(&n)
@@ -336,38 +332,9 @@ func (s *Store) SuggestionsSince(ctx context.Context, ch repertoire.Channel, sin
 	return n, nil
 }
 
-// DocFrequencies says in how many entries each term occurs (stemmed the way
-// the search index stems), and how many entries there are: what tagging
-// needs to find the terms that set an entry apart. Terms are words as Terms
-// returns them; anything else counts zero.
-func (s *Store) DocFrequencies(ctx context.Context, terms []string) (map[string]int, int, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, 0, fmt.Errorf("doc frequencies: %w", err)
-	}
-	defer tx.Rollback()
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("doc frequencies: %w", err)
-	}
-	df := make(map[string]int, len(terms))
-	for _, t := range terms {
-		match := repertoire.MatchExpression(t)
-		if match == "" || strings.Contains(match, " OR ") {
-			continue
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?`, match).Scan(&n); err != nil {
-			return nil, 0, fmt.Errorf("doc frequencies: %w", err)
-		}
-		df[t] = n
-	}
-	return df, total, nil
-}
-
 // SetEntryTerms replaces the distinctive terms of an entry (after its text
 // changed, say). It reports whether the entry exists.
-func (s *Store) SetEntryTerms(ctx context.Context, id int64, terms []string) (bool, error) {
+func (s *Core) SetEntryTerms(ctx context.Context, id int64, terms []string) (bool, error) {
 	n, err := s.exec(ctx, "", `UPDATE entries SET terms = ? WHERE id = ?`, repertoire.JoinTags(terms), id)
 	if err != nil {
 		return false, fmt.Errorf("set entry terms: %w", err)

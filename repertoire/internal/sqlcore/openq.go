@@ -1,8 +1,7 @@
-package sqlite
+package sqlcore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -12,9 +11,9 @@ import (
 // of a channel (a thread whose answer was saved answers the question that
 // opened it) and the open questions with the given IDs (a later entry
 // answered them). It returns how many it closed.
-func (s *Store) CloseOpenQuestions(ctx context.Context, ch repertoire.Channel, messageIDs []string, ids []int64) (int, error) {
+func (s *Core) CloseOpenQuestions(ctx context.Context, ch repertoire.Channel, messageIDs []string, ids []int64) (int, error) {
 	var n int
-	err := s.tx(ctx, "", func(tx *sql.Tx) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
 		for _, m := range messageIDs {
 			if m == "" {
 				continue
@@ -46,7 +45,7 @@ func (s *Store) CloseOpenQuestions(ctx context.Context, ch repertoire.Channel, m
 
 // SetEntryTags replaces the members' tags of an entry (an edit added or
 // removed a #hashtag). It reports whether they changed.
-func (s *Store) SetEntryTags(ctx context.Context, id int64, tags []string) (bool, error) {
+func (s *Core) SetEntryTags(ctx context.Context, id int64, tags []string) (bool, error) {
 	n, err := s.exec(ctx, "", `UPDATE entries SET tags = ? WHERE id = ? AND tags <> ?1`, repertoire.JoinTags(tags), id)
 	if err != nil {
 		return false, fmt.Errorf("set entry tags: %w", err)
@@ -56,7 +55,7 @@ func (s *Store) SetEntryTags(ctx context.Context, id int64, tags []string) (bool
 
 // SetEntryKind changes what kind of knowledge an entry is. It reports
 // whether the kind changed.
-func (s *Store) SetEntryKind(ctx context.Context, id int64, kind repertoire.Kind) (bool, error) {
+func (s *Core) SetEntryKind(ctx context.Context, id int64, kind repertoire.Kind) (bool, error) {
 	if !kind.Valid() {
 		return false, fmt.Errorf("set entry kind: %w: unknown kind %q", repertoire.ErrInvalid, kind)
 	}
@@ -69,7 +68,7 @@ func (s *Store) SetEntryKind(ctx context.Context, id int64, kind repertoire.Kind
 
 // QuestionAnswered reports whether an entry already holds the message as
 // its question.
-func (s *Store) QuestionAnswered(ctx context.Context, src repertoire.Source) (bool, error) {
+func (s *Core) QuestionAnswered(ctx context.Context, src repertoire.Source) (bool, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ?`,
 		src.Platform, src.Space, src.Channel, src.Message).Scan(&n)
@@ -81,13 +80,13 @@ func (s *Store) QuestionAnswered(ctx context.Context, src repertoire.Source) (bo
 
 // EntriesHolding returns the entries that hold the message's text, as
 // answer or as question.
-func (s *Store) EntriesHolding(ctx context.Context, src repertoire.Source) ([]repertoire.Entry, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (s *Core) EntriesHolding(ctx context.Context, src repertoire.Source) ([]repertoire.Entry, error) {
+	tx, err := s.read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("entries holding: %w", err)
 	}
 	defer tx.Rollback()
-	out, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries e WHERE platform = ?1 AND space = ?2 AND channel_id = ?3
+	out, err := QueryEntries(ctx, tx, `SELECT `+EntryColumns+` FROM entries e WHERE platform = ?1 AND space = ?2 AND channel_id = ?3
 		AND (source_id = ?4 OR question_id = ?4) ORDER BY id`, src.Platform, src.Space, src.Channel, src.Message)
 	if err != nil {
 		return nil, fmt.Errorf("entries holding: %w", err)

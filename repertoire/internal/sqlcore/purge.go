@@ -1,8 +1,7 @@
-package sqlite
+package sqlcore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -14,13 +13,13 @@ import (
 // (detection, digests, recall answers and feedback, nudges). It runs when the bot is uninstalled from that space, so nothing
 // outlives the community's decision to remove it. event, when not empty,
 // makes a redelivered uninstall a no-op (ErrAlreadyApplied). As with
-// ForgetUser the WAL is checkpointed so the text does not linger on disk.
-func (s *Store) PurgeSpace(ctx context.Context, event, platform, space string) (repertoire.Purged, error) {
+// ForgetUser the store then lets go of the text its files may still hold.
+func (s *Core) PurgeSpace(ctx context.Context, event, platform, space string) (repertoire.Purged, error) {
 	if platform == "" || space == "" {
 		return repertoire.Purged{}, fmt.Errorf("purge space: %w: platform and space are required", repertoire.ErrInvalid)
 	}
 	var p repertoire.Purged
-	err := s.tx(ctx, event, func(tx *sql.Tx) error {
+	err := s.tx(ctx, event, func(tx Querier) error {
 		for _, st := range []struct {
 			n *int
 			q string
@@ -52,8 +51,6 @@ func (s *Store) PurgeSpace(ctx context.Context, event, platform, space string) (
 	if err != nil {
 		return repertoire.Purged{}, fmt.Errorf("purge space: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		s.log.WarnContext(ctx, "checkpoint after purge", "err", err)
-	}
+	s.erased(ctx, "purge")
 	return p, nil
 }

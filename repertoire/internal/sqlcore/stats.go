@@ -1,13 +1,14 @@
-package postgres
+package sqlcore
 
 import (
 	"context"
 	"fmt"
+
 	"github.com/repertoire/repertoire/repertoire"
 )
 
 // Stats counts what the store holds.
-func (s *Store) Stats(ctx context.Context) (repertoire.Stats, error) {
+func (s *Core) Stats(ctx context.Context) (repertoire.Stats, error) {
 	var st repertoire.Stats
 	err := s.r.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE private = 1),
 		count(*) FILTER (WHERE status = 'detected'), (SELECT count(*) FROM open_questions) FROM entries`).
@@ -19,7 +20,7 @@ func (s *Store) Stats(ctx context.Context) (repertoire.Stats, error) {
 }
 
 // Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Core) Ping(ctx context.Context) error {
 	if err := s.r.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping store: %w", err)
 	}
