@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
@@ -27,20 +26,14 @@ var dialect = &sqlcore.Dialect{
 // search index folded in before each commit).
 func (s *Store) newCore() *core {
 	return sqlcore.New(sqlcore.Config{
-		Dialect: dialect,
-		Log:     s.log,
-		Now:     s.now,
-		DB:      s.r,
-		Read: func(ctx context.Context) (sqlcore.Tx, error) {
-			tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-			if err != nil {
-				return nil, err
-			}
-			return tx, nil
-		},
-		Write: func(ctx context.Context, event string, fn func(sqlcore.Querier) error) error {
-			return s.tx(ctx, event, func(tx *dbTx) error { return fn(tx) })
-		},
+		Dialect:      dialect,
+		Log:          s.log,
+		Now:          s.now,
+		DB:           s.r,
+		Read:         sqlcore.Snapshot(s.r.BeginTx),
+		Write:        sqlcore.Through(s.tx),
+		DocFrequency: docFrequency,
+		Inbox:        s.inboxTx,
 		// Deleted rows linger in PostgreSQL's files until VACUUM reclaims
 		// them; autovacuum does so.
 	})

@@ -4,37 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 )
 
-// DocFrequencies says in how many entries each term occurs (stemmed the way
-// the search index stems), and how many entries there are: what tagging
-// needs to find the terms that set an entry apart. Terms are words as Terms
-// returns them; anything else counts zero.
-func (s *Store) DocFrequencies(ctx context.Context, terms []string) (map[string]int, int, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, 0, fmt.Errorf("doc frequencies: %w", err)
+// docFrequency reads a single word's stem's entry count from the search
+// index's terms (DocFrequencies).
+func docFrequency(ctx context.Context, q sqlcore.Reader, term string) (int, bool, error) {
+	words := repertoire.Terms(term)
+	if len(words) != 1 {
+		return 0, false, nil
 	}
-	defer tx.Rollback()
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("doc frequencies: %w", err)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, repertoire.StemOf(words[0])).Scan(&n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, err
 	}
-	df := make(map[string]int, len(terms))
-	for _, t := range terms {
-		words := repertoire.Terms(t)
-		if len(words) != 1 {
-			continue
-		}
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, repertoire.StemOf(words[0])).Scan(&n)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, 0, fmt.Errorf("doc frequencies: %w", err)
-		}
-		df[t] = n
-	}
-	return df, total, nil
+	return n, true, nil
 }

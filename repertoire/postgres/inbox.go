@@ -2,53 +2,22 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"github.com/repertoire/repertoire/repertoire"
+
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 )
 
-// CommitInbox adds items and marks the items numbered done as applied, in
-// one transaction, and returns each added item's Seq (0 for a duplicate
-// delivery, which is already in the inbox). Callers gather many receivers'
-// items into one call: one commit for a burst keeps the acknowledgement fast.
-func (s *Store) CommitInbox(ctx context.Context, items []repertoire.InboxItem, done []int64) ([]int64, error) {
-	seqs := make([]int64, len(items))
+// inboxTx is the inbox's commit (Config.Inbox): it holds ackFirst, so it
+// goes before this replica's writes not yet begun, and not the writers'
+// lock, so an acknowledgement never waits for a save.
+func (s *Store) inboxTx(ctx context.Context, fn func(sqlcore.Querier) error) error {
 	s.ackFirst.Lock()
 	defer s.ackFirst.Unlock()
-	err := s.txNow(ctx, "", false, func(tx *dbTx) error {
+	return s.txNow(ctx, "", false, func(tx *dbTx) error {
 		// Commits of every replica go one at a time, so sequence numbers
 		// become visible in order and a reader's cursor skips none.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, inboxLock); err != nil {
 			return err
 		}
-		if len(items) > 0 {
-			ins, err := tx.PrepareContext(ctx, `INSERT INTO inbox (platform, kind, delivery, channel, payload, received_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq`)
-			if err != nil {
-				return err
-			}
-			defer ins.Close()
-			for i, it := range items {
-				at := it.Received
-				if at.IsZero() {
-					at = s.now()
-				}
-				err := ins.QueryRowContext(ctx, it.Platform, it.Kind, it.Delivery, it.Channel, it.Payload, at.UnixMilli()).Scan(&seqs[i])
-				if err != nil && err != sql.ErrNoRows {
-					return err
-				}
-			}
-		}
-		if len(done) > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET applied_at = ? WHERE seq IN (SELECT value::bigint FROM json_array_elements_text(?::json)) AND applied_at IS NULL`,
-				s.now().UnixMilli(), jsonList(done)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return fn(tx)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("commit inbox: %w", err)
-	}
-	return seqs, nil
 }

@@ -42,6 +42,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 )
 
 //go:embed migrations/*.sql
@@ -214,13 +215,8 @@ func (s *Store) txNow(ctx context.Context, event string, lock bool, fn func(*dbT
 		}
 	}
 	if event != "" {
-		res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-			event, s.now().UnixMilli())
-		if err != nil {
-			return fmt.Errorf("record event: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return repertoire.ErrAlreadyApplied
+		if err := sqlcore.RecordEvent(ctx, tx, event, s.now()); err != nil {
+			return err
 		}
 	}
 	if err := fn(tx); err != nil {
@@ -235,41 +231,6 @@ func (s *Store) txNow(ctx context.Context, event string, lock bool, fn func(*dbT
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// exec runs one statement in its own write transaction (applied once per
-// event, as tx) and returns how many rows it changed.
-func (s *Store) exec(ctx context.Context, event, query string, args ...any) (int64, error) {
-	var n int64
-	err := s.tx(ctx, event, func(tx *dbTx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
-	return n, err
-}
-
-// MarkApplied records a delivery that writes nothing else (a recall answer,
-// say) so that a redelivery is not answered twice. It returns
-// ErrAlreadyApplied the second time.
-func (s *Store) MarkApplied(ctx context.Context, event string) error {
-	if event == "" {
-		return nil
-	}
-	return s.tx(ctx, event, func(*dbTx) error { return nil })
-}
-
-// PruneEvents forgets delivery IDs older than before; platforms stop
-// redelivering long before that.
-func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	n, err := s.exec(ctx, "", `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
-	if err != nil {
-		return 0, fmt.Errorf("prune events: %w", err)
-	}
-	return n, nil
 }
 
 // isConstraint reports whether err is an integrity constraint violation

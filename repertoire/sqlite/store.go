@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -228,13 +229,8 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	}
 	defer tx.Rollback()
 	if event != "" {
-		res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-			event, s.now().UnixMilli())
-		if err != nil {
-			return fmt.Errorf("record event: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return repertoire.ErrAlreadyApplied
+		if err := sqlcore.RecordEvent(ctx, tx, event, s.now()); err != nil {
+			return err
 		}
 	}
 	if err := fn(tx); err != nil {
@@ -253,47 +249,12 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	return nil
 }
 
-// exec runs one statement in its own write transaction (applied once per
-// event, as tx) and returns how many rows it changed.
-func (s *Store) exec(ctx context.Context, event, query string, args ...any) (int64, error) {
-	var n int64
-	err := s.tx(ctx, event, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
-	return n, err
-}
-
 // jsonList is values as one JSON array for json_each(?): a list of any
 // length bound as one parameter, so the statement's text (and SQLite's
 // parse of it) stays the same.
 func jsonList[T int64 | string](values []T) string {
 	b, _ := json.Marshal(values) // integers and strings always marshal
 	return string(b)
-}
-
-// MarkApplied records a delivery that writes nothing else (a recall answer,
-// say) so that a redelivery is not answered twice. It returns
-// ErrAlreadyApplied the second time.
-func (s *Store) MarkApplied(ctx context.Context, event string) error {
-	if event == "" {
-		return nil
-	}
-	return s.tx(ctx, event, func(*sql.Tx) error { return nil })
-}
-
-// PruneEvents forgets delivery IDs older than before; platforms stop
-// redelivering long before that.
-func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	n, err := s.exec(ctx, "", `DELETE FROM applied_events WHERE applied_at < ?`, before.UnixMilli())
-	if err != nil {
-		return 0, fmt.Errorf("prune events: %w", err)
-	}
-	return n, nil
 }
 
 // isConstraint reports whether err is an SQLite constraint violation.

@@ -17,6 +17,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -92,6 +93,15 @@ type Config struct {
 	// applied in the same transaction; if it was applied before, fn does
 	// not run and the error is repertoire.ErrAlreadyApplied.
 	Write func(ctx context.Context, event string, fn func(Querier) error) error
+	// Inbox runs fn in the inbox's commit: a write transaction that goes
+	// before the writes not yet begun (an acknowledgement waits on it) and
+	// after every other inbox commit, so that sequence numbers become
+	// visible in order.
+	Inbox func(ctx context.Context, fn func(Querier) error) error
+	// DocFrequency is the search index's count of the entries that hold
+	// term (a word as repertoire.Terms returns it); false when the index
+	// does not count it (DocFrequencies leaves it out).
+	DocFrequency func(ctx context.Context, q Reader, term string) (n int, ok bool, err error)
 	// Erased, when set, runs after a commit that erased members' text
 	// (ForgetUser, PurgeSpace; what names which), so that the engine lets
 	// go of copies its files may still hold.
@@ -109,6 +119,8 @@ type Core struct {
 	begin   func(ctx context.Context) (Tx, error)
 	write   func(ctx context.Context, event string, fn func(Querier) error) error
 	onErase func(ctx context.Context, what string)
+	docFreq func(ctx context.Context, q Reader, term string) (int, bool, error)
+	inbox   func(ctx context.Context, fn func(Querier) error) error
 }
 
 // New returns the shared core of a store.
@@ -119,7 +131,40 @@ func New(cfg Config) *Core {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Core{d: cfg.Dialect, log: cfg.Log, now: cfg.Now, r: cfg.DB, begin: cfg.Read, write: cfg.Write, onErase: cfg.Erased}
+	return &Core{d: cfg.Dialect, log: cfg.Log, now: cfg.Now, r: cfg.DB, begin: cfg.Read, write: cfg.Write, onErase: cfg.Erased, docFreq: cfg.DocFrequency, inbox: cfg.Inbox}
+}
+
+// Snapshot is Config.Read over a pool's BeginTx: a read-only transaction.
+func Snapshot[T Tx](begin func(context.Context, *sql.TxOptions) (T, error)) func(context.Context) (Tx, error) {
+	return func(ctx context.Context) (Tx, error) {
+		tx, err := begin(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		return tx, nil
+	}
+}
+
+// Through is Config.Write over a store's own write transaction, whose
+// function takes the store's transaction type.
+func Through[T Querier](tx func(context.Context, string, func(T) error) error) func(context.Context, string, func(Querier) error) error {
+	return func(ctx context.Context, event string, fn func(Querier) error) error {
+		return tx(ctx, event, func(t T) error { return fn(t) })
+	}
+}
+
+// RecordEvent records delivery event as applied, in the write transaction
+// tx that applies it; repertoire.ErrAlreadyApplied when it was before.
+func RecordEvent(ctx context.Context, tx Querier, event string, at time.Time) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+		event, at.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("record event: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return repertoire.ErrAlreadyApplied
+	}
+	return nil
 }
 
 // tx runs fn in one write transaction (Config.Write).

@@ -3,11 +3,63 @@ package sqlcore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
+
+// CommitInbox adds items and marks the items numbered done as applied, in
+// one transaction, and returns each added item's Seq (0 for a duplicate
+// delivery, which is already in the inbox). Callers gather many receivers'
+// items into one call: one commit for a burst keeps the acknowledgement fast.
+func (s *Core) CommitInbox(ctx context.Context, items []repertoire.InboxItem, done []int64) ([]int64, error) {
+	seqs := make([]int64, len(items))
+	err := s.inbox(ctx, func(tx Querier) error {
+		if len(items) > 0 {
+			const insert = `INSERT INTO inbox (platform, kind, delivery, channel, payload, received_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq`
+			row := func(args ...any) *sql.Row { return tx.QueryRowContext(ctx, insert, args...) }
+			// Prepared once for the burst where the transaction can
+			// (SQLite's); pgx keeps its own prepared statements.
+			if p, ok := tx.(preparer); ok {
+				ins, err := p.PrepareContext(ctx, insert)
+				if err != nil {
+					return err
+				}
+				defer ins.Close()
+				row = func(args ...any) *sql.Row { return ins.QueryRowContext(ctx, args...) }
+			}
+			for i, it := range items {
+				at := it.Received
+				if at.IsZero() {
+					at = s.now()
+				}
+				err := row(it.Platform, it.Kind, it.Delivery, it.Channel, it.Payload, at.UnixMilli()).Scan(&seqs[i])
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			}
+		}
+		if len(done) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET applied_at = ? WHERE seq IN (`+s.d.IntList+`) AND applied_at IS NULL`,
+				s.now().UnixMilli(), JSONList(done)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("commit inbox: %w", err)
+	}
+	return seqs, nil
+}
+
+// preparer is a transaction that prepares statements (*sql.Tx).
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
 
 // PendingInbox returns up to limit items not applied yet with Seq above
 // after, in Seq order.
