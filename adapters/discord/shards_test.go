@@ -239,14 +239,17 @@ func TestShardsSplitGuilds(t *testing.T) {
 		}
 		return true
 	})
+	commands := map[string]string{} // guild → its /ask interaction
 	for _, g := range shardGuilds {
 		asks[g.id] = srv.Post(dave, g.channel, "<@"+srv.Bot.ID+"> how do I rotate the "+g.word+" signing key?", "")
-		srv.Command(dave, g.channel, "ask", discordtest.Option{Name: "question", Value: "rotate the " + g.word + " signing key"})
+		commands[g.id] = srv.Command(dave, g.channel, "ask", discordtest.Option{Name: "question", Value: "rotate the " + g.word + " signing key"})
 	}
 	srv.Post(dave, dm, "how do I rotate the violet signing key?", "")
+	// /ask in a DM is an interaction without a guild: shard 0's.
+	dmCommand := srv.Command(dave, dm, "ask", discordtest.Option{Name: "question", Value: "rotate the amber signing key"})
 	// An answer names each entry by its source link, which ends with the
 	// saved message's ID.
-	violet := shardGuilds[2].id
+	amber, violet := shardGuilds[0].id, shardGuilds[2].id // both on shard 1
 	answered := func(channel, ask, word string) int {
 		n := 0
 		for _, m := range srv.Sent() {
@@ -256,10 +259,10 @@ func TestShardsSplitGuilds(t *testing.T) {
 		}
 		return n
 	}
-	commandAnswers := func(word string) int {
+	commandAnswers := func(interaction, word string) int {
 		n := 0
 		for _, r := range srv.Responses() {
-			if r.Kind != "followup" && strings.Contains(r.Content, word) {
+			if r.Interaction == interaction && r.Kind != "followup" && strings.Contains(r.Content, word) {
 				n++
 			}
 		}
@@ -267,11 +270,11 @@ func TestShardsSplitGuilds(t *testing.T) {
 	}
 	srv.Await(t, "every question answered", func() bool {
 		for _, g := range shardGuilds {
-			if answered(g.channel, asks[g.id], answers[g.id]) == 0 || commandAnswers(answers[g.id]) == 0 {
+			if answered(g.channel, asks[g.id], answers[g.id]) == 0 || commandAnswers(commands[g.id], answers[g.id]) == 0 {
 				return false
 			}
 		}
-		return answered(dm, "", answers[violet]) > 0
+		return answered(dm, "", answers[violet]) > 0 && commandAnswers(dmCommand, answers[amber]) > 0
 	})
 
 	for _, g := range shardGuilds {
@@ -283,7 +286,7 @@ func TestShardsSplitGuilds(t *testing.T) {
 		if n := answered(g.channel, asks[g.id], answers[g.id]); n != 1 {
 			t.Errorf("guild %s: mention answered %d times, want once", g.id, n)
 		}
-		if n := commandAnswers(answers[g.id]); n != 1 {
+		if n := commandAnswers(commands[g.id], answers[g.id]); n != 1 {
 			t.Errorf("guild %s: /ask answered %d times, want once", g.id, n)
 		}
 		// q, answer, 💡 and the mention: messages, a reaction, the mention;
@@ -295,6 +298,9 @@ func TestShardsSplitGuilds(t *testing.T) {
 	}
 	if procs[0].events("") == 0 || procs[1].events("") != 0 {
 		t.Errorf("DM events: %d in shard 0's process, %d in shard 1's; want them all on shard 0", procs[0].events(""), procs[1].events(""))
+	}
+	if n := commandAnswers(dmCommand, answers[amber]); n != 1 {
+		t.Errorf("/ask in the DM was answered %d times with the amber guild's entry, want once", n)
 	}
 	if n := answered(dm, "", answers[violet]); n != 1 {
 		t.Errorf("the DM was answered %d times with the violet guild's entry, want once", n)
