@@ -456,3 +456,21 @@ func TestRoleMentionFromAnotherShard(t *testing.T) {
 		t.Errorf("%d reads of the guild's roles, want 1", n)
 	}
 }
+
+// Two processes that both run shard 0 of 1 (REPERTOIRE_DISCORD_SHARDS left
+// unset on two replicas) both hear every guild, as on Discord: why each
+// shard must run on exactly one replica.
+func TestShardRunTwiceHearsTwice(t *testing.T) {
+	t.Parallel()
+	srv := shardedDiscord(t)
+	db := filepath.Join(t.TempDir(), "repertoire.db")
+	logs := &syncBuffer{}
+	a, b := startShards(t, srv, db, "0/1", logs), startShards(t, srv, db, "0/1", logs)
+	srv.Await(t, "two sessions of shard 0", func() bool { return len(srv.LiveShards()) == 2 })
+	g := shardGuilds[1]
+	srv.Post(alice, g.channel, "Who has the spare key?", "")
+	srv.Await(t, "the message heard twice", func() bool { return a.events(g.id)+b.events(g.id) >= 2 })
+	if a.events(g.id) != 1 || b.events(g.id) != 1 {
+		t.Errorf("events: %d and %d, want one in each process", a.events(g.id), b.events(g.id))
+	}
+}

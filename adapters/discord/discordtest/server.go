@@ -698,9 +698,11 @@ func (s *Server) sendTo(sess *session, t string, raw json.RawMessage) {
 	}
 }
 
-// current lists the sessions that get dispatches: the latest of each
-// shard (a new IDENTIFY of a shard replaces its older session, as a
-// restarted bot's does).
+// current lists the sessions that get dispatches: every session with a
+// live connection (two processes running one shard both hear its guilds,
+// as on Discord), and the latest of each shard, which keeps what it misses
+// for a RESUME (a new IDENTIFY of a shard replaces a disconnected older
+// session, as a restarted bot's does).
 func (s *Server) current() []*session {
 	latest := map[[2]int]*session{}
 	for _, ss := range s.sessions {
@@ -711,6 +713,11 @@ func (s *Server) current() []*session {
 	out := make([]*session, 0, len(latest))
 	for _, ss := range latest {
 		out = append(out, ss)
+	}
+	for _, c := range s.live {
+		if c.sess != nil && !slices.Contains(out, c.sess) {
+			out = append(out, c.sess)
+		}
 	}
 	slices.SortFunc(out, func(a, b *session) int { return compareSnowflakes(a.id, b.id) })
 	return out
