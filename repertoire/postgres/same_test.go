@@ -131,9 +131,10 @@ func TestSameRankingAsSQLite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Candidates two at a time, so that the bound's pruning decides
-		// on these small repertoires as on large ones.
-		pg := open(t, postgres.WithBoundPage(2))
+		// Chunks of four postings, read one at a time, so that the
+		// bounds' pruning decides on these small repertoires as on large
+		// ones.
+		pg := open(t, postgres.WithChunkSize(4), postgres.WithChunkReads(1))
 		stores := []searcher{lite, pg}
 		n := 50 + r.IntN(250)
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -70,9 +70,11 @@ type Store struct {
 	locks    jobLocks
 	// owner names this handle (a replica) in the inbox's claims.
 	owner string
-	// boundPage overrides how many recall candidates a read takes (tests
-	// use a small one, so that pruning happens on small repertoires).
-	boundPage int
+	// chunk and prune.reads override the postings per chunk of the search
+	// index and the chunks a search reads at once (tests use few, so that
+	// pruning happens on small repertoires).
+	chunk int
+	prune pruneOptions
 }
 
 // Option configures a Store.
@@ -223,7 +225,7 @@ func (s *Store) txNow(ctx context.Context, event string, lock bool, fn func(*dbT
 		return err
 	}
 	if lock {
-		if err := foldPending(ctx, tx); err != nil {
+		if err := foldPending(ctx, tx, s.chunk); err != nil {
 			return err
 		}
 	}
@@ -348,7 +350,7 @@ func lockKeys(name string) (int32, int32) {
 // a large change (an import), so searches read postings from the index
 // alone; the search index itself is always current.
 func (s *Store) Optimize(ctx context.Context) error {
-	for _, t := range []string{"entries", "search_docs", "search_postings", "search_terms", "savers", "votes"} {
+	for _, t := range []string{"entries", "search_docs", "search_chunks", "search_terms", "savers", "votes"} {
 		if _, err := s.w.ExecContext(ctx, `VACUUM (ANALYZE) `+t); err != nil {
 			return fmt.Errorf("optimize: %w", err)
 		}

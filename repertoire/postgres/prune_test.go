@@ -1,0 +1,94 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/postgres"
+)
+
+// TestChunkPruningIsExact ranks a repertoire whose words follow a Zipf law
+// (a few common, most rare, as in a real one) with small chunks: the
+// search must return exactly the exhaustive ranking's top k while reading
+// well under all the chunks of the question's words, so that the bounds
+// decide what is read (a bound set too low loses hits and fails here).
+func TestChunkPruningIsExact(t *testing.T) {
+	ctx := context.Background()
+	var read, total int
+	s := open(t, postgres.WithChunkSize(8), postgres.WithChunkReads(2),
+		postgres.WithChunksRead(func(r, n int) { read, total = read+r, total+n }))
+	r := rand.New(rand.NewPCG(19, 2))
+	vocab := make([]string, 400)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%dx", i)
+	}
+	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	text := func(n int) string {
+		w := make([]string, n)
+		for i := range w {
+			w[i] = vocab[zipf.Uint64()]
+		}
+		return strings.Join(w, " ")
+	}
+	ch := repertoire.Channel{Platform: "p", Space: "s", ID: "c1", Name: "ops"}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 1500
+	if testing.Short() {
+		n = 800
+	}
+	t0 := time.Now()
+	for b := 0; b < n; b += 400 {
+		var recs []repertoire.Record
+		for i := b; i < min(n, b+400); i++ {
+			rec := repertoire.Record{Channel: ch, SourceID: fmt.Sprint("m", i), Kind: kinds[r.IntN(len(kinds))],
+				Question: text(r.IntN(10)), Answer: text(3 + r.IntN(40)), Author: repertoire.Person{ID: "U1"},
+				CreatedAt: at.Add(time.Duration(i) * time.Minute)}
+			for v := range r.IntN(4) * r.IntN(3) {
+				rec.Voters = append(rec.Voters, repertoire.Endorsement{Person: repertoire.Person{ID: fmt.Sprint("V", v)}, At: rec.CreatedAt})
+			}
+			recs = append(recs, rec)
+		}
+		if _, err := s.ImportBatch(ctx, repertoire.Batch{Records: recs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("imported in %s", time.Since(t0))
+	t0 = time.Now()
+	for q := range 120 {
+		var words []string
+		for range 1 + r.IntN(3) {
+			w := vocab[zipf.Uint64()]
+			if r.IntN(10) == 0 {
+				w = vocab[r.IntN(len(vocab))] // rare
+			}
+			words = append(words, w)
+		}
+		if q%5 == 0 {
+			words = append([]string{"how do I"}, words...)
+		}
+		p := repertoire.SearchParams{Text: strings.Join(words, " "), From: ch, Limit: 1 + r.IntN(10)}
+		got, err := s.Search(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.SearchExhaustive(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
+			t.Errorf("%+v:\n search     %v\n exhaustive %v", p, g, w)
+		}
+	}
+	share := float64(read) / math.Max(float64(total), 1)
+	t.Logf("read %d of %d chunks (%.0f%%); searched in %s", read, total, 100*share, time.Since(t0))
+	if total == 0 || share > 0.6 {
+		t.Errorf("searches read %d of %d chunks: the bounds did not decide", read, total)
+	}
+}

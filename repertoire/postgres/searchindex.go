@@ -1,0 +1,648 @@
+package postgres
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// The search index (migrations 0001 and 0002): per entry its stems as a
+// tsvector (phrase candidates, under GIN) and field lengths (search_docs);
+// per stem its document frequency, bound and largest prior (search_terms)
+// and its postings in chunks (search_chunks); the totals (search_stats).
+// Triggers note each changed entry in search_dirty, and the writing
+// transaction folds the noted entries in before it commits, so a search
+// always sees an index that agrees with the entries.
+
+const (
+	// chunkSize is the postings per chunk; a chunk grown past twice this by
+	// insertions in the middle is split.
+	chunkSize = 128
+	// foldStep is how many entries one pass of a large fold holds in memory.
+	foldStep = 5_000
+)
+
+// posting is one entry holding one stem: what scoring needs of it,
+// positions (token indexes per field) included, so an entry is scored
+// from its postings without reading its text.
+type posting struct {
+	id    int64
+	tf    [3]int
+	lens  [3]int
+	prior repertoire.PriorInputs
+	pos   [3][]int32
+}
+
+var kindCodes = []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo}
+
+func kindCode(k repertoire.Kind) uint64 {
+	for i, c := range kindCodes {
+		if c == k {
+			return uint64(i)
+		}
+	}
+	return 0
+}
+
+// encodeChunk writes postings (ascending IDs) as varints, IDs as deltas
+// from the chunk's first (the SQLite store's chunk format).
+func encodeChunk(ps []posting) []byte {
+	b := make([]byte, 0, len(ps)*14)
+	prev := ps[0].id
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.id-prev))
+		prev = p.id
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.tf[f]))
+		}
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.lens[f]))
+		}
+		b = binary.AppendVarint(b, int64(p.prior.Votes))
+		b = binary.AppendUvarint(b, uint64(p.prior.Helpful))
+		b = binary.AppendUvarint(b, uint64(p.prior.Unhelpful))
+		b = binary.AppendUvarint(b, kindCode(p.prior.Kind))
+		for f := range 3 {
+			prev := int32(0)
+			for _, x := range p.pos[f] {
+				b = binary.AppendUvarint(b, uint64(x-prev))
+				prev = x
+			}
+		}
+	}
+	return b
+}
+
+var errCorrupt = errors.New("search index: corrupt chunk")
+
+// decodeChunk reads a chunk whose first posting is entry first.
+func decodeChunk(first int64, b []byte) ([]posting, error) {
+	var out []posting
+	id := first
+	var vals [11]int64
+	for len(b) > 0 {
+		for i := range vals {
+			var n int
+			if i == 7 {
+				vals[i], n = binary.Varint(b)
+			} else {
+				var u uint64
+				u, n = binary.Uvarint(b)
+				vals[i] = int64(u)
+			}
+			if n <= 0 {
+				return nil, errCorrupt
+			}
+			b = b[n:]
+		}
+		id += vals[0]
+		k := vals[10]
+		if k < 0 || k >= int64(len(kindCodes)) {
+			return nil, errCorrupt
+		}
+		p := posting{
+			id:    id,
+			tf:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
+			lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
+			prior: repertoire.PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kindCodes[k]},
+		}
+		for f := range 3 {
+			if p.tf[f] < 0 || p.tf[f] > len(b) {
+				return nil, errCorrupt
+			}
+			pos := make([]int32, p.tf[f])
+			x := int32(0)
+			for i := range pos {
+				u, n := binary.Uvarint(b)
+				if n <= 0 {
+					return nil, errCorrupt
+				}
+				b = b[n:]
+				x += int32(u)
+				pos[i] = x
+			}
+			p.pos[f] = pos
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// docTerms is an entry's text as the index sees it: per stem, its
+// positions in each field, and the fields' lengths.
+func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
+	terms := map[string]*[3][]int32{}
+	var lens [3]int
+	memo := map[string]string{}
+	for f, text := range [3]string{question, answer, tags} {
+		toks := repertoire.Tokenize(text)
+		lens[f] = len(toks)
+		for i, t := range toks {
+			s, ok := memo[t.Raw]
+			if !ok {
+				s = repertoire.Stem(t.Raw)
+				memo[t.Raw] = s
+			}
+			v := terms[s]
+			if v == nil {
+				v = &[3][]int32{}
+				terms[s] = v
+			}
+			v[f] = append(v[f], int32(i))
+		}
+	}
+	return terms, lens
+}
+
+// indexStats are the totals of search_stats.
+type indexStats struct {
+	n     int64
+	sum   [3]int64
+	bound [3]float64 // the averages bounds are computed at
+}
+
+func (st indexStats) avg() [3]float64 {
+	var a [3]float64
+	for f := range 3 {
+		a[f] = 1
+		if st.n > 0 {
+			a[f] = max(float64(st.sum[f])/float64(st.n), 1)
+		}
+	}
+	return a
+}
+
+func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
+	var st indexStats
+	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t FROM search_stats WHERE id = 1`).
+		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2])
+	if err != nil {
+		return st, fmt.Errorf("read search totals: %w", err)
+	}
+	return st, nil
+}
+
+// postingBound is what a chunk's bound keeps for one posting: its
+// saturated weight at the bound averages times its prior without the kind
+// factor.
+func postingBound(p *posting, avg [3]float64) float64 {
+	return repertoire.Saturate(repertoire.TfnOf(p.tf, p.lens, avg)) * repertoire.PriorOf(p.prior, false)
+}
+
+func chunkBound(ps []posting, avg [3]float64) float64 {
+	var b float64
+	for i := range ps {
+		b = max(b, postingBound(&ps[i], avg))
+	}
+	return b
+}
+
+// foldPending brings the search index up to date with the entries the
+// writing transaction changed (noted in search_dirty by triggers), before
+// it commits, foldStep entries at a time.
+func foldPending(ctx context.Context, tx *dbTx, chunk int) error {
+	if chunk <= 0 {
+		chunk = chunkSize
+	}
+	rows, err := tx.QueryContext(ctx, `DELETE FROM search_dirty RETURNING id`)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("search index: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for len(ids) > 0 {
+		n := min(len(ids), foldStep)
+		if err := fold(ctx, tx, ids[:n], chunk); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// stemChange is what a fold changes of one stem: entries leaving its
+// postings and postings added or replaced (both by ascending ID).
+type stemChange struct {
+	rm  []int64
+	add []posting
+	df  int64
+}
+
+// fold re-indexes the entries ids, ascending (deleted ones leave the
+// index).
+func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
+	st, err := loadIndexStats(ctx, tx)
+	if err != nil {
+		return err
+	}
+	changes := map[string]*stemChange{}
+	change := func(s string) *stemChange {
+		c := changes[s]
+		if c == nil {
+			c = &stemChange{}
+			changes[s] = c
+		}
+		return c
+	}
+	// What the index holds of them now.
+	rows, err := tx.QueryContext(ctx, `SELECT id, array_to_json(stems)::text, len_q, len_a, len_t FROM search_docs
+		WHERE id = ANY(?::bigint[]) ORDER BY id`, ids)
+	if err != nil {
+		return err
+	}
+	had := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var stems string
+		var lens [3]int64
+		if err := rows.Scan(&id, &stems, &lens[0], &lens[1], &lens[2]); err != nil {
+			rows.Close()
+			return err
+		}
+		var list []string
+		if err := json.Unmarshal([]byte(stems), &list); err != nil {
+			rows.Close()
+			return err
+		}
+		had[id] = true
+		st.n--
+		for f := range 3 {
+			st.sum[f] -= lens[f]
+		}
+		for _, s := range list {
+			c := change(s)
+			c.rm = append(c.rm, id)
+			c.df--
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// What they hold now.
+	type docRow struct {
+		ID    int64    `json:"id"`
+		Terms string   `json:"terms"`
+		Stems []string `json:"stems"`
+		Lens  [3]int   `json:"lens"`
+	}
+	var docs []docRow
+	has := map[int64]bool{}
+	rows, err = tx.QueryContext(ctx, `SELECT id, question, answer, tags, votes, helpful, unhelpful, kind FROM entries
+		WHERE id = ANY(?::bigint[]) ORDER BY id`, ids)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			id      int64
+			q, a, t string
+			pr      repertoire.PriorInputs
+			kind    string
+		)
+		if err := rows.Scan(&id, &q, &a, &t, &pr.Votes, &pr.Helpful, &pr.Unhelpful, &kind); err != nil {
+			rows.Close()
+			return err
+		}
+		pr.Kind = repertoire.Kind(kind)
+		terms, lens := docTerms(q, a, t)
+		has[id] = true
+		st.n++
+		for f := range 3 {
+			st.sum[f] += int64(lens[f])
+		}
+		d := docRow{ID: id, Lens: lens}
+		var lex []string
+		for s, pos := range terms {
+			p := posting{id: id, lens: lens, prior: pr, pos: *pos}
+			for f := range 3 {
+				p.tf[f] = len(pos[f])
+			}
+			c := change(s)
+			c.add = append(c.add, p)
+			c.df++
+			d.Stems = append(d.Stems, s)
+		}
+		sort.Strings(d.Stems)
+		for _, s := range d.Stems {
+			if len(s) <= maxLexeme {
+				lex = append(lex, tsQuote(s))
+			}
+		}
+		d.Terms = strings.Join(lex, " ")
+		docs = append(docs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if st.bound[0] <= 0 && st.n > 0 {
+		// The first fold fixes the averages bounds are computed at.
+		st.bound = st.avg()
+	}
+	var gone []int64
+	for _, id := range ids {
+		if had[id] && !has[id] {
+			gone = append(gone, id)
+		}
+	}
+	if len(docs) > 0 {
+		b, err := json.Marshal(docs)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (id, terms, stems, len_q, len_a, len_t)
+			SELECT (d->>'id')::bigint, (d->>'terms')::tsvector, ARRAY(SELECT json_array_elements_text(d->'stems')),
+				(d->'lens'->>0)::integer, (d->'lens'->>1)::integer, (d->'lens'->>2)::integer
+			FROM json_array_elements(?::json) AS d
+			ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, stems = excluded.stems,
+				len_q = excluded.len_q, len_a = excluded.len_a, len_t = excluded.len_t`, string(b)); err != nil {
+			return err
+		}
+	}
+	if len(gone) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE id = ANY(?::bigint[])`, gone); err != nil {
+			return err
+		}
+	}
+	stems := make([]string, 0, len(changes))
+	for s := range changes {
+		stems = append(stems, s)
+	}
+	sort.Strings(stems)
+	if err := writeChunks(ctx, tx, stems, changes, st.bound, chunk); err != nil {
+		return err
+	}
+	if err := writeTerms(ctx, tx, stems, changes); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ?
+		WHERE id = 1`, st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2])
+	return err
+}
+
+// writeTerms applies the stems' document frequency changes and raises
+// their largest prior to that of their new postings (it is never lowered
+// here: Optimize tightens it).
+func writeTerms(ctx context.Context, tx *dbTx, stems []string, changes map[string]*stemChange) error {
+	var terms []string
+	var dfs []int64
+	var pmaxs []float64
+	for _, s := range stems {
+		c := changes[s]
+		var pmax float64
+		for i := range c.add {
+			pmax = max(pmax, repertoire.PriorOf(c.add[i].prior, false))
+		}
+		if c.df == 0 && len(c.add) == 0 {
+			continue
+		}
+		terms, dfs, pmaxs = append(terms, s), append(dfs, c.df), append(pmaxs, pmax)
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	// In stem order, so that concurrent writers (there are none under the
+	// writers' lock, but a manual fold could be one) lock rows in one order.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df, pmax)
+		SELECT * FROM unnest(?::text[], ?::bigint[], ?::float8[]) ORDER BY 1
+		ON CONFLICT (term) DO UPDATE SET df = search_terms.df + excluded.df,
+			pmax = greatest(search_terms.pmax, excluded.pmax)`,
+		terms, dfs, pmaxs); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_terms WHERE df <= 0 AND term = ANY(?::text[])`, terms)
+	return err
+}
+
+// chunkKey names a stored chunk.
+type chunkKey struct {
+	term  string
+	first int64
+}
+
+// writeChunks applies the stems' changes to their chunks: a new entry's
+// postings go to the stem's last chunk (found from the index alone), a
+// change elsewhere to the chunk whose range holds the entry (the one with
+// the greatest first ID at or below it, else the lowest). Each changed
+// chunk is read, merged, split when it grew too long, and written back.
+func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[string]*stemChange, avg [3]float64, chunk int) error {
+	// The stems' last chunks, from the primary key alone.
+	tails := map[string]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT t.term, c.first FROM unnest(?::text[]) AS t(term)
+		CROSS JOIN LATERAL (SELECT first FROM search_chunks WHERE term = t.term COLLATE "C" ORDER BY first DESC LIMIT 1) c`, stems)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var term string
+		var first int64
+		if err := rows.Scan(&term, &first); err != nil {
+			rows.Close()
+			return err
+		}
+		tails[term] = first
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Changes before a stem's last chunk: which chunk holds each.
+	var lookTerms []string
+	var lookIDs []int64
+	for _, s := range stems {
+		tail, ok := tails[s]
+		if !ok {
+			continue
+		}
+		c := changes[s]
+		for _, id := range c.rm {
+			if id < tail {
+				lookTerms, lookIDs = append(lookTerms, s), append(lookIDs, id)
+			}
+		}
+		for _, p := range c.add {
+			if p.id < tail {
+				lookTerms, lookIDs = append(lookTerms, s), append(lookIDs, p.id)
+			}
+		}
+	}
+	type termID struct {
+		term string
+		id   int64
+	}
+	at := map[termID]int64{}
+	if len(lookTerms) > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT k.term, k.id, coalesce(
+				(SELECT max(first) FROM search_chunks WHERE term = k.term COLLATE "C" AND first <= k.id),
+				(SELECT min(first) FROM search_chunks WHERE term = k.term COLLATE "C"))
+			FROM unnest(?::text[], ?::bigint[]) AS k(term, id)`, lookTerms, lookIDs)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k termID
+			var first int64
+			if err := rows.Scan(&k.term, &k.id, &first); err != nil {
+				rows.Close()
+				return err
+			}
+			at[k] = first
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	// Group each stem's changes by chunk; math.MinInt64 is a stem's first
+	// chunk, when it has none.
+	type chunkChange struct {
+		rm  []int64
+		add []posting
+	}
+	groups := map[chunkKey]*chunkChange{}
+	var order []chunkKey
+	var readTerms []string
+	var readFirsts []int64
+	group := func(s string, id int64) *chunkChange {
+		k := chunkKey{s, math.MinInt64}
+		if tail, ok := tails[s]; ok {
+			k.first = tail
+			if id < tail {
+				k.first = at[termID{s, id}]
+			}
+		}
+		g := groups[k]
+		if g == nil {
+			g = &chunkChange{}
+			groups[k] = g
+			order = append(order, k)
+			if k.first != math.MinInt64 {
+				readTerms, readFirsts = append(readTerms, s), append(readFirsts, k.first)
+			}
+		}
+		return g
+	}
+	for _, s := range stems {
+		c := changes[s]
+		for _, id := range c.rm {
+			g := group(s, id)
+			g.rm = append(g.rm, id)
+		}
+		for _, p := range c.add {
+			g := group(s, p.id)
+			g.add = append(g.add, p)
+		}
+	}
+	data := map[chunkKey][]byte{}
+	if len(readTerms) > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT c.term, c.first, c.data FROM unnest(?::text[], ?::bigint[]) AS k(term, first)
+			JOIN search_chunks c ON c.term = k.term COLLATE "C" AND c.first = k.first`, readTerms, readFirsts)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k chunkKey
+			var b []byte
+			if err := rows.Scan(&k.term, &k.first, &b); err != nil {
+				rows.Close()
+				return err
+			}
+			data[k] = b
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	var putTerms []string
+	var putFirsts, putLasts []int64
+	var putBounds []float64
+	var putData [][]byte
+	for _, k := range order {
+		g := groups[k]
+		var cur []posting
+		if k.first != math.MinInt64 {
+			b, ok := data[k]
+			if !ok {
+				return errCorrupt
+			}
+			if cur, err = decodeChunk(k.first, b); err != nil {
+				return err
+			}
+		}
+		sort.Slice(g.add, func(i, j int) bool { return g.add[i].id < g.add[j].id })
+		gone := map[int64]bool{}
+		for _, id := range g.rm {
+			gone[id] = true
+		}
+		merged := make([]posting, 0, len(cur)+len(g.add))
+		i, j := 0, 0
+		for i < len(cur) || j < len(g.add) {
+			switch {
+			case j == len(g.add) || (i < len(cur) && cur[i].id < g.add[j].id):
+				if !gone[cur[i].id] {
+					merged = append(merged, cur[i])
+				}
+				i++
+			case i == len(cur) || g.add[j].id < cur[i].id:
+				merged = append(merged, g.add[j])
+				j++
+			default: // the same entry: replaced
+				merged = append(merged, g.add[j])
+				i++
+				j++
+			}
+		}
+		// Split: the last chunk (or a stem's first) into full chunks; one
+		// grown in the middle stays whole up to twice the size.
+		tail, hasTail := tails[k.term]
+		last := !hasTail || k.first == tail
+		for len(merged) > 0 {
+			n := len(merged)
+			if n > 2*chunk || (last && n > chunk) {
+				n = chunk
+			}
+			c := merged[:n]
+			putTerms, putFirsts, putLasts = append(putTerms, k.term), append(putFirsts, c[0].id), append(putLasts, c[len(c)-1].id)
+			putBounds, putData = append(putBounds, chunkBound(c, avg)), append(putData, encodeChunk(c))
+			merged = merged[n:]
+		}
+	}
+	if len(readTerms) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_chunks c USING unnest(?::text[], ?::bigint[]) AS k(term, first)
+			WHERE c.term = k.term COLLATE "C" AND c.first = k.first`, readTerms, readFirsts); err != nil {
+			return err
+		}
+	}
+	if len(putTerms) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_chunks (term, first, last, bound, data)
+			SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::float8[], ?::bytea[])`,
+			putTerms, putFirsts, putLasts, putBounds, putData); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,484 @@
+package postgres
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Block-max pruning over the chunked postings (migration 0002), shaped for
+// a database a round trip away: a search reads every chunk header of the
+// query's stems in one query (from the primary key alone), then reads
+// chunks in batches, best bound first, and scores entries from their
+// postings in Go. A chunk is read only while some entry in its range can
+// still enter the top k: its bound plus, for each other word, the most
+// that word can add in that range (its chunks' bounds there, or once read
+// its postings' exact contributions). An entry is scored exactly
+// (Recall.PostingScore) once every chunk that may hold it is read; the
+// best scored entries are loaded under the visibility and filter clause
+// and scored by Recall.Add from their text, which raises the k-th score.
+// The search stops when no unread chunk and no scored entry can reach the
+// k-th score: the result is the top k of the full ranking.
+
+const (
+	// firstLoad is how many chunks the first read takes; each read after
+	// takes twice as many as the one before, up to maxLoad.
+	firstLoad = 16
+	maxLoad   = 512
+	// verifyBatch is how many scored entries one load of text takes.
+	verifyBatch = 16
+	// boundMargin covers float rounding between sums taken in different
+	// orders (and PostgreSQL's float8 against Go's).
+	boundMargin = 1e-9
+)
+
+// pterm is a query word's postings: one stem's, or for a prefix those of
+// each of its stems.
+type pterm struct {
+	idf, bonus float64
+	pmax       float64 // the largest prior without kind of an entry holding it
+	multi      bool    // several stems: their frequencies add up in one entry
+	ub         float64 // with several stems: the most it adds to any entry
+	lists      []*plist
+}
+
+// plist is one stem's chunks, by first entry ID (their ranges are
+// disjoint, so by last too).
+type plist struct {
+	term   string
+	t      *pterm
+	chunks []*pchunk
+}
+
+type pchunk struct {
+	list        *plist
+	first, last int64
+	bound       float64   // the most the word adds to an entry in it
+	ps          []posting // once read
+	contrib     []float64 // once read: each posting's exact contribution
+	loaded      bool
+	ub          float64 // the most an entry in its range can score, as last computed
+}
+
+type pruner struct {
+	r     *repertoire.Recall
+	terms []*pterm
+	avg   [3]float64
+	howTo bool
+	ceil  float64
+	drift float64
+
+	done    map[int64]bool // scored (or found unable to enter)
+	pending map[int64]bool // in a read chunk, but not every chunk that may hold it is read
+	cands   []cand
+	unread  []*pchunk
+}
+
+// pruneOptions are tests' settings: how many chunks each read takes (0:
+// firstLoad, doubling), and a function told how many chunks of the query's
+// stems a search read, of how many.
+type pruneOptions struct {
+	reads  int
+	onDone func(read, total int)
+}
+
+type cand struct {
+	id    int64
+	score float64
+}
+
+// rankByChunks feeds r the entries that may enter its top k (see above).
+func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where string, args []any, o pruneOptions) error {
+	terms := r.Terms()
+	if len(terms) == 0 {
+		return nil
+	}
+	st, err := loadIndexStats(ctx, tx)
+	if err != nil {
+		return err
+	}
+	pr := &pruner{r: r, avg: r.Averages(), howTo: r.HowTo(), ceil: repertoire.PriorCeiling(r.HowTo()),
+		done: map[int64]bool{}, pending: map[int64]bool{}}
+	pr.drift = repertoire.AvgDrift(pr.avg, st.bound)
+	byStem := map[string][]*plist{}
+	var stems []string
+	for _, t := range terms {
+		pt := &pterm{idf: t.IDF, multi: len(t.Stems) > 1}
+		for _, s := range t.Stems {
+			l := &plist{term: s, t: pt}
+			pt.lists = append(pt.lists, l)
+			if byStem[s] == nil {
+				stems = append(stems, s)
+			}
+			byStem[s] = append(byStem[s], l)
+		}
+		pr.terms = append(pr.terms, pt)
+	}
+	// Each pair's proximity ceiling is answered for by its first word: an
+	// entry earning it holds that word.
+	for _, p := range r.Pairs() {
+		pr.terms[p.A].bonus += p.Ceiling
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT term, pmax FROM search_terms WHERE term = ANY(?::text[])`, stems)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s string
+		var pmax float64
+		if err := rows.Scan(&s, &pmax); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, l := range byStem[s] {
+			l.t.pmax = max(l.t.pmax, pmax)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range pr.terms {
+		t.ub = (t.idf*repertoire.SatMax + t.bonus) * t.pmax * pr.ceil * (1 + boundMargin)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT term, first, last, bound FROM search_chunks WHERE term = ANY(?::text[])
+		ORDER BY term, first`, stems)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s string
+		var first, last int64
+		var bound float64
+		if err := rows.Scan(&s, &first, &last, &bound); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, l := range byStem[s] {
+			c := &pchunk{list: l, first: first, last: last, bound: pr.scale(l.t, bound)}
+			l.chunks = append(l.chunks, c)
+			pr.unread = append(pr.unread, c)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	load, most := firstLoad, maxLoad
+	if o.reads > 0 {
+		load, most = o.reads, o.reads
+	}
+	for {
+		theta := pr.r.Threshold()
+		pr.trimCands(theta)
+		needed := pr.needed(theta)
+		if len(needed) == 0 && len(pr.cands) == 0 {
+			if o.onDone != nil {
+				total, read := 0, 0
+				for _, t := range pr.terms {
+					for _, l := range t.lists {
+						for _, c := range l.chunks {
+							total++
+							if c.loaded {
+								read++
+							}
+						}
+					}
+				}
+				o.onDone(read, total)
+			}
+			return nil
+		}
+		if len(pr.cands) > 0 && (len(needed) == 0 || pr.cands[0].score >= needed[0].ub || math.IsInf(theta, -1)) {
+			if err := pr.verify(ctx, tx, where, args); err != nil {
+				return err
+			}
+			continue
+		}
+		needed = needed[:min(len(needed), load)]
+		load = min(2*load, most)
+		if err := pr.read(ctx, tx, needed); err != nil {
+			return err
+		}
+	}
+}
+
+// scale turns a chunk's stored bound into the most its word adds to an
+// entry in it: times idf and the drift of the averages, proximity at its
+// ceiling, the kind factor at its ceiling.
+func (pr *pruner) scale(t *pterm, bound float64) float64 {
+	if t.multi {
+		return t.ub
+	}
+	return (t.idf*bound*pr.drift + t.bonus*t.pmax) * pr.ceil * (1 + boundMargin)
+}
+
+// trimCands drops the scored entries below theta and sorts the rest, best
+// first.
+func (pr *pruner) trimCands(theta float64) {
+	keep := pr.cands[:0]
+	for _, c := range pr.cands {
+		if c.score*(1+boundMargin) >= theta {
+			keep = append(keep, c)
+		}
+	}
+	pr.cands = keep
+	sort.Slice(pr.cands, func(i, j int) bool {
+		if pr.cands[i].score != pr.cands[j].score {
+			return pr.cands[i].score > pr.cands[j].score
+		}
+		return pr.cands[i].id > pr.cands[j].id
+	})
+}
+
+// needed returns the unread chunks in which an entry can still reach
+// theta, best bound first; the others are dropped for good (theta only
+// rises).
+func (pr *pruner) needed(theta float64) []*pchunk {
+	keep := pr.unread[:0]
+	for _, c := range pr.unread {
+		if c.loaded {
+			continue
+		}
+		c.ub = pr.chunkUB(c)
+		if c.ub < theta {
+			continue
+		}
+		keep = append(keep, c)
+	}
+	pr.unread = keep
+	out := append([]*pchunk(nil), keep...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ub > out[j].ub })
+	return out
+}
+
+// chunkUB bounds the score of any entry in an unread chunk's range.
+func (pr *pruner) chunkUB(c *pchunk) float64 {
+	ub := c.bound
+	for _, t := range pr.terms {
+		if t != c.list.t {
+			ub += pr.most(t, c.first, c.last)
+		}
+	}
+	return ub
+}
+
+// most bounds what word t adds to an entry with an ID in [a, b].
+func (pr *pruner) most(t *pterm, a, b int64) float64 {
+	var m float64
+	for _, l := range t.lists {
+		i := sort.Search(len(l.chunks), func(i int) bool { return l.chunks[i].last >= a })
+		for ; i < len(l.chunks) && l.chunks[i].first <= b; i++ {
+			c := l.chunks[i]
+			if !c.loaded {
+				m = max(m, c.bound)
+				continue
+			}
+			j := sort.Search(len(c.ps), func(j int) bool { return c.ps[j].id >= a })
+			for ; j < len(c.ps) && c.ps[j].id <= b; j++ {
+				m = max(m, c.contrib[j])
+			}
+		}
+		if t.multi && m > 0 {
+			return t.ub
+		}
+	}
+	return m
+}
+
+// read reads chunks, scores the entries they complete and notes the
+// others.
+func (pr *pruner) read(ctx context.Context, tx *dbTx, chunks []*pchunk) error {
+	terms := make([]string, len(chunks))
+	firsts := make([]int64, len(chunks))
+	byKey := map[chunkKey][]*pchunk{}
+	for i, c := range chunks {
+		terms[i], firsts[i] = c.list.term, c.first
+		byKey[chunkKey{c.list.term, c.first}] = append(byKey[chunkKey{c.list.term, c.first}], c)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.term, c.first, c.data FROM unnest(?::text[], ?::bigint[]) AS k(term, first)
+		JOIN search_chunks c ON c.term = k.term COLLATE "C" AND c.first = k.first`, terms, firsts)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k chunkKey
+		var data []byte
+		if err := rows.Scan(&k.term, &k.first, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		ps, err := decodeChunk(k.first, data)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		for _, c := range byKey[k] {
+			c.ps, c.loaded = ps, true
+			c.contrib = make([]float64, len(ps))
+			for j := range ps {
+				p := &ps[j]
+				c.contrib[j] = (repertoire.TermScore(c.list.t.idf, p.tf, p.lens, pr.avg) + c.list.t.bonus) *
+					repertoire.PriorOf(p.prior, pr.howTo) * (1 + boundMargin)
+				if c.list.t.multi {
+					c.contrib[j] = c.list.t.ub
+				}
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		if !c.loaded {
+			return errCorrupt // a header without its row: read in one snapshot, cannot be
+		}
+	}
+	theta := pr.r.Threshold()
+	for id := range pr.pending {
+		pr.score(id, theta)
+	}
+	for _, c := range chunks {
+		for j := range c.ps {
+			if id := c.ps[j].id; !pr.done[id] && !pr.pending[id] {
+				pr.score(id, theta)
+			}
+		}
+	}
+	return nil
+}
+
+// score scores entry id from its postings when every chunk that may hold
+// it is read and its bound (each word's exact contribution, proximity at
+// its ceiling) can reach theta; while some chunk is unread, it keeps it
+// pending as long as its bound can reach theta.
+func (pr *pruner) score(id int64, theta float64) {
+	var (
+		held    [maxHeld]*posting // per word and stem, the entry's posting (nil: none)
+		lens    [3]int
+		prior   repertoire.PriorInputs
+		known   float64
+		unknown float64
+		open    bool
+	)
+	k := 0
+	for _, t := range pr.terms {
+		var tf [3]int
+		var has, unread bool
+		var bound float64 // of the word's unread chunks that may hold the entry
+		for _, l := range t.lists {
+			var p *posting
+			if c := l.covering(id); c != nil {
+				if !c.loaded {
+					unread = true
+					bound = max(bound, c.bound)
+				} else if j := sort.Search(len(c.ps), func(j int) bool { return c.ps[j].id >= id }); j < len(c.ps) && c.ps[j].id == id {
+					p = &c.ps[j]
+					has, lens, prior = true, p.lens, p.prior
+					for f := range 3 {
+						tf[f] += p.tf[f]
+					}
+				}
+			}
+			if k < maxHeld {
+				held[k] = p
+			}
+			k++
+		}
+		switch {
+		case unread:
+			// (With several stems, each chunk's bound is the word's own,
+			// which holds for all its stems together.)
+			open = true
+			unknown += bound
+		case has:
+			known += (repertoire.TermScore(t.idf, tf, lens, pr.avg) + t.bonus) * repertoire.PriorOf(prior, pr.howTo) * (1 + boundMargin)
+		}
+	}
+	if known+unknown < theta {
+		delete(pr.pending, id)
+		pr.done[id] = true
+		return
+	}
+	if open {
+		pr.pending[id] = true
+		return
+	}
+	delete(pr.pending, id)
+	pr.done[id] = true
+	if k > maxHeld {
+		// More stems than held: the entry is loaded and scored from its
+		// text.
+		pr.cands = append(pr.cands, cand{id, known})
+		return
+	}
+	m := make([][3][]int32, len(pr.terms))
+	k = 0
+	for ti, t := range pr.terms {
+		first := true
+		for range t.lists {
+			if p := held[k]; p != nil {
+				for f := range 3 {
+					if first {
+						m[ti][f] = p.pos[f]
+					} else {
+						m[ti][f] = append(append([]int32(nil), m[ti][f]...), p.pos[f]...)
+					}
+				}
+				first = false
+			}
+			k++
+		}
+	}
+	if s := pr.r.PostingScore(m, lens, prior); s*(1+boundMargin) >= theta {
+		pr.cands = append(pr.cands, cand{id, s})
+	}
+}
+
+// maxHeld bounds the stems score holds postings of without allocating:
+// 24 words, a few of them prefixes.
+const maxHeld = 64
+
+// covering is the chunk whose range holds id, or nil.
+func (l *plist) covering(id int64) *pchunk {
+	i := sort.Search(len(l.chunks), func(i int) bool { return l.chunks[i].last >= id })
+	if i == len(l.chunks) || l.chunks[i].first > id {
+		return nil
+	}
+	return l.chunks[i]
+}
+
+// verify loads the best scored entries under the visibility and filter
+// clause and hands them to Recall.Add, which scores them from their text.
+func (pr *pruner) verify(ctx context.Context, tx *dbTx, where string, args []any) error {
+	n := min(len(pr.cands), max(verifyBatch, pr.r.Limit()))
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = pr.cands[i].id
+	}
+	pr.cands = append(pr.cands[:0], pr.cands[n:]...)
+	return loadVisible(ctx, tx, pr.r, ids, where, args)
+}
+
+// loadVisible reads the entries ids the clause where keeps and hands them
+// to r.
+func loadVisible(ctx context.Context, tx *dbTx, r *repertoire.Recall, ids []int64, where string, args []any) error {
+	// The clause's placeholders are bare: they number on after the IDs'.
+	rows, err := tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE e.id = ANY(?::bigint[]) AND `+where,
+		append([]any{ids}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		r.Add(e)
+	}
+	return rows.Err()
+}
