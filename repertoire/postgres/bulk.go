@@ -42,19 +42,8 @@ func (s *Store) ImportBatch(ctx context.Context, b repertoire.Batch) (repertoire
 			return err
 		}
 		defer w.close()
-		for i := range b.Records {
-			o, err := w.upsert(ctx, &b.Records[i])
-			if err != nil {
-				return fmt.Errorf("record %s: %w", b.Records[i].SourceID, err)
-			}
-			switch o {
-			case repertoire.Created:
-				out.Created++
-			case repertoire.Unchanged:
-				out.Unchanged++
-			default:
-				out.Updated++
-			}
+		if err := importRecords(ctx, tx, w, b.Records, &out); err != nil {
+			return err
 		}
 		for _, q := range b.OpenQuestions {
 			res, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private,

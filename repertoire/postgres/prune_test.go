@@ -20,6 +20,7 @@ import (
 // well under all the chunks of the question's words, so that the bounds
 // decide what is read (a bound set too low loses hits and fails here).
 func TestChunkPruningIsExact(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var read, total int
 	s := open(t, postgres.WithChunkSize(8), postgres.WithChunkReads(2),
@@ -39,7 +40,7 @@ func TestChunkPruningIsExact(t *testing.T) {
 	}
 	ch := repertoire.Channel{Platform: "p", Space: "s", ID: "c1", Name: "ops"}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	n := 1500
+	n := 1200
 	if testing.Short() {
 		n = 800
 	}
