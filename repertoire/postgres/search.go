@@ -18,10 +18,12 @@ const maxLexeme = 2046
 
 // Search finds the entries that best answer the text, among those the asking
 // channel may see, ranked exactly as the SQLite store ranks them (package
-// repertoire's Recall): candidates are the entries whose stems hold one of
-// the query's words (with phrases, all of the phrases' words), read from the
-// GIN index under the visibility and filter clause, and each is scored in
-// full. It never fails on what a member typed; errors are the database's.
+// repertoire's Recall): the top k of the full ranking, found by pruning
+// over the chunked postings of the query's words (searchprune.go); with
+// phrases, the candidates are the entries holding all of the phrases'
+// words, read from the GIN index under the visibility and filter clause,
+// each scored in full. It never fails on what a member typed; errors are
+// the database's.
 func (s *Store) Search(ctx context.Context, p repertoire.SearchParams) ([]repertoire.Hit, error) {
 	return s.search(ctx, p, false)
 }

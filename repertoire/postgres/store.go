@@ -13,10 +13,12 @@
 // take it: it only adds deliveries, so an acknowledgement never waits for a
 // save. Reads run in REPEATABLE READ snapshots and never wait.
 //
-// Recall reads full-text candidates from a tsvector of each entry's stems
-// (the project's own tokenizer and Porter stemmer, in Go, so both stores
-// index the same words) under a GIN index, and ranks them with package
-// repertoire's ranking.
+// Recall keeps each stem's postings in chunks with a bound each, as the
+// SQLite store does (stems from the project's own tokenizer and Porter
+// stemmer, in Go, so both stores index the same words): a search reads the
+// chunks that can still matter, best bound first, and ranks with package
+// repertoire's ranking (searchprune.go). Phrases take their candidates from
+// a tsvector of each entry's stems under a GIN index.
 package postgres
 
 import (
