@@ -82,9 +82,11 @@ func encodeChunk(ps []posting) []byte {
 
 var errCorrupt = errors.New("search index: corrupt chunk")
 
-// decodeChunk reads a chunk whose first posting is entry first.
+// decodeChunk reads a chunk whose first posting is entry first; the
+// postings' positions share one array.
 func decodeChunk(first int64, b []byte) ([]posting, error) {
-	var out []posting
+	out := make([]posting, 0, len(b)/12+1)
+	var pos []int32
 	id := first
 	var vals [11]int64
 	for len(b) > 0 {
@@ -117,18 +119,21 @@ func decodeChunk(first int64, b []byte) ([]posting, error) {
 			if p.tf[f] < 0 || p.tf[f] > len(b) {
 				return nil, errCorrupt
 			}
-			pos := make([]int32, p.tf[f])
+			if pos == nil || cap(pos)-len(pos) < p.tf[f] {
+				pos = make([]int32, 0, max(256, p.tf[f]))
+			}
+			start := len(pos)
 			x := int32(0)
-			for i := range pos {
+			for range p.tf[f] {
 				u, n := binary.Uvarint(b)
 				if n <= 0 {
 					return nil, errCorrupt
 				}
 				b = b[n:]
 				x += int32(u)
-				pos[i] = x
+				pos = append(pos, x)
 			}
-			p.pos[f] = pos
+			p.pos[f] = pos[start:len(pos):len(pos)]
 		}
 		out = append(out, p)
 	}

@@ -70,10 +70,14 @@ type pruner struct {
 	ceil  float64
 	drift float64
 
-	done    map[int64]bool // scored (or found unable to enter)
-	pending map[int64]bool // in a read chunk, but not every chunk that may hold it is read
-	cands   []cand
-	unread  []*pchunk
+	// Entries seen, as bits from the lowest first ID of the query's
+	// chunks: done when scored (or found unable to enter), pending while
+	// in a read chunk but not every chunk that may hold them is read.
+	base          int64
+	done, waiting []uint64
+	pending       []int64 // the waiting entries
+	cands         []cand
+	unread        []*pchunk
 }
 
 // pruneOptions are tests' settings: how many chunks each read takes (0:
@@ -99,8 +103,7 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	if err != nil {
 		return err
 	}
-	pr := &pruner{r: r, avg: r.Averages(), howTo: r.HowTo(), ceil: repertoire.PriorCeiling(r.HowTo()),
-		done: map[int64]bool{}, pending: map[int64]bool{}}
+	pr := &pruner{r: r, avg: r.Averages(), howTo: r.HowTo(), ceil: repertoire.PriorCeiling(r.HowTo())}
 	pr.drift = repertoire.AvgDrift(pr.avg, st.bound)
 	byStem := map[string][]*plist{}
 	var stems []string
@@ -165,6 +168,15 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, c := range pr.unread {
+		lo, hi = min(lo, c.first), max(hi, c.last)
+	}
+	if len(pr.unread) > 0 {
+		pr.base = lo
+		pr.done = make([]uint64, (hi-lo)/64+1)
+		pr.waiting = make([]uint64, (hi-lo)/64+1)
 	}
 	load, most := firstLoad, maxLoad
 	if o.reads > 0 {
@@ -276,8 +288,7 @@ func (pr *pruner) most(t *pterm, a, b int64) float64 {
 				m = max(m, c.bound)
 				continue
 			}
-			j := sort.Search(len(c.ps), func(j int) bool { return c.ps[j].id >= a })
-			for ; j < len(c.ps) && c.ps[j].id <= b; j++ {
+			for j := c.find(a); j < len(c.ps) && c.ps[j].id <= b; j++ {
 				m = max(m, c.contrib[j])
 			}
 		}
@@ -338,17 +349,35 @@ func (pr *pruner) read(ctx context.Context, tx *dbTx, chunks []*pchunk) error {
 		}
 	}
 	theta := pr.r.Threshold()
-	for id := range pr.pending {
+	waiting := pr.pending
+	pr.pending = nil
+	for _, id := range waiting {
+		pr.clear(pr.waiting, id)
 		pr.score(id, theta)
 	}
 	for _, c := range chunks {
 		for j := range c.ps {
-			if id := c.ps[j].id; !pr.done[id] && !pr.pending[id] {
+			if id := c.ps[j].id; !pr.has(pr.done, id) && !pr.has(pr.waiting, id) {
 				pr.score(id, theta)
 			}
 		}
 	}
 	return nil
+}
+
+func (pr *pruner) has(set []uint64, id int64) bool {
+	i := id - pr.base
+	return set[i>>6]&(1<<(i&63)) != 0
+}
+
+func (pr *pruner) set(set []uint64, id int64) {
+	i := id - pr.base
+	set[i>>6] |= 1 << (i & 63)
+}
+
+func (pr *pruner) clear(set []uint64, id int64) {
+	i := id - pr.base
+	set[i>>6] &^= 1 << (i & 63)
 }
 
 // score scores entry id from its postings when every chunk that may hold
@@ -375,7 +404,7 @@ func (pr *pruner) score(id int64, theta float64) {
 				if !c.loaded {
 					unread = true
 					bound = max(bound, c.bound)
-				} else if j := sort.Search(len(c.ps), func(j int) bool { return c.ps[j].id >= id }); j < len(c.ps) && c.ps[j].id == id {
+				} else if j := c.find(id); j < len(c.ps) && c.ps[j].id == id {
 					p = &c.ps[j]
 					has, lens, prior = true, p.lens, p.prior
 					for f := range 3 {
@@ -399,16 +428,15 @@ func (pr *pruner) score(id int64, theta float64) {
 		}
 	}
 	if known+unknown < theta {
-		delete(pr.pending, id)
-		pr.done[id] = true
+		pr.set(pr.done, id)
 		return
 	}
 	if open {
-		pr.pending[id] = true
+		pr.set(pr.waiting, id)
+		pr.pending = append(pr.pending, id)
 		return
 	}
-	delete(pr.pending, id)
-	pr.done[id] = true
+	pr.set(pr.done, id)
 	if k > maxHeld {
 		// More stems than held: the entry is loaded and scored from its
 		// text.
@@ -444,11 +472,33 @@ const maxHeld = 64
 
 // covering is the chunk whose range holds id, or nil.
 func (l *plist) covering(id int64) *pchunk {
-	i := sort.Search(len(l.chunks), func(i int) bool { return l.chunks[i].last >= id })
+	i, j := 0, len(l.chunks)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if l.chunks[h].last < id {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
 	if i == len(l.chunks) || l.chunks[i].first > id {
 		return nil
 	}
 	return l.chunks[i]
+}
+
+// find is the index of the first posting at or after id.
+func (c *pchunk) find(id int64) int {
+	i, j := 0, len(c.ps)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if c.ps[h].id < id {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }
 
 // verify loads the best scored entries under the visibility and filter
