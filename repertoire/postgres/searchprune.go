@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"math"
 	"sort"
 
@@ -50,14 +51,17 @@ type plist struct {
 	term   string
 	t      *pterm
 	chunks []*pchunk
+	hint   int // where covering last found a chunk
 }
 
 type pchunk struct {
 	list        *plist
 	first, last int64
 	bound       float64   // the most the word adds to an entry in it
-	ps          []posting // once read
+	data        []byte    // once read
+	ps          []hpost   // once read
 	contrib     []float64 // once read: each posting's exact contribution
+	hint        int       // where find last stopped
 	loaded      bool
 	ub          float64 // the most an entry in its range can score, as last computed
 }
@@ -321,18 +325,18 @@ func (pr *pruner) read(ctx context.Context, tx *dbTx, chunks []*pchunk) error {
 			rows.Close()
 			return err
 		}
-		ps, err := decodeChunk(k.first, data)
+		ps, err := decodeHeads(k.first, data)
 		if err != nil {
 			rows.Close()
 			return err
 		}
 		for _, c := range byKey[k] {
-			c.ps, c.loaded = ps, true
+			c.data, c.ps, c.loaded = data, ps, true
 			c.contrib = make([]float64, len(ps))
 			for j := range ps {
 				p := &ps[j]
-				c.contrib[j] = (repertoire.TermScore(c.list.t.idf, p.tf, p.lens, pr.avg) + c.list.t.bonus) *
-					repertoire.PriorOf(p.prior, pr.howTo) * (1 + boundMargin)
+				c.contrib[j] = (repertoire.TermScore(c.list.t.idf, p.tfs(), p.lengths(), pr.avg) + c.list.t.bonus) *
+					repertoire.PriorOf(p.prior(), pr.howTo) * (1 + boundMargin)
 				if c.list.t.multi {
 					c.contrib[j] = c.list.t.ub
 				}
@@ -386,9 +390,10 @@ func (pr *pruner) clear(set []uint64, id int64) {
 // pending as long as its bound can reach theta.
 func (pr *pruner) score(id int64, theta float64) {
 	var (
-		held    [maxHeld]*posting // per word and stem, the entry's posting (nil: none)
-		lens    [3]int
-		prior   repertoire.PriorInputs
+		heldC   [maxHeld]*pchunk // per word and stem, the chunk holding the entry's posting (nil: none)
+		heldJ   [maxHeld]int     // and the posting's index in it
+		p       *hpost
+		tfs     [3]int
 		known   float64
 		unknown float64
 		open    bool
@@ -399,21 +404,22 @@ func (pr *pruner) score(id int64, theta float64) {
 		var has, unread bool
 		var bound float64 // of the word's unread chunks that may hold the entry
 		for _, l := range t.lists {
-			var p *posting
+			var hc *pchunk
+			var hj int
 			if c := l.covering(id); c != nil {
 				if !c.loaded {
 					unread = true
 					bound = max(bound, c.bound)
 				} else if j := c.find(id); j < len(c.ps) && c.ps[j].id == id {
-					p = &c.ps[j]
-					has, lens, prior = true, p.lens, p.prior
+					hc, hj, p = c, j, &c.ps[j]
+					has, tfs = true, p.tfs()
 					for f := range 3 {
-						tf[f] += p.tf[f]
+						tf[f] += tfs[f]
 					}
 				}
 			}
 			if k < maxHeld {
-				held[k] = p
+				heldC[k], heldJ[k] = hc, hj
 			}
 			k++
 		}
@@ -424,7 +430,7 @@ func (pr *pruner) score(id int64, theta float64) {
 			open = true
 			unknown += bound
 		case has:
-			known += (repertoire.TermScore(t.idf, tf, lens, pr.avg) + t.bonus) * repertoire.PriorOf(prior, pr.howTo) * (1 + boundMargin)
+			known += (repertoire.TermScore(t.idf, tf, p.lengths(), pr.avg) + t.bonus) * repertoire.PriorOf(p.prior(), pr.howTo) * (1 + boundMargin)
 		}
 	}
 	if known+unknown < theta {
@@ -448,12 +454,19 @@ func (pr *pruner) score(id int64, theta float64) {
 	for ti, t := range pr.terms {
 		first := true
 		for range t.lists {
-			if p := held[k]; p != nil {
+			if c := heldC[k]; c != nil {
+				pos, err := c.positions(heldJ[k])
+				if err != nil {
+					// A chunk read whole but not its positions: scored
+					// from the text instead.
+					pr.cands = append(pr.cands, cand{id, known})
+					return
+				}
 				for f := range 3 {
 					if first {
-						m[ti][f] = p.pos[f]
+						m[ti][f] = pos[f]
 					} else {
-						m[ti][f] = append(append([]int32(nil), m[ti][f]...), p.pos[f]...)
+						m[ti][f] = append(append([]int32(nil), m[ti][f]...), pos[f]...)
 					}
 				}
 				first = false
@@ -461,7 +474,7 @@ func (pr *pruner) score(id int64, theta float64) {
 			k++
 		}
 	}
-	if s := pr.r.PostingScore(m, lens, prior); s*(1+boundMargin) >= theta {
+	if s := pr.r.PostingScore(m, p.lengths(), p.prior()); s*(1+boundMargin) >= theta {
 		pr.cands = append(pr.cands, cand{id, s})
 	}
 }
@@ -472,6 +485,9 @@ const maxHeld = 64
 
 // covering is the chunk whose range holds id, or nil.
 func (l *plist) covering(id int64) *pchunk {
+	if h := l.hint; h < len(l.chunks) && l.chunks[h].first <= id && id <= l.chunks[h].last {
+		return l.chunks[h]
+	}
 	i, j := 0, len(l.chunks)
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -484,11 +500,22 @@ func (l *plist) covering(id int64) *pchunk {
 	if i == len(l.chunks) || l.chunks[i].first > id {
 		return nil
 	}
+	l.hint = i
 	return l.chunks[i]
 }
 
 // find is the index of the first posting at or after id.
 func (c *pchunk) find(id int64) int {
+	if h := c.hint; h < len(c.ps) && c.ps[h].id <= id {
+		// Entries are mostly asked in ascending order: look a little
+		// ahead of the last answer first.
+		for e := min(h+4, len(c.ps)); h < e; h++ {
+			if c.ps[h].id >= id {
+				c.hint = h
+				return h
+			}
+		}
+	}
 	i, j := 0, len(c.ps)
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -498,7 +525,96 @@ func (c *pchunk) find(id int64) int {
 			j = h
 		}
 	}
+	c.hint = i
 	return i
+}
+
+// hpost is a read posting without its positions, which stay in the
+// chunk's data until an entry is scored (most are not).
+type hpost struct {
+	id                        int64
+	tf, lens                  [3]int32
+	votes, helpful, unhelpful int32
+	kind                      uint8
+	off                       int32 // where its positions start in the chunk's data
+}
+
+func (p *hpost) tfs() [3]int     { return [3]int{int(p.tf[0]), int(p.tf[1]), int(p.tf[2])} }
+func (p *hpost) lengths() [3]int { return [3]int{int(p.lens[0]), int(p.lens[1]), int(p.lens[2])} }
+func (p *hpost) prior() repertoire.PriorInputs {
+	return repertoire.PriorInputs{Votes: int(p.votes), Helpful: int(p.helpful), Unhelpful: int(p.unhelpful), Kind: kindCodes[p.kind]}
+}
+
+// decodeHeads reads a chunk's postings (encodeChunk's format), passing
+// over their positions.
+func decodeHeads(first int64, data []byte) ([]hpost, error) {
+	out := make([]hpost, 0, len(data)/12+1)
+	id := first
+	b := data
+	var vals [11]int64
+	for len(b) > 0 {
+		for i := range vals {
+			var n int
+			if i == 7 {
+				vals[i], n = binary.Varint(b)
+			} else {
+				var u uint64
+				u, n = binary.Uvarint(b)
+				vals[i] = int64(u)
+			}
+			if n <= 0 || vals[i] > math.MaxInt32 || vals[i] < math.MinInt32 {
+				return nil, errCorrupt
+			}
+			b = b[n:]
+		}
+		id += vals[0]
+		if vals[10] < 0 || vals[10] >= int64(len(kindCodes)) {
+			return nil, errCorrupt
+		}
+		p := hpost{id: id, off: int32(len(data) - len(b)),
+			tf:    [3]int32{int32(vals[1]), int32(vals[2]), int32(vals[3])},
+			lens:  [3]int32{int32(vals[4]), int32(vals[5]), int32(vals[6])},
+			votes: int32(vals[7]), helpful: int32(vals[8]), unhelpful: int32(vals[9]), kind: uint8(vals[10])}
+		n := vals[1] + vals[2] + vals[3]
+		if n < 0 || n > int64(len(b)) {
+			return nil, errCorrupt
+		}
+		for range n {
+			// Each position is one varint: skip to its last byte.
+			i := 0
+			for i < len(b) && b[i] >= 0x80 {
+				i++
+			}
+			if i == len(b) {
+				return nil, errCorrupt
+			}
+			b = b[i+1:]
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// positions decodes posting j's positions per field.
+func (c *pchunk) positions(j int) ([3][]int32, error) {
+	var out [3][]int32
+	p := &c.ps[j]
+	b := c.data[p.off:]
+	for f := range 3 {
+		pos := make([]int32, p.tf[f])
+		x := int32(0)
+		for i := range pos {
+			u, n := binary.Uvarint(b)
+			if n <= 0 {
+				return out, errCorrupt
+			}
+			b = b[n:]
+			x += int32(u)
+			pos[i] = x
+		}
+		out[f] = pos
+	}
+	return out, nil
 }
 
 // verify loads the best scored entries under the visibility and filter
