@@ -441,7 +441,16 @@ func writeTerms(ctx context.Context, tx *dbTx, stems []string, changes map[strin
 		terms, dfs, pmaxs); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM search_terms WHERE df <= 0 AND term = ANY(?::text[])`, terms)
+	var fell []string
+	for i, s := range terms {
+		if dfs[i] < 0 {
+			fell = append(fell, s)
+		}
+	}
+	if len(fell) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_terms WHERE df <= 0 AND term = ANY(?::text[])`, fell)
 	return err
 }
 
@@ -457,21 +466,24 @@ type chunkKey struct {
 // the greatest first ID at or below it, else the lowest). Each changed
 // chunk is read, merged, split when it grew too long, and written back.
 func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[string]*stemChange, avg [3]float64, chunk int) error {
-	// The stems' last chunks, from the primary key alone.
+	// The stems' last chunks, where new entries go: with their postings.
 	tails := map[string]int64{}
-	rows, err := tx.QueryContext(ctx, `SELECT t.term, c.first FROM unnest(?::text[]) AS t(term)
-		CROSS JOIN LATERAL (SELECT first FROM search_chunks WHERE term = t.term COLLATE "C" ORDER BY first DESC LIMIT 1) c`, stems)
+	data := map[chunkKey][]byte{}
+	rows, err := tx.QueryContext(ctx, `SELECT t.term, c.first, c.data FROM unnest(?::text[]) AS t(term)
+		CROSS JOIN LATERAL (SELECT first, data FROM search_chunks WHERE term = t.term COLLATE "C" ORDER BY first DESC LIMIT 1) c`, stems)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var term string
 		var first int64
-		if err := rows.Scan(&term, &first); err != nil {
+		var b []byte
+		if err := rows.Scan(&term, &first, &b); err != nil {
 			rows.Close()
 			return err
 		}
 		tails[term] = first
+		data[chunkKey{term, first}] = b
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -532,8 +544,8 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 	}
 	groups := map[chunkKey]*chunkChange{}
 	var order []chunkKey
-	var readTerms []string
-	var readFirsts []int64
+	var readTerms, wantTerms []string // chunks changed, and those of them not read yet
+	var readFirsts, wantFirsts []int64
 	group := func(s string, id int64) *chunkChange {
 		k := chunkKey{s, math.MinInt64}
 		if tail, ok := tails[s]; ok {
@@ -549,6 +561,9 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 			order = append(order, k)
 			if k.first != math.MinInt64 {
 				readTerms, readFirsts = append(readTerms, s), append(readFirsts, k.first)
+				if _, ok := data[k]; !ok {
+					wantTerms, wantFirsts = append(wantTerms, s), append(wantFirsts, k.first)
+				}
 			}
 		}
 		return g
@@ -564,10 +579,9 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 			g.add = append(g.add, p)
 		}
 	}
-	data := map[chunkKey][]byte{}
-	if len(readTerms) > 0 {
+	if len(wantTerms) > 0 {
 		rows, err := tx.QueryContext(ctx, `SELECT c.term, c.first, c.data FROM unnest(?::text[], ?::bigint[]) AS k(term, first)
-			JOIN search_chunks c ON c.term = k.term COLLATE "C" AND c.first = k.first`, readTerms, readFirsts)
+			JOIN search_chunks c ON c.term = k.term COLLATE "C" AND c.first = k.first`, wantTerms, wantFirsts)
 		if err != nil {
 			return err
 		}
@@ -639,15 +653,29 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 			merged = merged[n:]
 		}
 	}
-	if len(readTerms) > 0 {
+	// Chunks rewritten in place keep their key; those whose first entry
+	// left (or that emptied) are deleted.
+	put := map[chunkKey]bool{}
+	for i := range putTerms {
+		put[chunkKey{putTerms[i], putFirsts[i]}] = true
+	}
+	var delTerms []string
+	var delFirsts []int64
+	for i := range readTerms {
+		if !put[chunkKey{readTerms[i], readFirsts[i]}] {
+			delTerms, delFirsts = append(delTerms, readTerms[i]), append(delFirsts, readFirsts[i])
+		}
+	}
+	if len(delTerms) > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_chunks c USING unnest(?::text[], ?::bigint[]) AS k(term, first)
-			WHERE c.term = k.term COLLATE "C" AND c.first = k.first`, readTerms, readFirsts); err != nil {
+			WHERE c.term = k.term COLLATE "C" AND c.first = k.first`, delTerms, delFirsts); err != nil {
 			return err
 		}
 	}
 	if len(putTerms) > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO search_chunks (term, first, last, bound, data)
-			SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::float8[], ?::bytea[])`,
+			SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::float8[], ?::bytea[])
+			ON CONFLICT (term, first) DO UPDATE SET last = excluded.last, bound = excluded.bound, data = excluded.data`,
 			putTerms, putFirsts, putLasts, putBounds, putData); err != nil {
 			return err
 		}
