@@ -141,11 +141,11 @@ func decodeChunk(first int64, b []byte) ([]posting, error) {
 }
 
 // docTerms is an entry's text as the index sees it: per stem, its
-// positions in each field, and the fields' lengths.
-func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
+// positions in each field, and the fields' lengths. memo keeps the stems
+// of words seen before (a fold stems many entries).
+func docTerms(question, answer, tags string, memo map[string]string) (map[string]*[3][]int32, [3]int) {
 	terms := map[string]*[3][]int32{}
 	var lens [3]int
-	memo := map[string]string{}
 	for f, text := range [3]string{question, answer, tags} {
 		toks := repertoire.Tokenize(text)
 		lens[f] = len(toks)
@@ -318,6 +318,7 @@ func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
 	}
 	var docs []docRow
 	has := map[int64]bool{}
+	memo := map[string]string{}
 	rows, err = tx.QueryContext(ctx, `SELECT id, question, answer, tags, votes, helpful, unhelpful, kind FROM entries
 		WHERE id = ANY(?::bigint[]) AND id BETWEEN ? AND ? ORDER BY id`, ids, lo, hi)
 	if err != nil {
@@ -335,7 +336,7 @@ func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
 			return err
 		}
 		pr.Kind = repertoire.Kind(kind)
-		terms, lens := docTerms(q, a, t)
+		terms, lens := docTerms(q, a, t, memo)
 		has[id] = true
 		st.n++
 		for f := range 3 {
