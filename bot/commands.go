@@ -225,12 +225,12 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	}
 	from := ev.Message.Ref.Channel
 	start := time.Now()
-	hits, err := b.store.Search(ctx, repertoire.SearchParams{
+	hits, err := SearchExpanded(ctx, b.store, repertoire.SearchParams{ // expand.go: a second pass when ExpandWords > 0
 		Text:   question,
 		From:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
 		Spaces: ev.Spaces,
 		Limit:  max(RecallCandidates, RerankPool),
-	})
+	}, ExpandWords)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,9 @@ import (
 type cvQuery struct {
 	text     string
 	fold     int
-	hits     []repertoire.Hit // Search's top cvDepth
-	plain    []string         // plain bm25's top cvDepth
+	hits     []repertoire.Hit         // Search's top cvDepth
+	expanded map[int][]repertoire.Hit // per expansion size: both passes merged (bot.SearchExpanded)
+	plain    []string                 // plain bm25's top cvDepth
 	relevant map[string]bool
 	own      []string // SemEval subtask B: its own related threads, the search engine's order
 	teaches  [][2]string
@@ -36,32 +37,49 @@ const cvDepth = 50
 
 var cvPools = []int{20, cvDepth}
 
+// cvExpands are the numbers of feedback words a second pass may add
+// (bot.SearchExpanded; 0: one pass).
+var cvExpands = []int{0, 10, 20}
+
+// hitsFor is the candidate list under an expansion size.
+func (q *cvQuery) hitsFor(expand int) []repertoire.Hit {
+	if expand == 0 {
+		return q.hits
+	}
+	return q.expanded[expand]
+}
+
 // cvConfig is one point of the grid.
 type cvConfig struct {
-	w    bot.RerankWeights
-	pool int
-	se   float64 // subtask B: weight of the search engine's order beside ours
+	w      bot.RerankWeights
+	pool   int
+	expand int     // feedback words of a second pass (0: none)
+	se     float64 // subtask B: weight of the search engine's order beside ours
 }
 
 func (c cvConfig) String() string {
-	s := fmt.Sprintf("search %g, question %g, whole %g, feedback %g, assoc %g, min words %d, pool %d",
-		c.w.Search, c.w.Question, c.w.Whole, c.w.Feedback, c.w.Assoc, c.w.MinWords, c.pool)
+	s := fmt.Sprintf("search %g, question %g, whole %g, feedback %g, assoc %g, min words %d, pool %d, expand %d",
+		c.w.Search, c.w.Question, c.w.Whole, c.w.Feedback, c.w.Assoc, c.w.MinWords, c.pool, c.expand)
 	if c.se > 0 {
 		s += fmt.Sprintf(", search engine %g", c.se)
 	}
 	return s
 }
 
-func cvGrid() []cvConfig {
+// cvGrid is every configuration with a second pass of one of the expansion
+// sizes given.
+func cvGrid(expands ...int) []cvConfig {
 	var out []cvConfig
-	for _, pool := range cvPools {
-		for _, s := range []float64{1, 2} {
-			for _, q := range []float64{0, 1} {
-				for _, wh := range []float64{0, 1} {
-					for _, fb := range []float64{0, 1} {
-						for _, as := range []float64{0, 0.5, 1, 2} {
-							for _, mw := range []int{0, 8} {
-								out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, 0})
+	for _, ex := range expands {
+		for _, pool := range cvPools {
+			for _, s := range []float64{1, 2} {
+				for _, q := range []float64{0, 1} {
+					for _, wh := range []float64{0, 1} {
+						for _, fb := range []float64{0, 1} {
+							for _, as := range []float64{0, 0.5, 1, 2} {
+								for _, mw := range []int{0, 8} {
+									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, ex, 0})
+								}
 							}
 						}
 					}
@@ -134,7 +152,7 @@ func fuseWithEngine(engine, ours []string, se float64) []string {
 
 // signalsFor computes a question's re-ranking signals for each pool size
 // with associations learned from the pairs of every fold not in skip.
-func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[int]bot.RerankSignals {
+func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2]int]bot.RerankSignals {
 	key := [2]int{min(a, b), max(a, b)}
 	counts := s.counts[key]
 	if counts == nil {
@@ -151,29 +169,33 @@ func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[in
 		s.counts[key] = counts
 	}
 	assoc := bot.NewAssoc(counts.For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
-	out := map[int]bot.RerankSignals{}
-	for _, pool := range cvPools {
-		out[pool] = bot.Signals(q.text, q.hits[:min(pool, len(q.hits))], assoc)
+	out := map[[2]int]bot.RerankSignals{}
+	for _, ex := range cvExpands {
+		hits := q.hitsFor(ex)
+		for _, pool := range cvPools {
+			out[[2]int{pool, ex}] = bot.Signals(q.text, hits[:min(pool, len(hits))], assoc)
+		}
 	}
 	return out
 }
 
 // rankingOf applies a configuration to a question's signals: the re-ranked
 // pool, then the rest of Search's hits in their order.
-func rankingOf(q *cvQuery, sig map[int]bot.RerankSignals, c cvConfig) []string {
-	n := min(c.pool, len(q.hits))
-	order := sig[c.pool].Order(c.w)
+func rankingOf(q *cvQuery, sig map[[2]int]bot.RerankSignals, c cvConfig) []string {
+	hits := q.hitsFor(c.expand)
+	n := min(c.pool, len(hits))
+	order := sig[[2]int{c.pool, c.expand}].Order(c.w)
 	if order == nil {
 		order = make([]int, n)
 		for i := range order {
 			order[i] = i
 		}
 	}
-	out := make([]string, 0, len(q.hits))
+	out := make([]string, 0, len(hits))
 	for _, i := range order {
-		out = append(out, q.hits[i].SourceID)
+		out = append(out, hits[i].SourceID)
 	}
-	for _, h := range q.hits[n:] {
+	for _, h := range hits[n:] {
 		out = append(out, h.SourceID)
 	}
 	return out
@@ -233,17 +255,17 @@ func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvCon
 // signalMemo caches signals per question and held-out fold: a training
 // question's associations leave out its own fold and the held-out one.
 type signalMemo struct {
-	m      map[*cvQuery]map[int]map[int]bot.RerankSignals
+	m      map[*cvQuery]map[int]map[[2]int]bot.RerankSignals
 	counts map[[2]int]*repertoire.AssocCounts
 }
 
-func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[int]bot.RerankSignals {
+func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[[2]int]bot.RerankSignals {
 	if s.m == nil {
-		s.m = map[*cvQuery]map[int]map[int]bot.RerankSignals{}
+		s.m = map[*cvQuery]map[int]map[[2]int]bot.RerankSignals{}
 		s.counts = map[[2]int]*repertoire.AssocCounts{}
 	}
 	if s.m[q] == nil {
-		s.m[q] = map[int]map[int]bot.RerankSignals{}
+		s.m[q] = map[int]map[[2]int]bot.RerankSignals{}
 	}
 	if sig, ok := s.m[q][heldOut]; ok {
 		return sig
@@ -324,15 +346,25 @@ func printChosen(w io.Writer, chosen []cvConfig) {
 	}
 }
 
-// searchDeep asks Search for a question's top cvDepth hits and plain bm25
-// for its top cvDepth source IDs.
-func searchDeep(ctx context.Context, store repertoire.Store, plain ranker, text string) ([]repertoire.Hit, []string, error) {
-	hits, err := store.Search(ctx, repertoire.SearchParams{Text: text, From: evalChannel, Limit: cvDepth})
-	if err != nil {
-		return nil, nil, err
+// searchDeep asks Search for a question's top cvDepth hits (one pass, and
+// two passes for each expansion size) and plain bm25 for its top cvDepth
+// source IDs.
+func searchDeep(ctx context.Context, store repertoire.Store, plain ranker, q *cvQuery) error {
+	p := repertoire.SearchParams{Text: q.text, From: evalChannel, Limit: cvDepth}
+	var err error
+	if q.hits, err = store.Search(ctx, p); err != nil {
+		return err
 	}
-	ids, err := plain(ctx, text, cvDepth)
-	return hits, ids, err
+	q.expanded = map[int][]repertoire.Hit{}
+	for _, ex := range cvExpands {
+		if ex > 0 {
+			if q.expanded[ex], err = bot.SearchExpanded(ctx, store, p, ex); err != nil {
+				return err
+			}
+		}
+	}
+	q.plain, err = plain(ctx, q.text, cvDepth)
+	return err
 }
 
 func all(*cvQuery) bool { return true }
@@ -376,18 +408,26 @@ func (j *jointChoice) print(w io.Writer) {
 // more signal) for subtask B MAP.
 func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
 	memo := &signalMemo{}
-	pool, chosenPool := crossValidate(queries, k, cvGrid(), func(s cvScore) float64 { return s.ap }, memo, joint)
+	ap := func(s cvScore) float64 { return s.ap }
+	st := func(s cvScore) float64 { return s.subtask }
+	pool, chosenPool := crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, joint)
 	// Subtask B: the re-ranker as chosen for pool MAP in the same fold; only
 	// the weight of the search engine's order beside it is chosen here.
-	sub, chosenSub := crossValidateEach(queries, k, func(f int) []cvConfig {
-		var grid []cvConfig
-		for _, se := range []float64{0, 0.5, 1, 2, 4} {
-			c := chosenPool[max(f, 0)]
-			c.se = se
-			grid = append(grid, c)
+	subtaskGrid := func(chosen []cvConfig) func(int) []cvConfig {
+		return func(f int) []cvConfig {
+			var grid []cvConfig
+			for _, se := range []float64{0, 0.5, 1, 2, 4} {
+				c := chosen[max(f, 0)]
+				c.se = se
+				grid = append(grid, c)
+			}
+			return grid
 		}
-		return grid
-	}, func(s cvScore) float64 { return s.subtask }, memo, nil)
+	}
+	sub, chosenSub := crossValidateEach(queries, k, subtaskGrid(chosenPool), st, memo, nil)
+	// The same with one pass only (no expansion), side by side.
+	pool1, chosenPool1 := crossValidate(queries, k, cvGrid(0), ap, memo, nil)
+	sub1, _ := crossValidateEach(queries, k, subtaskGrid(chosenPool1), st, memo, nil)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	engine := fixedScores(queries, func(*cvQuery) []string { return nil }, 0)
@@ -407,15 +447,16 @@ func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error
 			cell(subtask, all, func(s cvScore) float64 { return s.subtask }))
 	}
 	row("recall+learned (CV)", pool, sub, 40)
+	row("recall+learned, one pass", pool1, sub1, 47)
 	row("recall (Search alone)", search, search, 41)
 	row("plain bm25", plain, plain, 42)
 	row("search engine", nil, engine, 43)
-	ap := func(s cvScore) float64 { return s.ap }
-	st := func(s cvScore) float64 { return s.subtask }
 	fmt.Fprintf(w, "paired differences (95%% bootstrap over questions):\n")
 	fmt.Fprintf(w, "  pool MAP, recall+learned - plain bm25       %s\n", pairedInterval(queries, pool, plain, 44, withRelevant, ap).Dec())
 	fmt.Fprintf(w, "  pool MAP, recall+learned - recall           %s\n", pairedInterval(queries, pool, search, 45, withRelevant, ap).Dec())
 	fmt.Fprintf(w, "  subtask B, recall+learned - search engine   %s\n", pairedInterval(queries, sub, engine, 46, all, st).Dec())
+	fmt.Fprintf(w, "  pool MAP, recall+learned - one pass         %s\n", pairedInterval(queries, pool, pool1, 48, withRelevant, ap).Dec())
+	fmt.Fprintf(w, "  subtask B, recall+learned - one pass        %s\n", pairedInterval(queries, sub, sub1, 49, all, st).Dec())
 	fmt.Fprintf(w, "chosen for pool MAP:\n")
 	printChosen(w, chosenPool)
 	fmt.Fprintf(w, "chosen for subtask B:\n")
@@ -429,7 +470,9 @@ func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) erro
 		return nil
 	}
 	memo := &signalMemo{}
-	held, chosen := crossValidate(queries, k, cvGrid(), func(s cvScore) float64 { return s.top3 + 0.001*s.ap }, memo, joint)
+	objective := func(s cvScore) float64 { return s.top3 + 0.001*s.ap }
+	held, chosen := crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, joint)
+	held1, _ := crossValidate(queries, k, cvGrid(0), objective, memo, nil)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
@@ -439,7 +482,7 @@ func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) erro
 	for i, r := range []struct {
 		name string
 		ss   []cvScore
-	}{{"recall+learned (CV)", held}, {"recall (Search alone)", search}, {"plain bm25", plain}} {
+	}{{"recall+learned (CV)", held}, {"recall (Search alone)", search}, {"plain bm25", plain}, {"recall+learned, one pass", held1}} {
 		fmt.Fprintf(w, "%-24s %-34s %-34s\n", r.name,
 			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top3), cvInterval(queries, r.ss, uint64(50+i), all, top3).Dec()),
 			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top1), cvInterval(queries, r.ss, uint64(60+i), all, top1).Dec()))
@@ -447,6 +490,7 @@ func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) erro
 	fmt.Fprintf(w, "paired differences (95%% bootstrap over dialogs):\n")
 	fmt.Fprintf(w, "  top-3, recall+learned - plain bm25   %s\n", pairedInterval(queries, held, plain, 54, all, top3).Dec())
 	fmt.Fprintf(w, "  top-3, recall+learned - recall       %s\n", pairedInterval(queries, held, search, 55, all, top3).Dec())
+	fmt.Fprintf(w, "  top-3, recall+learned - one pass     %s\n", pairedInterval(queries, held, held1, 56, all, top3).Dec())
 	printChosen(w, chosen)
 	return nil
 }

@@ -283,7 +283,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	for i, id := range order {
 		o := originals[id]
 		q := &cvQuery{text: o.text, fold: i % folds, relevant: o.relevant, own: o.own}
-		if q.hits, q.plain, err = searchDeep(ctx, store, plain, o.text); err != nil {
+		if err := searchDeep(ctx, store, plain, q); err != nil {
 			return err
 		}
 		queries = append(queries, q)
@@ -461,7 +461,7 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 	var queries []*cvQuery
 	for i, p := range probes {
 		q := &cvQuery{text: p.question, fold: i % folds, relevant: map[string]bool{p.id: true}, teaches: [][2]string{{p.question, p.answer}}}
-		if q.hits, q.plain, err = searchDeep(ctx, store, plain, p.question); err != nil {
+		if err := searchDeep(ctx, store, plain, q); err != nil {
 			return err
 		}
 		queries = append(queries, q)

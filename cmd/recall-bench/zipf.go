@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -330,6 +331,10 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 		}
 	}
 	recallPeak := peakRSS()
+	var botPath bytes.Buffer
+	if err := botRecallLatency(ctx, &botPath, store, from, queries, perClass); err != nil {
+		return err
+	}
 
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -387,6 +392,7 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 	for _, c := range zipfClasses {
 		fmt.Fprintf(w, "%-8s %-30s %-30s\n", c, percentiles(oursCPU[c]), percentiles(plainCPU[c]))
 	}
+	w.Write(botPath.Bytes())
 	fmt.Fprintf(w, "peak RSS while recalling: %d MiB (Go heap in use %d MiB)\n", recallPeak>>20, heapInUse()>>20)
 	fmt.Fprintf(w, "natural known item   @1      @10\n")
 	for _, r := range []struct {
