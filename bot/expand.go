@@ -15,9 +15,14 @@ import (
 // entry that answers in other words ("pods restarting" for "crashloop") is
 // never a candidate, and re-ranking cannot bring it back. The words Search's
 // best hits share, and the question lacks, are often those other words: the
-// question widened by them is searched again, and the two passes' hits are
-// merged by reciprocal rank into the pool the re-ranker orders. Whether and
-// how widely to expand is chosen by cross-validation (cmd/recall-bench).
+// question widened by them is searched again, and what only the second pass
+// found joins the pool the re-ranker orders, after the first pass's hits.
+//
+// It does not ship (ExpandWords is 0): cmd/recall-bench cross-validates it
+// beside one pass, same folds, and held out it lost pool MAP on SemEval
+// (paired interval below zero) while its LiveChat gain stayed within noise
+// (README, evaluation). The second pass would also double Search's cost.
+// It stays measured so that a community-sized repertoire can re-check it.
 
 // ExpandWords is how many feedback words recall adds to a question for its
 // second pass (0: one pass only); expandDocs how many of the first pass's
@@ -118,44 +123,53 @@ func expansionCounts(text string) map[string]int {
 	return out
 }
 
-// MergePasses merges the hits of two passes by reciprocal rank (k = 60):
-// an entry both found goes before one only one found at the same place.
-// At most limit hits, the first pass's first on a tie.
-func MergePasses(first, second []repertoire.Hit, limit int) []repertoire.Hit {
-	score := map[int64]float64{}
-	var all []repertoire.Hit
-	for _, pass := range [][]repertoire.Hit{first, second} {
-		for r, h := range pass {
-			if _, seen := score[h.ID]; !seen {
-				all = append(all, h)
-			}
-			score[h.ID] += 1 / float64(rerankFusionK+r+1)
+// AppendPasses keeps the first pass's hits in their order and adds after
+// them those only the second pass found, in its order: the second pass
+// only widens the candidates, the first pass's order is untouched.
+func AppendPasses(first, second []repertoire.Hit) []repertoire.Hit {
+	seen := make(map[int64]bool, len(first))
+	out := make([]repertoire.Hit, 0, len(first)+len(second))
+	for _, h := range first {
+		seen[h.ID] = true
+		out = append(out, h)
+	}
+	for _, h := range second {
+		if !seen[h.ID] {
+			seen[h.ID] = true
+			out = append(out, h)
 		}
 	}
-	sort.SliceStable(all, func(a, b int) bool {
-		return math.Round(score[all[a].ID]*1e12) > math.Round(score[all[b].ID]*1e12)
-	})
-	return all[:min(limit, len(all))]
+	return out
 }
 
 // SearchExpanded is recall's candidate generation: Search for the question,
-// then, when words > 0, Search again for the question widened by the first
-// pass's feedback words, the two merged. The second pass asks with the same
-// audience, so it never finds what the first could not show.
+// then, when words > 0, the second pass (SecondPass), its new hits after
+// the first pass's (at most twice p.Limit in all).
 func SearchExpanded(ctx context.Context, s repertoire.RecallStore, p repertoire.SearchParams, words int) ([]repertoire.Hit, error) {
 	hits, err := s.Search(ctx, p)
-	if err != nil || words <= 0 || len(hits) == 0 {
-		return hits, err
-	}
-	extra := Expansion(p.Text, hits, words)
-	if len(extra) == 0 {
-		return hits, nil
-	}
-	q := p
-	q.Text = p.Text + "\n" + strings.Join(extra, " ")
-	more, err := s.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return MergePasses(hits, more, max(p.Limit, len(hits))), nil
+	more, err := SecondPass(ctx, s, p, hits, words)
+	if err != nil {
+		return nil, err
+	}
+	return AppendPasses(hits, more), nil
+}
+
+// SecondPass searches for the question widened by the feedback words of
+// the first pass's hits (none when words is 0 or there is nothing to learn
+// from), with the same audience: it never finds what the first pass could
+// not show.
+func SecondPass(ctx context.Context, s repertoire.RecallStore, p repertoire.SearchParams, first []repertoire.Hit, words int) ([]repertoire.Hit, error) {
+	if words <= 0 || len(first) == 0 {
+		return nil, nil
+	}
+	extra := Expansion(p.Text, first, words)
+	if len(extra) == 0 {
+		return nil, nil
+	}
+	q := p
+	q.Text = p.Text + "\n" + strings.Join(extra, " ")
+	return s.Search(ctx, q)
 }

@@ -23,9 +23,10 @@ import (
 type cvQuery struct {
 	text     string
 	fold     int
-	hits     []repertoire.Hit         // Search's top cvDepth
-	expanded map[int][]repertoire.Hit // per expansion size: both passes merged (bot.SearchExpanded)
-	plain    []string                 // plain bm25's top cvDepth
+	hits     []repertoire.Hit               // Search's top cvDepth
+	second   map[int][]repertoire.Hit       // per expansion size: the second pass's top cvDepth (bot.SecondPass)
+	cands    map[[2]int][2][]repertoire.Hit // candidates, per pool and expansion size
+	plain    []string                       // plain bm25's top cvDepth
 	relevant map[string]bool
 	own      []string // SemEval subtask B: its own related threads, the search engine's order
 	teaches  [][2]string
@@ -41,12 +42,34 @@ var cvPools = []int{20, cvDepth}
 // (bot.SearchExpanded; 0: one pass).
 var cvExpands = []int{0, 10, 20}
 
-// hitsFor is the candidate list under an expansion size.
-func (q *cvQuery) hitsFor(expand int) []repertoire.Hit {
-	if expand == 0 {
-		return q.hits
+// candidates are the hits the re-ranker orders under a pool and an
+// expansion size, as bot.SearchExpanded gives them with that limit (the
+// first pass's top pool, then what only the second pass's top pool holds),
+// and the rest of Search's hits, which follow in its order.
+func (q *cvQuery) candidates(pool, expand int) (head, rest []repertoire.Hit) {
+	key := [2]int{pool, expand}
+	if c, ok := q.cands[key]; ok {
+		return c[0], c[1]
 	}
-	return q.expanded[expand]
+	defer func() {
+		if q.cands == nil {
+			q.cands = map[[2]int][2][]repertoire.Hit{}
+		}
+		q.cands[key] = [2][]repertoire.Hit{head, rest}
+	}()
+	n := min(pool, len(q.hits))
+	second := q.second[expand]
+	head = bot.AppendPasses(q.hits[:n], second[:min(pool, len(second))])
+	in := map[int64]bool{}
+	for _, h := range head {
+		in[h.ID] = true
+	}
+	for _, h := range q.hits[n:] {
+		if !in[h.ID] {
+			rest = append(rest, h)
+		}
+	}
+	return head, rest
 }
 
 // cvConfig is one point of the grid.
@@ -171,9 +194,9 @@ func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2
 	assoc := bot.NewAssoc(counts.For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
 	out := map[[2]int]bot.RerankSignals{}
 	for _, ex := range cvExpands {
-		hits := q.hitsFor(ex)
 		for _, pool := range cvPools {
-			out[[2]int{pool, ex}] = bot.Signals(q.text, hits[:min(pool, len(hits))], assoc)
+			head, _ := q.candidates(pool, ex)
+			out[[2]int{pool, ex}] = bot.Signals(q.text, head, assoc)
 		}
 	}
 	return out
@@ -182,8 +205,8 @@ func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2
 // rankingOf applies a configuration to a question's signals: the re-ranked
 // pool, then the rest of Search's hits in their order.
 func rankingOf(q *cvQuery, sig map[[2]int]bot.RerankSignals, c cvConfig) []string {
-	hits := q.hitsFor(c.expand)
-	n := min(c.pool, len(hits))
+	head, rest := q.candidates(c.pool, c.expand)
+	n := len(head)
 	order := sig[[2]int{c.pool, c.expand}].Order(c.w)
 	if order == nil {
 		order = make([]int, n)
@@ -191,14 +214,14 @@ func rankingOf(q *cvQuery, sig map[[2]int]bot.RerankSignals, c cvConfig) []strin
 			order[i] = i
 		}
 	}
-	out := make([]string, 0, len(hits))
+	out := make([]string, 0, n+len(rest))
 	for _, i := range order {
-		out = append(out, hits[i].SourceID)
+		out = append(out, head[i].SourceID)
 	}
-	for _, h := range hits[n:] {
+	for _, h := range rest {
 		out = append(out, h.SourceID)
 	}
-	return out
+	return out[:min(len(out), cvDepth)] // MAP@50: a longer list must not score more
 }
 
 // crossValidate chooses, per fold, the configuration whose mean objective
@@ -355,12 +378,10 @@ func searchDeep(ctx context.Context, store repertoire.Store, plain ranker, q *cv
 	if q.hits, err = store.Search(ctx, p); err != nil {
 		return err
 	}
-	q.expanded = map[int][]repertoire.Hit{}
+	q.second = map[int][]repertoire.Hit{}
 	for _, ex := range cvExpands {
-		if ex > 0 {
-			if q.expanded[ex], err = bot.SearchExpanded(ctx, store, p, ex); err != nil {
-				return err
-			}
+		if q.second[ex], err = bot.SecondPass(ctx, store, p, q.hits, ex); err != nil {
+			return err
 		}
 	}
 	q.plain, err = plain(ctx, q.text, cvDepth)
@@ -399,7 +420,7 @@ func (j *jointChoice) print(w io.Writer) {
 			best = i
 		}
 	}
-	fmt.Fprintf(w, "\nweights chosen on all questions of the %d sets read (mean objective %.4f; bot.DefaultRerank should hold them): %s\n",
+	fmt.Fprintf(w, "\nweights chosen on all questions of the %d sets read, one pass (mean objective %.4f; bot.DefaultRerank should hold them; bot.ExpandWords stays 0 unless a second pass beats one pass held out on every set, the \"one pass\" paired lines): %s\n",
 		j.sets, j.sum[best]/float64(j.sets), j.grid[best])
 }
 
@@ -410,7 +431,7 @@ func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error
 	memo := &signalMemo{}
 	ap := func(s cvScore) float64 { return s.ap }
 	st := func(s cvScore) float64 { return s.subtask }
-	pool, chosenPool := crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, joint)
+	pool, chosenPool := crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, nil)
 	// Subtask B: the re-ranker as chosen for pool MAP in the same fold; only
 	// the weight of the search engine's order beside it is chosen here.
 	subtaskGrid := func(chosen []cvConfig) func(int) []cvConfig {
@@ -426,7 +447,7 @@ func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error
 	}
 	sub, chosenSub := crossValidateEach(queries, k, subtaskGrid(chosenPool), st, memo, nil)
 	// The same with one pass only (no expansion), side by side.
-	pool1, chosenPool1 := crossValidate(queries, k, cvGrid(0), ap, memo, nil)
+	pool1, chosenPool1 := crossValidate(queries, k, cvGrid(0), ap, memo, joint)
 	sub1, _ := crossValidateEach(queries, k, subtaskGrid(chosenPool1), st, memo, nil)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
@@ -471,8 +492,8 @@ func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) erro
 	}
 	memo := &signalMemo{}
 	objective := func(s cvScore) float64 { return s.top3 + 0.001*s.ap }
-	held, chosen := crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, joint)
-	held1, _ := crossValidate(queries, k, cvGrid(0), objective, memo, nil)
+	held, chosen := crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, nil)
+	held1, _ := crossValidate(queries, k, cvGrid(0), objective, memo, joint)
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
