@@ -221,7 +221,9 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			// as long as the write: another writer waiting on SQLite's
 			// busy handler (it polls, up to 100 ms apart) finds the lock
 			// free half the time instead of for a few milliseconds.
-			chunk = max(20, min(2000, int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
+			// It grows at most twofold: one fast write (an idle moment of
+			// a loaded machine) must not size a long one.
+			chunk = max(20, min(2000, 2*len(records), int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
 			records = records[:0]
 			return sleepCtx(ctx, max(took, importYield))
 		}

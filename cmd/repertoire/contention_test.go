@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
 
 // TestImportWhileTheBotWorks imports one DiscordChatExporter file of
@@ -27,7 +30,7 @@ import (
 // longest acknowledgement. It is a measurement, off unless the variable is
 // set:
 //
-//	REPERTOIRE_CONTENTION_CAPTURES=100000 go test ./cmd/repertoire -run ImportWhileTheBotWorks -v -timeout 30m
+//	REPERTOIRE_CONTENTION_CAPTURES=100000 go test ./cmd/repertoire -run ImportWhileTheBotWorks -v -timeout 40m
 func TestImportWhileTheBotWorks(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("REPERTOIRE_CONTENTION_CAPTURES"))
 	if n <= 0 {
@@ -62,6 +65,7 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 	// The bot's traffic: 50 captures/s (a message and its 💡 each).
 	var acks []time.Duration
 	var refused atomic.Int64
+	var ackedCapture []bool // by capture number: its message and 💡 acknowledged
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -70,6 +74,7 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 		for i := 0; ctx.Err() == nil; i++ {
 			<-tick.C
 			ts, msg := fake.Say("C1", "U1", fmt.Sprintf("live tip %d: drain the queue before a deploy", i), "")
+			ok := true
 			for _, ev := range []map[string]any{msg, fake.React("C1", ts, "U2", "bulb")} {
 				_, body := fake.Callback(ev)
 				req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
@@ -79,11 +84,13 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 				acks = append(acks, time.Since(start))
 				if err != nil || resp.StatusCode != http.StatusOK {
 					refused.Add(1)
+					ok = false
 				}
 				if err == nil {
 					resp.Body.Close()
 				}
 			}
+			ackedCapture = append(ackedCapture, ok)
 		}
 	}()
 	// `repertoire search` in a loop, each a new process's open.
@@ -102,23 +109,132 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 			}
 		}
 	}()
+	// The WAL's size, sampled: it must stay bounded.
+	var walPeak atomic.Int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			if fi, err := os.Stat(db + "-wal"); err == nil && fi.Size() > walPeak.Load() {
+				walPeak.Store(fi.Size())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	// The import runs in a process of its own, as `repertoire import`
+	// does, so that its peak RSS is its own.
 	start := time.Now()
-	var out, errs strings.Builder
-	ienv := map[string]string{"REPERTOIRE_DB": db, "REPERTOIRE_LOG_LEVEL": "warn"}
-	err := run(context.Background(), []string{"import", "discord", "-progress", "none", export}, func(k string) string { return ienv[k] }, strings.NewReader(""), &out, &errs)
+	imp := exec.Command(os.Args[0], "-test.run=^TestImportChild$", "-test.count=1")
+	imp.Env = append(os.Environ(), importChildEnv+"="+export, "REPERTOIRE_DB="+db, "REPERTOIRE_LOG_LEVEL=warn")
+	var ierr bytes.Buffer
+	imp.Stderr, imp.Stdout = &ierr, &ierr
+	err := imp.Run()
 	took := time.Since(start)
 	cancel()
 	wg.Wait()
 	if err != nil {
-		t.Fatalf("import: %v\n%s", err, errs.String())
+		t.Fatalf("import: %v\n%s", err, ierr.String())
+	}
+	rss := imp.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	// Every capture whose message and 💡 were acknowledged is an entry once
+	// the inbox is applied: acknowledged means stored.
+	store := openDB(t, db)
+	for end := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		n, _, err := store.InboxDepth(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("%d acknowledged events still pending a minute after the import", n)
+		}
 	}
 	bot.stop(t, syscall.SIGTERM)
-	busy := strings.Count(bot.stderr.String(), "SQLITE_BUSY") + strings.Count(bot.stderr.String(), "database is locked")
+	stored := map[int]bool{}
+	sdb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	rows, err := sdb.QueryContext(context.Background(), `SELECT answer FROM entries WHERE answer LIKE 'live tip %'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var a string
+		var i int
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fmt.Sscanf(a, "live tip %d:", &i); err == nil {
+			stored[i] = true
+		}
+	}
+	rows.Close()
+	var lost []int
+	for i, ok := range ackedCapture {
+		if ok && !stored[i] {
+			lost = append(lost, i)
+		}
+	}
+	bot.stop(t, syscall.SIGTERM)
+	logs := bot.stderr.String() + ierr.String()
+	busy := strings.Count(logs, "SQLITE_BUSY") + strings.Count(logs, "database is locked")
 	slices.Sort(acks)
-	t.Logf("import of %d captures in %s; bot: %d events sent, %d refused, %d SQLITE_BUSY in its log, ack p50 %s p99 %s max %s; searches: %d, %d failed %v",
-		n, took.Round(time.Millisecond), len(acks), refused.Load(), busy, acks[len(acks)/2].Round(time.Microsecond),
+	t.Logf("import of %d captures in %s, peak RSS %d MiB; WAL peak %d MiB; bot: %d events sent, %d refused, %d acknowledged captures not stored, %d SQLITE_BUSY in the logs, ack p50 %s p99 %s max %s; searches: %d, %d failed %v",
+		n, took.Round(time.Millisecond), rss>>10, walPeak.Load()>>20, len(acks), refused.Load(), len(lost), busy, acks[len(acks)/2].Round(time.Microsecond),
 		acks[len(acks)*99/100].Round(time.Microsecond), acks[len(acks)-1].Round(time.Microsecond), searches.Load(), failed.Load(), firstFail.Load())
-	if busy > 0 || refused.Load() > 0 || failed.Load() > 0 || acks[len(acks)-1] > time.Second {
+	t.Logf("longest write transactions over %s: %s", sqlite.LongWrite, longWrites(logs))
+	if busy > 0 || refused.Load() > 0 || len(lost) > 0 || failed.Load() > 0 || acks[len(acks)-1] > time.Second {
 		t.Errorf("the import got in the bot's way\n%s", bot.stderr)
 	}
+}
+
+const importChildEnv = "REPERTOIRE_IMPORT_CHILD"
+
+// TestImportChild is the import process of TestImportWhileTheBotWorks; it
+// does nothing in a normal run.
+func TestImportChild(t *testing.T) {
+	export := os.Getenv(importChildEnv)
+	if export == "" {
+		t.Skip("the import process of the contention test")
+	}
+	err := run(context.Background(), []string{"import", "discord", "-progress", "none", export}, os.Getenv, strings.NewReader(""), os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "import:", err)
+		os.Exit(1)
+	}
+}
+
+// longWrites is the longest of the store's "long write transaction"
+// warnings in logs, by what wrote.
+func longWrites(logs string) string {
+	longest := map[string]time.Duration{}
+	for _, line := range strings.Split(logs, "\n") {
+		if !strings.Contains(line, "long write transaction") {
+			continue
+		}
+		var by string
+		var held time.Duration
+		for _, f := range strings.Fields(line) {
+			if v, ok := strings.CutPrefix(f, "by="); ok {
+				by = v
+			}
+			if v, ok := strings.CutPrefix(f, "held="); ok {
+				held, _ = time.ParseDuration(v)
+			}
+		}
+		longest[by] = max(longest[by], held)
+	}
+	if len(longest) == 0 {
+		return "none"
+	}
+	var out []string
+	for by, d := range longest {
+		out = append(out, fmt.Sprintf("%s %s", by, d.Round(time.Millisecond)))
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
 }

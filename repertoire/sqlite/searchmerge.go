@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"sort"
+	"time"
 )
 
 // The merge: a member's save leaves its postings in search_pending (one row
@@ -17,17 +19,22 @@ const (
 	// defaultMergeAt is how many pending rows wake the merge: about 600
 	// saves of ordinary length.
 	defaultMergeAt = 32 << 10
-	// mergeStems bounds the stems one merge transaction moves.
-	mergeStems = 1024
+	// mergeStems bounds the stems one merge transaction moves. The
+	// background merge's first transaction moves mergeFirst postings, the
+	// next ones are sized to take mergeTx, up to mergeMaxRows.
+	mergeStems   = 1024
+	mergeFirst   = 256
+	mergeMaxRows = 64 << 10
+	mergeTx      = 40 * time.Millisecond
 )
 
-// mergeStep moves the pending postings of up to maxStems stems into their
-// chunks in one write transaction and reports how many stems it moved.
-func (s *Store) mergeStep(ctx context.Context, maxStems int) (int, error) {
-	var n int
+// mergeStep moves at most n pending postings of at most n stems into their
+// chunks in one write transaction (the last stem's in part, often) and
+// reports how many stems it moved into.
+func (s *Store) mergeStep(ctx context.Context, n int) (int, error) {
 	err := s.tx(ctx, "", func(tx *sql.Tx) error {
 		var err error
-		n, err = mergeSome(ctx, tx, maxStems, s.chunk)
+		n, err = mergeRows(ctx, tx, n, n, s.chunk)
 		return err
 	})
 	if err != nil {
@@ -36,15 +43,40 @@ func (s *Store) mergeStep(ctx context.Context, maxStems int) (int, error) {
 	return n, nil
 }
 
-// mergePending moves every pending posting into the chunks, a bounded
-// number of stems per transaction.
+// mergePending moves every pending posting into the chunks. Each
+// transaction is sized in postings to take about mergeTx and is followed
+// by a pause as long (at least mergeYield): another process's writer,
+// polling on SQLite's busy handler, finds the lock free.
 func (s *Store) mergePending(ctx context.Context) error {
+	rows := mergeFirst
 	for {
-		n, err := s.mergeStep(ctx, mergeStems)
-		if err != nil || n == 0 {
+		start := time.Now()
+		var n int
+		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+			var err error
+			n, err = mergeRows(ctx, tx, mergeStems, rows, s.chunk)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("merge search index: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		took := time.Since(start) // with the wait for the lock: a busy store gets smaller steps
+		rows = nextStep(rows, rows, took, mergeTx, mergeMaxRows)
+		if err := sleepFor(ctx, max(took, mergeYield)); err != nil {
 			return err
 		}
 	}
+}
+
+// nextStep sizes a bounded job's next transaction from the last one (n
+// items in took) to take about target: at most twice as many as the last,
+// at least a tenth as many, never fewer than 1 or more than most.
+func nextStep(size, n int, took, target time.Duration, most int) int {
+	want := int(float64(n) * float64(target) / float64(max(took, time.Millisecond)))
+	return max(1, min(most, 2*size, max(size/10, want)))
 }
 
 // mergeLoop runs the merge each time a save wakes it, until ctx ends.
@@ -77,14 +109,23 @@ func (s *Store) wakeMerge(pending int64) {
 // mergeSome moves the pending postings of the first maxStems stems (in
 // stem order) into their chunks.
 func mergeSome(ctx context.Context, tx *sql.Tx, maxStems, chunk int) (int, error) {
+	return mergeRows(ctx, tx, maxStems, math.MaxInt32, chunk)
+}
+
+// mergeRows is mergeSome moving at most maxRows postings: the last stem's
+// may move in part, its lowest IDs first (a search reads a posting from
+// the chunks or from search_pending, never both). A common stem's
+// postings may each rewrite a chunk, so the work is bounded by postings.
+func mergeRows(ctx context.Context, tx *sql.Tx, maxStems, maxRows, chunk int) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT term, id, data FROM search_pending
-		WHERE term IN (SELECT DISTINCT term FROM search_pending ORDER BY term LIMIT ?) ORDER BY term, id`, maxStems)
+		WHERE term IN (SELECT DISTINCT term FROM search_pending ORDER BY term LIMIT ?) ORDER BY term, id LIMIT ?`, maxStems, maxRows)
 	if err != nil {
 		return 0, err
 	}
 	add := map[string][]posting{}
 	var stems []string
 	var moved int64
+	var gone []any // (term, id) pairs
 	for rows.Next() {
 		var term string
 		var id int64
@@ -102,6 +143,7 @@ func mergeSome(ctx context.Context, tx *sql.Tx, maxStems, chunk int) (int, error
 			stems = append(stems, term)
 		}
 		add[term] = append(add[term], ps...)
+		gone = append(gone, []any{term, id})
 		moved++
 	}
 	rows.Close()
@@ -127,7 +169,7 @@ func mergeSome(ctx context.Context, tx *sql.Tx, maxStems, chunk int) (int, error
 			return 0, fmt.Errorf("stem %q: %w", term, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems)); err != nil {
+	if err := execJSON(ctx, tx, `DELETE FROM search_pending WHERE (term, id) IN (SELECT value->>0, value->>1 FROM json_each(?))`, gone); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE search_stats SET pending = pending - ? WHERE id = 1`, moved); err != nil {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -56,6 +57,18 @@ type Store struct {
 	stmts     *stmtCache
 	stopMerge context.CancelFunc
 	mergeDone chan struct{}
+	// The WAL's keeper (wal.go): ck is its connection, walRestartAt the
+	// log length it restarts past (frames; 0 never), walEvery how often
+	// it checks at most, walMissed the restarts in a row a reader
+	// prevented; commits wake it through walKick, stopWAL stops it and
+	// walDone is closed when it has returned.
+	ck           *sql.DB
+	walRestartAt int
+	walEvery     time.Duration
+	walMissed    atomic.Int64
+	walKick      chan struct{}
+	stopWAL      context.CancelFunc
+	walDone      chan struct{}
 }
 
 // Option configures a Store.
@@ -73,12 +86,13 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now, chunk: chunkSize}
+	s := &Store{log: log, now: time.Now, chunk: chunkSize, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
+		walKick: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(s)
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(67108864)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(67108864)", "wal_autocheckpoint(0)"} {
 		pragmas.Add("_pragma", p)
 	}
 	base := "file:" + (&url.URL{Path: file}).EscapedPath()
@@ -121,9 +135,17 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	r.SetMaxOpenConns(4)
 	s.r = r
 	s.stmts = newStmtCache(r)
+	if s.ck, err = openCheckpointer(base); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
 	mctx, stop := context.WithCancel(context.Background())
 	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
 	go s.mergeLoop(mctx)
+	wctx, stopWAL := context.WithCancel(context.Background())
+	s.stopWAL, s.walDone = stopWAL, make(chan struct{})
+	go s.walLoop(wctx) // a commit during the migrations has woken it already
 	s.core = s.newCore()
 	return s, nil
 }
@@ -135,8 +157,12 @@ func (s *Store) Close() error {
 		s.stopMerge()
 		<-s.mergeDone
 	}
+	if s.stopWAL != nil {
+		s.stopWAL()
+		<-s.walDone
+	}
 	s.stmts.close()
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close())
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -227,6 +253,7 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer s.warnLong(ctx, time.Now())
 	defer tx.Rollback()
 	if event != "" {
 		if err := sqlcore.RecordEvent(ctx, tx, event, s.now()); err != nil {
@@ -246,6 +273,7 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.wakeMerge(pending)
+	s.kickWAL()
 	return nil
 }
 

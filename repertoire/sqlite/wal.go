@@ -1,0 +1,151 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Keeping the write-ahead log bounded.
+//
+// SQLite's automatic checkpoint (PASSIVE, after a commit) copies the WAL's
+// frames into the database file but never waits for readers, and the WAL
+// only starts again from its beginning when a writer begins while every
+// frame is copied and no reader at all is reading from the WAL. While an
+// import, the bot and searches overlap there is always such a reader, each
+// of them short, so the log grows for as long as the overlap lasts: 32 GB
+// for a 100,000-capture import, and every page read then probes thousands
+// of WAL index blocks. So after its write transactions a store checks, at
+// most every walCheckEvery, how long the log is, and past walRestartFrames
+// frames it runs a RESTART checkpoint: it holds the write lock while the
+// readers of older snapshots finish (new ones read the database file), so
+// the next writer starts the log again. The checks run in the background
+// after commits (walLoop), on their own connection,
+// whose busy timeout is walWait: a reader that does not finish in time
+// (an export, a backup) costs a retry later, never a long wait for the
+// bot's writes.
+
+const (
+	// walRestartFrames is the WAL length, in pages, past which a restart
+	// is sought: 16 MiB with 4 KiB pages.
+	walRestartFrames = 4096
+	// walCheckEvery spaces the checks.
+	walCheckEvery = 500 * time.Millisecond
+	// walWait is how long a checkpoint waits for the write lock or a reader.
+	walWait = 50 * time.Millisecond
+)
+
+// openCheckpointer opens the pool of one connection the WAL is restarted
+// from (nothing connects until the first restart).
+func openCheckpointer(base string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", base+fmt.Sprintf("?_pragma=busy_timeout(%d)", walWait.Milliseconds()))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// kickWAL wakes the keeper after a commit; it never waits.
+func (s *Store) kickWAL() {
+	if s.walKick == nil {
+		return
+	}
+	select {
+	case s.walKick <- struct{}{}:
+	default: // already woken
+	}
+}
+
+// walLoop checkpoints after commits, at most every walEvery, until ctx
+// ends. It runs on its own connection, so neither a commit (an
+// acknowledgement waits on the inbox's) nor the write lock waits on the
+// copy: the writer connection's automatic checkpoint is off.
+func (s *Store) walLoop(ctx context.Context) {
+	defer close(s.walDone)
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.walKick:
+		}
+		if err := sleepFor(ctx, s.walEvery-time.Since(last)); err != nil {
+			return
+		}
+		last = time.Now()
+		s.keepWAL(ctx)
+	}
+}
+
+// keepWAL checkpoints and restarts the log when it is long.
+func (s *Store) keepWAL(ctx context.Context) {
+	frames, restarted, err := s.restartWAL(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.log.WarnContext(ctx, "write-ahead log checkpoint failed", "err", err)
+	case s.walRestartAt > 0 && frames >= s.walRestartAt && !restarted:
+		// A reader kept a snapshot through every try for a while: say so,
+		// the log grows until it ends.
+		if n := s.walMissed.Add(1); n%20 == 0 {
+			s.log.WarnContext(ctx, "write-ahead log not restarted: a reader keeps an old snapshot", "frames", frames, "tries", n)
+		}
+	default:
+		s.walMissed.Store(0)
+	}
+}
+
+// restartWAL checkpoints the log (PASSIVE: it copies what no reader still
+// needs) and, when it is walRestartAt frames or longer, restarts it. It
+// returns the log's length before the restart.
+func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err error) {
+	var busy, done int
+	if err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil {
+		if Transient(err) {
+			return 0, false, nil // another checkpoint runs
+		}
+		return 0, false, fmt.Errorf("checkpoint: %w", err)
+	}
+	if s.walRestartAt <= 0 || frames < s.walRestartAt {
+		return frames, false, nil
+	}
+	defer s.warnLong(ctx, time.Now())
+	if err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, new(int), &done); err != nil {
+		if Transient(err) {
+			return frames, false, nil
+		}
+		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
+	}
+	return frames, busy == 0, nil
+}
+
+// LongWrite is how long a write transaction (or a WAL restart) may hold the
+// write lock before the store warns: the bot's acknowledgements wait on it.
+const LongWrite = 250 * time.Millisecond
+
+// warnLong warns when the write lock was held LongWrite or longer since
+// start, naming the store method that held it.
+func (s *Store) warnLong(ctx context.Context, start time.Time) {
+	held := time.Since(start)
+	if held < LongWrite {
+		return
+	}
+	by := "unknown"
+	pcs := make([]uintptr, 8)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	for {
+		f, more := frames.Next()
+		name := f.Function[strings.LastIndex(f.Function, ".")+1:]
+		if !strings.Contains(f.Function, "/repertoire/sqlite.") || !strings.HasPrefix(name, "tx") && name != "exec" && !strings.HasPrefix(name, "func") {
+			by = name
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	s.log.WarnContext(ctx, "long write transaction", "held", held.Round(time.Millisecond), "by", by)
+}

@@ -1,0 +1,100 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// An import writes while readers overlap without a pause, as the bot's
+// reads and `repertoire search` do: the write-ahead log must stay bounded.
+// Side by side, the same run without the keeper (SQLite's own automatic
+// checkpoint only) shows the log growing past the bound, so the test can
+// fail.
+func TestWALStaysBoundedUnderOverlappingReaders(t *testing.T) {
+	const bound = 3 << 20 // bytes; the keeper restarts past 512 KiB (128 frames)
+	off := walPeakDuringImport(t, 0)
+	on := walPeakDuringImport(t, 128)
+	t.Logf("WAL peak during the import: %d KiB with the keeper, %d KiB with SQLite's automatic checkpoint alone", on>>10, off>>10)
+	if off <= bound {
+		t.Fatalf("without the keeper the log peaked at %d KiB, within the %d KiB bound: the workload shows nothing", off>>10, bound>>10)
+	}
+	if on > bound {
+		t.Errorf("the log grew to %d KiB during the import, past the %d KiB bound", on>>10, bound>>10)
+	}
+}
+
+// walPeakDuringImport imports 1,500 records in batches of 50 while three
+// readers keep read transactions open in turn, and returns the largest
+// size the WAL file reached. It pauses between batches as the importer does. restartAt 0 turns the keeper off.
+func walPeakDuringImport(t *testing.T, restartAt int) int64 {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "wal.db")
+	s, err := Open(ctx, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.walRestartAt, s.walEvery = restartAt, 0
+	if restartAt == 0 { // SQLite's own way: the committing writer checkpoints
+		s.stopWAL()
+		<-s.walDone
+		if _, err := s.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 1000`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.mergeAt = 0 // the pending postings stay: only the import writes
+	rctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; rctx.Err() == nil; k++ {
+				tx, err := s.r.BeginTx(rctx, nil)
+				if err != nil {
+					return
+				}
+				var n sql.NullInt64
+				err = tx.QueryRowContext(rctx, `SELECT max(id) FROM entries WHERE id > ?`, k%7).Scan(&n)
+				time.Sleep(time.Duration(1+i) * time.Millisecond) // a search's length
+				tx.Rollback()
+				if err != nil && rctx.Err() == nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(13, 13))
+	var peak int64
+	ch := repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1"}
+	for b := range 30 {
+		var recs []repertoire.Record
+		for i := range 50 {
+			at := time.Unix(int64(1700000000+b*50+i), 0)
+			recs = append(recs, repertoire.Record{Channel: ch, SourceID: fmt.Sprint("m", b, ".", i), Kind: repertoire.Tip,
+				Question: randomText(r, 8), Answer: randomText(r, 40), Author: repertoire.Person{ID: "U1"}, CreatedAt: at,
+				Savers: []repertoire.Endorsement{{Person: repertoire.Person{ID: "U2"}, At: at}}})
+		}
+		start := time.Now()
+		if _, err := s.ImportBatch(ctx, repertoire.Batch{Import: "wal", Records: recs}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(max(time.Since(start), 5*time.Millisecond)) // the importer's pause
+		if fi, err := os.Stat(file + "-wal"); err == nil {
+			peak = max(peak, fi.Size())
+		}
+	}
+	stop()
+	wg.Wait()
+	return peak
+}
