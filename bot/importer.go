@@ -46,6 +46,11 @@ const (
 // bot waiting for the write lock gets it.
 const importYield = 20 * time.Millisecond
 
+// importLeast is the fewest entries an import's transaction writes: the
+// store folds a write of this many into the search chunks at once (fewer
+// wait as pending postings for the background merge, twice the work).
+const importLeast = 40
+
 // HistoryUnit is one file of an export, written in bounded transactions and
 // recorded as finished with it.
 type HistoryUnit struct {
@@ -223,7 +228,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			// free half the time instead of for a few milliseconds.
 			// It grows at most twofold: one fast write (an idle moment of
 			// a loaded machine) must not size a long one.
-			chunk = max(20, min(2000, 2*len(records), int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
+			chunk = max(importLeast, min(2000, 2*len(records), int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
 			records = records[:0]
 			return sleepCtx(ctx, max(took, importYield))
 		}

@@ -36,7 +36,7 @@ func (s *Store) newCore() *core {
 		Inbox:        s.inboxTx,
 		// Checkpointed, so that erased text does not linger in the WAL.
 		Erased: func(ctx context.Context, what string) {
-			if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			if err := s.truncateWAL(ctx); err != nil {
 				s.log.WarnContext(ctx, "checkpoint after "+what, "err", err)
 			}
 		},

@@ -21,9 +21,10 @@ const (
 	defaultMergeAt = 32 << 10
 	// mergeStems bounds the stems one merge transaction moves. The
 	// background merge's first transaction moves mergeFirst postings, the
-	// next ones are sized to take mergeTx, up to mergeMaxRows.
+	// next ones are sized to take mergeTx, from mergeLeast to mergeMaxRows.
 	mergeStems   = 1024
 	mergeFirst   = 256
+	mergeLeast   = 64
 	mergeMaxRows = 64 << 10
 	mergeTx      = 40 * time.Millisecond
 )
@@ -50,11 +51,13 @@ func (s *Store) mergeStep(ctx context.Context, n int) (int, error) {
 func (s *Store) mergePending(ctx context.Context) error {
 	rows := mergeFirst
 	for {
-		start := time.Now()
 		var n int
+		var took time.Duration // the work, not the wait for the lock
 		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+			start := time.Now()
 			var err error
 			n, err = mergeRows(ctx, tx, mergeStems, rows, s.chunk)
+			took = time.Since(start)
 			return err
 		})
 		if err != nil {
@@ -63,8 +66,7 @@ func (s *Store) mergePending(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
-		took := time.Since(start) // with the wait for the lock: a busy store gets smaller steps
-		rows = nextStep(rows, rows, took, mergeTx, mergeMaxRows)
+		rows = max(mergeLeast, nextStep(rows, rows, took, mergeTx, mergeMaxRows))
 		if err := sleepFor(ctx, max(took, mergeYield)); err != nil {
 			return err
 		}
@@ -73,10 +75,10 @@ func (s *Store) mergePending(ctx context.Context) error {
 
 // nextStep sizes a bounded job's next transaction from the last one (n
 // items in took) to take about target: at most twice as many as the last,
-// at least a tenth as many, never fewer than 1 or more than most.
+// at least half as many, never fewer than 1 or more than most.
 func nextStep(size, n int, took, target time.Duration, most int) int {
 	want := int(float64(n) * float64(target) / float64(max(took, time.Millisecond)))
-	return max(1, min(most, 2*size, max(size/10, want)))
+	return max(1, min(most, 2*size, max(size/2, want)))
 }
 
 // mergeLoop runs the merge each time a save wakes it, until ctx ends.

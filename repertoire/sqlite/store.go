@@ -63,6 +63,7 @@ type Store struct {
 	// prevented; commits wake it through walKick, stopWAL stops it and
 	// walDone is closed when it has returned.
 	ck           *sql.DB
+	ckMu         sync.Mutex // one checkpoint at a time in this process
 	walRestartAt int
 	walEvery     time.Duration
 	walMissed    atomic.Int64

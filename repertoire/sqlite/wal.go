@@ -83,6 +83,8 @@ func (s *Store) walLoop(ctx context.Context) {
 
 // keepWAL checkpoints and restarts the log when it is long.
 func (s *Store) keepWAL(ctx context.Context) {
+	s.ckMu.Lock()
+	defer s.ckMu.Unlock()
 	frames, restarted, err := s.restartWAL(ctx)
 	switch {
 	case err != nil && ctx.Err() == nil:
@@ -110,6 +112,12 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 		return 0, false, fmt.Errorf("checkpoint: %w", err)
 	}
 	if s.walRestartAt <= 0 || frames < s.walRestartAt {
+		return frames, false, nil
+	}
+	if done < frames && frames < 2*s.walRestartAt {
+		// A reader still needs frames not copied yet: a restart would
+		// hold the write lock while they are copied and synced. Unless
+		// the log is getting long, the next check tries again.
 		return frames, false, nil
 	}
 	defer s.warnLong(ctx, time.Now())
@@ -148,4 +156,30 @@ func (s *Store) warnLong(ctx context.Context, start time.Time) {
 		}
 	}
 	s.log.WarnContext(ctx, "long write transaction", "held", held.Round(time.Millisecond), "by", by)
+}
+
+// truncateWAL copies the whole log into the database file and empties it,
+// so that what was just deleted (secure_delete zeroes it in the database
+// file) is left in no file. It runs on the keeper's connection: each try
+// waits walWait at most for the write lock and for readers of older
+// snapshots, so the bot's writes never wait long; it tries for about 5 s.
+func (s *Store) truncateWAL(ctx context.Context) error {
+	s.ckMu.Lock()
+	defer s.ckMu.Unlock()
+	for try := 0; ; try++ {
+		var busy, frames, done int
+		err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
+		if err != nil && !Transient(err) {
+			return fmt.Errorf("truncate the write-ahead log: %w", err)
+		}
+		if err == nil && busy == 0 {
+			return nil
+		}
+		if try == 50 {
+			return fmt.Errorf("truncate the write-ahead log: readers or writers kept it busy")
+		}
+		if err := sleepFor(ctx, 2*walWait); err != nil {
+			return fmt.Errorf("truncate the write-ahead log: %w", err)
+		}
+	}
 }

@@ -32,7 +32,7 @@ func TestWALStaysBoundedUnderOverlappingReaders(t *testing.T) {
 	}
 }
 
-// walPeakDuringImport imports 1,500 records in batches of 50 while three
+// walPeakDuringImport imports 2,000 records in batches of 50 while three
 // readers keep read transactions open in turn, and returns the largest
 // size the WAL file reached. It pauses between batches as the importer does. restartAt 0 turns the keeper off.
 func walPeakDuringImport(t *testing.T, restartAt int) int64 {
@@ -77,7 +77,7 @@ func walPeakDuringImport(t *testing.T, restartAt int) int64 {
 	r := rand.New(rand.NewPCG(13, 13))
 	var peak int64
 	ch := repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1"}
-	for b := range 30 {
+	for b := range 40 {
 		var recs []repertoire.Record
 		for i := range 50 {
 			at := time.Unix(int64(1700000000+b*50+i), 0)
@@ -97,4 +97,38 @@ func walPeakDuringImport(t *testing.T, restartAt int) int64 {
 	stop()
 	wg.Wait()
 	return peak
+}
+
+// Retention deletes in steps, oldest first: everything before the cut
+// goes, nothing after it, with times shared across a step's edge.
+func TestPruneInSteps(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "prune.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.tx(ctx, "", func(tx *sql.Tx) error {
+		for i := range 5000 {
+			// Runs of 7 events applied in the same millisecond.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO applied_events (id, applied_at) VALUES (?, ?)`, fmt.Sprint("ev", i), i/7); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneEvents(ctx, time.UnixMilli(600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left, old int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE applied_at < 600) FROM applied_events`).Scan(&left, &old); err != nil {
+		t.Fatal(err)
+	}
+	if n != 600*7 || left != 5000-600*7 || old != 0 {
+		t.Errorf("pruned %d, left %d of which %d before the cut; want %d pruned, %d left, 0 before", n, left, old, 600*7, 5000-600*7)
+	}
 }
