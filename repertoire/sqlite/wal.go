@@ -121,6 +121,17 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 		return frames, false, nil
 	}
 	defer s.warnLong(ctx, time.Now())
+	// This process's writers wait meanwhile (after the inbox's commit):
+	// the restart competes for the write lock with other processes' only,
+	// whose transactions are short and spaced.
+	s.ackFirst.RLock()
+	//lint:ignore SA2001 a gate, not a critical section: wait for the inbox's commit to go first
+	s.ackFirst.RUnlock()
+	own, err := s.w.Conn(ctx)
+	if err != nil {
+		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
+	}
+	defer own.Close()
 	if err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, new(int), &done); err != nil {
 		if Transient(err) {
 			return frames, false, nil
