@@ -34,8 +34,10 @@ const (
 	walRestartFrames = 4096
 	// walCheckEvery spaces the checks.
 	walCheckEvery = 500 * time.Millisecond
-	// walWait is how long a checkpoint waits for the write lock or a reader.
-	walWait = 50 * time.Millisecond
+	// walWait is how long a checkpoint waits for the write lock or a
+	// reader, walWaitMost how long after restarts readers prevented.
+	walWait     = 50 * time.Millisecond
+	walWaitMost = 400 * time.Millisecond
 )
 
 // openCheckpointer opens the pool of one connection the WAL is restarted
@@ -132,7 +134,20 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
 	}
 	defer own.Close()
-	if err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, new(int), &done); err != nil {
+	// Readers of old snapshots are waited for walWait, longer after each
+	// restart they prevented (up to walWaitMost): the log stays bounded
+	// when searches are long, and the write lock is held briefly when
+	// they are short.
+	ck, err := s.ck.Conn(ctx)
+	if err != nil {
+		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
+	}
+	defer ck.Close()
+	wait := min(walWait<<min(s.walMissed.Load(), 8), walWaitMost)
+	if _, err := ck.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, wait.Milliseconds())); err != nil {
+		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
+	}
+	if err := ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, new(int), &done); err != nil {
 		if Transient(err) {
 			return frames, false, nil
 		}
