@@ -5,8 +5,11 @@
 // and exactly-once rules, so the same conformance suite runs on both.
 //
 // Connections come from a pgxpool.Pool, used through database/sql (pgx's
-// stdlib adapter) so that each method reads as its SQLite twin does. Each
-// exported method is one transaction. Writes take one transaction-scoped
+// stdlib adapter), so that most methods are the SQLite store's own: they
+// live once in repertoire/internal/sqlcore, with PostgreSQL's spelling of
+// what differs (dialect, in core.go); this package keeps the search index,
+// bulk indexing, migrations, the inbox's claims, locks and transactions.
+// Each exported method is one transaction. Writes take one transaction-scoped
 // advisory lock first, so they apply one at a time across every replica, as
 // SQLite's single writer does: the store's rules (one saver, then votes; a
 // digest claimed once) hold without retries. The inbox's commit does not

@@ -4,6 +4,12 @@
 // period), the inbox and the delivery IDs already applied. It implements
 // repertoire.Store.
 //
+// The methods whose SQL both engines share live once in
+// repertoire/internal/sqlcore, which this store embeds with SQLite's
+// dialect (core.go: index hints, join order, json_each); this package keeps
+// the search index, bulk indexing, migrations, transactions on the one
+// writer connection, job locks and backups.
+//
 // Each exported method of Store is one transaction. Visibility is enforced in
 // SQL: an entry from a private channel is only ever selected for that channel.
 package sqlite

@@ -225,18 +225,12 @@ func (s *Core) EditSource(ctx context.Context, event string, src repertoire.Sour
 	}
 	var n int
 	err := s.tx(ctx, event, func(tx Querier) error {
-		for _, q := range []string{
+		var err error
+		n, err = execEach(ctx, tx, []string{
 			`UPDATE entries SET answer = ?, terms = '', updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ? AND answer <> ?1`,
 			`UPDATE entries SET question = ?, terms = '', updated_at = ? WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ? AND question <> ?1`,
-		} {
-			res, err := tx.ExecContext(ctx, q, text, at.UnixMilli(), src.Platform, src.Space, src.Channel, src.Message)
-			if err != nil {
-				return err
-			}
-			m, _ := res.RowsAffected()
-			n += int(m)
-		}
-		return nil
+		}, text, at.UnixMilli(), src.Platform, src.Space, src.Channel, src.Message)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("edit source: %w", err)
@@ -250,23 +244,32 @@ func (s *Core) EditSource(ctx context.Context, event string, src repertoire.Sour
 func (s *Core) DeleteSource(ctx context.Context, event string, src repertoire.Source) (int, error) {
 	var n int
 	err := s.tx(ctx, event, func(tx Querier) error {
-		for _, q := range []string{
+		var err error
+		n, err = execEach(ctx, tx, []string{
 			`DELETE FROM entries WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ?`,
 			`UPDATE entries SET question = '', question_id = '', question_author_id = '', question_author_name = '', terms = ''
 				WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ?`,
 			`DELETE FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
-		} {
-			res, err := tx.ExecContext(ctx, q, src.Platform, src.Space, src.Channel, src.Message)
-			if err != nil {
-				return err
-			}
-			m, _ := res.RowsAffected()
-			n += int(m)
-		}
-		return nil
+		}, src.Platform, src.Space, src.Channel, src.Message)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete source: %w", err)
+	}
+	return n, nil
+}
+
+// execEach runs each statement with the same arguments, in order, and
+// returns how many rows they changed in all.
+func execEach(ctx context.Context, tx Querier, queries []string, args ...any) (int, error) {
+	n := 0
+	for _, q := range queries {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return n, err
+		}
+		m, _ := res.RowsAffected()
+		n += int(m)
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package sqlcore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -39,6 +40,17 @@ func (s *Core) OpenQuestions(ctx context.Context, ch repertoire.Channel, since t
 	if err != nil {
 		return nil, fmt.Errorf("open questions: %w", err)
 	}
+	out, err := scanOpenQuestions(rows)
+	if err != nil {
+		return nil, fmt.Errorf("open questions: %w", err)
+	}
+	return out, nil
+}
+
+// scanOpenQuestions reads rows of the open questions' columns id, platform,
+// space, channel_id, private, message_id, asker_id, asker_name, text and
+// asked_at, and closes them.
+func scanOpenQuestions(rows *sql.Rows) ([]repertoire.OpenQuestion, error) {
 	defer rows.Close()
 	var out []repertoire.OpenQuestion
 	for rows.Next() {
@@ -46,15 +58,12 @@ func (s *Core) OpenQuestions(ctx context.Context, ch repertoire.Channel, since t
 		var at int64
 		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
 			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
-			return nil, fmt.Errorf("open questions: %w", err)
+			return nil, err
 		}
 		q.AskedAt = time.UnixMilli(at).UTC()
 		out = append(out, q)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("open questions: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ForgetUser removes a member's words and traces from the repertoire: entries

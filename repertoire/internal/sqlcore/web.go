@@ -237,19 +237,8 @@ func (s *Core) VisibleOpenQuestions(ctx context.Context, a repertoire.Audience, 
 	if err != nil {
 		return nil, false, fmt.Errorf("open questions: %w", err)
 	}
-	defer rows.Close()
-	var out []repertoire.OpenQuestion
-	for rows.Next() {
-		var q repertoire.OpenQuestion
-		var at int64
-		if err := rows.Scan(&q.ID, &q.Channel.Platform, &q.Channel.Space, &q.Channel.ID, &q.Channel.Private,
-			&q.MessageID, &q.Asker.ID, &q.Asker.Name, &q.Text, &at); err != nil {
-			return nil, false, fmt.Errorf("open questions: %w", err)
-		}
-		q.AskedAt = time.UnixMilli(at).UTC()
-		out = append(out, q)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanOpenQuestions(rows)
+	if err != nil {
 		return nil, false, fmt.Errorf("open questions: %w", err)
 	}
 	more := len(out) > limit
