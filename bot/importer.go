@@ -195,7 +195,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		} else if !imp.channelNeeds(u.Channel) {
 			// Nothing in this channel makes an entry: record the unit as
 			// finished without reading it again.
-			_, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key})
+			_, err := b.importBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key})
 			if errors.Is(err, repertoire.ErrAlreadyApplied) {
 				sum.Resumed++
 			} else if err != nil {
@@ -214,7 +214,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		// nothing (records upsert by source).
 		flush := func() error {
 			start := time.Now()
-			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Records: records})
+			res, err := b.importBatch(ctx, repertoire.Batch{Import: importID, Records: records})
 			if err != nil {
 				return fmt.Errorf("import %s: %w", u.Key, err)
 			}
@@ -264,7 +264,7 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		if !done[u.Key] {
 			sum.Detected += len(detected)
 			records = append(records, detected...)
-			res, err := b.store.ImportBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key, Records: records})
+			res, err := b.importBatch(ctx, repertoire.Batch{Import: importID, Unit: u.Key, Records: records})
 			switch {
 			case errors.Is(err, repertoire.ErrAlreadyApplied):
 				sum.Resumed++
@@ -642,3 +642,22 @@ func (s ImportSummary) SortedSkips() []string {
 	})
 	return out
 }
+
+// importBatch writes one batch, trying again while the store reports the
+// database busy (another process writing without a pause, a running bot
+// applying a backlog): an import waits for its turn rather than stop.
+func (b *Bot) importBatch(ctx context.Context, batch repertoire.Batch) (repertoire.BatchResult, error) {
+	for try := 1; ; try++ {
+		res, err := b.store.ImportBatch(ctx, batch)
+		if err == nil || !b.store.Transient(err) || try == importTries {
+			return res, err
+		}
+		b.log.WarnContext(ctx, "import: the database is busy; trying the batch again", "try", try, logErr, err)
+		if err := sleepCtx(ctx, time.Duration(try)*time.Second); err != nil {
+			return res, err
+		}
+	}
+}
+
+// importTries is how many times a batch is tried while the database is busy.
+const importTries = 6
