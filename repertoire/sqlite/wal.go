@@ -37,7 +37,7 @@ const (
 	// walWait is how long a checkpoint waits for the write lock or a
 	// reader, walWaitMost how long after restarts readers prevented.
 	walWait     = 50 * time.Millisecond
-	walWaitMost = 400 * time.Millisecond
+	walWaitMost = 200 * time.Millisecond
 )
 
 // openCheckpointer opens the pool of one connection the WAL is restarted
@@ -122,7 +122,6 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 		// the log is getting long, the next check tries again.
 		return frames, false, nil
 	}
-	defer s.warnLong(ctx, time.Now())
 	// This process's writers wait meanwhile (after the inbox's commit):
 	// the restart competes for the write lock with other processes' only,
 	// whose transactions are short and spaced.
@@ -147,6 +146,7 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 	if _, err := ck.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, wait.Milliseconds())); err != nil {
 		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
 	}
+	defer s.warnLong(ctx, time.Now()) // from here this process's writers wait
 	if err := ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, new(int), &done); err != nil {
 		if Transient(err) {
 			return frames, false, nil
