@@ -59,7 +59,3 @@ type (
 func scanEntry(r scanner, extra ...any) (repertoire.Entry, error) {
 	return sqlcore.ScanEntry(r, extra...)
 }
-
-func loadSavers(ctx context.Context, q querier, id int64) ([]repertoire.Person, error) {
-	return sqlcore.LoadSavers(ctx, q, id)
-}
