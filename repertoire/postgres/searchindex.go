@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -29,115 +27,19 @@ const (
 	foldStep = 5_000
 )
 
-// posting is one entry holding one stem: what scoring needs of it,
-// positions (token indexes per field) included, so an entry is scored
-// from its postings without reading its text.
-type posting struct {
-	id    int64
-	tf    [3]int
-	lens  [3]int
-	prior repertoire.PriorInputs
-	pos   [3][]int32
-}
+// posting is one entry holding one stem, in the chunk format both stores
+// share (repertoire.EncodeChunk).
+type posting = repertoire.Posting
 
-var kindCodes = []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo}
+var errCorrupt = repertoire.ErrCorruptChunk
 
-func kindCode(k repertoire.Kind) uint64 {
-	for i, c := range kindCodes {
-		if c == k {
-			return uint64(i)
-		}
-	}
-	return 0
-}
+func encodeChunk(ps []posting) []byte { return repertoire.EncodeChunk(ps) }
 
-// encodeChunk writes postings (ascending IDs) as varints, IDs as deltas
-// from the chunk's first (the SQLite store's chunk format).
-func encodeChunk(ps []posting) []byte {
-	b := make([]byte, 0, len(ps)*14)
-	prev := ps[0].id
-	for _, p := range ps {
-		b = binary.AppendUvarint(b, uint64(p.id-prev))
-		prev = p.id
-		for f := range 3 {
-			b = binary.AppendUvarint(b, uint64(p.tf[f]))
-		}
-		for f := range 3 {
-			b = binary.AppendUvarint(b, uint64(p.lens[f]))
-		}
-		b = binary.AppendVarint(b, int64(p.prior.Votes))
-		b = binary.AppendUvarint(b, uint64(p.prior.Helpful))
-		b = binary.AppendUvarint(b, uint64(p.prior.Unhelpful))
-		b = binary.AppendUvarint(b, kindCode(p.prior.Kind))
-		for f := range 3 {
-			prev := int32(0)
-			for _, x := range p.pos[f] {
-				b = binary.AppendUvarint(b, uint64(x-prev))
-				prev = x
-			}
-		}
-	}
-	return b
-}
-
-var errCorrupt = errors.New("search index: corrupt chunk")
-
-// decodeChunk reads a chunk whose first posting is entry first; the
-// postings' positions share one array.
+// decodeChunk reads a chunk whose first posting is entry first, into fresh
+// slices.
 func decodeChunk(first int64, b []byte) ([]posting, error) {
-	out := make([]posting, 0, len(b)/12+1)
-	var pos []int32
-	id := first
-	var vals [11]int64
-	for len(b) > 0 {
-		for i := range vals {
-			var n int
-			if i == 7 {
-				vals[i], n = binary.Varint(b)
-			} else {
-				var u uint64
-				u, n = binary.Uvarint(b)
-				vals[i] = int64(u)
-			}
-			if n <= 0 {
-				return nil, errCorrupt
-			}
-			b = b[n:]
-		}
-		id += vals[0]
-		k := vals[10]
-		if k < 0 || k >= int64(len(kindCodes)) {
-			return nil, errCorrupt
-		}
-		p := posting{
-			id:    id,
-			tf:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
-			lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
-			prior: repertoire.PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kindCodes[k]},
-		}
-		for f := range 3 {
-			if p.tf[f] < 0 || p.tf[f] > len(b) {
-				return nil, errCorrupt
-			}
-			if pos == nil || cap(pos)-len(pos) < p.tf[f] {
-				pos = make([]int32, 0, max(256, p.tf[f]))
-			}
-			start := len(pos)
-			x := int32(0)
-			for range p.tf[f] {
-				u, n := binary.Uvarint(b)
-				if n <= 0 {
-					return nil, errCorrupt
-				}
-				b = b[n:]
-				x += int32(u)
-				pos = append(pos, x)
-			}
-			p.pos[f] = pos[start:len(pos):len(pos)]
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	ps, _, err := repertoire.DecodeChunk(first, b, nil, nil)
+	return ps, err
 }
 
 // docTerms is an entry's text as the index sees it: per stem, its
@@ -198,7 +100,7 @@ func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
 // saturated weight at the bound averages times its prior without the kind
 // factor.
 func postingBound(p *posting, avg [3]float64) float64 {
-	return repertoire.Saturate(repertoire.TfnOf(p.tf, p.lens, avg)) * repertoire.PriorOf(p.prior, false)
+	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, avg)) * repertoire.PriorOf(p.Prior, false)
 }
 
 func chunkBound(ps []posting, avg [3]float64) float64 {
@@ -345,9 +247,9 @@ func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
 		d := docRow{ID: id, Lens: lens}
 		var lex []string
 		for s, pos := range terms {
-			p := posting{id: id, lens: lens, prior: pr, pos: *pos}
+			p := posting{ID: id, Lens: lens, Prior: pr, Pos: *pos}
 			for f := range 3 {
-				p.tf[f] = len(pos[f])
+				p.TF[f] = len(pos[f])
 			}
 			c := change(s)
 			c.add = append(c.add, p)
@@ -423,7 +325,7 @@ func writeTerms(ctx context.Context, tx *dbTx, stems []string, changes map[strin
 		c := changes[s]
 		var pmax float64
 		for i := range c.add {
-			pmax = max(pmax, repertoire.PriorOf(c.add[i].prior, false))
+			pmax = max(pmax, repertoire.PriorOf(c.add[i].Prior, false))
 		}
 		if c.df == 0 && len(c.add) == 0 {
 			continue
@@ -505,8 +407,8 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 			}
 		}
 		for _, p := range c.add {
-			if p.id < tail {
-				lookTerms, lookIDs = append(lookTerms, s), append(lookIDs, p.id)
+			if p.ID < tail {
+				lookTerms, lookIDs = append(lookTerms, s), append(lookIDs, p.ID)
 			}
 		}
 	}
@@ -576,7 +478,7 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 			g.rm = append(g.rm, id)
 		}
 		for _, p := range c.add {
-			g := group(s, p.id)
+			g := group(s, p.ID)
 			g.add = append(g.add, p)
 		}
 	}
@@ -616,7 +518,7 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 				return err
 			}
 		}
-		sort.Slice(g.add, func(i, j int) bool { return g.add[i].id < g.add[j].id })
+		sort.Slice(g.add, func(i, j int) bool { return g.add[i].ID < g.add[j].ID })
 		gone := map[int64]bool{}
 		for _, id := range g.rm {
 			gone[id] = true
@@ -625,12 +527,12 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 		i, j := 0, 0
 		for i < len(cur) || j < len(g.add) {
 			switch {
-			case j == len(g.add) || (i < len(cur) && cur[i].id < g.add[j].id):
-				if !gone[cur[i].id] {
+			case j == len(g.add) || (i < len(cur) && cur[i].ID < g.add[j].ID):
+				if !gone[cur[i].ID] {
 					merged = append(merged, cur[i])
 				}
 				i++
-			case i == len(cur) || g.add[j].id < cur[i].id:
+			case i == len(cur) || g.add[j].ID < cur[i].ID:
 				merged = append(merged, g.add[j])
 				j++
 			default: // the same entry: replaced
@@ -649,7 +551,7 @@ func writeChunks(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 				n = chunk
 			}
 			c := merged[:n]
-			putTerms, putFirsts, putLasts = append(putTerms, k.term), append(putFirsts, c[0].id), append(putLasts, c[len(c)-1].id)
+			putTerms, putFirsts, putLasts = append(putTerms, k.term), append(putFirsts, c[0].ID), append(putLasts, c[len(c)-1].ID)
 			putBounds, putData = append(putBounds, chunkBound(c, avg)), append(putData, encodeChunk(c))
 			merged = merged[n:]
 		}

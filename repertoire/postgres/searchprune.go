@@ -542,7 +542,8 @@ type hpost struct {
 func (p *hpost) tfs() [3]int     { return [3]int{int(p.tf[0]), int(p.tf[1]), int(p.tf[2])} }
 func (p *hpost) lengths() [3]int { return [3]int{int(p.lens[0]), int(p.lens[1]), int(p.lens[2])} }
 func (p *hpost) prior() repertoire.PriorInputs {
-	return repertoire.PriorInputs{Votes: int(p.votes), Helpful: int(p.helpful), Unhelpful: int(p.unhelpful), Kind: kindCodes[p.kind]}
+	kind, _ := repertoire.KindOfCode(int64(p.kind)) // checked by decodeHeads
+	return repertoire.PriorInputs{Votes: int(p.votes), Helpful: int(p.helpful), Unhelpful: int(p.unhelpful), Kind: kind}
 }
 
 // decodeHeads reads a chunk's postings (encodeChunk's format), passing
@@ -568,7 +569,7 @@ func decodeHeads(first int64, data []byte) ([]hpost, error) {
 			b = b[n:]
 		}
 		id += vals[0]
-		if vals[10] < 0 || vals[10] >= int64(len(kindCodes)) {
+		if _, ok := repertoire.KindOfCode(vals[10]); !ok {
 			return nil, errCorrupt
 		}
 		p := hpost{id: id, off: int32(len(data) - len(b)),

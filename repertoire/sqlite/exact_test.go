@@ -16,6 +16,9 @@ import (
 
 // exactWords is a small vocabulary, so that entries share words, scores tie
 // and prefixes ("deplo") expand to several stems.
+// exactKinds are the kinds the random repertoires use.
+var exactKinds = []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo}
+
 var exactWords = strings.Fields(`deploy deploys deployed deploying build builds cache caching cached
 	restart worker node nodes certificate certbot renew nginx proxy timeout retry queue token vault
 	rotate rotation kube kubernetes kubectl helm chart the a to is how fix error fails`)
@@ -54,7 +57,7 @@ func randomQuery(r *rand.Rand) string {
 		case 3:
 			w = "tag:" + exactWords[r.IntN(8)]
 		case 4:
-			w = "kind:" + string(kindCodes[r.IntN(len(kindCodes))])
+			w = "kind:" + string(exactKinds[r.IntN(len(exactKinds))])
 		case 5:
 			w = "from:@U" + fmt.Sprint(r.IntN(3))
 		case 6:
@@ -101,7 +104,7 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 				tags = []string{exactWords[r.IntN(8)]}
 			}
 			e, _, err := s.Save(ctx, repertoire.SaveParams{Channel: ch, SourceID: fmt.Sprint("m", i),
-				Kind: kindCodes[r.IntN(len(kindCodes))], Question: randomText(r, r.IntN(8)),
+				Kind: exactKinds[r.IntN(len(exactKinds))], Question: randomText(r, r.IntN(8)),
 				Answer: randomText(r, 1+r.IntN(30)), Author: repertoire.Person{ID: fmt.Sprint("U", r.IntN(3))},
 				Saver: repertoire.Person{ID: "S"}, Tags: tags, At: at.Add(time.Duration(r.IntN(1000)) * time.Hour)})
 			if err != nil {
@@ -216,28 +219,28 @@ func checkIndex(t *testing.T, s *Store) {
 	for rows.Next() {
 		var p posting
 		var q, a, tags, kind string
-		if err := rows.Scan(&p.id, &q, &a, &tags, &p.prior.Votes, &p.prior.Helpful, &p.prior.Unhelpful, &kind); err != nil {
+		if err := rows.Scan(&p.ID, &q, &a, &tags, &p.Prior.Votes, &p.Prior.Helpful, &p.Prior.Unhelpful, &kind); err != nil {
 			t.Fatal(err)
 		}
-		p.prior.Kind = repertoire.Kind(kind)
+		p.Prior.Kind = repertoire.Kind(kind)
 		terms, lens := docTerms(q, a, tags)
-		p.lens = lens
+		p.Lens = lens
 		st.n++
 		for f := range 3 {
 			st.sum[f] += int64(lens[f])
 		}
 		for term, pos := range terms {
-			p.pos = *pos
+			p.Pos = *pos
 			for f := range 3 {
-				p.tf[f] = len(pos[f])
+				p.TF[f] = len(pos[f])
 				if len(pos[f]) == 0 {
-					p.pos[f] = nil
+					p.Pos[f] = nil
 				}
 			}
 			if want[term] == nil {
 				want[term] = map[int64]posting{}
 			}
-			want[term][p.id] = p
+			want[term][p.ID] = p
 		}
 	}
 	rows.Close()
@@ -261,7 +264,7 @@ func checkIndex(t *testing.T, s *Store) {
 			t.Fatal(err)
 		}
 		ps, err := decodeChunk(first, data, nil)
-		if err != nil || len(ps) == 0 || ps[0].id != first || ps[len(ps)-1].id != lastID {
+		if err != nil || len(ps) == 0 || ps[0].ID != first || ps[len(ps)-1].ID != lastID {
 			t.Fatalf("chunk %s/%d-%d: %v %d postings", term, first, lastID, err, len(ps))
 		}
 		if b := fw.chunkBound(ps); b != bound {
@@ -272,15 +275,15 @@ func checkIndex(t *testing.T, s *Store) {
 		}
 		for _, p := range ps {
 			for f := range 3 {
-				if len(p.pos[f]) == 0 {
-					p.pos[f] = nil
+				if len(p.Pos[f]) == 0 {
+					p.Pos[f] = nil
 				}
 			}
-			if p.id <= last[term] {
+			if p.ID <= last[term] {
 				t.Fatalf("chunk %s/%d: IDs out of order", term, first)
 			}
-			last[term] = p.id
-			got[term][p.id] = p
+			last[term] = p.ID
+			got[term][p.ID] = p
 		}
 	}
 	rows.Close()
@@ -299,13 +302,13 @@ func checkIndex(t *testing.T, s *Store) {
 			t.Fatal(err)
 		}
 		ps, err := decodeChunk(id, data, nil)
-		if err != nil || len(ps) != 1 || ps[0].id != id {
+		if err != nil || len(ps) != 1 || ps[0].ID != id {
 			t.Fatalf("pending %s/%d: %v %d postings", term, id, err, len(ps))
 		}
 		p := ps[0]
 		for f := range 3 {
-			if len(p.pos[f]) == 0 {
-				p.pos[f] = nil
+			if len(p.Pos[f]) == 0 {
+				p.Pos[f] = nil
 			}
 		}
 		if got[term] == nil {

@@ -138,7 +138,7 @@ func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, er
 		return []*stemCursor{c}, err
 	}
 	p := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, done: true, mem: encodeChunk(ps),
-		heads: []chunkHead{{first: ps[0].id, last: ps[len(ps)-1].id, bound: bound}}}
+		heads: []chunkHead{{first: ps[0].ID, last: ps[len(ps)-1].ID, bound: bound}}}
 	return []*stemCursor{c, p}, nil
 }
 
@@ -247,7 +247,7 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 	if err != nil {
 		return -1, err
 	}
-	return p.id, nil
+	return p.ID, nil
 }
 
 // posting is the current posting, its chunk decoded; only when not ended.
@@ -264,13 +264,13 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 		if c.cur, c.posBuf, err = decodeChunkInto(c.heads[c.h].first, data, c.cur, c.posBuf); err != nil {
 			return nil, err
 		}
-		if len(c.cur) == 0 || c.cur[len(c.cur)-1].id < c.at {
+		if len(c.cur) == 0 || c.cur[len(c.cur)-1].ID < c.at {
 			return nil, errCorrupt
 		}
 		c.loaded, c.pos = c.h, 0
 	}
-	if c.cur[c.pos].id < c.at {
-		c.pos += sort.Search(len(c.cur)-c.pos, func(i int) bool { return c.cur[c.pos+i].id >= c.at })
+	if c.cur[c.pos].ID < c.at {
+		c.pos += sort.Search(len(c.cur)-c.pos, func(i int) bool { return c.cur[c.pos+i].ID >= c.at })
 	}
 	return &c.cur[c.pos], nil
 }
@@ -605,12 +605,12 @@ func (tc *termCursor) collect(ctx context.Context, id int64, m *termHits, lens *
 		}
 		for f := range 3 {
 			if found {
-				m[f] = append(append([]int32(nil), m[f]...), q.pos[f]...)
+				m[f] = append(append([]int32(nil), m[f]...), q.Pos[f]...)
 			} else {
-				m[f] = q.pos[f]
+				m[f] = q.Pos[f]
 			}
 		}
-		*lens, *pr, found = q.lens, q.prior, true
+		*lens, *pr, found = q.Lens, q.Prior, true
 	}
 	return found, nil
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -47,7 +46,7 @@ import (
 //   - search_dirty: entries changed since they were folded (triggers on
 //     entries), with the old text of an indexed one until the fold.
 //
-// A chunk's data (encodeChunk) is, for each posting in ID order, unsigned
+// A chunk's data (repertoire.EncodeChunk) is, for each posting in ID order, unsigned
 // varints (encoding/binary) unless noted: the ID minus the previous
 // posting's (the chunk's first ID for the first, so 0); tf of question,
 // answer, tags; the token counts of question, answer, tags; votes (a signed
@@ -65,117 +64,23 @@ const (
 	foldStep = 5_000
 )
 
-// posting is one entry holding one stem: what scoring needs of it,
-// positions (token indexes per field) included, so an entry is scored from
-// its postings without loading its text.
-type posting struct {
-	id    int64
-	tf    [3]int
-	lens  [3]int
-	prior repertoire.PriorInputs
-	pos   [3][]int32
-}
+// posting is one entry holding one stem (the chunk format both stores
+// share is repertoire.EncodeChunk's).
+type posting = repertoire.Posting
 
-var kindCodes = []repertoire.Kind{repertoire.Tip, repertoire.Solution, repertoire.Story, repertoire.HowWeDo}
+var errCorrupt = repertoire.ErrCorruptChunk
 
-func kindCode(k repertoire.Kind) uint64 {
-	for i, c := range kindCodes {
-		if c == k {
-			return uint64(i)
-		}
-	}
-	return 0
-}
-
-// encodeChunk writes postings (ascending IDs) as varints, IDs as deltas
-// from the chunk's first.
-func encodeChunk(ps []posting) []byte {
-	b := make([]byte, 0, len(ps)*12)
-	prev := ps[0].id
-	for _, p := range ps {
-		b = binary.AppendUvarint(b, uint64(p.id-prev))
-		prev = p.id
-		for f := range 3 {
-			b = binary.AppendUvarint(b, uint64(p.tf[f]))
-		}
-		for f := range 3 {
-			b = binary.AppendUvarint(b, uint64(p.lens[f]))
-		}
-		b = binary.AppendVarint(b, int64(p.prior.Votes))
-		b = binary.AppendUvarint(b, uint64(p.prior.Helpful))
-		b = binary.AppendUvarint(b, uint64(p.prior.Unhelpful))
-		b = binary.AppendUvarint(b, kindCode(p.prior.Kind))
-		for f := range 3 {
-			prev := int32(0)
-			for _, x := range p.pos[f] {
-				b = binary.AppendUvarint(b, uint64(x-prev))
-				prev = x
-			}
-		}
-	}
-	return b
-}
-
-var errCorrupt = errors.New("search index: corrupt chunk")
+func encodeChunk(ps []posting) []byte { return repertoire.EncodeChunk(ps) }
 
 func decodeChunk(first int64, b []byte, out []posting) ([]posting, error) {
-	ps, _, err := decodeChunkInto(first, b, out, nil)
+	ps, _, err := repertoire.DecodeChunk(first, b, out, nil)
 	return ps, err
 }
 
 // decodeChunkInto decodes into out, positions into pos (both reused; the
 // postings' positions point into pos until the next call).
 func decodeChunkInto(first int64, b []byte, out []posting, pos []int32) ([]posting, []int32, error) {
-	out = out[:0]
-	pos = pos[:0]
-	id := first
-	var vals [11]int64
-	for len(b) > 0 {
-		for i := range vals {
-			var n int
-			if i == 7 {
-				vals[i], n = binary.Varint(b)
-			} else {
-				var u uint64
-				u, n = binary.Uvarint(b)
-				vals[i] = int64(u)
-			}
-			if n <= 0 {
-				return nil, nil, errCorrupt
-			}
-			b = b[n:]
-		}
-		id += vals[0]
-		k := vals[10]
-		if k < 0 || k >= int64(len(kindCodes)) {
-			return nil, nil, errCorrupt
-		}
-		p := posting{
-			id:    id,
-			tf:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
-			lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
-			prior: repertoire.PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kindCodes[k]},
-		}
-		for f := range 3 {
-			if p.tf[f] < 0 || p.tf[f] > len(b) {
-				return nil, nil, errCorrupt
-			}
-			start := len(pos)
-			x := int32(0)
-			for range p.tf[f] {
-				u, n := binary.Uvarint(b)
-				if n <= 0 {
-					return nil, nil, errCorrupt
-				}
-				b = b[n:]
-				x += int32(u)
-				pos = append(pos, x)
-			}
-			p.pos[f] = pos[start:len(pos):len(pos)]
-		}
-		out = append(out, p)
-	}
-	return out, pos, nil
+	return repertoire.DecodeChunk(first, b, out, pos)
 }
 
 // indexStats are the totals of search_stats.
@@ -348,9 +253,9 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 		pr.Kind = repertoire.Kind(kind)
 		fields, lens = docTerms(q, a, tags)
 		for s, pos := range fields {
-			p := posting{id: id, lens: lens, prior: pr, pos: *pos}
+			p := posting{ID: id, Lens: lens, Prior: pr, Pos: *pos}
 			for f := range 3 {
-				p.tf[f] = len(pos[f])
+				p.TF[f] = len(pos[f])
 			}
 			add[s] = append(add[s], p)
 		}
@@ -386,7 +291,7 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 	}
 	sort.Strings(sorted)
 	for _, ps := range add {
-		sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
+		sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
 	}
 	// An entry changed or gone loses its pending postings (the chunks'
 	// ones go below).
@@ -490,11 +395,11 @@ func (fw *foldWriter) appendPending(ctx context.Context, tx *sql.Tx, stems []str
 	for _, s := range stems {
 		var keep []posting
 		for _, p := range add[s] {
-			if !fresh[p.id] {
+			if !fresh[p.ID] {
 				keep = append(keep, p)
 				continue
 			}
-			puts = append(puts, []any{s, p.id, fw.postingBound(p), repertoire.PriorOf(p.prior, false),
+			puts = append(puts, []any{s, p.ID, fw.postingBound(p), repertoire.PriorOf(p.Prior, false),
 				hex.EncodeToString(encodeChunk([]posting{p}))})
 		}
 		add[s] = keep
@@ -594,7 +499,7 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 	for _, s := range stems {
 		ps := add[s]
 		tail, hasTail := tails[s]
-		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].id <= tail.first) {
+		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].ID <= tail.first) {
 			rest = append(rest, s)
 			continue
 		}
@@ -604,7 +509,7 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 			if err != nil {
 				return nil, err
 			}
-			if cur[len(cur)-1].id >= ps[0].id {
+			if cur[len(cur)-1].ID >= ps[0].ID {
 				rest = append(rest, s)
 				continue
 			}
@@ -619,12 +524,12 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 		t.df += int64(len(ps))
 		for _, p := range ps {
 			t.ub = max(t.ub, fw.postingBound(p))
-			t.pmax = max(t.pmax, repertoire.PriorOf(p.prior, false))
+			t.pmax = max(t.pmax, repertoire.PriorOf(p.Prior, false))
 		}
 		for len(merged) > 0 {
 			n := min(len(merged), fw.chunk)
 			c := merged[:n]
-			puts = append(puts, []any{s, c[0].id, c[len(c)-1].id, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
+			puts = append(puts, []any{s, c[0].ID, c[len(c)-1].ID, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
 			merged = merged[n:]
 		}
 		termPuts = append(termPuts, []any{s, t.df, t.ub, t.pmax})
@@ -655,7 +560,7 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string,
 // postingBound is what search_terms.ub bounds: the posting's saturated
 // weight at the bound averages times its prior without the kind factor.
 func (fw *foldWriter) postingBound(p posting) float64 {
-	return repertoire.Saturate(repertoire.TfnOf(p.tf, p.lens, fw.bound)) * repertoire.PriorOf(p.prior, false)
+	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, fw.bound)) * repertoire.PriorOf(p.Prior, false)
 }
 
 // chunkBound is the largest postingBound of a chunk's postings: what
@@ -739,7 +644,7 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 		c.rm = append(c.rm, id)
 	}
 	for _, p := range ps {
-		first, err := chunkOf(p.id)
+		first, err := chunkOf(p.ID)
 		if err != nil {
 			return err
 		}
@@ -762,14 +667,14 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 		}
 		for i < len(cur) || j < len(c.ps) {
 			switch {
-			case j == len(c.ps) || (i < len(cur) && cur[i].id < c.ps[j].id):
-				if gone[cur[i].id] {
+			case j == len(c.ps) || (i < len(cur) && cur[i].ID < c.ps[j].ID):
+				if gone[cur[i].ID] {
 					df--
 				} else {
 					merged = append(merged, cur[i])
 				}
 				i++
-			case i == len(cur) || c.ps[j].id < cur[i].id:
+			case i == len(cur) || c.ps[j].ID < cur[i].ID:
 				merged = append(merged, c.ps[j])
 				df++
 				j++
@@ -782,7 +687,7 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 		fw.buf = cur
 		for _, p := range c.ps {
 			ub = max(ub, fw.postingBound(p))
-			pmax = max(pmax, repertoire.PriorOf(p.prior, false))
+			pmax = max(pmax, repertoire.PriorOf(p.Prior, false))
 		}
 		if first != math.MinInt64 {
 			if _, err := fw.del.ExecContext(ctx, stemKey, first); err != nil {
@@ -797,7 +702,7 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 				n = fw.chunk
 			}
 			c := merged[:n]
-			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].id, c[len(c)-1].id, fw.chunkBound(c), encodeChunk(c)); err != nil {
+			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].ID, c[len(c)-1].ID, fw.chunkBound(c), encodeChunk(c)); err != nil {
 				return err
 			}
 			merged = merged[n:]

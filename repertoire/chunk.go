@@ -1,0 +1,134 @@
+package repertoire
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// Posting is one entry holding one stem, as both stores' search indexes
+// keep it: what scoring needs, token positions per field included, so an
+// entry is scored from its postings without loading its text.
+type Posting struct {
+	ID    int64
+	TF    [3]int
+	Lens  [3]int
+	Prior PriorInputs
+	Pos   [3][]int32
+}
+
+// chunkKinds are the kinds in the order of their codes in a chunk.
+var chunkKinds = [...]Kind{Tip, Solution, Story, HowWeDo}
+
+// KindCode is k's code in a chunk (an unknown kind is a tip's 0).
+func KindCode(k Kind) uint64 {
+	for i, c := range chunkKinds {
+		if c == k {
+			return uint64(i)
+		}
+	}
+	return 0
+}
+
+// KindOfCode is the kind a chunk's code stands for; ok is false for a code
+// no kind has.
+func KindOfCode(code int64) (k Kind, ok bool) {
+	if code < 0 || code >= int64(len(chunkKinds)) {
+		return "", false
+	}
+	return chunkKinds[code], true
+}
+
+// ErrCorruptChunk is returned for chunk data that does not decode.
+var ErrCorruptChunk = errors.New("search index: corrupt chunk")
+
+// EncodeChunk writes postings (ascending IDs, at least one) in the chunk
+// format both stores share: for each posting, unsigned varints unless
+// noted: its ID minus the previous posting's (0 for the first, whose ID is
+// the chunk's first, kept beside the data); tf of question, answer, tags;
+// the token counts of question, answer, tags; votes (a signed zig-zag
+// varint); helpful; unhelpful; the kind's code (KindCode); then, for each
+// field in turn, its tf token positions, each as the difference from the
+// previous one in that field (the first from 0).
+func EncodeChunk(ps []Posting) []byte {
+	b := make([]byte, 0, len(ps)*12)
+	prev := ps[0].ID
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.ID-prev))
+		prev = p.ID
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.TF[f]))
+		}
+		for f := range 3 {
+			b = binary.AppendUvarint(b, uint64(p.Lens[f]))
+		}
+		b = binary.AppendVarint(b, int64(p.Prior.Votes))
+		b = binary.AppendUvarint(b, uint64(p.Prior.Helpful))
+		b = binary.AppendUvarint(b, uint64(p.Prior.Unhelpful))
+		b = binary.AppendUvarint(b, KindCode(p.Prior.Kind))
+		for f := range 3 {
+			prev := int32(0)
+			for _, x := range p.Pos[f] {
+				b = binary.AppendUvarint(b, uint64(x-prev))
+				prev = x
+			}
+		}
+	}
+	return b
+}
+
+// DecodeChunk decodes a chunk whose first posting is entry first, into out
+// and its positions into pos (both reused from their start; pass nil for
+// fresh ones). The postings' positions point into the returned pos, so they
+// hold until pos is passed to another call.
+func DecodeChunk(first int64, b []byte, out []Posting, pos []int32) ([]Posting, []int32, error) {
+	out = out[:0]
+	pos = pos[:0]
+	id := first
+	var vals [11]int64
+	for len(b) > 0 {
+		for i := range vals {
+			var n int
+			if i == 7 {
+				vals[i], n = binary.Varint(b)
+			} else {
+				var u uint64
+				u, n = binary.Uvarint(b)
+				vals[i] = int64(u)
+			}
+			if n <= 0 {
+				return nil, nil, ErrCorruptChunk
+			}
+			b = b[n:]
+		}
+		id += vals[0]
+		kind, ok := KindOfCode(vals[10])
+		if !ok {
+			return nil, nil, ErrCorruptChunk
+		}
+		p := Posting{
+			ID:    id,
+			TF:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
+			Lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
+			Prior: PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kind},
+		}
+		for f := range 3 {
+			if p.TF[f] < 0 || p.TF[f] > len(b) {
+				return nil, nil, ErrCorruptChunk
+			}
+			start := len(pos)
+			x := int32(0)
+			for range p.TF[f] {
+				u, n := binary.Uvarint(b)
+				if n <= 0 {
+					return nil, nil, ErrCorruptChunk
+				}
+				b = b[n:]
+				x += int32(u)
+				pos = append(pos, x)
+			}
+			p.Pos[f] = pos[start:len(pos):len(pos)]
+		}
+		out = append(out, p)
+	}
+	return out, pos, nil
+}
