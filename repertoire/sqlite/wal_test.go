@@ -43,13 +43,19 @@ func walPeakDuringImport(t *testing.T, restartAt int) int64 {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	// The keeper started by Open is stopped before its settings change
+	// (it reads them), then started again with them.
+	s.stopWAL()
+	<-s.walDone
 	s.walRestartAt, s.walEvery = restartAt, 0
 	if restartAt == 0 { // SQLite's own way: the committing writer checkpoints
-		s.stopWAL()
-		<-s.walDone
 		if _, err := s.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 1000`); err != nil {
 			t.Fatal(err)
 		}
+	} else {
+		wctx, stopWAL := context.WithCancel(context.Background())
+		s.stopWAL, s.walDone = stopWAL, make(chan struct{})
+		go s.walLoop(wctx)
 	}
 	s.mergeAt = 0 // the pending postings stay: only the import writes
 	rctx, stop := context.WithCancel(ctx)
