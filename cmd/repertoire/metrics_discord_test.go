@@ -46,13 +46,15 @@ func TestMetricsAfterDiscordRun(t *testing.T) {
 	srv.Post(carol, general, "<@"+srv.Bot.ID+"> zyxxy quorble flange", "")
 	srv.Await(t, "the second answer", func() bool { return len(srv.Sent()) == 2 })
 
-	// The second answer's event is marked applied just after it is posted:
-	// scrape until the inbox has caught up, within a deadline.
+	// The second answer's event is marked applied just after it is posted,
+	// and the gateway delivers the answer back a moment later: scrape until
+	// the inbox has caught up and the echo is counted, within a deadline.
 	var text string
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		text = scrape(t, "http://"+addr+"/metrics")
 		caughtUp := sample(text, "repertoire_inbox_pending") == 0 &&
-			sample(text, `repertoire_events_applied_total{platform="discord",type="mentioned"}`) == 2
+			sample(text, `repertoire_events_applied_total{platform="discord",type="mentioned"}`) == 2 &&
+			sample(text, `repertoire_events_received_total{platform="discord",type="message_posted"}`) >= 6
 		if caughtUp || time.Now().After(deadline) {
 			break
 		}
