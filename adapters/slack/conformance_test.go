@@ -103,7 +103,7 @@ func (w *slackWorld) Press(who string, on adaptertest.Sent, value string) {
 	w.t.Helper()
 	payload := w.fake.BlockAction(on.Channel, on.ID, w.UserID(who), value, "")
 	if w.socket {
-		if err := w.fake.WaitAck(w.fake.Interactive(payload), 3*time.Second); err != nil {
+		if err := w.fake.WaitAck(w.fake.Interactive(payload), 10*time.Second); err != nil {
 			w.t.Fatal(err)
 		}
 		return

@@ -193,7 +193,7 @@ func (e *env) wait(id string) bot.Event {
 func (e *env) send(inner map[string]any) (eventID, envelopeID string) {
 	e.t.Helper()
 	eventID, envelopeID = e.fake.Event(inner)
-	if err := e.fake.WaitAck(envelopeID, 3*time.Second); err != nil {
+	if err := e.fake.WaitAck(envelopeID, 10*time.Second); err != nil {
 		e.t.Fatal(err)
 	}
 	e.wait("slack:" + eventID)
