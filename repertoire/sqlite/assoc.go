@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -94,87 +92,4 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// Associations reads the association counts a question with these keys
-// needs (at most 64 keys): each key's counts and its perKey most frequent
-// partners (at most 64) with theirs.
-func (s *Store) Associations(ctx context.Context, keys []string, perKey int) (repertoire.AssocCounts, error) {
-	perKey = min(max(perKey, 0), repertoire.MaxAssocKeys)
-	out := repertoire.AssocCounts{Q: map[string]int{}, A: map[string]int{}, Both: map[string]map[string]int{}}
-	keys = repertoire.DistinctKeys(keys)
-	if len(keys) == 0 {
-		return out, nil
-	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return out, fmt.Errorf("associations: %w", err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT pairs FROM assoc_stats WHERE id = 1`).Scan(&out.Pairs); err != nil {
-		return out, fmt.Errorf("associations: %w", err)
-	}
-	if out.Pairs == 0 {
-		return out, nil
-	}
-	need := map[string]bool{}
-	for _, k := range keys {
-		need[k] = true
-		rows, err := tx.QueryContext(ctx, `SELECT a, n FROM assoc_pairs WHERE q = ? ORDER BY n DESC, a LIMIT ?`, k, perKey)
-		if err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-		for rows.Next() {
-			var a string
-			var n int
-			if err := rows.Scan(&a, &n); err != nil {
-				rows.Close()
-				return out, fmt.Errorf("associations: %w", err)
-			}
-			if out.Both[k] == nil {
-				out.Both[k] = map[string]int{}
-			}
-			out.Both[k][a] = n
-			need[a] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-	}
-	terms := make([]string, 0, len(need))
-	for k := range need {
-		terms = append(terms, k)
-	}
-	sort.Strings(terms)
-	for start := 0; start < len(terms); start += 200 {
-		batch := terms[start:min(start+200, len(terms))]
-		args := make([]any, len(batch))
-		for i, k := range batch {
-			args[i] = k
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT term, q, a FROM assoc_terms WHERE term IN (?`+strings.Repeat(",?", len(batch)-1)+`)`, args...)
-		if err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-		for rows.Next() {
-			var k string
-			var q, a int
-			if err := rows.Scan(&k, &q, &a); err != nil {
-				rows.Close()
-				return out, fmt.Errorf("associations: %w", err)
-			}
-			if q > 0 && slices.Contains(keys, k) {
-				out.Q[k] = q
-			}
-			if a > 0 {
-				out.A[k] = a
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("associations: %w", err)
-		}
-	}
-	return out, nil
 }
