@@ -559,8 +559,11 @@ func TestStopAppliesDeliveredEvents(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the first message did not reach the core")
 	}
-	n := h.srv.RequestHeartbeat()
-	h.srv.Await(t, "the heartbeat answering op 1", func() bool { return h.srv.Heartbeats() > n })
+	// A heartbeat carries the last sequence the client read: once one
+	// carries the fifth message's, all five are queued (a timed heartbeat
+	// may come before the one answering op 1, so the count alone is not enough).
+	h.srv.RequestHeartbeat()
+	h.srv.Await(t, "a heartbeat after the five messages were read", h.srv.HeardAll)
 	h.stop()
 	// Release the core only after discordgo's Close (it waits up to a second
 	// for the close frame), so that what is still queued is left to the

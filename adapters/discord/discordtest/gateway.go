@@ -51,8 +51,13 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 		}
 		switch in.Op {
 		case 1:
+			var seq int64
+			_ = json.Unmarshal(in.D, &seq) // null before the first dispatch
 			s.mu.Lock()
 			s.heartbeats++
+			if c.sess != nil {
+				c.sess.heard = max(c.sess.heard, seq)
+			}
 			acks := !c.noAcks
 			s.bump()
 			s.mu.Unlock()
@@ -325,6 +330,20 @@ func (s *Server) Resumes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.resumes
+}
+
+// HeardAll reports whether every live connection's last heartbeat carried
+// the sequence number of the last dispatch sent to it: the client had read
+// everything sent before (discordgo heartbeats the last sequence it read).
+func (s *Server) HeardAll() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.live {
+		if c.sess == nil || c.sess.heard < c.sess.seq {
+			return false
+		}
+	}
+	return len(s.live) > 0
 }
 
 // Heartbeats counts heartbeats received.

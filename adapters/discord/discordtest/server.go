@@ -129,6 +129,9 @@ type session struct {
 	log     []dispatch
 	intents int
 	shard   [2]int // [id, count]; [0, 1] when IDENTIFY named none
+	// heard is the sequence number the client's last heartbeat carried:
+	// the last dispatch it had read.
+	heard int64
 }
 
 // Delivered is one dispatch the fake routed to a session (replays on
