@@ -67,3 +67,56 @@ func testCatchUpCheckpoints(t *testing.T, open Opener) {
 		t.Errorf("another channel's checkpoint changed: %+v", c)
 	}
 }
+
+// testPurgeSpaceForgetsCatchUp: purging a space removes its catch-up
+// checkpoints with the rest, so a reinstall starts catch-up afresh
+// instead of trusting a pass over a log that is gone; other spaces keep
+// theirs.
+func testPurgeSpaceForgetsCatchUp(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	gone := repertoire.Channel{Platform: "slack", Space: "T1", ID: "C1", Name: "general"}
+	kept := repertoire.Channel{Platform: "slack", Space: "T2", ID: "C1", Name: "general"}
+	logAt := func(ev string, ch repertoire.Channel, id string) {
+		t.Helper()
+		if err := s.LogMessage(ctx, ev, repertoire.LoggedMessage{Channel: ch, ID: id, Author: repertoire.Person{ID: "U1"}, Text: "hello", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logAt("ev1", gone, "m1")
+	logAt("ev2", kept, "m1")
+	for _, ch := range []repertoire.Channel{gone, kept} {
+		if err := s.SaveCatchUp(ctx, repertoire.CatchUpChannel{Channel: ch, DoneAt: at.Add(time.Hour),
+			PassAt: at.Add(2 * time.Hour), Cursor: "m1", CursorAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PurgeSpace(ctx, "ev-purge", "slack", "T1"); err != nil {
+		t.Fatal(err)
+	}
+	// The bot is installed again and hears the channel.
+	logAt("ev3", gone, "m2")
+	cs, err := s.CatchUpChannels(ctx, "slack", at.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, c := range cs {
+		switch c.Channel.Space {
+		case "T1":
+			seen++
+			if !c.DoneAt.IsZero() || !c.PassAt.IsZero() || c.Cursor != "" || !c.CursorAt.IsZero() {
+				t.Errorf("a purged space's catch-up checkpoint survived: %+v", c)
+			}
+		case "T2":
+			seen++
+			if !c.DoneAt.Equal(at.Add(time.Hour)) || c.Cursor != "m1" {
+				t.Errorf("another space's checkpoint changed: %+v", c)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("channels to catch up after the purge: %+v", cs)
+	}
+}

@@ -76,6 +76,7 @@ var cases = []struct {
 	{"DocFrequenciesStemLikeTheIndex", testDocFrequenciesStemLikeTheIndex},
 	{"TermsGoWhenTheirTextChangesOrIsForgotten", testTermsGoWhenTheirTextChangesOrIsForgotten},
 	{"CatchUpCheckpoints", testCatchUpCheckpoints},
+	{"PurgeSpaceForgetsCatchUp", testPurgeSpaceForgetsCatchUp},
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},

@@ -10,7 +10,8 @@ import (
 // PurgeSpace removes everything kept from one workspace or guild: its
 // entries (savers, votes and full-text rows go with them), its open
 // questions, the message log and every per-channel setting and record
-// (detection, digests, recall answers and feedback, nudges). It runs when the bot is uninstalled from that space, so nothing
+// (detection, digests, recall answers and feedback, nudges, catch-up
+// checkpoints). It runs when the bot is uninstalled from that space, so nothing
 // outlives the community's decision to remove it. event, when not empty,
 // makes a redelivered uninstall a no-op (ErrAlreadyApplied). As with
 // ForgetUser the store then lets go of the text its files may still hold.
@@ -38,6 +39,7 @@ func (s *Core) PurgeSpace(ctx context.Context, event, platform, space string) (r
 			{new(int), `DELETE FROM recall_uses WHERE platform = ? AND space = ?`},
 			{new(int), `DELETE FROM web_sessions WHERE platform = ? AND space = ?`},
 			{new(int), `DELETE FROM web_tokens WHERE platform = ? AND space = ?`},
+			{new(int), `DELETE FROM catchup WHERE platform = ? AND space = ?`},
 		} {
 			res, err := tx.ExecContext(ctx, st.q, platform, space)
 			if err != nil {
