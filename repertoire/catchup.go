@@ -18,3 +18,11 @@ type CatchUpChannel struct {
 	Cursor   string
 	CursorAt time.Time
 }
+
+// AnswerFeedback is one recall answer the bot posted in a channel, with the
+// members who hold a 👍 (Helpful) or a 👎 (NotIt) on it: what catch-up
+// compares the answer's reactions with.
+type AnswerFeedback struct {
+	MessageID      string
+	Helpful, NotIt []string // member IDs, sorted
+}

@@ -275,6 +275,14 @@ type CatchUpStore interface {
 	// SaveCatchUp records a channel's catch-up checkpoint, replacing the
 	// one before.
 	SaveCatchUp(ctx context.Context, c CatchUpChannel) error
+	// AnswerFeedbackSince lists the recall answers the bot posted in a
+	// channel since a time (RecordRecall), with the 👍/👎 members hold on
+	// each, oldest first.
+	AnswerFeedbackSince(ctx context.Context, ch Channel, since time.Time) ([]AnswerFeedback, error)
+	// ActiveThreads lists the threads of a channel (their opening message
+	// IDs) whose replies the log holds from since on, the most recently
+	// replied first, at most limit: the older threads catch-up reads back.
+	ActiveThreads(ctx context.Context, ch Channel, since time.Time, limit int) ([]string, error)
 }
 
 // PrivacyStore removes what members and communities took back. Nothing

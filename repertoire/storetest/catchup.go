@@ -120,3 +120,71 @@ func testPurgeSpaceForgetsCatchUp(t *testing.T, open Opener) {
 		t.Errorf("channels to catch up after the purge: %+v", cs)
 	}
 }
+
+// testCatchUpReadsAnswersAndThreads: what catch-up compares a channel's
+// history with besides the log: the recall answers posted there with the
+// 👍/👎 held on each (a vote taken back is gone), and the threads with
+// replies logged recently, most recently replied first.
+func testCatchUpReadsAnswersAndThreads(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	ids := saveAll(t, s, entrySpec{src: "e1", question: "Rotate the certificate", answer: "Run certbot renew."})
+	before := time.Now().Add(-time.Minute)
+	src := func(ch, msg string) repertoire.Source {
+		return repertoire.Source{Platform: general.Platform, Space: general.Space, Channel: ch, Message: msg}
+	}
+	for _, a := range []repertoire.Source{src("general", "bot-1"), src("general", "bot-2"), src("other", "bot-3")} {
+		if err := s.RecordRecall(ctx, a, []int64{ids["e1"]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []struct {
+		msg, user string
+		helpful   bool
+	}{{"bot-1", "U2", true}, {"bot-1", "U1", true}, {"bot-1", "U3", false}, {"bot-1", "U4", true}, {"bot-3", "U1", true}} {
+		if _, err := s.Feedback(ctx, "", src(map[bool]string{true: "other", false: "general"}[f.msg == "bot-3"], f.msg), f.user, f.helpful); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Unfeedback(ctx, "", src("general", "bot-1"), "U4", true); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AnswerFeedbackSince(ctx, general, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[{bot-1 [U1 U2] [U3]} {bot-2 [] []}]" {
+		t.Errorf("answers and their feedback in #general: %v", got)
+	}
+	if got, err := s.AnswerFeedbackSince(ctx, general, time.Now().Add(time.Hour)); err != nil || len(got) != 0 {
+		t.Errorf("answers posted after now: %v, %v", got, err)
+	}
+
+	// Threads: t1 replied to last, t2 earlier, t3 only before since; a
+	// message with no replies is no thread; another channel's are not listed.
+	at := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	for i, m := range []repertoire.LoggedMessage{
+		{Channel: general, ID: "t1", At: at.Add(-72 * time.Hour)},
+		{Channel: general, ID: "t1r1", Thread: "t1", At: at.Add(-2 * time.Hour)},
+		{Channel: general, ID: "t2r1", Thread: "t2", At: at.Add(-3 * time.Hour)},
+		{Channel: general, ID: "t2r2", Thread: "t2", At: at.Add(-4 * time.Hour)},
+		{Channel: general, ID: "t3r1", Thread: "t3", At: at.Add(-50 * time.Hour)},
+		{Channel: general, ID: "lone", At: at.Add(-time.Hour)},
+		{Channel: repertoire.Channel{Platform: "shell", Space: "local", ID: "other"}, ID: "x1", Thread: "x", At: at},
+	} {
+		m.Author, m.Text = repertoire.Person{ID: "U1"}, "words "+m.ID
+		if err := s.LogMessage(ctx, fmt.Sprint("log", i), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	threads, err := s.ActiveThreads(ctx, general, at.Add(-24*time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(threads) != "[t1 t2]" {
+		t.Errorf("active threads: %v, want [t1 t2]", threads)
+	}
+	if threads, err := s.ActiveThreads(ctx, general, at.Add(-100*time.Hour), 1); err != nil || fmt.Sprint(threads) != "[t1]" {
+		t.Errorf("active threads, at most one: %v, %v", threads, err)
+	}
+}

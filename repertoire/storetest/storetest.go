@@ -77,6 +77,7 @@ var cases = []struct {
 	{"TermsGoWhenTheirTextChangesOrIsForgotten", testTermsGoWhenTheirTextChangesOrIsForgotten},
 	{"CatchUpCheckpoints", testCatchUpCheckpoints},
 	{"PurgeSpaceForgetsCatchUp", testPurgeSpaceForgetsCatchUp},
+	{"CatchUpReadsAnswersAndThreads", testCatchUpReadsAnswersAndThreads},
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},

@@ -64,3 +64,68 @@ func fromMilli(ms int64) time.Time {
 	}
 	return time.UnixMilli(ms).UTC()
 }
+
+// AnswerFeedbackSince lists a channel's recall answers posted since a time,
+// with the 👍/👎 members hold on each.
+func (s *Core) AnswerFeedbackSince(ctx context.Context, ch repertoire.Channel, since time.Time) ([]repertoire.AnswerFeedback, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT a.message_id, coalesce(f.user_id, ''), coalesce(f.helpful, 0)
+		FROM recall_answers a LEFT JOIN recall_feedback f ON f.answer_id = a.id
+		WHERE a.platform = ? AND a.space = ? AND a.channel_id = ? AND a.posted_at >= ?
+		ORDER BY a.posted_at, a.id, f.helpful DESC, f.user_id`, ch.Platform, ch.Space, ch.ID, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("answer feedback: %w", err)
+	}
+	defer rows.Close()
+	var out []repertoire.AnswerFeedback
+	for rows.Next() {
+		var (
+			msg, user string
+			helpful   int
+		)
+		if err := rows.Scan(&msg, &user, &helpful); err != nil {
+			return nil, fmt.Errorf("answer feedback: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].MessageID != msg {
+			out = append(out, repertoire.AnswerFeedback{MessageID: msg})
+		}
+		a := &out[len(out)-1]
+		switch {
+		case user == "":
+		case helpful == 1:
+			a.Helpful = append(a.Helpful, user)
+		default:
+			a.NotIt = append(a.NotIt, user)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("answer feedback: %w", err)
+	}
+	return out, nil
+}
+
+// ActiveThreads lists the threads of a channel with replies logged since a
+// time, the most recently replied first.
+func (s *Core) ActiveThreads(ctx context.Context, ch repertoire.Channel, since time.Time, limit int) ([]string, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT thread_id FROM messages
+		WHERE platform = ? AND space = ? AND channel_id = ? AND thread_id <> '' AND thread_id <> message_id AND posted_at >= ?
+		GROUP BY thread_id ORDER BY max(posted_at) DESC, thread_id LIMIT ?`, ch.Platform, ch.Space, ch.ID, since.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("active threads: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("active threads: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("active threads: %w", err)
+	}
+	return out, nil
+}
