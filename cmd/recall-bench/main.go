@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	exhaustive := fs.Int("exhaustive-queries", 200, "zipf: queries per class also ranked exhaustively, for the agreement figure (one pass over all entries)")
 	corpus := fs.String("corpus", "chat", "generated corpus for -sizes: chat (this tool's chat-like entries) or zipf (issue 15's independent workload: words from a Zipf law, rare/medium/common/natural queries, agreement with the exhaustive ranking)")
 	pgURL := fs.String("postgres", "", "zipf: also copy the corpus into this empty PostgreSQL database (postgres://…) and time both stores side by side, with capture throughput for one and two writers")
+	skipSQLite := fs.Bool("skip-sqlite", false, "zipf with -postgres: measure PostgreSQL alone, the corpus generated straight into it (for a size whose SQLite figures another run takes); agreement is then with PostgreSQL's exhaustive ranking, on -exhaustive-queries per class")
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
@@ -72,6 +73,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			case "chat":
 				err = latency(ctx, stdout, *dir, n, *queries, *baseline, *reuse)
 			case "zipf":
+				if *skipSQLite {
+					if *pgURL == "" {
+						return fmt.Errorf("-skip-sqlite measures PostgreSQL alone: give -postgres")
+					}
+					err = zipfPostgresOnly(ctx, stdout, n, *queries, *exhaustive, *pgURL)
+					break
+				}
 				err = zipfBench(ctx, stdout, *dir, n, *queries, *baseline, *exhaustive, *reuse)
 				if err == nil && *pgURL != "" {
 					err = zipfPostgres(ctx, stdout, *dir, n, *queries, *pgURL)

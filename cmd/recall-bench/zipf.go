@@ -113,6 +113,18 @@ type zipfQuery struct {
 
 var zipfClasses = []string{"rare", "medium", "common", "natural"}
 
+// zipfRow is entry i's row, q and a its question's and answer's word
+// ranks: ID, channel ID and name, source ID, kind, question, answer,
+// author ID and name, votes, creation and update time.
+func zipfRow(g *zipfGen, i int, q, a []int) []any {
+	at := time.Unix(1_600_000_000, 0).Add(time.Duration(i) * time.Minute).UnixMilli()
+	ch := fmt.Sprint("c", i%50)
+	kind := []string{"tip", "solution", "story", "how-we-do"}[i%4]
+	author := fmt.Sprint("U", i%997)
+	return []any{int64(i + 1), ch, ch, fmt.Sprint("z", i), kind, g.text(q) + "?", g.text(a), author, "member" + author,
+		int64(1 + i%3), at, at}
+}
+
 // zipfCorpus replays the generator (it is seeded) to learn document
 // frequencies and the known items' questions, and writes the entries when
 // db is not nil.
@@ -130,7 +142,6 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 	const batch = 20_000
 	var tx *sql.Tx
 	var stmt *sql.Stmt
-	t0 := time.Unix(1_600_000_000, 0)
 	for i := range n {
 		q, a := g.entry()
 		for _, k := range append(q, a...) {
@@ -158,12 +169,7 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 				return nil, err
 			}
 		}
-		at := t0.Add(time.Duration(i) * time.Minute).UnixMilli()
-		ch := fmt.Sprint("c", i%50)
-		kind := []string{"tip", "solution", "story", "how-we-do"}[i%4]
-		author := fmt.Sprint("U", i%997)
-		if _, err := stmt.ExecContext(ctx, i+1, ch, ch, fmt.Sprint("z", i), kind, g.text(q)+"?", g.text(a),
-			author, "member"+author, 1+i%3, at, at); err != nil {
+		if _, err := stmt.ExecContext(ctx, zipfRow(g, i, q, a)...); err != nil {
 			tx.Rollback()
 			return nil, err
 		}

@@ -27,7 +27,7 @@ func TestChunkPruningIsExact(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	var read, total int
-	s := open(t, postgres.WithChunkSize(8), postgres.WithChunkReads(2),
+	s := open(t, postgres.WithChunkSize(8), postgres.WithChunkReads(2), postgres.WithBulkBuildAt(300),
 		postgres.WithChunksRead(func(r, n int) { read, total = read+r, total+n }))
 	r := rand.New(rand.NewPCG(19, 2))
 	vocab := make([]string, 400)

@@ -25,6 +25,10 @@ const (
 	chunkSize = 128
 	// foldStep is how many entries one pass of a large fold holds in memory.
 	foldStep = 5_000
+	// bulkFold is how many entries a fold takes to write their postings
+	// into the chunks at once; a smaller fold's new entries (a member's
+	// saves) leave theirs in search_pending for the merge (searchmerge.go).
+	bulkFold = 32
 )
 
 // posting is one entry holding one stem, in the chunk format both stores
@@ -70,9 +74,10 @@ func docTerms(question, answer, tags string, memo map[string]string) (map[string
 
 // indexStats are the totals of search_stats.
 type indexStats struct {
-	n     int64
-	sum   [3]int64
-	bound [3]float64 // the averages bounds are computed at
+	n       int64
+	sum     [3]int64
+	bound   [3]float64 // the averages bounds are computed at
+	pending int64      // rows in search_pending
 }
 
 func (st indexStats) avg() [3]float64 {
@@ -88,8 +93,8 @@ func (st indexStats) avg() [3]float64 {
 
 func loadIndexStats(ctx context.Context, q querier) (indexStats, error) {
 	var st indexStats
-	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t FROM search_stats WHERE id = 1`).
-		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2])
+	err := q.QueryRowContext(ctx, `SELECT n, sum_q, sum_a, sum_t, bound_q, bound_a, bound_t, pending FROM search_stats WHERE id = 1`).
+		Scan(&st.n, &st.sum[0], &st.sum[1], &st.sum[2], &st.bound[0], &st.bound[1], &st.bound[2], &st.pending)
 	if err != nil {
 		return st, fmt.Errorf("read search totals: %w", err)
 	}
@@ -113,57 +118,80 @@ func chunkBound(ps []posting, avg [3]float64) float64 {
 
 // foldPending brings the search index up to date with the entries the
 // writing transaction changed (noted in search_dirty by triggers), before
-// it commits, foldStep entries at a time.
-func foldPending(ctx context.Context, tx *dbTx, chunk int) error {
+// it commits, foldStep entries at a time. It returns how many postings
+// wait in search_pending afterwards, or -1 when nothing was folded. On an
+// empty index, buildAt entries or more (bulkBuildAt when 0) are indexed in
+// one pass (buildIndex).
+func foldPending(ctx context.Context, tx *dbTx, chunk, buildAt int) (int64, error) {
 	if chunk <= 0 {
 		chunk = chunkSize
 	}
 	rows, err := tx.QueryContext(ctx, `DELETE FROM search_dirty RETURNING id`)
 	if err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return -1, fmt.Errorf("search index: %w", err)
 	}
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return fmt.Errorf("search index: %w", err)
+			return -1, fmt.Errorf("search index: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return -1, fmt.Errorf("search index: %w", err)
 	}
 	if len(ids) == 0 {
-		return nil
+		return -1, nil
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	if buildAt <= 0 {
+		buildAt = bulkBuildAt
+	}
+	if len(ids) >= buildAt {
+		built, err := buildIndex(ctx, tx, ids, chunk)
+		if err != nil {
+			return -1, fmt.Errorf("search index: %w", err)
+		}
+		if built {
+			return 0, nil
+		}
+	}
+	var pending int64
 	for len(ids) > 0 {
 		n := min(len(ids), foldStep)
-		if err := fold(ctx, tx, ids[:n], chunk); err != nil {
-			return fmt.Errorf("search index: %w", err)
+		var err error
+		if pending, err = fold(ctx, tx, ids[:n], chunk); err != nil {
+			return -1, fmt.Errorf("search index: %w", err)
 		}
 		ids = ids[n:]
 	}
-	return nil
+	return pending, nil
 }
 
 // stemChange is what a fold changes of one stem: entries leaving its
 // postings and postings added or replaced (both by ascending ID).
 type stemChange struct {
-	rm  []int64
-	add []posting
-	df  int64
+	rm   []int64
+	add  []posting
+	pend []posting // new entries' postings, for search_pending
+	df   int64
 }
 
 // fold re-indexes the entries ids, ascending (deleted ones leave the
-// index).
-func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
+// index), and returns the rows search_pending holds afterwards.
+func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) (int64, error) {
 	st, err := loadIndexStats(ctx, tx)
 	if err != nil {
-		return err
+		return -1, err
 	}
+	err = foldInto(ctx, tx, ids, chunk, &st)
+	return st.pending, err
+}
+
+func foldInto(ctx context.Context, tx *dbTx, ids []int64, chunk int, st *indexStats) error {
 	changes := map[string]*stemChange{}
 	change := func(s string) *stemChange {
 		c := changes[s]
@@ -252,7 +280,11 @@ func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
 				p.TF[f] = len(pos[f])
 			}
 			c := change(s)
-			c.add = append(c.add, p)
+			if len(ids) < bulkFold && !had[id] {
+				c.pend = append(c.pend, p)
+			} else {
+				c.add = append(c.add, p)
+			}
 			c.df++
 			d.Stems = append(d.Stems, s)
 		}
@@ -303,15 +335,106 @@ func fold(ctx context.Context, tx *dbTx, ids []int64, chunk int) error {
 		stems = append(stems, s)
 	}
 	sort.Strings(stems)
-	if err := writeChunks(ctx, tx, stems, changes, st.bound, chunk); err != nil {
+	// Entries changed or gone lose their pending postings; the chunks'
+	// ones go in writeChunks, with the postings of changed entries.
+	dropped, err := dropPending(ctx, tx, stems, changes)
+	if err != nil {
+		return err
+	}
+	added, err := putPending(ctx, tx, stems, changes)
+	if err != nil {
+		return err
+	}
+	st.pending += added - dropped
+	var chunked []string
+	for _, s := range stems {
+		if c := changes[s]; len(c.rm) > 0 || len(c.add) > 0 {
+			chunked = append(chunked, s)
+		}
+	}
+	if err := writeChunks(ctx, tx, chunked, changes, st.bound, chunk); err != nil {
 		return err
 	}
 	if err := writeTerms(ctx, tx, stems, changes); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ?
-		WHERE id = 1`, st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2])
+	return writeStats(ctx, tx, st)
+}
+
+func writeStats(ctx context.Context, tx *dbTx, st *indexStats) error {
+	_, err := tx.ExecContext(ctx, `UPDATE search_stats SET n = ?, sum_q = ?, sum_a = ?, sum_t = ?, bound_q = ?, bound_a = ?, bound_t = ?,
+		pending = ? WHERE id = 1`, st.n, st.sum[0], st.sum[1], st.sum[2], st.bound[0], st.bound[1], st.bound[2], st.pending)
 	return err
+}
+
+// dropPending deletes the pending postings of the stems' removed entries,
+// takes them out of the removals left for the chunks, and reports how
+// many it deleted.
+func dropPending(ctx context.Context, tx *dbTx, stems []string, changes map[string]*stemChange) (int64, error) {
+	var terms []string
+	var ids []int64
+	for _, s := range stems {
+		for _, id := range changes[s].rm {
+			terms, ids = append(terms, s), append(ids, id)
+		}
+	}
+	if len(terms) == 0 {
+		return 0, nil
+	}
+	rows, err := tx.QueryContext(ctx, `DELETE FROM search_pending p USING unnest(?::text[], ?::bigint[]) AS k(term, id)
+		WHERE p.term = k.term COLLATE "C" AND p.id = k.id RETURNING p.term, p.id`, terms, ids)
+	if err != nil {
+		return 0, err
+	}
+	gone := map[chunkKey]bool{}
+	for rows.Next() {
+		var k chunkKey
+		if err := rows.Scan(&k.term, &k.first); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		gone[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(gone) == 0 {
+		return 0, err
+	}
+	for _, s := range stems {
+		c := changes[s]
+		keep := c.rm[:0]
+		for _, id := range c.rm {
+			if !gone[chunkKey{s, id}] {
+				keep = append(keep, id)
+			}
+		}
+		c.rm = keep
+	}
+	return int64(len(gone)), nil
+}
+
+// putPending writes new entries' postings to search_pending, one row per
+// stem and entry, in one statement, and reports how many.
+func putPending(ctx context.Context, tx *dbTx, stems []string, changes map[string]*stemChange) (int64, error) {
+	var terms []string
+	var ids []int64
+	var data [][]byte
+	for _, s := range stems {
+		for _, p := range changes[s].pend {
+			terms, ids, data = append(terms, s), append(ids, p.ID), append(data, encodeChunk([]posting{p}))
+		}
+	}
+	if len(terms) == 0 {
+		return 0, nil
+	}
+	// (A row left by an earlier fold of the entry was dropped above: the
+	// conflict cannot happen, but must not fail a save if it did.)
+	res, err := tx.ExecContext(ctx, `INSERT INTO search_pending (term, id, data)
+		SELECT * FROM unnest(?::text[], ?::bigint[], ?::bytea[])
+		ON CONFLICT (term, id) DO UPDATE SET data = excluded.data`, terms, ids, data)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // writeTerms applies the stems' document frequency changes and raises
@@ -327,7 +450,10 @@ func writeTerms(ctx context.Context, tx *dbTx, stems []string, changes map[strin
 		for i := range c.add {
 			pmax = max(pmax, repertoire.PriorOf(c.add[i].Prior, false))
 		}
-		if c.df == 0 && len(c.add) == 0 {
+		for i := range c.pend {
+			pmax = max(pmax, repertoire.PriorOf(c.pend[i].Prior, false))
+		}
+		if c.df == 0 && len(c.add) == 0 && len(c.pend) == 0 {
 			continue
 		}
 		terms, dfs, pmaxs = append(terms, s), append(dfs, c.df), append(pmaxs, pmax)

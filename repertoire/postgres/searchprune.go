@@ -52,6 +52,11 @@ type plist struct {
 	t      *pterm
 	chunks []*pchunk
 	hint   int // where covering last found a chunk
+	// pend are the stem's pending postings (search_pending), each a read
+	// chunk of one, by ID. Their IDs may fall in a chunk's range (an entry
+	// changed after later ones were saved is folded into the chunks), but
+	// an entry's posting is in one or the other, never both.
+	pend []*pchunk
 }
 
 type pchunk struct {
@@ -173,14 +178,28 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	pend, err := pr.readPending(ctx, tx, stems, byStem)
+	if err != nil {
+		return err
+	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, c := range pr.unread {
 		lo, hi = min(lo, c.first), max(hi, c.last)
 	}
-	if len(pr.unread) > 0 {
+	for _, id := range pend {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	if lo <= hi {
 		pr.base = lo
 		pr.done = make([]uint64, (hi-lo)/64+1)
 		pr.waiting = make([]uint64, (hi-lo)/64+1)
+	}
+	// The pending postings are read: their entries are scored (or wait for
+	// the chunks that may hold their other words) as a read chunk's are.
+	for _, id := range pend {
+		if !pr.has(pr.done, id) && !pr.has(pr.waiting, id) {
+			pr.score(id, pr.r.Threshold())
+		}
 	}
 	load, most := firstLoad, maxLoad
 	if o.reads > 0 {
@@ -219,6 +238,59 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 			return err
 		}
 	}
+}
+
+// readPending reads the stems' pending postings into their lists and
+// returns their entry IDs.
+func (pr *pruner) readPending(ctx context.Context, tx *dbTx, stems []string, byStem map[string][]*plist) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT term, id, data FROM search_pending WHERE term = ANY(?::text[])
+		ORDER BY term, id`, stems)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var s string
+		var id int64
+		var data []byte
+		if err := rows.Scan(&s, &id, &data); err != nil {
+			return nil, err
+		}
+		ps, err := decodeHeads(id, data)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) != 1 || ps[0].id != id {
+			return nil, errCorrupt
+		}
+		for _, l := range byStem[s] {
+			c := &pchunk{list: l, first: id, last: id, data: data, ps: ps, loaded: true}
+			c.contrib = []float64{pr.contrib(l.t, &ps[0])}
+			l.pend = append(l.pend, c)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// contrib is the most word t adds to the entry of posting p (exact but for
+// proximity, at its ceiling).
+func (pr *pruner) contrib(t *pterm, p *hpost) float64 {
+	if t.multi {
+		return t.ub
+	}
+	return (repertoire.TermScore(t.idf, p.tfs(), p.lengths(), pr.avg) + t.bonus) *
+		repertoire.PriorOf(p.prior(), pr.howTo) * (1 + boundMargin)
+}
+
+// pending is the stem's pending posting of entry id, or nil.
+func (l *plist) pending(id int64) *pchunk {
+	i := sort.Search(len(l.pend), func(i int) bool { return l.pend[i].first >= id })
+	if i < len(l.pend) && l.pend[i].first == id {
+		return l.pend[i]
+	}
+	return nil
 }
 
 // scale turns a chunk's stored bound into the most its word adds to an
@@ -296,6 +368,10 @@ func (pr *pruner) most(t *pterm, a, b int64) float64 {
 				m = max(m, c.contrib[j])
 			}
 		}
+		i = sort.Search(len(l.pend), func(i int) bool { return l.pend[i].first >= a })
+		for ; i < len(l.pend) && l.pend[i].first <= b; i++ {
+			m = max(m, l.pend[i].contrib[0])
+		}
 		if t.multi && m > 0 {
 			return t.ub
 		}
@@ -334,12 +410,7 @@ func (pr *pruner) read(ctx context.Context, tx *dbTx, chunks []*pchunk) error {
 			c.data, c.ps, c.loaded = data, ps, true
 			c.contrib = make([]float64, len(ps))
 			for j := range ps {
-				p := &ps[j]
-				c.contrib[j] = (repertoire.TermScore(c.list.t.idf, p.tfs(), p.lengths(), pr.avg) + c.list.t.bonus) *
-					repertoire.PriorOf(p.prior(), pr.howTo) * (1 + boundMargin)
-				if c.list.t.multi {
-					c.contrib[j] = c.list.t.ub
-				}
+				c.contrib[j] = pr.contrib(c.list.t, &ps[j])
 			}
 		}
 	}
@@ -406,7 +477,13 @@ func (pr *pruner) score(id int64, theta float64) {
 		for _, l := range t.lists {
 			var hc *pchunk
 			var hj int
-			if c := l.covering(id); c != nil {
+			if c := l.pending(id); c != nil {
+				hc, hj, p = c, 0, &c.ps[0]
+				has, tfs = true, p.tfs()
+				for f := range 3 {
+					tf[f] += tfs[f]
+				}
+			} else if c := l.covering(id); c != nil {
 				if !c.loaded {
 					unread = true
 					bound = max(bound, c.bound)

@@ -80,6 +80,12 @@ type Store struct {
 	// pruning happens on small repertoires).
 	chunk int
 	prune pruneOptions
+	// buildAt overrides bulkBuildAt, the entries a fold takes to build an
+	// empty index in one pass (tests use few).
+	buildAt int
+	// merge moves pending postings into the chunks in the background
+	// (searchmerge.go).
+	merge merger
 }
 
 // Option configures a Store.
@@ -132,11 +138,13 @@ func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*S
 		return nil, err
 	}
 	s.core = s.newCore()
+	s.startMerge()
 	return s, nil
 }
 
 // Close closes the pool; job locks still held are released with it.
 func (s *Store) Close() error {
+	s.stopMerge()
 	s.locks.closeAll()
 	err := s.w.Close()
 	s.pool.Close()
@@ -229,14 +237,16 @@ func (s *Store) txNow(ctx context.Context, event string, lock bool, fn func(*dbT
 	if err := fn(tx); err != nil {
 		return err
 	}
+	pending := int64(-1)
 	if lock {
-		if err := foldPending(ctx, tx, s.chunk); err != nil {
+		if pending, err = foldPending(ctx, tx, s.chunk, s.buildAt); err != nil {
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.wakeMerge(pending)
 	return nil
 }
 
