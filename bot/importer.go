@@ -39,12 +39,15 @@ type Addresser interface {
 // ones are sized to take about importTx, far under the busy timeout.
 const (
 	importChunk = 100
-	importTx    = 25 * time.Millisecond
+	importTx    = 100 * time.Millisecond
 )
 
 // importYield is the least pause between an import's transactions, so a
-// bot waiting for the write lock gets it.
-const importYield = 20 * time.Millisecond
+// bot waiting for the write lock gets it. SQLite's busy handler polls for
+// the lock at most 100 ms apart: a pause longer than that is seen by every
+// waiting writer, where a shorter one can slip between a waiter's polls
+// again and again (the bot's acknowledgement then waits seconds).
+const importYield = 120 * time.Millisecond
 
 // importLeast is the fewest entries an import's transaction writes: the
 // store folds a write of this many into the search chunks at once (fewer
@@ -213,6 +216,9 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 		// an interruption writes its earlier chunks again, which changes
 		// nothing (records upsert by source).
 		flush := func() error {
+			if err := b.importBackoff(ctx); err != nil {
+				return err
+			}
 			start := time.Now()
 			res, err := b.importBatch(ctx, repertoire.Batch{Import: importID, Records: records})
 			if err != nil {
@@ -661,3 +667,35 @@ func (b *Bot) importBatch(ctx context.Context, batch repertoire.Batch) (repertoi
 
 // importTries is how many times a batch is tried while the database is busy.
 const importTries = 6
+
+// While a running bot has more than importInboxDeep deliveries pending, an
+// import waits before its next transaction, importBackoffStep at a time
+// and at most importBackoffMax per transaction, so the bot catches up.
+const (
+	importInboxDeep   = 100
+	importBackoffStep = 250 * time.Millisecond
+	importBackoffMax  = 5 * time.Second
+)
+
+// importBackoff waits while the inbox is deep and being applied: its
+// oldest pending delivery moves on between two looks. A deep inbox that
+// does not move (no bot running, or one that skips a platform's deliveries)
+// is no reason to wait. The bot's acknowledgements never wait on this:
+// they commit between the import's transactions anyway.
+func (b *Bot) importBackoff(ctx context.Context) error {
+	n, oldest, err := b.store.InboxDepth(ctx)
+	if err != nil || n <= importInboxDeep {
+		return nil // the import goes on; its transactions are short either way
+	}
+	for waited := time.Duration(0); waited < importBackoffMax; waited += importBackoffStep {
+		if err := sleepCtx(ctx, importBackoffStep); err != nil {
+			return err
+		}
+		m, next, err := b.store.InboxDepth(ctx)
+		if err != nil || m <= importInboxDeep || !next.After(oldest) {
+			return nil
+		}
+		oldest = next
+	}
+	return nil
+}

@@ -195,6 +195,13 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 	logs += bot.stderr.String()
 	busy := strings.Count(logs, "SQLITE_BUSY") + strings.Count(logs, "database is locked")
 	t.Logf("%d acknowledged captures not stored, %d SQLITE_BUSY in the logs", len(lost), busy)
+	shown := 0
+	for _, line := range strings.Split(logs, "\n") {
+		if shown < 5 && (strings.Contains(line, "SQLITE_BUSY") || strings.Contains(line, "database is locked")) {
+			t.Logf("busy: %s", line)
+			shown++
+		}
+	}
 	if busy > 0 || refused.Load() > 0 || len(lost) > 0 || failed.Load() > 0 || acks[len(acks)-1] > time.Second {
 		t.Errorf("the import got in the bot's way\n%s", firstBot)
 	}
