@@ -17,7 +17,9 @@ func docFrequency(ctx context.Context, q sqlcore.Reader, term string) (int, bool
 		return 0, false, nil
 	}
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, repertoire.StemOf(words[0])).Scan(&n)
+	// Merged postings and pending ones (migration 0005).
+	err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT df FROM search_terms WHERE term = ?1), 0)
+		+ (SELECT count(*) FROM search_pending WHERE term = ?1)`, repertoire.StemOf(words[0])).Scan(&n)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, err
 	}

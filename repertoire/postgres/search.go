@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -87,15 +86,21 @@ func runRecall(ctx context.Context, tx *dbTx, r *repertoire.Recall, where string
 		return nil, fmt.Errorf("read search totals: %w", err)
 	}
 	ok, err := r.Prepare(ctx, tot, func(ctx context.Context, stem string) (int64, bool, error) {
-		var df int64
-		err := tx.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, stem).Scan(&df)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, false, nil
+		// search_terms counts merged postings; the pending ones are
+		// counted here (migration 0005).
+		var df sql.NullInt64
+		var pending int64
+		err := tx.QueryRowContext(ctx, `SELECT (SELECT df FROM search_terms WHERE term = ?1),
+			(SELECT count(*) FROM search_pending WHERE term = ?1)`, stem).Scan(&df, &pending)
+		if err != nil {
+			return 0, false, err
 		}
-		return df, err == nil, err
+		return df.Int64 + pending, df.Valid || pending > 0, nil
 	}, func(ctx context.Context, from, to string, limit int) ([]repertoire.StemDF, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT term, df FROM search_terms WHERE term > ? AND term < ? ORDER BY term LIMIT ?`,
-			from, to, limit)
+		rows, err := tx.QueryContext(ctx, `SELECT term, sum(df)::bigint FROM (
+				SELECT term, df FROM search_terms WHERE term > ?1 AND term < ?2
+				UNION ALL SELECT term, count(*) FROM search_pending WHERE term > ?1 AND term < ?2 GROUP BY term) AS t
+			GROUP BY term ORDER BY term LIMIT ?3`, from, to, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -175,6 +180,9 @@ func rankCandidates(ctx context.Context, tx *dbTx, r *repertoire.Recall, where s
 
 // tsQuote quotes a stem as one tsvector or tsquery lexeme.
 func tsQuote(s string) string {
+	if !strings.ContainsAny(s, `\'`) {
+		return "'" + s + "'" // most stems (a bulk build quotes each of every entry)
+	}
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }
 

@@ -281,11 +281,11 @@ func foldInto(ctx context.Context, tx *dbTx, ids []int64, chunk int, st *indexSt
 			}
 			c := change(s)
 			if len(ids) < bulkFold && !had[id] {
-				c.pend = append(c.pend, p)
+				c.pend = append(c.pend, p) // counted by searches, not in search_terms
 			} else {
 				c.add = append(c.add, p)
+				c.df++
 			}
-			c.df++
 			d.Stems = append(d.Stems, s)
 		}
 		sort.Strings(d.Stems)
@@ -405,6 +405,8 @@ func dropPending(ctx context.Context, tx *dbTx, stems []string, changes map[stri
 		for _, id := range c.rm {
 			if !gone[chunkKey{s, id}] {
 				keep = append(keep, id)
+			} else {
+				c.df++ // a pending posting: search_terms did not count it
 			}
 		}
 		c.rm = keep
@@ -450,10 +452,7 @@ func writeTerms(ctx context.Context, tx *dbTx, stems []string, changes map[strin
 		for i := range c.add {
 			pmax = max(pmax, repertoire.PriorOf(c.add[i].Prior, false))
 		}
-		for i := range c.pend {
-			pmax = max(pmax, repertoire.PriorOf(c.pend[i].Prior, false))
-		}
-		if c.df == 0 && len(c.add) == 0 && len(c.pend) == 0 {
+		if c.df == 0 && len(c.add) == 0 {
 			continue
 		}
 		terms, dfs, pmaxs = append(terms, s), append(dfs, c.df), append(pmaxs, pmax)

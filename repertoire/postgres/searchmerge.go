@@ -183,6 +183,12 @@ func mergeRows(ctx context.Context, tx *dbTx, maxStems, maxRows, chunk int) (int
 	if err := writeChunks(ctx, tx, stems, changes, st.bound, chunk); err != nil {
 		return 0, err
 	}
+	for _, c := range changes {
+		c.df = int64(len(c.add)) // now counted in search_terms
+	}
+	if err := writeTerms(ctx, tx, stems, changes); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending p USING unnest(?::text[], ?::bigint[]) AS k(term, id)
 		WHERE p.term = k.term COLLATE "C" AND p.id = k.id`, terms, ids); err != nil {
 		return 0, err

@@ -152,8 +152,21 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// The pending postings are read whole (they are few): their priors
+	// count in pmax, which search_terms keeps for merged postings only.
+	pend, err := pr.readPending(ctx, tx, stems, byStem)
+	if err != nil {
+		return err
+	}
 	for _, t := range pr.terms {
 		t.ub = (t.idf*repertoire.SatMax + t.bonus) * t.pmax * pr.ceil * (1 + boundMargin)
+	}
+	for _, t := range pr.terms {
+		for _, l := range t.lists {
+			for _, c := range l.pend {
+				c.contrib = []float64{pr.contrib(t, &c.ps[0])}
+			}
+		}
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT term, first, last, bound FROM search_chunks WHERE term = ANY(?::text[])
 		ORDER BY term, first`, stems)
@@ -176,10 +189,6 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
-	}
-	pend, err := pr.readPending(ctx, tx, stems, byStem)
-	if err != nil {
 		return err
 	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
@@ -240,8 +249,9 @@ func rankByChunks(ctx context.Context, tx *dbTx, r *repertoire.Recall, where str
 	}
 }
 
-// readPending reads the stems' pending postings into their lists and
-// returns their entry IDs.
+// readPending reads the stems' pending postings into their lists (their
+// contributions are computed once the words' ceilings are known), raises
+// the words' pmax to their priors, and returns their entry IDs.
 func (pr *pruner) readPending(ctx context.Context, tx *dbTx, stems []string, byStem map[string][]*plist) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT term, id, data FROM search_pending WHERE term = ANY(?::text[])
 		ORDER BY term, id`, stems)
@@ -266,8 +276,8 @@ func (pr *pruner) readPending(ctx context.Context, tx *dbTx, stems []string, byS
 		}
 		for _, l := range byStem[s] {
 			c := &pchunk{list: l, first: id, last: id, data: data, ps: ps, loaded: true}
-			c.contrib = []float64{pr.contrib(l.t, &ps[0])}
 			l.pend = append(l.pend, c)
+			l.t.pmax = max(l.t.pmax, repertoire.PriorOf(ps[0].prior(), false))
 		}
 		ids = append(ids, id)
 	}
