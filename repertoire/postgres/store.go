@@ -145,6 +145,7 @@ func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*S
 // Close closes the pool; job locks still held are released with it.
 func (s *Store) Close() error {
 	s.stopMerge()
+	s.releaseClaims()
 	s.locks.closeAll()
 	err := s.w.Close()
 	s.pool.Close()

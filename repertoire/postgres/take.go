@@ -23,6 +23,19 @@ func newOwner() string {
 	return hex.EncodeToString(b)
 }
 
+// releaseClaims gives up this handle's inbox claims as it closes, so that
+// a replica restarting (a new handle, a new owner) or another one takes its
+// channels at once instead of after ClaimLease. What it had taken and not
+// applied passes with them, as when a claim lapses. A replica that dies
+// without closing still holds its claims until they lapse.
+func (s *Store) releaseClaims() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := s.w.ExecContext(ctx, `UPDATE inbox_claims SET expires_at = 0 WHERE owner = ?`, s.owner); err != nil {
+		s.log.Warn("releasing inbox claims", "err", err)
+	}
+}
+
 // TakeInbox hands this replica up to limit pending deliveries to apply,
 // none of which another live replica holds: the deliveries of the channels
 // this replica claims, in Seq order, that it has not taken yet. Each call

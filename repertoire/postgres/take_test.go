@@ -99,3 +99,34 @@ func TestTakeInboxAcrossReplicas(t *testing.T) {
 		}
 	}
 }
+
+// A replica that closes its store (a restart, a deploy) releases its
+// channels: the next handle takes them and what was not applied at once,
+// not after ClaimLease.
+func TestClosedReplicaReleasesItsChannels(t *testing.T) {
+	ctx := context.Background()
+	url := dbURL(t)
+	clock := time.Now()
+	now := func() time.Time { return clock }
+	a, err := postgres.Open(ctx, url, nil, postgres.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CommitInbox(ctx, []repertoire.InboxItem{{Platform: "slack", Kind: "event", Delivery: "d1",
+		Channel: "C1", Payload: []byte("{}")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.TakeInbox(ctx, 10); err != nil || len(got) != 1 {
+		t.Fatalf("A took %d deliveries of 1 (%v)", len(got), err)
+	}
+	a.Close()
+	b, err := postgres.Open(ctx, url, nil, postgres.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	clock = clock.Add(time.Second) // well within A's lease
+	if got, err := b.TakeInbox(ctx, 10); err != nil || len(got) != 1 || got[0].Delivery != "d1" {
+		t.Fatalf("after A closed, B took %v (%v), want A's untaken delivery d1", got, err)
+	}
+}
