@@ -50,8 +50,14 @@ var ErrCorruptChunk = errors.New("search index: corrupt chunk")
 // field in turn, its tf token positions, each as the difference from the
 // previous one in that field (the first from 0).
 func EncodeChunk(ps []Posting) []byte {
-	b := make([]byte, 0, len(ps)*12)
-	prev := ps[0].ID
+	return AppendChunk(make([]byte, 0, len(ps)*12), ps[0].ID, ps)
+}
+
+// AppendChunk appends postings (ascending IDs, all above prev) to chunk
+// data b whose last posting is entry prev, and returns the longer data: the
+// format is a run of deltas, so a chunk grows at its end without being
+// decoded. With b empty and prev the first posting's ID it is EncodeChunk.
+func AppendChunk(b []byte, prev int64, ps []Posting) []byte {
 	for _, p := range ps {
 		b = binary.AppendUvarint(b, uint64(p.ID-prev))
 		prev = p.ID
@@ -74,6 +80,39 @@ func EncodeChunk(ps []Posting) []byte {
 		}
 	}
 	return b
+}
+
+// ChunkLen counts the postings of chunk data without decoding them.
+func ChunkLen(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		var tf uint64
+		for i := range 11 {
+			u, k := binary.Uvarint(b)
+			if k <= 0 {
+				return 0, ErrCorruptChunk
+			}
+			if i >= 1 && i <= 3 {
+				tf += u
+			}
+			b = b[k:]
+		}
+		if tf > uint64(len(b)) {
+			return 0, ErrCorruptChunk
+		}
+		for range tf {
+			k := 0
+			for k < len(b) && b[k] >= 0x80 {
+				k++
+			}
+			if k == len(b) {
+				return 0, ErrCorruptChunk
+			}
+			b = b[k+1:]
+		}
+		n++
+	}
+	return n, nil
 }
 
 // DecodeChunk decodes a chunk whose first posting is entry first, into out

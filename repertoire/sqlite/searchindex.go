@@ -120,10 +120,14 @@ func scanIndexStats(row *sql.Row) (indexStats, error) {
 // docTerms is an entry's text as the index sees it: per stem, its
 // positions in each field, and the fields' lengths.
 func docTerms(question, answer, tags string) (map[string]*[3][]int32, [3]int) {
+	return docTermsMemo(question, answer, tags, map[string]string{})
+}
+
+// docTermsMemo is docTerms remembering stems in memo (raw token → stem).
+func docTermsMemo(question, answer, tags string, memo map[string]string) (map[string]*[3][]int32, [3]int) {
 	fields := [3]string{question, answer, tags}
 	terms := map[string]*[3][]int32{}
 	var lens [3]int
-	memo := map[string]string{}
 	for f, text := range fields {
 		toks := repertoire.Tokenize(text)
 		lens[f] = len(toks)
@@ -170,15 +174,34 @@ func foldPending(ctx context.Context, tx *sql.Tx, chunk int) (int64, error) {
 
 // foldAll folds every noted entry, foldStep at a time.
 func foldAll(ctx context.Context, tx *sql.Tx, chunk int) error {
-	for {
-		n, err := foldSome(ctx, tx, chunk)
+	_, err := foldPasses(ctx, tx, newTailCache(chunk), -1)
+	return err
+}
+
+// foldPasses folds noted entries, foldStep at a time, for at most passes
+// passes (all when negative), and reports how many it folded. The stems'
+// last chunks stay in memory from one pass to the next (tailCache).
+func foldPasses(ctx context.Context, tx *sql.Tx, tc *tailCache, passes int) (int, error) {
+	defer tc.close()
+	memo := map[string]string{}
+	folded := 0
+	for i := 0; passes < 0 || i < passes; i++ {
+		if len(memo) > 1<<16 {
+			clear(memo)
+		}
+		n, err := foldSome(ctx, tx, tc, memo)
 		if err != nil {
-			return fmt.Errorf("search index: %w", err)
+			return folded, fmt.Errorf("search index: %w", err)
 		}
 		if n == 0 {
-			return nil
+			break
 		}
+		folded += n
 	}
+	if err := tc.flush(ctx, tx); err != nil {
+		return folded, fmt.Errorf("search index: %w", err)
+	}
+	return folded, nil
 }
 
 type dirtyRow struct {
@@ -188,9 +211,9 @@ type dirtyRow struct {
 }
 
 // foldSome folds up to foldStep noted entries and reports how many.
-func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
+func foldSome(ctx context.Context, tx *sql.Tx, tc *tailCache, memo map[string]string) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, indexed, coalesce(question, ''), coalesce(answer, ''), coalesce(tags, '')
-		FROM search_dirty ORDER BY id LIMIT ?`, foldStep)
+		FROM search_dirty ORDER BY id LIMIT ?`, tc.step)
 	if err != nil {
 		return 0, err
 	}
@@ -218,7 +241,7 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 		if !d.indexed {
 			continue
 		}
-		terms, lens := docTerms(d.old[0], d.old[1], d.old[2])
+		terms, lens := docTermsMemo(d.old[0], d.old[1], d.old[2], memo)
 		for s := range terms {
 			remove[s] = append(remove[s], d.id)
 		}
@@ -251,7 +274,7 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 			return 0, err
 		}
 		pr.Kind = repertoire.Kind(kind)
-		fields, lens = docTerms(q, a, tags)
+		fields, lens = docTermsMemo(q, a, tags, memo)
 		for s, pos := range fields {
 			p := posting{ID: id, Lens: lens, Prior: pr, Pos: *pos}
 			for f := range 3 {
@@ -273,7 +296,7 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 		// rebuild (Optimize) resets them.
 		st.bound = st.avg()
 	}
-	fw, err := newFoldWriter(ctx, tx, st.bound, chunk)
+	fw, err := newFoldWriter(ctx, tx, st.bound, tc.chunk)
 	if err != nil {
 		return 0, err
 	}
@@ -316,12 +339,15 @@ func foldSome(ctx context.Context, tx *sql.Tx, chunk int) (int, error) {
 		rest, added, err = fw.appendPending(ctx, tx, sorted, remove, add, fresh)
 		st.pending += added
 	} else {
-		rest, err = fw.appendAll(ctx, tx, sorted, remove, add)
+		rest, err = fw.appendAll(ctx, tx, tc, sorted, remove, add)
 	}
 	if err != nil {
 		return 0, err
 	}
 	for _, s := range rest {
+		if err := tc.evict(ctx, tx, s); err != nil {
+			return 0, fmt.Errorf("stem %q: %w", s, err)
+		}
 		rm := remove[s]
 		sort.Slice(rm, func(i, j int) bool { return rm[i] < rm[j] })
 		if err := fw.apply(ctx, s, rm, add[s]); err != nil {
@@ -448,113 +474,38 @@ func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
 	return err
 }
 
-// appendAll writes, in a few statements, the stems whose changes are only
-// postings after their last chunk's first entry (new entries), and returns
-// the other stems.
-func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
-	type termRow struct {
-		df       int64
-		ub, pmax float64
-	}
-	terms := map[string]*termRow{}
-	tails := map[string]storedChunk{}
-	rows, err := tx.QueryContext(ctx, `SELECT term, df, ub, pmax FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(stems))
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var term string
-		var t termRow
-		if err := rows.Scan(&term, &t.df, &t.ub, &t.pmax); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		terms[term] = &t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT p.term, p.first, p.data FROM json_each(?) AS j
-		JOIN search_postings p ON p.term = j.value
-			AND p.first = (SELECT first FROM search_postings WHERE term = j.value ORDER BY first DESC LIMIT 1)`, jsonList(stems))
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var term string
-		var c storedChunk
-		if err := rows.Scan(&term, &c.first, &c.data); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		tails[term] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var rest []string
-	var dels, puts, termPuts []any
+// appendAll adds, through tc, the postings of the stems whose changes are
+// only postings after their last merged entry (new entries), and returns
+// the other stems, which tc no longer holds (for apply).
+func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, tc *tailCache, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
+	var rest, cand []string
 	for _, s := range stems {
-		ps := add[s]
-		tail, hasTail := tails[s]
-		if len(remove[s]) > 0 || len(ps) == 0 || (hasTail && ps[0].ID <= tail.first) {
+		if len(remove[s]) > 0 || len(add[s]) == 0 {
+			rest = append(rest, s)
+		} else {
+			cand = append(cand, s)
+		}
+	}
+	tc.bound = fw.bound
+	if err := tc.load(ctx, tx, cand); err != nil {
+		return nil, err
+	}
+	for _, s := range cand {
+		st, ps := tc.stems[s], add[s]
+		if ps[0].ID <= st.last {
 			rest = append(rest, s)
 			continue
 		}
-		var merged []posting
-		if hasTail {
-			cur, err := decodeChunk(tail.first, tail.data, nil)
-			if err != nil {
-				return nil, err
-			}
-			if cur[len(cur)-1].ID >= ps[0].ID {
-				rest = append(rest, s)
-				continue
-			}
-			merged = cur
-			dels = append(dels, []any{s, tail.first})
-		}
-		merged = append(merged, ps...)
-		t := terms[s]
-		if t == nil {
-			t = &termRow{}
-		}
-		t.df += int64(len(ps))
-		for _, p := range ps {
-			t.ub = max(t.ub, fw.postingBound(p))
-			t.pmax = max(t.pmax, repertoire.PriorOf(p.Prior, false))
-		}
-		for len(merged) > 0 {
-			n := min(len(merged), fw.chunk)
-			c := merged[:n]
-			puts = append(puts, []any{s, c[0].ID, c[len(c)-1].ID, fw.chunkBound(c), hex.EncodeToString(encodeChunk(c))})
-			merged = merged[n:]
-		}
-		termPuts = append(termPuts, []any{s, t.df, t.ub, t.pmax})
-	}
-	for _, st := range []struct {
-		q    string
-		args []any
-	}{
-		{`DELETE FROM search_postings WHERE (term, first) IN (SELECT value->>0, value->>1 FROM json_each(?))`, dels},
-		{`INSERT INTO search_postings (term, first, last, bound, data)
-			SELECT value->>0, value->>1, value->>2, value->>3, unhex(value->>4) FROM json_each(?)`, puts},
-		{`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, termPuts},
-	} {
-		if len(st.args) == 0 {
-			continue
-		}
-		b, err := json.Marshal(st.args)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, st.q, string(b)); err != nil {
-			return nil, err
+		if err := tc.add(ctx, tx, s, st, ps); err != nil {
+			return nil, fmt.Errorf("stem %q: %w", s, err)
 		}
 	}
-	return rest, nil
+	for _, s := range rest {
+		if err := tc.evict(ctx, tx, s); err != nil {
+			return nil, fmt.Errorf("stem %q: %w", s, err)
+		}
+	}
+	return rest, tc.trim(ctx, tx)
 }
 
 // postingBound is what search_terms.ub bounds: the posting's saturated

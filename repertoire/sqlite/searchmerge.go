@@ -162,8 +162,13 @@ func mergeRows(ctx context.Context, tx *sql.Tx, maxStems, maxRows, chunk int) (i
 		return 0, err
 	}
 	defer fw.close()
-	rest, err := fw.appendAll(ctx, tx, stems, nil, add)
+	tc := newTailCache(chunk)
+	defer tc.close()
+	rest, err := fw.appendAll(ctx, tx, tc, stems, nil, add)
 	if err != nil {
+		return 0, err
+	}
+	if err := tc.flush(ctx, tx); err != nil {
 		return 0, err
 	}
 	for _, term := range rest {
