@@ -50,8 +50,8 @@ type tailCache struct {
 	// the bytes of open chunks kept (tailBudget; fewer in tests).
 	step, budget int
 	bound        [3]float64
-	stems map[string]*stemTail
-	bytes int
+	stems        map[string]*stemTail
+	bytes        int
 
 	ins, upd, putTerm *sql.Stmt
 }
