@@ -139,9 +139,27 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 	questions := map[int][]int{}
 	df := make([]int, zipfTypes)
 	mark := make([]int, zipfTypes)
-	const batch = 20_000
+	// Rows go in 500 per statement, 20,000 per transaction: each INSERT
+	// statement on entries (its triggers write FTS5) makes FTS5 flush a
+	// segment at its statement savepoint, so one row per statement would
+	// write a segment per row.
+	const (
+		batch   = 20_000
+		perStmt = 500
+	)
 	var tx *sql.Tx
-	var stmt *sql.Stmt
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		q := `INSERT INTO entries (id, platform, space, channel_id, channel_name, private,
+			source_id, kind, question, answer, author_id, author_name, votes, created_at, updated_at) VALUES ` +
+			strings.Repeat(`(?, 'bench', 's', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?),`, len(args)/12)
+		_, err := tx.ExecContext(ctx, strings.TrimSuffix(q, ","), args...)
+		args = args[:0]
+		return err
+	}
 	for i := range n {
 		q, a := g.entry()
 		for _, k := range append(q, a...) {
@@ -161,20 +179,15 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 			if tx, err = db.BeginTx(ctx, nil); err != nil {
 				return nil, err
 			}
-			stmt, err = tx.PrepareContext(ctx, `INSERT INTO entries (id, platform, space, channel_id, channel_name, private,
-				source_id, kind, question, answer, author_id, author_name, votes, created_at, updated_at)
-				VALUES (?, 'bench', 's', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-			if err != nil {
+		}
+		args = append(args, zipfRow(g, i, q, a)...)
+		if len(args) == perStmt*12 || i%batch == batch-1 || i == n-1 {
+			if err := flush(); err != nil {
 				tx.Rollback()
 				return nil, err
 			}
 		}
-		if _, err := stmt.ExecContext(ctx, zipfRow(g, i, q, a)...); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
 		if i%batch == batch-1 || i == n-1 {
-			stmt.Close()
 			if err := tx.Commit(); err != nil {
 				return nil, err
 			}

@@ -275,3 +275,34 @@ func (tc *tailCache) trim(ctx context.Context, tx *sql.Tx) error {
 	tc.bytes = 0
 	return nil
 }
+
+// backlogPasses is the passes of foldStep entries one transaction of
+// foldBacklog takes.
+const backlogPasses = 20
+
+// foldBacklog folds the entries written by other means when the store
+// opens, backlogPasses passes per transaction (100,000 entries): a stopped
+// open resumes from its last commit, and the log is checkpointed between
+// transactions, so it holds one transaction's pages, not the whole index.
+func (s *Store) foldBacklog(ctx context.Context) error {
+	for {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		n, err := foldPasses(ctx, tx, newTailCache(s.chunk), backlogPasses)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		if n < backlogPasses*foldStep {
+			return nil
+		}
+		if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
 	if dirty != 0 {
-		if err := s.tx(ctx, "", func(*sql.Tx) error { return nil }); err != nil {
+		if err := s.foldBacklog(ctx); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("open store %s: %w", file, err)
 		}
