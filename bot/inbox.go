@@ -93,6 +93,7 @@ type Inbox struct {
 
 	decMu    sync.RWMutex
 	decoders map[string]Decoder
+	catchUp  Decoder // catch-up's own deliveries (KindCatchUp), whatever their platform
 
 	reqs   chan commitReq
 	marks  chan int64
@@ -115,7 +116,7 @@ func NewInbox(store repertoire.Store, next Handler, log *slog.Logger, o InboxOpt
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	in := &Inbox{store: store, next: next, log: log, opts: o.withDefaults(), decoders: map[string]Decoder{},
+	in := &Inbox{store: store, next: next, log: log, opts: o.withDefaults(), decoders: map[string]Decoder{}, catchUp: catchUpDecoder{},
 		reqs: make(chan commitReq, 1024), marks: make(chan int64, 4096), wake: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go in.commitLoop()
@@ -128,6 +129,24 @@ func (in *Inbox) Register(d Decoder) {
 	in.decMu.Lock()
 	in.decoders[d.Name()] = d
 	in.decMu.Unlock()
+}
+
+// WrapCatchUp wraps the decoder of catch-up's own deliveries (KindCatchUp,
+// on every platform), as metrics counts them apart from the platforms'
+// deliveries. Call it before Run.
+func (in *Inbox) WrapCatchUp(wrap func(Decoder) Decoder) {
+	in.decMu.Lock()
+	in.catchUp = wrap(in.catchUp)
+	in.decMu.Unlock()
+}
+
+// catchUpDecoder decodes catch-up's deliveries: the core's events as JSON.
+type catchUpDecoder struct{}
+
+func (catchUpDecoder) Name() string { return KindCatchUp }
+
+func (catchUpDecoder) Decode(_ context.Context, d Delivery) ([]Event, error) {
+	return decodeCatchUp(d.Payload)
 }
 
 var errInboxClosed = errors.New("inbox closed")
@@ -414,7 +433,10 @@ func (in *Inbox) applyOnce(ctx context.Context, d Delivery) error {
 		err error
 	)
 	if d.Kind == KindCatchUp {
-		evs, err = decodeCatchUp(d.Payload)
+		in.decMu.RLock()
+		dec := in.catchUp
+		in.decMu.RUnlock()
+		evs, err = dec.Decode(ctx, d)
 	} else {
 		evs, err = in.decoder(d.Platform).Decode(ctx, d)
 	}

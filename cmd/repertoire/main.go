@@ -209,6 +209,7 @@ func runBot(ctx context.Context, args []string, cfg Config, stdin io.Reader, std
 	inbox := bot.NewInbox(store, met.Applied(bot.HandlerFunc(func(ctx context.Context, ev bot.Event) error { return core.Handle(ctx, ev) })),
 		log.With("component", "inbox"), bot.InboxOptions{})
 	defer inbox.Close()
+	inbox.WrapCatchUp(met.CaughtUp)
 	platforms, err := buildPlatforms(ctx, cfg, log, stdin, stdout, inbox, met)
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ type Metrics struct {
 	log *slog.Logger
 
 	received, applied, failed *prometheus.CounterVec
+	caughtUp                  *prometheus.CounterVec
 	applySeconds              *prometheus.HistogramVec
 	recallSeconds             prometheus.Histogram
 	recalls                   *prometheus.CounterVec
@@ -64,6 +65,7 @@ func New(entries EntryCounter, log *slog.Logger) *Metrics {
 		return c
 	}
 	m.received = counter("events_received_total", "Events the platforms delivered, by platform and type.", "platform", "type")
+	m.caughtUp = counter("events_caught_up_total", "Events catch-up found in the platforms' history after downtime (never delivered live, so not in events_received_total), by platform and type.", "platform", "type")
 	m.applied = counter("events_applied_total", "Events the core applied, by platform and type.", "platform", "type")
 	m.failed = counter("events_failed_total", "Events the core failed to apply, by platform and type.", "platform", "type")
 	m.recalls = counter("recalls_total", "Recall questions, by outcome (answered: at least one entry shown; unanswered: recorded as an open question).", "outcome")
@@ -129,6 +131,29 @@ func (d decoder) Decode(ctx context.Context, del bot.Delivery) ([]bot.Event, err
 	evs, err := d.Decoder.Decode(ctx, del)
 	for _, ev := range evs {
 		d.m.received.WithLabelValues(d.Name(), EventType(ev)).Inc()
+	}
+	return evs, err
+}
+
+// CaughtUp wraps the decoder of catch-up's deliveries (bot.Inbox.WrapCatchUp):
+// the events it yields are counted as caught up, apart from those the
+// platforms delivered.
+func (m *Metrics) CaughtUp(d bot.Decoder) bot.Decoder {
+	if m == nil {
+		return d
+	}
+	return caughtUpDecoder{d, m}
+}
+
+type caughtUpDecoder struct {
+	bot.Decoder
+	m *Metrics
+}
+
+func (d caughtUpDecoder) Decode(ctx context.Context, del bot.Delivery) ([]bot.Event, error) {
+	evs, err := d.Decoder.Decode(ctx, del)
+	for _, ev := range evs {
+		d.m.caughtUp.WithLabelValues(del.Platform, EventType(ev)).Inc()
 	}
 	return evs, err
 }
