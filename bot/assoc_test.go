@@ -101,9 +101,9 @@ func TestForgetMeTakesBackAssociations(t *testing.T) {
 	if got.Pairs != 2 || got.Both["pods"]["memor"] != 2 || got.Both["pods"]["zorbl"] != 1 {
 		t.Fatalf("before forgetting: %+v", got)
 	}
-	forget := c.add("ops", "9", "", "ben", "@repertoire forget me", false)
-	for _, id := range []string{"m9-ask", "m9"} { // asked, then confirmed
-		if err := b.Handle(ctx, bot.Mentioned{ID: id, Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
+	for _, id := range []string{"9", "10"} { // asked, then confirmed (each message is answered once)
+		forget := c.add("ops", id, "", "ben", "@repertoire forget me", false)
+		if err := b.Handle(ctx, bot.Mentioned{ID: "m" + id, Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
 			t.Fatal(err)
 		}
 	}

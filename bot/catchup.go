@@ -35,6 +35,10 @@ type HistoryQuery struct {
 	Since   time.Time
 	Before  string           // HistoryPage.Next of the previous page; "" for the newest
 	Wanted  func(Emoji) bool // the reactions whose members the core needs
+	// Thread, when set, asks instead for the replies of that thread posted
+	// at or after Since, all of them, in one page listing the thread in
+	// Threads (a platform whose pages are Flat is never asked).
+	Thread string
 }
 
 // HistoryPage is one page of a channel's history, newest first.
@@ -56,6 +60,10 @@ type HistoryPage struct {
 	// Key is the channel's inbox order key, as the adapter's live
 	// deliveries use it, so catch-up and live events apply in one order.
 	Key string
+	// Asks are, by message ID, the requests to the bot among Messages (a
+	// mention of it, or a direct message), as its live translation reads
+	// them.
+	Asks map[string]Ask
 }
 
 // KindCatchUp is the Delivery.Kind of the core's own events found by
@@ -69,6 +77,10 @@ type CatchUpOptions struct {
 	// Settle bounds how long a pass waits for the inbox to apply what is
 	// already pending before reading history. 1 minute when zero.
 	Settle time.Duration
+	// Mentions is how old a request to the bot made while it was down may
+	// be and still be answered (late) when catch-up finds it.
+	// DefaultMentionWindow when zero; negative answers none.
+	Mentions time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -121,6 +133,9 @@ func NewCatchUp(store repertoire.Store, b *Bot, in *Inbox, log *slog.Logger, o C
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Mentions == 0 {
+		o.Mentions = DefaultMentionWindow
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -131,6 +146,12 @@ func NewCatchUp(store repertoire.Store, b *Bot, in *Inbox, log *slog.Logger, o C
 type CatchUpStats struct {
 	Channels, Pages, Messages               int
 	Posted, Edited, Deleted, Added, Removed int
+	// Mentions are the requests made while the bot was down that it
+	// answers late; Unanswered those found too old (or past the bound).
+	Mentions, Unanswered int
+	// Threads are the threads older than the window read for their recent
+	// replies.
+	Threads int
 }
 
 func (s *CatchUpStats) add(o CatchUpStats) {
@@ -142,10 +163,15 @@ func (s *CatchUpStats) add(o CatchUpStats) {
 	s.Deleted += o.Deleted
 	s.Added += o.Added
 	s.Removed += o.Removed
+	s.Mentions += o.Mentions
+	s.Unanswered += o.Unanswered
+	s.Threads += o.Threads
 }
 
 // Events is how many events the pass committed.
-func (s CatchUpStats) Events() int { return s.Posted + s.Edited + s.Deleted + s.Added + s.Removed }
+func (s CatchUpStats) Events() int {
+	return s.Posted + s.Edited + s.Deleted + s.Added + s.Removed + s.Mentions
+}
 
 // CatchUpScope limits catch-up to the part of a platform's channels one
 // connection receives: a Discord gateway shard gets only its guilds'
@@ -279,6 +305,7 @@ func (c *CatchUp) RunScope(ctx context.Context, p Platform, scope CatchUpScope) 
 	}
 	c.log.InfoContext(ctx, "catch-up done", logPlatform, p.Name(), "channels", total.Channels, "pages", total.Pages, "messages", total.Messages,
 		"posted", total.Posted, "edited", total.Edited, "deleted", total.Deleted, "reactions_added", total.Added, "reactions_removed", total.Removed,
+		"mentions_answered", total.Mentions, "mentions_too_old", total.Unanswered, "older_threads", total.Threads,
 		"took", c.opts.Now().Sub(start).Round(time.Millisecond))
 	return total, errors.Join(errs...)
 }
@@ -312,6 +339,16 @@ func (c *CatchUp) channel(ctx context.Context, h Historian, ch *repertoire.Catch
 	for _, l := range logged {
 		byID[l.ID] = l
 	}
+	// The bot's recall answers with the votes held on them; the store
+	// stamps an answer when it recorded it, a little after its post.
+	answers, err := c.store.AnswerFeedbackSince(ctx, ch.Channel, since.Add(-time.Hour))
+	if err != nil {
+		return st, fmt.Errorf("catch-up %s: %w", ch.Channel.ID, err)
+	}
+	votes := make(map[string]*repertoire.AnswerFeedback, len(answers))
+	for i := range answers {
+		votes[answers[i].MessageID] = &answers[i]
+	}
 	found, threads := map[string]bool{}, map[string]bool{}
 	resumedAt := upper // a resumed pass knows nothing of what is newer
 	for {
@@ -320,12 +357,17 @@ func (c *CatchUp) channel(ctx context.Context, h Historian, ch *repertoire.Catch
 			return st, fmt.Errorf("catch-up %s: read history: %w", ch.Channel.ID, err)
 		}
 		st.Pages++
-		e := &emitter{c: c, ref: ref, key: page.Key}
+		e := &emitter{c: c, ref: ref, key: page.Key, votes: votes}
 		if e.key == "" {
 			e.key = ref.ID
 		}
 		ds := c.diff(e, pass, since, page, byID, found, threads, &st)
 		if page.Next == "" {
+			if !page.Flat {
+				if err := c.oldThreads(ctx, h, ch, e, pass, since, byID, found, threads, &st); err != nil {
+					return st, err
+				}
+			}
 			ds = c.deletes(e, since, resumedAt, page.Flat, logged, found, threads, &st)
 		}
 		if len(ds) > 0 {
@@ -360,10 +402,11 @@ func (c *CatchUp) wanted(e Emoji) bool {
 
 // emitter gathers one page's deliveries for a channel.
 type emitter struct {
-	c   *CatchUp
-	ref ChannelRef
-	key string
-	ds  []Delivery
+	c     *CatchUp
+	ref   ChannelRef
+	key   string
+	votes map[string]*repertoire.AnswerFeedback // the bot's recall answers by message ID
+	ds    []Delivery
 }
 
 func (e *emitter) emit(id string, ev Event) {
@@ -399,14 +442,8 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 		m.Ref.Channel = ref
 		if m.Author.Bot {
 			// The bot's own posts are not logged: feedback on its answers
-			// is caught up as it is found (the store keeps it once).
-			for _, r := range m.Reactions {
-				if _, ok := feedbackEmoji(r.Emoji); ok && !r.User.Bot {
-					st.Added++
-					id := catchUpID(ref, "feedback", m.Ref.ID, r.User.ID, emojiKey(r.Emoji))
-					emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
-				}
-			}
+			// is compared with the votes the store holds on them.
+			c.feedback(e, passKey, m, e.votes[m.Ref.ID], st)
 			continue
 		}
 		l, ok := byID[m.Ref.ID]
@@ -417,6 +454,7 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 			id := catchUpID(ref, "post", m.Ref.ID)
 			st.Posted++
 			emit(id, MessagePosted{ID: id, Message: pm, Late: true})
+			c.ask(e, pass, page, pm, st)
 		case comparableText(m.Text) != l.Text:
 			sum := sha256.Sum256([]byte(m.Text))
 			id := catchUpID(ref, "edit", m.Ref.ID, hex.EncodeToString(sum[:8]))
@@ -514,6 +552,7 @@ type catchUpWire struct {
 	Deleted *MessageDeleted  `json:"deleted,omitempty"`
 	Added   *ReactionAdded   `json:"added,omitempty"`
 	Removed *ReactionRemoved `json:"removed,omitempty"`
+	Asked   *Mentioned       `json:"asked,omitempty"`
 }
 
 func encodeCatchUp(ev Event) ([]byte, error) {
@@ -529,6 +568,8 @@ func encodeCatchUp(ev Event) ([]byte, error) {
 		w.Added = &ev
 	case ReactionRemoved:
 		w.Removed = &ev
+	case Mentioned:
+		w.Asked = &ev
 	default:
 		return nil, fmt.Errorf("catch-up: no stored form for %T", ev)
 	}
@@ -551,6 +592,8 @@ func decodeCatchUp(payload []byte) ([]Event, error) {
 		return []Event{*w.Added}, nil
 	case w.Removed != nil:
 		return []Event{*w.Removed}, nil
+	case w.Asked != nil:
+		return []Event{*w.Asked}, nil
 	}
 	return nil, errors.New("catch-up event: empty")
 }

@@ -24,6 +24,14 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		b.replyError(ctx, ev, err)
 		return err
 	}
+	// The message asked once, whichever deliveries carry it (a live event
+	// and catch-up's after downtime): one answer.
+	if err := b.store.MarkApplied(ctx, answeredKey(ev)); errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	} else if err != nil {
+		b.replyError(ctx, ev, err)
+		return err
+	}
 	var err error
 	verb, args := splitCommand(ev.Text)
 	if !isCommand(verb, args) {
@@ -328,7 +336,7 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 // (for answers that invite feedback).
 func (b *Bot) replyDoc(ctx context.Context, ev Mentioned, doc Doc) (MessageRef, error) {
 	ref := ev.Message.Ref
-	out := Outgoing{Channel: ref.Channel, Doc: doc, Interaction: ev.Interaction}
+	out := Outgoing{Channel: ref.Channel, Doc: b.lateDoc(ev, doc), Interaction: ev.Interaction}
 	switch {
 	case ev.Via == ViaCommand:
 		out.Ephemeral, out.To = true, ev.Message.Author

@@ -147,6 +147,9 @@ type Mentioned struct {
 	// of the same platform the member belongs to, as the adapter checked:
 	// recall shows their public entries.
 	Spaces []string
+	// Late marks a request catch-up found after downtime: the answer says
+	// it is late when the wait was long.
+	Late bool
 }
 
 // SpaceRemoved: the bot was uninstalled from a workspace or guild (or its

@@ -153,7 +153,8 @@ func TestForgetMeTakesQuestionHashtags(t *testing.T) {
 	if err := b.Handle(ctx, bot.Mentioned{ID: "m9-ask", Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Handle(ctx, bot.Mentioned{ID: "m9", Message: forget, Text: "forget me", Via: bot.ViaMention}); err != nil {
+	confirm := c.add("dev", "10", "", "ann", "@repertoire forget me", false) // each message is answered once
+	if err := b.Handle(ctx, bot.Mentioned{ID: "m10", Message: confirm, Text: "forget me", Via: bot.ViaMention}); err != nil {
 		t.Fatal(err)
 	}
 	e, err = s.EntryBySource(ctx, src)

@@ -61,7 +61,10 @@ func (a *Adapter) messagesBefore(ctx context.Context, channel, before string, li
 // to q.Since, and for each wanted emoji on a message the members who
 // reacted with it (Get Reactions, paged by user ID). It is bot.Historian.
 func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryPage, error) {
-	page := bot.HistoryPage{Flat: true, Key: q.Channel.ID}
+	page := bot.HistoryPage{Flat: true, Key: q.Channel.ID, Asks: map[string]bot.Ask{}}
+	if q.Thread != "" {
+		return page, nil // flat: every reply is on the channel's pages
+	}
 	if _, ok := a.st.channel(q.Channel.ID); !ok && q.Channel.Space != "" {
 		a.fetchChannel(ctx, q.Channel.ID, q.Channel.Space)
 	}
@@ -94,6 +97,10 @@ func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryP
 				m.Reactions = append(m.Reactions, bot.Reaction{User: u, Emoji: e})
 			}
 		}
+		if ask, ok := a.ask(w, m); ok {
+			page.Asks[m.Ref.ID] = ask
+			m.ToBot = ask.Via == bot.ViaMention
+		}
 		a.st.putMessage(m)
 		page.Messages = append(page.Messages, m)
 	}
@@ -101,6 +108,23 @@ func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryP
 		page.Next = ws[len(ws)-1].ID
 	}
 	return page, nil
+}
+
+// ask is the request a message read back makes of the bot, as
+// translateCreate reads it live: a mention of the bot (or its role), or a
+// member's message in a DM.
+func (a *Adapter) ask(w wireHistoryMessage, m bot.Message) (bot.Ask, bool) {
+	self := a.st.botUser()
+	if self == "" || m.Author.ID == self || m.Author.Bot || w.WebhookID != "" {
+		return bot.Ask{}, false
+	}
+	if text, mentioned := mentionText(w.wireMessage, self, a.st.botRole(w.GuildID)); mentioned {
+		return bot.Ask{Text: text, Via: bot.ViaMention}, true
+	}
+	if m.Ref.Channel.Space == "" {
+		return bot.Ask{Text: strings.TrimSpace(m.Text), Via: bot.ViaDM}, true
+	}
+	return bot.Ask{}, false
 }
 
 // reactors lists every member who reacted to a message with an emoji.

@@ -27,6 +27,17 @@ func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryP
 	if a.removed(q.Channel.Space) {
 		return page, ErrRemoved
 	}
+	if q.Thread != "" {
+		// An older thread's recent replies (its parent is outside the
+		// window): one conversations.replies read from q.Since.
+		replies, err := a.replies(ctx, q, q.Thread, a.private(ctx, q.Channel.ID))
+		if err != nil {
+			return page, err
+		}
+		page.Messages, page.Threads = replies, []string{q.Thread}
+		page.Asks = a.asks(q.Channel, page.Messages)
+		return page, nil
+	}
 	params := &slack.GetConversationHistoryParameters{ChannelID: q.Channel.ID, Oldest: slackTS(q.Since), Latest: q.Before, Limit: historyLimit}
 	var h *slack.GetConversationHistoryResponse
 	err := a.retry(ctx, func() error {
@@ -60,7 +71,25 @@ func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryP
 	if h.HasMore && len(h.Messages) > 0 {
 		page.Next = h.Messages[len(h.Messages)-1].Timestamp
 	}
+	page.Asks = a.asks(q.Channel, page.Messages)
 	return page, nil
+}
+
+// asks are the requests to the bot among messages read back, as the live
+// translation reads them: a message mentioning the bot (app_mention), or
+// any member's message in a DM with it.
+func (a *Adapter) asks(ch bot.ChannelRef, msgs []bot.Message) map[string]bot.Ask {
+	out := map[string]bot.Ask{}
+	for _, m := range msgs {
+		switch {
+		case m.Author.Bot || a.self == "":
+		case a.Direct(ch):
+			out[m.Ref.ID] = bot.Ask{Text: stripMention(m.Text, a.self), Via: bot.ViaDM}
+		case m.ToBot:
+			out[m.Ref.ID] = bot.Ask{Text: stripMention(m.Text, a.self), Via: bot.ViaMention}
+		}
+	}
+	return out
 }
 
 // replies reads a thread's replies (its parent left out), page by page.
@@ -79,14 +108,14 @@ func (a *Adapter) replies(ctx context.Context, q bot.HistoryQuery, root string, 
 			}
 			var err error
 			msgs, more, next, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-				ChannelID: q.Channel.ID, Timestamp: root, Cursor: cursor, Limit: historyLimit})
+				ChannelID: q.Channel.ID, Timestamp: root, Cursor: cursor, Limit: historyLimit, Oldest: slackTS(q.Since)})
 			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("conversations.replies: %w", err)
 		}
 		for _, m := range msgs {
-			if m.Timestamp != root {
+			if m.Timestamp != root && !tsTime(m.Timestamp).Before(q.Since) {
 				out = append(out, a.historyMessage(ctx, m, q, private))
 			}
 		}
