@@ -64,7 +64,7 @@ func TestCatchUpReadsOlderThreads(t *testing.T) {
 	fake.React("C1", r1, "U3", "bulb")   // a recent reply in an old thread, saved
 	fake.React("C1", old1, "U3", "bulb") // a reply older than the window: not touched
 	r2b := fake.SayAt("C1", "U4", "The cold bucket, encrypted with the team key", q2, time.Now())
-	fake.React("C1", r2b, "U3", "bulb")                                                        // a reply posted and saved while down
+	fake.React("C1", r2b, "U3", "bulb")                                                   // a reply posted and saved while down
 	r3 := fake.SayAt("C1", "U4", "The contractor profile, from the wiki", q3, time.Now()) // a thread the log saw no reply in
 	fake.React("C1", r3, "U3", "bulb")
 	repliesBefore := len(fake.Calls("conversations.replies"))
