@@ -21,7 +21,9 @@ import (
 // best scored entries are loaded under the visibility and filter clause
 // and scored by Recall.Add from their text, which raises the k-th score.
 // The search stops when no unread chunk and no scored entry can reach the
-// k-th score: the result is the top k of the full ranking.
+// k-th score: the result is the top k of the full ranking. The stems'
+// pending postings (search_pending) are read whole first, as read chunks of
+// one posting each, kept apart from the chunks' ranges.
 
 const (
 	// firstLoad is how many chunks the first read takes; each read after

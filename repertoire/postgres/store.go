@@ -20,8 +20,11 @@
 // SQLite store does (stems from the project's own tokenizer and Porter
 // stemmer, in Go, so both stores index the same words): a search reads the
 // chunks that can still matter, best bound first, and ranks with package
-// repertoire's ranking (searchprune.go). Phrases take their candidates from
-// a tsvector of each entry's stems under a GIN index.
+// repertoire's ranking (searchprune.go). A member's save leaves its
+// postings in search_pending, which searches read beside the chunks and a
+// background merge moves into them (searchmerge.go); a large first import
+// builds the chunks in one pass (bulkbuild.go). Phrases take their
+// candidates from a tsvector of each entry's stems under a GIN index.
 package postgres
 
 import (
