@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
@@ -26,12 +27,20 @@ var dialect = &sqlcore.Dialect{
 // folded in before each commit).
 func (s *Store) newCore() *core {
 	return sqlcore.New(sqlcore.Config{
-		Dialect:      dialect,
-		Log:          s.log,
-		Now:          s.now,
-		DB:           s.r,
-		Read:         sqlcore.Snapshot(s.r.BeginTx),
-		Write:        sqlcore.Through(s.tx),
+		Dialect: dialect,
+		Log:     s.log,
+		Now:     s.now,
+		DB:      cachedPool{DB: s.r, c: s.coreR},
+		Read: func(ctx context.Context) (sqlcore.Tx, error) {
+			tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			return &cachedTx{Tx: tx, c: s.coreR}, nil
+		},
+		Write: func(ctx context.Context, event string, fn func(sqlcore.Querier) error) error {
+			return s.tx(ctx, event, func(tx *sql.Tx) error { return fn(&cachedTx{Tx: tx, c: s.coreW}) })
+		},
 		DocFrequency: docFrequency,
 		Inbox:        s.inboxTx,
 		// Checkpointed, so that erased text does not linger in the WAL.

@@ -15,7 +15,7 @@ import (
 func (s *Store) inboxTx(ctx context.Context, fn func(sqlcore.Querier) error) error {
 	s.ackFirst.Lock()
 	defer s.ackFirst.Unlock()
-	return s.txNow(ctx, "", func(tx *sql.Tx) error { return fn(tx) })
+	return s.txNow(ctx, "", func(tx *sql.Tx) error { return fn(&cachedTx{Tx: tx, c: s.coreW}) })
 }
 
 // Transient reports whether err is the database being busy or locked by

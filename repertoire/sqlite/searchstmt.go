@@ -36,18 +36,24 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.St
 	if c == nil {
 		return tx.PrepareContext(ctx, query)
 	}
+	if st := c.pooled(query); st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, query)
+}
+
+// pooled returns query prepared on the pool, or nil the first time (it
+// is then prepared in the background for the next call).
+func (c *stmtCache) pooled(query string) *sql.Stmt {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	st := c.m[query]
 	if st == nil && !c.busy[query] && !c.closed && len(c.m)+len(c.busy) < maxCachedStmts {
 		c.busy[query] = true
 		c.wg.Add(1)
 		go c.prepare(query)
 	}
-	c.mu.Unlock()
-	if st != nil {
-		return tx.StmtContext(ctx, st), nil
-	}
-	return tx.PrepareContext(ctx, query)
+	return st
 }
 
 func (c *stmtCache) prepare(query string) {

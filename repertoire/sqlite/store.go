@@ -53,10 +53,12 @@ type Store struct {
 	// tests so that small repertoires have many.
 	chunk     int
 	mergeKick chan struct{}
-	// stmts are the search's statements, prepared once on r.
-	stmts     *stmtCache
-	stopMerge context.CancelFunc
-	mergeDone chan struct{}
+	// stmts are the search's statements, prepared once on r; coreR and
+	// coreW the shared core's, on r and on w (corestmt.go).
+	stmts        *stmtCache
+	coreR, coreW *stmtCache
+	stopMerge    context.CancelFunc
+	mergeDone    chan struct{}
 	// The WAL's keeper (wal.go): ck is its connection, walRestartAt the
 	// log length it restarts past (frames; 0 never), walEvery how often
 	// it checks at most, walMissed the restarts in a row a reader
@@ -135,7 +137,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
-	s.stmts = newStmtCache(r)
+	s.stmts, s.coreR, s.coreW = newStmtCache(r), newStmtCache(r), newStmtCache(w)
 	if s.ck, err = openCheckpointer(base); err != nil {
 		r.Close()
 		w.Close()
@@ -163,6 +165,8 @@ func (s *Store) Close() error {
 		<-s.walDone
 	}
 	s.stmts.close()
+	s.coreR.close()
+	s.coreW.close()
 	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close())
 }
 
