@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -12,6 +13,9 @@ import (
 // opened it) and the open questions with the given IDs (a later entry
 // answered them). It returns how many it closed.
 func (s *Core) CloseOpenQuestions(ctx context.Context, ch repertoire.Channel, messageIDs []string, ids []int64) (int, error) {
+	if len(ids) == 0 && !slices.ContainsFunc(messageIDs, func(m string) bool { return m != "" }) {
+		return 0, nil // nothing to close: no write transaction (every capture asks)
+	}
 	var n int
 	err := s.tx(ctx, "", func(tx Querier) error {
 		for _, m := range messageIDs {
