@@ -39,7 +39,7 @@ type Addresser interface {
 // ones are sized to take about importTx, far under the busy timeout.
 const (
 	importChunk = 100
-	importTx    = 100 * time.Millisecond
+	importTx    = 50 * time.Millisecond
 )
 
 // importYield is the least pause between an import's transactions, so a
@@ -49,10 +49,12 @@ const (
 // again and again (the bot's acknowledgement then waits seconds).
 const importYield = 120 * time.Millisecond
 
-// importLeast is the fewest entries an import's transaction writes: the
-// store folds a write of this many into the search chunks at once (fewer
-// wait as pending postings for the background merge, twice the work).
-const importLeast = 40
+// importLeast is the fewest entries an import's transaction writes. A
+// write of 40 or more is folded into the search chunks at once, fewer wait
+// as pending postings for the background merge (twice the work), but on a
+// loaded machine 40 entries can hold the lock close to a second, and the
+// bot's acknowledgements wait on it.
+const importLeast = 10
 
 // HistoryUnit is one file of an export, written in bounded transactions and
 // recorded as finished with it.
@@ -668,13 +670,15 @@ func (b *Bot) importBatch(ctx context.Context, batch repertoire.Batch) (repertoi
 // importTries is how many times a batch is tried while the database is busy.
 const importTries = 6
 
-// While a running bot has more than importInboxDeep deliveries pending, an
-// import waits before its next transaction, importBackoffStep at a time
-// and at most importBackoffMax per transaction, so the bot catches up.
+// While a running bot has more than importInboxDeep deliveries pending
+// (10 s of a busy team's traffic), an import waits before its next
+// transaction, importBackoffStep at a time and at most importBackoffMax per
+// transaction, so the bot catches up; an import still moves when the bot
+// cannot keep up at all.
 const (
-	importInboxDeep   = 100
+	importInboxDeep   = 1000
 	importBackoffStep = 250 * time.Millisecond
-	importBackoffMax  = 5 * time.Second
+	importBackoffMax  = time.Second
 )
 
 // importBackoff waits while the inbox is deep and being applied: its
