@@ -35,6 +35,11 @@ const (
 type RerankWeights struct {
 	Search, Question, Whole, Feedback, Assoc float64
 	MinWords                                 int
+	// Learned weighs the order of the learned model Model (rerank_model.go:
+	// intercept, then one weight per RerankFeatureNames); 0 or no model:
+	// fusion alone.
+	Learned float64
+	Model   []float64
 }
 
 // DefaultRerank is the weighting recall uses. The weights are chosen by
@@ -55,7 +60,7 @@ func RerankWith(question string, hits []repertoire.Hit, w RerankWeights, a *Asso
 	if len(hits) < 2 || len(wordCounts(question)) < max(w.MinWords, 1) {
 		return hits // a short question: Search saw all of it, and its votes and feedback decide
 	}
-	idx := Signals(question, hits, a).Order(w)
+	idx := signals(question, hits, a, w.Learned > 0).Order(w)
 	out := make([]repertoire.Hit, len(hits))
 	for k, i := range idx {
 		out[k] = hits[i]
@@ -67,12 +72,20 @@ func RerankWith(question string, hits []repertoire.Hit, w RerankWeights, a *Asso
 // fuses, computed once so that weightings can be compared cheaply
 // (cmd/recall-bench chooses them by cross-validation).
 type RerankSignals struct {
-	words  int     // the question's distinct words
-	orders [][]int // Search, question, whole text, feedback, associations
+	words  int         // the question's distinct words
+	orders [][]int     // Search, question, whole text, feedback, associations
+	feats  [][]float64 // each candidate's features (rerank_model.go)
 }
 
-// Signals computes the orders of hits for the question.
+// Signals computes the orders of hits for the question, and the features
+// the learned model reads.
 func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
+	return signals(question, hits, a, true)
+}
+
+// signals is Signals, with the learned model's features only when asked
+// (recall does not pay for what it does not weigh).
+func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) RerankSignals {
 	q := wordCounts(question)
 	sig := RerankSignals{words: len(q)}
 	if len(hits) < 2 || len(q) == 0 {
@@ -105,11 +118,15 @@ func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
 	qv := weigh(q, idf)
 	simQ := make([]float64, len(hits))
 	simAll := make([]float64, len(hits))
+	simA := make([]float64, len(hits))
 	allv := make([]wvec, len(hits))
-	for i := range hits {
+	for i, h := range hits {
 		allv[i] = weigh(all[i], idf)
 		simQ[i] = wcosine(qv, weigh(qs[i], idf))
 		simAll[i] = wcosine(qv, allv[i])
+		if features {
+			simA[i] = wcosine(qv, weigh(wordCounts(h.Answer), idf))
+		}
 	}
 	// Pseudo-relevance feedback: the question's words plus those of Search's
 	// top three candidates (half weight) against each candidate's text.
@@ -134,8 +151,9 @@ func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
 		}
 	}
 	sig.orders = [][]int{identity(len(hits)), rankBy(simQ), rankBy(simAll), rankBy(simFB), nil}
+	var sa []float64
 	if !a.Empty() {
-		sa := make([]float64, len(hits))
+		sa = make([]float64, len(hits))
 		some := false
 		for i := range hits {
 			sa[i] = a.score(q, all[i])
@@ -144,6 +162,9 @@ func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
 		if some { // no association at all: the signal abstains
 			sig.orders[4] = rankBy(sa)
 		}
+	}
+	if features {
+		sig.feats = rerankFeatures(question, hits, q, idf, qs, all, simQ, simAll, simA, simFB, sa, sig.orders)
 	}
 	return sig
 }
@@ -163,6 +184,11 @@ func (s RerankSignals) Order(w RerankWeights) []int {
 	for f, weight := range []float64{w.Search, w.Question, w.Whole, w.Feedback, w.Assoc} {
 		for r, i := range s.orders[f] {
 			fused[i] += weight / float64(rerankFusionK+r+1)
+		}
+	}
+	if w.Learned > 0 {
+		for r, i := range s.Learned(w.Model) {
+			fused[i] += w.Learned / float64(rerankFusionK+r+1)
 		}
 	}
 	return rankBy(fused)

@@ -426,92 +426,167 @@ func (j *jointChoice) print(w io.Writer) {
 
 // semevalCV prints the cross-validated figures for SemEval: the weights
 // chosen for pool MAP, and separately (with the search engine's order as one
-// more signal) for subtask B MAP.
-func semevalCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
-	memo := &signalMemo{}
+// more signal) for subtask B MAP; the learned re-ranker (models, nil for
+// none) beside them.
+func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *rerankModels) error {
+	queries, memo := set.queries, set.memo
 	ap := func(s cvScore) float64 { return s.ap }
 	st := func(s cvScore) float64 { return s.subtask }
 	pool, chosenPool := crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, nil)
 	// Subtask B: the re-ranker as chosen for pool MAP in the same fold; only
 	// the weight of the search engine's order beside it is chosen here.
-	subtaskGrid := func(chosen []cvConfig) func(int) []cvConfig {
+	subtaskGrid := func(chosen func(int) cvConfig) func(int) []cvConfig {
 		return func(f int) []cvConfig {
 			var grid []cvConfig
 			for _, se := range []float64{0, 0.5, 1, 2, 4} {
-				c := chosen[max(f, 0)]
+				c := chosen(f)
 				c.se = se
 				grid = append(grid, c)
 			}
 			return grid
 		}
 	}
-	sub, chosenSub := crossValidateEach(queries, k, subtaskGrid(chosenPool), st, memo, nil)
+	perFold := func(chosen []cvConfig) func(int) cvConfig {
+		return func(f int) cvConfig { return chosen[max(f, 0)] }
+	}
+	sub, chosenSub := crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool)), st, memo, nil)
 	// The same with one pass only (no expansion), side by side.
 	pool1, chosenPool1 := crossValidate(queries, k, cvGrid(0), ap, memo, joint)
-	sub1, _ := crossValidateEach(queries, k, subtaskGrid(chosenPool1), st, memo, nil)
+	sub1, _ := crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool1)), st, memo, nil)
+	var learned, learnedSub, fused, fusedSub []cvScore
+	var chosenLearnedSub, chosenFusedSub []cvConfig
+	if models != nil {
+		learned, _ = crossValidateEach(queries, k, learnedGrid(models), ap, memo, nil)
+		learnedSub, chosenLearnedSub = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return learnedGrid(models)(f)[0] }), st, memo, nil)
+		fused, _ = crossValidateEach(queries, k, withLearned(chosenPool1, models), ap, memo, nil)
+		fusedSub, chosenFusedSub = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return withLearned(chosenPool1, models)(f)[0] }), st, memo, nil)
+	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	engine := fixedScores(queries, func(*cvQuery) []string { return nil }, 0)
-	fmt.Fprintf(w, "\n== SemEval, %d-fold cross-validation (folds of original questions; associations learned from the other folds' threads only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over questions\n", k)
+	fmt.Fprintf(w, "\n== SemEval, %d-fold cross-validation (folds of original questions; associations learned from the other folds' threads only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over questions\n", k)
 	fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", "", "pool MAP@50", "pool R@3 (÷relevant)", "pool R@3 (÷min(3,rel))", "subtask B MAP (own 10)")
+	measures := []measure{
+		{"pool MAP@50", withRelevant, func(s cvScore) float64 { return s.ap }},
+		{"pool R@3 (÷relevant)", withRelevant, func(s cvScore) float64 { return s.r3 }},
+		{"pool R@3 (÷min(3,rel))", withRelevant, func(s cvScore) float64 { return s.r3min }},
+	}
+	subtaskB := measure{"subtask B MAP", all, st}
 	row := func(name string, ss []cvScore, subtask []cvScore, seed uint64) {
-		cell := func(ss []cvScore, keep func(*cvQuery) bool, get func(cvScore) float64) string {
+		if ss == nil && subtask == nil {
+			return
+		}
+		cell := func(ss []cvScore, m measure) string {
 			if ss == nil {
 				return "-"
 			}
-			return fmt.Sprintf("%.4f %s", foldMean(queries, k, ss, keep, get), cvInterval(queries, ss, seed, keep, get).Dec())
+			return fmt.Sprintf("%.4f %s", foldMean(queries, k, ss, m.keep, m.get), cvInterval(queries, ss, seed, m.keep, m.get).Dec())
 		}
 		fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", name,
-			cell(ss, withRelevant, func(s cvScore) float64 { return s.ap }),
-			cell(ss, withRelevant, func(s cvScore) float64 { return s.r3 }),
-			cell(ss, withRelevant, func(s cvScore) float64 { return s.r3min }),
-			cell(subtask, all, func(s cvScore) float64 { return s.subtask }))
+			cell(ss, measures[0]), cell(ss, measures[1]), cell(ss, measures[2]), cell(subtask, subtaskB))
 	}
 	row("recall+learned (CV)", pool, sub, 40)
 	row("recall+learned, one pass", pool1, sub1, 47)
+	row("learned model (CV)", learned, learnedSub, 70)
+	row("fusion+learned (CV)", fused, fusedSub, 71)
 	row("recall (Search alone)", search, search, 41)
 	row("plain bm25", plain, plain, 42)
 	row("search engine", nil, engine, 43)
-	fmt.Fprintf(w, "paired differences (95%% bootstrap over questions):\n")
-	fmt.Fprintf(w, "  pool MAP, recall+learned - plain bm25       %s\n", pairedInterval(queries, pool, plain, 44, withRelevant, ap).Dec())
-	fmt.Fprintf(w, "  pool MAP, recall+learned - recall           %s\n", pairedInterval(queries, pool, search, 45, withRelevant, ap).Dec())
-	fmt.Fprintf(w, "  subtask B, recall+learned - search engine   %s\n", pairedInterval(queries, sub, engine, 46, all, st).Dec())
-	fmt.Fprintf(w, "  pool MAP, recall+learned - one pass         %s\n", pairedInterval(queries, pool, pool1, 48, withRelevant, ap).Dec())
-	fmt.Fprintf(w, "  subtask B, recall+learned - one pass        %s\n", pairedInterval(queries, sub, sub1, 49, all, st).Dec())
+	fmt.Fprintf(w, "paired differences, project - baseline (95%% bootstrap over questions, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
+	paired := func(name string, a []cvScore, baseName string, b []cvScore, ms []measure, seed uint64) {
+		if a == nil {
+			return
+		}
+		for i, m := range ms {
+			fmt.Fprintf(w, "  %-24s %-26s - %-14s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
+		}
+	}
+	paired("recall+learned, one pass", pool1, "plain bm25", plain, measures, 100)
+	paired("recall+learned, one pass", sub1, "search engine", engine, []measure{subtaskB}, 110)
+	paired("learned model", learned, "plain bm25", plain, measures, 120)
+	paired("learned model", learnedSub, "search engine", engine, []measure{subtaskB}, 130)
+	paired("learned model", learned, "one pass", pool1, measures, 140)
+	paired("learned model", learnedSub, "one pass", sub1, []measure{subtaskB}, 150)
+	paired("fusion+learned", fused, "plain bm25", plain, measures, 180)
+	paired("fusion+learned", fusedSub, "search engine", engine, []measure{subtaskB}, 190)
+	paired("fusion+learned", fused, "one pass", pool1, measures, 300)
+	paired("fusion+learned", fusedSub, "one pass", sub1, []measure{subtaskB}, 310)
+	paired("recall+learned (CV)", pool, "one pass", pool1, measures[:1], 160)
+	paired("recall+learned (CV)", sub, "one pass", sub1, []measure{subtaskB}, 170)
 	fmt.Fprintf(w, "chosen for pool MAP:\n")
 	printChosen(w, chosenPool)
 	fmt.Fprintf(w, "chosen for subtask B:\n")
 	printChosen(w, chosenSub)
+	if chosenLearnedSub != nil {
+		fmt.Fprintf(w, "chosen for subtask B, learned model:\n")
+		printChosen(w, chosenLearnedSub)
+		fmt.Fprintf(w, "chosen for subtask B, fusion+learned:\n")
+		printChosen(w, chosenFusedSub)
+	}
 	return nil
 }
 
+// measure is one figure read from per-question scores.
+type measure struct {
+	name string
+	keep func(*cvQuery) bool
+	get  func(cvScore) float64
+}
+
+// livechatObjective is what LiveChat's choices maximise: top-3, ties
+// broken by average precision.
+func livechatObjective(s cvScore) float64 { return s.top3 + 0.001*s.ap }
+
 // livechatCV prints the cross-validated known-item figures for LiveChat.
-func livechatCV(w io.Writer, queries []*cvQuery, k int, joint *jointChoice) error {
+func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *rerankModels) error {
 	if k < 2 {
 		return nil
 	}
-	memo := &signalMemo{}
-	objective := func(s cvScore) float64 { return s.top3 + 0.001*s.ap }
+	queries, memo := set.queries, set.memo
+	objective := livechatObjective
 	held, chosen := crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, nil)
-	held1, _ := crossValidate(queries, k, cvGrid(0), objective, memo, joint)
+	held1, chosen1 := crossValidate(queries, k, cvGrid(0), objective, memo, joint)
+	var learned, fused []cvScore
+	if models != nil {
+		learned, _ = crossValidateEach(queries, k, learnedGrid(models), objective, memo, nil)
+		fused, _ = crossValidateEach(queries, k, withLearned(chosen1, models), objective, memo, nil)
+	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
-	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
+	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
 	fmt.Fprintf(w, "%-24s %-34s %-34s\n", "", "top-3", "top-1")
-	top3 := func(s cvScore) float64 { return s.top3 }
-	top1 := func(s cvScore) float64 { return s.top1 }
+	measures := []measure{
+		{"top-3", all, func(s cvScore) float64 { return s.top3 }},
+		{"top-1", all, func(s cvScore) float64 { return s.top1 }},
+	}
 	for i, r := range []struct {
 		name string
 		ss   []cvScore
-	}{{"recall+learned (CV)", held}, {"recall (Search alone)", search}, {"plain bm25", plain}, {"recall+learned, one pass", held1}} {
-		fmt.Fprintf(w, "%-24s %-34s %-34s\n", r.name,
-			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top3), cvInterval(queries, r.ss, uint64(50+i), all, top3).Dec()),
-			fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, all, top1), cvInterval(queries, r.ss, uint64(60+i), all, top1).Dec()))
+	}{{"recall+learned (CV)", held}, {"recall+learned, one pass", held1}, {"learned model (CV)", learned}, {"fusion+learned (CV)", fused}, {"recall (Search alone)", search}, {"plain bm25", plain}} {
+		if r.ss == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%-24s", r.name)
+		for j, m := range measures {
+			fmt.Fprintf(w, " %-34s", fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, m.keep, m.get), cvInterval(queries, r.ss, uint64(50+10*j+i), m.keep, m.get).Dec()))
+		}
+		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "paired differences (95%% bootstrap over dialogs):\n")
-	fmt.Fprintf(w, "  top-3, recall+learned - plain bm25   %s\n", pairedInterval(queries, held, plain, 54, all, top3).Dec())
-	fmt.Fprintf(w, "  top-3, recall+learned - recall       %s\n", pairedInterval(queries, held, search, 55, all, top3).Dec())
-	fmt.Fprintf(w, "  top-3, recall+learned - one pass     %s\n", pairedInterval(queries, held, held1, 56, all, top3).Dec())
+	fmt.Fprintf(w, "paired differences, project - baseline (95%% bootstrap over dialogs, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
+	paired := func(name string, a []cvScore, baseName string, b []cvScore, seed uint64) {
+		if a == nil {
+			return
+		}
+		for i, m := range measures {
+			fmt.Fprintf(w, "  %-6s %-26s - %-14s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
+		}
+	}
+	paired("recall+learned, one pass", held1, "plain bm25", plain, 200)
+	paired("learned model", learned, "plain bm25", plain, 210)
+	paired("learned model", learned, "one pass", held1, 220)
+	paired("fusion+learned", fused, "plain bm25", plain, 240)
+	paired("fusion+learned", fused, "one pass", held1, 250)
+	paired("recall+learned (CV)", held, "one pass", held1, 230)
 	printChosen(w, chosen)
 	return nil
 }

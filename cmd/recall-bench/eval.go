@@ -129,21 +129,21 @@ type questionScores struct {
 //
 // PerfectMatch and Relevant count as relevant. Each figure carries a 95%
 // bootstrap interval over original questions.
-func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds int, joint *jointChoice) error {
+func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds int) (*cvSet, error) {
 	fmt.Fprintf(w, "\nreading %s\n", path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var f semevalFile
 	if err := xml.Unmarshal(raw, &f); err != nil {
-		return fmt.Errorf("parse %s: %w", path, err)
+		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
 	file := filepath.Join(dir, "semeval.db")
 	os.Remove(file)
 	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer store.Close()
 	seen := map[string]bool{}
@@ -158,13 +158,13 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 				answer = t.Rel.Body
 			}
 			if err := saveEval(ctx, store, t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
-				return fmt.Errorf("index %s: %w", t.Rel.ID, err)
+				return nil, fmt.Errorf("index %s: %w", t.Rel.ID, err)
 			}
 		}
 	}
 	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeFn()
 	// The file repeats an original question once per related thread: group.
@@ -204,7 +204,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 			var got []string
 			if r != nil {
 				if got, err = r(ctx, o.text, 50); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			s := questionScores{hasRel: len(o.relevant) > 0}
@@ -274,7 +274,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	fmt.Fprintf(w, "  pool MAP, recall+rerank - recall            %s\n", diff(1, 0, true, ap))
 	fmt.Fprintf(w, "  subtask B, recall+rerank - search engine    %s\n", diff(1, 3, false, func(s questionScores) float64 { return s.subtask }))
 	if folds < 2 {
-		return nil
+		return nil, nil
 	}
 	// Cross-validation: what each original question teaches when its fold
 	// trains is its related threads as saved pairs (question, comments), and
@@ -284,7 +284,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 		o := originals[id]
 		q := &cvQuery{text: o.text, fold: i % folds, relevant: o.relevant, own: o.own}
 		if err := searchDeep(ctx, store, plain, q); err != nil {
-			return err
+			return nil, err
 		}
 		queries = append(queries, q)
 	}
@@ -303,7 +303,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 			}
 		}
 	}
-	return semevalCV(w, queries, folds, joint)
+	return &cvSet{name: filepath.Base(path), queries: queries, memo: &signalMemo{}, objective: func(s cvScore) float64 { return s.ap }}, nil
 }
 
 // rerank orders a question's own related threads by their place in the
@@ -386,14 +386,14 @@ func readDialogs(path string) ([][]chatMessage, error) {
 // livechatQuality indexes each dialog without its opening message (the
 // first speaker's messages before anyone else speaks) and asks with that
 // opening: how often the dialog comes back in the top 3.
-func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds int, joint *jointChoice) error {
+func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds int) (*cvSet, error) {
 	files, err := filepath.Glob(filepath.Join(folder, "*.txt"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sort.Strings(files)
 	if len(files) == 0 {
-		return fmt.Errorf("no .txt dialog files in %s", folder)
+		return nil, fmt.Errorf("no .txt dialog files in %s", folder)
 	}
 	fmt.Fprintln(w)
 	for _, f := range files {
@@ -403,21 +403,21 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 	os.Remove(file)
 	store, err := sqlite.Open(ctx, file, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer store.Close()
 	probes, err := livechatDialogItems(files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, p := range probes {
 		if err := saveEval(ctx, store, p.id, "", p.answer); err != nil {
-			return fmt.Errorf("index %s: %w", p.id, err)
+			return nil, fmt.Errorf("index %s: %w", p.id, err)
 		}
 	}
 	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeFn()
 	names := []string{"recall", "recall+rerank", "plain bm25"}
@@ -427,7 +427,7 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 		for i, r := range []ranker{ours, reranked, plain} {
 			got, err := r(ctx, p.question, 3)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			k := slices.Index(got, p.id)
 			top3[i] = append(top3[i], k >= 0)
@@ -455,18 +455,18 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 	fmt.Fprintf(w, "paired difference, top-3, recall+rerank - plain bm25: %s\n",
 		learn.Bootstrap(len(probes), 2000, 22, func(idx []int) float64 { return a(idx) - b(idx) }).Dec())
 	if folds < 2 {
-		return nil
+		return nil, nil
 	}
 	// Cross-validation: a dialog teaches its opening and the rest as a pair.
 	var queries []*cvQuery
 	for i, p := range probes {
 		q := &cvQuery{text: p.question, fold: i % folds, relevant: map[string]bool{p.id: true}, teaches: [][2]string{{p.question, p.answer}}}
 		if err := searchDeep(ctx, store, plain, q); err != nil {
-			return err
+			return nil, err
 		}
 		queries = append(queries, q)
 	}
-	return livechatCV(w, queries, folds, joint)
+	return &cvSet{name: "LiveChat " + filepath.Base(folder), queries: queries, memo: &signalMemo{}, objective: livechatObjective}, nil
 }
 
 // dialogItem is a LiveChat dialog split for known-item recall: its opening

@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
+	trainRerank := fs.String("train-rerank", "", "train the learned re-ranker on every question of -semeval and -livechat and write its weights to this Go file (bot/rerank_weights.go)")
+	expands := fs.String("expand", "0,10,20", "feedback-word counts of a second retrieval pass to cross-validate beside one pass (0 must be among them)")
 	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
 	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] [-cv K] …"); help || err != nil {
 		return err
@@ -92,22 +94,90 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	cvExpands = nil
+	for _, f := range strings.Split(*expands, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 0 {
+			return fmt.Errorf("-expand: %q is not a count of words", f)
+		}
+		cvExpands = append(cvExpands, n)
+	}
+	if !slices.Contains(cvExpands, 0) {
+		return errors.New("-expand: 0 (one pass) must be among the counts")
+	}
 	joint := &jointChoice{}
 	defer joint.print(stdout)
+	var sem, lc *cvSet
 	if *semeval != "" {
-		if err := semevalQuality(ctx, stdout, *dir, *semeval, *folds, joint); err != nil {
+		var err error
+		if sem, err = semevalQuality(ctx, stdout, *dir, *semeval, *folds); err != nil {
 			return fmt.Errorf("semeval: %w", err)
 		}
 	}
 	if *livechat != "" {
-		if err := livechatQuality(ctx, stdout, *dir, *livechat, *folds, joint); err != nil {
+		var err error
+		if lc, err = livechatQuality(ctx, stdout, *dir, *livechat, *folds); err != nil {
 			return fmt.Errorf("livechat: %w", err)
 		}
+	}
+	if err := crossValidateSets(stdout, sem, lc, *folds, joint, *trainRerank, args); err != nil {
+		return err
 	}
 	if *filler != "" {
 		if err := livechatFiller(ctx, stdout, *dir, *filler); err != nil {
 			return fmt.Errorf("filler: %w", err)
 		}
+	}
+	return nil
+}
+
+// crossValidateSets trains the learned re-ranker without each fold (on
+// both sets together), prints each set's cross-validated figures and, when
+// asked, writes the model trained on every question.
+func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, trainTo string, args []string) error {
+	var sets []*cvSet
+	for _, s := range []*cvSet{sem, lc} {
+		if s != nil {
+			sets = append(sets, s)
+		}
+	}
+	if len(sets) == 0 {
+		if trainTo != "" {
+			return errors.New("-train-rerank needs -semeval or -livechat")
+		}
+		return nil
+	}
+	if k < 2 {
+		return nil // -cv 0: no cross-validation (and no set was kept for it)
+	}
+	models, err := trainRerank(sets, k)
+	if err != nil {
+		// Too few questions to learn from (a small file): the other
+		// figures stand without the learned rows.
+		if trainTo != "" {
+			return err
+		}
+		fmt.Fprintf(w, "\nlearned re-ranker: not trained: %v\n", err)
+		models = nil
+	} else {
+		fmt.Fprintf(w, "\nlearned re-ranker: L2 penalty chosen per fold %v, on all %g\n", models.foldL2, models.allL2)
+	}
+	if sem != nil {
+		if err := semevalCV(w, sem, k, joint, models); err != nil {
+			return fmt.Errorf("semeval: %w", err)
+		}
+	}
+	if lc != nil {
+		if err := livechatCV(w, lc, k, joint, models); err != nil {
+			return fmt.Errorf("livechat: %w", err)
+		}
+	}
+	if trainTo != "" {
+		cmd := "go run ./cmd/recall-bench " + strings.Join(args, " ")
+		if err := writeRerankWeights(trainTo, cmd, models.all, models.allL2, k, sets); err != nil {
+			return fmt.Errorf("write %s: %w", trainTo, err)
+		}
+		fmt.Fprintf(w, "\nwrote the learned re-ranker trained on every question to %s\n", trainTo)
 	}
 	return nil
 }

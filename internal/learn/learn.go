@@ -18,8 +18,14 @@ import (
 // none) holds each row's fixed part of the log-odds, set by hand. It
 // returns the weights, intercept first.
 func Logistic(x [][]float64, y []bool, offset []float64, l2 float64) ([]float64, error) {
-	if len(x) == 0 || len(x) != len(y) {
-		return nil, fmt.Errorf("logistic: %d rows, %d labels", len(x), len(y))
+	return LogisticWeighted(x, y, offset, nil, l2)
+}
+
+// LogisticWeighted is Logistic with a weight per row (nil: each row 1),
+// so that a question with many rows counts no more than one with few.
+func LogisticWeighted(x [][]float64, y []bool, offset, weight []float64, l2 float64) ([]float64, error) {
+	if len(x) == 0 || len(x) != len(y) || weight != nil && len(weight) != len(x) {
+		return nil, fmt.Errorf("logistic: %d rows, %d labels, %d weights", len(x), len(y), len(weight))
 	}
 	d := len(x[0]) + 1
 	w := make([]float64, d)
@@ -43,6 +49,9 @@ func Logistic(x [][]float64, y []bool, offset []float64, l2 float64) ([]float64,
 				t = 1
 			}
 			g, h := p-t, p*(1-p)
+			if weight != nil {
+				g, h = g*weight[i], h*weight[i]
+			}
 			for a := range d {
 				grad[a] += g * row[a]
 				for b := 0; b <= a; b++ {

@@ -1,0 +1,50 @@
+package bot_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/repertoire/repertoire/bot"
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// The learned order reads what fusion cannot: with a model that weighs
+// only "the question's word pairs held near each other", the entry that
+// says "multi stage build" rises above Search's first, which holds the
+// same words scattered. Without a model (Learned 0, or a model of the
+// wrong size) the order is fusion's, as recall ships.
+func TestLearnedRerankWeighsItsFeatures(t *testing.T) {
+	hit := func(id, q, a string) repertoire.Hit {
+		return repertoire.Hit{Entry: repertoire.Entry{SourceID: id, Question: q, Answer: a}}
+	}
+	hits := []repertoire.Hit{
+		hit("scattered", "docker image", "the stage was set; a multi tenant cluster; build logs from the image"),
+		hit("near", "docker image", "use a multi stage build so the image keeps only the binary"),
+		hit("other", "kafka lag", "consumers fall behind"),
+	}
+	q := "docker image too big without a multi stage build"
+	model := make([]float64, bot.NumRerankFeatures+1)
+	model[1+slices.Index(bot.RerankFeatureNames, "pairs")] = 1
+	got := bot.RerankWith(q, hits, bot.RerankWeights{Learned: 1, Model: model}, nil)
+	if got[0].SourceID != "near" || got[2].SourceID != "other" {
+		t.Errorf("learned order %s %s %s", got[0].SourceID, got[1].SourceID, got[2].SourceID)
+	}
+	fusion := bot.RerankWith(q, hits, bot.RerankWeights{Search: 1}, nil)
+	for _, w := range []bot.RerankWeights{{Search: 1, Learned: 0, Model: model}, {Search: 1, Learned: 1, Model: model[:3]}} {
+		same := bot.RerankWith(q, hits, w, nil)
+		for i := range same {
+			if same[i].SourceID != fusion[i].SourceID {
+				t.Errorf("%+v: order changed at %d", w, i)
+			}
+		}
+	}
+	feats := bot.Signals(q, hits, nil).Features()
+	if len(feats) != len(hits) || len(feats[0]) != bot.NumRerankFeatures || len(bot.RerankFeatureNames) != bot.NumRerankFeatures {
+		t.Fatalf("features %d×%d, names %d", len(feats), len(feats[0]), len(bot.RerankFeatureNames))
+	}
+	// Every entry here has a question: its "q:" copies equal the features.
+	half := bot.NumRerankFeatures / 2
+	if !slices.Equal(feats[1][:half], feats[1][half:]) || feats[1][0] != 0.5 {
+		t.Errorf("features of the second hit %v", feats[1])
+	}
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// The learned re-ranker is trained without the held-out fold and puts, in
+// it, the candidate that holds the question's words above Search's first,
+// which does not: what pairs of other folds taught carries over.
+func TestLearnedRerankCarriesOverToTheHeldOutFold(t *testing.T) {
+	topics := []string{"docker image size", "tls certificate renew", "pods restart crashloop", "npm proxy timeout",
+		"helm chart values", "ingress path rewrite", "node memory limit", "kafka consumer lag", "redis key expiry", "git rebase conflict"}
+	set := &cvSet{name: "fixture", memo: &signalMemo{}, objective: func(s cvScore) float64 { return s.ap }}
+	for i, topic := range topics {
+		q := &cvQuery{text: "how do I fix " + topic + " today", fold: i % 5, relevant: map[string]bool{"right": true}}
+		for k := range 4 {
+			id := fmt.Sprintf("other%d", k)
+			q.hits = append(q.hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: id, Question: "unrelated chatter " + id, Answer: "fix it today maybe"}, Score: float64(10 - k)})
+		}
+		q.hits = append(q.hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: "right", Question: topic, Answer: "for " + topic + " set the option"}, Score: 5})
+		set.queries = append(set.queries, q)
+	}
+	sets := []*cvSet{set}
+	models, err := trainRerank(sets, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, _ := crossValidateEach(set.queries, 5, learnedGrid(models), set.objective, set.memo, nil)
+	for i, s := range scores {
+		if s.top1 != 1 {
+			t.Errorf("question %d: held out, the right entry is not first (AP %.2f)", i, s.ap)
+		}
+	}
+	if search := fixedScores(set.queries, searchOrder, 0); search[0].top1 != 0 {
+		t.Fatal("the fixture must put a wrong entry first in Search's order")
+	}
+	if _, err := fitRerank([]*cvSet{{name: "empty", memo: &signalMemo{}}}, -1, -1, 1); err == nil {
+		t.Error("training on nothing must fail, not ship a zero model")
+	}
+}
