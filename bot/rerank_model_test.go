@@ -1,7 +1,9 @@
 package bot_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/repertoire/repertoire/bot"
@@ -46,5 +48,40 @@ func TestLearnedRerankWeighsItsFeatures(t *testing.T) {
 	half := bot.NumRerankFeatures / 2
 	if !slices.Equal(feats[1][:half], feats[1][half:]) || feats[1][0] != 0.5 {
 		t.Errorf("features of the second hit %v", feats[1])
+	}
+}
+
+// What the learned model's features add to re-ranking Search's top 50
+// (answers of a few hundred words), beside fusion alone.
+func BenchmarkRerankLearned(b *testing.B) {
+	words := strings.Fields("deploy build cache docker node npm proxy certificate rotate cluster pods restart " +
+		"crashloop memory limit kubernetes helm chart values secret token expire renew ingress tls log")
+	var hits []repertoire.Hit
+	for i := range bot.RerankPool {
+		var q, a []string
+		for k := range 12 {
+			q = append(q, words[(i*7+k*3)%len(words)])
+		}
+		for k := range 300 {
+			a = append(a, words[(i*11+k*5)%len(words)])
+		}
+		hits = append(hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: fmt.Sprint(i), Question: strings.Join(q, " "), Answer: strings.Join(a, " ")}})
+	}
+	question := "why do my pods restart in a crashloop after the helm chart upgrade, memory limit too low?"
+	model := make([]float64, bot.NumRerankFeatures+1)
+	for i := range model {
+		model[i] = 1
+	}
+	learned := bot.DefaultRerank
+	learned.Learned, learned.Model = 1, model
+	for _, c := range []struct {
+		name string
+		w    bot.RerankWeights
+	}{{"fusion", bot.DefaultRerank}, {"learned", learned}} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				bot.RerankWith(question, hits, c.w, nil)
+			}
+		})
 	}
 }
