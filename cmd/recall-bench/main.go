@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	corpus := fs.String("corpus", "chat", "generated corpus for -sizes: chat (this tool's chat-like entries) or zipf (issue 15's independent workload: words from a Zipf law, rare/medium/common/natural queries, agreement with the exhaustive ranking)")
 	pgURL := fs.String("postgres", "", "zipf: also copy the corpus into this empty PostgreSQL database (postgres://…) and time both stores side by side, with capture throughput for one and two writers")
 	skipSQLite := fs.Bool("skip-sqlite", false, "zipf with -postgres: measure PostgreSQL alone, the corpus generated straight into it (for a size whose SQLite figures another run takes); agreement is then with PostgreSQL's exhaustive ranking, on -exhaustive-queries per class")
+	botPath := fs.Bool("bot-path", true, "zipf: also time recall as the bot answers (Search's top 50 re-ranked, one and two passes)")
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
@@ -82,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					err = zipfPostgresOnly(ctx, stdout, n, *queries, *exhaustive, *pgURL)
 					break
 				}
-				err = zipfBench(ctx, stdout, *dir, n, *queries, *baseline, *exhaustive, *reuse)
+				err = zipfBench(ctx, stdout, *dir, n, *queries, *baseline, *exhaustive, *reuse, *botPath)
 				if err == nil && *pgURL != "" {
 					err = zipfPostgres(ctx, stdout, *dir, n, *queries, *pgURL)
 				}

@@ -263,7 +263,7 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 // zipfBench builds (or reuses) the Zipf corpus of n entries and prints the
 // issue's tables: latency per class beside plain bm25, peak RSS, natural
 // known-item @1/@10 and top-10 agreement with the exhaustive ranking.
-func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse bool) error {
+func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse, withBotPath bool) error {
 	file := filepath.Join(dir, fmt.Sprintf("zipf-%d.db", n))
 	built := "reused"
 	var queries map[string][]zipfQuery
@@ -351,8 +351,10 @@ func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePe
 	}
 	recallPeak := peakRSS()
 	var botPath bytes.Buffer
-	if err := botRecallLatency(ctx, &botPath, store, from, queries, perClass); err != nil {
-		return err
+	if withBotPath {
+		if err := botRecallLatency(ctx, &botPath, store, from, queries, perClass); err != nil {
+			return err
+		}
 	}
 
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
