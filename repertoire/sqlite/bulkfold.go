@@ -41,6 +41,9 @@ type stemTail struct {
 	bound         float64
 	data          []byte
 	stored, dirty bool
+
+	// added is how many postings the last pass added (a size hint).
+	added int
 }
 
 // tailCache is a fold's stems kept in memory; see above.
@@ -153,9 +156,19 @@ func (tc *tailCache) load(ctx context.Context, tx *sql.Tx, stems []string) error
 	return rows.Err()
 }
 
+// sizeHint is how many postings a pass may add to a stem: about as many
+// as the last one did.
+func (tc *tailCache) sizeHint(term string) int {
+	if st := tc.stems[term]; st != nil {
+		return st.added + st.added/8 + 1
+	}
+	return 1
+}
+
 // add appends ps (ascending, all after the stem's last ID) to the stem.
 func (tc *tailCache) add(ctx context.Context, tx *sql.Tx, term string, st *stemTail, ps []posting) error {
 	st.df += int64(len(ps))
+	st.added = len(ps)
 	for _, p := range ps {
 		b := repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound)) * repertoire.PriorOf(p.Prior, false)
 		st.ub = max(st.ub, b)

@@ -280,7 +280,11 @@ func foldSome(ctx context.Context, tx *sql.Tx, tc *tailCache, memo map[string]st
 			for f := range 3 {
 				p.TF[f] = len(pos[f])
 			}
-			add[s] = append(add[s], p)
+			v, ok := add[s]
+			if !ok {
+				v = make([]posting, 0, tc.sizeHint(s))
+			}
+			add[s] = append(v, p)
 		}
 		st.n++
 		for f := range 3 {
