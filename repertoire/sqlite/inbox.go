@@ -4,17 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// inboxTx is the inbox's commit (Config.Inbox): it holds ackFirst, so it
-// goes before the writes not yet queued for the writer connection.
+// inboxTx is the inbox's commit (Config.Inbox): it takes the writer's
+// turn before the other writers waiting.
 func (s *Store) inboxTx(ctx context.Context, fn func(sqlcore.Querier) error) error {
-	s.ackFirst.Lock()
-	defer s.ackFirst.Unlock()
+	if err := s.turn.take(ctx, true); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer s.turn.give()
 	return s.txNow(ctx, "", func(tx *sql.Tx) error { return fn(&cachedTx{Tx: tx, c: s.coreW}) })
 }
 

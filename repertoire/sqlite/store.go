@@ -39,10 +39,10 @@ type Store struct {
 	// indexed is set once migrations have created the search index: from
 	// then on every write transaction folds what it changed into it.
 	indexed bool
-	// ackFirst lets the inbox's commit (an acknowledgement waits on it)
-	// go before writes not yet queued for the writer connection: it holds
-	// the lock while it writes, other writers pass through a read lock.
-	ackFirst sync.RWMutex
+	// turn lets one writer at a time use the writer connection, the
+	// inbox's commit (an acknowledgement waits on it) before the others
+	// (writeturn.go).
+	turn writeTurn
 	// locks are the single-replica jobs' locks (TryLock).
 	locks locks
 	// The search index's background merge (searchmerge.go): woken
@@ -246,13 +246,14 @@ func (s *Store) migrate(ctx context.Context) error {
 // recorded as applied in the same transaction; if it was applied before, fn
 // does not run and the error is ErrAlreadyApplied.
 func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) error {
-	s.ackFirst.RLock()
-	//lint:ignore SA2001 a gate, not a critical section: wait for the inbox's commit to go first
-	s.ackFirst.RUnlock()
+	if err := s.turn.take(ctx, false); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer s.turn.give()
 	return s.txNow(ctx, event, fn)
 }
 
-// txNow is tx without waiting for the inbox's commit to go first.
+// txNow is tx once the writer's turn is taken.
 func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -125,9 +125,10 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 	// This process's writers wait meanwhile (after the inbox's commit):
 	// the restart competes for the write lock with other processes' only,
 	// whose transactions are short and spaced.
-	s.ackFirst.RLock()
-	//lint:ignore SA2001 a gate, not a critical section: wait for the inbox's commit to go first
-	s.ackFirst.RUnlock()
+	if err := s.turn.take(ctx, false); err != nil {
+		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
+	}
+	defer s.turn.give()
 	own, err := s.w.Conn(ctx)
 	if err != nil {
 		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
