@@ -11,10 +11,13 @@ import (
 // other writer waiting, the others in arrival order. database/sql hands a
 // freed connection to a waiter picked at random, so an acknowledgement
 // could wait behind every write queued meanwhile, each of them perhaps
-// waiting for another process's lock (an import's) in turn.
+// waiting for another process's lock (an import's) in turn. A stream of
+// inbox commits does not starve the others: after one, a waiting other
+// writer goes next, so an acknowledgement waits for two writes at most.
 type writeTurn struct {
 	mu        sync.Mutex
 	held      bool
+	lastHigh  bool // the turn in hand (or the last) is the inbox's
 	high, low []chan struct{}
 }
 
@@ -23,7 +26,7 @@ type writeTurn struct {
 func (w *writeTurn) take(ctx context.Context, high bool) error {
 	w.mu.Lock()
 	if !w.held {
-		w.held = true
+		w.held, w.lastHigh = true, high
 		w.mu.Unlock()
 		return nil
 	}
@@ -60,10 +63,10 @@ func (w *writeTurn) give() {
 	defer w.mu.Unlock()
 	var next chan struct{}
 	switch {
-	case len(w.high) > 0:
-		next, w.high = w.high[0], w.high[1:]
+	case len(w.high) > 0 && !(w.lastHigh && len(w.low) > 0):
+		next, w.high, w.lastHigh = w.high[0], w.high[1:], true
 	case len(w.low) > 0:
-		next, w.low = w.low[0], w.low[1:]
+		next, w.low, w.lastHigh = w.low[0], w.low[1:], false
 	default:
 		w.held = false
 		return
