@@ -65,6 +65,14 @@ func (a *Adapter) History(ctx context.Context, q bot.HistoryQuery) (bot.HistoryP
 	if q.Thread != "" {
 		return page, nil // flat: every reply is on the channel's pages
 	}
+	// Mentions of the bot are found by its ID, which the session's READY
+	// brings: a pass started before it (as Decode, wait) would read them
+	// as plain messages and never answer them.
+	select {
+	case <-a.ready:
+	case <-ctx.Done():
+		return page, fmt.Errorf("waiting for the gateway: %w", ctx.Err())
+	}
 	if _, ok := a.st.channel(q.Channel.ID); !ok && q.Channel.Space != "" {
 		a.fetchChannel(ctx, q.Channel.ID, q.Channel.Space)
 	}
