@@ -42,11 +42,6 @@ type chunkHead struct {
 	bound            float64
 }
 
-type storedChunk struct {
-	first int64
-	data  []byte
-}
-
 const (
 	// chunkHeads fetches headers from the chunk holding ?3 (or the first
 	// after it) on, past the ones fetched (?2).

@@ -74,6 +74,7 @@ var cases = []struct {
 	{"LoggedMessagesOfAThread", testLoggedMessagesOfAThread},
 	{"DetectModesAndDecisions", testDetectModesAndDecisions},
 	{"DocFrequenciesStemLikeTheIndex", testDocFrequenciesStemLikeTheIndex},
+	{"DocFrequenciesFollowEveryChange", testDocFrequenciesFollowEveryChange},
 	{"TermsGoWhenTheirTextChangesOrIsForgotten", testTermsGoWhenTheirTextChangesOrIsForgotten},
 	{"CatchUpCheckpoints", testCatchUpCheckpoints},
 	{"PurgeSpaceForgetsCatchUp", testPurgeSpaceForgetsCatchUp},
