@@ -13,6 +13,7 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/postgres"
 	"github.com/repertoire/repertoire/repertoire/sqlite"
+	"github.com/repertoire/repertoire/repertoire/storetest"
 )
 
 // TestPendingPostingsAreExact saves entries one by one on top of an
@@ -31,18 +32,8 @@ func TestPendingPostingsAreExact(t *testing.T) {
 	}
 	defer lite.Close()
 	r := rand.New(rand.NewPCG(19, 3))
-	vocab := make([]string, 150)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%dx", i)
-	}
-	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
-	text := func(n int) string {
-		w := make([]string, n)
-		for i := range w {
-			w[i] = vocab[zipf.Uint64()]
-		}
-		return strings.Join(w, " ")
-	}
+	zw := storetest.NewZipfWords(r, 150)
+	text := zw.Text
 	stores := []repertoire.Store{s, lite}
 	ch := repertoire.Channel{Platform: "p", Space: "s", ID: "c1", Name: "ops"}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -85,7 +76,7 @@ func TestPendingPostingsAreExact(t *testing.T) {
 		for range 40 {
 			var words []string
 			for range 1 + r.IntN(3) {
-				words = append(words, vocab[zipf.Uint64()])
+				words = append(words, zw.Word())
 			}
 			p := repertoire.SearchParams{Text: strings.Join(words, " "), From: ch, Limit: 1 + r.IntN(10)}
 			got, err := s.Search(ctx, p)

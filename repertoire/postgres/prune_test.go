@@ -14,6 +14,7 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/postgres"
 	"github.com/repertoire/repertoire/repertoire/sqlite"
+	"github.com/repertoire/repertoire/repertoire/storetest"
 )
 
 // TestChunkPruningIsExact ranks a repertoire whose words follow a Zipf law
@@ -30,18 +31,8 @@ func TestChunkPruningIsExact(t *testing.T) {
 	s := open(t, postgres.WithChunkSize(8), postgres.WithChunkReads(2), postgres.WithBulkBuildAt(300),
 		postgres.WithChunksRead(func(r, n int) { read, total = read+r, total+n }))
 	r := rand.New(rand.NewPCG(19, 2))
-	vocab := make([]string, 400)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%dx", i)
-	}
-	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
-	text := func(n int) string {
-		w := make([]string, n)
-		for i := range w {
-			w[i] = vocab[zipf.Uint64()]
-		}
-		return strings.Join(w, " ")
-	}
+	zw := storetest.NewZipfWords(r, 400)
+	vocab, text := zw.Vocab, zw.Text
 	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lite.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +67,7 @@ func TestChunkPruningIsExact(t *testing.T) {
 	for q := range 120 {
 		var words []string
 		for range 1 + r.IntN(3) {
-			w := vocab[zipf.Uint64()]
+			w := zw.Word()
 			if r.IntN(10) == 0 {
 				w = vocab[r.IntN(len(vocab))] // rare
 			}

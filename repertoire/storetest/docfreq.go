@@ -20,18 +20,8 @@ func testDocFrequenciesFollowEveryChange(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	r := rand.New(rand.NewPCG(16, 7))
-	vocab := make([]string, 60)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%dx", i)
-	}
-	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
-	text := func(n int) string {
-		w := make([]string, n)
-		for i := range w {
-			w[i] = vocab[zipf.Uint64()]
-		}
-		return strings.Join(w, " ")
-	}
+	zw := NewZipfWords(r, 60)
+	vocab, text := zw.Vocab, zw.Text
 	qs, as := map[string]string{}, map[string]string{} // source message → question, answer
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var recs []repertoire.Record
