@@ -18,15 +18,14 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	if ev.Message.Author.Bot {
 		return nil
 	}
-	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
-		return nil
-	} else if err != nil {
-		b.replyError(ctx, ev, err)
-		return err
+	// The message asked once, whichever deliveries carry it (a redelivery,
+	// a live event and catch-up's after downtime): one answer, one write.
+	// A command has no message of its own: its delivery is the key.
+	key := answeredKey(ev)
+	if key == "" {
+		key = ev.ID
 	}
-	// The message asked once, whichever deliveries carry it (a live event
-	// and catch-up's after downtime): one answer.
-	if err := b.store.MarkApplied(ctx, answeredKey(ev)); errors.Is(err, repertoire.ErrAlreadyApplied) {
+	if err := b.store.MarkApplied(ctx, key); errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
 	} else if err != nil {
 		b.replyError(ctx, ev, err)

@@ -85,34 +85,59 @@ func AppendChunk(b []byte, prev int64, ps []Posting) []byte {
 // ChunkLen counts the postings of chunk data without decoding them.
 func ChunkLen(b []byte) (int, error) {
 	n := 0
+	var vals [11]int64
 	for len(b) > 0 {
-		var tf uint64
-		for i := range 11 {
-			u, k := binary.Uvarint(b)
-			if k <= 0 {
-				return 0, ErrCorruptChunk
-			}
-			if i >= 1 && i <= 3 {
-				tf += u
-			}
-			b = b[k:]
+		var err error
+		if b, err = ReadPostingHead(b, &vals); err != nil {
+			return 0, err
 		}
-		if tf > uint64(len(b)) {
-			return 0, ErrCorruptChunk
-		}
-		for range tf {
-			k := 0
-			for k < len(b) && b[k] >= 0x80 {
-				k++
-			}
-			if k == len(b) {
-				return 0, ErrCorruptChunk
-			}
-			b = b[k+1:]
+		if b, err = SkipPositions(b, vals[1]+vals[2]+vals[3]); err != nil {
+			return 0, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// ReadPostingHead reads the fields of the posting at the start of chunk
+// data b that come before its positions into vals, in EncodeChunk's order
+// (vals[7], votes, is signed), and returns the rest of b, which starts with
+// the posting's positions.
+func ReadPostingHead(b []byte, vals *[11]int64) ([]byte, error) {
+	for i := range vals {
+		var n int
+		if i == 7 {
+			vals[i], n = binary.Varint(b)
+		} else {
+			var u uint64
+			u, n = binary.Uvarint(b)
+			vals[i] = int64(u)
+		}
+		if n <= 0 {
+			return nil, ErrCorruptChunk
+		}
+		b = b[n:]
+	}
+	return b, nil
+}
+
+// SkipPositions passes over n positions at the start of b without decoding
+// them (each is one varint: only its last byte is below 0x80).
+func SkipPositions(b []byte, n int64) ([]byte, error) {
+	if n < 0 || n > int64(len(b)) {
+		return nil, ErrCorruptChunk
+	}
+	for range n {
+		k := 0
+		for k < len(b) && b[k] >= 0x80 {
+			k++
+		}
+		if k == len(b) {
+			return nil, ErrCorruptChunk
+		}
+		b = b[k+1:]
+	}
+	return b, nil
 }
 
 // DecodeChunk decodes a chunk whose first posting is entry first, into out
@@ -125,19 +150,9 @@ func DecodeChunk(first int64, b []byte, out []Posting, pos []int32) ([]Posting, 
 	id := first
 	var vals [11]int64
 	for len(b) > 0 {
-		for i := range vals {
-			var n int
-			if i == 7 {
-				vals[i], n = binary.Varint(b)
-			} else {
-				var u uint64
-				u, n = binary.Uvarint(b)
-				vals[i] = int64(u)
-			}
-			if n <= 0 {
-				return nil, nil, ErrCorruptChunk
-			}
-			b = b[n:]
+		var err error
+		if b, err = ReadPostingHead(b, &vals); err != nil {
+			return nil, nil, err
 		}
 		id += vals[0]
 		kind, ok := KindOfCode(vals[10])

@@ -119,20 +119,7 @@ func (m *Metrics) Decoder(d bot.Decoder) bot.Decoder {
 	if m == nil {
 		return d
 	}
-	return decoder{d, m}
-}
-
-type decoder struct {
-	bot.Decoder
-	m *Metrics
-}
-
-func (d decoder) Decode(ctx context.Context, del bot.Delivery) ([]bot.Event, error) {
-	evs, err := d.Decoder.Decode(ctx, del)
-	for _, ev := range evs {
-		d.m.received.WithLabelValues(d.Name(), EventType(ev)).Inc()
-	}
-	return evs, err
+	return countingDecoder{Decoder: d, vec: m.received}
 }
 
 // CaughtUp wraps the decoder of catch-up's deliveries (bot.Inbox.WrapCatchUp):
@@ -142,18 +129,27 @@ func (m *Metrics) CaughtUp(d bot.Decoder) bot.Decoder {
 	if m == nil {
 		return d
 	}
-	return caughtUpDecoder{d, m}
+	return countingDecoder{Decoder: d, vec: m.caughtUp, byDelivery: true}
 }
 
-type caughtUpDecoder struct {
+// countingDecoder counts the events its decoder yields in vec, by platform
+// and type.
+type countingDecoder struct {
 	bot.Decoder
-	m *Metrics
+	vec *prometheus.CounterVec
+	// byDelivery takes the platform from each delivery (catch-up's decoder
+	// serves every platform) rather than from the decoder's name.
+	byDelivery bool
 }
 
-func (d caughtUpDecoder) Decode(ctx context.Context, del bot.Delivery) ([]bot.Event, error) {
+func (d countingDecoder) Decode(ctx context.Context, del bot.Delivery) ([]bot.Event, error) {
 	evs, err := d.Decoder.Decode(ctx, del)
+	platform := d.Name()
+	if d.byDelivery {
+		platform = del.Platform
+	}
 	for _, ev := range evs {
-		d.m.caughtUp.WithLabelValues(del.Platform, EventType(ev)).Inc()
+		d.vec.WithLabelValues(platform, EventType(ev)).Inc()
 	}
 	return evs, err
 }

@@ -643,19 +643,14 @@ func decodeHeads(first int64, data []byte) ([]hpost, error) {
 	b := data
 	var vals [11]int64
 	for len(b) > 0 {
-		for i := range vals {
-			var n int
-			if i == 7 {
-				vals[i], n = binary.Varint(b)
-			} else {
-				var u uint64
-				u, n = binary.Uvarint(b)
-				vals[i] = int64(u)
-			}
-			if n <= 0 || vals[i] > math.MaxInt32 || vals[i] < math.MinInt32 {
+		var err error
+		if b, err = repertoire.ReadPostingHead(b, &vals); err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if v > math.MaxInt32 || v < math.MinInt32 {
 				return nil, errCorrupt
 			}
-			b = b[n:]
 		}
 		id += vals[0]
 		if _, ok := repertoire.KindOfCode(vals[10]); !ok {
@@ -665,20 +660,8 @@ func decodeHeads(first int64, data []byte) ([]hpost, error) {
 			tf:    [3]int32{int32(vals[1]), int32(vals[2]), int32(vals[3])},
 			lens:  [3]int32{int32(vals[4]), int32(vals[5]), int32(vals[6])},
 			votes: int32(vals[7]), helpful: int32(vals[8]), unhelpful: int32(vals[9]), kind: uint8(vals[10])}
-		n := vals[1] + vals[2] + vals[3]
-		if n < 0 || n > int64(len(b)) {
-			return nil, errCorrupt
-		}
-		for range n {
-			// Each position is one varint: skip to its last byte.
-			i := 0
-			for i < len(b) && b[i] >= 0x80 {
-				i++
-			}
-			if i == len(b) {
-				return nil, errCorrupt
-			}
-			b = b[i+1:]
+		if b, err = repertoire.SkipPositions(b, vals[1]+vals[2]+vals[3]); err != nil {
+			return nil, err
 		}
 		out = append(out, p)
 	}
