@@ -495,11 +495,18 @@ func (a *Adapter) runSocket(parent context.Context) error {
 			backoff = min(backoff*2, time.Minute)
 		}
 	}()
+	// After the workspace removes the app, the connection is kept a moment
+	// before it closes: slack-go's Ack only queues the ack for the
+	// connection's writer, so closing at once could drop the ack of the
+	// removal itself, or of an envelope committed just before it.
+	stopped, idle := a.stopped, (<-chan time.Time)(nil)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-a.stopped:
+		case <-stopped:
+			stopped, idle = nil, time.After(ackGrace)
+		case <-idle:
 			a.log.InfoContext(ctx, "slack workspace removed the app: socket mode closed, adapter idle", logTeam, a.team)
 			cancel()
 			<-runErr
@@ -515,6 +522,10 @@ func (a *Adapter) runSocket(parent context.Context) error {
 		}
 	}
 }
+
+// ackGrace is how long socket mode stays open after the app's removal, for
+// the acks already queued to be written.
+const ackGrace = time.Second
 
 // fatalAuth are the apps.connections.open errors that retrying cannot fix.
 var fatalAuth = map[string]bool{"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true}
