@@ -16,6 +16,12 @@ import (
 // savers (the record's savers then count as votes) and gains the record's
 // voters, so importing the same records twice changes nothing.
 func (s *Store) ImportBatch(ctx context.Context, b repertoire.Batch) (repertoire.BatchResult, error) {
+	return s.importBatch(ctx, b, bulkRows)
+}
+
+// importBatch is ImportBatch writing at most rows new entries per
+// statement (bulkcreate.go).
+func (s *Store) importBatch(ctx context.Context, b repertoire.Batch, rows int) (repertoire.BatchResult, error) {
 	var out repertoire.BatchResult
 	for i := range b.Records {
 		if err := b.Records[i].Validate(); err != nil {
@@ -38,7 +44,7 @@ func (s *Store) ImportBatch(ctx context.Context, b repertoire.Batch) (repertoire
 				return repertoire.ErrAlreadyApplied
 			}
 		}
-		w, err := newBulkWriter(ctx, tx)
+		w, err := newBulkWriter(ctx, tx, rows)
 		if err != nil {
 			return err
 		}
@@ -56,6 +62,9 @@ func (s *Store) ImportBatch(ctx context.Context, b repertoire.Batch) (repertoire
 			default:
 				out.Updated++
 			}
+		}
+		if err := w.createQueued(ctx); err != nil {
+			return err
 		}
 		for _, q := range b.OpenQuestions {
 			res, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private,
@@ -117,21 +126,24 @@ const mergedEntry = `?2, ?3, CASE WHEN ?4 <> '' THEN ?4 ELSE thread_id END,
 	CASE WHEN ?9 <> '' THEN ?10 ELSE question_author_id END, CASE WHEN ?9 <> '' THEN ?11 ELSE question_author_name END,
 	?12, ?13, ?14, ?15, min(created_at, ?16), max(updated_at, ?17)`
 
-// bulkWriter holds the statements of a batch, prepared once.
+// bulkWriter holds the statements of a batch, prepared once, and the new
+// entries waiting to be written together (bulkcreate.go).
 type bulkWriter struct {
-	find, insert, update, countSavers, addSaver, addVote, dropVote *sql.Stmt
+	find, update, countSavers, addSaver, addVote, dropVote *sql.Stmt
+
+	tx     *sql.Tx
+	rows   int // the most entries one statement inserts
+	queue  []*repertoire.Record
+	queued map[sourceKey]bool
 }
 
-func newBulkWriter(ctx context.Context, tx *sql.Tx) (*bulkWriter, error) {
-	w := &bulkWriter{}
+func newBulkWriter(ctx context.Context, tx *sql.Tx, rows int) (*bulkWriter, error) {
+	w := &bulkWriter{tx: tx, rows: rows, queued: map[sourceKey]bool{}}
 	for _, p := range []struct {
 		st *(*sql.Stmt)
 		q  string
 	}{
 		{&w.find, `SELECT id, tags FROM entries WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ?`},
-		{&w.insert, `INSERT INTO entries (platform, space, channel_id, channel_name, private, source_id, thread_id,
-			question_id, permalink, kind, status, question, question_author_id, question_author_name, answer,
-			author_id, author_name, tags, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		// A member's save outranks a detection, and what the import lacks (a
 		// question, a permalink) is kept; the other fields take the import's
 		// values. Nothing is written when nothing differs.
@@ -159,7 +171,7 @@ func newBulkWriter(ctx context.Context, tx *sql.Tx) (*bulkWriter, error) {
 }
 
 func (w *bulkWriter) close() {
-	for _, st := range []*sql.Stmt{w.find, w.insert, w.update, w.countSavers, w.addSaver, w.addVote, w.dropVote} {
+	for _, st := range []*sql.Stmt{w.find, w.update, w.countSavers, w.addSaver, w.addVote, w.dropVote} {
 		if st != nil {
 			st.Close()
 		}
@@ -173,28 +185,20 @@ func (w *bulkWriter) upsert(ctx context.Context, r *repertoire.Record) (repertoi
 		changed bool
 	)
 	err := w.find.QueryRowContext(ctx, r.Channel.Platform, r.Channel.Space, r.Channel.ID, r.SourceID).Scan(&id, &oldTags)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		res, err := w.insert.ExecContext(ctx, r.Channel.Platform, r.Channel.Space, r.Channel.ID, r.Channel.Name,
-			r.Channel.Private, r.SourceID, r.ThreadID, r.QuestionID, r.Permalink, r.Kind, r.Status, r.Question,
-			r.QuestionAuthor.ID, r.QuestionAuthor.Name, r.Answer, r.Author.ID, r.Author.Name, repertoire.JoinTags(r.Tags),
-			r.CreatedAt.UnixMilli(), r.UpdatedAt.UnixMilli())
-		if err != nil {
-			return repertoire.Unchanged, fmt.Errorf("insert entry: %w", err)
+	if errors.Is(err, sql.ErrNoRows) {
+		if !w.queued[keyOf(r)] {
+			// Created: written with the queue, at its end or before the
+			// batch's next record of the same source.
+			return repertoire.Created, w.enqueue(ctx, r)
 		}
-		if id, err = res.LastInsertId(); err != nil {
+		// The batch holds this source twice: the first is written now,
+		// and this one merges into it as into any existing entry.
+		if err := w.createQueued(ctx); err != nil {
 			return repertoire.Unchanged, err
 		}
-		for _, p := range r.Savers {
-			if _, err := w.addSaver.ExecContext(ctx, id, p.ID, p.Name, p.At.UnixMilli()); err != nil {
-				return repertoire.Unchanged, fmt.Errorf("add saver: %w", err)
-			}
-		}
-		if err := w.addVoters(ctx, id, r.Voters, nil); err != nil {
-			return repertoire.Unchanged, err
-		}
-		return repertoire.Created, nil
-	case err != nil:
+		err = w.find.QueryRowContext(ctx, r.Channel.Platform, r.Channel.Space, r.Channel.ID, r.SourceID).Scan(&id, &oldTags)
+	}
+	if err != nil {
 		return repertoire.Unchanged, fmt.Errorf("find entry: %w", err)
 	}
 	res, err := w.update.ExecContext(ctx, id, r.Channel.Name, r.Channel.Private, r.ThreadID, r.QuestionID,
