@@ -4,7 +4,6 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"unicode"
 )
 
 // The answer model: which reply of a thread answers its question. Position
@@ -247,19 +246,7 @@ func b2f(b bool) float64 {
 // wordCounts counts a text's content words, each cut to its first five
 // letters (a crude stem: "installing" and "installation" meet).
 func wordCounts(text string) map[string]int {
-	out := map[string]int{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}) {
-		if len(w) < 2 || answerStopWords[w] {
-			continue
-		}
-		if r := []rune(w); len(r) > 5 {
-			w = string(r[:5])
-		}
-		out[w]++
-	}
-	return out
+	return countWords(appendWords(nil, text))
 }
 
 // shareOf is the share of a's distinct words that b holds.

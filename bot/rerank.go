@@ -91,14 +91,25 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 	if len(hits) < 2 || len(q) == 0 {
 		return sig
 	}
+	// Each candidate is tokenised once: its question's words, then its
+	// answer's, in one slice (the features read the sequence, the
+	// cosines the counts).
+	seqs := make([][]string, len(hits))
+	qlen := make([]int, len(hits))
 	qs := make([]map[string]int, len(hits))
 	all := make([]map[string]int, len(hits))
 	df := map[string]int{}
+	var scratch []string // the sequences are kept only for the features
 	for i, h := range hits {
-		qs[i] = wordCounts(h.Question)
-		all[i] = wordCounts(h.Answer)
-		for w, x := range qs[i] {
-			all[i][w] += x
+		seq := appendWords(scratch[:0], h.Question)
+		qlen[i] = len(seq)
+		seq = appendWords(seq, h.Answer)
+		qs[i] = countWords(seq[:qlen[i]])
+		all[i] = countWords(seq)
+		if features {
+			seqs[i] = seq
+		} else {
+			scratch = seq
 		}
 		for w := range all[i] {
 			df[w]++
@@ -120,12 +131,12 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 	simAll := make([]float64, len(hits))
 	simA := make([]float64, len(hits))
 	allv := make([]wvec, len(hits))
-	for i, h := range hits {
+	for i := range hits {
 		allv[i] = weigh(all[i], idf)
 		simQ[i] = wcosine(qv, weigh(qs[i], idf))
 		simAll[i] = wcosine(qv, allv[i])
 		if features {
-			simA[i] = wcosine(qv, weigh(wordCounts(h.Answer), idf))
+			simA[i] = wcosine(qv, weigh(countWords(seqs[i][qlen[i]:]), idf))
 		}
 	}
 	// Pseudo-relevance feedback: the question's words plus those of Search's
@@ -164,7 +175,7 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 		}
 	}
 	if features {
-		sig.feats = rerankFeatures(question, hits, q, idf, qs, all, simQ, simAll, simA, simFB, sa, sig.orders)
+		sig.feats = rerankFeatures(question, hits, q, idf, seqs, qlen, qs, all, simQ, simAll, simA, simFB, sa, sig.orders)
 	}
 	return sig
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"math"
 	"strings"
-	"unicode"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -73,7 +72,7 @@ const earlyWords = 40
 
 // rerankFeatures computes every candidate's feature vector from what
 // Signals measured (q the question's counts, idf and the cosines).
-func rerankFeatures(question string, hits []repertoire.Hit, q map[string]int, idf map[string]float64, qs, all []map[string]int, simQ, simAll, simA, simFB, sa []float64, orders [][]int) [][]float64 {
+func rerankFeatures(question string, hits []repertoire.Hit, q map[string]int, idf map[string]float64, seqs [][]string, qlen []int, qs, all []map[string]int, simQ, simAll, simA, simFB, sa []float64, orders [][]int) [][]float64 {
 	qseq := wordSeq(question)
 	qWeight := 0.0
 	for w := range q {
@@ -104,8 +103,7 @@ func rerankFeatures(question string, hits []repertoire.Hit, q map[string]int, id
 			f[11] = weightHeld(q, all[i], idf) / qWeight
 			f[12] = weightHeld(q, qs[i], idf) / qWeight
 		}
-		aseq := wordSeq(h.Answer)
-		whole := append(wordSeq(h.Question), aseq...)
+		whole, aseq := seqs[i], seqs[i][qlen[i]:]
 		f[13] = pairsHeld(qseq, whole)
 		if qWeight > 0 {
 			early := map[string]int{}
@@ -177,19 +175,7 @@ func weightHeld(q, doc map[string]int, idf map[string]float64) float64 {
 
 // wordSeq is text's words in order, normalised as wordCounts counts them.
 func wordSeq(text string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}) {
-		if len(w) < 2 || answerStopWords[w] {
-			continue
-		}
-		if r := []rune(w); len(r) > 5 {
-			w = string(r[:5])
-		}
-		out = append(out, w)
-	}
-	return out
+	return appendWords(nil, text)
 }
 
 // pairsHeld is the share of the question's adjacent word pairs (distinct)
@@ -204,9 +190,19 @@ func pairsHeld(q, doc []string) float64 {
 	if len(want) == 0 {
 		return 0
 	}
+	inQ := make(map[string]bool, len(q))
+	for _, w := range q {
+		inQ[w] = true
+	}
 	found := map[[2]string]bool{}
 	for i := range doc {
+		if !inQ[doc[i]] {
+			continue // no wanted pair holds a word the question lacks
+		}
 		for j := i + 1; j < min(i+4, len(doc)); j++ {
+			if !inQ[doc[j]] {
+				continue
+			}
 			if k := pairKey(doc[i], doc[j]); want[k] {
 				found[k] = true
 			}
