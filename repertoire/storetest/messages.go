@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,25 @@ func testMessageLogFollowsEditsDeletesAndRetention(t *testing.T, open Opener) {
 	msgs, err := s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: general})
 	if err != nil || len(msgs) != 2 || msgs[0].ID != "m1" || len(msgs[1].Reactions) != 1 || msgs[1].Reactions[0].Emoji != "🙏" {
 		t.Fatalf("log %+v %v", msgs, err)
+	}
+	// Several reactions on one message: it comes once, its reactions in
+	// (member, emoji) order, and a limit counts messages, not reactions.
+	for _, r := range []struct{ user, emoji string }{{"U3", "👍"}, {"U1", "✅"}, {"U3", "🙏"}} {
+		if err := s.LogReaction(ctx, src("m2"), r.user, r.emoji, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.LogMessage(ctx, "ev3", logged("m3", "U3", "thanks", t0.Add(2*time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err = s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: general, Limit: 2})
+	if err != nil || len(msgs) != 2 || msgs[0].ID != "m2" || msgs[1].ID != "m3" || len(msgs[1].Reactions) != 0 ||
+		msgs[0].Channel != general || !msgs[0].At.Equal(t0.Add(time.Minute)) ||
+		fmt.Sprint(msgs[0].Reactions) != "[{U1 ✅} {U1 🙏} {U3 👍} {U3 🙏}]" {
+		t.Fatalf("the last two with their reactions: %+v %v", msgs, err)
+	}
+	if ok, err := s.DeleteLoggedMessage(ctx, src("m3")); !ok || err != nil {
+		t.Fatalf("delete: %v %v", ok, err)
 	}
 	if ok, err := s.EditLoggedMessage(ctx, src("m2"), "certbot renew --force", time.Time{}); !ok || err != nil {
 		t.Fatalf("edit: %v %v", ok, err)

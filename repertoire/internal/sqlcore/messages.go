@@ -110,6 +110,9 @@ func (s *Core) PruneMessages(ctx context.Context, before time.Time) (int64, erro
 }
 
 // LoggedMessages returns a channel's logged messages, oldest first, with their reactions.
+// The bot reads a window of them for every message and reaction it applies,
+// so it is one query (the window, each message joined with its reactions)
+// that reads back no column the query fixes (the channel's keys).
 func (s *Core) LoggedMessages(ctx context.Context, q repertoire.MessageQuery) ([]repertoire.LoggedMessage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 200
@@ -119,23 +122,46 @@ func (s *Core) LoggedMessages(ctx context.Context, q repertoire.MessageQuery) ([
 		return nil, fmt.Errorf("logged messages: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
-		WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND posted_at >= ?4
-		  AND (?5 = '' OR thread_id = ?5 OR message_id = ?5)
-		ORDER BY posted_at DESC, message_id DESC LIMIT ?6`,
+	rows, err := tx.QueryContext(ctx, `SELECT m.message_id, m.channel_name, m.private, m.thread_id, m.reply_to,
+			m.author_id, m.author_name, m.author_bot, m.text, m.permalink, m.posted_at, r.user_id, r.emoji
+		FROM (SELECT message_id, channel_name, private, thread_id, reply_to, author_id, author_name, author_bot,
+				text, permalink, posted_at FROM messages
+			WHERE platform = ?1 AND space = ?2 AND channel_id = ?3 AND posted_at >= ?4
+			  AND (?5 = '' OR thread_id = ?5 OR message_id = ?5)
+			ORDER BY posted_at DESC, message_id DESC LIMIT ?6) m
+		LEFT JOIN message_reactions r ON r.platform = ?1 AND r.space = ?2 AND r.channel_id = ?3 AND r.message_id = m.message_id
+		ORDER BY m.posted_at DESC, m.message_id DESC, r.user_id, r.emoji`,
 		q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Since.UnixMilli(), q.Thread, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("logged messages: %w", err)
 	}
-	out, err := scanMessages(rows)
-	if err != nil {
+	defer rows.Close()
+	var out []repertoire.LoggedMessage
+	for rows.Next() {
+		var (
+			m           repertoire.LoggedMessage
+			at          int64
+			user, emoji sql.NullString
+		)
+		if err := rows.Scan(&m.ID, &m.Channel.Name, &m.Channel.Private, &m.Thread, &m.ReplyTo, &m.Author.ID,
+			&m.Author.Name, &m.Bot, &m.Text, &m.Permalink, &at, &user, &emoji); err != nil {
+			return nil, fmt.Errorf("logged messages: %w", err)
+		}
+		if n := len(out); n == 0 || out[n-1].ID != m.ID { // a message's rows are adjacent (ordered by it)
+			m.Channel.Platform, m.Channel.Space, m.Channel.ID = q.Channel.Platform, q.Channel.Space, q.Channel.ID
+			m.At = time.UnixMilli(at).UTC()
+			out = append(out, m)
+		}
+		if user.Valid {
+			last := &out[len(out)-1]
+			last.Reactions = append(last.Reactions, repertoire.LoggedReaction{UserID: user.String, Emoji: emoji.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("logged messages: %w", err)
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
-	}
-	if err := s.loadReactions(ctx, tx, out); err != nil {
-		return nil, fmt.Errorf("logged messages: %w", err)
 	}
 	return out, nil
 }
