@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
 
 // TestApplyRate measures how fast the bot applies captures against a big
@@ -104,6 +105,11 @@ func TestApplyRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
+	idb, err := sql.Open("sqlite", sqlite.InboxPath(db)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idb.Close()
 	if p := os.Getenv("REPERTOIRE_APPLY_CPUPROFILE"); p != "" {
 		f, err := os.Create(p)
 		if err != nil {
@@ -137,7 +143,7 @@ func TestApplyRate(t *testing.T) {
 	sent := time.Since(start)
 	for end := time.Now().Add(30 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		var n int
-		if err := sdb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n); err != nil {
+		if err := idb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {

@@ -153,11 +153,16 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
+	idb, err := sql.Open("sqlite", sqlite.InboxPath(db)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idb.Close()
 	var pendingAtStop int
 	drain := time.Now()
 	for end := time.Now().Add(10 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
 		var n int
-		if err := sdb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n); err != nil {
+		if err := idb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		pendingAtStop = max(pendingAtStop, n)

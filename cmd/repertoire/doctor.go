@@ -20,8 +20,11 @@ import (
 
 // Thresholds past which doctor warns.
 const (
-	walWarnBytes  = 256 << 20 // the bot checkpoints; a WAL this large means it cannot
-	freeWarnBytes = 512 << 20
+	// inboxWarnPending is the inbox depth the bot's /healthz reports not
+	// ready over (bot.InboxOptions.MaxPending's default).
+	inboxWarnPending = 10_000
+	walWarnBytes     = 256 << 20 // the bot checkpoints; a WAL this large means it cannot
+	freeWarnBytes    = 512 << 20
 )
 
 // doctorCommand checks a deployment and says how to fix what is wrong:
@@ -117,6 +120,7 @@ func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, stri
 		} else {
 			add(true, fmt.Sprintf("write-ahead log %d KiB", max(d.WALBytes, 0)>>10), "")
 		}
+		doctorInbox(cfg, d.Inbox, add)
 	}
 	if free, err := freeBytes(filepath.Dir(cfg.DB)); err != nil {
 		add(false, "free disk: "+err.Error(), "check the directory of REPERTOIRE_DB exists")
@@ -134,6 +138,28 @@ func doctorDatabase(ctx context.Context, cfg Config, add func(bool, string, stri
 		return nil
 	}
 	return store
+}
+
+// doctorInbox reports the inbox's own file: its check, and what waits in
+// it to be applied.
+func doctorInbox(cfg Config, in sqlite.InboxDiagnosis, add func(bool, string, string)) {
+	file := sqlite.InboxPath(cfg.DB)
+	switch {
+	case !in.Exists:
+		add(true, fmt.Sprintf("inbox %s: not created yet (the bot's first delivery creates it)", file), "")
+	case in.QuickCheck != "ok":
+		add(false, fmt.Sprintf("inbox %s: quick_check: %s", file, in.QuickCheck), "stop the bot and restore the latest backup (repertoire restore FILE): a backup carries the pending inbox")
+	case in.Pending > inboxWarnPending:
+		add(false, fmt.Sprintf("inbox %s: deliveries pending: %d, the oldest from %s", file, in.Pending, in.OldestPending.Format(time.RFC1123)),
+			"the bot is not keeping up or not running: start it, and check its logs for failed events")
+	case in.Pending > 0:
+		add(true, fmt.Sprintf("inbox %s: quick_check ok, deliveries pending: %d, the oldest from %s", file, in.Pending, in.OldestPending.Format(time.RFC1123)), "")
+	default:
+		add(true, fmt.Sprintf("inbox %s: quick_check ok, nothing pending", file), "")
+	}
+	if in.WALBytes > walWarnBytes {
+		add(false, fmt.Sprintf("inbox write-ahead log is %d MiB", in.WALBytes>>20), "a long read holds the inbox's checkpoints back: find it, or restart the bot")
+	}
 }
 
 // doctorDigests shows the default schedule and each channel's, with their

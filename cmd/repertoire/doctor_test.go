@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/repertoire/repertoire/adapters/slack/slacktest"
+	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
 
 func runDoctor(t *testing.T, env map[string]string) (string, error) {
@@ -43,6 +45,21 @@ func TestDoctor(t *testing.T) {
 		if after[name] != sum {
 			t.Errorf("doctor changed %s", name)
 		}
+	}
+	if !strings.Contains(out, "-inbox: quick_check ok, nothing pending") {
+		t.Errorf("no inbox check:\n%s", out)
+	}
+	// Acknowledged deliveries waiting in the inbox's own file are shown.
+	s, err := sqlite.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommitInbox(context.Background(), []repertoire.InboxItem{{Platform: "slack", Kind: "event", Delivery: "Ev1", Channel: "C1", Payload: []byte("{}")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if out, err := runDoctor(t, good); err != nil || !strings.Contains(out, "deliveries pending: 1, the oldest from") {
+		t.Errorf("one pending delivery: %v\n%s", err, out)
 	}
 
 	junk := filepath.Join(dir, "junk.db")

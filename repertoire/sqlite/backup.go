@@ -18,12 +18,22 @@ import (
 
 // Backup writes a consistent copy of the live database to file with VACUUM
 // INTO: one read transaction, so the copy holds exactly what was committed
-// when it began, while the bot goes on writing. The copy is compact and is
+// when it began, while the bot goes on writing. The inbox's pending items
+// (its own file) go into the copy's inbox_to_move, so the backup is one
+// file and a restored store applies them. The copy is compact and is
 // checked (CheckBackup) before Backup returns. file must not exist.
 func (s *Store) Backup(ctx context.Context, file string) error {
 	if _, err := os.Stat(file); err == nil {
 		return fmt.Errorf("backup: %s exists; choose a new file (nothing is overwritten)", file)
 	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("backup: %w", err)
+	}
+	// The pending items are read before the database's snapshot: an item
+	// applied in between has its effects in the copy and is applied again
+	// after a restore, which its recorded delivery ID makes a no-op. Read
+	// after, an item applied in between would be in neither.
+	pending, err := s.pendingForBackup(ctx)
+	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	// A connection of its own: the read pool is query_only (VACUUM INTO
@@ -42,16 +52,78 @@ func (s *Store) Backup(ctx context.Context, file string) error {
 		os.Remove(file)
 		return fmt.Errorf("backup to %s: %w", file, err)
 	}
+	if err := addPending(ctx, file, pending); err != nil {
+		os.Remove(file)
+		return fmt.Errorf("backup to %s: the inbox: %w", file, err)
+	}
 	if _, err := CheckBackup(ctx, file); err != nil {
 		return fmt.Errorf("backup to %s: the copy does not check out: %w", file, err)
 	}
 	return nil
 }
 
+// pendingForBackup reads the inbox file's pending items (none when there
+// is no inbox file), without creating anything.
+func (s *Store) pendingForBackup(ctx context.Context) ([]pendingRow, error) {
+	r, err := s.inboxReader(ctx)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	rows, err := r.QueryContext(ctx, `SELECT seq, platform, kind, delivery, channel, payload, received_at FROM inbox
+		WHERE applied_at IS NULL ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []pendingRow
+	for rows.Next() {
+		var p pendingRow
+		if err := rows.Scan(&p.seq, &p.platform, &p.kind, &p.delivery, &p.channel, &p.payload, &p.received); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// pendingRow is one pending inbox item as a backup carries it.
+type pendingRow struct {
+	seq                               int64
+	platform, kind, delivery, channel string
+	payload                           []byte
+	received                          int64
+}
+
+// addPending writes pending inbox items into the backup file's
+// inbox_to_move.
+func addPending(ctx context.Context, file string, pending []pendingRow) error {
+	if len(pending) == 0 {
+		return nil
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, p := range pending {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_to_move (seq, platform, kind, delivery, channel, payload, received_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.seq, p.platform, p.kind, p.delivery, p.channel, p.payload, p.received); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
 // BackupInfo describes a database file that passed CheckBackup.
 type BackupInfo struct {
 	Schema  int   // newest migration it holds
 	Entries int64 // entries in it
+	Pending int64 // inbox items it carries to apply
 }
 
 // CheckBackup opens file read-only and checks that it is a Repertoire
@@ -91,6 +163,21 @@ func CheckBackup(ctx context.Context, file string) (BackupInfo, error) {
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM entries`).Scan(&info.Entries); err != nil {
 		return info, fmt.Errorf("count entries: %w", err)
+	}
+	// The inbox's pending items: in inbox_to_move from migration 0020 on,
+	// in inbox before (a backup of an earlier release).
+	for _, table := range []string{"inbox_to_move", "inbox"} {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&n); err != nil {
+			return info, fmt.Errorf("count pending: %w", err)
+		}
+		if n == 0 {
+			continue
+		}
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE applied_at IS NULL`).Scan(&info.Pending); err != nil {
+			return info, fmt.Errorf("count pending: %w", err)
+		}
+		break
 	}
 	return info, nil
 }
@@ -163,9 +250,12 @@ func Restore(ctx context.Context, from, to string) (string, error) {
 	kept := ""
 	if exists {
 		kept = to + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-		// The live database and its WAL move aside together: a WAL left
-		// beside the restored file would be replayed into it.
-		for _, suffix := range []string{"-wal", "-shm", ""} {
+		// The live database, its WAL and its inbox file move aside
+		// together: a WAL left beside the restored file would be replayed
+		// into it, and the inbox belongs to the database it was applied
+		// to (the backup carries its own pending items).
+		in := InboxPath("") // the inbox file's suffix
+		for _, suffix := range []string{"-wal", "-shm", in + "-wal", in + "-shm", in, ""} {
 			if err := os.Rename(to+suffix, kept+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return "", fmt.Errorf("restore: keep %s: %w", to+suffix, err)
 			}

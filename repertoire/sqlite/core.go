@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
@@ -43,9 +44,11 @@ func (s *Store) newCore() *core {
 		},
 		DocFrequency: docFrequency,
 		Inbox:        s.inboxTx,
-		// Checkpointed, so that erased text does not linger in the WAL.
+		EraseApplied: true,
+		// Checkpointed, so that erased text does not linger in the WALs
+		// (the inbox's holds applied items' payloads until then).
 		Erased: func(ctx context.Context, what string) {
-			if err := s.truncateWAL(ctx); err != nil {
+			if err := errors.Join(s.truncateWAL(ctx), s.truncateInboxWAL(ctx)); err != nil {
 				s.log.WarnContext(ctx, "checkpoint after "+what, "err", err)
 			}
 		},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"time"
 )
 
 // Diagnosis is the state of a database file as repertoire doctor reports
@@ -17,6 +18,16 @@ type Diagnosis struct {
 	Schema     int    // newest migration applied
 	Latest     int    // newest migration this binary knows
 	WALBytes   int64  // size of the write-ahead log (-1: none)
+	Inbox      InboxDiagnosis
+}
+
+// InboxDiagnosis is the state of the inbox's file (InboxPath).
+type InboxDiagnosis struct {
+	Exists        bool   // false until the bot's first delivery
+	QuickCheck    string // "ok" when PRAGMA quick_check finds nothing
+	Pending       int64  // items acknowledged and not applied yet
+	OldestPending time.Time
+	WALBytes      int64 // size of its write-ahead log (-1: none)
 }
 
 // Diagnose opens file read-only and reports its quick_check, schema version
@@ -47,6 +58,41 @@ func Diagnose(ctx context.Context, file string) (Diagnosis, error) {
 	}
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&d.Schema); err != nil {
 		return d, fmt.Errorf("not a Repertoire database (no schema_migrations): %w", err)
+	}
+	in, err := diagnoseInbox(ctx, InboxPath(file))
+	d.Inbox = in
+	if err != nil {
+		return d, fmt.Errorf("inbox %s: %w", InboxPath(file), err)
+	}
+	return d, nil
+}
+
+// diagnoseInbox reads the inbox file, if there is one, without writing.
+func diagnoseInbox(ctx context.Context, file string) (InboxDiagnosis, error) {
+	d := InboxDiagnosis{WALBytes: -1}
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		return d, nil
+	} else if err != nil {
+		return d, err
+	}
+	d.Exists = true
+	if st, err := os.Stat(file + "-wal"); err == nil {
+		d.WALBytes = st.Size()
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(2000)")
+	if err != nil {
+		return d, err
+	}
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&d.QuickCheck); err != nil {
+		return d, fmt.Errorf("quick_check: %w", err)
+	}
+	var oldest sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT count(*), min(received_at) FROM inbox WHERE applied_at IS NULL`).Scan(&d.Pending, &oldest); err != nil {
+		return d, err
+	}
+	if oldest.Valid {
+		d.OldestPending = time.UnixMilli(oldest.Int64)
 	}
 	return d, nil
 }

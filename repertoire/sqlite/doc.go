@@ -1,8 +1,9 @@
 // Package sqlite is the repertoire's store in one SQLite file through
 // modernc.org/sqlite: entries, their savers and votes, the search index,
 // open questions, digest schedules and the digests claimed per (channel,
-// period), the inbox and the delivery IDs already applied. It implements
-// repertoire.Store.
+// period) and the delivery IDs already applied; the inbox is a second file
+// beside it (inboxfile.go), so that an acknowledgement never waits for the
+// first one's write lock. It implements repertoire.Store.
 //
 // The methods whose SQL both engines share live once in
 // repertoire/internal/sqlcore, which this store embeds with SQLite's

@@ -24,13 +24,19 @@ const (
 // pruneInSteps deletes the rows of table whose column col (an indexed
 // time) is below before and returns how many went.
 func (s *Store) pruneInSteps(ctx context.Context, table, col string, before int64) (int64, error) {
+	return pruneSteps(ctx, func(ctx context.Context, fn func(*sql.Tx) error) error { return s.tx(ctx, "", fn) }, table, col, before)
+}
+
+// pruneSteps is pruneInSteps in the write transactions of txFn (the
+// database's or the inbox file's).
+func pruneSteps(ctx context.Context, txFn func(context.Context, func(*sql.Tx) error) error, table, col string, before int64) (int64, error) {
 	var total int64
 	step := pruneFirst
 	for {
 		var n int64
 		var took time.Duration
 		more := false
-		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		err := txFn(ctx, func(tx *sql.Tx) error {
 			start := time.Now()
 			defer func() { took = time.Since(start) }()
 			// The step's cut: the time of the step-th oldest row, or
@@ -85,16 +91,6 @@ func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int64, err
 	n, err := s.pruneInSteps(ctx, "messages", "posted_at", before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("prune messages: %w", err)
-	}
-	return n, nil
-}
-
-// PruneInbox forgets inbox items applied before a time (the shared
-// core's, in steps).
-func (s *Store) PruneInbox(ctx context.Context, before time.Time) (int64, error) {
-	n, err := s.pruneInSteps(ctx, "inbox", "applied_at", before.UnixMilli())
-	if err != nil {
-		return 0, fmt.Errorf("prune inbox: %w", err)
 	}
 	return n, nil
 }

@@ -39,9 +39,8 @@ type Store struct {
 	// indexed is set once migrations have created the search index: from
 	// then on every write transaction folds what it changed into it.
 	indexed bool
-	// turn lets one writer at a time use the writer connection, the
-	// inbox's commit (an acknowledgement waits on it) before the others
-	// (writeturn.go).
+	// turn lets one writer at a time use the writer connection, in
+	// arrival order (writeturn.go).
 	turn writeTurn
 	// locks are the single-replica jobs' locks (TryLock).
 	locks locks
@@ -72,6 +71,10 @@ type Store struct {
 	walKick      chan struct{}
 	stopWAL      context.CancelFunc
 	walDone      chan struct{}
+	// The inbox's own file (inboxfile.go), opened on first use.
+	inboxPath string
+	inbMu     sync.Mutex
+	inb       inboxFile
 }
 
 // Option configures a Store.
@@ -90,7 +93,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{log: log, now: time.Now, chunk: chunkSize, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
-		walKick: make(chan struct{}, 1)}
+		walKick: make(chan struct{}, 1), inboxPath: InboxPath(file)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -167,7 +170,11 @@ func (s *Store) Close() error {
 	s.stmts.close()
 	s.coreR.close()
 	s.coreW.close()
-	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close())
+	s.inbMu.Lock()
+	inb := s.inb
+	s.inb = inboxFile{}
+	s.inbMu.Unlock()
+	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close(), inb.close())
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -246,7 +253,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // recorded as applied in the same transaction; if it was applied before, fn
 // does not run and the error is ErrAlreadyApplied.
 func (s *Store) tx(ctx context.Context, event string, fn func(*sql.Tx) error) error {
-	if err := s.turn.take(ctx, false); err != nil {
+	if err := s.turn.take(ctx); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer s.turn.give()

@@ -63,9 +63,9 @@ func (s *Store) kickWAL() {
 }
 
 // walLoop checkpoints after commits, at most every walEvery, until ctx
-// ends. It runs on its own connection, so neither a commit (an
-// acknowledgement waits on the inbox's) nor the write lock waits on the
-// copy: the writer connection's automatic checkpoint is off.
+// ends. It runs on its own connection, so neither a commit nor the write
+// lock waits on the copy: the writer connection's automatic checkpoint is
+// off.
 func (s *Store) walLoop(ctx context.Context) {
 	defer close(s.walDone)
 	var last time.Time
@@ -122,10 +122,11 @@ func (s *Store) restartWAL(ctx context.Context) (frames int, restarted bool, err
 		// the log is getting long, the next check tries again.
 		return frames, false, nil
 	}
-	// This process's writers wait meanwhile (after the inbox's commit):
+	// This process's writers wait meanwhile (the inbox's commits have a
+	// file of their own):
 	// the restart competes for the write lock with other processes' only,
 	// whose transactions are short and spaced.
-	if err := s.turn.take(ctx, false); err != nil {
+	if err := s.turn.take(ctx); err != nil {
 		return frames, false, fmt.Errorf("restart checkpoint: %w", err)
 	}
 	defer s.turn.give()

@@ -11,17 +11,15 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // A writer commits while readers overlap without a pause, as the bot's
 // reads and `repertoire search` do during an import: the write-ahead log
 // must stay bounded. Side by side, the same run without the keeper
 // (SQLite's own automatic checkpoint only) shows the log growing past the
-// bound, so the test can fail. The writes are inbox commits of large
-// payloads: many pages per commit for little work (an import's batches,
-// tokenized and folded, took minutes under -race for the same growth).
+// bound, so the test can fail. The writes are large blobs: many pages per
+// commit for little work (an import's batches, tokenized and folded, took
+// minutes under -race for the same growth).
 func TestWALStaysBoundedUnderOverlappingReaders(t *testing.T) {
 	const bound = 2 << 20 // bytes; the keeper restarts past 256 KiB (64 frames)
 	off := walPeakDuringWrites(t, 0)
@@ -35,7 +33,7 @@ func TestWALStaysBoundedUnderOverlappingReaders(t *testing.T) {
 	}
 }
 
-// walPeakDuringWrites commits 48 batches of 4 inbox deliveries of 32 KiB
+// walPeakDuringWrites commits 48 batches of 4 blobs of 32 KiB
 // (about 32 pages a commit, 6 MiB in all) while three readers keep read
 // transactions open in turn, and returns the largest size the WAL file
 // reached. It pauses between batches as the importer does. restartAt 0
@@ -62,6 +60,12 @@ func walPeakDuringWrites(t *testing.T, restartAt int) int64 {
 		s.stopWAL, s.walDone = stopWAL, make(chan struct{})
 		go s.walLoop(wctx)
 	}
+	if err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE blobs (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	rctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for i := range 3 {
@@ -74,7 +78,7 @@ func walPeakDuringWrites(t *testing.T, restartAt int) int64 {
 					return
 				}
 				var n sql.NullInt64
-				err = tx.QueryRowContext(rctx, `SELECT max(seq) FROM inbox WHERE seq > ?`, k%7).Scan(&n)
+				err = tx.QueryRowContext(rctx, `SELECT max(seq) FROM blobs WHERE seq > ?`, k%7).Scan(&n)
 				time.Sleep(time.Duration(1+i) * time.Millisecond) // a search's length
 				tx.Rollback()
 				if err != nil && rctx.Err() == nil {
@@ -86,15 +90,18 @@ func walPeakDuringWrites(t *testing.T, restartAt int) int64 {
 	}
 	r := rand.New(rand.NewPCG(13, 13))
 	var peak int64
-	for b := range 48 {
-		items := make([]repertoire.InboxItem, 4)
-		for i := range items {
-			payload := bytes.Repeat([]byte(fmt.Sprintf("%08d", r.IntN(1e8))), 4<<10) // 32 KiB
-			items[i] = repertoire.InboxItem{Platform: "slack", Kind: "event", Delivery: fmt.Sprint("d", b, ".", i), Channel: "C1",
-				Payload: payload, Received: time.Unix(int64(1700000000+b), 0)}
-		}
+	for range 48 {
 		start := time.Now()
-		if _, err := s.CommitInbox(ctx, items, nil); err != nil {
+		err := s.tx(ctx, "", func(tx *sql.Tx) error {
+			for range 4 {
+				body := bytes.Repeat([]byte(fmt.Sprintf("%08d", r.IntN(1e8))), 4<<10) // 32 KiB
+				if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (body) VALUES (?)`, body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(max(time.Since(start), 10*time.Millisecond)) // the importer's pause

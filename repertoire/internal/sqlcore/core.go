@@ -98,6 +98,9 @@ type Config struct {
 	// after every other inbox commit, so that sequence numbers become
 	// visible in order.
 	Inbox func(ctx context.Context, fn func(Querier) error) error
+	// EraseApplied empties an inbox item's payload (a member's words) when
+	// it is marked applied; the row stays, to recognise a retry.
+	EraseApplied bool
 	// DocFrequency is the search index's count of the entries that hold
 	// term (a word as repertoire.Terms returns it); false when the index
 	// does not count it (DocFrequencies leaves it out).
@@ -121,6 +124,7 @@ type Core struct {
 	onErase func(ctx context.Context, what string)
 	docFreq func(ctx context.Context, q Reader, term string) (int, bool, error)
 	inbox   func(ctx context.Context, fn func(Querier) error) error
+	erase   bool // Config.EraseApplied
 }
 
 // New returns the shared core of a store.
@@ -131,7 +135,8 @@ func New(cfg Config) *Core {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Core{d: cfg.Dialect, log: cfg.Log, now: cfg.Now, r: cfg.DB, begin: cfg.Read, write: cfg.Write, onErase: cfg.Erased, docFreq: cfg.DocFrequency, inbox: cfg.Inbox}
+	return &Core{d: cfg.Dialect, log: cfg.Log, now: cfg.Now, r: cfg.DB, begin: cfg.Read, write: cfg.Write, onErase: cfg.Erased, docFreq: cfg.DocFrequency, inbox: cfg.Inbox,
+		erase: cfg.EraseApplied}
 }
 
 // Snapshot is Config.Read over a pool's BeginTx: a read-only transaction.

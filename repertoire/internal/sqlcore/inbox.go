@@ -43,8 +43,12 @@ func (s *Core) CommitInbox(ctx context.Context, items []repertoire.InboxItem, do
 			}
 		}
 		if len(done) > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET applied_at = ? WHERE seq IN (`+s.d.IntList+`) AND applied_at IS NULL`,
-				s.now().UnixMilli(), JSONList(done)); err != nil {
+			mark, args := `UPDATE inbox SET applied_at = ?`, []any{s.now().UnixMilli()}
+			if s.erase {
+				mark, args = mark+`, payload = ?`, append(args, []byte{})
+			}
+			if _, err := tx.ExecContext(ctx, mark+` WHERE seq IN (`+s.d.IntList+`) AND applied_at IS NULL`,
+				append(args, JSONList(done))...); err != nil {
 				return err
 			}
 		}
