@@ -399,20 +399,23 @@ func resend(led *ledger, post func([]byte) bool) int {
 	return refused
 }
 
-// integrity runs PRAGMA integrity_check on the file (the store package
-// registers the driver).
+// integrity runs PRAGMA integrity_check on the database file and its
+// inbox's (the store package registers the driver).
 func integrity(ctx context.Context, db string) error {
-	conn, err := sql.Open("sqlite", db)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	var res string
-	if err := conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
-		return fmt.Errorf("integrity_check: %w", err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("integrity_check: %s", res)
+	for _, file := range []string{db, sqlite.InboxPath(db)} {
+		conn, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
+		if err != nil {
+			return err
+		}
+		var res string
+		err = conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+		conn.Close()
+		if err != nil {
+			return fmt.Errorf("integrity_check %s: %w", file, err)
+		}
+		if res != "ok" {
+			return fmt.Errorf("integrity_check %s: %s", file, res)
+		}
 	}
 	return nil
 }

@@ -87,6 +87,13 @@ func diagnoseInbox(ctx context.Context, file string) (InboxDiagnosis, error) {
 	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&d.QuickCheck); err != nil {
 		return d, fmt.Errorf("quick_check: %w", err)
 	}
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'inbox'`).Scan(&tables); err != nil {
+		return d, err
+	}
+	if tables == 0 {
+		return d, nil // created, its table not yet (the bot stopped in between): empty
+	}
 	var oldest sql.NullInt64
 	if err := db.QueryRowContext(ctx, `SELECT count(*), min(received_at) FROM inbox WHERE applied_at IS NULL`).Scan(&d.Pending, &oldest); err != nil {
 		return d, err
