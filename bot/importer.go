@@ -35,27 +35,6 @@ type Addresser interface {
 	Addresses(name string) []string
 }
 
-// importChunk is the entries of an import's first transaction; the next
-// ones are sized to take about importTx, far under the busy timeout.
-const (
-	importChunk = 100
-	importTx    = 50 * time.Millisecond
-)
-
-// importYield is the least pause between an import's transactions, so a
-// bot waiting for the write lock gets it. SQLite's busy handler polls for
-// the lock at most 100 ms apart: a pause longer than that is seen by every
-// waiting writer, where a shorter one can slip between a waiter's polls
-// again and again (the bot's acknowledgement then waits seconds).
-const importYield = 120 * time.Millisecond
-
-// importLeast is the fewest entries an import's transaction writes. A
-// write of 40 or more is folded into the search chunks at once, fewer wait
-// as pending postings for the background merge (twice the work), but on a
-// loaded machine 40 entries can hold the lock close to a second, and the
-// bot's acknowledgements wait on it.
-const importLeast = 10
-
 // HistoryUnit is one file of an export, written in bounded transactions and
 // recorded as finished with it.
 type HistoryUnit struct {
@@ -226,19 +205,12 @@ func (b *Bot) Import(ctx context.Context, h History, opts ImportOptions) (Import
 			if err != nil {
 				return fmt.Errorf("import %s: %w", u.Key, err)
 			}
-			took := time.Since(start)
 			sum.Created += res.Created
 			sum.Updated += res.Updated
 			sum.Unchanged += res.Unchanged
-			// The next chunk is sized to take importTx, and the pause is
-			// as long as the write: another writer waiting on SQLite's
-			// busy handler (it polls, up to 100 ms apart) finds the lock
-			// free half the time instead of for a few milliseconds.
-			// It grows at most twofold: one fast write (an idle moment of
-			// a loaded machine) must not size a long one.
-			chunk = max(importLeast, min(2000, 2*len(records), int(float64(len(records))*float64(importTx)/float64(max(took, time.Millisecond)))))
+			chunk = nextImportChunk(len(records), time.Since(start))
 			records = records[:0]
-			return sleepCtx(ctx, max(took, importYield))
+			return sleepCtx(ctx, importYield)
 		}
 		err := h.Read(ctx, u, func(m HistoryMessage) error {
 			read++
@@ -669,17 +641,6 @@ func (b *Bot) importBatch(ctx context.Context, batch repertoire.Batch) (repertoi
 
 // importTries is how many times a batch is tried while the database is busy.
 const importTries = 6
-
-// While a running bot has more than importInboxDeep deliveries pending
-// (10 s of a busy team's traffic), an import waits before its next
-// transaction, importBackoffStep at a time and at most importBackoffMax per
-// transaction, so the bot catches up; an import still moves when the bot
-// cannot keep up at all.
-const (
-	importInboxDeep   = 1000
-	importBackoffStep = 250 * time.Millisecond
-	importBackoffMax  = time.Second
-)
 
 // importBackoff waits while the inbox is deep and being applied: its
 // oldest pending delivery moves on between two looks. A deep inbox that

@@ -121,6 +121,32 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
+	// The bot's backlog, sampled: acknowledged events not applied yet. An
+	// import that starves the bot's writes shows as a backlog that grows.
+	var pendingPeak, pendingLast, pendingSum, pendingLooks atomic.Int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		idb, err := sql.Open("sqlite", sqlite.InboxPath(db)+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			return
+		}
+		defer idb.Close()
+		for ctx.Err() == nil {
+			var n int64
+			if _, err := os.Stat(sqlite.InboxPath(db)); err != nil { // the bot creates it at its first delivery
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			if err := idb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n); err == nil {
+				pendingPeak.Store(max(pendingPeak.Load(), n))
+				pendingLast.Store(n)
+				pendingSum.Add(n)
+				pendingLooks.Add(1)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	}()
 	// The import runs in a process of its own, as `repertoire import`
 	// does, so that its peak RSS is its own.
 	start := time.Now()
@@ -147,6 +173,8 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 		n, took.Round(time.Millisecond), rss>>10, walPeak.Load()>>20, len(acks), refused.Load(), acks[len(acks)/2].Round(time.Microsecond),
 		acks[len(acks)*99/100].Round(time.Microsecond), acks[len(acks)-1].Round(time.Microsecond), searches.Load(), failed.Load(), firstFail.Load())
 	t.Logf("longest write transactions over %s: %s", sqlite.LongWrite, longWrites(logs))
+	t.Logf("bot's backlog while importing (every 250 ms): mean %d, peak %d, %d at the import's end",
+		pendingSum.Load()/max(pendingLooks.Load(), 1), pendingPeak.Load(), pendingLast.Load())
 	bot = startChild(t, env)
 	sdb, err := sql.Open("sqlite", db)
 	if err != nil {
