@@ -38,7 +38,7 @@ func (b *Bot) learnHelpful(ctx context.Context, id int64) {
 // words; nil (no associations) when recall does not weigh them or the read
 // fails (recall goes on without them).
 func (b *Bot) associations(ctx context.Context, question string) *Assoc {
-	if DefaultRerank.Assoc == 0 {
+	if DefaultRerank.Assoc == 0 && DefaultRerank.Learned == 0 { // the learned model reads them as a feature
 		return nil
 	}
 	c, err := b.store.Associations(ctx, AssocKeys(question, assocLookupKeys), AssocPerKey)

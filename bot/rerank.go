@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"math"
 	"sort"
 
@@ -42,11 +43,18 @@ type RerankWeights struct {
 	Model   []float64
 }
 
-// DefaultRerank is the weighting recall uses. The weights are chosen by
-// 5-fold cross-validation over SemEval-2016 questions and LiveChat dialogs
-// (cmd/recall-bench -cv), from a small grid; the fold-averaged figures are
-// in README.md.
-var DefaultRerank = RerankWeights{Search: 1, Question: 1, Whole: 0, Feedback: 1, Assoc: 0, MinWords: 0}
+// DefaultRerank is the weighting recall uses: the learned model's order
+// alone (rerank_model.go), which reads the fusion's orders among its
+// features. Cross-validated over SemEval-2016 questions and LiveChat
+// dialogs (cmd/recall-bench -cv), it loses on no set held out beside
+// FusionRerank and gains on LiveChat; the fold-averaged figures are in
+// README.md.
+var DefaultRerank = RerankWeights{Learned: 1, Model: rerankWeights()}
+
+// FusionRerank is reciprocal-rank fusion alone, the weighting recall
+// shipped before the learned model: chosen by 5-fold cross-validation
+// from a small grid (cmd/recall-bench -cv prints the choice).
+var FusionRerank = RerankWeights{Search: 1, Question: 1, Whole: 0, Feedback: 1, Assoc: 0, MinWords: 0}
 
 // Rerank reorders hits (Search's order, best first) for the question with
 // DefaultRerank and no associations.
@@ -99,17 +107,26 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 	qs := make([]map[string]int, len(hits))
 	all := make([]map[string]int, len(hits))
 	df := map[string]int{}
+	var ans []map[string]int // the answers' own counts, for the features
+	if features {
+		ans = make([]map[string]int, len(hits))
+	}
 	var scratch []string // the sequences are kept only for the features
 	for i, h := range hits {
 		seq := appendWords(scratch[:0], h.Question)
 		qlen[i] = len(seq)
 		seq = appendWords(seq, h.Answer)
 		qs[i] = countWords(seq[:qlen[i]])
-		all[i] = countWords(seq)
 		if features {
 			seqs[i] = seq
+			ans[i] = countWords(seq[qlen[i]:])
+			all[i] = maps.Clone(ans[i])
+			for w, x := range qs[i] {
+				all[i][w] += x
+			}
 		} else {
 			scratch = seq
+			all[i] = countWords(seq)
 		}
 		for w := range all[i] {
 			df[w]++
@@ -136,7 +153,7 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 		simQ[i] = wcosine(qv, weigh(qs[i], idf))
 		simAll[i] = wcosine(qv, allv[i])
 		if features {
-			simA[i] = wcosine(qv, weigh(countWords(seqs[i][qlen[i]:]), idf))
+			simA[i] = wcosine(qv, weigh(ans[i], idf))
 		}
 	}
 	// Pseudo-relevance feedback: the question's words plus those of Search's

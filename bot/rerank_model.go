@@ -2,7 +2,6 @@ package bot
 
 import (
 	"math"
-	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -17,17 +16,20 @@ import (
 // trained on SemEval questions and LiveChat dialogs together (each set
 // weighing the same) and judged by cross-validation in cmd/recall-bench
 // (folds held out of the training, paired intervals beside bm25 and the
-// fusion that ships). It does not ship (DefaultRerank.Learned is 0): held
-// out, it gains on LiveChat and loses on SemEval subtask B (README,
-// evaluation). Its weights are written, reproducibly, by
+// fusion it replaces). Every candidate is read with the same weights,
+// whether it was saved with a question of its own (a thread) or not (a
+// dialog): a first model that also weighed each feature a second time
+// for entries with a question fitted SemEval's few training questions
+// and lost on its subtask B held out; with one weight per feature it
+// loses on no set held out and gains on LiveChat (README, evaluation),
+// so it ships (DefaultRerank). One feature is the word associations the
+// community's saved pairs taught (assoc.go), so recall looks them up. Its
+// weights (rerank_weights.go) are written, reproducibly, by
 //
-//	go run ./cmd/recall-bench -sizes "" -semeval FILE -livechat DIR -train-rerank OUT.go
+//	go run ./cmd/recall-bench -sizes "" -expand 0 -semeval FILE -livechat DIR -train-rerank bot/rerank_weights.go
 
-// rerankBaseNames name the features every candidate has; the model reads
-// each twice, once for all candidates and once (prefixed "q:") only for
-// those with a question of their own, since an entry saved from a thread
-// is matched by its question, one saved from a dialog by its whole text.
-var rerankBaseNames = [...]string{
+// RerankFeatureNames name the learned re-ranker's features, in order.
+var RerankFeatureNames = []string{
 	"search_rr",          // 1/(1 + its rank in Search's order)
 	"search_logrank",     // log(1 + that rank)
 	"search_score",       // its Search score over the best one's
@@ -44,8 +46,7 @@ var rerankBaseNames = [...]string{
 	"pairs",              // share of the question's adjacent word pairs it holds near each other
 	"early",              // share of the question's word weight in the first 40 words of its answer
 	"length",             // log(1 + words)
-	"assoc",              // learned word associations (0 when none)
-	"assoc_present",      // associations were read for this question
+	"assoc",              // learned word associations (assoc.go; 0 when none)
 	"cos_whole_x_search", // cos_whole times search_rr
 	// The fusion's own terms (rerank.go), so that the model can keep what
 	// reciprocal-rank fusion gets right: 60/(61 + rank) in each order.
@@ -55,17 +56,8 @@ var rerankBaseNames = [...]string{
 	"rrf_feedback",
 }
 
-// RerankFeatureNames names the learned re-ranker's features, in order.
-var RerankFeatureNames = func() []string {
-	out := append([]string(nil), rerankBaseNames[:]...)
-	for _, n := range rerankBaseNames {
-		out = append(out, "q:"+n)
-	}
-	return out
-}()
-
 // NumRerankFeatures is the length of a feature vector.
-const NumRerankFeatures = 2 * len(rerankBaseNames)
+const NumRerankFeatures = 22
 
 // earlyWords is how far into an answer a match counts as early.
 const earlyWords = 40
@@ -114,20 +106,14 @@ func rerankFeatures(question string, hits []repertoire.Hit, q map[string]int, id
 		}
 		f[15] = math.Log(1 + float64(len(whole)))
 		if sa != nil {
-			f[16], f[17] = sa[i], 1
+			f[16] = sa[i]
 		}
-		f[18] = simAll[i] * f[0]
+		f[17] = simAll[i] * f[0]
 		out[i] = f
 	}
 	for k, order := range orders[:4] {
 		for r, i := range order {
-			out[i][19+k] = float64(rerankFusionK) / float64(rerankFusionK+r+1)
-		}
-	}
-	base := len(rerankBaseNames)
-	for i, h := range hits {
-		if strings.TrimSpace(h.Question) != "" {
-			copy(out[i][base:], out[i][:base])
+			out[i][18+k] = float64(rerankFusionK) / float64(rerankFusionK+r+1)
 		}
 	}
 	return out

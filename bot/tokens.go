@@ -17,7 +17,7 @@ func appendWords(dst []string, text string) []string {
 	start, runes, cut := 0, 0, 0 // where the word starts in text; its letters; bytes of its first five
 	same := true                 // the word is spelled in text as kept: slice text, allocate nothing
 	flush := func() {
-		if len(word) >= 2 && !answerStopWords[string(word)] {
+		if len(word) >= 2 && (len(word) > stopWordMax || !answerStopWords[string(word)]) {
 			if runes <= 5 {
 				cut = len(word)
 			}
@@ -76,3 +76,13 @@ func countWords(words []string) map[string]int {
 	}
 	return out
 }
+
+// stopWordMax is the longest stop word's length in bytes: a longer word
+// need not be looked up.
+var stopWordMax = func() int {
+	n := 0
+	for w := range answerStopWords {
+		n = max(n, len(w))
+	}
+	return n
+}()

@@ -12,18 +12,13 @@ import (
 
 // botRecallLatency times recall as the bot answers, per query of every
 // class interleaved: Search's top bot.RerankPool re-ranked, with one pass
-// and with the second, expanded pass (bot.SearchExpanded) of the sizes
-// cross-validation may choose, same queries, same run; wall and CPU time.
+// (the learned model that ships, and fusion alone) and with the second,
+// expanded pass (bot.SearchExpanded) of the sizes cross-validation may
+// choose, same queries, same run; wall and CPU time.
 func botRecallLatency(ctx context.Context, w io.Writer, store repertoire.RecallStore, from repertoire.Channel, queries map[string][]zipfQuery, perClass int) error {
-	// -1 is one pass re-ranked with the learned model's order fused in (a
-	// model of ones: its cost does not depend on its weights).
+	// -1 is one pass re-ranked by reciprocal-rank fusion alone
+	// (bot.FusionRerank, what shipped before the learned model).
 	expands := []int{0, -1}
-	ones := make([]float64, bot.NumRerankFeatures+1)
-	for i := range ones {
-		ones[i] = 1
-	}
-	learned := bot.DefaultRerank
-	learned.Learned, learned.Model = 1, ones
 	for _, ex := range cvExpands {
 		if ex > 0 {
 			expands = append(expands, ex)
@@ -43,11 +38,19 @@ func botRecallLatency(ctx context.Context, w io.Writer, store repertoire.RecallS
 				if err != nil {
 					return fmt.Errorf("search %q: %w", q, err)
 				}
-				weights := bot.DefaultRerank
+				weights, assoc := bot.DefaultRerank, (*bot.Assoc)(nil)
 				if ex < 0 {
-					weights = learned
+					weights = bot.FusionRerank
+				} else if ar, ok := store.(assocReader); ok {
+					// The learned model reads word associations: recall
+					// looks them up as the bot does (bot/learn.go).
+					c, err := ar.Associations(ctx, bot.AssocKeys(q, 32), bot.AssocPerKey)
+					if err != nil {
+						return fmt.Errorf("associations %q: %w", q, err)
+					}
+					assoc = bot.NewAssoc(c)
 				}
-				bot.RerankWith(q, hits, weights, nil)
+				bot.RerankWith(q, hits, weights, assoc)
 				wall[ex] = append(wall[ex], time.Since(t0))
 				cpu[ex] = append(cpu[ex], cpuTime()-c0)
 			}
@@ -58,15 +61,20 @@ func botRecallLatency(ctx context.Context, w io.Writer, store repertoire.RecallS
 		name := "one pass"
 		switch {
 		case ex < 0:
-			name = "one pass, learned model fused"
+			name = "one pass, fusion alone"
 		case ex > 0:
 			name = fmt.Sprintf("two passes, %d feedback words", ex)
 		}
 		mark := ""
-		if ex == bot.ExpandWords && bot.DefaultRerank.Learned == 0 {
+		if ex == bot.ExpandWords {
 			mark = " (ships)"
 		}
 		fmt.Fprintf(w, "  %-32s wall %-28s cpu %s%s\n", name, percentiles(wall[ex]), percentiles(cpu[ex]), mark)
 	}
 	return nil
+}
+
+// assocReader is the part of a store that reads word associations.
+type assocReader interface {
+	Associations(ctx context.Context, keys []string, perKey int) (repertoire.AssocCounts, error)
 }

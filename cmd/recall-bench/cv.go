@@ -420,7 +420,7 @@ func (j *jointChoice) print(w io.Writer) {
 			best = i
 		}
 	}
-	fmt.Fprintf(w, "\nweights chosen on all questions of the %d sets read, one pass (mean objective %.4f; bot.DefaultRerank should hold them; bot.ExpandWords stays 0 unless a second pass beats one pass held out on every set, the \"one pass\" paired lines): %s\n",
+	fmt.Fprintf(w, "\nweights chosen on all questions of the %d sets read, one pass (mean objective %.4f; bot.FusionRerank should hold them, and the learned model that ships reads these orders; bot.ExpandWords stays 0 unless a second pass beats one pass held out on every set, the \"one pass\" paired lines): %s\n",
 		j.sets, j.sum[best]/float64(j.sets), j.grid[best])
 }
 

@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
 	livechat := fs.String("livechat", "", "folder of LiveChat dialog files (e.g. ../shared/data/livechat)")
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
-	trainRerank := fs.String("train-rerank", "", "train the learned re-ranker on every question of -semeval and -livechat and write its weights to this Go file (a func rerankWeights for package bot; the model is measured, not shipped: bot.DefaultRerank.Learned is 0)")
+	trainRerank := fs.String("train-rerank", "", "train the learned re-ranker on every question of -semeval and -livechat and write its weights to this Go file (a func rerankWeights for package bot: bot/rerank_weights.go is what recall ships)")
 	expands := fs.String("expand", "0,10,20", "feedback-word counts of a second retrieval pass to cross-validate beside one pass (0 must be among them)")
 	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
 	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] [-cv K] …"); help || err != nil {
