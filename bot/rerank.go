@@ -14,10 +14,12 @@ import (
 // question: the cosine of the question with each candidate's question and
 // with its whole text, weighted by how rare each word is among the
 // candidates, the same widened by pseudo-relevance feedback, and the word
-// associations the community's own saved pairs taught (assoc.go). It fuses
-// those orders with Search's own by weighted reciprocal rank (k = 60); the
-// weights and the pool are chosen by cross-validation (cmd/recall-bench
-// -cv). It changes order only, never what a member may see.
+// associations the community's own saved pairs taught (assoc.go). Recall
+// orders by a learned linear model over those measures and Search's own
+// rank and score (rerank_model.go, DefaultRerank); reciprocal-rank fusion
+// of the orders (k = 60, FusionRerank) is what it replaced, kept beside it
+// in cmd/recall-bench -cv. It changes order only, never what a member may
+// see.
 
 // rerankFusionK is the reciprocal-rank constant of the usual fusion rule;
 // RerankPool how many of Search's hits recall looks at again.
