@@ -60,14 +60,21 @@ CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (seq) WHERE applied_at IS NULL
 CREATE INDEX IF NOT EXISTS inbox_applied ON inbox (applied_at) WHERE applied_at IS NOT NULL;`
 
 // inboxFile is the inbox file's pools: r reads (query_only), w is its one
-// writer, nil until the store first writes to the inbox.
+// writer, nil until the store first writes to the inbox, and ck the
+// connection its checkpoints run on (inboxCheckpoints).
 type inboxFile struct {
-	r, w *sql.DB
+	r, w, ck *sql.DB
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 func (f *inboxFile) close() error {
+	if f.stop != nil {
+		f.stop()
+		<-f.done
+	}
 	var errs []error
-	for _, db := range []*sql.DB{f.r, f.w} {
+	for _, db := range []*sql.DB{f.r, f.w, f.ck} {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}
@@ -75,10 +82,66 @@ func (f *inboxFile) close() error {
 	return errors.Join(errs...)
 }
 
+// The inbox's commits never checkpoint: with synchronous=NORMAL a WAL
+// commit writes the log and syncs nothing, while a checkpoint copies the
+// log into the file and syncs it, which on a disk busy with an import can
+// take a second. So the writer's automatic checkpoint is off and
+// inboxCheckpoints copies the log after commits, on its own connection, at
+// most every inboxCheckEvery once the log holds inboxCheckFrames pages: a
+// PASSIVE checkpoint, which the writer does not wait for. Commits arrive
+// faster than a copy ends, so the log would never start again from its
+// beginning; past inboxRestartFrames a RESTART follows, which holds the
+// writer back only while it copies what the PASSIVE one left (a few
+// pages) and syncs.
+const (
+	inboxCheckEvery    = 100 * time.Millisecond
+	inboxCheckFrames   = 64  // 256 KiB with 4 KiB pages
+	inboxRestartFrames = 512 // 2 MiB
+)
+
+// kickInbox wakes the inbox's checkpointer after a commit; it never waits.
+func (s *Store) kickInbox() {
+	select {
+	case s.inboxKick <- struct{}{}:
+	default:
+	}
+}
+
+// inboxCheckpoints runs the inbox file's checkpoints until ctx ends.
+func (s *Store) inboxCheckpoints(ctx context.Context, ck *sql.DB, done chan struct{}) {
+	defer close(done)
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.inboxKick:
+		}
+		if err := sleepFor(ctx, inboxCheckEvery-time.Since(last)); err != nil {
+			return
+		}
+		last = time.Now()
+		st, err := os.Stat(s.inboxPath + "-wal")
+		if err != nil || st.Size() < inboxCheckFrames*4096 {
+			continue
+		}
+		for _, mode := range []string{"PASSIVE", "RESTART"} {
+			var busy, frames, done int
+			err = ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &done)
+			if err != nil || busy != 0 || frames < inboxRestartFrames {
+				break
+			}
+		}
+		if err != nil && !Transient(err) && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "inbox checkpoint", "err", err)
+		}
+	}
+}
+
 func inboxDSN(file string, extra ...string) string {
 	dsn := "file:" + (&url.URL{Path: file}).EscapedPath() + "?"
 	pragmas := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(4194304)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(5000)", "synchronous(NORMAL)", "secure_delete(1)", "journal_size_limit(1048576)"} {
 		pragmas.Add("_pragma", p)
 	}
 	for _, p := range extra {
@@ -125,7 +188,7 @@ func (s *Store) inboxWriter(ctx context.Context) (*sql.DB, error) {
 		s.inbMu.Unlock()
 		return s.inb.w, nil
 	}
-	w, err := sql.Open("sqlite", inboxDSN(s.inboxPath)+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", inboxDSN(s.inboxPath, "wal_autocheckpoint(0)")+"&_txlock=immediate")
 	if err != nil {
 		s.inbMu.Unlock()
 		return nil, fmt.Errorf("inbox file: %w", err)
@@ -140,12 +203,19 @@ func (s *Store) inboxWriter(ctx context.Context) (*sql.DB, error) {
 	if err == nil {
 		err = s.moveLegacyInbox(ctx, w)
 	}
+	var ck *sql.DB
+	if err == nil {
+		ck, err = sql.Open("sqlite", inboxDSN(s.inboxPath, fmt.Sprintf("busy_timeout(%d)", walWait.Milliseconds())))
+	}
 	if err != nil {
 		w.Close()
 		s.inbMu.Unlock()
 		return nil, fmt.Errorf("inbox file %s: %w", s.inboxPath, err)
 	}
-	s.inb.w = w
+	ck.SetMaxOpenConns(1)
+	cctx, stop := context.WithCancel(context.Background())
+	s.inb.w, s.inb.ck, s.inb.stop, s.inb.done = w, ck, stop, make(chan struct{})
+	go s.inboxCheckpoints(cctx, ck, s.inb.done)
 	s.inbMu.Unlock()
 	return w, nil
 }
@@ -154,14 +224,21 @@ func (s *Store) inboxWriter(ctx context.Context) (*sql.DB, error) {
 // on the inbox file, which no other writer of the database waits on or
 // holds.
 func (s *Store) inboxTx(ctx context.Context, fn func(sqlcore.Querier) error) error {
+	start := time.Now()
 	w, err := s.inboxWriter(ctx)
 	if err != nil {
 		return err
 	}
-	return inboxTxOn(ctx, w, func(tx *sql.Tx) error { return fn(tx) })
+	err = s.inboxTxOn(ctx, w, func(tx *sql.Tx) error { return fn(tx) })
+	if took := time.Since(start); took >= LongWrite {
+		s.log.WarnContext(ctx, "long inbox commit", "took", took.Round(time.Millisecond))
+	}
+	return err
 }
 
-func inboxTxOn(ctx context.Context, w *sql.DB, fn func(*sql.Tx) error) error {
+// inboxTxOn runs fn in one write transaction of the inbox file's writer w
+// and wakes its checkpointer after the commit.
+func (s *Store) inboxTxOn(ctx context.Context, w *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -173,6 +250,7 @@ func inboxTxOn(ctx context.Context, w *sql.DB, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.kickInbox()
 	return nil
 }
 
@@ -227,7 +305,7 @@ func (s *Store) moveLegacyInbox(ctx context.Context, w *sql.DB) error {
 		if len(page) == 0 {
 			break
 		}
-		err = inboxTxOn(ctx, w, func(tx *sql.Tx) error {
+		err = s.inboxTxOn(ctx, w, func(tx *sql.Tx) error {
 			for _, r := range page {
 				res, err := tx.ExecContext(ctx, `INSERT INTO inbox (seq, platform, kind, delivery, channel, payload, received_at, applied_at)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -364,7 +442,7 @@ func (s *Store) PruneInbox(ctx context.Context, before time.Time) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("prune inbox: %w", err)
 	}
-	n, err := pruneSteps(ctx, func(ctx context.Context, fn func(*sql.Tx) error) error { return inboxTxOn(ctx, w, fn) },
+	n, err := pruneSteps(ctx, func(ctx context.Context, fn func(*sql.Tx) error) error { return s.inboxTxOn(ctx, w, fn) },
 		"inbox", "applied_at", before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("prune inbox: %w", err)
@@ -377,7 +455,7 @@ func (s *Store) PruneInbox(ctx context.Context, before time.Time) (int64, error)
 func (s *Store) CanWrite(ctx context.Context) error {
 	w, err := s.inboxWriter(ctx)
 	if err == nil {
-		err = inboxTxOn(ctx, w, func(*sql.Tx) error { return nil })
+		err = s.inboxTxOn(ctx, w, func(*sql.Tx) error { return nil })
 	}
 	if err != nil {
 		return fmt.Errorf("store write check: inbox: %w", err)
@@ -390,14 +468,14 @@ func (s *Store) CanWrite(ctx context.Context) error {
 // erased from the file.
 func (s *Store) truncateInboxWAL(ctx context.Context) error {
 	s.inbMu.Lock()
-	w := s.inb.w
+	ck := s.inb.ck
 	s.inbMu.Unlock()
-	if w == nil {
+	if ck == nil {
 		return nil
 	}
 	for try := 0; ; try++ {
 		var busy, frames, done int
-		err := w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
+		err := ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
 		if err != nil && !Transient(err) {
 			return fmt.Errorf("truncate the inbox's write-ahead log: %w", err)
 		}

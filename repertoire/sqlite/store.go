@@ -71,10 +71,12 @@ type Store struct {
 	walKick      chan struct{}
 	stopWAL      context.CancelFunc
 	walDone      chan struct{}
-	// The inbox's own file (inboxfile.go), opened on first use.
+	// The inbox's own file (inboxfile.go), opened on first use; its
+	// commits wake its checkpointer through inboxKick.
 	inboxPath string
 	inbMu     sync.Mutex
 	inb       inboxFile
+	inboxKick chan struct{}
 }
 
 // Option configures a Store.
@@ -93,7 +95,8 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{log: log, now: time.Now, chunk: chunkSize, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
-		walKick: make(chan struct{}, 1), inboxPath: InboxPath(file)}
+		walKick: make(chan struct{}, 1), inboxPath: InboxPath(file),
+		inboxKick: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(s)
 	}
