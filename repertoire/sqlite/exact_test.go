@@ -84,7 +84,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 	}
 	for seed := range uint64(repertoires) {
 		r := rand.New(rand.NewPCG(seed, 99))
-		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(seed, ".db")), nil)
+		// Top lists for stems of a few postings, holding from all of
+		// them to a few; built at random points below, so that searches
+		// read stems with a list and without, and saves, edits, votes
+		// and merges change stems that have one.
+		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(seed, ".db")), nil, withTopLists(2+r.IntN(12), 1+r.IntN(8)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,6 +117,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			ids = append(ids, e.ID)
 			if r.IntN(12) == 0 {
 				if _, err := s.mergeStep(ctx, 1+r.IntN(40)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if r.IntN(40) == 0 {
+				if err := s.buildTops(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -355,5 +364,83 @@ func checkIndex(t *testing.T, s *Store) {
 	dfs += len(pendingDF) // stems only pending so far
 	if dfs != len(want) {
 		t.Errorf("%d stems indexed, want %d", dfs, len(want))
+	}
+	checkTopLists(t, s, fw, want)
+}
+
+// checkTopLists checks that each top list holds exactly the postings of
+// its stem whose bound reaches its cut, as the entries give them, in ID
+// order, each chunk's bound that of its postings.
+func checkTopLists(t *testing.T, s *Store, fw *foldWriter, want map[string]map[int64]posting) {
+	t.Helper()
+	ctx := context.Background()
+	cuts := map[string]float64{}
+	rows, err := s.r.QueryContext(ctx, `SELECT term, cut FROM search_top`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var term string
+		var cut float64
+		if err := rows.Scan(&term, &cut); err != nil {
+			t.Fatal(err)
+		}
+		cuts[term] = cut
+	}
+	rows.Close()
+	got := map[string]map[int64]posting{}
+	rows, err = s.r.QueryContext(ctx, `SELECT term, first, last, bound, data FROM search_top_postings ORDER BY term, first`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]int64{}
+	for rows.Next() {
+		var term string
+		var first, lastID int64
+		var bound float64
+		var data []byte
+		if err := rows.Scan(&term, &first, &lastID, &bound, &data); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := cuts[term]; !ok {
+			t.Fatalf("top chunk of %s, a stem without a cut", term)
+		}
+		ps, err := decodeChunk(first, data, nil)
+		if err != nil || len(ps) == 0 || ps[0].ID != first || ps[len(ps)-1].ID != lastID {
+			t.Fatalf("top chunk %s/%d-%d: %v %d postings", term, first, lastID, err, len(ps))
+		}
+		if b := fw.chunkBound(ps); b != bound {
+			t.Fatalf("top chunk %s/%d: bound %g, its postings' %g", term, first, bound, b)
+		}
+		if got[term] == nil {
+			got[term] = map[int64]posting{}
+		}
+		for _, p := range ps {
+			for f := range 3 {
+				if len(p.Pos[f]) == 0 {
+					p.Pos[f] = nil
+				}
+			}
+			if p.ID <= last[term] {
+				t.Fatalf("top chunk %s/%d: IDs out of order", term, first)
+			}
+			last[term] = p.ID
+			got[term][p.ID] = p
+		}
+	}
+	rows.Close()
+	for term, cut := range cuts {
+		wantTop := map[int64]posting{}
+		for id, p := range want[term] {
+			if fw.postingBound(p) >= cut {
+				wantTop[id] = p
+			}
+		}
+		if len(wantTop) == 0 && len(got[term]) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got[term], wantTop) {
+			t.Fatalf("top list of %s (cut %g): %d postings, want %d", term, cut, len(got[term]), len(wantTop))
+		}
 	}
 }

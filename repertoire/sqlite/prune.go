@@ -17,6 +17,7 @@ import (
 type stemCursor struct {
 	sr    *searcher
 	term  string
+	list  *listQueries // where its chunks are
 	heads []chunkHead // fetched; heads[h] is the chunk the cursor is in
 	h     int
 	done  bool  // no chunk after the fetched ones
@@ -42,21 +43,38 @@ type chunkHead struct {
 	bound            float64
 }
 
-const (
-	// chunkHeads fetches headers from the chunk holding ?3 (or the first
+// listQueries read one table of chunks (search_postings, or
+// search_top_postings for the top lists).
+type listQueries struct {
+	// heads fetches headers from the chunk holding ?3 (or the first
 	// after it) on, past the ones fetched (?2).
-	chunkHeads = `SELECT id, first, last, bound FROM search_postings WHERE term = ?1 AND first > ?2
-		AND first >= coalesce((SELECT max(first) FROM search_postings WHERE term = ?1 AND first <= ?3), ?3)
-		ORDER BY first LIMIT ?4`
-	chunkData = `SELECT id, data FROM search_postings WHERE id IN (SELECT value FROM json_each(?))`
+	heads string
+	data  string
+}
+
+func newListQueries(table string) *listQueries {
+	return &listQueries{
+		heads: `SELECT id, first, last, bound FROM ` + table + ` WHERE term = ?1 AND first > ?2
+		AND first >= coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3)
+		ORDER BY first LIMIT ?4`,
+		data: `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
+	}
+}
+
+var (
+	mainList = newListQueries("search_postings")
+	topList  = newListQueries("search_top_postings")
+)
+
+const (
 	// maxRun bounds the chunks one read of postings takes.
 	maxRun = 16
 	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
 	maxHeadBatch = 64
 )
 
-func newStemCursor(ctx context.Context, sr *searcher, term string) (*stemCursor, error) {
-	c := &stemCursor{sr: sr, term: term, at: math.MinInt64, loaded: -1, batch: 8, run: 1}
+func newStemCursor(ctx context.Context, sr *searcher, term string, list *listQueries) (*stemCursor, error) {
+	c := &stemCursor{sr: sr, term: term, list: list, at: math.MinInt64, loaded: -1, batch: 8, run: 1}
 	return c, c.refill(ctx)
 }
 
@@ -70,7 +88,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 	if n := len(c.heads); n > 0 {
 		after = c.heads[n-1].first
 	}
-	st, err := c.sr.prepared(ctx, chunkHeads)
+	st, err := c.sr.prepared(ctx, c.list.heads)
 	if err != nil {
 		return err
 	}
@@ -97,7 +115,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 // when some wait for the merge (an entry's posting is in one or the
 // other; lookup counted them, so a stem without any costs no statement).
 func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, error) {
-	c, err := newStemCursor(ctx, sr, term)
+	c, err := newStemCursor(ctx, sr, term, mainList)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +189,7 @@ func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
 	for i := c.h; i < len(c.heads) && len(rowsWanted) < c.run; i++ {
 		rowsWanted = append(rowsWanted, c.heads[i].row)
 	}
-	st, err := c.sr.prepared(ctx, chunkData)
+	st, err := c.sr.prepared(ctx, c.list.data)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +293,15 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 type termCursor struct {
 	t     *repertoire.QueryTerm
 	index int // in sr.terms
-	ub    float64
+	// ub is the list's bound: full, the term's, or cap for a long list
+	// read beside its top list.
+	ub, full float64
+	// cap is, on a term's long list, what an entry outside its top list
+	// gets from the term (the cut, scaled); top is that top list, and
+	// isTop marks it.
+	cap   float64
+	top   *termCursor
+	isTop bool
 	stems []*stemCursor
 	wub   float64 // the bound within the current window
 }
@@ -329,15 +355,21 @@ const bufferSize = 64
 
 // prune is block-max MaxScore (Ding and Suel 2011; Turtle and Flood 1995)
 // over the query terms' postings. The IDs are walked in windows that end
-// where some term's chunk ends; within a window each term's bound is that
-// of its chunk there (chunk bound × idf, proximity at its ceiling, prior
-// with the kind at its ceiling). A window whose bounds sum below the k-th
-// score found is passed over without reading a posting; in the others,
-// MaxScore walks the terms that could still lift an entry into the top k
-// and only probes the others. Entries are scored exactly from their
-// postings (scoreFrom); the visibility and filter WHERE clause is asked of
-// the entries table for those that would enter the top k, best first; only
-// the final top k are loaded.
+// where some walked list's chunk ends; within a window each list's bound is
+// that of its chunk there (chunk bound × idf, proximity at its ceiling,
+// prior with the kind at its ceiling). A window whose bounds sum below the
+// k-th score found is passed over without reading a posting; in the others,
+// MaxScore walks the lists that could still lift an entry into the top k
+// and only probes the others. A term whose stem has a top list
+// (searchtop.go) is read from two lists once the k-th score passes what
+// its long list can add to an entry outside the top list (the cut): the top
+// list, walked or probed, and the long one, probed only, bounded by the
+// cut; before that from its long list alone. A list that cannot lift an
+// entry however the others' chunks fall is probed only and does not cut
+// windows. Entries are scored exactly from their postings (scoreFrom); the
+// visibility and filter WHERE clause is asked of the entries table for
+// those that would enter the top k, best first; only the final top k are
+// loaded.
 func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	if len(sr.terms) == 0 {
 		return sr.phraseRest(ctx, top, nil)
@@ -357,9 +389,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	scale := func(t *repertoire.QueryTerm, ub float64) float64 {
 		return (t.IDF*ub*drift + t.Bonus*t.MaxPrior) * ceil * (1 + boundMargin)
 	}
-	cursors := make([]*termCursor, len(sr.terms))
+	// lists: each term's long list, then the top lists, so that a long
+	// list sorts before its top list on equal bounds.
+	var lists, tops []*termCursor
 	for i, t := range sr.terms {
-		tc := &termCursor{t: t, index: i, ub: scale(t, t.UpperBound)}
+		tc := &termCursor{t: t, index: i, full: scale(t, t.UpperBound)}
+		tc.ub = tc.full
 		for _, s := range t.Stems {
 			cs, err := sr.cursors(ctx, s)
 			if err != nil {
@@ -367,8 +402,20 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			}
 			tc.stems = append(tc.stems, cs...)
 		}
-		cursors[i] = tc
+		if cut := sr.stemInfo[t.Stems[0]].cut; cut > 0 && len(t.Stems) == 1 && !t.Prefix {
+			c, err := newStemCursor(ctx, sr, t.Stems[0], topList)
+			if err != nil {
+				return err
+			}
+			tc.cap = min(scale(t, cut), tc.full)
+			tc.ub = tc.cap
+			tc.top = &termCursor{t: t, index: i, full: tc.full, ub: tc.full, isTop: true, stems: []*stemCursor{c}}
+			tops = append(tops, tc.top)
+		}
+		lists = append(lists, tc)
 	}
+	lists = append(lists, tops...)
+	sort.SliceStable(lists, func(i, j int) bool { return lists[i].ub < lists[j].ub })
 	var nots []*stemCursor
 	for _, w := range sr.q.Not {
 		cs, err := sr.cursors(ctx, repertoire.Stem(w))
@@ -412,17 +459,63 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		return nil
 	}
 	m := make([]termHits, len(sr.terms))
-	cum := make([]float64, len(cursors))
+	got := make([]bool, len(sr.terms))
+	most := make([]float64, len(sr.terms)) // per term, scratch for termSum
+	// termSum bounds what the lists ls add to an entry together: a term's
+	// lists hold copies of one posting, so each term counts once, at the
+	// highest bound of its lists among ls (skip: terms already found).
+	termSum := func(ls []*termCursor, skip []bool) float64 {
+		clear(most)
+		for _, tc := range ls {
+			if skip == nil || !skip[tc.index] {
+				most[tc.index] = max(most[tc.index], tc.wub)
+			}
+		}
+		var sum float64
+		for _, b := range most {
+			sum += b
+		}
+		return sum
+	}
 	var lens [3]int
 	var pr repertoire.PriorInputs
+	var cursors, probed, walked []*termCursor
+	split := make([]bool, len(sr.terms)) // per term: read from two lists
 	target := int64(math.MinInt64 + 1)
 	for {
-		// The window: from target to where the first chunk met ends (or
-		// before the next chunk starts); each term's bound there.
+		theta := top.threshold()
+		// The lists that cannot lift an entry whatever the chunks: the
+		// longest prefix of lists by bound whose terms' bounds add up below
+		// theta. They are probed only (by their whole-list bound). A term
+		// whose long list is among them is read in two lists; the others
+		// from their long list alone, at their full bound.
+		probed, walked = probed[:0], walked[:0]
+		for _, tc := range lists {
+			tc.wub = tc.ub
+		}
+		n := 0
+		for n < len(lists) && termSum(lists[:n+1], nil) < theta {
+			n++
+		}
+		clear(split)
+		for _, tc := range lists[:n] {
+			probed = append(probed, tc)
+			if tc.top != nil {
+				split[tc.index] = true
+			}
+		}
+		for _, tc := range lists[n:] {
+			if tc.isTop && !split[tc.index] {
+				continue // its long list is walked: it holds every posting
+			}
+			walked = append(walked, tc)
+		}
+		// The window: from target to where the first walked chunk met ends
+		// (or before the next chunk starts); each walked list's bound
+		// there.
 		upTo := int64(math.MaxInt64)
 		live := false
-		var sum float64
-		for _, tc := range cursors {
+		for _, tc := range walked {
 			var wub float64
 			for _, c := range tc.stems {
 				if err := c.advanceTo(ctx, target); err != nil {
@@ -442,35 +535,38 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			}
 			tc.wub = 0
 			if wub > 0 {
-				if len(tc.t.Stems) > 1 {
+				switch {
+				case len(tc.t.Stems) > 1:
 					// A prefix's stems add up in one entry: only the
 					// term's own bound holds.
-					tc.wub = tc.ub
-				} else {
+					tc.wub = tc.full
+				case split[tc.index] && !tc.isTop:
+					tc.wub = min(scale(tc.t, wub), tc.cap)
+				default:
 					tc.wub = scale(tc.t, wub)
 				}
 			}
-			sum += tc.wub
 		}
 		if !live {
 			break
 		}
-		if sum < top.threshold() {
+		cursors = append(append(cursors[:0], probed...), walked...)
+		if termSum(cursors, nil) < theta {
 			target = upTo + 1
 			continue
 		}
-		// MaxScore within the window: terms by bound, ascending; cum[j]
-		// bounds what terms 0..j can add to an entry together.
-		sort.SliceStable(cursors, func(i, j int) bool { return cursors[i].wub < cursors[j].wub })
-		for j, tc := range cursors {
-			cum[j] = tc.wub
-			if j > 0 {
-				cum[j] += cum[j-1]
-			}
+		// MaxScore within the window: the probed lists first, then the
+		// walked ones by bound, ascending; cum[j] bounds what lists 0..j
+		// can add to an entry together.
+		w := cursors[len(probed):]
+		sort.SliceStable(w, func(i, j int) bool { return w[i].wub < w[j].wub })
+		cum := make([]float64, len(cursors))
+		for j := range cursors {
+			cum[j] = termSum(cursors[:j+1], nil)
 		}
 		for {
 			theta := top.threshold()
-			// Essential terms: those from e on; an entry holding none of
+			// Essential lists: those from e on; an entry holding none of
 			// them cannot reach theta.
 			e := 0
 			for e < len(cursors) && cum[e] < theta {
@@ -494,14 +590,19 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			}
 			for i := range m {
 				m[i] = termHits{}
+				got[i] = false
 			}
 			var partial float64 // bound so far, before the prior
 			for _, tc := range cursors[e:] {
+				if got[tc.index] {
+					continue // a copy of the posting found in its other list
+				}
 				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
 				if err != nil {
 					return err
 				}
 				if found {
+					got[tc.index] = true
 					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
 				}
 			}
@@ -510,11 +611,14 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			p := repertoire.PriorOf(pr, sr.q.HowTo)
 			pruned := sr.phraseSet != nil && !sr.phraseSet[d]
 			for j := e - 1; j >= 0 && !pruned; j-- {
-				if partial*p*(1+boundMargin)+cum[j] < theta {
+				if partial*p*(1+boundMargin)+termSum(cursors[:j+1], got) < theta {
 					pruned = true
 					break
 				}
 				tc := cursors[j]
+				if got[tc.index] {
+					continue
+				}
 				if err := tc.seek(ctx, d); err != nil {
 					return err
 				}
@@ -523,6 +627,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 					return err
 				}
 				if found {
+					got[tc.index] = true
 					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
 				}
 			}

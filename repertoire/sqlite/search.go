@@ -281,13 +281,13 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 	var df int64
 	var info stemInfo
 	exact, err := sr.prepared(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
-			coalesce(sum(p), 0) FROM (
+			coalesce(sum(p), 0), coalesce((SELECT cut FROM search_top WHERE term = ?1), 0) FROM (
 		SELECT df, ub, pmax, 0 AS p FROM search_terms WHERE term = ?1
 		UNION ALL SELECT count(*), max(bound), max(pmax), count(*) FROM search_pending WHERE term = ?1)`)
 	if err != nil {
 		return nil, err
 	}
-	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.pending)
+	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.pending, &info.cut)
 	switch {
 	case err != nil:
 		return nil, err
@@ -309,6 +309,7 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 			return nil, err
 		}
 		defer rows.Close()
+		info.cut = 0 // a prefix's stems are read from their long lists
 		for rows.Next() {
 			var term string
 			var ub, pmax float64
@@ -339,9 +340,11 @@ func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm
 }
 
 // stemInfo is what a search needs of a stem beyond its figures: how many
-// of its postings wait in search_pending (none: no statement for them).
+// of its postings wait in search_pending (none: no statement for them),
+// and whether it has a top list.
 type stemInfo struct {
 	pending int64
+	cut     float64 // its top list's cut (searchtop.go); 0 without one
 }
 
 func (sr *searcher) noteStem(stem string, info stemInfo) {

@@ -320,6 +320,11 @@ func foldSome(ctx context.Context, tx *sql.Tx, tc *tailCache, memo map[string]st
 	for _, ps := range add {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
 	}
+	// The stems' top lists follow the same changes (before add is split
+	// below between search_pending and the chunks).
+	if err := foldTop(ctx, tx, st.bound, tc.chunk, sorted, remove, add); err != nil {
+		return 0, err
+	}
 	// An entry changed or gone loses its pending postings (the chunks'
 	// ones go below).
 	if gone, err := fw.dropPending(ctx, tx, remove); err != nil {
@@ -379,19 +384,30 @@ type foldWriter struct {
 }
 
 func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int) (*foldWriter, error) {
+	return newListWriter(ctx, tx, bound, chunk, [3]string{
+		`SELECT df, ub, pmax FROM search_terms WHERE term = ?`,
+		`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`,
+		`DELETE FROM search_terms WHERE term = ?`,
+	}, "search_postings")
+}
+
+// newListWriter is a foldWriter for the chunks of table (laid out as
+// search_postings), with the stems' totals read, written and deleted by
+// the statements of terms.
+func newListWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int, terms [3]string, table string) (*foldWriter, error) {
 	fw := &foldWriter{bound: bound, chunk: chunk}
 	for _, p := range []struct {
 		st **sql.Stmt
 		q  string
 	}{
-		{&fw.getTerm, `SELECT df, ub, pmax FROM search_terms WHERE term = ?`},
-		{&fw.putTerm, `INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`},
-		{&fw.delTerm, `DELETE FROM search_terms WHERE term = ?`},
-		{&fw.tail, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first DESC LIMIT 1`},
-		{&fw.at, `SELECT first, data FROM search_postings WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
-		{&fw.lowest, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first LIMIT 1`},
-		{&fw.put, `INSERT OR REPLACE INTO search_postings (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
-		{&fw.del, `DELETE FROM search_postings WHERE term = ? AND first = ?`},
+		{&fw.getTerm, terms[0]},
+		{&fw.putTerm, terms[1]},
+		{&fw.delTerm, terms[2]},
+		{&fw.tail, `SELECT first, data FROM ` + table + ` WHERE term = ? ORDER BY first DESC LIMIT 1`},
+		{&fw.at, `SELECT first, data FROM ` + table + ` WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
+		{&fw.lowest, `SELECT first, data FROM ` + table + ` WHERE term = ? ORDER BY first LIMIT 1`},
+		{&fw.put, `INSERT OR REPLACE INTO ` + table + ` (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
+		{&fw.del, `DELETE FROM ` + table + ` WHERE term = ? AND first = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -698,6 +714,9 @@ func (s *Store) Optimize(ctx context.Context) error {
 		return rebound(ctx, tx)
 	})
 	if err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.buildTops(ctx); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	if err := s.mergeFullText(ctx); err != nil {

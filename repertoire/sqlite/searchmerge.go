@@ -81,10 +81,14 @@ func nextStep(size, n int, took, target time.Duration, most int) int {
 	return max(1, min(most, 2*size, max(size/2, want)))
 }
 
-// mergeLoop runs the merge each time a save wakes it, until ctx ends.
+// mergeLoop runs the merge each time a save wakes it, until ctx ends, and
+// after it (and once at the start) gives the stems that need one a top list.
 func (s *Store) mergeLoop(ctx context.Context) {
 	defer close(s.mergeDone)
 	for {
+		if err := s.buildTops(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("building top lists of the search index", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -50,8 +50,11 @@ type Store struct {
 	mergeAt int
 	// chunk is the postings per search index chunk: chunkSize, fewer in
 	// tests so that small repertoires have many.
-	chunk     int
-	mergeKick chan struct{}
+	chunk int
+	// topAt is the document frequency from which a stem has a top list
+	// (searchtop.go), topShare the share of its postings the list holds.
+	topAt, topShare int
+	mergeKick       chan struct{}
 	// stmts are the search's statements, prepared once on r; coreR and
 	// coreW the shared core's, on r and on w (corestmt.go).
 	stmts        *stmtCache
@@ -94,7 +97,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now, chunk: chunkSize, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
+	s := &Store{log: log, now: time.Now, chunk: chunkSize, topAt: defaultTopAt, topShare: defaultTopShare, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
 		walKick: make(chan struct{}, 1), inboxPath: InboxPath(file),
 		inboxKick: make(chan struct{}, 1)}
 	for _, o := range opts {
