@@ -18,7 +18,7 @@ type stemCursor struct {
 	sr    *searcher
 	term  string
 	list  *listQueries // where its chunks are
-	heads []chunkHead // fetched; heads[h] is the chunk the cursor is in
+	heads []chunkHead  // fetched; heads[h] is the chunk the cursor is in
 	h     int
 	done  bool  // no chunk after the fetched ones
 	batch int   // headers the next fetch asks for
