@@ -636,6 +636,7 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 		for _, id := range c.rm {
 			gone[id] = true
 		}
+		dfBefore := df
 		for i < len(cur) || j < len(c.ps) {
 			switch {
 			case j == len(c.ps) || (i < len(cur) && cur[i].ID < c.ps[j].ID):
@@ -656,6 +657,9 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 			}
 		}
 		fw.buf = cur
+		if len(c.ps) == 0 && df == dfBefore {
+			continue // nothing it holds was removed: left as it is
+		}
 		for _, p := range c.ps {
 			ub = max(ub, fw.postingBound(p))
 			pmax = max(pmax, repertoire.PriorOf(p.Prior, false))

@@ -180,8 +180,8 @@ func (s *Store) buildTops(ctx context.Context) error {
 		return nil
 	}
 	q := `SELECT s.term FROM search_terms s LEFT JOIN search_top t ON t.term = s.term
-		WHERE s.df >= ?1 AND (t.term IS NULL OR s.df > 2 * t.df * ?2 OR 2 * s.df < t.df * ?2) ORDER BY s.term`
-	rows, err := s.w.QueryContext(ctx, q, s.topAt, s.topShare)
+		WHERE s.df >= ?1 AND (t.term IS NULL OR s.df > 2 * t.df * ?2 OR 2 * s.df < t.df * ?2)`
+	rows, err := s.w.QueryContext(ctx, q+` ORDER BY s.term`, s.topAt, s.topShare)
 	if err != nil {
 		return fmt.Errorf("build top lists: %w", err)
 	}
@@ -203,6 +203,11 @@ func (s *Store) buildTops(ctx context.Context) error {
 		err := s.tx(ctx, "", func(tx *sql.Tx) error {
 			start := time.Now()
 			defer func() { took = time.Since(start) }()
+			// Still due? (Optimize and the background both build.)
+			var due int
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (`+q+` AND s.term = ?3)`, s.topAt, s.topShare, stem).Scan(&due); err != nil || due == 0 {
+				return err
+			}
 			return buildTop(ctx, tx, stem, s.chunk, s.topShare)
 		})
 		if err != nil {
