@@ -186,3 +186,44 @@ func DecodeChunk(first int64, b []byte, out []Posting, pos []int32) ([]Posting, 
 	}
 	return out, pos, nil
 }
+
+// ReadPosting decodes the posting at the start of chunk data b, whose ID is
+// prev plus its delta (prev is the chunk's first ID for its first posting),
+// into p, appending its positions to pos; it returns the rest of b and pos.
+// A reader that needs few of a chunk's postings reads the others' heads
+// only (ReadPostingHead, SkipPositions).
+func ReadPosting(b []byte, prev int64, p *Posting, pos []int32) ([]byte, []int32, error) {
+	var vals [11]int64
+	b, err := ReadPostingHead(b, &vals)
+	if err != nil {
+		return nil, pos, err
+	}
+	kind, ok := KindOfCode(vals[10])
+	if !ok {
+		return nil, pos, ErrCorruptChunk
+	}
+	*p = Posting{
+		ID:    prev + vals[0],
+		TF:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
+		Lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
+		Prior: PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kind},
+	}
+	for f := range 3 {
+		if p.TF[f] < 0 || p.TF[f] > len(b) {
+			return nil, pos, ErrCorruptChunk
+		}
+		start := len(pos)
+		x := int32(0)
+		for range p.TF[f] {
+			u, n := binary.Uvarint(b)
+			if n <= 0 {
+				return nil, pos, ErrCorruptChunk
+			}
+			b = b[n:]
+			x += int32(u)
+			pos = append(pos, x)
+		}
+		p.Pos[f] = pos[start:len(pos):len(pos)]
+	}
+	return b, pos, nil
+}

@@ -23,13 +23,19 @@ type stemCursor struct {
 	done  bool  // no chunk after the fetched ones
 	batch int   // headers the next fetch asks for
 	at    int64 // the cursor is at the first posting >= at
-	// The decoded chunk (index loaded into heads, -1 for none), its
-	// positions, and the current posting's index in it.
+	// The chunk being read (index loaded into heads, -1 for none): it
+	// is decoded a posting at a time as the cursor moves, the postings
+	// passed over without their positions. rest is what is left of its
+	// data after the current posting cur (valid when curOK), whose
+	// positions are in posBuf; lastID the ID of the last posting read.
 	loaded int
-	cur    []posting
+	rest   []byte
+	lastID int64
+	cur    posting
+	curOK  bool
 	posBuf []int32
-	pos    int
-	mem    []byte // pending postings: the one chunk, held in memory
+	mem    []byte   // pending postings: the one chunk, held in memory
+	mems   [][]byte // or every chunk's (heads all fetched), a top list seed read
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -263,29 +269,43 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 	return p.ID, nil
 }
 
-// posting is the current posting, its chunk decoded; only when not ended.
+// posting is the current posting; only when not ended. Its positions hold
+// until the cursor moves to another posting.
 func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 	if c.loaded != c.h {
 		data := c.mem
-		if data == nil {
+		if c.mems != nil {
+			data = c.mems[c.h]
+		} else if data == nil {
 			var err error
 			if data, err = c.read(ctx); err != nil {
 				return nil, err
 			}
 		}
-		var err error
-		if c.cur, c.posBuf, err = decodeChunkInto(c.heads[c.h].first, data, c.cur, c.posBuf); err != nil {
+		c.loaded, c.rest, c.lastID, c.curOK = c.h, data, c.heads[c.h].first, false
+	}
+	var vals [11]int64
+	for !c.curOK || c.cur.ID < c.at {
+		if len(c.rest) == 0 {
+			return nil, errCorrupt // the chunk's last ID said otherwise
+		}
+		b, err := repertoire.ReadPostingHead(c.rest, &vals)
+		if err != nil {
 			return nil, err
 		}
-		if len(c.cur) == 0 || c.cur[len(c.cur)-1].ID < c.at {
-			return nil, errCorrupt
+		if id := c.lastID + vals[0]; id < c.at {
+			c.lastID, c.curOK = id, false
+			if c.rest, err = repertoire.SkipPositions(b, vals[1]+vals[2]+vals[3]); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		c.loaded, c.pos = c.h, 0
+		if c.rest, c.posBuf, err = repertoire.ReadPosting(c.rest, c.lastID, &c.cur, c.posBuf[:0]); err != nil {
+			return nil, err
+		}
+		c.lastID, c.curOK = c.cur.ID, true
 	}
-	if c.cur[c.pos].ID < c.at {
-		c.pos += sort.Search(len(c.cur)-c.pos, func(i int) bool { return c.cur[c.pos+i].ID >= c.at })
-	}
-	return &c.cur[c.pos], nil
+	return &c.cur, nil
 }
 
 // termCursor is a query term's postings: one stem's, or for a prefix the
@@ -414,8 +434,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		}
 		lists = append(lists, tc)
 	}
-	lists = append(lists, tops...)
+	// The long lists by bound, then the top lists: the lists probed only
+	// are the longest prefix of this order that cannot lift an entry, and
+	// a top list is of use only when its long list is among them.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].ub < lists[j].ub })
+	sort.SliceStable(tops, func(i, j int) bool { return tops[i].ub < tops[j].ub })
+	lists = append(lists, tops...)
 	var nots []*stemCursor
 	for _, w := range sr.q.Not {
 		cs, err := sr.cursors(ctx, repertoire.Stem(w))
@@ -430,9 +454,30 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		batch []repertoire.Hit
 		seen  = map[int64]bool{}
 	)
+	// The likeliest best entries, found in the top lists, are scored first:
+	// the k-th score is then close to its final value before the long lists
+	// are read, and they can be probed only from the start.
+	if len(tops) > 0 && sr.phraseSet == nil && len(nots) == 0 {
+		// From the top lists of the terms that weigh: a word in most
+		// entries (a tiny idf) lifts none of them, and its list is long.
+		var most float64
+		for _, tc := range lists {
+			most = max(most, tc.full)
+		}
+		var from []*termCursor
+		for _, tc := range tops {
+			if tc.full >= most/4 {
+				from = append(from, tc)
+			}
+		}
+		if err := sr.seed(ctx, from, top, seen); err != nil {
+			return err
+		}
+	}
+	threshold := top.threshold
 	flush := func(all bool) error {
 		for len(batch) > 0 {
-			theta := top.threshold()
+			theta := threshold()
 			sort.Slice(batch, func(i, j int) bool { return better(&batch[i], &batch[j]) })
 			for len(batch) > 0 && batch[len(batch)-1].Score < theta {
 				batch = batch[:len(batch)-1]
@@ -483,7 +528,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	split := make([]bool, len(sr.terms)) // per term: read from two lists
 	target := int64(math.MinInt64 + 1)
 	for {
-		theta := top.threshold()
+		theta := threshold()
 		// The lists that cannot lift an entry whatever the chunks: the
 		// longest prefix of lists by bound whose terms' bounds add up below
 		// theta. They are probed only (by their whole-list bound). A term
@@ -565,7 +610,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			cum[j] = termSum(cursors[:j+1], nil)
 		}
 		for {
-			theta := top.threshold()
+			theta := threshold()
 			// Essential lists: those from e on; an entry holding none of
 			// them cannot reach theta.
 			e := 0
@@ -682,6 +727,160 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	}
 	top.hits = top.hits[:0]
 	return sr.load(ctx, ids, top)
+}
+
+// seed reads the top lists whole, ranks the entries they hold by what
+// those lists alone give them (BM25F and proximity of the terms found
+// there, times the prior), and scores exactly the best few the asking channel may see and
+// the filters keep, probing the long lists for the terms their top lists
+// lack. They enter top (and seen) as any scored entry does; the pruned
+// walk that follows passes over them.
+func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, seen map[int64]bool) error {
+	lists := make([][]posting, len(tops))
+	for i, tc := range tops {
+		st, err := sr.prepared(ctx, `SELECT id, first, last, bound, data FROM search_top_postings WHERE term = ? ORDER BY first`)
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, tc.t.Stems[0])
+		if err != nil {
+			return err
+		}
+		// The walk reads the list from memory after.
+		c := &stemCursor{sr: sr, term: tc.t.Stems[0], list: topList, at: math.MinInt64, loaded: -1, done: true}
+		for rows.Next() {
+			var hd chunkHead
+			var data []byte
+			if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &data); err != nil {
+				rows.Close()
+				return err
+			}
+			ps, _, err := repertoire.DecodeChunk(hd.first, data, nil, nil)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			lists[i] = append(lists[i], ps...)
+			c.heads, c.mems = append(c.heads, hd), append(c.mems, data)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		tc.stems = []*stemCursor{c}
+	}
+	// The best candidates by that partial score, merging the lists by ID.
+	type cand struct {
+		id    int64
+		score float64
+		at    []int // per top list, the posting's index (-1: absent)
+	}
+	want := 2*top.k + 8
+	var best []cand // ascending by score, at most want
+	at := make([]int, len(tops))
+	m := make([]termHits, len(sr.terms))
+	for {
+		d := int64(-1)
+		for i, l := range lists {
+			if at[i] < len(l) && (d < 0 || l[at[i]].ID < d) {
+				d = l[at[i]].ID
+			}
+		}
+		if d < 0 {
+			break
+		}
+		var bm float64
+		var pr repertoire.PriorInputs
+		where := make([]int, len(tops))
+		in := 0
+		for i := range m {
+			m[i] = termHits{}
+		}
+		for i, l := range lists {
+			where[i] = -1
+			if at[i] < len(l) && l[at[i]].ID == d {
+				p := &l[at[i]]
+				bm += repertoire.TermScore(tops[i].t.IDF, p.TF, p.Lens, sr.avg)
+				pr, where[i] = p.Prior, at[i]
+				m[tops[i].index] = p.Pos
+				at[i]++
+				in++
+			}
+		}
+		if in > 1 {
+			bm += sr.proximity(m) // of the words found together
+		}
+		c := cand{id: d, score: bm * repertoire.PriorOf(pr, sr.q.HowTo), at: where}
+		if len(best) == want && c.score <= best[0].score {
+			continue
+		}
+		i := sort.Search(len(best), func(i int) bool { return best[i].score > c.score })
+		best = append(best, cand{})
+		copy(best[i+1:], best[i:])
+		best[i] = c
+		if len(best) > want {
+			best = best[1:]
+		}
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(best))
+	byID := map[int64]cand{}
+	for i, c := range best {
+		ids[i], byID[c.id] = c.id, c
+	}
+	ok, err := sr.visible(ctx, ids)
+	if err != nil {
+		return err
+	}
+	sort.Slice(ok, func(i, j int) bool { return ok[i] < ok[j] })
+	// Exact scores: each term's posting from its top list, or probed in
+	// its long list (fresh cursors, walked forward by ID).
+	probe := make([]*termCursor, len(sr.terms))
+	for _, id := range ok {
+		c := byID[id]
+		for i := range m {
+			m[i] = termHits{}
+		}
+		var lens [3]int
+		var pr repertoire.PriorInputs
+		for ti, t := range sr.terms {
+			found := false
+			for j, tc := range tops {
+				if tc.index == ti && c.at[j] >= 0 {
+					p := &lists[j][c.at[j]]
+					m[ti] = p.Pos
+					lens, pr, found = p.Lens, p.Prior, true
+				}
+			}
+			if found {
+				continue
+			}
+			if probe[ti] == nil {
+				probe[ti] = &termCursor{t: t, index: ti}
+				for _, s := range t.Stems {
+					cs, err := sr.cursors(ctx, s)
+					if err != nil {
+						return err
+					}
+					probe[ti].stems = append(probe[ti].stems, cs...)
+				}
+			}
+			if err := probe[ti].seek(ctx, id); err != nil {
+				return err
+			}
+			if _, err := probe[ti].collect(ctx, id, &m[ti], &lens, &pr); err != nil {
+				return err
+			}
+		}
+		h := repertoire.Hit{Entry: repertoire.Entry{ID: id}}
+		if sr.scoreFrom(&h, m, lens, repertoire.PriorOf(pr, sr.q.HowTo)) {
+			seen[id] = true
+			top.add(h)
+		}
+	}
+	return nil
 }
 
 // tf is the frequency per field.

@@ -77,12 +77,6 @@ func decodeChunk(first int64, b []byte, out []posting) ([]posting, error) {
 	return ps, err
 }
 
-// decodeChunkInto decodes into out, positions into pos (both reused; the
-// postings' positions point into pos until the next call).
-func decodeChunkInto(first int64, b []byte, out []posting, pos []int32) ([]posting, []int32, error) {
-	return repertoire.DecodeChunk(first, b, out, pos)
-}
-
 // indexStats are the totals of search_stats.
 type indexStats struct {
 	n       int64

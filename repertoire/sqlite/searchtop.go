@@ -28,7 +28,7 @@ const (
 	defaultTopAt = 4096
 	// defaultTopShare: a top list holds about 1/topShare of its stem's
 	// postings when it is built.
-	defaultTopShare = 64
+	defaultTopShare = 16
 )
 
 // withTopLists sets the document frequency from which stems get a top list
