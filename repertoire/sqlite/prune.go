@@ -35,7 +35,11 @@ type stemCursor struct {
 	curOK  bool
 	posBuf []int32
 	mem    []byte   // pending postings: the one chunk, held in memory
-	mems   [][]byte // or every chunk's (heads all fetched), a top list seed read
+	// A top list the seed read: every chunk decoded (heads all fetched),
+	// chunk h's postings from starts[h] on.
+	decoded []posting
+	starts  []int
+	idx     int
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -240,12 +244,17 @@ func (c *stemCursor) advanceTo(ctx context.Context, id int64) error {
 		return nil
 	}
 	c.at = id
+	skipped := 0
 	for {
 		for c.h < len(c.heads) && c.heads[c.h].last < id {
 			c.h++
+			skipped++
 		}
 		if c.h < len(c.heads) || c.done {
 			return nil
+		}
+		if skipped > 1 {
+			c.batch = 8 // a jump (a probe): the next ones may be far too
 		}
 		if err := c.refill(ctx); err != nil {
 			return err
@@ -272,11 +281,21 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 // posting is the current posting; only when not ended. Its positions hold
 // until the cursor moves to another posting.
 func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
+	if c.decoded != nil {
+		if c.loaded != c.h {
+			c.loaded, c.idx = c.h, c.starts[c.h]
+		}
+		for c.idx < len(c.decoded) && c.decoded[c.idx].ID < c.at {
+			c.idx++
+		}
+		if c.idx == len(c.decoded) {
+			return nil, errCorrupt
+		}
+		return &c.decoded[c.idx], nil
+	}
 	if c.loaded != c.h {
 		data := c.mem
-		if c.mems != nil {
-			data = c.mems[c.h]
-		} else if data == nil {
+		if data == nil {
 			var err error
 			if data, err = c.read(ctx); err != nil {
 				return nil, err
@@ -737,7 +756,10 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 // walk that follows passes over them.
 func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, seen map[int64]bool) error {
 	lists := make([][]posting, len(tops))
+	var chunks [][]posting
 	for i, tc := range tops {
+		chunks = chunks[:0]
+		total := 0
 		st, err := sr.prepared(ctx, `SELECT id, first, last, bound, data FROM search_top_postings WHERE term = ? ORDER BY first`)
 		if err != nil {
 			return err
@@ -760,13 +782,18 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 				rows.Close()
 				return err
 			}
-			lists[i] = append(lists[i], ps...)
-			c.heads, c.mems = append(c.heads, hd), append(c.mems, data)
+			c.heads, c.starts = append(c.heads, hd), append(c.starts, total)
+			chunks, total = append(chunks, ps), total+len(ps)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		lists[i] = make([]posting, 0, total)
+		for _, ps := range chunks {
+			lists[i] = append(lists[i], ps...)
+		}
+		c.decoded = lists[i]
 		tc.stems = []*stemCursor{c}
 	}
 	// The best candidates by that partial score, merging the lists by ID.

@@ -8,7 +8,7 @@
 --       One row per stem that has a top list: cut, in the units of
 --       search_postings.bound (Saturate(TfnOf(tf, lens, search_stats.bound_*))
 --       × PriorOf(prior, false)), chosen when the list is built (about the
---       1/64 of the stem's postings with the highest bound); df, ub, pmax the
+--       1/16 of the stem's postings with the highest bound); df, ub, pmax the
 --       list's own totals, as search_terms keeps for the stem.
 --   search_top_postings (id rowid, term, first, last, bound, data)
 --       The top list in ID order, in chunks exactly as search_postings: every
