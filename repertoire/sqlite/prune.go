@@ -34,7 +34,7 @@ type stemCursor struct {
 	cur    posting
 	curOK  bool
 	posBuf []int32
-	mem    []byte   // pending postings: the one chunk, held in memory
+	mem    []byte // pending postings: the one chunk, held in memory
 	// A top list the seed read: every chunk decoded (heads all fetched),
 	// chunk h's postings from starts[h] on.
 	decoded []posting
