@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -34,12 +35,8 @@ type stemCursor struct {
 	cur    posting
 	curOK  bool
 	posBuf []int32
-	mem    []byte // pending postings: the one chunk, held in memory
-	// A top list the seed read: every chunk decoded (heads all fetched),
-	// chunk h's postings from starts[h] on.
-	decoded []posting
-	starts  []int
-	idx     int
+	mem    []byte   // pending postings: the one chunk, held in memory
+	mems   [][]byte // or every chunk's (heads all fetched), a top list the seed read
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -244,18 +241,14 @@ func (c *stemCursor) advanceTo(ctx context.Context, id int64) error {
 		return nil
 	}
 	c.at = id
-	skipped := 0
 	for {
 		for c.h < len(c.heads) && c.heads[c.h].last < id {
 			c.h++
-			skipped++
 		}
 		if c.h < len(c.heads) || c.done {
 			return nil
 		}
-		if skipped > 1 {
-			c.batch = 8 // a jump (a probe): the next ones may be far too
-		}
+
 		if err := c.refill(ctx); err != nil {
 			return err
 		}
@@ -281,21 +274,11 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 // posting is the current posting; only when not ended. Its positions hold
 // until the cursor moves to another posting.
 func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
-	if c.decoded != nil {
-		if c.loaded != c.h {
-			c.loaded, c.idx = c.h, c.starts[c.h]
-		}
-		for c.idx < len(c.decoded) && c.decoded[c.idx].ID < c.at {
-			c.idx++
-		}
-		if c.idx == len(c.decoded) {
-			return nil, errCorrupt
-		}
-		return &c.decoded[c.idx], nil
-	}
 	if c.loaded != c.h {
 		data := c.mem
-		if data == nil {
+		if c.mems != nil {
+			data = c.mems[c.h]
+		} else if data == nil {
 			var err error
 			if data, err = c.read(ctx); err != nil {
 				return nil, err
@@ -388,6 +371,11 @@ func (tc *termCursor) seek(ctx context.Context, id int64) error {
 // in different orders.
 const boundMargin = 1e-9
 
+// seedTerms: a query of more words is not seeded from top lists (each
+// candidate would be probed for most of its words; its rarer words make
+// the k-th score rise soon anyway).
+const seedTerms = 4
+
 // bufferSize is how many scored entries wait before the best are checked
 // for visibility; loadBatch how many are checked at once.
 const bufferSize = 64
@@ -428,9 +416,9 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	scale := func(t *repertoire.QueryTerm, ub float64) float64 {
 		return (t.IDF*ub*drift + t.Bonus*t.MaxPrior) * ceil * (1 + boundMargin)
 	}
-	// lists: each term's long list, then the top lists, so that a long
-	// list sorts before its top list on equal bounds.
-	var lists, tops []*termCursor
+	// Each term's long list; the terms whose stem has a top list get one
+	// beside it (read by the seed, below).
+	var longs, tops []*termCursor
 	for i, t := range sr.terms {
 		tc := &termCursor{t: t, index: i, full: scale(t, t.UpperBound)}
 		tc.ub = tc.full
@@ -442,23 +430,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			tc.stems = append(tc.stems, cs...)
 		}
 		if cut := sr.stemInfo[t.Stems[0]].cut; cut > 0 && len(t.Stems) == 1 && !t.Prefix {
-			c, err := newStemCursor(ctx, sr, t.Stems[0], topList)
-			if err != nil {
-				return err
-			}
 			tc.cap = min(scale(t, cut), tc.full)
-			tc.ub = tc.cap
-			tc.top = &termCursor{t: t, index: i, full: tc.full, ub: tc.full, isTop: true, stems: []*stemCursor{c}}
+			tc.top = &termCursor{t: t, index: i, full: tc.full, ub: tc.full, isTop: true}
 			tops = append(tops, tc.top)
 		}
-		lists = append(lists, tc)
+		longs = append(longs, tc)
 	}
-	// The long lists by bound, then the top lists: the lists probed only
-	// are the longest prefix of this order that cannot lift an entry, and
-	// a top list is of use only when its long list is among them.
-	sort.SliceStable(lists, func(i, j int) bool { return lists[i].ub < lists[j].ub })
-	sort.SliceStable(tops, func(i, j int) bool { return tops[i].ub < tops[j].ub })
-	lists = append(lists, tops...)
 	var nots []*stemCursor
 	for _, w := range sr.q.Not {
 		cs, err := sr.cursors(ctx, repertoire.Stem(w))
@@ -475,24 +452,50 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	)
 	// The likeliest best entries, found in the top lists, are scored first:
 	// the k-th score is then close to its final value before the long lists
-	// are read, and they can be probed only from the start.
-	if len(tops) > 0 && sr.phraseSet == nil && len(nots) == 0 {
-		// From the top lists of the terms that weigh: a word in most
-		// entries (a tiny idf) lifts none of them, and its list is long.
+	// are read, and they can be probed only from the start. The top lists
+	// of the terms that weigh are read (a word in most entries, of tiny
+	// idf, lifts none of them, and its list is long), unless a term without
+	// a top list weighs most: its list is short and the best entries hold
+	// it, so the walk finds them soon; nor a query of many words
+	// (seedTerms). The walk uses the top lists the seed read, from memory,
+	// and no other.
+	var seeded []*termCursor
+	if len(tops) > 0 && len(sr.terms) <= seedTerms && sr.phraseSet == nil && len(nots) == 0 {
 		var most float64
-		for _, tc := range lists {
+		for _, tc := range longs {
 			most = max(most, tc.full)
 		}
-		var from []*termCursor
+		heaviest := false
 		for _, tc := range tops {
 			if tc.full >= most/4 {
-				from = append(from, tc)
+				seeded = append(seeded, tc)
+				heaviest = heaviest || tc.full == most
 			}
 		}
-		if err := sr.seed(ctx, from, top, seen); err != nil {
+		if !heaviest {
+			seeded = nil
+		}
+	}
+	if len(seeded) > 0 {
+		if err := sr.seed(ctx, seeded, top, seen); err != nil {
 			return err
 		}
 	}
+	for _, tc := range longs {
+		if tc.top != nil && tc.top.stems == nil {
+			tc.top, tc.cap = nil, 0 // not read: the long list alone
+		}
+		if tc.top != nil {
+			tc.ub = tc.cap
+		}
+	}
+	// The long lists by bound, then the top lists: the lists probed only
+	// are the longest prefix of this order that cannot lift an entry, and
+	// a top list is of use only when its long list is among them (a long
+	// list sorts before its top list on equal bounds).
+	sort.SliceStable(longs, func(i, j int) bool { return longs[i].ub < longs[j].ub })
+	sort.SliceStable(seeded, func(i, j int) bool { return seeded[i].ub < seeded[j].ub })
+	lists := append(longs, seeded...)
 	threshold := top.threshold
 	flush := func(all bool) error {
 		for len(batch) > 0 {
@@ -755,11 +758,11 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 // lack. They enter top (and seen) as any scored entry does; the pruned
 // walk that follows passes over them.
 func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, seen map[int64]bool) error {
-	lists := make([][]posting, len(tops))
-	var chunks [][]posting
+	// Each top list is read whole once and kept as it is stored (a few
+	// bytes a posting); the walk that follows reads it from memory. Here
+	// a cursor of its own walks it, a posting at a time.
+	walks := make([]*stemCursor, len(tops))
 	for i, tc := range tops {
-		chunks = chunks[:0]
-		total := 0
 		st, err := sr.prepared(ctx, `SELECT id, first, last, bound, data FROM search_top_postings WHERE term = ? ORDER BY first`)
 		if err != nil {
 			return err
@@ -768,7 +771,6 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 		if err != nil {
 			return err
 		}
-		// The walk reads the list from memory after.
 		c := &stemCursor{sr: sr, term: tc.t.Stems[0], list: topList, at: math.MinInt64, loaded: -1, done: true}
 		for rows.Next() {
 			var hd chunkHead
@@ -777,111 +779,117 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 				rows.Close()
 				return err
 			}
-			ps, _, err := repertoire.DecodeChunk(hd.first, data, nil, nil)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			c.heads, c.starts = append(c.heads, hd), append(c.starts, total)
-			chunks, total = append(chunks, ps), total+len(ps)
+			c.heads, c.mems = append(c.heads, hd), append(c.mems, data)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		lists[i] = make([]posting, 0, total)
-		for _, ps := range chunks {
-			lists[i] = append(lists[i], ps...)
-		}
-		c.decoded = lists[i]
 		tc.stems = []*stemCursor{c}
+		w := *c
+		walks[i] = &w
 	}
-	// The best candidates by that partial score, merging the lists by ID.
+	// The best candidates by that partial score, merging the lists by ID;
+	// a candidate keeps copies of the postings the lists gave it.
 	type cand struct {
 		id    int64
 		score float64
-		at    []int // per top list, the posting's index (-1: absent)
+		m     []termHits
+		found []bool
+		lens  [3]int
+		pr    repertoire.PriorInputs
 	}
 	want := 2*top.k + 8
 	var best []cand // ascending by score, at most want
-	at := make([]int, len(tops))
 	m := make([]termHits, len(sr.terms))
+	found := make([]bool, len(sr.terms))
 	for {
 		d := int64(-1)
-		for i, l := range lists {
-			if at[i] < len(l) && (d < 0 || l[at[i]].ID < d) {
-				d = l[at[i]].ID
+		for _, c := range walks {
+			x, err := c.doc(ctx)
+			if err != nil {
+				return err
+			}
+			if x >= 0 && (d < 0 || x < d) {
+				d = x
 			}
 		}
 		if d < 0 {
 			break
 		}
 		var bm float64
+		var lens [3]int
 		var pr repertoire.PriorInputs
-		where := make([]int, len(tops))
 		in := 0
+		clear(found)
 		for i := range m {
 			m[i] = termHits{}
 		}
-		for i, l := range lists {
-			where[i] = -1
-			if at[i] < len(l) && l[at[i]].ID == d {
-				p := &l[at[i]]
-				bm += repertoire.TermScore(tops[i].t.IDF, p.TF, p.Lens, sr.avg)
-				pr, where[i] = p.Prior, at[i]
-				m[tops[i].index] = p.Pos
-				at[i]++
-				in++
+		for i, c := range walks {
+			if x, err := c.doc(ctx); err != nil {
+				return err
+			} else if x != d {
+				continue
 			}
+			p, err := c.posting(ctx)
+			if err != nil {
+				return err
+			}
+			ti := tops[i].index
+			bm += repertoire.TermScore(tops[i].t.IDF, p.TF, p.Lens, sr.avg)
+			m[ti], found[ti], lens, pr = p.Pos, true, p.Lens, p.Prior
+			in++
 		}
 		if in > 1 {
 			bm += sr.proximity(m) // of the words found together
 		}
-		c := cand{id: d, score: bm * repertoire.PriorOf(pr, sr.q.HowTo), at: where}
-		if len(best) == want && c.score <= best[0].score {
-			continue
+		score := bm * repertoire.PriorOf(pr, sr.q.HowTo)
+		if len(best) < want || score > best[0].score {
+			c := cand{id: d, score: score, m: make([]termHits, len(m)), found: slices.Clone(found), lens: lens, pr: pr}
+			for ti := range m {
+				for f := range 3 {
+					c.m[ti][f] = slices.Clone(m[ti][f])
+				}
+			}
+			i := sort.Search(len(best), func(i int) bool { return best[i].score > c.score })
+			best = append(best, cand{})
+			copy(best[i+1:], best[i:])
+			best[i] = c
+			if len(best) > want {
+				best = best[1:]
+			}
 		}
-		i := sort.Search(len(best), func(i int) bool { return best[i].score > c.score })
-		best = append(best, cand{})
-		copy(best[i+1:], best[i:])
-		best[i] = c
-		if len(best) > want {
-			best = best[1:]
+		for _, c := range walks {
+			if x, err := c.doc(ctx); err != nil {
+				return err
+			} else if x == d {
+				if err := c.advanceTo(ctx, d+1); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if len(best) == 0 {
 		return nil
 	}
 	ids := make([]int64, len(best))
-	byID := map[int64]cand{}
-	for i, c := range best {
-		ids[i], byID[c.id] = c.id, c
+	byID := map[int64]*cand{}
+	for i := range best {
+		ids[i], byID[best[i].id] = best[i].id, &best[i]
 	}
 	ok, err := sr.visible(ctx, ids)
 	if err != nil {
 		return err
 	}
 	sort.Slice(ok, func(i, j int) bool { return ok[i] < ok[j] })
-	// Exact scores: each term's posting from its top list, or probed in
-	// its long list (fresh cursors, walked forward by ID).
+	// Exact scores: the terms the top lists lacked are probed in their
+	// long lists (fresh cursors, walked forward by ID).
 	probe := make([]*termCursor, len(sr.terms))
 	for _, id := range ok {
 		c := byID[id]
-		for i := range m {
-			m[i] = termHits{}
-		}
-		var lens [3]int
-		var pr repertoire.PriorInputs
+		lens, pr := c.lens, c.pr
 		for ti, t := range sr.terms {
-			found := false
-			for j, tc := range tops {
-				if tc.index == ti && c.at[j] >= 0 {
-					p := &lists[j][c.at[j]]
-					m[ti] = p.Pos
-					lens, pr, found = p.Lens, p.Prior, true
-				}
-			}
-			if found {
+			if c.found[ti] {
 				continue
 			}
 			if probe[ti] == nil {
@@ -897,12 +905,12 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 			if err := probe[ti].seek(ctx, id); err != nil {
 				return err
 			}
-			if _, err := probe[ti].collect(ctx, id, &m[ti], &lens, &pr); err != nil {
+			if _, err := probe[ti].collect(ctx, id, &c.m[ti], &lens, &pr); err != nil {
 				return err
 			}
 		}
 		h := repertoire.Hit{Entry: repertoire.Entry{ID: id}}
-		if sr.scoreFrom(&h, m, lens, repertoire.PriorOf(pr, sr.q.HowTo)) {
+		if sr.scoreFrom(&h, c.m, lens, repertoire.PriorOf(pr, sr.q.HowTo)) {
 			seen[id] = true
 			top.add(h)
 		}
