@@ -66,7 +66,13 @@ type inboxFile struct {
 	r, w, ck *sql.DB
 	stop     context.CancelFunc
 	done     chan struct{}
+	closed   bool // the store is closed: no pool opens again
 }
+
+// errInboxClosed is what the inbox's pools answer once the store is closed:
+// a pool opened then would never be closed, and its connection would keep
+// the file's log and shared memory open after the process thinks it is done.
+var errInboxClosed = errors.New("inbox file: store closed")
 
 func (f *inboxFile) close() error {
 	if f.stop != nil {
@@ -155,6 +161,9 @@ func inboxDSN(file string, extra ...string) string {
 func (s *Store) inboxReader(ctx context.Context) (*sql.DB, error) {
 	s.inbMu.Lock()
 	defer s.inbMu.Unlock()
+	if s.inb.closed {
+		return nil, errInboxClosed
+	}
 	if s.inb.r != nil {
 		return s.inb.r, nil
 	}
@@ -184,6 +193,10 @@ func (s *Store) inboxReader(ctx context.Context) (*sql.DB, error) {
 // moving an earlier release's inbox rows into it on first use.
 func (s *Store) inboxWriter(ctx context.Context) (*sql.DB, error) {
 	s.inbMu.Lock()
+	if s.inb.closed {
+		s.inbMu.Unlock()
+		return nil, errInboxClosed
+	}
 	if s.inb.w != nil {
 		s.inbMu.Unlock()
 		return s.inb.w, nil

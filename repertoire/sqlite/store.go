@@ -178,7 +178,7 @@ func (s *Store) Close() error {
 	s.coreW.close()
 	s.inbMu.Lock()
 	inb := s.inb
-	s.inb = inboxFile{}
+	s.inb = inboxFile{closed: true}
 	s.inbMu.Unlock()
 	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close(), inb.close())
 }
