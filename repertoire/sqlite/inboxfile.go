@@ -391,26 +391,7 @@ func (s *Store) PendingInbox(ctx context.Context, after int64, limit int) ([]rep
 	if err != nil || r == nil {
 		return nil, err
 	}
-	rows, err := r.QueryContext(ctx, `SELECT seq, platform, kind, delivery, channel, payload, received_at FROM inbox
-		WHERE applied_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("pending inbox: %w", err)
-	}
-	defer rows.Close()
-	var out []repertoire.InboxItem
-	for rows.Next() {
-		var it repertoire.InboxItem
-		var at int64
-		if err := rows.Scan(&it.Seq, &it.Platform, &it.Kind, &it.Delivery, &it.Channel, &it.Payload, &at); err != nil {
-			return nil, fmt.Errorf("pending inbox: %w", err)
-		}
-		it.Received = time.UnixMilli(at)
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pending inbox: %w", err)
-	}
-	return out, nil
+	return sqlcore.PendingInboxIn(ctx, r, after, limit)
 }
 
 // InboxDepth is how many items wait to be applied and when the oldest of

@@ -68,7 +68,13 @@ type preparer interface {
 // PendingInbox returns up to limit items not applied yet with Seq above
 // after, in Seq order.
 func (s *Core) PendingInbox(ctx context.Context, after int64, limit int) ([]repertoire.InboxItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, platform, kind, delivery, channel, payload, received_at FROM inbox
+	return PendingInboxIn(ctx, s.r, after, limit)
+}
+
+// PendingInboxIn is PendingInbox on whatever holds the inbox table: the
+// core's own pool, or the SQLite store's inbox file.
+func PendingInboxIn(ctx context.Context, q Reader, after int64, limit int) ([]repertoire.InboxItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, platform, kind, delivery, channel, payload, received_at FROM inbox
 		WHERE applied_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending inbox: %w", err)
