@@ -39,22 +39,13 @@ func Diagnose(ctx context.Context, file string) (Diagnosis, error) {
 		return d, err
 	}
 	d.Latest = latest
-	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
-		return d, nil
-	} else if err != nil {
-		return d, err
-	}
-	d.Exists = true
-	if st, err := os.Stat(file + "-wal"); err == nil {
-		d.WALBytes = st.Size()
-	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(2000)")
-	if err != nil {
+	db, err := openChecked(ctx, file, &d.Exists, &d.WALBytes, &d.QuickCheck)
+	if db == nil {
 		return d, err
 	}
 	defer db.Close()
-	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&d.QuickCheck); err != nil {
-		return d, fmt.Errorf("quick_check: %w", err)
+	if err != nil {
+		return d, err
 	}
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&d.Schema); err != nil {
 		return d, fmt.Errorf("not a Repertoire database (no schema_migrations): %w", err)
@@ -70,22 +61,13 @@ func Diagnose(ctx context.Context, file string) (Diagnosis, error) {
 // diagnoseInbox reads the inbox file, if there is one, without writing.
 func diagnoseInbox(ctx context.Context, file string) (InboxDiagnosis, error) {
 	d := InboxDiagnosis{WALBytes: -1}
-	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
-		return d, nil
-	} else if err != nil {
-		return d, err
-	}
-	d.Exists = true
-	if st, err := os.Stat(file + "-wal"); err == nil {
-		d.WALBytes = st.Size()
-	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(2000)")
-	if err != nil {
+	db, err := openChecked(ctx, file, &d.Exists, &d.WALBytes, &d.QuickCheck)
+	if db == nil {
 		return d, err
 	}
 	defer db.Close()
-	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&d.QuickCheck); err != nil {
-		return d, fmt.Errorf("quick_check: %w", err)
+	if err != nil {
+		return d, err
 	}
 	var tables int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'inbox'`).Scan(&tables); err != nil {
@@ -102,4 +84,28 @@ func diagnoseInbox(ctx context.Context, file string) (InboxDiagnosis, error) {
 		d.OldestPending = time.UnixMilli(oldest.Int64)
 	}
 	return d, nil
+}
+
+// openChecked opens file read-only, if it exists, and reads its log's size
+// and its quick_check into exists, walBytes and quick. It returns no pool
+// when there is no file (and no error) or it cannot be opened; with a pool,
+// an error is the quick_check's.
+func openChecked(ctx context.Context, file string, exists *bool, walBytes *int64, quick *string) (*sql.DB, error) {
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	*exists = true
+	if st, err := os.Stat(file + "-wal"); err == nil {
+		*walBytes = st.Size()
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(2000)")
+	if err != nil {
+		return nil, err
+	}
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(quick); err != nil {
+		return db, fmt.Errorf("quick_check: %w", err)
+	}
+	return db, nil
 }
