@@ -70,8 +70,11 @@ func TestMetricsCountCaughtUpEvents(t *testing.T) {
 	a, aev := fake.Say("C1", "U2", "Run certbot renew, then reload nginx", q)
 	fake.Event(qev)
 	fake.Event(aev)
+	// At least two: the start's catch-up may read the question from the
+	// channel's history before its live event is applied, and then applies
+	// it once more (a no-op the counter still counts).
 	scrapeUntil("two messages applied", func(text string) bool {
-		return sample(text, `repertoire_events_applied_total{platform="slack",type="message_posted"}`) == 2
+		return sample(text, `repertoire_events_applied_total{platform="slack",type="message_posted"}`) >= 2
 	})
 	stop()
 
