@@ -2,8 +2,6 @@ package bot
 
 import (
 	"math"
-	"strings"
-	"unicode"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -39,15 +37,7 @@ const (
 func AssocKeys(text string, n int) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}) {
-		if len(w) < 2 || answerStopWords[w] {
-			continue
-		}
-		if r := []rune(w); len(r) > 5 {
-			w = string(r[:5])
-		}
+	for _, w := range appendWords(nil, text) {
 		if seen[w] {
 			continue
 		}

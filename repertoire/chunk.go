@@ -148,40 +148,13 @@ func DecodeChunk(first int64, b []byte, out []Posting, pos []int32) ([]Posting, 
 	out = out[:0]
 	pos = pos[:0]
 	id := first
-	var vals [11]int64
 	for len(b) > 0 {
+		var p Posting
 		var err error
-		if b, err = ReadPostingHead(b, &vals); err != nil {
+		if b, pos, err = ReadPosting(b, id, &p, pos); err != nil {
 			return nil, nil, err
 		}
-		id += vals[0]
-		kind, ok := KindOfCode(vals[10])
-		if !ok {
-			return nil, nil, ErrCorruptChunk
-		}
-		p := Posting{
-			ID:    id,
-			TF:    [3]int{int(vals[1]), int(vals[2]), int(vals[3])},
-			Lens:  [3]int{int(vals[4]), int(vals[5]), int(vals[6])},
-			Prior: PriorInputs{Votes: int(vals[7]), Helpful: int(vals[8]), Unhelpful: int(vals[9]), Kind: kind},
-		}
-		for f := range 3 {
-			if p.TF[f] < 0 || p.TF[f] > len(b) {
-				return nil, nil, ErrCorruptChunk
-			}
-			start := len(pos)
-			x := int32(0)
-			for range p.TF[f] {
-				u, n := binary.Uvarint(b)
-				if n <= 0 {
-					return nil, nil, ErrCorruptChunk
-				}
-				b = b[n:]
-				x += int32(u)
-				pos = append(pos, x)
-			}
-			p.Pos[f] = pos[start:len(pos):len(pos)]
-		}
+		id = p.ID
 		out = append(out, p)
 	}
 	return out, pos, nil
