@@ -41,6 +41,12 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 	if err := writeDiscordExport(export, n); err != nil {
 		t.Fatal(err)
 	}
+	// The program itself, built once, for the search loop.
+	cli := filepath.Join(dir, "repertoire")
+	if out, err := exec.Command("go", "build", "-o", cli, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build repertoire: %v\n%s", err, out)
+	}
+	t.Logf("load average at the start: %s", loadAverage())
 	fake := slacktest.New(t)
 	fake.AddChannel("C1", false)
 	db := filepath.Join(dir, "busy.db")
@@ -93,19 +99,35 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 			ackedCapture = append(ackedCapture, ok)
 		}
 	}()
-	// `repertoire search` in a loop, each a new process's open.
+	// `repertoire search` in a loop: the real program, a process of its own
+	// for each query (as a member or a script runs it), one query
+	// searchPause after the last one ended, so the loop never spins on
+	// the bot's CPU. A non-zero exit or a busy database in the output is
+	// a failed search.
 	var searches, failed atomic.Int64
+	var searchCPU atomic.Int64 // nanoseconds, user + system
+	var searchTimes []time.Duration
 	var firstFail atomic.Value
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
-			var out, errs strings.Builder
-			err := run(context.Background(), []string{"search", "restart the worker pool"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errs)
+			cmd := exec.Command(cli, "search", "restart the worker pool")
+			cmd.Env = append(os.Environ(), "REPERTOIRE_DB="+db, "REPERTOIRE_LOG_LEVEL=warn")
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			searchTimes = append(searchTimes, time.Since(start))
 			searches.Add(1)
-			if err != nil {
+			if ps := cmd.ProcessState; ps != nil {
+				searchCPU.Add(int64(ps.UserTime() + ps.SystemTime()))
+			}
+			if err != nil || bytes.Contains(out, []byte("SQLITE_BUSY")) || bytes.Contains(out, []byte("database is locked")) {
 				failed.Add(1)
-				firstFail.CompareAndSwap(nil, err.Error())
+				firstFail.CompareAndSwap(nil, fmt.Sprintf("%v: %.300s", err, out))
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(searchPause):
 			}
 		}
 	}()
@@ -158,34 +180,55 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 	took := time.Since(start)
 	cancel()
 	wg.Wait()
+	loadAtEnd := loadAverage()
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, ierr.String())
 	}
 	rss := imp.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	// The bot catches up once the import is over (its traffic stops with
+	// the import): the time its backlog takes to drain.
+	idb, err := sql.Open("sqlite", sqlite.InboxPath(db)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idb.Close()
+	drained := time.Now()
+	var left int
+	for end := time.Now().Add(10 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if err := idb.QueryRow(`SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 || time.Now().After(end) {
+			break
+		}
+	}
+	drainTook := time.Since(drained)
 	bot.stop(t, syscall.SIGTERM)
+	botCPU := bot.cmd.ProcessState.UserTime() + bot.cmd.ProcessState.SystemTime()
 	// Every capture whose message and 💡 were acknowledged is an entry once
 	// the inbox is applied (a start applies what is pending): acknowledged
 	// means stored.
 	logs := bot.stderr.String() + ierr.String()
 	firstBot := bot.stderr.String()
 	slices.Sort(acks)
-	t.Logf("import of %d captures in %s, peak RSS %d MiB; WAL peak %d MiB; bot: %d events sent, %d refused, ack p50 %s p99 %s max %s; searches: %d, %d failed %v",
+	slices.Sort(searchTimes)
+	t.Logf("import of %d captures in %s, peak RSS %d MiB; WAL peak %d MiB; bot: %d events sent, %d refused, ack p50 %s p99 %s max %s",
 		n, took.Round(time.Millisecond), rss>>10, walPeak.Load()>>20, len(acks), refused.Load(), acks[len(acks)/2].Round(time.Microsecond),
-		acks[len(acks)*99/100].Round(time.Microsecond), acks[len(acks)-1].Round(time.Microsecond), searches.Load(), failed.Load(), firstFail.Load())
+		acks[len(acks)*99/100].Round(time.Microsecond), acks[len(acks)-1].Round(time.Microsecond))
+	t.Logf("searches (one %s after the last ended): %d run, %d failed %v; wall p50 %s max %s; their CPU %.2f of a core over the import",
+		searchPause, searches.Load(), failed.Load(), firstFail.Load(), searchTimes[len(searchTimes)/2].Round(time.Millisecond),
+		searchTimes[len(searchTimes)-1].Round(time.Millisecond), time.Duration(searchCPU.Load()).Seconds()/took.Seconds())
+	t.Logf("bot's CPU from its start to its stop: %s (%.2f of a core over the import and the drain); load average at the import's end: %s",
+		botCPU.Round(time.Millisecond), botCPU.Seconds()/(took+drainTook).Seconds(), loadAtEnd)
 	t.Logf("longest write transactions over %s: %s", sqlite.LongWrite, longWrites(logs))
-	t.Logf("bot's backlog while importing (every 250 ms): mean %d, peak %d, %d at the import's end",
-		pendingSum.Load()/max(pendingLooks.Load(), 1), pendingPeak.Load(), pendingLast.Load())
+	t.Logf("bot's backlog while importing (every 250 ms): mean %d, peak %d, %d at the import's end; drained to %d in %s after the import (its traffic stopped)",
+		pendingSum.Load()/max(pendingLooks.Load(), 1), pendingPeak.Load(), pendingLast.Load(), left, drainTook.Round(100*time.Millisecond))
 	bot = startChild(t, env)
 	sdb, err := sql.Open("sqlite", db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
-	idb, err := sql.Open("sqlite", sqlite.InboxPath(db)+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idb.Close()
 	var pendingAtStop int
 	drain := time.Now()
 	for end := time.Now().Add(10 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
@@ -241,6 +284,20 @@ func TestImportWhileTheBotWorks(t *testing.T) {
 }
 
 const importChildEnv = "REPERTOIRE_IMPORT_CHILD"
+
+// searchPause is the contention test's pause between two searches: a
+// member's or a script's pace, five queries a second at most.
+const searchPause = 200 * time.Millisecond
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
 
 // TestImportChild is the import process of TestImportWhileTheBotWorks; it
 // does nothing in a normal run.

@@ -318,8 +318,10 @@ func pruneEvents(ctx context.Context, store repertoire.Store, core *bot.Bot, log
 	}
 }
 
+// openStore opens the store for a read-only command (search, entries,
+// export, doctor): no background writes beside a running bot.
 func openStore(ctx context.Context, cfg Config) (repertoire.Store, error) {
-	return storeopen.Open(ctx, cfg.DB, nil)
+	return storeopen.OpenForReading(ctx, cfg.DB, nil)
 }
 
 func searchCommand(ctx context.Context, args []string, cfg Config, stdout, stderr io.Writer) error {

@@ -80,6 +80,9 @@ type Store struct {
 	inbMu     sync.Mutex
 	inb       inboxFile
 	inboxKick chan struct{}
+	// reader: opened for a read-only command (ForReading), so no
+	// background merge or top lists.
+	reader bool
 }
 
 // Option configures a Store.
@@ -152,9 +155,11 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
-	mctx, stop := context.WithCancel(context.Background())
-	s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
-	go s.mergeLoop(mctx)
+	if !s.reader {
+		mctx, stop := context.WithCancel(context.Background())
+		s.mergeAt, s.mergeKick, s.stopMerge, s.mergeDone = defaultMergeAt, make(chan struct{}, 1), stop, make(chan struct{})
+		go s.mergeLoop(mctx)
+	}
 	wctx, stopWAL := context.WithCancel(context.Background())
 	s.stopWAL, s.walDone = stopWAL, make(chan struct{})
 	go s.walLoop(wctx) // a commit during the migrations has woken it already

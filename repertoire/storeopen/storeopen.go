@@ -27,6 +27,16 @@ func IsPostgres(dsn string) bool {
 // PostgreSQL store for a postgres:// or postgresql:// URL, else the SQLite
 // file at the path dsn.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (repertoire.Store, error) {
+	return open(ctx, dsn, log)
+}
+
+// OpenForReading is Open for a read-only command: a SQLite store starts
+// none of its background writes (sqlite.ForReading).
+func OpenForReading(ctx context.Context, dsn string, log *slog.Logger) (repertoire.Store, error) {
+	return open(ctx, dsn, log, sqlite.ForReading())
+}
+
+func open(ctx context.Context, dsn string, log *slog.Logger, opts ...sqlite.Option) (repertoire.Store, error) {
 	if IsPostgres(dsn) {
 		s, err := postgres.Open(ctx, dsn, log)
 		if err != nil {
@@ -34,7 +44,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (repertoire.Store, 
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, dsn, log)
+	s, err := sqlite.Open(ctx, dsn, log, opts...)
 	if err != nil {
 		return nil, err
 	}
