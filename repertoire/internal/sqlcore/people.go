@@ -121,7 +121,7 @@ func (s *Core) ForgetUserWith(ctx context.Context, platform, userID string, ques
 		}
 		n, _ := res.RowsAffected()
 		f.Feedback += int(n)
-		return nil
+		return s.eraseAppliedInbox(ctx, tx)
 	})
 	if err != nil {
 		return repertoire.Forgotten{}, fmt.Errorf("forget user: %w", err)
@@ -173,4 +173,20 @@ func dropQuestionTags(ctx context.Context, tx Querier, platform, userID string, 
 		}
 	}
 	return nil
+}
+
+// eraseAppliedInbox empties the payloads of applied inbox items in a
+// forget's transaction, where the inbox shares the database (PostgreSQL):
+// kept to recognise a platform's retry, they hold members' words for the
+// retention (7 days), and which of them quote the forgotten member cannot
+// be told from outside each platform's format, so all go. The rows stay:
+// a retry is still recognised. A store that erases payloads as items are
+// applied (Config.EraseApplied: SQLite, whose inbox has its own file) has
+// none to erase.
+func (s *Core) eraseAppliedInbox(ctx context.Context, tx Querier) error {
+	if s.erase {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE inbox SET payload = ? WHERE applied_at IS NOT NULL AND length(payload) > 0`, []byte{})
+	return err
 }
