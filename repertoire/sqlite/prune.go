@@ -61,8 +61,10 @@ type listQueries struct {
 
 func newListQueries(table string) *listQueries {
 	return &listQueries{
-		heads: `SELECT id, first, last, bound FROM ` + table + ` WHERE term = ?1 AND first > ?2
-		AND first >= coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3)
+		// One lower bound on first, so that the index seeks to it (of
+		// two, SQLite seeks to one and filters by the other).
+		heads: `SELECT id, first, last, bound FROM ` + table + ` WHERE term = ?1
+		AND first >= max(?2 + 1, coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3))
 		ORDER BY first LIMIT ?4`,
 		data: `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
 	}
