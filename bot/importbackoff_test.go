@@ -68,7 +68,9 @@ func TestImportBacksOffWhileTheInboxIsDeep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if took < 2*importBackoffStep || n > importInboxDeep && took < importBackoffMax {
+	// One step may be all it takes: the bot needs 250 ms to bring 240
+	// pending under the threshold, as long as the first step.
+	if took < importBackoffStep || n > importInboxDeep && took < importBackoffMax {
 		t.Errorf("waited %s, left the inbox %d deep", took, n)
 	}
 	// Shallow: no wait.
