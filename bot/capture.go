@@ -64,6 +64,10 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
 	}
+	if errors.Is(err, repertoire.ErrForgotten) {
+		b.log.InfoContext(ctx, "capture of a forgotten member's words left out", logUser, ev.User.ID)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("capture: %w", err)
 	}
@@ -97,8 +101,10 @@ func (b *Bot) saveParams(event string, kind repertoire.Kind, question *Message, 
 		Author:    repertoire.Person{ID: answer.Author.ID, Name: answer.Author.Name},
 		Tags:      Hashtags(answer.Text),
 		At:        b.cfg.Now(),
+		Posted:    answer.Time,
 	}
 	if question != nil {
+		p.QuestionPosted = question.Time
 		p.QuestionID = question.Ref.ID
 		p.Question = b.withoutCommand(*question)
 		p.QuestionAuthor = repertoire.Person{ID: question.Author.ID, Name: question.Author.Name}
@@ -236,6 +242,9 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	params.Saver = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
+	if errors.Is(err, repertoire.ErrForgotten) {
+		return b.reply(ctx, ev, "I can't save that: its author asked me to forget what they wrote.")
+	}
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}

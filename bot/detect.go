@@ -299,6 +299,9 @@ func (b *Bot) autoSave(ctx context.Context, d repertoire.Detection, ex Exchange)
 	params.Status = repertoire.Detected
 	b.addTags(ctx, &params)
 	e, _, err := b.store.Save(ctx, params)
+	if errors.Is(err, repertoire.ErrForgotten) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("auto save: %w", err)
 	}
@@ -338,7 +341,7 @@ func (b *Bot) captureSuggestion(ctx context.Context, ev ReactionAdded, kind repe
 	params.Saver = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
-	if errors.Is(err, repertoire.ErrAlreadyApplied) {
+	if errors.Is(err, repertoire.ErrAlreadyApplied) || errors.Is(err, repertoire.ErrForgotten) {
 		return true, nil
 	}
 	if err != nil {

@@ -288,6 +288,17 @@ func TestLogFollowsEditsDeletesAndForgetMe(t *testing.T) {
 	if got := r.mention("dev", "", "bob", "forget me"); !strings.Contains(got, "Nothing of yours") {
 		t.Fatalf("forget reply %q", got)
 	}
+	// Deliveries still pending at the forget are applied after it: bob's
+	// message posted before it, an edit of his old one, ann's 💡 on it.
+	// They log and save nothing of his.
+	late := r.c.add("dev", "5", "", "bob", "one more "+secret+" word", false)
+	late.Time = m.Time
+	r.handle(bot.MessagePosted{ID: "posted-dev-5", Message: late})
+	r.handle(bot.MessageEdited{ID: "e2", Message: m})
+	r.react(m.Ref, "ann", bulb)
+	if e, err := r.s.EntryBySource(ctx, src(m)); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Errorf("ann's capture of bob's earlier message saved it again: %+v %v", e, err)
+	}
 	msgs, _ := r.s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: repertoire.Channel{Platform: "test", Space: "s", ID: "dev"}})
 	for _, lm := range msgs {
 		if lm.Author.Name == "bob" {

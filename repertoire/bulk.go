@@ -102,6 +102,7 @@ type BatchResult struct {
 	Created   int // new entries
 	Updated   int // entries that existed and changed (text, savers or votes)
 	Unchanged int // entries that existed as they are
+	Forgotten int // records and open questions left out: their author asked to be forgotten after writing them
 
 	OpenQuestions int // open questions added
 }
@@ -111,6 +112,7 @@ func (b *BatchResult) Add(r BatchResult) {
 	b.Created += r.Created
 	b.Updated += r.Updated
 	b.Unchanged += r.Unchanged
+	b.Forgotten += r.Forgotten
 	b.OpenQuestions += r.OpenQuestions
 }
 

@@ -117,6 +117,11 @@ type SaveParams struct {
 	Terms          []string // distinctive terms derived from the text (see Entry.Terms)
 	Saver          Person   // empty for a detected entry
 	At             time.Time
+	// Posted and QuestionPosted are when the answer and the question were
+	// posted (zero: not known, taken as At): what a member wrote before
+	// they asked to be forgotten is not saved again (ErrForgotten; a
+	// forgotten question's text is left out).
+	Posted, QuestionPosted time.Time
 }
 
 // SaveOutcome says what a save changed.

@@ -12,6 +12,9 @@ var (
 	ErrAlreadyApplied = errors.New("event already applied")
 	// ErrInvalid means the input cannot be stored as it is.
 	ErrInvalid = errors.New("invalid input")
+	// ErrForgotten means the words are a forgotten member's, written
+	// before they asked to be forgotten: they are not stored again.
+	ErrForgotten = errors.New("the author asked to be forgotten")
 )
 
 // MaxTextBytes bounds a stored question or answer; longer text is refused, not cut.

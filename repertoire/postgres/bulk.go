@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 	"time"
 )
 
@@ -37,6 +38,11 @@ func (s *Store) ImportBatch(ctx context.Context, b repertoire.Batch) (repertoire
 				return repertoire.ErrAlreadyApplied
 			}
 		}
+		records, questions, forgotten, err := sqlcore.DropForgotten(ctx, tx, b.Records, b.OpenQuestions)
+		if err != nil {
+			return err
+		}
+		b.Records, b.OpenQuestions, out.Forgotten = records, questions, forgotten
 		w, err := newBulkWriter(ctx, tx)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
+	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
 )
 
 // ImportBatch writes many records in one IMMEDIATE transaction and marks the
@@ -44,6 +45,11 @@ func (s *Store) importBatch(ctx context.Context, b repertoire.Batch, rows int) (
 				return repertoire.ErrAlreadyApplied
 			}
 		}
+		records, questions, forgotten, err := sqlcore.DropForgotten(ctx, tx, b.Records, b.OpenQuestions)
+		if err != nil {
+			return err
+		}
+		b.Records, b.OpenQuestions, out.Forgotten = records, questions, forgotten
 		w, err := newBulkWriter(ctx, tx, rows)
 		if err != nil {
 			return err

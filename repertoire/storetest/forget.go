@@ -3,7 +3,9 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -50,5 +52,66 @@ func testForgetUserLeavesNoText(t *testing.T, open Opener) {
 	e, err := s.EntryBySource(ctx, repertoire.Source{Platform: "shell", Space: "local", Channel: "general", Message: "m2"})
 	if err != nil || e.Answer == "" || e.Question != "" || len(e.Savers) != 0 {
 		t.Errorf("alice's answer should stay without bob's question and save: %+v %v", e, err)
+	}
+}
+
+// What a forgotten member wrote before the forget is not stored again,
+// however it comes back (a delivery still pending at the forget, a
+// catch-up pass, an edit, another member's capture, an import); what they
+// write after it is stored as anyone's.
+func testForgottenWordsStayForgotten(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	bob := repertoire.Person{ID: "U-bob", Name: "bob"}
+	alice := repertoire.Person{ID: "U-alice", Name: "alice"}
+	before := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // posted before the forget, whatever the store's clock
+	after := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)  // and after it
+	if _, err := s.ForgetUser(ctx, "shell", bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	const secret = "quetzalpendulum"
+	// The message log.
+	if err := s.LogMessage(ctx, "", logged("m-old", bob.ID, "my "+secret+" trick", before)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LogMessage(ctx, "", logged("m-new", bob.ID, "a new one", after)); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: general})
+	if err != nil || len(msgs) != 1 || msgs[0].ID != "m-new" {
+		t.Errorf("logged after the forget: %+v (%v), want only the new message", msgs, err)
+	}
+	// Saves: bob's old answer is refused, his new one kept; his old
+	// question leaves alice's answer without it.
+	old := saveParams("s-old", "The "+secret+" way", alice.ID)
+	old.Author, old.Posted = bob, before
+	if _, _, err := s.Save(ctx, old); !errors.Is(err, repertoire.ErrForgotten) {
+		t.Errorf("saving bob's earlier answer: %v, want ErrForgotten", err)
+	}
+	fresh := saveParams("s-new", "A new answer", alice.ID)
+	fresh.Author, fresh.Posted = bob, after
+	if _, _, err := s.Save(ctx, fresh); err != nil {
+		t.Errorf("saving bob's later answer: %v", err)
+	}
+	q := saveParams("s-q", "Alice's answer", bob.ID)
+	q.Author, q.QuestionAuthor, q.Question, q.QuestionPosted, q.Posted = alice, bob, "What about "+secret+"?", before, before
+	e, _, err := s.Save(ctx, q)
+	if err != nil || e.Question != "" || e.QuestionAuthor.ID != "" || e.Answer != "Alice's answer" {
+		t.Errorf("alice's answer to bob's earlier question: %+v (%v), want it without the question", e, err)
+	}
+	// An import.
+	rec := func(id, text string, at time.Time) repertoire.Record {
+		return repertoire.Record{Channel: general, SourceID: id, Kind: repertoire.Tip, Answer: text, Author: bob, CreatedAt: at, UpdatedAt: at}
+	}
+	res, err := s.ImportBatch(ctx, repertoire.Batch{Records: []repertoire.Record{rec("i-old", "imported "+secret, before), rec("i-new", "imported later", after)},
+		OpenQuestions: []repertoire.OpenQuestion{{Channel: general, MessageID: "o-old", Asker: bob, Text: "open " + secret + "?", AskedAt: before}}})
+	if err != nil || res.Created != 1 || res.Forgotten != 2 || res.OpenQuestions != 0 {
+		t.Errorf("import after the forget: %+v (%v), want 1 created and 2 left out", res, err)
+	}
+	if hits, err := s.Search(ctx, repertoire.SearchParams{Text: secret, From: general}); err != nil || len(hits) != 0 {
+		t.Errorf("the forgotten words are found again: %d hits (%v)", len(hits), err)
+	}
+	if bytes.Contains(readable(t, s), []byte(secret)) {
+		t.Error("the forgotten words are readable again")
 	}
 }

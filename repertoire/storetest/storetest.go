@@ -82,6 +82,7 @@ var cases = []struct {
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
+	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"PurgeSpace", testPurgeSpace},
 	// The web page: counts and reads under an audience.
 	{"WebCountsFollowEntries", testWebCountsFollowEntries},

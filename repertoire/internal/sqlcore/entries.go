@@ -1,6 +1,7 @@
 package sqlcore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -26,6 +27,16 @@ func (s *Core) Save(ctx context.Context, p repertoire.SaveParams) (repertoire.En
 		outcome = repertoire.Unchanged
 	)
 	err := s.tx(ctx, p.Event, func(tx Querier) error {
+		if gone, err := s.forgottenWhen(ctx, tx, p.Channel.Platform, p.Author.ID, cmp.Or(p.Posted, at)); err != nil {
+			return err
+		} else if gone {
+			return repertoire.ErrForgotten
+		}
+		if gone, err := s.forgottenWhen(ctx, tx, p.Channel.Platform, p.QuestionAuthor.ID, cmp.Or(p.QuestionPosted, at)); err != nil {
+			return err
+		} else if gone {
+			p.Question, p.QuestionID, p.QuestionAuthor = "", "", repertoire.Person{}
+		}
 		src := repertoire.Source{Platform: p.Channel.Platform, Space: p.Channel.Space, Channel: p.Channel.ID, Message: p.SourceID}
 		id, err := entryIDBySource(ctx, tx, src)
 		switch {

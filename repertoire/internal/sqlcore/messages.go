@@ -26,6 +26,9 @@ func (s *Core) LogMessage(ctx context.Context, event string, m repertoire.Logged
 		m.At = s.now()
 	}
 	err := s.tx(ctx, event, func(tx Querier) error {
+		if gone, err := s.forgottenWhen(ctx, tx, m.Channel.Platform, m.Author.ID, m.At); err != nil || gone {
+			return err // a forgotten member's earlier message is not logged again
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO messages (platform, space, channel_id, message_id, channel_name, private,
 			thread_id, reply_to, author_id, author_name, author_bot, text, permalink, posted_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)

@@ -82,6 +82,9 @@ func (s *Core) ForgetUser(ctx context.Context, platform, userID string) (reperto
 func (s *Core) ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (repertoire.Forgotten, error) {
 	var f repertoire.Forgotten
 	err := s.tx(ctx, "", func(tx Querier) error {
+		if err := recordForgotten(ctx, tx, platform, userID, s.now()); err != nil {
+			return err
+		}
 		if questionTags != nil {
 			if err := dropQuestionTags(ctx, tx, platform, userID, questionTags); err != nil {
 				return err

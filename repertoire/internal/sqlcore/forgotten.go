@@ -1,0 +1,90 @@
+package sqlcore
+
+import (
+	"context"
+	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// A forgotten member's words written before the forget are not stored
+// again (migration 0024 SQLite, 0006 PostgreSQL): a delivery of theirs
+// still pending in the inbox when they asked, a catch-up pass over the
+// recent history, an edit of an old message, another member's capture of
+// one, or an import would otherwise put back what the forget removed.
+
+// recordForgotten notes, in the forget's transaction, that the member
+// asked to be forgotten at at.
+func recordForgotten(ctx context.Context, tx Querier, platform, userID string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO forgotten_members (platform, user_id, forgotten_at) VALUES (?, ?, ?)
+		ON CONFLICT (platform, user_id) DO UPDATE SET forgotten_at = excluded.forgotten_at`, platform, userID, at.UnixMilli())
+	return err
+}
+
+// forgottenWhen reports whether userID asked to be forgotten at or after
+// posted: what they posted then is not to be stored. A zero posted (not
+// known) counts as posted now.
+func (s *Core) forgottenWhen(ctx context.Context, tx Querier, platform, userID string, posted time.Time) (bool, error) {
+	if userID == "" {
+		return false, nil
+	}
+	if posted.IsZero() {
+		posted = s.now()
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM forgotten_members WHERE platform = ? AND user_id = ? AND forgotten_at >= ?`,
+		platform, userID, posted.UnixMilli()).Scan(&n)
+	return n > 0, err
+}
+
+// DropForgotten takes out of an import's records and open questions
+// those whose author asked to be forgotten after writing them, and the
+// question of the records whose question's author did. It returns what
+// is left (new slices) and how many it left out; one look when nobody was
+// forgotten.
+func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record, questions []repertoire.OpenQuestion) ([]repertoire.Record, []repertoire.OpenQuestion, int, error) {
+	var any int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM forgotten_members LIMIT 1) AS f`).Scan(&any); err != nil || any == 0 {
+		return records, questions, 0, err
+	}
+	forgotten := func(platform, userID string, posted time.Time) (bool, error) {
+		if userID == "" {
+			return false, nil
+		}
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM forgotten_members WHERE platform = ? AND user_id = ? AND forgotten_at >= ?`,
+			platform, userID, posted.UnixMilli()).Scan(&n)
+		return n > 0, err
+	}
+	var keptR []repertoire.Record
+	var keptQ []repertoire.OpenQuestion
+	dropped := 0
+	for _, r := range records {
+		gone, err := forgotten(r.Channel.Platform, r.Author.ID, r.CreatedAt)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if gone {
+			dropped++
+			continue
+		}
+		if gone, err = forgotten(r.Channel.Platform, r.QuestionAuthor.ID, r.CreatedAt); err != nil {
+			return nil, nil, 0, err
+		} else if gone {
+			r.Question, r.QuestionID, r.QuestionAuthor = "", "", repertoire.Person{}
+		}
+		keptR = append(keptR, r)
+	}
+	for _, q := range questions {
+		gone, err := forgotten(q.Channel.Platform, q.Asker.ID, q.AskedAt)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if gone {
+			dropped++
+			continue
+		}
+		keptQ = append(keptQ, q)
+	}
+	return keptR, keptQ, dropped, nil
+}
