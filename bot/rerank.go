@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -24,10 +25,8 @@ import (
 // rerankFusionK is the reciprocal-rank constant of the usual fusion rule;
 // RerankPool how many of Search's hits recall looks at again.
 const (
-	rerankFusionK  = 60
-	RerankPool     = 50
-	feedbackDocs   = 3
-	feedbackWeight = 0.5
+	rerankFusionK = 60
+	RerankPool    = 50
 )
 
 // RerankWeights are the weights of the orders the re-ranker fuses by
@@ -43,6 +42,9 @@ type RerankWeights struct {
 	// fusion alone.
 	Learned float64
 	Model   []float64
+	// PRF is the pseudo-relevance feedback the feedback signal widens the
+	// question with (zero: FusionPRF).
+	PRF PRF
 }
 
 // DefaultRerank is the weighting recall uses: the learned model's order
@@ -51,7 +53,7 @@ type RerankWeights struct {
 // dialogs (cmd/recall-bench -cv), it loses on no set held out beside
 // FusionRerank and gains on LiveChat; the fold-averaged figures are in
 // README.md.
-var DefaultRerank = RerankWeights{Learned: 1, Model: rerankWeights()}
+var DefaultRerank = RerankWeights{Learned: 1, Model: rerankWeights(), PRF: rerankPRF()}
 
 // FusionRerank is reciprocal-rank fusion alone, the weighting recall
 // shipped before the learned model: chosen by 5-fold cross-validation
@@ -70,7 +72,7 @@ func RerankWith(question string, hits []repertoire.Hit, w RerankWeights, a *Asso
 	if len(hits) < 2 || len(wordCounts(question)) < max(w.MinWords, 1) {
 		return hits // a short question: Search saw all of it, and its votes and feedback decide
 	}
-	idx := signals(question, hits, a, w.Learned > 0).Order(w)
+	idx := signals(question, hits, a, w.Learned > 0, w.PRF).Order(w)
 	out := make([]repertoire.Hit, len(hits))
 	for k, i := range idx {
 		out[k] = hits[i]
@@ -89,13 +91,22 @@ type RerankSignals struct {
 
 // Signals computes the orders of hits for the question, and the features
 // the learned model reads.
+// The feedback signal uses FusionPRF.
 func Signals(question string, hits []repertoire.Hit, a *Assoc) RerankSignals {
-	return signals(question, hits, a, true)
+	return signals(question, hits, a, true, PRF{})
+}
+
+// SignalsPRF is Signals with the pseudo-relevance feedback p.
+func SignalsPRF(question string, hits []repertoire.Hit, a *Assoc, p PRF) RerankSignals {
+	return signals(question, hits, a, true, p)
 }
 
 // signals is Signals, with the learned model's features only when asked
 // (recall does not pay for what it does not weigh).
-func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) RerankSignals {
+func signals(question string, hits []repertoire.Hit, a *Assoc, features bool, p PRF) RerankSignals {
+	if p.Docs <= 0 {
+		p = FusionPRF
+	}
 	q := wordCounts(question)
 	sig := RerankSignals{words: len(q)}
 	if len(hits) < 2 || len(q) == 0 {
@@ -114,10 +125,32 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 		ans = make([]map[string]int, len(hits))
 	}
 	var scratch []string // the sequences are kept only for the features
+	var lines [][]int    // per candidate, where each line of its answer ends in seqs[i]
+	var titles []int     // per candidate, where its question's first line ends
+	if features {
+		lines, titles = make([][]int, len(hits)), make([]int, len(hits))
+	}
 	for i, h := range hits {
-		seq := appendWords(scratch[:0], h.Question)
-		qlen[i] = len(seq)
-		seq = appendWords(seq, h.Answer)
+		var seq []string
+		if features {
+			// Line by line gives the same words (a line break separates
+			// words) and tells where each line ends.
+			title, body, _ := strings.Cut(h.Question, "\n")
+			seq = appendWords(nil, title)
+			titles[i] = len(seq)
+			seq = appendWords(seq, body)
+			qlen[i] = len(seq)
+			for rest, more := h.Answer, true; more; {
+				var line string
+				line, rest, more = strings.Cut(rest, "\n")
+				seq = appendWords(seq, line)
+				lines[i] = append(lines[i], len(seq))
+			}
+		} else {
+			seq = appendWords(scratch[:0], h.Question)
+			qlen[i] = len(seq)
+			seq = appendWords(seq, h.Answer)
+		}
 		qs[i] = countWords(seq[:qlen[i]])
 		if features {
 			seqs[i] = seq
@@ -159,13 +192,13 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 		}
 	}
 	// Pseudo-relevance feedback: the question's words plus those of Search's
-	// top three candidates (half weight) against each candidate's text.
+	// top p.Docs candidates (at weight p.Weight) against each candidate's text.
 	fb := wvec{w: make(map[string]float64, len(q))}
 	for w, x := range qv.w {
 		fb.w[w] += x
 	}
-	for i := range min(feedbackDocs, len(hits)) {
-		scale := feedbackWeight * max(qv.norm, 1e-9) / max(allv[i].norm, 1e-9)
+	for i := range min(p.Docs, len(hits)) {
+		scale := p.Weight * max(qv.norm, 1e-9) / max(allv[i].norm, 1e-9)
 		for w, x := range allv[i].w {
 			fb.w[w] += scale * x
 		}
@@ -195,6 +228,7 @@ func signals(question string, hits []repertoire.Hit, a *Assoc, features bool) Re
 	}
 	if features {
 		sig.feats = rerankFeatures(question, hits, q, idf, seqs, qlen, qs, all, simQ, simAll, simA, simFB, sa, sig.orders)
+		textFeatures(sig.feats, question, qv, idf, seqs, qlen, lines, titles)
 	}
 	return sig
 }

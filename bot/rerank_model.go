@@ -20,9 +20,13 @@ import (
 // whether it was saved with a question of its own (a thread) or not (a
 // dialog): a first model that also weighed each feature a second time
 // for entries with a question fitted SemEval's few training questions
-// and lost on its subtask B held out; with one weight per feature it
-// loses on no set held out and gains on LiveChat (README, evaluation),
-// so it ships (DefaultRerank). One feature is the word associations the
+// and lost on its subtask B held out. The first model that shipped (v1)
+// read the first 22 features; the second (v2, DefaultRerank) adds two that
+// read the answer line by line and the question's title (rerank_text.go),
+// which gained pool MAP held out and lost on no set (README, evaluation).
+// Pseudo-relevance feedback stays at three candidates and half weight
+// (FusionPRF): choosing it by cross-validation inside the training folds
+// lost subtask B held out. One feature is the word associations the
 // community's saved pairs taught (assoc.go), so recall looks them up. Its
 // weights (rerank_weights.go) are written, reproducibly, by
 //
@@ -54,10 +58,18 @@ var RerankFeatureNames = []string{
 	"rrf_question",
 	"rrf_whole",
 	"rrf_feedback",
+	// Added by the second model (rerank_text.go): the question against
+	// each line of the answer (a reply, a comment) and against its title.
+	"cos_best_line",
+	"cos_title",
 }
 
 // NumRerankFeatures is the length of a feature vector.
-const NumRerankFeatures = 22
+const NumRerankFeatures = 24
+
+// NumRerankFeaturesFirst is how many features the first learned model
+// read (the first 22 names); recall-bench trains it beside the current one.
+const NumRerankFeaturesFirst = 22
 
 // earlyWords is how far into an answer a match counts as early.
 const earlyWords = 40

@@ -92,7 +92,7 @@ func TestRecallShipsTheLearnedModel(t *testing.T) {
 }
 
 // What the learned model that ships costs, re-ranking Search's top 50
-// (answers of a few hundred words), beside fusion alone.
+// (answers of a few hundred words in lines of 15), beside fusion alone.
 func BenchmarkRerankLearned(b *testing.B) {
 	words := strings.Fields("deploy build cache docker node npm proxy certificate rotate cluster pods restart " +
 		"crashloop memory limit kubernetes helm chart values secret token expire renew ingress tls log")
@@ -103,7 +103,11 @@ func BenchmarkRerankLearned(b *testing.B) {
 			q = append(q, words[(i*7+k*3)%len(words)])
 		}
 		for k := range 300 {
-			a = append(a, words[(i*11+k*5)%len(words)])
+			w := words[(i*11+k*5)%len(words)]
+			if k%15 == 14 {
+				w += "\n" // a reply or comment per line, as saved answers hold them
+			}
+			a = append(a, w)
 		}
 		hits = append(hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: fmt.Sprint(i), Question: strings.Join(q, " "), Answer: strings.Join(a, " ")}})
 	}
@@ -117,5 +121,41 @@ func BenchmarkRerankLearned(b *testing.B) {
 				bot.RerankWith(question, hits, c.w, nil)
 			}
 		})
+	}
+}
+
+// The second model's features read the answer line by line and the
+// title: with a model that weighs only cos_best_line, the dialog whose one
+// reply answers the question rises above the one whose lines each hold a
+// word of it among chatter (the same words, so every whole-text measure
+// ties them); with one that weighs only cos_title, the thread whose subject
+// is the question rises above the one that holds its words in the body.
+func TestLearnedRerankReadsLinesAndTitles(t *testing.T) {
+	hit := func(id, q, a string) repertoire.Hit {
+		return repertoire.Hit{Entry: repertoire.Entry{SourceID: id, Question: q, Answer: a}}
+	}
+	only := func(name string) bot.RerankWeights {
+		model := make([]float64, bot.NumRerankFeatures+1)
+		model[1+slices.Index(bot.RerankFeatureNames, name)] = 1
+		return bot.RerankWeights{Learned: 1, Model: model}
+	}
+	q := "renew expired tls certificate"
+	lines := []repertoire.Hit{
+		hit("scattered", "", "renew your coffee\nexpired milk again\ntls is a protocol\ncertificate of attendance"),
+		hit("answer", "", "good morning\nrenew the expired tls certificate with certbot\nthanks"),
+	}
+	if got := bot.RerankWith(q, lines, only("cos_best_line"), nil); got[0].SourceID != "answer" {
+		t.Errorf("best line: %s first", got[0].SourceID)
+	}
+	titles := []repertoire.Hit{
+		hit("body", "ingress question\nhow to renew an expired tls certificate", "certbot"),
+		hit("subject", "renew expired tls certificate\non the ingress, how to", "certbot"),
+	}
+	if got := bot.RerankWith(q, titles, only("cos_title"), nil); got[0].SourceID != "subject" {
+		t.Errorf("title: %s first", got[0].SourceID)
+	}
+	feats := bot.Signals(q, append(lines, hit("dialog", "", "renew")), nil).Features()
+	if f := feats[2][slices.Index(bot.RerankFeatureNames, "cos_title")]; f != 0 {
+		t.Errorf("an entry without a question has title cosine %v", f)
 	}
 }

@@ -173,9 +173,9 @@ func fuseWithEngine(engine, ours []string, se float64) []string {
 	return out
 }
 
-// signalsFor computes a question's re-ranking signals for each pool size
-// with associations learned from the pairs of every fold not in skip.
-func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2]int]bot.RerankSignals {
+// assocFor is a question's associations learned from the pairs of every
+// fold but a and b.
+func (s *signalMemo) assocFor(q *cvQuery, queries []*cvQuery, a, b int) *bot.Assoc {
 	key := [2]int{min(a, b), max(a, b)}
 	counts := s.counts[key]
 	if counts == nil {
@@ -191,7 +191,13 @@ func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2
 		}
 		s.counts[key] = counts
 	}
-	assoc := bot.NewAssoc(counts.For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
+	return bot.NewAssoc(counts.For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
+}
+
+// signalsFor computes a question's re-ranking signals for each pool size
+// with associations learned from the pairs of every fold not in skip.
+func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2]int]bot.RerankSignals {
+	assoc := s.assocFor(q, queries, a, b)
 	out := map[[2]int]bot.RerankSignals{}
 	for _, ex := range cvExpands {
 		for _, pool := range cvPools {
@@ -202,12 +208,46 @@ func (s *signalMemo) signalsFor(q *cvQuery, queries []*cvQuery, a, b int) map[[2
 	return out
 }
 
+// learned is a question's signals for the learned model (Search's top
+// cvDepth, one pass) with feedback p, held-out fold heldOut.
+func (s *signalMemo) learned(q *cvQuery, queries []*cvQuery, heldOut int, p bot.PRF) bot.RerankSignals {
+	if p == bot.FusionPRF || p.Docs <= 0 {
+		return s.get(q, queries, heldOut)[[2]int{cvDepth, 0}]
+	}
+	key := prfKey{q, heldOut, p}
+	if sig, ok := s.prf[key]; ok {
+		return sig
+	}
+	if s.prf == nil {
+		s.prf = map[prfKey]bot.RerankSignals{}
+	}
+	s.get(q, queries, heldOut) // makes the association counts
+	head, _ := q.candidates(cvDepth, 0)
+	sig := bot.SignalsPRF(q.text, head, s.assocFor(q, queries, q.fold, heldOut), p)
+	s.prf[key] = sig
+	return sig
+}
+
+type prfKey struct {
+	q       *cvQuery
+	heldOut int
+	p       bot.PRF
+}
+
+// signals are the signals configuration c orders by.
+func (s *signalMemo) signals(q *cvQuery, queries []*cvQuery, heldOut int, c cvConfig) bot.RerankSignals {
+	if c.w.Learned > 0 && c.pool == cvDepth && c.expand == 0 {
+		return s.learned(q, queries, heldOut, c.w.PRF)
+	}
+	return s.get(q, queries, heldOut)[[2]int{c.pool, c.expand}]
+}
+
 // rankingOf applies a configuration to a question's signals: the re-ranked
 // pool, then the rest of Search's hits in their order.
-func rankingOf(q *cvQuery, sig map[[2]int]bot.RerankSignals, c cvConfig) []string {
+func rankingOf(q *cvQuery, sig bot.RerankSignals, c cvConfig) []string {
 	head, rest := q.candidates(c.pool, c.expand)
 	n := len(head)
-	order := sig[[2]int{c.pool, c.expand}].Order(c.w)
+	order := sig.Order(c.w)
 	if order == nil {
 		order = make([]int, n)
 		for i := range order {
@@ -238,9 +278,8 @@ func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvCon
 		// every set read (each with associations that never saw its fold).
 		sum := make([]float64, len(grid))
 		for _, q := range queries {
-			sig := memo.get(q, queries, -1)
 			for ci, c := range grid {
-				sum[ci] += objective(scoreRanking(q, rankingOf(q, sig, c), c.se))
+				sum[ci] += objective(scoreRanking(q, rankingOf(q, memo.signals(q, queries, -1, c), c), c.se))
 			}
 		}
 		joint.add(grid, sum, len(queries))
@@ -254,9 +293,8 @@ func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvCon
 			if q.fold == f {
 				continue
 			}
-			sig := memo.get(q, queries, f)
 			for ci, c := range grid {
-				sum[ci] += objective(scoreRanking(q, rankingOf(q, sig, c), c.se))
+				sum[ci] += objective(scoreRanking(q, rankingOf(q, memo.signals(q, queries, f, c), c), c.se))
 			}
 		}
 		best := 0
@@ -268,7 +306,7 @@ func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvCon
 		chosen[f] = grid[best]
 		for i, q := range queries {
 			if q.fold == f {
-				held[i] = scoreRanking(q, rankingOf(q, memo.get(q, queries, f), grid[best]), grid[best].se)
+				held[i] = scoreRanking(q, rankingOf(q, memo.signals(q, queries, f, grid[best]), grid[best]), grid[best].se)
 			}
 		}
 	}
@@ -280,6 +318,7 @@ func crossValidateEach(queries []*cvQuery, k int, gridFor func(fold int) []cvCon
 type signalMemo struct {
 	m      map[*cvQuery]map[int]map[[2]int]bot.RerankSignals
 	counts map[[2]int]*repertoire.AssocCounts
+	prf    map[prfKey]bot.RerankSignals // the learned model's, per feedback setting
 }
 
 func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[[2]int]bot.RerankSignals {
@@ -426,13 +465,12 @@ func (j *jointChoice) print(w io.Writer) {
 
 // semevalCV prints the cross-validated figures for SemEval: the weights
 // chosen for pool MAP, and separately (with the search engine's order as one
-// more signal) for subtask B MAP; the learned re-ranker (models, nil for
-// none) beside them.
-func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *rerankModels) error {
+// more signal) for subtask B MAP; the learned re-rankers (models, one per
+// modelVariants; nil for none) beside them.
+func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rerankModels) error {
 	queries, memo := set.queries, set.memo
 	ap := func(s cvScore) float64 { return s.ap }
 	st := func(s cvScore) float64 { return s.subtask }
-	pool, chosenPool := crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, nil)
 	// Subtask B: the re-ranker as chosen for pool MAP in the same fold; only
 	// the weight of the search engine's order beside it is chosen here.
 	subtaskGrid := func(chosen func(int) cvConfig) func(int) []cvConfig {
@@ -449,22 +487,26 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *reran
 	perFold := func(chosen []cvConfig) func(int) cvConfig {
 		return func(f int) cvConfig { return chosen[max(f, 0)] }
 	}
-	sub, chosenSub := crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool)), st, memo, nil)
-	// The same with one pass only (no expansion), side by side.
+	var pool, sub []cvScore
+	var chosenPool, chosenSub []cvConfig
+	if len(cvExpands) > 1 {
+		pool, chosenPool = crossValidate(queries, k, cvGrid(cvExpands...), ap, memo, nil)
+		sub, chosenSub = crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool)), st, memo, nil)
+	}
+	// Fusion, one pass: what shipped before the learned model.
 	pool1, chosenPool1 := crossValidate(queries, k, cvGrid(0), ap, memo, joint)
-	sub1, _ := crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool1)), st, memo, nil)
-	var learned, learnedSub, fused, fusedSub []cvScore
-	var chosenLearnedSub, chosenFusedSub []cvConfig
-	if models != nil {
-		learned, _ = crossValidateEach(queries, k, learnedGrid(models), ap, memo, nil)
-		learnedSub, chosenLearnedSub = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return learnedGrid(models)(f)[0] }), st, memo, nil)
-		fused, _ = crossValidateEach(queries, k, withLearned(chosenPool1, models), ap, memo, nil)
-		fusedSub, chosenFusedSub = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return withLearned(chosenPool1, models)(f)[0] }), st, memo, nil)
+	sub1, chosenSub1 := crossValidateEach(queries, k, subtaskGrid(perFold(chosenPool1)), st, memo, nil)
+	learned := make([][]cvScore, len(models))
+	learnedSub := make([][]cvScore, len(models))
+	chosenLearnedSub := make([][]cvConfig, len(models))
+	for i, m := range models {
+		learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), ap, memo, nil)
+		learnedSub[i], chosenLearnedSub[i] = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return m.forFold(f) }), st, memo, nil)
 	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
 	engine := fixedScores(queries, func(*cvQuery) []string { return nil }, 0)
-	fmt.Fprintf(w, "\n== SemEval, %d-fold cross-validation (folds of original questions; associations learned from the other folds' threads only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over questions\n", k)
+	fmt.Fprintf(w, "\n== SemEval, %d-fold cross-validation (folds of original questions; associations learned from the other folds' threads only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, then the mean over questions with its 95%% bootstrap interval\n", k)
 	fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", "", "pool MAP@50", "pool R@3 (÷relevant)", "pool R@3 (÷min(3,rel))", "subtask B MAP (own 10)")
 	measures := []measure{
 		{"pool MAP@50", withRelevant, func(s cvScore) float64 { return s.ap }},
@@ -485,43 +527,54 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *reran
 		fmt.Fprintf(w, "%-24s %-34s %-34s %-34s %-34s\n", name,
 			cell(ss, measures[0]), cell(ss, measures[1]), cell(ss, measures[2]), cell(subtask, subtaskB))
 	}
-	row("recall+learned (CV)", pool, sub, 40)
-	row("recall+learned, one pass", pool1, sub1, 47)
-	row("learned model (CV)", learned, learnedSub, 70)
-	row("fusion+learned (CV)", fused, fusedSub, 71)
+	row("fusion, 2 passes (CV)", pool, sub, 40)
+	row("fusion (CV)", pool1, sub1, 47)
+	for i, m := range models {
+		row(m.variant.name, learned[i], learnedSub[i], 70+uint64(i))
+	}
 	row("recall (Search alone)", search, search, 41)
 	row("plain bm25", plain, plain, 42)
 	row("search engine", nil, engine, 43)
-	fmt.Fprintf(w, "paired differences, project - baseline (95%% bootstrap over questions, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
+	fmt.Fprintf(w, "paired differences, row - baseline (95%% bootstrap over questions, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
 	paired := func(name string, a []cvScore, baseName string, b []cvScore, ms []measure, seed uint64) {
 		if a == nil {
 			return
 		}
 		for i, m := range ms {
-			fmt.Fprintf(w, "  %-24s %-26s - %-14s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
+			fmt.Fprintf(w, "  %-24s %-24s - %-24s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
 		}
 	}
-	paired("recall+learned, one pass", pool1, "plain bm25", plain, measures, 100)
-	paired("recall+learned, one pass", sub1, "search engine", engine, []measure{subtaskB}, 110)
-	paired("learned model", learned, "plain bm25", plain, measures, 120)
-	paired("learned model", learnedSub, "search engine", engine, []measure{subtaskB}, 130)
-	paired("learned model", learned, "one pass", pool1, measures, 140)
-	paired("learned model", learnedSub, "one pass", sub1, []measure{subtaskB}, 150)
-	paired("fusion+learned", fused, "plain bm25", plain, measures, 180)
-	paired("fusion+learned", fusedSub, "search engine", engine, []measure{subtaskB}, 190)
-	paired("fusion+learned", fused, "one pass", pool1, measures, 300)
-	paired("fusion+learned", fusedSub, "one pass", sub1, []measure{subtaskB}, 310)
-	paired("recall+learned (CV)", pool, "one pass", pool1, measures[:1], 160)
-	paired("recall+learned (CV)", sub, "one pass", sub1, []measure{subtaskB}, 170)
-	fmt.Fprintf(w, "chosen for pool MAP:\n")
-	printChosen(w, chosenPool)
-	fmt.Fprintf(w, "chosen for subtask B:\n")
-	printChosen(w, chosenSub)
-	if chosenLearnedSub != nil {
-		fmt.Fprintf(w, "chosen for subtask B, learned model:\n")
-		printChosen(w, chosenLearnedSub)
-		fmt.Fprintf(w, "chosen for subtask B, fusion+learned:\n")
-		printChosen(w, chosenFusedSub)
+	paired("fusion (CV)", pool1, "plain bm25", plain, measures, 100)
+	paired("fusion (CV)", sub1, "search engine", engine, []measure{subtaskB}, 110)
+	for i, m := range models {
+		seed := 120 + 100*uint64(i)
+		paired(m.variant.name, learned[i], "plain bm25", plain, measures, seed)
+		paired(m.variant.name, learnedSub[i], "search engine", engine, []measure{subtaskB}, seed+10)
+		paired(m.variant.name, learned[i], "fusion (CV)", pool1, measures, seed+20)
+		paired(m.variant.name, learnedSub[i], "fusion (CV)", sub1, []measure{subtaskB}, seed+30)
+		if i > 0 {
+			paired(m.variant.name, learned[i], models[0].variant.name, learned[0], measures, seed+40)
+			paired(m.variant.name, learnedSub[i], models[0].variant.name, learnedSub[0], []measure{subtaskB}, seed+50)
+		}
+	}
+	if pool != nil {
+		paired("fusion, 2 passes (CV)", pool, "fusion (CV)", pool1, measures[:1], 160)
+		paired("fusion, 2 passes (CV)", sub, "fusion (CV)", sub1, []measure{subtaskB}, 170)
+		fmt.Fprintf(w, "chosen for pool MAP, fusion, 2 passes:\n")
+		printChosen(w, chosenPool)
+		fmt.Fprintf(w, "chosen for subtask B, fusion, 2 passes:\n")
+		printChosen(w, chosenSub)
+	}
+	fmt.Fprintf(w, "chosen for pool MAP, fusion:\n")
+	printChosen(w, chosenPool1)
+	fmt.Fprintf(w, "chosen for subtask B, fusion:\n")
+	printChosen(w, chosenSub1)
+	for i, m := range models {
+		fmt.Fprintf(w, "search engine's weight chosen for subtask B, %s:", m.variant.name)
+		for _, c := range chosenLearnedSub[i] {
+			fmt.Fprintf(w, " %g", c.se)
+		}
+		fmt.Fprintln(w)
 	}
 	return nil
 }
@@ -538,31 +591,40 @@ type measure struct {
 func livechatObjective(s cvScore) float64 { return s.top3 + 0.001*s.ap }
 
 // livechatCV prints the cross-validated known-item figures for LiveChat.
-func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *rerankModels) error {
+func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rerankModels) error {
 	if k < 2 {
 		return nil
 	}
 	queries, memo := set.queries, set.memo
 	objective := livechatObjective
-	held, chosen := crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, nil)
+	var held []cvScore
+	var chosen []cvConfig
+	if len(cvExpands) > 1 {
+		held, chosen = crossValidate(queries, k, cvGrid(cvExpands...), objective, memo, nil)
+	}
 	held1, chosen1 := crossValidate(queries, k, cvGrid(0), objective, memo, joint)
-	var learned, fused []cvScore
-	if models != nil {
-		learned, _ = crossValidateEach(queries, k, learnedGrid(models), objective, memo, nil)
-		fused, _ = crossValidateEach(queries, k, withLearned(chosen1, models), objective, memo, nil)
+	learned := make([][]cvScore, len(models))
+	for i, m := range models {
+		learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), objective, memo, nil)
 	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
-	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, 95%% bootstrap intervals over dialogs\n", k)
+	fmt.Fprintf(w, "\n== LiveChat known-item, %d-fold cross-validation (folds of dialogs; associations learned from the other folds' dialogs only; weights chosen and models trained on the other folds): held-out figures, fold-averaged, then the mean over dialogs with its 95%% bootstrap interval\n", k)
 	fmt.Fprintf(w, "%-24s %-34s %-34s\n", "", "top-3", "top-1")
 	measures := []measure{
 		{"top-3", all, func(s cvScore) float64 { return s.top3 }},
 		{"top-1", all, func(s cvScore) float64 { return s.top1 }},
 	}
-	for i, r := range []struct {
+	type namedRow struct {
 		name string
 		ss   []cvScore
-	}{{"recall+learned (CV)", held}, {"recall+learned, one pass", held1}, {"learned model (CV)", learned}, {"fusion+learned (CV)", fused}, {"recall (Search alone)", search}, {"plain bm25", plain}} {
+	}
+	rows := []namedRow{{"fusion, 2 passes (CV)", held}, {"fusion (CV)", held1}}
+	for i, m := range models {
+		rows = append(rows, namedRow{m.variant.name, learned[i]})
+	}
+	rows = append(rows, namedRow{"recall (Search alone)", search}, namedRow{"plain bm25", plain})
+	for i, r := range rows {
 		if r.ss == nil {
 			continue
 		}
@@ -572,21 +634,30 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models *rera
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "paired differences, project - baseline (95%% bootstrap over dialogs, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
+	fmt.Fprintf(w, "paired differences, row - baseline (95%% bootstrap over dialogs, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
 	paired := func(name string, a []cvScore, baseName string, b []cvScore, seed uint64) {
 		if a == nil {
 			return
 		}
 		for i, m := range measures {
-			fmt.Fprintf(w, "  %-6s %-26s - %-14s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
+			fmt.Fprintf(w, "  %-6s %-24s - %-24s %s\n", m.name, name, baseName, pairedInterval(queries, a, b, seed+uint64(i), m.keep, m.get).Dec())
 		}
 	}
-	paired("recall+learned, one pass", held1, "plain bm25", plain, 200)
-	paired("learned model", learned, "plain bm25", plain, 210)
-	paired("learned model", learned, "one pass", held1, 220)
-	paired("fusion+learned", fused, "plain bm25", plain, 240)
-	paired("fusion+learned", fused, "one pass", held1, 250)
-	paired("recall+learned (CV)", held, "one pass", held1, 230)
-	printChosen(w, chosen)
+	paired("fusion (CV)", held1, "plain bm25", plain, 200)
+	for i, m := range models {
+		seed := 210 + 100*uint64(i)
+		paired(m.variant.name, learned[i], "plain bm25", plain, seed)
+		paired(m.variant.name, learned[i], "fusion (CV)", held1, seed+10)
+		if i > 0 {
+			paired(m.variant.name, learned[i], models[0].variant.name, learned[0], seed+20)
+		}
+	}
+	if held != nil {
+		paired("fusion, 2 passes (CV)", held, "fusion (CV)", held1, 230)
+		fmt.Fprintf(w, "chosen, fusion, 2 passes:\n")
+		printChosen(w, chosen)
+	}
+	fmt.Fprintf(w, "chosen, fusion:\n")
+	printChosen(w, chosen1)
 	return nil
 }

@@ -151,17 +151,21 @@ func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, t
 	if k < 2 {
 		return nil // -cv 0: no cross-validation (and no set was kept for it)
 	}
-	models, err := trainRerank(sets, k)
-	if err != nil {
-		// Too few questions to learn from (a small file): the other
-		// figures stand without the learned rows.
-		if trainTo != "" {
-			return err
+	var models []*rerankModels
+	for _, v := range modelVariants {
+		m, err := trainRerank(sets, k, v)
+		if err != nil {
+			// Too few questions to learn from (a small file): the other
+			// figures stand without the learned rows.
+			if trainTo != "" {
+				return err
+			}
+			fmt.Fprintf(w, "\nlearned re-ranker: not trained: %v\n", err)
+			models = nil
+			break
 		}
-		fmt.Fprintf(w, "\nlearned re-ranker: not trained: %v\n", err)
-		models = nil
-	} else {
-		fmt.Fprintf(w, "\nlearned re-ranker: L2 penalty chosen per fold %v, on all %g\n", models.foldL2, models.allL2)
+		fmt.Fprintf(w, "\n%s: penalty and feedback chosen inside the training folds:%s\n", v.name, m)
+		models = append(models, m)
 	}
 	if sem != nil {
 		if err := semevalCV(w, sem, k, joint, models); err != nil {
@@ -174,8 +178,14 @@ func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, t
 		}
 	}
 	if trainTo != "" {
-		cmd := "go run ./cmd/recall-bench " + strings.Join(args, " ")
-		if err := writeRerankWeights(trainTo, cmd, models.all, models.allL2, k, sets); err != nil {
+		shown := slices.Clone(args)
+		for i, a := range shown {
+			if a == "" {
+				shown[i] = `""` // -sizes "": the command must read as typed
+			}
+		}
+		cmd := "go run ./cmd/recall-bench " + strings.Join(shown, " ")
+		if err := writeRerankWeights(trainTo, cmd, models[shippedVariant], k, sets); err != nil {
 			return fmt.Errorf("write %s: %w", trainTo, err)
 		}
 		fmt.Fprintf(w, "\nwrote the learned re-ranker trained on every question to %s\n", trainTo)

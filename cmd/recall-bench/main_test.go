@@ -44,7 +44,7 @@ func TestRunSmall(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"== 300 entries", "common ", "medium ", "rare ", "mix ", "peak RSS while recalling", "2 dialogs asked", "recall       1.0000 [1.0000, 1.0000]", "reading " + chats,
-		"top-3 recall+learned, one pass - plain bm25 0.0000", "top-1 recall+learned, one pass - plain bm25 0.0000"} {
+		"top-3 fusion (CV) - plain bm25 0.0000", "top-1 fusion (CV) - plain bm25 0.0000"} {
 		if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

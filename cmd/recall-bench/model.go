@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/repertoire/repertoire/bot"
@@ -30,17 +31,63 @@ type cvSet struct {
 // cross-validation inside the training folds.
 var rerankL2s = []float64{0.01, 0.1, 1}
 
-// fitRerank trains the model with penalty l2 on every question of the sets
-// in neither fold heldOut nor fold inner (-1: none), each scored with
-// associations that never saw its own fold nor heldOut.
-func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64) ([]float64, error) {
+// rerankPRFs are the pseudo-relevance feedback settings (bot.PRF) the
+// second model's is chosen among, with its penalty, inside the training
+// folds: 1, 3 or 10 of Search's top candidates at a quarter, half or full
+// weight of the question.
+var rerankPRFs = func() []bot.PRF {
+	var out []bot.PRF
+	for _, d := range []int{1, 3, 10} {
+		for _, w := range []float64{0.25, 0.5, 1} {
+			out = append(out, bot.PRF{Docs: d, Weight: w})
+		}
+	}
+	return out
+}()
+
+// modelVariant is a learned re-ranker trained and cross-validated in the
+// same run as the others: it reads the first feats features but skip, with
+// a feedback setting chosen among prfs (one: fixed).
+type modelVariant struct {
+	name  string
+	feats int
+	prfs  []bot.PRF
+	skip  string // a feature of the first feats it does not read ("": none)
+}
+
+// modelVariants are the learned models recall-bench trains, side by side:
+// the first (what shipped before: 22 features, feedback fixed at three
+// candidates and half weight), the same with its feedback chosen by
+// cross-validation inside the training folds, and the second, which ships:
+// the first plus two features that read the answer line by line and the
+// question's title (bot/rerank_text.go), feedback fixed; then each of
+// those two features alone, so that each is seen.
+var modelVariants = []modelVariant{
+	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, ""},
+	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, ""},
+	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, ""},
+	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title"},
+	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line"},
+}
+
+// shippedVariant is the index of the variant -train-rerank writes (bot's
+// DefaultRerank).
+const shippedVariant = 2
+
+// fitRerank trains the model of variant v with penalty l2 and feedback p
+// on every question of the sets in neither fold heldOut nor fold inner
+// (-1: none), each scored with associations that never saw its own fold
+// nor heldOut. The weights are padded to every feature (zeros for those
+// the variant does not read).
+func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p bot.PRF) ([]float64, error) {
 	var x [][]float64
-	var y []bool
 	var weight []float64
 	total := 0
 	for _, s := range sets {
 		total += len(s.queries)
 	}
+	nf := v.feats
+	skip := slices.Index(bot.RerankFeatureNames, v.skip) // a column of zeros: its weight is 0 under the penalty
 	for _, s := range sets {
 		var use []*cvQuery
 		for _, q := range s.queries {
@@ -51,7 +98,7 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64) ([]float64, error)
 		scale := float64(total) / float64(len(sets)) / float64(max(len(use), 1))
 		for _, q := range use {
 			head, _ := q.candidates(cvDepth, 0)
-			feats := s.memo.get(q, s.queries, heldOut)[[2]int{cvDepth, 0}].Features()
+			feats := s.memo.learned(q, s.queries, heldOut, p).Features()
 			if len(feats) != len(head) {
 				continue
 			}
@@ -66,16 +113,19 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64) ([]float64, error)
 			if len(pos) == 0 || len(neg) == 0 {
 				continue
 			}
-			w := scale / float64(2*len(pos)*len(neg))
-			for _, p := range pos {
-				for _, n := range neg {
-					d := make([]float64, bot.NumRerankFeatures)
-					m := make([]float64, bot.NumRerankFeatures)
+			// Each pair weighs what it and its mirror image (the worse
+			// first) weighed in the first model's fit: the same weights.
+			w := scale / float64(len(pos)*len(neg))
+			for _, pi := range pos {
+				for _, ni := range neg {
+					d := make([]float64, nf)
 					for k := range d {
-						d[k] = feats[p][k] - feats[n][k]
-						m[k] = -d[k]
+						d[k] = feats[pi][k] - feats[ni][k]
 					}
-					x, y, weight = append(x, d, m), append(y, true, false), append(weight, w, w)
+					if skip >= 0 {
+						d[skip] = 0
+					}
+					x, weight = append(x, d), append(weight, w)
 				}
 			}
 		}
@@ -83,114 +133,133 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64) ([]float64, error)
 	if len(x) == 0 {
 		return nil, fmt.Errorf("train re-ranker: no question has both a relevant candidate and another")
 	}
-	return learn.LogisticWeighted(x, y, nil, weight, l2)
+	w, err := learn.LogisticPairwise(x, weight, l2)
+	if err != nil {
+		return nil, err
+	}
+	return append(w, make([]float64, bot.NumRerankFeatures-nf)...), nil
 }
 
-// chooseL2 picks the penalty whose models, trained without one more fold
-// of those not held out and scored on it, do best: each set's objective
-// averaged over its questions, then over sets.
-func chooseL2(sets []*cvSet, k, heldOut int) (float64, error) {
-	best, bestScore := rerankL2s[0], -1.0
-	for _, l2 := range rerankL2s {
-		score := 0.0
-		for _, s := range sets {
-			sum, n := 0.0, 0
-			for g := range k {
-				if g == heldOut {
-					continue
-				}
-				w, err := fitRerank(sets, heldOut, g, l2)
-				if err != nil {
-					return 0, err
-				}
-				c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w}, pool: cvDepth}
-				for _, q := range s.queries {
-					if q.fold == g {
-						sum += s.objective(scoreRanking(q, rankingOf(q, s.memo.get(q, s.queries, heldOut), c), 0))
-						n++
+// setting is a learned model's penalty and feedback.
+type setting struct {
+	l2  float64
+	prf bot.PRF
+}
+
+// chooseSetting picks the penalty and feedback whose models, trained
+// without one more fold of those not held out and scored on it, do best:
+// each set's objective averaged over its questions, then over sets.
+func chooseSetting(sets []*cvSet, k, heldOut int, v modelVariant) (setting, error) {
+	var best setting
+	bestScore := -1.0
+	for _, p := range v.prfs {
+		for _, l2 := range rerankL2s {
+			score := 0.0
+			for _, s := range sets {
+				sum, n := 0.0, 0
+				for g := range k {
+					if g == heldOut {
+						continue
+					}
+					w, err := fitRerank(sets, heldOut, g, l2, v, p)
+					if err != nil {
+						return setting{}, err
+					}
+					c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: p}, pool: cvDepth}
+					for _, q := range s.queries {
+						if q.fold == g {
+							sum += s.objective(scoreRanking(q, rankingOf(q, s.memo.signals(q, s.queries, heldOut, c), c), 0))
+							n++
+						}
 					}
 				}
+				score += sum / float64(max(n, 1))
 			}
-			score += sum / float64(max(n, 1))
-		}
-		if score > bestScore+1e-9 {
-			best, bestScore = l2, score
+			if score > bestScore+1e-9 {
+				best, bestScore = setting{l2, p}, score
+			}
 		}
 	}
 	return best, nil
 }
 
-// rerankModels holds the model trained without each fold, and on all.
+// rerankModels holds a variant's model trained without each fold, and on
+// all, with the settings chosen for each.
 type rerankModels struct {
-	fold   []([]float64)
-	all    []float64
-	foldL2 []float64
-	allL2  float64
+	variant modelVariant
+	fold    [][]float64
+	all     []float64
+	foldSet []setting
+	allSet  setting
 }
 
-// forFold is the model that never saw fold f (f < 0: the one trained on all).
-func (m *rerankModels) forFold(f int) []float64 {
-	if m == nil {
-		return nil
+// forFold is the configuration of the model that never saw fold f (f < 0:
+// the one trained on all).
+func (m *rerankModels) forFold(f int) cvConfig {
+	w, s := m.all, m.allSet
+	if f >= 0 {
+		w, s = m.fold[f], m.foldSet[f]
 	}
-	if f < 0 {
-		return m.all
-	}
-	return m.fold[f]
+	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: s.prf}, pool: cvDepth}
 }
 
-func trainRerank(sets []*cvSet, k int) (*rerankModels, error) {
-	m := &rerankModels{}
+func (m *rerankModels) String() string {
+	var b strings.Builder
+	for f, s := range m.foldSet {
+		fmt.Fprintf(&b, " fold %d: L2 %g, PRF %d×%g;", f+1, s.l2, s.prf.Docs, s.prf.Weight)
+	}
+	fmt.Fprintf(&b, " all: L2 %g, PRF %d×%g", m.allSet.l2, m.allSet.prf.Docs, m.allSet.prf.Weight)
+	return b.String()
+}
+
+func trainRerank(sets []*cvSet, k int, v modelVariant) (*rerankModels, error) {
+	m := &rerankModels{variant: v}
 	for f := range k {
-		l2, err := chooseL2(sets, k, f)
+		st, err := chooseSetting(sets, k, f, v)
 		if err != nil {
 			return nil, err
 		}
-		w, err := fitRerank(sets, f, -1, l2)
+		w, err := fitRerank(sets, f, -1, st.l2, v, st.prf)
 		if err != nil {
 			return nil, err
 		}
-		m.fold, m.foldL2 = append(m.fold, w), append(m.foldL2, l2)
+		m.fold, m.foldSet = append(m.fold, w), append(m.foldSet, st)
 	}
 	var err error
-	if m.allL2, err = chooseL2(sets, k, -1); err != nil {
+	if m.allSet, err = chooseSetting(sets, k, -1, v); err != nil {
 		return nil, err
 	}
-	m.all, err = fitRerank(sets, -1, -1, m.allL2)
+	m.all, err = fitRerank(sets, -1, -1, m.allSet.l2, v, m.allSet.prf)
 	return m, err
 }
 
 // learnedGrid is the learned model alone, trained without fold f.
 func learnedGrid(models *rerankModels) func(f int) []cvConfig {
 	return func(f int) []cvConfig {
-		return []cvConfig{{w: bot.RerankWeights{Learned: 1, Model: models.forFold(f)}, pool: cvDepth}}
-	}
-}
-
-// withLearned is the fusion chosen for each fold with the learned model's
-// order as one more voice, weight 1 like Search's (set, not chosen).
-func withLearned(chosen []cvConfig, models *rerankModels) func(f int) []cvConfig {
-	return func(f int) []cvConfig {
-		c := chosen[max(f, 0)]
-		c.w.Learned, c.w.Model = 1, models.forFold(f)
-		return []cvConfig{c}
+		return []cvConfig{models.forFold(f)}
 	}
 }
 
 // writeRerankWeights writes the model trained on all questions as Go.
-func writeRerankWeights(path, command string, w []float64, l2 float64, k int, sets []*cvSet) error {
+func writeRerankWeights(path, command string, m *rerankModels, k int, sets []*cvSet) error {
 	var b bytes.Buffer
+	w, st := m.all, m.allSet
 	fmt.Fprintf(&b, "// Code generated by %q; DO NOT EDIT.\n\npackage bot\n\n", command)
 	var names []string
 	for _, s := range sets {
 		names = append(names, fmt.Sprintf("%s (%d questions)", s.name, len(s.queries)))
 	}
-	fmt.Fprintf(&b, "// rerankWeights are the learned re-ranker's weights, intercept first, then\n// one per RerankFeatureNames: pairwise logistic regression, L2 penalty %g\n// (chosen by %d-fold cross-validation), trained on %s.\n", l2, k, strings.Join(names, " and "))
+	fmt.Fprintf(&b, "// rerankWeights are the learned re-ranker's weights, intercept first, then\n// one per RerankFeatureNames: pairwise logistic regression, L2 penalty %g\n// (chosen by %d-fold cross-validation), trained on %s.\n", st.l2, k, strings.Join(names, " and "))
 	fmt.Fprintf(&b, "func rerankWeights() []float64 {\n\treturn []float64{\n\t\t%f, // intercept\n", w[0])
 	for k, name := range bot.RerankFeatureNames {
 		fmt.Fprintf(&b, "\t\t%f, // %s\n", w[k+1], name)
 	}
-	fmt.Fprintf(&b, "\t}\n}\n")
+	fmt.Fprintf(&b, "\t}\n}\n\n")
+	how := "set beforehand, FusionPRF"
+	if len(m.variant.prfs) > 1 {
+		how = "chosen with its penalty by cross-validation"
+	}
+	fmt.Fprintf(&b, "// rerankPRF is the pseudo-relevance feedback the model was trained with\n// (%s).\nfunc rerankPRF() PRF { return PRF{Docs: %d, Weight: %g} }\n", how, st.prf.Docs, st.prf.Weight)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/repertoire/repertoire/bot"
 	"github.com/repertoire/repertoire/repertoire"
 )
 
@@ -24,20 +25,25 @@ func TestLearnedRerankCarriesOverToTheHeldOutFold(t *testing.T) {
 		set.queries = append(set.queries, q)
 	}
 	sets := []*cvSet{set}
-	models, err := trainRerank(sets, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scores, _ := crossValidateEach(set.queries, 5, learnedGrid(models), set.objective, set.memo, nil)
-	for i, s := range scores {
-		if s.top1 != 1 {
-			t.Errorf("question %d: held out, the right entry is not first (AP %.2f)", i, s.ap)
+	for _, v := range modelVariants {
+		models, err := trainRerank(sets, 5, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores, _ := crossValidateEach(set.queries, 5, learnedGrid(models), set.objective, set.memo, nil)
+		for i, s := range scores {
+			if s.top1 != 1 {
+				t.Errorf("%s, question %d: held out, the right entry is not first (AP %.2f)", v.name, i, s.ap)
+			}
+		}
+		if len(models.all) != 1+bot.NumRerankFeatures || len(v.prfs) == 1 && models.allSet.prf != v.prfs[0] {
+			t.Errorf("%s: model %d weights, feedback %+v", v.name, len(models.all), models.allSet.prf)
 		}
 	}
 	if search := fixedScores(set.queries, searchOrder, 0); search[0].top1 != 0 {
 		t.Fatal("the fixture must put a wrong entry first in Search's order")
 	}
-	if _, err := fitRerank([]*cvSet{{name: "empty", memo: &signalMemo{}}}, -1, -1, 1); err == nil {
+	if _, err := fitRerank([]*cvSet{{name: "empty", memo: &signalMemo{}}}, -1, -1, 1, modelVariants[shippedVariant], bot.FusionPRF); err == nil {
 		t.Error("training on nothing must fail, not ship a zero model")
 	}
 }

@@ -78,3 +78,37 @@ func TestBootstrapIsSeededAndBracketsTheMean(t *testing.T) {
 		t.Error("F1")
 	}
 }
+
+// The pairwise fit is the logistic fit over the rows and their mirror
+// images, at half the weight each: the same weights, intercept 0.
+func TestLogisticPairwiseIsTheMirroredFit(t *testing.T) {
+	var d, x [][]float64
+	var y []bool
+	var wd, wx []float64
+	for i := range 120 {
+		row := []float64{float64(i%7)/7 - 0.2, float64(i%5)/5 - 0.5, float64(i%3) - 1}
+		if i%9 == 0 {
+			row[0] = -row[0] // some pairs against the rule, so the fit is finite
+		}
+		weight := 1 + float64(i%4)
+		neg := []float64{-row[0], -row[1], -row[2]}
+		d, wd = append(d, row), append(wd, weight)
+		x, y, wx = append(x, row, neg), append(y, true, false), append(wx, weight/2, weight/2)
+	}
+	want, err := LogisticWeighted(x, y, nil, wx, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LogisticPairwise(d, wd, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range want {
+		if math.Abs(got[k]-want[k]) > 1e-6 {
+			t.Fatalf("pairwise %v, mirrored %v", got, want)
+		}
+	}
+	if got[0] != 0 || got[1] <= 0 {
+		t.Errorf("weights %v", got)
+	}
+}
