@@ -43,24 +43,55 @@ func textFeatures(feats [][]float64, question string, qv wvec, idf map[string]fl
 }
 
 // lineCosine is wcosine(qv, weigh(countWords(line), idf)) without
-// building the line's vector (an answer has dozens of lines); counts is
-// scratch space.
+// building the line's vector (an answer has dozens of lines): a short
+// line's repeated words are found by scanning it, a long one's counted in
+// counts (scratch space).
 func lineCosine(qv wvec, line []string, idf map[string]float64, counts map[string]int) float64 {
-	if qv.norm == 0 {
+	if qv.norm == 0 || len(line) == 0 {
 		return 0
 	}
-	clear(counts)
-	for _, w := range line {
-		counts[w]++
-	}
 	dot, norm := 0.0, 0.0
-	for w, c := range counts {
-		x := (1 + math.Log(float64(c))) * idf[w]
+	add := func(w string, c int) {
+		x := idf[w]
+		if c > 1 {
+			x *= 1 + math.Log(float64(c))
+		}
 		norm += x * x
-		dot += x * qv.w[w]
+		if q, ok := qv.w[w]; ok {
+			dot += x * q
+		}
+	}
+	if len(line) > shortLine {
+		clear(counts)
+		for _, w := range line {
+			counts[w]++
+		}
+		for w, c := range counts {
+			add(w, c)
+		}
+	} else {
+	words:
+		for i, w := range line {
+			for _, v := range line[:i] {
+				if v == w {
+					continue words // counted at its first place
+				}
+			}
+			c := 1
+			for _, v := range line[i+1:] {
+				if v == w {
+					c++
+				}
+			}
+			add(w, c)
+		}
 	}
 	if norm == 0 {
 		return 0
 	}
 	return dot / (qv.norm * math.Sqrt(norm))
 }
+
+// shortLine is the longest line lineCosine scans for repeats instead of
+// counting them in a map.
+const shortLine = 24

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,7 @@ func TestLineCosineIsTheObviousRule(t *testing.T) {
 		{"coffe", "the"},
 		{"tls"},
 		{},
+		strings.Fields(strings.Repeat("renew the coffe tls ", 10)), // long: counted in the map
 	} {
 		want := wcosine(qv, weigh(countWords(line), idf))
 		if got := lineCosine(qv, line, idf, counts); math.Abs(got-want) > 1e-12 {
