@@ -72,7 +72,7 @@ func (tc *tailCache) close() {
 	tc.ins, tc.upd, tc.putTerm = nil, nil, nil
 }
 
-func (tc *tailCache) prepare(ctx context.Context, tx *sql.Tx) error {
+func (tc *tailCache) prepare(ctx context.Context, tx foldTx) error {
 	if tc.ins != nil {
 		return nil
 	}
@@ -96,7 +96,7 @@ func (tc *tailCache) prepare(ctx context.Context, tx *sql.Tx) error {
 }
 
 // load reads the term rows and last chunks of the stems not in the cache.
-func (tc *tailCache) load(ctx context.Context, tx *sql.Tx, stems []string) error {
+func (tc *tailCache) load(ctx context.Context, tx foldTx, stems []string) error {
 	var missing []string
 	for _, s := range stems {
 		if tc.stems[s] == nil {
@@ -166,7 +166,7 @@ func (tc *tailCache) sizeHint(term string) int {
 }
 
 // add appends ps (ascending, all after the stem's last ID) to the stem.
-func (tc *tailCache) add(ctx context.Context, tx *sql.Tx, term string, st *stemTail, ps []posting) error {
+func (tc *tailCache) add(ctx context.Context, tx foldTx, term string, st *stemTail, ps []posting) error {
 	st.df += int64(len(ps))
 	st.added = len(ps)
 	for _, p := range ps {
@@ -203,7 +203,7 @@ func (tc *tailCache) add(ctx context.Context, tx *sql.Tx, term string, st *stemT
 }
 
 // write stores a stem's open chunk if it has grown.
-func (tc *tailCache) write(ctx context.Context, tx *sql.Tx, term string, st *stemTail) error {
+func (tc *tailCache) write(ctx context.Context, tx foldTx, term string, st *stemTail) error {
 	if !st.dirty || st.n == 0 {
 		return nil
 	}
@@ -228,7 +228,7 @@ func (tc *tailCache) write(ctx context.Context, tx *sql.Tx, term string, st *ste
 }
 
 // writeStem stores a stem's open chunk and its search_terms row.
-func (tc *tailCache) writeStem(ctx context.Context, tx *sql.Tx, term string, st *stemTail) error {
+func (tc *tailCache) writeStem(ctx context.Context, tx foldTx, term string, st *stemTail) error {
 	if err := tc.write(ctx, tx, term, st); err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (tc *tailCache) writeStem(ctx context.Context, tx *sql.Tx, term string, st 
 
 // evict writes a stem's state and forgets it, so that what comes next
 // (foldWriter.apply) reads the stem from the tables.
-func (tc *tailCache) evict(ctx context.Context, tx *sql.Tx, term string) error {
+func (tc *tailCache) evict(ctx context.Context, tx foldTx, term string) error {
 	st := tc.stems[term]
 	if st == nil {
 		return nil
@@ -261,7 +261,7 @@ func (tc *tailCache) evict(ctx context.Context, tx *sql.Tx, term string) error {
 }
 
 // flush writes every stem's state, in stem order (the index's).
-func (tc *tailCache) flush(ctx context.Context, tx *sql.Tx) error {
+func (tc *tailCache) flush(ctx context.Context, tx foldTx) error {
 	terms := make([]string, 0, len(tc.stems))
 	for s := range tc.stems {
 		terms = append(terms, s)
@@ -277,7 +277,7 @@ func (tc *tailCache) flush(ctx context.Context, tx *sql.Tx) error {
 
 // trim writes and forgets everything once the open chunks pass the
 // budget.
-func (tc *tailCache) trim(ctx context.Context, tx *sql.Tx) error {
+func (tc *tailCache) trim(ctx context.Context, tx foldTx) error {
 	if tc.bytes <= tc.budget {
 		return nil
 	}

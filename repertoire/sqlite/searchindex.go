@@ -148,7 +148,7 @@ func docTermsMemo(question, answer, tags string, memo map[string]string) (map[st
 // forgotten entry's postings never outlive the transaction that forgot it).
 // It returns how many pending postings wait for the merge afterwards, or -1
 // when nothing was noted.
-func foldPending(ctx context.Context, tx *sql.Tx, chunk int) (int64, error) {
+func foldPending(ctx context.Context, tx foldTx, chunk int) (int64, error) {
 	var any int
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_dirty)`).Scan(&any); err != nil {
 		return 0, fmt.Errorf("search index: %w", err)
@@ -167,7 +167,7 @@ func foldPending(ctx context.Context, tx *sql.Tx, chunk int) (int64, error) {
 }
 
 // foldAll folds every noted entry, foldStep at a time.
-func foldAll(ctx context.Context, tx *sql.Tx, chunk int) error {
+func foldAll(ctx context.Context, tx foldTx, chunk int) error {
 	_, err := foldPasses(ctx, tx, newTailCache(chunk), -1)
 	return err
 }
@@ -175,7 +175,7 @@ func foldAll(ctx context.Context, tx *sql.Tx, chunk int) error {
 // foldPasses folds noted entries, foldStep at a time, for at most passes
 // passes (all when negative), and reports how many it folded. The stems'
 // last chunks stay in memory from one pass to the next (tailCache).
-func foldPasses(ctx context.Context, tx *sql.Tx, tc *tailCache, passes int) (int, error) {
+func foldPasses(ctx context.Context, tx foldTx, tc *tailCache, passes int) (int, error) {
 	defer tc.close()
 	memo := map[string]string{}
 	folded := 0
@@ -205,7 +205,7 @@ type dirtyRow struct {
 }
 
 // foldSome folds up to foldStep noted entries and reports how many.
-func foldSome(ctx context.Context, tx *sql.Tx, tc *tailCache, memo map[string]string) (int, error) {
+func foldSome(ctx context.Context, tx foldTx, tc *tailCache, memo map[string]string) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, indexed, coalesce(question, ''), coalesce(answer, ''), coalesce(tags, '')
 		FROM search_dirty ORDER BY id LIMIT ?`, tc.step)
 	if err != nil {
@@ -372,12 +372,13 @@ type foldWriter struct {
 	bound                                                 [3]float64
 	getTerm, putTerm, delTerm, tail, at, lowest, put, del *sql.Stmt
 	buf                                                   []posting
+	owned                                                 []*sql.Stmt // prepared here, not the cache's: closed by close
 
 	// chunk is the postings per chunk: chunkSize, fewer in tests.
 	chunk int
 }
 
-func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int) (*foldWriter, error) {
+func newFoldWriter(ctx context.Context, tx foldTx, bound [3]float64, chunk int) (*foldWriter, error) {
 	return newListWriter(ctx, tx, bound, chunk, [3]string{
 		`SELECT df, ub, pmax FROM search_terms WHERE term = ?`,
 		`INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`,
@@ -388,7 +389,7 @@ func newFoldWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int)
 // newListWriter is a foldWriter for the chunks of table (laid out as
 // search_postings), with the stems' totals read, written and deleted by
 // the statements of terms.
-func newListWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int, terms [3]string, table string) (*foldWriter, error) {
+func newListWriter(ctx context.Context, tx foldTx, bound [3]float64, chunk int, terms [3]string, table string) (*foldWriter, error) {
 	fw := &foldWriter{bound: bound, chunk: chunk}
 	for _, p := range []struct {
 		st **sql.Stmt
@@ -403,22 +404,24 @@ func newListWriter(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int,
 		{&fw.put, `INSERT OR REPLACE INTO ` + table + ` (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
 		{&fw.del, `DELETE FROM ` + table + ` WHERE term = ? AND first = ?`},
 	} {
-		st, err := tx.PrepareContext(ctx, p.q)
+		st, cached, err := prepareFold(ctx, tx, p.q)
 		if err != nil {
 			fw.close()
 			return nil, err
 		}
 		*p.st = st
+		if !cached {
+			fw.owned = append(fw.owned, st)
+		}
 	}
 	return fw, nil
 }
 
 func (fw *foldWriter) close() {
-	for _, st := range []*sql.Stmt{fw.getTerm, fw.putTerm, fw.delTerm, fw.tail, fw.at, fw.lowest, fw.put, fw.del} {
-		if st != nil {
-			st.Close()
-		}
+	for _, st := range fw.owned {
+		st.Close()
 	}
+	fw.owned = nil
 }
 
 // bulkFold is how many entries a fold takes to merge into the stems' last
@@ -429,7 +432,7 @@ const bulkFold = 32
 // search_pending, in one statement, and returns the stems left for apply
 // (those with removals or postings of changed entries; add keeps only
 // those) and how many rows it wrote.
-func (fw *foldWriter) appendPending(ctx context.Context, tx *sql.Tx, stems []string, remove map[string][]int64, add map[string][]posting, fresh map[int64]bool) ([]string, int64, error) {
+func (fw *foldWriter) appendPending(ctx context.Context, tx foldTx, stems []string, remove map[string][]int64, add map[string][]posting, fresh map[int64]bool) ([]string, int64, error) {
 	var rest []string
 	var puts []any
 	for _, s := range stems {
@@ -457,7 +460,7 @@ func (fw *foldWriter) appendPending(ctx context.Context, tx *sql.Tx, stems []str
 
 // dropPending deletes the pending postings of the (stem, entry) pairs in
 // remove and reports how many there were.
-func (fw *foldWriter) dropPending(ctx context.Context, tx *sql.Tx, remove map[string][]int64) (int64, error) {
+func (fw *foldWriter) dropPending(ctx context.Context, tx foldTx, remove map[string][]int64) (int64, error) {
 	var keys []any
 	for s, ids := range remove {
 		for _, id := range ids {
@@ -479,7 +482,7 @@ func (fw *foldWriter) dropPending(ctx context.Context, tx *sql.Tx, remove map[st
 	return n, err
 }
 
-func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
+func execJSON(ctx context.Context, tx foldTx, query string, args []any) error {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return err
@@ -491,7 +494,7 @@ func execJSON(ctx context.Context, tx *sql.Tx, query string, args []any) error {
 // appendAll adds, through tc, the postings of the stems whose changes are
 // only postings after their last merged entry (new entries), and returns
 // the other stems, which tc no longer holds (for apply).
-func (fw *foldWriter) appendAll(ctx context.Context, tx *sql.Tx, tc *tailCache, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
+func (fw *foldWriter) appendAll(ctx context.Context, tx foldTx, tc *tailCache, stems []string, remove map[string][]int64, add map[string][]posting) ([]string, error) {
 	var rest, cand []string
 	for _, s := range stems {
 		if len(remove[s]) > 0 || len(add[s]) == 0 {
@@ -789,7 +792,7 @@ func sleepFor(ctx context.Context, d time.Duration) error {
 // bound column alone: no posting is decoded. The averages bounds are
 // computed at stay those of the first fold: a chunk's bound remains valid
 // for any averages, scaled by avgDrift when they have grown.
-func rebound(ctx context.Context, tx *sql.Tx) error {
+func rebound(ctx context.Context, tx foldTx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE search_terms SET ub = coalesce(
 		(SELECT max(bound) FROM search_postings p WHERE p.term = search_terms.term), ub)`)
 	return err

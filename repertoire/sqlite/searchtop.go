@@ -49,7 +49,7 @@ var topTerms = [3]string{
 // go, per stem; add: the new postings, ascending) to the top lists of the
 // stems that have one: a removed ID leaves the list, a new posting enters
 // when its bound reaches the cut.
-func foldTop(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int, stems []string, remove map[string][]int64, add map[string][]posting) error {
+func foldTop(ctx context.Context, tx foldTx, bound [3]float64, chunk int, stems []string, remove map[string][]int64, add map[string][]posting) error {
 	cuts, err := topCuts(ctx, tx, stems)
 	if err != nil || len(cuts) == 0 {
 		return err
@@ -83,7 +83,7 @@ func foldTop(ctx context.Context, tx *sql.Tx, bound [3]float64, chunk int, stems
 }
 
 // topCuts reads the cuts of those of stems that have a top list.
-func topCuts(ctx context.Context, tx *sql.Tx, stems []string) (map[string]float64, error) {
+func topCuts(ctx context.Context, tx foldTx, stems []string) (map[string]float64, error) {
 	if len(stems) == 0 {
 		return nil, nil
 	}
@@ -107,7 +107,7 @@ func topCuts(ctx context.Context, tx *sql.Tx, stems []string) (map[string]float6
 
 // buildTop (re)builds one stem's top list from its chunks and pending
 // postings: the cut is the bound of its (df/share)-th highest posting.
-func buildTop(ctx context.Context, tx *sql.Tx, stem string, chunk, share int) error {
+func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) error {
 	st, err := loadIndexStats(ctx, tx)
 	if err != nil {
 		return err

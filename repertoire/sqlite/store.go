@@ -289,7 +289,7 @@ func (s *Store) txNow(ctx context.Context, event string, fn func(*sql.Tx) error)
 	}
 	pending := int64(-1)
 	if s.indexed {
-		if pending, err = foldPending(ctx, tx, s.chunk); err != nil {
+		if pending, err = foldPending(ctx, &cachedTx{Tx: tx, c: s.coreW}, s.chunk); err != nil {
 			return err
 		}
 	}
