@@ -336,7 +336,7 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 			MessageID: q.Ref.ID,
 			Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
 			Text:      text,
-			AskedAt:   b.cfg.Now(),
+			AskedAt:   askedAt(q, b.cfg.Now()),
 		})
 		if err != nil {
 			return fmt.Errorf("save: keep open question: %w", err)

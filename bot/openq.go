@@ -58,7 +58,7 @@ func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) s
 		MessageID: ev.Message.Ref.ID,
 		Asker:     repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name},
 		Text:      strings.TrimSpace(question),
-		AskedAt:   b.cfg.Now(),
+		AskedAt:   askedAt(ev.Message, b.cfg.Now()),
 	})
 	if err != nil {
 		b.log.WarnContext(ctx, "record open question", logErr, err)
@@ -110,4 +110,14 @@ func (b *Bot) closeAnswered(ctx context.Context, e repertoire.Entry) {
 	if n > 0 {
 		b.log.InfoContext(ctx, "open questions answered", logEntry, e.ID, "closed", n)
 	}
+}
+
+// askedAt is when question m was asked: its post time when the platform
+// gave one, else now. A forgotten member's question asked before the
+// forget is not kept open again when its delivery is applied after it.
+func askedAt(m Message, now time.Time) time.Time {
+	if m.Time.IsZero() {
+		return now
+	}
+	return m.Time
 }

@@ -99,6 +99,16 @@ func testForgottenWordsStayForgotten(t *testing.T, open Opener) {
 	if err != nil || e.Question != "" || e.QuestionAuthor.ID != "" || e.Answer != "Alice's answer" {
 		t.Errorf("alice's answer to bob's earlier question: %+v (%v), want it without the question", e, err)
 	}
+	// An open question.
+	for at, text := range map[time.Time]string{before: "open " + secret + "?", after: "a later question?"} {
+		if err := s.AddOpenQuestion(ctx, repertoire.OpenQuestion{Channel: general, MessageID: "oq" + at.Format("2006"), Asker: bob,
+			Text: text, AskedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if qs, err := s.OpenQuestions(ctx, general, time.Time{}); err != nil || len(qs) != 1 || qs[0].MessageID != "oq2100" {
+		t.Errorf("open questions after the forget: %+v (%v), want only the later one", qs, err)
+	}
 	// An import.
 	rec := func(id, text string, at time.Time) repertoire.Record {
 		return repertoire.Record{Channel: general, SourceID: id, Kind: repertoire.Tip, Answer: text, Author: bob, CreatedAt: at, UpdatedAt: at}

@@ -20,6 +20,9 @@ func (s *Core) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) e
 		q.AskedAt = s.now()
 	}
 	err := s.tx(ctx, "", func(tx Querier) error {
+		if gone, err := s.forgottenWhen(ctx, tx, q.Channel.Platform, q.Asker.ID, q.AskedAt); err != nil || gone {
+			return err // a forgotten member's earlier question is not kept again
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
 			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
 			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
