@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // Top lists (migration 0023). The top 10 of a query of common words are
@@ -14,20 +16,21 @@ import (
 // found among the few postings with the highest bounds, which are spread
 // over the whole ID range, so every chunk of the stem holds some and
 // block-max bounds pass over few. A stem with many postings therefore keeps
-// a copy of its top postings (bound at least the stem's cut) in a short list
+// a copy of its top postings (bound above the stem's cut) in a short list
 // of its own. Once the k-th score found passes what the words' cuts add up
 // to, a search walks the top lists and only probes the long ones for the
 // entries they bring (prune.go); before that, or when the cuts are too high
 // for the query, it walks the long lists as before. The copy is kept in the
-// fold (foldTop): correctness needs only that every posting at or above the
-// cut is in the list, whatever the cut.
+// fold (foldTop): correctness needs only that every posting above the cut
+// is in the list, whatever the cut (one at the cut may be in it or not: a
+// search bounds what an entry outside the list gets by the cut itself).
 
 const (
 	// defaultTopAt is the document frequency from which a stem has a top
 	// list.
 	defaultTopAt = 4096
-	// defaultTopShare: a top list holds about 1/topShare of its stem's
-	// postings when it is built.
+	// defaultTopShare: a top list holds at most 1/topShare of its stem's
+	// postings when it is built (fewer when many tie at the cut).
 	defaultTopShare = 16
 )
 
@@ -48,7 +51,8 @@ var topTerms = [3]string{
 // foldTop applies one fold's changes (remove: the IDs whose old postings
 // go, per stem; add: the new postings, ascending) to the top lists of the
 // stems that have one: a removed ID leaves the list, a new posting enters
-// when its bound reaches the cut.
+// when its bound is above the cut (one at the cut may stay out: alike
+// entries would otherwise all enter).
 func foldTop(ctx context.Context, tx foldTx, bound [3]float64, chunk int, stems []string, remove map[string][]int64, add map[string][]posting) error {
 	cuts, err := topCuts(ctx, tx, stems)
 	if err != nil || len(cuts) == 0 {
@@ -68,7 +72,7 @@ func foldTop(ctx context.Context, tx foldTx, bound [3]float64, chunk int, stems 
 		slices.Sort(rm)
 		var hi []posting
 		for _, p := range add[s] {
-			if tw.postingBound(p) >= cut {
+			if tw.postingBound(p) > cut {
 				hi = append(hi, p)
 			}
 		}
@@ -106,7 +110,11 @@ func topCuts(ctx context.Context, tx foldTx, stems []string) (map[string]float64
 }
 
 // buildTop (re)builds one stem's top list from its chunks and pending
-// postings: the cut is the bound of its (df/share)-th highest posting.
+// postings, read a chunk at a time: the cut is the bound of the stem's
+// (df/share+1)-th highest posting (of its lowest, if it has fewer), and the
+// list holds the postings whose bound is above it, at most df/share however
+// many tie at the cut. Only those and the one at the cut are kept in
+// memory, in a heap, whatever the stem's df.
 func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) error {
 	st, err := loadIndexStats(ctx, tx)
 	if err != nil {
@@ -117,12 +125,21 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 		return err
 	}
 	defer tw.close()
-	var all []posting
+	// The stem's df (search_terms counts merged postings only), which
+	// buildTops compares with later, and its postings pending besides.
+	var df, pending int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT df FROM search_terms WHERE term = ?1), 0),
+		(SELECT count(*) FROM search_pending WHERE term = ?1)`, stem).Scan(&df, &pending); err != nil {
+		return err
+	}
+	h := topHeap{keep: int(max(1, (df+pending)/int64(max(share, 1)))) + 1}
 	rows, err := tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ?1
 		UNION ALL SELECT id, data FROM search_pending WHERE term = ?1`, stem)
 	if err != nil {
 		return err
 	}
+	var ps []posting
+	var pos []int32
 	for rows.Next() {
 		var first int64
 		var data []byte
@@ -130,12 +147,13 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 			rows.Close()
 			return err
 		}
-		ps, err := decodeChunk(first, data, nil)
-		if err != nil {
+		if ps, pos, err = repertoire.DecodeChunk(first, data, ps, pos); err != nil {
 			rows.Close()
 			return err
 		}
-		all = append(all, ps...)
+		for _, p := range ps {
+			h.offer(tw.postingBound(p), p)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -147,28 +165,77 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_top WHERE term = ?`, stem); err != nil {
 		return err
 	}
-	if len(all) == 0 {
+	if len(h.items) == 0 {
 		return nil
 	}
-	bounds := make([]float64, len(all))
-	for i, p := range all {
-		bounds[i] = tw.postingBound(p)
-	}
-	sorted := slices.Clone(bounds)
-	slices.Sort(sorted)
-	cut := sorted[len(sorted)-max(1, len(sorted)/max(share, 1))]
+	cut := h.items[0].bound
 	var hi []posting
-	for i, p := range all {
-		if bounds[i] >= cut {
-			hi = append(hi, p)
+	for _, it := range h.items {
+		if it.bound > cut {
+			hi = append(hi, it.p)
 		}
 	}
-	sort.Slice(hi, func(i, j int) bool { return hi[i].ID < hi[j].ID })
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_top (term, cut) VALUES (?, ?)`, stem, cut); err != nil {
+	slices.SortFunc(hi, func(a, b posting) int { return cmp.Compare(a.ID, b.ID) })
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_top (term, cut, built_df) VALUES (?, ?, ?)`, stem, cut, df); err != nil {
 		return err
 	}
 	// A fresh list is one run of new postings: full chunks, appended.
 	return tw.apply(ctx, stem, nil, hi)
+}
+
+// topHeap keeps the keep postings of highest bound offered (a min-heap by
+// bound): the lowest of them is the cut.
+type topHeap struct {
+	keep  int
+	items []topItem
+}
+
+type topItem struct {
+	bound float64
+	p     posting
+}
+
+// offer keeps p if the heap has room or p's bound is above the lowest it
+// holds, which then leaves. A posting kept gets its own copy of its
+// positions (the decoder's buffer is reused).
+func (h *topHeap) offer(bound float64, p posting) {
+	full := len(h.items) >= h.keep
+	if full && bound <= h.items[0].bound {
+		return
+	}
+	for f := range 3 {
+		p.Pos[f] = slices.Clone(p.Pos[f])
+	}
+	if full {
+		h.items[0] = topItem{bound, p}
+		h.down(0)
+		return
+	}
+	h.items = append(h.items, topItem{bound, p})
+	for i := len(h.items) - 1; i > 0; {
+		up := (i - 1) / 2
+		if h.items[up].bound <= h.items[i].bound {
+			break
+		}
+		h.items[up], h.items[i] = h.items[i], h.items[up]
+		i = up
+	}
+}
+
+func (h *topHeap) down(i int) {
+	for {
+		least := i
+		for _, c := range [2]int{2*i + 1, 2*i + 2} {
+			if c < len(h.items) && h.items[c].bound < h.items[least].bound {
+				least = c
+			}
+		}
+		if least == i {
+			return
+		}
+		h.items[i], h.items[least] = h.items[least], h.items[i]
+		i = least
+	}
 }
 
 // buildTops gives every stem with topAt postings or more a top list when it
@@ -179,9 +246,11 @@ func (s *Store) buildTops(ctx context.Context) error {
 	if s.topAt <= 0 {
 		return nil
 	}
+	// Against the stem's df when the list was cut (built_df), not the
+	// list's own: a list of postings that tie holds fewer than 1/topShare.
 	q := `SELECT s.term FROM search_terms s LEFT JOIN search_top t ON t.term = s.term
-		WHERE s.df >= ?1 AND (t.term IS NULL OR s.df > 2 * t.df * ?2 OR 2 * s.df < t.df * ?2)`
-	rows, err := s.w.QueryContext(ctx, q+` ORDER BY s.term`, s.topAt, s.topShare)
+		WHERE s.df >= ?1 AND (t.term IS NULL OR s.df > 2 * t.built_df OR 2 * s.df < t.built_df)`
+	rows, err := s.w.QueryContext(ctx, q+` ORDER BY s.term`, s.topAt)
 	if err != nil {
 		return fmt.Errorf("build top lists: %w", err)
 	}
@@ -200,18 +269,23 @@ func (s *Store) buildTops(ctx context.Context) error {
 	}
 	for _, stem := range stems {
 		var took time.Duration
+		built := false
 		err := s.tx(ctx, "", func(tx *sql.Tx) error {
 			start := time.Now()
 			defer func() { took = time.Since(start) }()
 			// Still due? (Optimize and the background both build.)
 			var due int
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (`+q+` AND s.term = ?3)`, s.topAt, s.topShare, stem).Scan(&due); err != nil || due == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (`+q+` AND s.term = ?2)`, s.topAt, stem).Scan(&due); err != nil || due == 0 {
 				return err
 			}
+			built = true
 			return buildTop(ctx, tx, stem, s.chunk, s.topShare)
 		})
 		if err != nil {
 			return fmt.Errorf("build top list of %q: %w", stem, err)
+		}
+		if built {
+			s.log.Debug("top list built", "stem", stem, "took", took)
 		}
 		if err := sleepFor(ctx, took); err != nil {
 			return err

@@ -1,0 +1,21 @@
+-- Top lists cut for the stem's df (issue 13, found measuring a 100k import
+-- of alike captures). Two changes to the layout 0023 describes:
+--
+--   search_top.built_df
+--       The stem's search_terms.df when its list was cut. The list is
+--       rebuilt when the stem's df has grown past twice or fallen below
+--       half of it; 0023 compared with the list's own df times the share,
+--       which a list of tied postings never matches, so such lists were
+--       rebuilt after every merge and at every open.
+--   search_top_postings
+--       Every posting of the stem whose bound is above cut, and no other
+--       (0023: at least cut). Postings at the cut may be outside the list:
+--       an entry holding the stem whose posting is not in the top list
+--       still gets at most cut from it, the invariant a search relies on.
+--       A list is cut at the bound of the stem's (df/16+1)-th highest
+--       posting, so it holds at most df/16 postings however many tie.
+--
+-- The lists built before this migration hold postings at their cut too
+-- (allowed), and read built_df 0: each is rebuilt once, in the background
+-- or by Optimize, as the stem is then due.
+ALTER TABLE search_top ADD COLUMN built_df INTEGER NOT NULL DEFAULT 0;
