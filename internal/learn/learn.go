@@ -59,30 +59,43 @@ func LogisticWeighted(x [][]float64, y []bool, offset, weight []float64, l2 floa
 				}
 			}
 		}
-		for a := range d {
-			for b := 0; b < a; b++ {
-				hess[b][a] = hess[a][b]
-			}
-		}
-		for a := 1; a < d; a++ {
-			grad[a] += 2 * l2 * w[a]
-			hess[a][a] += 2 * l2
-		}
-		hess[0][0] += 1e-9
-		step, err := solve(hess, grad)
+		hess[0][0] += 1e-9 // the intercept is not penalised
+		change, err := newtonStep(w, grad, hess, l2, 1)
 		if err != nil {
 			return nil, fmt.Errorf("logistic: %w", err)
-		}
-		change := 0.0
-		for a := range d {
-			w[a] -= step[a]
-			change = math.Max(change, math.Abs(step[a]))
 		}
 		if change < 1e-8 {
 			break
 		}
 	}
 	return w, nil
+}
+
+// newtonStep completes one Newton step of a penalised logistic fit and
+// applies it to w: hess holds the lower triangle of the loss's Hessian and
+// grad its gradient at w; the penalty l2·Σ w_k² is added for k ≥ from (the
+// weights before from, an intercept, go unpenalised). It returns the
+// largest change of a weight.
+func newtonStep(w, grad []float64, hess [][]float64, l2 float64, from int) (float64, error) {
+	for a := range w {
+		for b := 0; b < a; b++ {
+			hess[b][a] = hess[a][b]
+		}
+		if a >= from {
+			grad[a] += 2 * l2 * w[a]
+			hess[a][a] += 2 * l2
+		}
+	}
+	step, err := solve(hess, grad)
+	if err != nil {
+		return 0, err
+	}
+	change := 0.0
+	for a := range w {
+		w[a] -= step[a]
+		change = math.Max(change, math.Abs(step[a]))
+	}
+	return change, nil
 }
 
 // Predict is σ(w·(1, x)).

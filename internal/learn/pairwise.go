@@ -2,7 +2,6 @@ package learn
 
 import (
 	"fmt"
-	"math"
 )
 
 // LogisticPairwise fits a pairwise ranking model: each row d is the
@@ -45,21 +44,9 @@ func LogisticPairwise(d [][]float64, weight []float64, l2 float64) ([]float64, e
 				}
 			}
 		}
-		for a := range n {
-			for b := 0; b < a; b++ {
-				hess[b][a] = hess[a][b]
-			}
-			grad[a] += 2 * l2 * w[a]
-			hess[a][a] += 2 * l2
-		}
-		step, err := solve(hess, grad)
+		change, err := newtonStep(w, grad, hess, l2, 0)
 		if err != nil {
 			return nil, fmt.Errorf("pairwise logistic: %w", err)
-		}
-		change := 0.0
-		for a := range n {
-			w[a] -= step[a]
-			change = math.Max(change, math.Abs(step[a]))
 		}
 		if change < 1e-8 {
 			break
