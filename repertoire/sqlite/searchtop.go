@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -184,7 +185,7 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 }
 
 // topHeap keeps the keep postings of highest bound offered (a min-heap by
-// bound): the lowest of them is the cut.
+// bound, container/heap): the lowest of them is the cut.
 type topHeap struct {
 	keep  int
 	items []topItem
@@ -193,6 +194,16 @@ type topHeap struct {
 type topItem struct {
 	bound float64
 	p     posting
+}
+
+func (h *topHeap) Len() int           { return len(h.items) }
+func (h *topHeap) Less(i, j int) bool { return h.items[i].bound < h.items[j].bound }
+func (h *topHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *topHeap) Push(x any)         { h.items = append(h.items, x.(topItem)) }
+func (h *topHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
 }
 
 // offer keeps p if the heap has room or p's bound is above the lowest it
@@ -208,34 +219,10 @@ func (h *topHeap) offer(bound float64, p posting) {
 	}
 	if full {
 		h.items[0] = topItem{bound, p}
-		h.down(0)
+		heap.Fix(h, 0)
 		return
 	}
-	h.items = append(h.items, topItem{bound, p})
-	for i := len(h.items) - 1; i > 0; {
-		up := (i - 1) / 2
-		if h.items[up].bound <= h.items[i].bound {
-			break
-		}
-		h.items[up], h.items[i] = h.items[i], h.items[up]
-		i = up
-	}
-}
-
-func (h *topHeap) down(i int) {
-	for {
-		least := i
-		for _, c := range [2]int{2*i + 1, 2*i + 2} {
-			if c < len(h.items) && h.items[c].bound < h.items[least].bound {
-				least = c
-			}
-		}
-		if least == i {
-			return
-		}
-		h.items[i], h.items[least] = h.items[least], h.items[i]
-		i = least
-	}
+	heap.Push(h, topItem{bound, p})
 }
 
 // buildTops gives every stem with topAt postings or more a top list when it

@@ -25,11 +25,17 @@ func recordForgotten(ctx context.Context, tx Querier, platform, userID string, a
 // posted: what they posted then is not to be stored. A zero posted (not
 // known) counts as posted now.
 func (s *Core) forgottenWhen(ctx context.Context, tx Querier, platform, userID string, posted time.Time) (bool, error) {
-	if userID == "" {
-		return false, nil
-	}
 	if posted.IsZero() {
 		posted = s.now()
+	}
+	return forgottenSince(ctx, tx, platform, userID, posted)
+}
+
+// forgottenSince reports whether userID asked to be forgotten at or after
+// posted.
+func forgottenSince(ctx context.Context, tx Querier, platform, userID string, posted time.Time) (bool, error) {
+	if userID == "" {
+		return false, nil
 	}
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM forgotten_members WHERE platform = ? AND user_id = ? AND forgotten_at >= ?`,
@@ -47,20 +53,11 @@ func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record,
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM forgotten_members LIMIT 1) AS f`).Scan(&any); err != nil || any == 0 {
 		return records, questions, 0, err
 	}
-	forgotten := func(platform, userID string, posted time.Time) (bool, error) {
-		if userID == "" {
-			return false, nil
-		}
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM forgotten_members WHERE platform = ? AND user_id = ? AND forgotten_at >= ?`,
-			platform, userID, posted.UnixMilli()).Scan(&n)
-		return n > 0, err
-	}
 	var keptR []repertoire.Record
 	var keptQ []repertoire.OpenQuestion
 	dropped := 0
 	for _, r := range records {
-		gone, err := forgotten(r.Channel.Platform, r.Author.ID, r.CreatedAt)
+		gone, err := forgottenSince(ctx, tx, r.Channel.Platform, r.Author.ID, r.CreatedAt)
 		if err != nil {
 			return nil, nil, 0, err
 		}
@@ -68,7 +65,7 @@ func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record,
 			dropped++
 			continue
 		}
-		if gone, err = forgotten(r.Channel.Platform, r.QuestionAuthor.ID, r.CreatedAt); err != nil {
+		if gone, err = forgottenSince(ctx, tx, r.Channel.Platform, r.QuestionAuthor.ID, r.CreatedAt); err != nil {
 			return nil, nil, 0, err
 		} else if gone {
 			r.Question, r.QuestionID, r.QuestionAuthor = "", "", repertoire.Person{}
@@ -76,7 +73,7 @@ func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record,
 		keptR = append(keptR, r)
 	}
 	for _, q := range questions {
-		gone, err := forgotten(q.Channel.Platform, q.Asker.ID, q.AskedAt)
+		gone, err := forgottenSince(ctx, tx, q.Channel.Platform, q.Asker.ID, q.AskedAt)
 		if err != nil {
 			return nil, nil, 0, err
 		}
