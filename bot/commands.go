@@ -311,9 +311,13 @@ func HitEntry(n int, h repertoire.Hit) DocEntry {
 	if h.Votes > 0 {
 		meta += fmt.Sprintf(" · %d %s", h.Votes, plural(h.Votes, "vote", "votes"))
 	}
-	return DocEntry{N: n, Title: oneLine(h.Title(), 100), Body: highlighted(h.Snippet, h.Highlights, 240),
+	h = afterTitle(h, hitTitleRunes)
+	return DocEntry{N: n, Title: oneLine(h.Title(), hitTitleRunes), Body: highlighted(h.Snippet, h.Highlights, 240),
 		Meta: []Span{T(meta)}, Link: h.Permalink}
 }
+
+// hitTitleRunes is how long a recall result's title may be.
+const hitTitleRunes = 100
 
 // FormatHit renders one recall result as plain text (the command line).
 func FormatHit(n int, h repertoire.Hit) string { return PlainEntry(HitEntry(n, h)) }

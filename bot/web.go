@@ -288,13 +288,22 @@ func (w *Web) Entry(ctx context.Context, v Viewer, id int64) (Entry, []Hit, erro
 var ErrNoEntry = errors.New("no such entry")
 
 // Search runs recall for v with the chat's syntax, up to limit hits (at most 50).
+// A snippet leaves out what its hit's title already shows (afterTitle).
 func (w *Web) Search(ctx context.Context, v Viewer, q string, limit int) ([]Hit, error) {
 	aud, err := w.audience(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	return w.b.store.Search(ctx, repertoire.SearchParams{Text: q, Audience: &aud, Limit: limit})
+	hits, err := w.b.store.Search(ctx, repertoire.SearchParams{Text: q, Audience: &aud, Limit: limit})
+	for i := range hits {
+		// The page shows each hit's whole title (Entry.Title) above its snippet.
+		hits[i] = afterTitle(hits[i], webTitleRunes)
+	}
+	return hits, err
 }
+
+// webTitleRunes is more than Entry.Title's length: the web page shows all of it.
+const webTitleRunes = 200
 
 // OpenQuestions lists the open questions v may see, newest first.
 func (w *Web) OpenQuestions(ctx context.Context, v Viewer, limit, offset int) ([]OpenQuestion, bool, error) {
