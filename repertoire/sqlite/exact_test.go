@@ -45,7 +45,11 @@ var exactChannels = []repertoire.Channel{
 
 func randomQuery(r *rand.Rand) string {
 	var parts []string
-	for range 1 + r.IntN(5) {
+	words := 1 + r.IntN(5)
+	if r.IntN(4) == 0 {
+		words = 5 + r.IntN(4) // a member's question, seeded from its rarest words (seedShort)
+	}
+	for range words {
 		w := exactWords[r.IntN(len(exactWords))]
 		switch r.IntN(14) {
 		case 0:

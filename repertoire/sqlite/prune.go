@@ -57,6 +57,7 @@ type listQueries struct {
 	// after it) on, past the ones fetched (?2).
 	heads string
 	data  string
+	probe string // probeQuery
 }
 
 func newListQueries(table string) *listQueries {
@@ -66,7 +67,8 @@ func newListQueries(table string) *listQueries {
 		heads: `SELECT id, first, last, bound FROM ` + table + ` WHERE term = ?1
 		AND first >= max(?2 + 1, coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3))
 		ORDER BY first LIMIT ?4`,
-		data: `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
+		data:  `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
+		probe: probeQuery(table),
 	}
 }
 
@@ -362,7 +364,7 @@ func (tc *termCursor) advance(ctx context.Context, id int64) error {
 
 func (tc *termCursor) seek(ctx context.Context, id int64) error {
 	for _, c := range tc.stems {
-		if err := c.advanceTo(ctx, id); err != nil {
+		if err := c.probeTo(ctx, id); err != nil {
 			return err
 		}
 	}
@@ -374,9 +376,12 @@ func (tc *termCursor) seek(ctx context.Context, id int64) error {
 const boundMargin = 1e-9
 
 // seedTerms: a query of more words is not seeded from top lists (each
-// candidate would be probed for most of its words; its rarer words make
-// the k-th score rise soon anyway).
+// candidate would be probed for most of its words); the lists of its
+// rarest words seed it instead (seedShort).
 const seedTerms = 4
+
+// seedWant: a seed scores exactly its seedWant×k best candidates.
+const seedWant = 6
 
 // bufferSize is how many scored entries wait before the best are checked
 // for visibility; loadBatch how many are checked at once.
@@ -479,7 +484,20 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		}
 	}
 	if len(seeded) > 0 {
-		if err := sr.seed(ctx, seeded, top, seen); err != nil {
+		// What an entry outside a seeded top list may still get from its
+		// word: the cut.
+		missing := make([]float64, len(sr.terms))
+		for _, tc := range longs {
+			if tc.top != nil && slices.Contains(seeded, tc.top) {
+				missing[tc.index] = tc.cap
+			}
+		}
+		if err := sr.seed(ctx, seeded, missing, top, seen); err != nil {
+			return err
+		}
+	}
+	if len(seeded) == 0 && len(sr.terms) > seedTerms && sr.phraseSet == nil && len(nots) == 0 {
+		if err := sr.seedShort(ctx, longs, top, seen); err != nil {
 			return err
 		}
 	}
@@ -755,11 +773,13 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 
 // seed reads the top lists whole, ranks the entries they hold by what
 // those lists alone give them (BM25F and proximity of the terms found
-// there, times the prior), and scores exactly the best few the asking channel may see and
+// there, times the prior, plus missingShare of the cut of each seeded term
+// whose top list lacks them, missing[term]: such an entry may still hold
+// the word, just under the cut), and scores exactly the best few the asking channel may see and
 // the filters keep, probing the long lists for the terms their top lists
 // lack. They enter top (and seen) as any scored entry does; the pruned
 // walk that follows passes over them.
-func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, seen map[int64]bool) error {
+func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []float64, top *topK, seen map[int64]bool) error {
 	// Each top list is read whole once and kept as it is stored (a few
 	// bytes a posting); the walk that follows reads it from memory. Here
 	// a cursor of its own walks it, a posting at a time.
@@ -801,7 +821,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 		lens  [3]int
 		pr    repertoire.PriorInputs
 	}
-	want := 2*top.k + 8
+	want := seedWant * top.k
 	var best []cand // ascending by score, at most want
 	m := make([]termHits, len(sr.terms))
 	found := make([]bool, len(sr.terms))
@@ -846,6 +866,11 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, top *topK, see
 			bm += sr.proximity(m) // of the words found together
 		}
 		score := bm * repertoire.PriorOf(pr, sr.q.HowTo)
+		for ti, f := range found {
+			if !f {
+				score += missingShare * missing[ti]
+			}
+		}
 		if len(best) < want || score > best[0].score {
 			c := cand{id: d, score: score, m: make([]termHits, len(m)), found: slices.Clone(found), lens: lens, pr: pr}
 			for ti := range m {

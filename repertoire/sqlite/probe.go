@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// A probe asks a list for one entry, far from where its cursor is: the
+// entries a walk brings are spread over the whole ID range, so a long
+// list probed for a few of them would fetch a batch of headers (up to
+// maxHeadBatch rows) and then the chunk, two statements, for each. probeTo
+// fetches the chunk holding the entry, header and postings, in one
+// statement of one row instead, when the entry lies farther past the
+// headers fetched than they span; nearer, the probes are dense and the
+// batched headers and runs of chunks serve them better.
+
+// probeQuery reads the chunk of table holding ?2, or the first after it.
+func probeQuery(table string) string {
+	return `SELECT id, first, last, bound, data FROM ` + table + ` WHERE term = ?1
+		AND first >= coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?2), ?2)
+		AND last >= ?2 ORDER BY first LIMIT 1`
+}
+
+// probeTo moves the cursor to the first posting at or after id, as
+// advanceTo does.
+func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
+	if id <= c.at || c.list == nil || c.mem != nil || c.mems != nil || c.done || len(c.heads) == 0 {
+		return c.advanceTo(ctx, id)
+	}
+	last := c.heads[len(c.heads)-1]
+	if id <= last.last || id-last.last <= last.last-c.heads[0].first {
+		return c.advanceTo(ctx, id)
+	}
+	st, err := c.sr.prepared(ctx, c.list.probe)
+	if err != nil {
+		return err
+	}
+	var hd chunkHead
+	var data []byte
+	err = st.QueryRowContext(ctx, c.term, id).Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &data)
+	c.at, c.h, c.loaded = id, 0, -1
+	c.heads = c.heads[:0]
+	if errors.Is(err, sql.ErrNoRows) {
+		c.done = true // no chunk holds id or anything after it
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.heads = append(c.heads, hd)
+	if c.ahead == nil {
+		c.ahead = map[int64][]byte{}
+	}
+	clear(c.ahead)
+	c.ahead[hd.row] = data
+	return nil
+}
