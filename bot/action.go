@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -17,6 +18,7 @@ type ActionPressed struct {
 	Message MessageRef
 	User    User
 	Value   string
+	At      time.Time // the delivery's arrival (the inbox sets it); zero is now
 }
 
 // Delivery implements Event.
@@ -46,7 +48,7 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 		b.log.InfoContext(ctx, "button refused", logEvent, ev.ID, logUser, ev.User.ID, logErr, err)
 		return err
 	}
-	changed, err := b.store.EntryFeedback(ctx, ev.ID, source(ev.Message), entry, ev.User.ID, helpful)
+	changed, err := b.store.EntryFeedback(ctx, ev.ID, source(ev.Message), entry, ev.User.ID, helpful, ev.At)
 	switch {
 	case errors.Is(err, repertoire.ErrAlreadyApplied):
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -19,12 +20,12 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if ev.User.Bot {
 		return nil
 	}
-	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, true)
+	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, true, ev.At)
 	kind, ok := b.CaptureKind(ev.Emoji)
 	if !ok {
 		// 👍/👎 on a recall answer is feedback; any other reaction is a
 		// signal for detection.
-		return errors.Join(b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, true), b.detect(ctx, ev.Target))
+		return errors.Join(b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, true, ev.At), b.detect(ctx, ev.Target))
 	}
 	if handled, err := b.captureSuggestion(ctx, ev, kind); handled {
 		return err
@@ -58,7 +59,7 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		return nil // the bot's own posts and requests to it are not knowledge
 	}
 	params := b.saveParams(ev.ID, kind, question, *answer, ev.Private || answer.Private)
-	params.Saver = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}
+	params.Saver, params.Acted = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}, ev.At
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -169,9 +170,9 @@ func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
 	if ev.User.Bot {
 		return nil
 	}
-	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, false)
+	b.noteReaction(ctx, ev.Target, ev.User, ev.Emoji, false, time.Time{})
 	if _, ok := b.CaptureKind(ev.Emoji); !ok {
-		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, false)
+		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, false, time.Time{})
 	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -239,7 +240,7 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	// save itself carries no delivery ID.
 	params := b.saveParams("", kind, question, answer, ev.Message.Private || answer.Private)
 	params.Tags = append(params.Tags, Hashtags(args)...)
-	params.Saver = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
+	params.Saver, params.Acted = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}, ev.Message.Time
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
 	if errors.Is(err, repertoire.ErrForgotten) {

@@ -480,7 +480,7 @@ func (c *CatchUp) diff(e *emitter, pass, since time.Time, page HistoryPage,
 			if !have[k] {
 				id := catchUpID(ref, "add", passKey, m.Ref.ID, r.User.ID, emojiKey(r.Emoji))
 				st.Added++
-				emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
+				emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private, At: m.Time})
 			}
 		}
 		for _, r := range l.Reactions {

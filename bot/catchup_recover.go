@@ -95,7 +95,7 @@ func (c *CatchUp) feedback(e *emitter, passKey string, m Message, votes *reperto
 		}
 		st.Added++
 		id := catchUpID(e.ref, "feedback", passKey, m.Ref.ID, r.User.ID, emojiKey(r.Emoji))
-		e.emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private})
+		e.emit(id, ReactionAdded{ID: id, Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private, At: m.Time})
 	}
 	if votes == nil {
 		return

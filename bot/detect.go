@@ -338,7 +338,7 @@ func (b *Bot) captureSuggestion(ctx context.Context, ev ReactionAdded, kind repe
 		kind = d.Kind // 💡 on a suggestion keeps the detector's finer kind
 	}
 	params := b.saveParams(ev.ID, kind, question, answer, ev.Private || answer.Private)
-	params.Saver = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}
+	params.Saver, params.Acted = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}, ev.At
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) || errors.Is(err, repertoire.ErrForgotten) {
@@ -487,8 +487,8 @@ func isASCII(s string) bool {
 
 // noteReaction keeps the log's reactions in step; failures only cost the
 // detector a signal.
-func (b *Bot) noteReaction(ctx context.Context, target MessageRef, u User, e Emoji, add bool) {
-	if err := b.store.LogReaction(ctx, source(target), u.ID, emojiKey(e), add); err != nil {
+func (b *Bot) noteReaction(ctx context.Context, target MessageRef, u User, e Emoji, add bool, at time.Time) {
+	if err := b.store.LogReaction(ctx, source(target), u.ID, emojiKey(e), add, at); err != nil {
 		b.log.WarnContext(ctx, "log reaction", logMessage, target.ID, logErr, err)
 	}
 }

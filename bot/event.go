@@ -107,6 +107,12 @@ type ReactionAdded struct {
 	User    User
 	Emoji   Emoji
 	Private bool
+	// At is when the member reacted, as far as known: the delivery's
+	// arrival (the inbox sets it), or for a reaction catch-up found, its
+	// message's time (it came after; exactly when is not known). Zero is
+	// now. A reaction dated before its member asked to be forgotten is not
+	// recorded after the forget.
+	At time.Time
 }
 
 // ReactionRemoved: a member took a reaction back.

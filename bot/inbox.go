@@ -443,6 +443,7 @@ func (in *Inbox) applyOnce(ctx context.Context, d Delivery) error {
 	if err != nil {
 		return fmt.Errorf("decode %s %s: %w", d.Platform, d.Kind, err)
 	}
+	stampArrival(evs, d.Received)
 	var errs []error
 	for _, ev := range evs {
 		if err := in.next.Handle(ctx, ev); err != nil {

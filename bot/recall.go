@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -41,16 +42,20 @@ func feedbackEmoji(e Emoji) (helpful, ok bool) {
 
 // feedbackReaction applies a 👍 or 👎 (added or taken back) on a message;
 // only reactions on the bot's recall answers count, others are ignored.
-func (b *Bot) feedbackReaction(ctx context.Context, event string, target MessageRef, user User, e Emoji, add bool) error {
+func (b *Bot) feedbackReaction(ctx context.Context, event string, target MessageRef, user User, e Emoji, add bool, at time.Time) error {
 	helpful, ok := feedbackEmoji(e)
 	if !ok {
 		return nil
 	}
-	apply := b.store.Feedback
-	if !add {
-		apply = b.store.Unfeedback
+	var (
+		changed bool
+		err     error
+	)
+	if add {
+		changed, err = b.store.Feedback(ctx, event, source(target), user.ID, helpful, at)
+	} else {
+		changed, err = b.store.Unfeedback(ctx, event, source(target), user.ID, helpful)
 	}
-	changed, err := apply(ctx, event, source(target), user.ID, helpful)
 	switch {
 	case errors.Is(err, repertoire.ErrNotFound), errors.Is(err, repertoire.ErrAlreadyApplied):
 		return nil

@@ -107,8 +107,10 @@ type RecallStore interface {
 	RecordRecall(ctx context.Context, msg Source, entryIDs []int64) error
 	// Feedback records a member's 👍 (helpful) or 👎 on a whole recall
 	// answer (msg). It returns ErrNotFound when msg is not a recall answer
-	// and reports whether the feedback is new.
-	Feedback(ctx context.Context, event string, msg Source, userID string, helpful bool) (bool, error)
+	// and reports whether the feedback is new. acted is when the member
+	// reacted (zero: now): a member who asked to be forgotten at or after
+	// it is not recorded (false, nil).
+	Feedback(ctx context.Context, event string, msg Source, userID string, helpful bool, acted time.Time) (bool, error)
 	// Unfeedback takes a member's 👍 or 👎 back. ErrNotFound when msg is not
 	// a recall answer; it reports whether there was such feedback.
 	Unfeedback(ctx context.Context, event string, msg Source, userID string, helpful bool) (bool, error)
@@ -116,8 +118,10 @@ type RecallStore interface {
 	// answer: helpful or not. A member has one verdict per entry: the same
 	// verdict again changes nothing, the other one replaces it. It returns
 	// ErrNotFound when msg is not a recall answer or did not show the entry,
-	// and reports whether the verdict is new.
-	EntryFeedback(ctx context.Context, event string, msg Source, entryID int64, userID string, helpful bool) (bool, error)
+	// and reports whether the verdict is new. acted is when the member
+	// pressed (zero: now): a member who asked to be forgotten at or after
+	// it is not recorded (false, nil).
+	EntryFeedback(ctx context.Context, event string, msg Source, entryID int64, userID string, helpful bool, acted time.Time) (bool, error)
 	// AnswerVerdicts returns the verdicts members hold on the entries of a
 	// recall answer (the bot's posted message msg) and gave there, each entry
 	// and verdict once, in the order the answer showed the entries, "This
@@ -230,8 +234,10 @@ type MessageLogStore interface {
 	// and takes the new text.
 	LogMessage(ctx context.Context, event string, m LoggedMessage) error
 	// LogReaction records (add) or takes back (!add) a reaction on a logged
-	// message. A reaction on a message the log does not hold changes nothing.
-	LogReaction(ctx context.Context, src Source, userID, emoji string, add bool) error
+	// message. A reaction on a message the log does not hold changes
+	// nothing, nor does one added (at acted; zero: now) by a member who
+	// asked to be forgotten at or after that time.
+	LogReaction(ctx context.Context, src Source, userID, emoji string, add bool, acted time.Time) error
 	// EditLoggedMessage applies an edit to the log. It reports whether the log
 	// held the message.
 	EditLoggedMessage(ctx context.Context, src Source, text string, at time.Time) (bool, error)

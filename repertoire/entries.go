@@ -117,6 +117,12 @@ type SaveParams struct {
 	Terms          []string // distinctive terms derived from the text (see Entry.Terms)
 	Saver          Person   // empty for a detected entry
 	At             time.Time
+	// Acted is when the saver acted (reacted, asked to save) as far as
+	// known (zero: At). A saver who asked to be forgotten at or after it is
+	// not recorded, as if the forget had come after the save: their
+	// reaction was still pending when they asked, or catch-up found it
+	// later. The exchange is saved all the same.
+	Acted time.Time
 	// Posted and QuestionPosted are when the answer and the question were
 	// posted (zero: not known, taken as At): what a member wrote before
 	// they asked to be forgotten is not saved again (ErrForgotten; a

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/repertoire/repertoire/repertoire"
 	"github.com/repertoire/repertoire/repertoire/internal/sqlcore"
@@ -19,6 +20,7 @@ var dialect = &sqlcore.Dialect{
 	IntList:     "SELECT value::bigint FROM json_array_elements_text(?::json)",
 	JSONList:    "json_array_elements(?::json)",
 	Constraint:  isConstraint,
+	LockInbox:   "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(inboxLock, 10) + ")",
 }
 
 // newCore is the shared core on the store's pool: reads in REPEATABLE READ

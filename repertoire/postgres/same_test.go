@@ -106,7 +106,7 @@ type searcher interface {
 	EditSource(context.Context, string, repertoire.Source, string, time.Time) (int, error)
 	DeleteSource(context.Context, string, repertoire.Source) (int, error)
 	RecordRecall(context.Context, repertoire.Source, []int64) error
-	EntryFeedback(context.Context, string, repertoire.Source, int64, string, bool) (bool, error)
+	EntryFeedback(context.Context, string, repertoire.Source, int64, string, bool, time.Time) (bool, error)
 	EntryBySource(context.Context, repertoire.Source) (repertoire.Entry, error)
 	Search(context.Context, repertoire.SearchParams) ([]repertoire.Hit, error)
 	SearchExhaustive(context.Context, repertoire.SearchParams) ([]repertoire.Hit, error)
@@ -173,7 +173,7 @@ func TestSameRankingAsSQLite(t *testing.T) {
 				case 3:
 					msg := repertoire.Source{Platform: "p", Space: "s", Channel: "c1", Message: fmt.Sprint("bot", i)}
 					if err = s.RecordRecall(ctx, msg, []int64{e.ID}); err == nil {
-						_, err = s.EntryFeedback(ctx, "", msg, e.ID, "F", good)
+						_, err = s.EntryFeedback(ctx, "", msg, e.ID, "F", good, time.Time{})
 					}
 				}
 				if err != nil {

@@ -157,7 +157,7 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 				if err := s.RecordRecall(ctx, msg, []int64{ids[r.IntN(len(ids))]}); err != nil {
 					continue // the entry was forgotten
 				}
-				if _, err := s.Feedback(ctx, "", msg, "F", r.IntN(2) == 0); err != nil {
+				if _, err := s.Feedback(ctx, "", msg, "F", r.IntN(2) == 0, time.Time{}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -30,7 +30,7 @@ func BenchmarkLoggedMessages(b *testing.B) {
 			b.Fatal(err)
 		}
 		if i%2 == 0 {
-			if err := s.LogReaction(ctx, repertoire.Source{Platform: ch.Platform, Space: ch.Space, Channel: ch.ID, Message: m.ID}, "U9", "bulb", true); err != nil {
+			if err := s.LogReaction(ctx, repertoire.Source{Platform: ch.Platform, Space: ch.Space, Channel: ch.ID, Message: m.ID}, "U9", "bulb", true, time.Time{}); err != nil {
 				b.Fatal(err)
 			}
 		}

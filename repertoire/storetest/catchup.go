@@ -142,7 +142,7 @@ func testCatchUpReadsAnswersAndThreads(t *testing.T, open Opener) {
 		msg, user string
 		helpful   bool
 	}{{"bot-1", "U2", true}, {"bot-1", "U1", true}, {"bot-1", "U3", false}, {"bot-1", "U4", true}, {"bot-3", "U1", true}} {
-		if _, err := s.Feedback(ctx, "", src(map[bool]string{true: "other", false: "general"}[f.msg == "bot-3"], f.msg), f.user, f.helpful); err != nil {
+		if _, err := s.Feedback(ctx, "", src(map[bool]string{true: "other", false: "general"}[f.msg == "bot-3"], f.msg), f.user, f.helpful, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -241,7 +241,7 @@ func testDigestDataDetectedAndFeedback(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"U-x", "U-y"} {
-		if _, err := s.Feedback(ctx, "", answer, u, true); err != nil {
+		if _, err := s.Feedback(ctx, "", answer, u, true, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -125,3 +125,81 @@ func testForgottenWordsStayForgotten(t *testing.T, open Opener) {
 		t.Error("the forgotten words are readable again")
 	}
 }
+
+// A forgotten member's acts dated before the forget (a reaction, a thumb,
+// a button press still pending in the inbox when they asked, or a reaction
+// catch-up found later) do not name them again: the exchange they saved is
+// kept as if the forget had come after the save. Their acts dated after
+// it are recorded as anyone's.
+func testForgottenActsStayForgotten(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	before := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // acted before the forget, whatever the store's clock
+	after := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)  // and after it
+	if err := s.LogMessage(ctx, "", logged("m1", "U-alice", "run certbot renew", before)); err != nil {
+		t.Fatal(err)
+	}
+	saved, _, err := s.Save(ctx, saveParams("m1", "run certbot renew", "U-carol"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := src("bot-1")
+	if err := s.RecordRecall(ctx, answer, []int64{saved.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ForgetUser(ctx, "shell", "U-bob"); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{before, {}} {
+		// Dated before the forget, and undated (taken as now: after it).
+		vote := saveParams("m1", "run certbot renew", "U-bob")
+		vote.Acted = at
+		if e, outcome, err := s.Save(ctx, vote); err != nil || (at.IsZero() != (outcome == repertoire.AddedVote)) || (at.IsZero() != (e.Votes == 2)) {
+			t.Errorf("bob's 💡 acted %v on carol's entry: %v, %d votes (%v)", at, outcome, e.Votes, err)
+		}
+		if _, err := s.Unsave(ctx, "", src("m1"), "U-bob"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save := saveParams("m2", "git worktree, no stash", "U-bob")
+	save.Acted = before
+	e, outcome, err := s.Save(ctx, save)
+	if err != nil || outcome != repertoire.Created || len(e.Savers) != 0 || e.Votes != 0 {
+		t.Errorf("bob's earlier 💡 on a new exchange: %v %+v (%v), want it saved without him", outcome, e, err)
+	}
+	if changed, err := s.Feedback(ctx, "", answer, "U-bob", true, before); err != nil || changed {
+		t.Errorf("bob's earlier 👍: changed %v (%v), want nothing recorded", changed, err)
+	}
+	if changed, err := s.EntryFeedback(ctx, "", answer, saved.ID, "U-bob", true, before); err != nil || changed {
+		t.Errorf("bob's earlier \"This helped\": changed %v (%v), want nothing recorded", changed, err)
+	}
+	if err := s.LogReaction(ctx, src("m1"), "U-bob", "💡", true, before); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := s.Entry(ctx, saved.ID); err != nil || e.Helpful != 0 {
+		t.Errorf("carol's entry after bob's earlier thumbs: helpful %d (%v)", e.Helpful, err)
+	}
+	if vs, err := s.AnswerVerdicts(ctx, answer); err != nil || len(vs) != 0 {
+		t.Errorf("verdicts after bob's earlier press: %+v (%v)", vs, err)
+	}
+	if lm, err := s.LoggedMessageBySource(ctx, src("m1")); err != nil || len(lm.Reactions) != 0 {
+		t.Errorf("logged reactions after bob's earlier 💡: %+v (%v)", lm.Reactions, err)
+	}
+	// After the forget, bob acts as anyone.
+	save.Acted = after
+	if e, outcome, err = s.Save(ctx, save); err != nil || outcome != repertoire.AddedSaver || len(e.Savers) != 1 {
+		t.Errorf("bob's later 💡: %v %+v (%v), want him as saver", outcome, e.Savers, err)
+	}
+	if changed, err := s.EntryFeedback(ctx, "", answer, saved.ID, "U-bob", true, after); err != nil || !changed {
+		t.Errorf("bob's later \"This helped\": changed %v (%v)", changed, err)
+	}
+	if changed, err := s.Feedback(ctx, "", answer, "U-bob", true, after); err != nil || !changed {
+		t.Errorf("bob's later 👍: changed %v (%v)", changed, err)
+	}
+	if err := s.LogReaction(ctx, src("m1"), "U-bob", "💡", true, after); err != nil {
+		t.Fatal(err)
+	}
+	if lm, err := s.LoggedMessageBySource(ctx, src("m1")); err != nil || len(lm.Reactions) != 1 {
+		t.Errorf("logged reactions after bob's later 💡: %+v (%v)", lm.Reactions, err)
+	}
+}

@@ -34,10 +34,10 @@ func testMessageLogFollowsEditsDeletesAndRetention(t *testing.T, open Opener) {
 	if err := s.LogMessage(ctx, "ev2", logged("m2", "U2", "certbot renew", t0.Add(time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.LogReaction(ctx, src("m2"), "U1", "🙏", true); err != nil {
+	if err := s.LogReaction(ctx, src("m2"), "U1", "🙏", true, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.LogReaction(ctx, src("nope"), "U1", "🙏", true); err != nil {
+	if err := s.LogReaction(ctx, src("nope"), "U1", "🙏", true, time.Time{}); err != nil {
 		t.Fatalf("a reaction on an unlogged message changes nothing: %v", err)
 	}
 	msgs, err := s.LoggedMessages(ctx, repertoire.MessageQuery{Channel: general})
@@ -47,7 +47,7 @@ func testMessageLogFollowsEditsDeletesAndRetention(t *testing.T, open Opener) {
 	// Several reactions on one message: it comes once, its reactions in
 	// (member, emoji) order, and a limit counts messages, not reactions.
 	for _, r := range []struct{ user, emoji string }{{"U3", "👍"}, {"U1", "✅"}, {"U3", "🙏"}} {
-		if err := s.LogReaction(ctx, src("m2"), r.user, r.emoji, true); err != nil {
+		if err := s.LogReaction(ctx, src("m2"), r.user, r.emoji, true, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +117,7 @@ func testForgetUserClearsTheMessageLog(t *testing.T, open Opener) {
 	if err := s.LogMessage(ctx, "", logged("m2", "U-alice", "nice", t0)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.LogReaction(ctx, src("m2"), "U-bob", "👍", true); err != nil {
+	if err := s.LogReaction(ctx, src("m2"), "U-bob", "👍", true, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.RecordDetection(ctx, repertoire.Detection{Channel: general, ThreadID: "m1", QuestionID: "m1", AnswerID: "m2",

@@ -135,7 +135,7 @@ func testRecallVotesFeedbackRecency(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"U1", "U2", "U3"} {
-		if _, err := s.Feedback(ctx, "", answer, u, false); err != nil {
+		if _, err := s.Feedback(ctx, "", answer, u, false, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,7 +165,7 @@ func testFeedbackCounts(t *testing.T, open Opener) {
 	answer := repertoire.Source{Platform: "shell", Space: "local", Channel: "general", Message: "bot-1"}
 	other := answer
 	other.Message = "someone-else"
-	if _, err := s.Feedback(ctx, "", answer, "U1", true); err == nil {
+	if _, err := s.Feedback(ctx, "", answer, "U1", true, time.Time{}); err == nil {
 		t.Fatal("feedback on a message that is no recall answer should be ErrNotFound")
 	}
 	if err := s.RecordRecall(ctx, answer, []int64{ids["a"], ids["b"]}); err != nil {
@@ -188,16 +188,20 @@ func testFeedbackCounts(t *testing.T, open Opener) {
 		{"e5", "U1", true, true, true},
 	}
 	for _, st := range steps {
-		apply := s.Feedback
-		if !st.add {
-			apply = s.Unfeedback
+		var (
+			changed bool
+			err     error
+		)
+		if st.add {
+			changed, err = s.Feedback(ctx, st.event, answer, st.user, st.helpful, time.Time{})
+		} else {
+			changed, err = s.Unfeedback(ctx, st.event, answer, st.user, st.helpful)
 		}
-		changed, err := apply(ctx, st.event, answer, st.user, st.helpful)
 		if err != nil || changed != st.changed {
 			t.Fatalf("%s: changed %v err %v, want %v", st.event, changed, err, st.changed)
 		}
 	}
-	if _, err := s.Feedback(ctx, "e5", answer, "U3", true); err == nil {
+	if _, err := s.Feedback(ctx, "e5", answer, "U3", true, time.Time{}); err == nil {
 		t.Fatal("a redelivered event should not apply twice")
 	}
 	// A reaction on the answer is a verdict on its first entry only.
@@ -395,18 +399,18 @@ func testEntryFeedback(t *testing.T, open Opener) {
 		{"b7", "U1", 0, true, false, repertoire.ErrNotFound},
 	}
 	for _, st := range steps {
-		changed, err := s.EntryFeedback(ctx, st.event, answer, st.entry, st.user, st.helpful)
+		changed, err := s.EntryFeedback(ctx, st.event, answer, st.entry, st.user, st.helpful, time.Time{})
 		if changed != st.changed || !errors.Is(err, st.err) {
 			t.Fatalf("%s by %s: changed %v err %v, want %v %v", st.event, st.user, changed, err, st.changed, st.err)
 		}
 	}
 	other := answer
 	other.Message = "999.000"
-	if _, err := s.EntryFeedback(ctx, "", other, ids["a"], "U1", true); !errors.Is(err, repertoire.ErrNotFound) {
+	if _, err := s.EntryFeedback(ctx, "", other, ids["a"], "U1", true, time.Time{}); !errors.Is(err, repertoire.ErrNotFound) {
 		t.Fatalf("feedback on a message that is no answer: %v", err)
 	}
 	// A 👍 reaction by U1 on the answer is their verdict on its first entry.
-	if _, err := s.Feedback(ctx, "r1", answer, "U1", true); err != nil {
+	if _, err := s.Feedback(ctx, "r1", answer, "U1", true, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	for src, want := range map[string][2]int{"a": {1, 0}, "b": {3, 0}, "c": {0, 0}, "d": {0, 0}} {

@@ -83,6 +83,7 @@ var cases = []struct {
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
+	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},
 	{"PurgeSpace", testPurgeSpace},
 	// The web page: counts and reads under an audience.
 	{"WebCountsFollowEntries", testWebCountsFollowEntries},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -52,7 +53,7 @@ func testAnswerVerdicts(t *testing.T, open Opener) {
 		{"U3", "b", false, answer}, // changed their mind: "This helped" on b is nobody's now
 		{"U1", "a", false, later},  // U1's verdict on a moved to the later answer
 	} {
-		if _, err := s.EntryFeedback(ctx, "", p.on, ids[p.entry], p.user, p.helpful); err != nil {
+		if _, err := s.EntryFeedback(ctx, "", p.on, ids[p.entry], p.user, p.helpful, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}

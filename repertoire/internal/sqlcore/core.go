@@ -67,6 +67,10 @@ type Dialect struct {
 	// Constraint reports whether err is an integrity constraint violation
 	// (a unique key, a foreign key).
 	Constraint func(err error) bool
+	// LockInbox, where the inbox shares the database, is a statement that
+	// waits for the inbox's commits in progress and holds them off until
+	// the transaction ends.
+	LockInbox string
 }
 
 // Indexed is the hint that a scan of a table walks index (with a leading

@@ -82,6 +82,11 @@ func (s *Core) Save(ctx context.Context, p repertoire.SaveParams) (repertoire.En
 				return fmt.Errorf("refresh entry: %w", err)
 			}
 		}
+		if gone, err := s.forgottenWhen(ctx, tx, p.Channel.Platform, p.Saver.ID, cmp.Or(p.Acted, at)); err != nil {
+			return err
+		} else if gone {
+			p.Saver = repertoire.Person{} // their save still pending at the forget: the exchange stays, not them
+		}
 		if p.Saver.ID != "" {
 			o, err := addSaverOrVote(ctx, tx, id, p.Saver, at)
 			if err != nil {

@@ -45,17 +45,17 @@ func (s *Core) RecordRecall(ctx context.Context, msg repertoire.Source, entryIDs
 // Feedback records a member's 👍 (helpful) or 👎 on a recall answer. It
 // returns ErrNotFound when msg is not a recall answer (a thumbs-up anywhere
 // else is none of recall's business) and reports whether the feedback is new.
-func (s *Core) Feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
-	return s.feedback(ctx, event, msg, userID, helpful, true)
+func (s *Core) Feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool, acted time.Time) (bool, error) {
+	return s.feedback(ctx, event, msg, userID, helpful, true, acted)
 }
 
 // Unfeedback takes a member's 👍 or 👎 back. Like Feedback, ErrNotFound when
 // msg is not a recall answer; it reports whether there was such feedback.
 func (s *Core) Unfeedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful bool) (bool, error) {
-	return s.feedback(ctx, event, msg, userID, helpful, false)
+	return s.feedback(ctx, event, msg, userID, helpful, false, time.Time{})
 }
 
-func (s *Core) feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful, add bool) (bool, error) {
+func (s *Core) feedback(ctx context.Context, event string, msg repertoire.Source, userID string, helpful, add bool, acted time.Time) (bool, error) {
 	// Most thumbs are on other messages: find out on the read pool, so they
 	// never queue for the writer.
 	if _, err := recallAnswerID(ctx, s.r, msg); err != nil {
@@ -69,6 +69,9 @@ func (s *Core) feedback(ctx context.Context, event string, msg repertoire.Source
 		}
 		var res sql.Result
 		if add {
+			if gone, err := s.forgottenWhen(ctx, tx, msg.Platform, userID, acted); err != nil || gone {
+				return err // a forgotten member's thumb still pending at the forget
+			}
 			res, err = tx.ExecContext(ctx, `INSERT INTO recall_feedback (answer_id, user_id, helpful, given_at)
 				VALUES (?,?,?,?) ON CONFLICT DO NOTHING`, id, userID, helpful, s.now().UnixMilli())
 		} else {
@@ -152,7 +155,7 @@ func (s *Core) ClaimNudge(ctx context.Context, event string, ch repertoire.Chann
 // ErrNotFound when msg is not a recall answer or did not show the entry
 // (a forged or stale button changes nothing) and reports whether the
 // verdict is new.
-func (s *Core) EntryFeedback(ctx context.Context, event string, msg repertoire.Source, entryID int64, userID string, helpful bool) (bool, error) {
+func (s *Core) EntryFeedback(ctx context.Context, event string, msg repertoire.Source, entryID int64, userID string, helpful bool, acted time.Time) (bool, error) {
 	if userID == "" {
 		return false, fmt.Errorf("entry feedback: %w: no member", repertoire.ErrInvalid)
 	}
@@ -169,6 +172,9 @@ func (s *Core) EntryFeedback(ctx context.Context, event string, msg repertoire.S
 		}
 		if shown == 0 {
 			return repertoire.ErrNotFound
+		}
+		if gone, err := s.forgottenWhen(ctx, tx, msg.Platform, userID, acted); err != nil || gone {
+			return err // a forgotten member's press still pending at the forget
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO entry_feedback (entry_id, platform, user_id, helpful, answer_id, given_at)
 			VALUES (?,?,?,?,?,?) ON CONFLICT (entry_id, platform, user_id) DO UPDATE SET helpful = excluded.helpful,

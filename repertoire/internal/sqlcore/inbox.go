@@ -46,6 +46,12 @@ func (s *Core) CommitInbox(ctx context.Context, items []repertoire.InboxItem, do
 			mark, args := `UPDATE inbox SET applied_at = ?`, []any{s.now().UnixMilli()}
 			if s.erase {
 				mark, args = mark+`, payload = ?`, append(args, []byte{})
+			} else {
+				// An item that arrived before a forget and is applied after
+				// it loses its payload as the applied ones did at the forget
+				// (eraseAppliedInbox): it may quote the forgotten member.
+				mark, args = mark+`, payload = CASE WHEN received_at <= (SELECT coalesce(max(forgotten_at), -1)
+					FROM forgotten_members) THEN ? ELSE payload END`, append(args, []byte{})
 			}
 			if _, err := tx.ExecContext(ctx, mark+` WHERE seq IN (`+s.d.IntList+`) AND applied_at IS NULL`,
 				append(args, JSONList(done))...); err != nil {

@@ -54,10 +54,13 @@ func (s *Core) LogMessage(ctx context.Context, event string, m repertoire.Logged
 
 // LogReaction records (add) or takes back (!add) a reaction on a logged
 // message. A reaction on a message the log does not hold changes nothing.
-func (s *Core) LogReaction(ctx context.Context, src repertoire.Source, userID, emoji string, add bool) error {
+func (s *Core) LogReaction(ctx context.Context, src repertoire.Source, userID, emoji string, add bool, acted time.Time) error {
 	err := s.tx(ctx, "", func(tx Querier) error {
 		var err error
 		if add {
+			if gone, err := s.forgottenWhen(ctx, tx, src.Platform, userID, acted); err != nil || gone {
+				return err // a forgotten member's reaction still pending at the forget
+			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO message_reactions (platform, space, channel_id, message_id, user_id, emoji)
 				SELECT platform, space, channel_id, message_id, CAST(? AS TEXT), CAST(? AS TEXT) FROM messages
 				WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ? ON CONFLICT DO NOTHING`,

@@ -193,6 +193,13 @@ func (s *Core) eraseAppliedInbox(ctx context.Context, tx Querier) error {
 	if s.erase {
 		return nil
 	}
+	if s.d.LockInbox != "" {
+		// Wait for the inbox's commits under way: an item marked applied
+		// meanwhile is either erased here or sees this forget (CommitInbox).
+		if _, err := tx.ExecContext(ctx, s.d.LockInbox); err != nil {
+			return err
+		}
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE inbox SET payload = ? WHERE applied_at IS NOT NULL AND length(payload) > 0`, []byte{})
 	return err
 }
