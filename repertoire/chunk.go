@@ -200,3 +200,40 @@ func ReadPosting(b []byte, prev int64, p *Posting, pos []int32) ([]byte, []int32
 	}
 	return b, pos, nil
 }
+
+// SkipPosting passes over the posting at the start of chunk data b without
+// decoding it and returns its ID delta (EncodeChunk's first value) and the
+// rest of b: ReadPostingHead and SkipPositions in one pass that keeps only
+// the delta and the term frequencies (the count of positions to skip).
+func SkipPosting(b []byte) (int64, []byte, error) {
+	delta, n := binary.Uvarint(b)
+	if n <= 0 {
+		return 0, nil, ErrCorruptChunk
+	}
+	b = b[n:]
+	var tf uint64
+	for range 3 {
+		x, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, nil, ErrCorruptChunk
+		}
+		tf += x
+		b = b[n:]
+	}
+	// The token counts, votes, helpful, unhelpful and kind (7 varints),
+	// then the positions: each varint ends at its first byte below 0x80.
+	if tf > uint64(len(b)) {
+		return 0, nil, ErrCorruptChunk
+	}
+	k := 0
+	for left := 7 + int(tf); left > 0; left-- {
+		for k < len(b) && b[k] >= 0x80 {
+			k++
+		}
+		if k == len(b) {
+			return 0, nil, ErrCorruptChunk
+		}
+		k++
+	}
+	return int64(delta), b[k:], nil
+}

@@ -11,9 +11,9 @@ import (
 // list probed for a few of them would fetch a batch of headers (up to
 // maxHeadBatch rows) and then the chunk, two statements, for each. probeTo
 // fetches the chunk holding the entry, header and postings, in one
-// statement of one row instead, when the entry lies farther past the
-// headers fetched than they span; nearer, the probes are dense and the
-// batched headers and runs of chunks serve them better.
+// statement of one row instead, when the entry lies more than two chunks
+// past the headers fetched; nearer, the probes are dense and the batched
+// headers and runs of chunks serve them better.
 
 // probeQuery reads the chunk of table holding ?2, or the first after it.
 func probeQuery(table string) string {
@@ -28,8 +28,10 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 	if id <= c.at || c.list == nil || c.mem != nil || c.mems != nil || c.done || len(c.heads) == 0 {
 		return c.advanceTo(ctx, id)
 	}
+	// Dense: id within two chunks' span (on average over those fetched)
+	// past the last header fetched.
 	last := c.heads[len(c.heads)-1]
-	if id <= last.last || id-last.last <= last.last-c.heads[0].first {
+	if id <= last.last || (id-last.last)*int64(len(c.heads)) <= 2*(last.last-c.heads[0].first+1) {
 		return c.advanceTo(ctx, id)
 	}
 	st, err := c.sr.prepared(ctx, c.list.probe)
@@ -55,4 +57,24 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 	clear(c.ahead)
 	c.ahead[hd.row] = data
 	return nil
+}
+
+// probeBefore orders lists for MaxScore, a (of bound ua) before b (of
+// bound ub): the lists probed only are the longest prefix of the order
+// whose bounds add up below the k-th score, and every entry of the others
+// is walked. Any order is exact; the cheapest leaves the most postings
+// unwalked for the bound it spends, so lists go by bound per posting,
+// ascending (by bound alone, two words that each fall short of the k-th
+// score would walk the longer list and probe the shorter one).
+func probeBefore(ua float64, a *termCursor, ub float64, b *termCursor) bool {
+	return ua*b.length() < ub*a.length()
+}
+
+// length is about how many postings the list holds.
+func (tc *termCursor) length() float64 {
+	n := max(tc.t.DocFreq, 1)
+	if tc.isTop {
+		n /= defaultTopShare
+	}
+	return n
 }

@@ -78,8 +78,11 @@ var (
 )
 
 const (
-	// maxRun bounds the chunks one read of postings takes.
+	// maxRun bounds the chunks one read of postings takes; runGap is how
+	// many chunks back the one read last may be for the next read to take
+	// a longer run (probes pass over a chunk now and then).
 	maxRun = 16
+	runGap = 3
 	// maxHeadBatch bounds one fetch of headers; the first asks for 8.
 	maxHeadBatch = 64
 )
@@ -191,7 +194,13 @@ func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
 		c.lastRow = row
 		return data, nil
 	}
-	if c.h > 0 && c.heads[c.h-1].row == c.lastRow {
+	// The chunk read last is one of the few before: the cursor reads
+	// (most) chunks in turn, so the next run is longer; else one.
+	near := false
+	for i := max(c.h-runGap, 0); i < c.h; i++ {
+		near = near || c.heads[i].row == c.lastRow
+	}
+	if near {
 		c.run = min(2*c.run, maxRun)
 	} else {
 		c.run = 1
@@ -290,20 +299,16 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 		}
 		c.loaded, c.rest, c.lastID, c.curOK = c.h, data, c.heads[c.h].first, false
 	}
-	var vals [11]int64
 	for !c.curOK || c.cur.ID < c.at {
 		if len(c.rest) == 0 {
 			return nil, errCorrupt // the chunk's last ID said otherwise
 		}
-		b, err := repertoire.ReadPostingHead(c.rest, &vals)
+		delta, rest, err := repertoire.SkipPosting(c.rest)
 		if err != nil {
 			return nil, err
 		}
-		if id := c.lastID + vals[0]; id < c.at {
-			c.lastID, c.curOK = id, false
-			if c.rest, err = repertoire.SkipPositions(b, vals[1]+vals[2]+vals[3]); err != nil {
-				return nil, err
-			}
+		if id := c.lastID + delta; id < c.at {
+			c.lastID, c.curOK, c.rest = id, false, rest
 			continue
 		}
 		if c.rest, c.posBuf, err = repertoire.ReadPosting(c.rest, c.lastID, &c.cur, c.posBuf[:0]); err != nil {
@@ -513,7 +518,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	// are the longest prefix of this order that cannot lift an entry, and
 	// a top list is of use only when its long list is among them (a long
 	// list sorts before its top list on equal bounds).
-	sort.SliceStable(longs, func(i, j int) bool { return longs[i].ub < longs[j].ub })
+	sort.SliceStable(longs, func(i, j int) bool { return probeBefore(longs[i].ub, longs[i], longs[j].ub, longs[j]) })
 	sort.SliceStable(seeded, func(i, j int) bool { return seeded[i].ub < seeded[j].ub })
 	lists := append(longs, seeded...)
 	threshold := top.threshold
@@ -646,7 +651,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		// walked ones by bound, ascending; cum[j] bounds what lists 0..j
 		// can add to an entry together.
 		w := cursors[len(probed):]
-		sort.SliceStable(w, func(i, j int) bool { return w[i].wub < w[j].wub })
+		sort.SliceStable(w, func(i, j int) bool { return probeBefore(w[i].wub, w[i], w[j].wub, w[j]) })
 		cum := make([]float64, len(cursors))
 		for j := range cursors {
 			cum[j] = termSum(cursors[:j+1], nil)
