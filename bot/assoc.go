@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -108,4 +109,34 @@ func (m *Assoc) score(question, doc map[string]int) float64 {
 	}
 	// A long text holds some partner of nearly every word: per word of it.
 	return s / math.Log(2+float64(len(doc)))
+}
+
+// AssocExpansion returns up to n answer keys the question's keys are
+// associated with and the question does not hold, by the sum of their
+// associations over its keys, strongest first: words a second Search
+// could add to reach entries that share no word with the question.
+// Recall does not use it (cmd/recall-bench measures it on LiveChat's
+// dialogs that share no indexed word with their opening; README).
+func AssocExpansion(question string, m *Assoc, n int) []string {
+	if m.Empty() || n <= 0 {
+		return nil
+	}
+	q := wordCounts(question)
+	weight := map[string]float64{}
+	for k := range q {
+		for a, w := range m.links[k] {
+			if q[a] == 0 {
+				weight[a] += w
+			}
+		}
+	}
+	words := make([]string, 0, len(weight))
+	for a := range weight {
+		words = append(words, a)
+	}
+	sort.Slice(words, func(i, j int) bool {
+		wi, wj := math.Round(weight[words[i]]*1e9), math.Round(weight[words[j]]*1e9)
+		return wi > wj || wi == wj && words[i] < words[j]
+	})
+	return words[:min(n, len(words))]
 }

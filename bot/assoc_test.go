@@ -115,3 +115,30 @@ func TestForgetMeTakesBackAssociations(t *testing.T) {
 		t.Errorf("after ben is forgotten: %+v", got)
 	}
 }
+
+// Expansion by associations offers the words the community answers with
+// and the question lacks, strongest first; nothing without associations.
+func TestAssocExpansionOffersTheAnswersWords(t *testing.T) {
+	counts := repertoire.NewAssocCounts()
+	for range 3 {
+		qk, ak := bot.LearnKeys("pods stuck in crashloop", "raise the memory limits and restart")
+		counts.Add(qk, ak)
+		qk, ak = bot.LearnKeys("certificate expired on the ingress", "run certbot renew and reload nginx")
+		counts.Add(qk, ak)
+	}
+	question := "crashloop again"
+	words := bot.AssocExpansion(question, bot.NewAssoc(counts.For(bot.AssocKeys(question, 32), bot.AssocPerKey)), 3)
+	if len(words) != 3 {
+		t.Fatalf("got %v, want three of the crashloop answer's words", words)
+	}
+	for _, w := range words {
+		switch w {
+		case "raise", "memor", "limit", "resta":
+		default:
+			t.Errorf("%q is not a word crashloop was answered with (%v)", w, words)
+		}
+	}
+	if got := bot.AssocExpansion(question, nil, 3); got != nil {
+		t.Errorf("no associations expanded to %v", got)
+	}
+}

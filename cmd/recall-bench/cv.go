@@ -28,7 +28,8 @@ type cvQuery struct {
 	cands    map[[2]int][2][]repertoire.Hit // candidates, per pool and expansion size
 	plain    []string                       // plain bm25's top cvDepth
 	relevant map[string]bool
-	own      []string // SemEval subtask B: its own related threads, the search engine's order
+	own      []string         // SemEval subtask B: its own related threads, the search engine's order
+	ownHits  []repertoire.Hit // SemEval subtask B: Search's order of its own related threads alone (ownStore)
 	teaches  [][2]string
 }
 
@@ -78,6 +79,10 @@ type cvConfig struct {
 	pool   int
 	expand int     // feedback words of a second pass (0: none)
 	se     float64 // subtask B: weight of the search engine's order beside ours
+	// direct: subtask B re-ranks the question's own related threads as a
+	// pool of their own (ownHits), not by their places in the whole pool's
+	// top cvDepth; only the subtask B figure reads such a configuration.
+	direct bool
 }
 
 func (c cvConfig) String() string {
@@ -85,6 +90,9 @@ func (c cvConfig) String() string {
 		c.w.Search, c.w.Question, c.w.Whole, c.w.Feedback, c.w.Assoc, c.w.MinWords, c.pool, c.expand)
 	if c.se > 0 {
 		s += fmt.Sprintf(", search engine %g", c.se)
+	}
+	if c.direct {
+		s += ", own threads directly"
 	}
 	return s
 }
@@ -101,7 +109,7 @@ func cvGrid(expands ...int) []cvConfig {
 						for _, fb := range []float64{0, 1} {
 							for _, as := range []float64{0, 0.5, 1, 2} {
 								for _, mw := range []int{0, 8} {
-									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, ex, 0})
+									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, ex, 0, false})
 								}
 							}
 						}
@@ -236,16 +244,39 @@ type prfKey struct {
 
 // signals are the signals configuration c orders by.
 func (s *signalMemo) signals(q *cvQuery, queries []*cvQuery, heldOut int, c cvConfig) bot.RerankSignals {
+	if c.direct {
+		return s.ownSignals(q, queries, heldOut, c.w.PRF)
+	}
 	if c.w.Learned > 0 && c.pool == cvDepth && c.expand == 0 {
 		return s.learned(q, queries, heldOut, c.w.PRF)
 	}
 	return s.get(q, queries, heldOut)[[2]int{c.pool, c.expand}]
 }
 
+// ownSignals are the signals of a question's own related threads read as
+// the whole candidate pool (subtask B read directly), with associations
+// that never saw its fold or the held-out one, and feedback p.
+func (s *signalMemo) ownSignals(q *cvQuery, queries []*cvQuery, heldOut int, p bot.PRF) bot.RerankSignals {
+	key := prfKey{q, heldOut, p}
+	if sig, ok := s.own[key]; ok {
+		return sig
+	}
+	if s.own == nil {
+		s.own = map[prfKey]bot.RerankSignals{}
+	}
+	s.get(q, queries, heldOut) // makes the association counts
+	sig := bot.SignalsPRF(q.text, q.ownHits, s.assocFor(q, queries, q.fold, heldOut), p)
+	s.own[key] = sig
+	return sig
+}
+
 // rankingOf applies a configuration to a question's signals: the re-ranked
 // pool, then the rest of Search's hits in their order.
 func rankingOf(q *cvQuery, sig bot.RerankSignals, c cvConfig) []string {
 	head, rest := q.candidates(c.pool, c.expand)
+	if c.direct {
+		head, rest = q.ownHits, nil
+	}
 	n := len(head)
 	order := sig.Order(c.w)
 	if order == nil {
@@ -319,6 +350,7 @@ type signalMemo struct {
 	m      map[*cvQuery]map[int]map[[2]int]bot.RerankSignals
 	counts map[[2]int]*repertoire.AssocCounts
 	prf    map[prfKey]bot.RerankSignals // the learned model's, per feedback setting
+	own    map[prfKey]bot.RerankSignals // subtask B read directly (ownSignals)
 }
 
 func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[[2]int]bot.RerankSignals {
@@ -499,9 +531,39 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	learned := make([][]cvScore, len(models))
 	learnedSub := make([][]cvScore, len(models))
 	chosenLearnedSub := make([][]cvConfig, len(models))
+	// The bot's own ranking (what a member gets): no weight on the search
+	// engine's order.
+	learnedOwn := make([][]cvScore, len(models))
 	for i, m := range models {
-		learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), ap, memo, nil)
+		if !m.variant.small {
+			learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), ap, memo, nil)
+		}
 		learnedSub[i], chosenLearnedSub[i] = crossValidateEach(queries, k, subtaskGrid(func(f int) cvConfig { return m.forFold(f) }), st, memo, nil)
+		learnedOwn[i], _ = crossValidateEach(queries, k, learnedGrid(m), st, memo, nil)
+	}
+	sub1Own, _ := crossValidateEach(queries, k, func(f int) []cvConfig { return []cvConfig{perFold(chosenPool1)(f)} }, st, memo, nil)
+	// Subtask B read directly: each question's own related threads are the
+	// pool the same re-ranker orders (Search's scores of them alone, from
+	// ownStore), instead of their places in the whole pool's top cvDepth,
+	// where 28 of the 214 relevant ones are missing and fall to the end.
+	direct := func(chosen func(int) cvConfig) func(int) cvConfig {
+		return func(f int) cvConfig {
+			c := chosen(f)
+			c.direct = true
+			return c
+		}
+	}
+	var sub1Direct []cvScore
+	var chosenSub1Direct []cvConfig
+	learnedDirect := make([][]cvScore, len(models))
+	chosenLearnedDirect := make([][]cvConfig, len(models))
+	if slices.ContainsFunc(queries, func(q *cvQuery) bool { return q.ownHits != nil }) {
+		sub1Direct, chosenSub1Direct = crossValidateEach(queries, k, subtaskGrid(direct(perFold(chosenPool1))), st, memo, nil)
+		for i, m := range models {
+			if i == shippedVariant || m.variant.skip == poolRelative {
+				learnedDirect[i], chosenLearnedDirect[i] = crossValidateEach(queries, k, subtaskGrid(direct(m.forFold)), st, memo, nil)
+			}
+		}
 	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
@@ -532,6 +594,15 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	for i, m := range models {
 		row(m.variant.name, learned[i], learnedSub[i], 70+uint64(i))
 	}
+	row("fusion (CV), own 10", nil, sub1Direct, 48)
+	for i, m := range models {
+		row(m.variant.name+", own 10", nil, learnedDirect[i], 90+uint64(i))
+	}
+	fmt.Fprintf(w, "the bot's own ranking, subtask B (no weight on the search engine's order; the rows above choose one by CV):\n")
+	row("fusion (CV), own rank", nil, sub1Own, 49)
+	for i, m := range models {
+		row(m.variant.name+", own rank", nil, learnedOwn[i], 60+uint64(i))
+	}
 	row("recall (Search alone)", search, search, 41)
 	row("plain bm25", plain, plain, 42)
 	row("search engine", nil, engine, 43)
@@ -557,6 +628,27 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 			paired(m.variant.name, learnedSub[i], models[0].variant.name, learnedSub[0], []measure{subtaskB}, seed+50)
 		}
 	}
+	paired("fusion (CV), own rank", sub1Own, "search engine", engine, []measure{subtaskB}, 175)
+	for i, m := range models {
+		if i == shippedVariant || m.variant.small {
+			paired(m.variant.name+", own rank", learnedOwn[i], "search engine", engine, []measure{subtaskB}, 176+uint64(i))
+		}
+		if m.variant.small && shippedVariant < len(models) {
+			paired(m.variant.name+", own rank", learnedOwn[i], models[shippedVariant].variant.name+", own rank", learnedOwn[shippedVariant], []measure{subtaskB}, 187)
+		}
+	}
+	if sub1Direct != nil {
+		paired("fusion (CV), own 10", sub1Direct, "search engine", engine, []measure{subtaskB}, 180)
+		paired("fusion (CV), own 10", sub1Direct, "fusion (CV)", sub1, []measure{subtaskB}, 185)
+		for i, m := range models {
+			if learnedDirect[i] == nil {
+				continue
+			}
+			seed := 190 + 10*uint64(i)
+			paired(m.variant.name+", own 10", learnedDirect[i], "search engine", engine, []measure{subtaskB}, seed)
+			paired(m.variant.name+", own 10", learnedDirect[i], m.variant.name, learnedSub[i], []measure{subtaskB}, seed+5)
+		}
+	}
 	if pool != nil {
 		paired("fusion, 2 passes (CV)", pool, "fusion (CV)", pool1, measures[:1], 160)
 		paired("fusion, 2 passes (CV)", sub, "fusion (CV)", sub1, []measure{subtaskB}, 170)
@@ -575,6 +667,23 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 			fmt.Fprintf(w, " %g", c.se)
 		}
 		fmt.Fprintln(w)
+	}
+	if sub1Direct != nil {
+		fmt.Fprintf(w, "search engine's weight chosen for subtask B read directly, fusion:")
+		for _, c := range chosenSub1Direct {
+			fmt.Fprintf(w, " %g", c.se)
+		}
+		fmt.Fprintln(w)
+		for i, m := range models {
+			if learnedDirect[i] == nil {
+				continue
+			}
+			fmt.Fprintf(w, "search engine's weight chosen for subtask B read directly, %s:", m.variant.name)
+			for _, c := range chosenLearnedDirect[i] {
+				fmt.Fprintf(w, " %g", c.se)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	return nil
 }
@@ -605,7 +714,9 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 	held1, chosen1 := crossValidate(queries, k, cvGrid(0), objective, memo, joint)
 	learned := make([][]cvScore, len(models))
 	for i, m := range models {
-		learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), objective, memo, nil)
+		if !m.variant.small { // LiveChat's pools are Search's top cvDepth
+			learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), objective, memo, nil)
+		}
 	}
 	search := fixedScores(queries, searchOrder, 0)
 	plain := fixedScores(queries, func(q *cvQuery) []string { return q.plain }, 0)
@@ -621,7 +732,9 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 	}
 	rows := []namedRow{{"fusion, 2 passes (CV)", held}, {"fusion (CV)", held1}}
 	for i, m := range models {
-		rows = append(rows, namedRow{m.variant.name, learned[i]})
+		if learned[i] != nil {
+			rows = append(rows, namedRow{m.variant.name, learned[i]})
+		}
 	}
 	rows = append(rows, namedRow{"recall (Search alone)", search}, namedRow{"plain bm25", plain})
 	for i, r := range rows {
@@ -648,7 +761,7 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 		seed := 210 + 100*uint64(i)
 		paired(m.variant.name, learned[i], "plain bm25", plain, seed)
 		paired(m.variant.name, learned[i], "fusion (CV)", held1, seed+10)
-		if i > 0 {
+		if i > 0 && learned[i] != nil {
 			paired(m.variant.name, learned[i], models[0].variant.name, learned[0], seed+20)
 		}
 	}

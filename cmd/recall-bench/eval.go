@@ -74,6 +74,11 @@ func rankers(ctx context.Context, store repertoire.Store, file string) (ours, re
 }
 
 func saveEval(ctx context.Context, s repertoire.Store, id, question, answer string) error {
+	return saveEvalIn(ctx, s, evalChannel, id, question, answer)
+}
+
+// saveEvalIn is saveEval into channel ch.
+func saveEvalIn(ctx context.Context, s repertoire.Store, ch repertoire.Channel, id, question, answer string) error {
 	if len(answer) > repertoire.MaxTextBytes-1024 {
 		answer = answer[:repertoire.MaxTextBytes-1024]
 	}
@@ -81,10 +86,46 @@ func saveEval(ctx context.Context, s repertoire.Store, id, question, answer stri
 		question = question[:repertoire.MaxTextBytes-1024]
 	}
 	_, _, err := s.Save(ctx, repertoire.SaveParams{
-		Channel: evalChannel, SourceID: id, Kind: repertoire.Solution, Question: question, Answer: answer,
+		Channel: ch, SourceID: id, Kind: repertoire.Solution, Question: question, Answer: answer,
 		Author: repertoire.Person{ID: "author"}, Saver: repertoire.Person{ID: "saver"},
 	})
 	return err
+}
+
+// ownChannel is where ownStore keeps an original question's own related
+// threads: a space of their own, so that Search from it sees them alone.
+func ownChannel(orgID string) repertoire.Channel {
+	return repertoire.Channel{Platform: "eval", Space: "own-" + orgID, ID: "c", Name: "own"}
+}
+
+// ownStore indexes the file's related threads as semevalQuality's pool
+// does (the same entries, so the same statistics and scores), each in its
+// original question's ownChannel: Search from there orders a question's own
+// ten threads alone, as subtask B asks of a system.
+func ownStore(ctx context.Context, file string, f *semevalFile) (*sqlite.Store, error) {
+	os.Remove(file)
+	store, err := sqlite.Open(ctx, file, nil)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, q := range f.Questions {
+		for _, t := range q.Threads {
+			if seen[t.Rel.ID] {
+				continue
+			}
+			seen[t.Rel.ID] = true
+			answer := strings.Join(t.Comments, "\n")
+			if strings.TrimSpace(answer) == "" {
+				answer = t.Rel.Body
+			}
+			if err := saveEvalIn(ctx, store, ownChannel(q.ID), t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
+				store.Close()
+				return nil, fmt.Errorf("index %s: %w", t.Rel.ID, err)
+			}
+		}
+	}
+	return store, nil
 }
 
 type semevalFile struct {
@@ -283,11 +324,19 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	// Cross-validation: what each original question teaches when its fold
 	// trains is its related threads as saved pairs (question, comments), and
 	// the relevant ones as pairs the asker found helpful.
+	own, err := ownStore(ctx, filepath.Join(dir, "semeval-own.db"), &f)
+	if err != nil {
+		return nil, err
+	}
+	defer own.Close()
 	var queries []*cvQuery
 	for i, id := range order {
 		o := originals[id]
 		q := &cvQuery{text: o.text, fold: i % folds, relevant: o.relevant, own: o.own}
 		if err := searchDeep(ctx, store, plain, q); err != nil {
+			return nil, err
+		}
+		if q.ownHits, err = own.Search(ctx, repertoire.SearchParams{Text: q.text, From: ownChannel(id), Limit: cvDepth}); err != nil {
 			return nil, err
 		}
 		queries = append(queries, q)
@@ -471,7 +520,59 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 		}
 		queries = append(queries, q)
 	}
+	if err := livechatUnreached(ctx, w, store, queries, folds); err != nil {
+		return nil, err
+	}
 	return &cvSet{name: "LiveChat " + filepath.Base(folder), queries: queries, memo: &signalMemo{}, objective: livechatObjective}, nil
+}
+
+// assocExpandWords is how many associated words livechatUnreached adds.
+const assocExpandWords = 10
+
+// livechatUnreached prints how many dialogs Search's top cvDepth misses
+// (they share no indexed word with their opening: no re-ranking can bring
+// them back) and how many of those a second Search reaches when the
+// opening is widened by the words it is most associated with
+// (bot.AssocExpansion), associations learned from the other folds'
+// dialogs only.
+func livechatUnreached(ctx context.Context, w io.Writer, store repertoire.Store, queries []*cvQuery, folds int) error {
+	counts := make([]*repertoire.AssocCounts, folds)
+	for f := range counts {
+		counts[f] = repertoire.NewAssocCounts()
+		for _, q := range queries {
+			if q.fold != f {
+				for _, p := range q.teaches {
+					qk, ak := bot.LearnKeys(p[0], p[1])
+					counts[f].Add(qk, ak)
+				}
+			}
+		}
+	}
+	missed, top50, top3 := 0, 0, 0
+	for _, q := range queries {
+		if slices.ContainsFunc(q.hits, func(h repertoire.Hit) bool { return q.relevant[h.SourceID] }) {
+			continue
+		}
+		missed++
+		a := bot.NewAssoc(counts[q.fold].For(bot.AssocKeys(q.text, 32), bot.AssocPerKey))
+		words := bot.AssocExpansion(q.text, a, assocExpandWords)
+		if len(words) == 0 {
+			continue
+		}
+		hits, err := store.Search(ctx, repertoire.SearchParams{Text: q.text + "\n" + strings.Join(words, " "), From: evalChannel, Limit: cvDepth})
+		if err != nil {
+			return err
+		}
+		if k := slices.IndexFunc(hits, func(h repertoire.Hit) bool { return q.relevant[h.SourceID] }); k >= 0 {
+			top50++
+			if k < 3 {
+				top3++
+			}
+		}
+	}
+	fmt.Fprintf(w, "dialogs outside Search's top %d (no indexed word shared with the opening): %d of %d; the opening widened by its %d most associated words (associations from the other folds) brings %d of them into the top %d, %d into the top 3\n",
+		cvDepth, missed, len(queries), assocExpandWords, top50, cvDepth, top3)
+	return nil
 }
 
 // dialogItem is a LiveChat dialog split for known-item recall: its opening

@@ -153,6 +153,11 @@ func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, t
 	}
 	var models []*rerankModels
 	for _, v := range modelVariants {
+		if v.small && !slices.ContainsFunc(sets, func(s *cvSet) bool {
+			return slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil })
+		}) {
+			continue // no set with subtask B's own pairs (the last variant)
+		}
 		m, err := trainRerank(sets, k, v)
 		if err != nil {
 			// Too few questions to learn from (a small file): the other

@@ -52,7 +52,12 @@ type modelVariant struct {
 	name  string
 	feats int
 	prfs  []bot.PRF
-	skip  string // a feature of the first feats it does not read ("": none)
+	skip  string // features of the first feats it does not read, comma-separated ("": none)
+	// small: a model of small pools, trained and read on each SemEval
+	// question's own related threads as the whole pool (cvQuery.ownHits:
+	// subtask B's own pairs) instead of Search's top cvDepth; only subtask
+	// B reads it. Measured, not shipped (README, evaluation).
+	small bool
 }
 
 // modelVariants are the learned models recall-bench trains, side by side:
@@ -61,14 +66,26 @@ type modelVariant struct {
 // cross-validation inside the training folds, and the second, which ships:
 // the first plus two features that read the answer line by line and the
 // question's title (bot/rerank_text.go), feedback fixed; then each of
-// those two features alone, so that each is seen.
+// those two features alone, so that each is seen; then two answers to
+// "v2's pool-relative features, learned on pools of cvDepth, do not carry
+// to a question's own ten threads": a model trained on those ten (small),
+// and v2 without the pool-relative features (pool-free). Neither ships.
 var modelVariants = []modelVariant{
-	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, ""},
-	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, ""},
-	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, ""},
-	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title"},
-	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line"},
+	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, "", false},
+	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, "", false},
+	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", false},
+	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title", false},
+	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line", false},
+	{"small-pool model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true},
+	{"v2, pool-free (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, poolRelative, false},
 }
+
+// poolRelative are the features that place a candidate among the others
+// of its pool (its rank, its score over the best one's, its cosines over
+// the pool's largest, the fusion's reciprocal ranks): the pool-free
+// variant does without them, so that it reads a pool of ten as it was
+// trained on pools of cvDepth.
+const poolRelative = "search_rr,search_logrank,search_score,cos_question_rel,cos_whole_rel,cos_whole_x_search,rrf_search,rrf_question,rrf_whole,rrf_feedback"
 
 // shippedVariant is the index of the variant -train-rerank writes (bot's
 // DefaultRerank).
@@ -86,12 +103,27 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 	for _, s := range sets {
 		total += len(s.queries)
 	}
+	if v.small {
+		// Only subtask B's own pairs train the small-pool model.
+		sets = slices.DeleteFunc(slices.Clone(sets), func(s *cvSet) bool {
+			return !slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil })
+		})
+		total = 0
+		for _, s := range sets {
+			total += len(s.queries)
+		}
+	}
 	nf := v.feats
-	skip := slices.Index(bot.RerankFeatureNames, v.skip) // a column of zeros: its weight is 0 under the penalty
+	var skip []int // columns of zeros: their weights are 0 under the penalty
+	for _, name := range strings.Split(v.skip, ",") {
+		if i := slices.Index(bot.RerankFeatureNames, name); i >= 0 {
+			skip = append(skip, i)
+		}
+	}
 	for _, s := range sets {
 		var use []*cvQuery
 		for _, q := range s.queries {
-			if q.fold != heldOut && q.fold != inner {
+			if q.fold != heldOut && q.fold != inner && (!v.small || q.ownHits != nil) {
 				use = append(use, q)
 			}
 		}
@@ -99,6 +131,9 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 		for _, q := range use {
 			head, _ := q.candidates(cvDepth, 0)
 			feats := s.memo.learned(q, s.queries, heldOut, p).Features()
+			if v.small {
+				head, feats = q.ownHits, s.memo.ownSignals(q, s.queries, heldOut, p).Features()
+			}
 			if len(feats) != len(head) {
 				continue
 			}
@@ -122,8 +157,8 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 					for k := range d {
 						d[k] = feats[pi][k] - feats[ni][k]
 					}
-					if skip >= 0 {
-						d[skip] = 0
+					for _, k := range skip {
+						d[k] = 0
 					}
 					x, weight = append(x, d), append(weight, w)
 				}
@@ -156,6 +191,9 @@ func chooseSetting(sets []*cvSet, k, heldOut int, v modelVariant) (setting, erro
 		for _, l2 := range rerankL2s {
 			score := 0.0
 			for _, s := range sets {
+				if v.small && !slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil }) {
+					continue // a set without subtask B's own pairs
+				}
 				sum, n := 0.0, 0
 				for g := range k {
 					if g == heldOut {
@@ -165,10 +203,14 @@ func chooseSetting(sets []*cvSet, k, heldOut int, v modelVariant) (setting, erro
 					if err != nil {
 						return setting{}, err
 					}
-					c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: p}, pool: cvDepth}
+					c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: p}, pool: cvDepth, direct: v.small}
+					objective := s.objective
+					if v.small {
+						objective = func(s cvScore) float64 { return s.subtask }
+					}
 					for _, q := range s.queries {
-						if q.fold == g {
-							sum += s.objective(scoreRanking(q, rankingOf(q, s.memo.signals(q, s.queries, heldOut, c), c), 0))
+						if q.fold == g && (!v.small || q.ownHits != nil) {
+							sum += objective(scoreRanking(q, rankingOf(q, s.memo.signals(q, s.queries, heldOut, c), c), 0))
 							n++
 						}
 					}
@@ -200,7 +242,7 @@ func (m *rerankModels) forFold(f int) cvConfig {
 	if f >= 0 {
 		w, s = m.fold[f], m.foldSet[f]
 	}
-	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: s.prf}, pool: cvDepth}
+	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: s.prf}, pool: cvDepth, direct: m.variant.small}
 }
 
 func (m *rerankModels) String() string {

@@ -22,6 +22,12 @@ func TestLearnedRerankCarriesOverToTheHeldOutFold(t *testing.T) {
 			q.hits = append(q.hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: id, Question: "unrelated chatter " + id, Answer: "fix it today maybe"}, Score: float64(10 - k)})
 		}
 		q.hits = append(q.hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: "right", Question: topic, Answer: "for " + topic + " set the option"}, Score: 5})
+		// Subtask B's own threads: the same five, as a pool of their own
+		// (the small-pool variant trains and reads them).
+		q.ownHits = q.hits
+		for _, h := range q.hits {
+			q.own = append(q.own, h.SourceID)
+		}
 		set.queries = append(set.queries, q)
 	}
 	sets := []*cvSet{set}
