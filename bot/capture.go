@@ -228,6 +228,10 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 			// A question nobody answered yet is kept open; the answer's
 			// save completes it as one entry.
 			return b.keepOpen(ctx, ev, msgs[0])
+		case msgs[0].Author.Bot || b.addressesBot(msgs[0].Text):
+			// The bot's post or a request to it ("@repertoire help") is
+			// no knowledge, as a 💡 on it saves nothing either.
+			return errNothingToSave
 		default:
 			answer = msgs[0] // a thread with no usable reply: the opening message is the tip
 			kind = repertoire.Tip
