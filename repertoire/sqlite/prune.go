@@ -41,6 +41,7 @@ type stemCursor struct {
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
 	ahead   map[int64][]byte
+	buf     []byte // what ahead's chunks are copied into
 	run     int
 	lastRow int64 // the rowid of the chunk read last
 }
@@ -222,13 +223,19 @@ func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
 	if c.ahead == nil {
 		c.ahead = map[int64][]byte{}
 	}
+	// The postings are copied into the cursor's buffer, reused from one
+	// read to the next: nothing holds the previous read's chunks by now
+	// (the one being decoded is done with, those read ahead were cleared).
+	c.buf = c.buf[:0]
+	var raw sql.RawBytes
 	for rows.Next() {
 		var id int64
-		var data []byte
-		if err := rows.Scan(&id, &data); err != nil {
+		if err := rows.Scan(&id, &raw); err != nil {
 			return nil, err
 		}
-		c.ahead[id] = data
+		n := len(c.buf)
+		c.buf = append(c.buf, raw...)
+		c.ahead[id] = c.buf[n:len(c.buf):len(c.buf)]
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
