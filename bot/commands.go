@@ -212,9 +212,7 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 		return err
 	}
 	b.log.InfoContext(ctx, "member forgotten", logUser, ev.Message.Author.ID, "entries", f.Entries)
-	return b.reply(ctx, ev, fmt.Sprintf("Done: I removed %d %s you wrote, your questions from %d more, %d %s, %d %s and %d open %s. Nothing of yours is left in the repertoire.",
-		f.Entries, plural(f.Entries, "entry", "entries"), f.Questions, f.Saves, plural(f.Saves, "save", "saves"),
-		f.Votes, plural(f.Votes, "vote", "votes"), f.OpenQuestions, plural(f.OpenQuestions, "question", "questions")))
+	return b.reply(ctx, ev, forgottenReply(f))
 }
 
 func plural(n int, one, many string) string {

@@ -1,0 +1,32 @@
+package shell_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The forget-me answer says what went in words a member reads once: only
+// what there was, the question they asked in someone else's entry named
+// as such (its answer stays), and no list of "0 votes".
+func TestScenarioForgetMeSaysWhatWent(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "How do I rotate the TLS certificate on the staging proxy?",
+		"/as bob", "/reply 1 Run certbot renew --force-renewal, then reload nginx.",
+		"/as carol", "/react 2",
+		"/as alice", "@repertoire forget me", "@repertoire forget me",
+		"/as dave", "@repertoire forget me", "@repertoire forget me",
+	)
+	done := regexp.MustCompile(`repertoire: (Done:[^\n]*)`).FindAllStringSubmatch(out, -1)
+	if len(done) != 2 {
+		t.Fatalf("%d forgets done, want 2:\n%s", len(done), out)
+	}
+	zero := regexp.MustCompile(`\b0 `)
+	if a := done[0][1]; !strings.Contains(a, "the question you asked in 1 entry (its answer stays)") || zero.MatchString(a) {
+		t.Errorf("alice's forget: %s", a)
+	}
+	if d := done[1][1]; !strings.Contains(d, "Nothing of yours") || zero.MatchString(d) || strings.Contains(d, "entr") {
+		t.Errorf("dave's forget: %s", d)
+	}
+}
