@@ -58,6 +58,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if answer.Author.Bot || b.addressesBot(answer.Text) {
 		return nil // the bot's own posts and requests to it are not knowledge
 	}
+	if question == nil && asksOnly(answer.Text) {
+		return b.keepOpenReacted(ctx, ev, *answer)
+	}
 	params := b.saveParams(ev.ID, kind, question, *answer, ev.Private || answer.Private)
 	params.Saver, params.Acted = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}, ev.At
 	b.addTags(ctx, &params)
@@ -332,23 +335,32 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 	ch := q.Ref.Channel
 	text := b.withoutCommand(q)
 	if ev.Via != ViaCommand && ev.Via != ViaDM && !b.direct(ch) {
-		// Saying save twice keeps one open question.
-		if _, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil); err != nil {
-			return fmt.Errorf("save: keep open question: %w", err)
-		}
-		err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
-			Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: ev.Message.Private || q.Private},
-			MessageID: q.Ref.ID,
-			Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
-			Text:      text,
-			AskedAt:   askedAt(q, b.cfg.Now()),
-		})
-		if err != nil {
-			return fmt.Errorf("save: keep open question: %w", err)
+		if err := b.holdOpen(ctx, q, text, ev.Message.Private || q.Private); err != nil {
+			return fmt.Errorf("save: %w", err)
 		}
 	}
 	return b.reply(ctx, ev, fmt.Sprintf("Nobody has answered “%s” yet, so I saved it as an open question: react 💡 to the answer when it comes, or say `@%s save` here again, and it becomes one entry.",
 		oneLine(text, 80), b.cfg.Name))
+}
+
+// holdOpen keeps q (its text) as its channel's open question, once
+// however often it is asked for.
+func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool) error {
+	ch := q.Ref.Channel
+	if _, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil); err != nil {
+		return fmt.Errorf("keep open question: %w", err)
+	}
+	err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+		Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: private},
+		MessageID: q.Ref.ID,
+		Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
+		Text:      text,
+		AskedAt:   askedAt(q, b.cfg.Now()),
+	})
+	if err != nil {
+		return fmt.Errorf("keep open question: %w", err)
+	}
+	return nil
 }
 
 // exchangeAround completes a reacted message that has no thread question:

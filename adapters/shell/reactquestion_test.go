@@ -1,0 +1,44 @@
+package shell_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A 💡 on a question nobody answered yet does what `@repertoire save` in
+// its thread does: the question is kept open, not saved as a tip with no
+// answer that recall would then offer; the 💡 on the answer that comes
+// later makes them one entry.
+func TestScenarioReactingToAnUnansweredQuestionKeepsItOpen(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as erin", "Anyone know how to clear the npm cache?",
+		"/as bob", "/react 1",
+		"@repertoire how do I clear the npm cache?",
+	)
+	if es := w.entries(); len(es) != 0 {
+		t.Errorf("the bare question was saved: %+v\n%s", es, out)
+	}
+	kept := 0
+	for _, q := range w.open("general") {
+		if q.Text == "Anyone know how to clear the npm cache?" && q.Asker.Name == "erin" {
+			kept++
+		}
+	}
+	if kept != 1 {
+		t.Errorf("erin's question is kept open %d times, want once: %+v\n%s", kept, w.open("general"), out)
+	}
+	if !strings.Contains(out, "Nobody has answered") {
+		t.Errorf("bob is not told what became of his 💡:\n%s", out)
+	}
+	out = w.play(
+		"/as erin", "Anyone know how to clear the npm cache?",
+		"/as bob", "/react 1",
+		"/as dave", "/reply 1 npm cache clean --force, then delete node_modules",
+		"/as bob", "/react 3",
+	)
+	es := w.entries()
+	if len(es) != 1 || !strings.Contains(es[0].Question, "npm cache") || !strings.Contains(es[0].Answer, "cache clean") {
+		t.Errorf("after the answer's 💡: %+v\n%s", es, out)
+	}
+}

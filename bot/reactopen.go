@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// keepOpenReacted answers a capture emoji on a question nobody has
+// answered yet as `save` in its thread does (keepOpen): the question is
+// kept open, not saved as an entry with no answer that recall would offer;
+// a capture of the answer when it comes makes them one entry. The reply
+// goes in the question's thread, once per reaction.
+func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) error {
+	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	text := b.withoutCommand(q)
+	if !b.direct(q.Ref.Channel) {
+		if err := b.holdOpen(ctx, q, text, ev.Private || q.Private); err != nil {
+			return fmt.Errorf("capture: %w", err)
+		}
+	}
+	thread := q.Ref.Thread
+	if thread == "" {
+		thread = q.Ref.ID
+	}
+	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
+		"Nobody has answered “%s” yet, so I kept it as an open question: react 💡 to the answer when it comes, and it becomes one entry.",
+		oneLine(text, 80)))})
+	return err
+}
+
+// asksOnly reports whether a message only asks: it ends with its question
+// mark ("anyone know how to clear the npm cache?"). A tip that asks on the
+// way ("Ping everyone before a deploy? No: post in #deploys") or opens
+// like a question ("How to speed up builds: use ccache") says something.
+func asksOnly(text string) bool {
+	t := strings.TrimRightFunc(text, unicode.IsSpace)
+	return strings.HasSuffix(t, "?") && !announcement.MatchString(t)
+}
