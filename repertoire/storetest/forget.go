@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,6 +185,33 @@ func testForgottenActsStayForgotten(t *testing.T, open Opener) {
 	}
 	if lm, err := s.LoggedMessageBySource(ctx, src("m1")); err != nil || len(lm.Reactions) != 0 {
 		t.Errorf("logged reactions after bob's earlier 💡: %+v (%v)", lm.Reactions, err)
+	}
+	// An import (an export taken before the forget): his save and vote
+	// given before it are left out, a later one is kept.
+	bob, carol, alice := repertoire.Person{ID: "U-bob", Name: "bob"}, repertoire.Person{ID: "U-carol", Name: "carol"}, repertoire.Person{ID: "U-alice", Name: "alice"}
+	rec := func(id string, savers, voters []repertoire.Endorsement) repertoire.Record {
+		return repertoire.Record{Channel: general, SourceID: id, Kind: repertoire.Tip, Answer: "imported tip " + id, Author: alice,
+			Savers: savers, Voters: voters, CreatedAt: before, UpdatedAt: before}
+	}
+	if _, err := s.ImportBatch(ctx, repertoire.Batch{Records: []repertoire.Record{
+		rec("i1", []repertoire.Endorsement{{Person: bob, At: before}}, []repertoire.Endorsement{{Person: carol, At: before}}),
+		rec("i2", []repertoire.Endorsement{{Person: carol, At: before}}, []repertoire.Endorsement{{Person: bob, At: before}}),
+		rec("i3", []repertoire.Endorsement{{Person: bob, At: after}}, nil),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]struct {
+		savers string
+		votes  int
+	}{"i1": {"", 1}, "i2": {"carol", 1}, "i3": {"bob", 1}} {
+		e, err := s.EntryBySource(ctx, src(id))
+		var savers []string
+		for _, p := range e.Savers {
+			savers = append(savers, p.Name)
+		}
+		if err != nil || strings.Join(savers, ",") != want.savers || e.Votes != want.votes {
+			t.Errorf("imported %s: savers %v, %d votes (%v); want %q and %d", id, savers, e.Votes, err, want.savers, want.votes)
+		}
 	}
 	// After the forget, bob acts as anyone.
 	save.Acted = after

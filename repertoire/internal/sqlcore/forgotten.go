@@ -44,8 +44,9 @@ func forgottenSince(ctx context.Context, tx Querier, platform, userID string, po
 }
 
 // DropForgotten takes out of an import's records and open questions
-// those whose author asked to be forgotten after writing them, and the
-// question of the records whose question's author did. It returns what
+// those whose author asked to be forgotten after writing them, the
+// question of the records whose question's author did, and the saves and
+// votes given before their giver's forget. It returns what
 // is left (new slices) and how many it left out; one look when nobody was
 // forgotten.
 func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record, questions []repertoire.OpenQuestion) ([]repertoire.Record, []repertoire.OpenQuestion, int, error) {
@@ -70,6 +71,12 @@ func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record,
 		} else if gone {
 			r.Question, r.QuestionID, r.QuestionAuthor = "", "", repertoire.Person{}
 		}
+		if r.Savers, err = keptEndorsements(ctx, tx, r.Channel.Platform, r.Savers); err != nil {
+			return nil, nil, 0, err
+		}
+		if r.Voters, err = keptEndorsements(ctx, tx, r.Channel.Platform, r.Voters); err != nil {
+			return nil, nil, 0, err
+		}
 		keptR = append(keptR, r)
 	}
 	for _, q := range questions {
@@ -84,4 +91,26 @@ func DropForgotten(ctx context.Context, tx Querier, records []repertoire.Record,
 		keptQ = append(keptQ, q)
 	}
 	return keptR, keptQ, dropped, nil
+}
+
+// keptEndorsements is es without those given before their giver asked to
+// be forgotten (a new slice when any goes).
+func keptEndorsements(ctx context.Context, tx Querier, platform string, es []repertoire.Endorsement) ([]repertoire.Endorsement, error) {
+	var kept []repertoire.Endorsement
+	for i, e := range es {
+		gone, err := forgottenSince(ctx, tx, platform, e.ID, e.At)
+		if err != nil {
+			return nil, err
+		}
+		if gone && kept == nil {
+			kept = append(make([]repertoire.Endorsement, 0, len(es)), es[:i]...)
+		}
+		if !gone && kept != nil {
+			kept = append(kept, e)
+		}
+	}
+	if kept == nil {
+		return es, nil
+	}
+	return kept, nil
 }
