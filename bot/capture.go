@@ -335,7 +335,7 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 	ch := q.Ref.Channel
 	text := b.withoutCommand(q)
 	if ev.Via != ViaCommand && ev.Via != ViaDM && !b.direct(ch) {
-		if err := b.holdOpen(ctx, q, text, ev.Message.Private || q.Private); err != nil {
+		if _, err := b.holdOpen(ctx, q, text, ev.Message.Private || q.Private); err != nil {
 			return fmt.Errorf("save: %w", err)
 		}
 	}
@@ -344,13 +344,14 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 }
 
 // holdOpen keeps q (its text) as its channel's open question, once
-// however often it is asked for.
-func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool) error {
+// however often it is asked for, and reports whether it was open already.
+func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool) (bool, error) {
 	ch := q.Ref.Channel
-	if _, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil); err != nil {
-		return fmt.Errorf("keep open question: %w", err)
+	n, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil)
+	if err != nil {
+		return false, fmt.Errorf("keep open question: %w", err)
 	}
-	err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+	err = b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
 		Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: private},
 		MessageID: q.Ref.ID,
 		Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
@@ -358,9 +359,9 @@ func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool
 		AskedAt:   askedAt(q, b.cfg.Now()),
 	})
 	if err != nil {
-		return fmt.Errorf("keep open question: %w", err)
+		return false, fmt.Errorf("keep open question: %w", err)
 	}
-	return nil
+	return n > 0, nil
 }
 
 // exchangeAround completes a reacted message that has no thread question:

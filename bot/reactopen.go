@@ -14,7 +14,7 @@ import (
 // answered yet as `save` in its thread does (keepOpen): the question is
 // kept open, not saved as an entry with no answer that recall would offer;
 // a capture of the answer when it comes makes them one entry. The reply
-// goes in the question's thread, once per reaction.
+// goes in the question's thread, once: a second 💡 adds nothing to say.
 func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) error {
 	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
@@ -23,8 +23,12 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 	}
 	text := b.withoutCommand(q)
 	if !b.direct(q.Ref.Channel) {
-		if err := b.holdOpen(ctx, q, text, ev.Private || q.Private); err != nil {
+		open, err := b.holdOpen(ctx, q, text, ev.Private || q.Private)
+		if err != nil {
 			return fmt.Errorf("capture: %w", err)
+		}
+		if open {
+			return nil
 		}
 	}
 	thread := q.Ref.Thread
