@@ -22,7 +22,10 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 		return fmt.Errorf("capture: %w", err)
 	}
 	text := b.withoutCommand(q)
-	if !b.direct(q.Ref.Channel) {
+	kept := ", so I kept it as an open question"
+	if b.direct(q.Ref.Channel) {
+		kept = "" // a direct message's questions are listed nowhere
+	} else {
 		open, err := b.holdOpen(ctx, q, text, ev.Private || q.Private)
 		if err != nil {
 			return fmt.Errorf("capture: %w", err)
@@ -36,8 +39,8 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 		thread = q.Ref.ID
 	}
 	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
-		"Nobody has answered “%s” yet, so I kept it as an open question: react 💡 to the answer when it comes, and it becomes one entry.",
-		oneLine(text, 80)))})
+		"Nobody has answered “%s” yet%s: react 💡 to the answer when it comes, and it becomes one entry.",
+		oneLine(text, 80), kept))})
 	return err
 }
 

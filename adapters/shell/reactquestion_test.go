@@ -43,3 +43,13 @@ func TestScenarioReactingToAnUnansweredQuestionKeepsItOpen(t *testing.T) {
 		t.Errorf("after the answer's 💡: %+v\n%s", es, out)
 	}
 }
+
+// In a direct message nothing is listed: the 💡 on an unanswered question
+// there does not claim to keep it open.
+func TestScenarioReactingToAnUnansweredQuestionInADM(t *testing.T) {
+	w := newWorld(t)
+	out := w.play("/as erin", "/dm", "Anyone know how to clear the npm cache?", "/react 1")
+	if len(w.entries()) != 0 || strings.Contains(out, "open question") || !strings.Contains(out, "Nobody has answered") {
+		t.Errorf("entries %+v:\n%s", w.entries(), out)
+	}
+}
