@@ -108,6 +108,18 @@ func ownStore(ctx context.Context, file string, f *semevalFile) (*sqlite.Store, 
 	if err != nil {
 		return nil, err
 	}
+	if _, err := indexThreads(ctx, store, f, ownChannel); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+// indexThreads saves each related thread of f once, as an entry whose
+// question is its subject and body and whose answer its comments (its body
+// when it has none), into channel(its original question's ID), and says
+// how many it saved.
+func indexThreads(ctx context.Context, store repertoire.Store, f *semevalFile, channel func(orgID string) repertoire.Channel) (int, error) {
 	seen := map[string]bool{}
 	for _, q := range f.Questions {
 		for _, t := range q.Threads {
@@ -119,13 +131,12 @@ func ownStore(ctx context.Context, file string, f *semevalFile) (*sqlite.Store, 
 			if strings.TrimSpace(answer) == "" {
 				answer = t.Rel.Body
 			}
-			if err := saveEvalIn(ctx, store, ownChannel(q.ID), t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
-				store.Close()
-				return nil, fmt.Errorf("index %s: %w", t.Rel.ID, err)
+			if err := saveEvalIn(ctx, store, channel(q.ID), t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
+				return 0, fmt.Errorf("index %s: %w", t.Rel.ID, err)
 			}
 		}
 	}
-	return store, nil
+	return len(seen), nil
 }
 
 type semevalFile struct {
@@ -190,21 +201,9 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 		return nil, err
 	}
 	defer store.Close()
-	seen := map[string]bool{}
-	for _, q := range f.Questions {
-		for _, t := range q.Threads {
-			if seen[t.Rel.ID] {
-				continue
-			}
-			seen[t.Rel.ID] = true
-			answer := strings.Join(t.Comments, "\n")
-			if strings.TrimSpace(answer) == "" {
-				answer = t.Rel.Body
-			}
-			if err := saveEval(ctx, store, t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
-				return nil, fmt.Errorf("index %s: %w", t.Rel.ID, err)
-			}
-		}
+	entries, err := indexThreads(ctx, store, &f, func(string) repertoire.Channel { return evalChannel })
+	if err != nil {
+		return nil, err
 	}
 	ours, reranked, plain, closeFn, err := rankers(ctx, store, file)
 	if err != nil {
@@ -292,7 +291,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	}
 	nq := len(order)
 	fmt.Fprintf(w, "== SemEval-2016 Task 3 (%s): %d entries, %d original questions (%d with a relevant one); 95%% bootstrap intervals over questions\n",
-		filepath.Base(path), len(seen), nq, withRel)
+		filepath.Base(path), entries, nq, withRel)
 	fmt.Fprintf(w, "%-14s %-26s %-26s %-26s %-26s\n", "", "pool MAP@50", "pool R@3 (÷relevant)", "pool R@3 (÷min(3,rel))", "subtask B MAP (own 10)")
 	for i, name := range names {
 		ss := scores[i]
