@@ -58,6 +58,7 @@ type listQueries struct {
 	// after it) on, past the ones fetched (?2).
 	heads string
 	data  string
+	span  string // data for the chunks of rowids ?1 to ?2, every one wanted
 	probe string // probeQuery
 }
 
@@ -69,6 +70,7 @@ func newListQueries(table string) *listQueries {
 		AND first >= max(?2 + 1, coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3))
 		ORDER BY first LIMIT ?4`,
 		data:  `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
+		span:  `SELECT id, data FROM ` + table + ` WHERE id BETWEEN ?1 AND ?2`,
 		probe: probeQuery(table),
 	}
 }
@@ -210,11 +212,7 @@ func (c *stemCursor) read(ctx context.Context) ([]byte, error) {
 	for i := c.h; i < len(c.heads) && len(rowsWanted) < c.run; i++ {
 		rowsWanted = append(rowsWanted, c.heads[i].row)
 	}
-	st, err := c.sr.prepared(ctx, c.list.data)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, jsonList(rowsWanted))
+	rows, err := c.readRows(ctx, rowsWanted)
 	if err != nil {
 		return nil, err
 	}
