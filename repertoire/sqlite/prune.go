@@ -778,7 +778,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		ids[i] = h.ID
 	}
 	top.hits = top.hits[:0]
-	return sr.load(ctx, ids, top)
+	return sr.load(ctx, ids, top, nil)
 }
 
 // seed reads the top lists whole, ranks the entries they hold by what
@@ -825,94 +825,31 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 	// a candidate keeps copies of the postings the lists gave it.
 	type cand struct {
 		id    int64
-		score float64
 		m     []termHits
 		found []bool
 		lens  [3]int
 		pr    repertoire.PriorInputs
 	}
-	want := seedWant * top.k
-	var best []cand // ascending by score, at most want
-	m := make([]termHits, len(sr.terms))
-	found := make([]bool, len(sr.terms))
-	for {
-		d := int64(-1)
-		for _, c := range walks {
-			x, err := c.doc(ctx)
-			if err != nil {
-				return err
-			}
-			if x >= 0 && (d < 0 || x < d) {
-				d = x
+	best := bestSeeds[cand]{want: seedWant * top.k}
+	err := sr.seedMerge(ctx, walks, tops, missing, func(id int64, score float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs) {
+		if !best.admits(score) {
+			return
+		}
+		c := cand{id: id, m: make([]termHits, len(m)), found: slices.Clone(found), lens: lens, pr: pr}
+		for ti := range m {
+			for f := range 3 {
+				c.m[ti][f] = slices.Clone(m[ti][f])
 			}
 		}
-		if d < 0 {
-			break
-		}
-		var bm float64
-		var lens [3]int
-		var pr repertoire.PriorInputs
-		in := 0
-		clear(found)
-		for i := range m {
-			m[i] = termHits{}
-		}
-		for i, c := range walks {
-			if x, err := c.doc(ctx); err != nil {
-				return err
-			} else if x != d {
-				continue
-			}
-			p, err := c.posting(ctx)
-			if err != nil {
-				return err
-			}
-			ti := tops[i].index
-			bm += repertoire.TermScore(tops[i].t.IDF, p.TF, p.Lens, sr.avg)
-			m[ti], found[ti], lens, pr = p.Pos, true, p.Lens, p.Prior
-			in++
-		}
-		if in > 1 {
-			bm += sr.proximity(m) // of the words found together
-		}
-		score := bm * repertoire.PriorOf(pr, sr.q.HowTo)
-		for ti, f := range found {
-			if !f {
-				score += missingShare * missing[ti]
-			}
-		}
-		if len(best) < want || score > best[0].score {
-			c := cand{id: d, score: score, m: make([]termHits, len(m)), found: slices.Clone(found), lens: lens, pr: pr}
-			for ti := range m {
-				for f := range 3 {
-					c.m[ti][f] = slices.Clone(m[ti][f])
-				}
-			}
-			i := sort.Search(len(best), func(i int) bool { return best[i].score > c.score })
-			best = append(best, cand{})
-			copy(best[i+1:], best[i:])
-			best[i] = c
-			if len(best) > want {
-				best = best[1:]
-			}
-		}
-		for _, c := range walks {
-			if x, err := c.doc(ctx); err != nil {
-				return err
-			} else if x == d {
-				if err := c.advanceTo(ctx, d+1); err != nil {
-					return err
-				}
-			}
-		}
+		best.add(score, c)
+	})
+	if err != nil || len(best.items) == 0 {
+		return err
 	}
-	if len(best) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(best))
+	ids := make([]int64, len(best.items))
 	byID := map[int64]*cand{}
-	for i := range best {
-		ids[i], byID[best[i].id] = best[i].id, &best[i]
+	for i := range best.items {
+		ids[i], byID[best.items[i].id] = best.items[i].id, &best.items[i]
 	}
 	ok, err := sr.visible(ctx, ids)
 	if err != nil {
@@ -1030,7 +967,7 @@ func (sr *searcher) phraseRest(ctx context.Context, top *topK, seen map[int64]bo
 	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
-		if err := sr.load(ctx, ids[:n], top); err != nil {
+		if err := sr.load(ctx, ids[:n], top, nil); err != nil {
 			return err
 		}
 		ids = ids[n:]

@@ -461,7 +461,9 @@ func (sr *searcher) scanAll(ctx context.Context, top *topK) error {
 }
 
 // load scores entries by ID, loaded under the visibility and filter clause.
-func (sr *searcher) load(ctx context.Context, ids []int64, top *topK) error {
+// With seen, it also marks those it loaded there (a seed's: scored exactly,
+// so the walk passes over them).
+func (sr *searcher) load(ctx context.Context, ids []int64, top *topK, seen map[int64]bool) error {
 	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
 		WHERE `+sr.filterSQL)
@@ -477,6 +479,9 @@ func (sr *searcher) load(ctx context.Context, ids []int64, top *topK) error {
 		var h repertoire.Hit
 		if h.Entry, err = scanEntry(rows); err != nil {
 			return err
+		}
+		if seen != nil {
+			seen[h.ID] = true
 		}
 		if sr.scoreHit(&h) {
 			top.add(h)

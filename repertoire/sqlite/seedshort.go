@@ -71,86 +71,18 @@ func (sr *searcher) seedShort(ctx context.Context, longs []*termCursor, top *top
 			owner = append(owner, tc)
 		}
 	}
-	type cand struct {
-		id    int64
-		score float64
+	missing := make([]float64, len(sr.terms))
+	for _, tc := range picked {
+		missing[tc.index] = tc.full
 	}
-	want := 2*top.k + 8
-	var best []cand // ascending by score, at most want
-	m := make([]termHits, len(sr.terms))
-	found := make([]bool, len(sr.terms))
-	for {
-		d := int64(-1)
-		for _, c := range walks {
-			x, err := c.doc(ctx)
-			if err != nil {
-				return err
-			}
-			if x >= 0 && (d < 0 || x < d) {
-				d = x
-			}
-		}
-		if d < 0 {
-			break
-		}
-		var bm float64
-		var pr repertoire.PriorInputs
-		in := 0
-		clear(found)
-		for i := range m {
-			m[i] = termHits{}
-		}
-		for i, c := range walks {
-			if x, err := c.doc(ctx); err != nil {
-				return err
-			} else if x != d {
-				continue
-			}
-			p, err := c.posting(ctx)
-			if err != nil {
-				return err
-			}
-			ti := owner[i].index
-			bm += repertoire.TermScore(owner[i].t.IDF, p.TF, p.Lens, sr.avg)
-			m[ti], found[ti], pr = p.Pos, true, p.Prior
-			in++
-		}
-		if in > 1 {
-			bm += sr.proximity(m)
-		}
-		score := bm * repertoire.PriorOf(pr, sr.q.HowTo)
-		for _, tc := range picked {
-			if !found[tc.index] {
-				score += missingShare * tc.full
-			}
-		}
-		if len(best) < want || score > best[0].score {
-			i := sort.Search(len(best), func(i int) bool { return best[i].score > score })
-			best = append(best, cand{})
-			copy(best[i+1:], best[i:])
-			best[i] = cand{d, score}
-			if len(best) > want {
-				best = best[1:]
-			}
-		}
-		for _, c := range walks {
-			if x, err := c.doc(ctx); err != nil {
-				return err
-			} else if x == d {
-				if err := c.advanceTo(ctx, d+1); err != nil {
-					return err
-				}
-			}
-		}
+	best := bestSeeds[int64]{want: 2*top.k + 8}
+	err := sr.seedMerge(ctx, walks, owner, missing, func(id int64, score float64, _ []termHits, _ []bool, _ [3]int, _ repertoire.PriorInputs) {
+		best.add(score, id)
+	})
+	if err != nil || len(best.items) == 0 {
+		return err
 	}
-	if len(best) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(best))
-	for i := range best {
-		ids[i] = best[i].id
-	}
-	return sr.loadSeen(ctx, ids, top, seen)
+	return sr.load(ctx, best.items, top, seen)
 }
 
 func containsCursor(tcs []*termCursor, tc *termCursor) bool {
@@ -160,32 +92,4 @@ func containsCursor(tcs []*termCursor, tc *termCursor) bool {
 		}
 	}
 	return false
-}
-
-// loadSeen scores entries by ID from their text, as load does, and marks
-// those the asking channel may see and the filters keep as seen: scored
-// exactly, so the walk passes over them.
-func (sr *searcher) loadSeen(ctx context.Context, ids []int64, top *topK, seen map[int64]bool) error {
-	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
-		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
-		WHERE `+sr.filterSQL)
-	if err != nil {
-		return err
-	}
-	rows, err := st.QueryContext(ctx, append([]any{jsonList(ids)}, sr.filterArgs...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h repertoire.Hit
-		if h.Entry, err = scanEntry(rows); err != nil {
-			return err
-		}
-		seen[h.ID] = true
-		if sr.scoreHit(&h) {
-			top.add(h)
-		}
-	}
-	return rows.Err()
 }
