@@ -2,7 +2,6 @@ package bot
 
 import (
 	"math"
-	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -130,13 +129,5 @@ func AssocExpansion(question string, m *Assoc, n int) []string {
 			}
 		}
 	}
-	words := make([]string, 0, len(weight))
-	for a := range weight {
-		words = append(words, a)
-	}
-	sort.Slice(words, func(i, j int) bool {
-		wi, wj := math.Round(weight[words[i]]*1e9), math.Round(weight[words[j]]*1e9)
-		return wi > wj || wi == wj && words[i] < words[j]
-	})
-	return words[:min(n, len(words))]
+	return heaviest(weight, n)
 }

@@ -79,16 +79,8 @@ func Expansion(question string, hits []repertoire.Hit, n int) []string {
 			weight[s] += (1 + math.Log(float64(c))) / math.Log(2+float64(length)) * idf
 		}
 	}
-	stems := make([]string, 0, len(weight))
-	for s := range weight {
-		stems = append(stems, s)
-	}
-	sort.Slice(stems, func(a, b int) bool {
-		wa, wb := math.Round(weight[stems[a]]*1e9), math.Round(weight[stems[b]]*1e9)
-		return wa > wb || wa == wb && stems[a] < stems[b]
-	})
 	var out []string
-	for _, s := range stems[:min(n, len(stems))] {
+	for _, s := range heaviest(weight, n) {
 		best, bn := "", 0
 		for w, c := range spell[s] {
 			if c > bn || c == bn && w < best {
@@ -173,4 +165,19 @@ func SecondPass(ctx context.Context, s repertoire.RecallStore, p repertoire.Sear
 	q := p
 	q.Text = p.Text + "\n" + strings.Join(extra, " ")
 	return s.Search(ctx, q)
+}
+
+// heaviest is the n keys of weight with the largest weights, heaviest
+// first; weights equal to nine decimals go by key, so that the order does
+// not hang on the summing order of floats.
+func heaviest(weight map[string]float64, n int) []string {
+	keys := make([]string, 0, len(weight))
+	for k := range weight {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		wa, wb := math.Round(weight[keys[a]]*1e9), math.Round(weight[keys[b]]*1e9)
+		return wa > wb || wa == wb && keys[a] < keys[b]
+	})
+	return keys[:min(n, len(keys))]
 }

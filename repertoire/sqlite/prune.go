@@ -830,7 +830,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 		lens  [3]int
 		pr    repertoire.PriorInputs
 	}
-	best := bestSeeds[cand]{want: seedWant * top.k}
+	best := bestOf[cand]{keep: seedWant * top.k}
 	err := sr.seedMerge(ctx, walks, tops, missing, func(id int64, score float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs) {
 		if !best.admits(score) {
 			return
@@ -849,7 +849,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 	ids := make([]int64, len(best.items))
 	byID := map[int64]*cand{}
 	for i := range best.items {
-		ids[i], byID[best.items[i].id] = best.items[i].id, &best.items[i]
+		ids[i], byID[best.items[i].v.id] = best.items[i].v.id, &best.items[i].v
 	}
 	ok, err := sr.visible(ctx, ids)
 	if err != nil {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -133,7 +132,7 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 		(SELECT count(*) FROM search_pending WHERE term = ?1)`, stem).Scan(&df, &pending); err != nil {
 		return err
 	}
-	h := topHeap{keep: int(max(1, (df+pending)/int64(max(share, 1)))) + 1}
+	h := bestOf[posting]{keep: int(max(1, (df+pending)/int64(max(share, 1)))) + 1}
 	rows, err := tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ?1
 		UNION ALL SELECT id, data FROM search_pending WHERE term = ?1`, stem)
 	if err != nil {
@@ -153,7 +152,12 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 			return err
 		}
 		for _, p := range ps {
-			h.offer(tw.postingBound(p), p)
+			if b := tw.postingBound(p); h.admits(b) {
+				for f := range 3 {
+					p.Pos[f] = slices.Clone(p.Pos[f]) // the decoder's buffer is reused
+				}
+				h.add(b, p)
+			}
 		}
 	}
 	rows.Close()
@@ -169,11 +173,11 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 	if len(h.items) == 0 {
 		return nil
 	}
-	cut := h.items[0].bound
+	cut := h.items[0].score
 	var hi []posting
 	for _, it := range h.items {
-		if it.bound > cut {
-			hi = append(hi, it.p)
+		if it.score > cut {
+			hi = append(hi, it.v)
 		}
 	}
 	slices.SortFunc(hi, func(a, b posting) int { return cmp.Compare(a.ID, b.ID) })
@@ -182,47 +186,6 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 	}
 	// A fresh list is one run of new postings: full chunks, appended.
 	return tw.apply(ctx, stem, nil, hi)
-}
-
-// topHeap keeps the keep postings of highest bound offered (a min-heap by
-// bound, container/heap): the lowest of them is the cut.
-type topHeap struct {
-	keep  int
-	items []topItem
-}
-
-type topItem struct {
-	bound float64
-	p     posting
-}
-
-func (h *topHeap) Len() int           { return len(h.items) }
-func (h *topHeap) Less(i, j int) bool { return h.items[i].bound < h.items[j].bound }
-func (h *topHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *topHeap) Push(x any)         { h.items = append(h.items, x.(topItem)) }
-func (h *topHeap) Pop() any {
-	it := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return it
-}
-
-// offer keeps p if the heap has room or p's bound is above the lowest it
-// holds, which then leaves. A posting kept gets its own copy of its
-// positions (the decoder's buffer is reused).
-func (h *topHeap) offer(bound float64, p posting) {
-	full := len(h.items) >= h.keep
-	if full && bound <= h.items[0].bound {
-		return
-	}
-	for f := range 3 {
-		p.Pos[f] = slices.Clone(p.Pos[f])
-	}
-	if full {
-		h.items[0] = topItem{bound, p}
-		heap.Fix(h, 0)
-		return
-	}
-	heap.Push(h, topItem{bound, p})
 }
 
 // buildTops gives every stem with topAt postings or more a top list when it

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -75,38 +74,5 @@ func (sr *searcher) seedMerge(ctx context.Context, walks []*stemCursor, words []
 				}
 			}
 		}
-	}
-}
-
-// bestSeeds keeps the want candidates with the highest scores, ascending.
-type bestSeeds[T any] struct {
-	want   int
-	scores []float64
-	items  []T
-}
-
-// admits says whether a candidate of this score would be kept.
-func (b *bestSeeds[T]) admits(score float64) bool {
-	return len(b.scores) < b.want || score > b.scores[0]
-}
-
-// add keeps v with its score when admits does, dropping the lowest past want.
-func (b *bestSeeds[T]) add(score float64, v T) {
-	if !b.admits(score) {
-		return
-	}
-	i := sort.SearchFloat64s(b.scores, score)
-	for i < len(b.scores) && b.scores[i] == score {
-		i++ // after its equals, as before
-	}
-	b.scores = append(b.scores, 0)
-	copy(b.scores[i+1:], b.scores[i:])
-	b.scores[i] = score
-	var zero T
-	b.items = append(b.items, zero)
-	copy(b.items[i+1:], b.items[i:])
-	b.items[i] = v
-	if len(b.scores) > b.want {
-		b.scores, b.items = b.scores[1:], b.items[1:]
 	}
 }

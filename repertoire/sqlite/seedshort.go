@@ -75,14 +75,18 @@ func (sr *searcher) seedShort(ctx context.Context, longs []*termCursor, top *top
 	for _, tc := range picked {
 		missing[tc.index] = tc.full
 	}
-	best := bestSeeds[int64]{want: 2*top.k + 8}
+	best := bestOf[int64]{keep: 2*top.k + 8}
 	err := sr.seedMerge(ctx, walks, owner, missing, func(id int64, score float64, _ []termHits, _ []bool, _ [3]int, _ repertoire.PriorInputs) {
 		best.add(score, id)
 	})
 	if err != nil || len(best.items) == 0 {
 		return err
 	}
-	return sr.load(ctx, best.items, top, seen)
+	ids := make([]int64, len(best.items))
+	for i, it := range best.items {
+		ids[i] = it.v
+	}
+	return sr.load(ctx, ids, top, seen)
 }
 
 func containsCursor(tcs []*termCursor, tc *termCursor) bool {
