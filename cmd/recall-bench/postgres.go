@@ -61,7 +61,7 @@ func zipfPostgres(ctx context.Context, w io.Writer, dir string, n, perClass int,
 		return fmt.Errorf("the PostgreSQL database holds %d entries, fewer than %d: give an empty one", st.Entries, n)
 	}
 	fmt.Fprintf(w, "\n== Zipf corpus, %d entries, SQLite and PostgreSQL side by side (PostgreSQL %s)\n", n, built)
-	queries, err := zipfCorpus(ctx, nil, n, perClass)
+	queries, err := zipfCorpus(ctx, nil, n, perClass, 0, nil)
 	if err != nil {
 		return err
 	}

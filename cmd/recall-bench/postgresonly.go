@@ -55,7 +55,7 @@ func zipfPostgresOnly(ctx context.Context, w io.Writer, n, perClass, exPerClass 
 		conn.Close(ctx)
 	}
 	fmt.Fprintf(w, "\n== Zipf corpus, %d entries, PostgreSQL alone (%s; database %d MiB)\n", n, built, size>>20)
-	queries, err := zipfCorpus(ctx, nil, n, perClass)
+	queries, err := zipfCorpus(ctx, nil, n, perClass, 0, nil)
 	if err != nil {
 		return err
 	}

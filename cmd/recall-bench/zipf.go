@@ -127,8 +127,10 @@ func zipfRow(g *zipfGen, i int, q, a []int) []any {
 
 // zipfCorpus replays the generator (it is seeded) to learn document
 // frequencies and the known items' questions, and writes the entries when
-// db is not nil.
-func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]zipfQuery, error) {
+// db is not nil: those from the (from+1)-th on, the earlier ones being
+// already in db (a build resumed). progress, when not nil, hears of every
+// million rows written.
+func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass, from int, progress io.Writer) (map[string][]zipfQuery, error) {
 	words := zipfVocabulary()
 	g := newZipfGen(words)
 	pick := rand.New(rand.NewPCG(uint64(n), 77))
@@ -171,8 +173,11 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 		if known[i] {
 			questions[i] = q
 		}
-		if db == nil {
+		if db == nil || i < from {
 			continue
+		}
+		if progress != nil && i > from && i%1_000_000 == 0 {
+			fmt.Fprintf(progress, "%s rows written: %d of %d\n", time.Now().UTC().Format(time.TimeOnly), i, n)
 		}
 		if i%batch == 0 {
 			var err error
@@ -263,48 +268,67 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass int) (map[string][]
 // zipfBench builds (or reuses) the Zipf corpus of n entries and prints the
 // issue's tables: latency per class beside plain bm25, peak RSS, natural
 // known-item @1/@10 and top-10 agreement with the exhaustive ranking.
-func zipfBench(ctx context.Context, w io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse, withBotPath bool) error {
+func zipfBench(ctx context.Context, w, progress io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse, resume, withBotPath bool) error {
 	file := filepath.Join(dir, fmt.Sprintf("zipf-%d.db", n))
 	built := "reused"
 	var queries map[string][]zipfQuery
-	if _, err := os.Stat(file); err != nil || !reuse {
-		os.Remove(file)
+	_, statErr := os.Stat(file)
+	if statErr != nil || !reuse {
 		start := time.Now()
-		s, err := sqlite.Open(ctx, file, nil)
-		if err != nil {
-			return err
+		if statErr != nil || !resume {
+			os.Remove(file)
+			s, err := sqlite.Open(ctx, file, nil)
+			if err != nil {
+				return err
+			}
+			s.Close()
 		}
-		s.Close()
 		db, err := sql.Open("sqlite", "file:"+file+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
 		if err != nil {
 			return err
 		}
 		db.SetMaxOpenConns(1)
-		if queries, err = zipfCorpus(ctx, db, n, perClass); err != nil {
+		// Rows are committed 20,000 at a time in ID order, so a build
+		// stopped part way holds exactly the first max(id) of them.
+		var from int
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&from); err != nil {
+			db.Close()
+			return fmt.Errorf("resume: %w", err)
+		}
+		if from > 0 {
+			fmt.Fprintf(progress, "%s resuming the build of %s after %d rows\n", time.Now().UTC().Format(time.TimeOnly), file, from)
+		}
+		if queries, err = zipfCorpus(ctx, db, n, perClass, from, progress); err != nil {
 			db.Close()
 			return fmt.Errorf("build: %w", err)
 		}
 		db.Close()
 		rows := time.Since(start)
+		fmt.Fprintf(progress, "%s rows written; folding them into the search postings\n", time.Now().UTC().Format(time.TimeOnly))
 		// Opening folds the new rows into the search postings; Optimize
 		// recomputes bounds and merges FTS5 into one segment.
 		t1 := time.Now()
-		if s, err = sqlite.Open(ctx, file, nil); err != nil {
+		s, err := sqlite.Open(ctx, file, nil)
+		if err != nil {
 			return err
 		}
 		folded := time.Since(t1)
+		fmt.Fprintf(progress, "%s folded; optimizing\n", time.Now().UTC().Format(time.TimeOnly))
 		t2 := time.Now()
 		if err := s.Optimize(ctx); err != nil {
 			s.Close()
 			return err
 		}
 		s.Close()
-		built = fmt.Sprintf("built in %s: rows+FTS5 %s, search postings %s, optimize %s",
+		built = fmt.Sprintf("built in %s: rows+FTS5 %s, search postings %s, optimize %s; peak RSS while building %d MiB",
 			time.Since(start).Round(time.Second), rows.Round(time.Second), folded.Round(time.Second),
-			time.Since(t2).Round(time.Second))
+			time.Since(t2).Round(time.Second), peakRSS()>>20)
+		if from > 0 {
+			built += fmt.Sprintf(" (this run, resumed after %d rows)", from)
+		}
 	} else {
 		var err error
-		if queries, err = zipfCorpus(ctx, nil, n, perClass); err != nil {
+		if queries, err = zipfCorpus(ctx, nil, n, perClass, 0, nil); err != nil {
 			return err
 		}
 	}
