@@ -335,7 +335,7 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 	ch := q.Ref.Channel
 	text := b.withoutCommand(q)
 	if ev.Via != ViaCommand && ev.Via != ViaDM && !b.direct(ch) {
-		if _, err := b.holdOpen(ctx, q, text, ev.Message.Private || q.Private); err != nil {
+		if _, err := b.holdOpen(ctx, "", q, text, ev.Message.Private || q.Private); err != nil {
 			return fmt.Errorf("save: %w", err)
 		}
 	}
@@ -345,13 +345,10 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 
 // holdOpen keeps q (its text) as its channel's open question, once
 // however often it is asked for, and reports whether it was open already.
-func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool) (bool, error) {
+// The event (a delivery; empty for none) is applied once with it.
+func (b *Bot) holdOpen(ctx context.Context, event string, q Message, text string, private bool) (bool, error) {
 	ch := q.Ref.Channel
-	n, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{q.Ref.ID}, nil)
-	if err != nil {
-		return false, fmt.Errorf("keep open question: %w", err)
-	}
-	err = b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
+	was, err := b.store.KeepOpenQuestion(ctx, event, repertoire.OpenQuestion{
 		Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: private},
 		MessageID: q.Ref.ID,
 		Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
@@ -361,7 +358,7 @@ func (b *Bot) holdOpen(ctx context.Context, q Message, text string, private bool
 	if err != nil {
 		return false, fmt.Errorf("keep open question: %w", err)
 	}
-	return n > 0, nil
+	return was, nil
 }
 
 // exchangeAround completes a reacted message that has no thread question:

@@ -16,29 +16,32 @@ import (
 // a capture of the answer when it comes makes them one entry. The reply
 // goes in the question's thread, once: a second 💡 adds nothing to say.
 func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) error {
-	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
+	text := b.withoutCommand(q)
+	kept := ", so I kept it as an open question"
+	var err error
+	if b.direct(q.Ref.Channel) {
+		kept = "" // a direct message's questions are listed nowhere
+		err = b.store.MarkApplied(ctx, ev.ID)
+	} else {
+		// The delivery is recorded with the question, in one write: a
+		// write that fails leaves neither and the retry keeps it; a
+		// redelivery after the answer's save closed it changes nothing.
+		var open bool
+		open, err = b.holdOpen(ctx, ev.ID, q, text, ev.Private || q.Private)
+		if err == nil && open {
+			return nil
+		}
+	}
+	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("capture: %w", err)
-	}
-	text := b.withoutCommand(q)
-	kept := ", so I kept it as an open question"
-	if b.direct(q.Ref.Channel) {
-		kept = "" // a direct message's questions are listed nowhere
-	} else {
-		open, err := b.holdOpen(ctx, q, text, ev.Private || q.Private)
-		if err != nil {
-			return fmt.Errorf("capture: %w", err)
-		}
-		if open {
-			return nil
-		}
 	}
 	thread := q.Ref.Thread
 	if thread == "" {
 		thread = q.Ref.ID
 	}
-	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
+	_, err = b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
 		"Nobody has answered “%s” yet%s: react 💡 to the answer when it comes, and it becomes one entry.",
 		oneLine(text, 80), kept))})
 	return err

@@ -169,6 +169,14 @@ type OpenQuestionStore interface {
 	// messages of a channel and those with the given IDs. It returns how many
 	// it closed.
 	CloseOpenQuestions(ctx context.Context, ch Channel, messageIDs []string, ids []int64) (int, error)
+	// KeepOpenQuestion keeps q (by its channel and message) as an open
+	// question, in one transaction applied once per event: the open
+	// question its message asked already is replaced, and it reports
+	// whether there was one. A forgotten asker's earlier question is not
+	// kept. ErrTooLong over MaxTextBytes; ErrAlreadyApplied for an event
+	// applied before, which changes nothing (a redelivered 💡 does not
+	// reopen a question its answer closed since).
+	KeepOpenQuestion(ctx context.Context, event string, q OpenQuestion) (bool, error)
 }
 
 // DigestStore keeps digest schedules and the digests claimed per (channel,

@@ -69,6 +69,7 @@ var cases = []struct {
 	{"DigestLeaseTakeover", testDigestLeaseTakeover},
 	// Open questions.
 	{"OpenQuestions", testOpenQuestions},
+	{"KeepOpenQuestion", testKeepOpenQuestion},
 	// The message log, detection and tagging's document frequencies.
 	{"MessageLogFollowsEditsDeletesAndRetention", testMessageLogFollowsEditsDeletesAndRetention},
 	{"LoggedMessagesOfAThread", testLoggedMessagesOfAThread},
