@@ -227,6 +227,8 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 			return errNothingToSave
 		case ok:
 			question, answer = &msgs[0], best
+		case b.answeredByRecall(ctx, msgs):
+			return b.reply(ctx, ev, savedAlready)
 		case IsQuestion(msgs[0].Text) && !msgs[0].Author.Bot:
 			// A question nobody answered yet is kept open; the answer's
 			// save completes it as one entry.

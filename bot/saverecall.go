@@ -1,0 +1,31 @@
+package bot
+
+import (
+	"context"
+	"errors"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// answeredByRecall reports whether the bot answered a thread from the
+// repertoire: one of its posts there is a recall answer (or a nudge) that
+// showed entries. `save` in such a thread, with no member's answer, has
+// nothing new to keep, and its question is not an open one.
+func (b *Bot) answeredByRecall(ctx context.Context, thread []Message) bool {
+	for _, m := range thread {
+		if !m.Author.Bot {
+			continue
+		}
+		_, err := b.store.AnswerVerdicts(ctx, source(m.Ref))
+		if err == nil {
+			return true
+		}
+		if !errors.Is(err, repertoire.ErrNotFound) {
+			b.log.WarnContext(ctx, "save: is it a recall answer", logMessage, m.Ref.ID, logErr, err)
+		}
+	}
+	return false
+}
+
+// savedAlready is what `save` says under a recall answer.
+const savedAlready = "The answer in this thread came from the repertoire, so it is saved already: if an entry answered the question, say so on it (“This helped”) and recall learns from it. When a member answers here, react 💡 to that answer (or say save again) to keep it."
