@@ -55,7 +55,6 @@ type QueryTerm struct {
 	IDF        float64
 	UpperBound float64 // per entry, the largest saturated weight times prior (without kind) at the bound averages
 	MaxPrior   float64 // the largest prior (without kind) of an entry holding it
-	Bonus      float64 // proximity ceilings of the pairs this term answers for
 }
 
 func (t *QueryTerm) Matches(st *Stemmer, tok Token) bool {

@@ -104,6 +104,7 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		s.chunk = 2 + r.IntN(6)
 		n := 50 + r.IntN(350)
 		var ids []int64
+		var texts []string // what was saved, for questions that quote it
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		for i := range n {
 			ch := exactChannels[r.IntN(len(exactChannels))]
@@ -111,9 +112,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			if r.IntN(3) == 0 {
 				tags = []string{exactWords[r.IntN(8)]}
 			}
+			question, answer := randomText(r, r.IntN(8)), randomText(r, 1+r.IntN(30))
+			texts = append(texts, question, answer)
 			e, _, err := s.Save(ctx, repertoire.SaveParams{Channel: ch, SourceID: fmt.Sprint("m", i),
-				Kind: exactKinds[r.IntN(len(exactKinds))], Question: randomText(r, r.IntN(8)),
-				Answer: randomText(r, 1+r.IntN(30)), Author: repertoire.Person{ID: fmt.Sprint("U", r.IntN(3))},
+				Kind: exactKinds[r.IntN(len(exactKinds))], Question: question,
+				Answer: answer, Author: repertoire.Person{ID: fmt.Sprint("U", r.IntN(3))},
 				Saver: repertoire.Person{ID: "S"}, Tags: tags, At: at.Add(time.Duration(r.IntN(1000)) * time.Hour)})
 			if err != nil {
 				t.Fatal(err)
@@ -172,6 +175,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		var wants [][]repertoire.Hit
 		for range queries {
 			p := repertoire.SearchParams{Text: randomQuery(r), From: exactChannels[r.IntN(len(exactChannels))], Limit: 1 + r.IntN(10)}
+			if r.IntN(4) == 0 {
+				// Words in a row from a saved text: entries hold the
+				// query's pairs close together, and proximity weighs.
+				p.Text = quoteSome(r, texts[r.IntN(len(texts))])
+			}
 			if r.IntN(5) == 0 {
 				p.From = repertoire.Channel{}
 			}
@@ -208,6 +216,14 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// quoteSome is 2–8 words in a row from text, or all when it has fewer.
+func quoteSome(r *rand.Rand, text string) string {
+	w := strings.Fields(text)
+	n := min(len(w), 2+r.IntN(7))
+	at := r.IntN(len(w) - n + 1)
+	return strings.Join(w[at:at+n], " ")
 }
 
 func hitKeys(hits []repertoire.Hit) []string {

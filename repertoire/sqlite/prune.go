@@ -420,18 +420,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	}
 	drift := repertoire.AvgDrift(sr.avg, sr.stats.bound)
 	ceil := repertoire.PriorCeiling(sr.q.HowTo)
-	// Each pair's proximity ceiling is answered for by its first term: an
-	// entry earning it holds that term.
-	pairs := sr.pairs()
-	for _, t := range sr.terms {
-		t.Bonus = 0
-	}
-	for _, p := range pairs {
-		a := sr.terms[p[0]]
-		a.Bonus += repertoire.ProximityCeiling(a.IDF, sr.terms[p[1]].IDF)
-	}
+	// A list's bound is its word's BM25 part; the proximity bonuses are
+	// bounded by pair, for the sets of lists holding both words of a pair
+	// (pairbound.go).
+	pb := newPairBounds(sr.pairs(), sr.terms, ceil)
 	scale := func(t *repertoire.QueryTerm, ub float64) float64 {
-		return (t.IDF*ub*drift + t.Bonus*t.MaxPrior) * ceil * (1 + boundMargin)
+		return t.IDF * ub * drift * ceil * (1 + boundMargin)
 	}
 	// Each term's long list; the terms whose stem has a top list get one
 	// beside it (read by the seed, below).
@@ -558,19 +552,29 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	m := make([]termHits, len(sr.terms))
 	got := make([]bool, len(sr.terms))
 	most := make([]float64, len(sr.terms)) // per term, scratch for termSum
+	has := make([]bool, len(sr.terms))     // per term, scratch for termSum
 	// termSum bounds what the lists ls add to an entry together: a term's
 	// lists hold copies of one posting, so each term counts once, at the
-	// highest bound of its lists among ls (skip: terms already found).
+	// highest bound of its lists among ls (skip: terms already found,
+	// whose lists count for nothing), and with it the proximity ceilings
+	// of the pairs both of whose words some list of ls holds (a list with
+	// no chunk in the window, of bound 0, holds none). It sets has to the
+	// terms counted.
 	termSum := func(ls []*termCursor, skip []bool) float64 {
 		clear(most)
+		clear(has)
 		for _, tc := range ls {
-			if skip == nil || !skip[tc.index] {
+			if (skip == nil || !skip[tc.index]) && tc.wub > 0 {
 				most[tc.index] = max(most[tc.index], tc.wub)
+				has[tc.index] = true
 			}
 		}
 		var sum float64
 		for _, b := range most {
 			sum += b
+		}
+		if skip == nil {
+			sum += pb.within(has)
 		}
 		return sum
 	}
@@ -689,7 +693,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				m[i] = termHits{}
 				got[i] = false
 			}
-			var partial float64 // bound so far, before the prior
+			var partial float64 // the BM25 terms of those found, before the prior
 			for _, tc := range cursors[e:] {
 				if got[tc.index] {
 					continue // a copy of the posting found in its other list
@@ -700,15 +704,24 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				}
 				if found {
 					got[tc.index] = true
-					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
+					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg)
 				}
 			}
 			// The postings of d are decoded into m; moving on may reuse
 			// their buffers only at a chunk boundary, after d is scored.
+			// What d can still reach: the BM25 terms found, the bonuses of
+			// the pairs found (their positions are known), the ceilings of
+			// the pairs a word of which is still unknown (in a list not
+			// probed yet), times d's prior; and the unknown lists' bounds.
 			p := repertoire.PriorOf(pr, sr.q.HowTo)
 			pruned := sr.phraseSet != nil && !sr.phraseSet[d]
+			prox, proxStale := 0.0, true
 			for j := e - 1; j >= 0 && !pruned; j-- {
-				if partial*p*(1+boundMargin)+termSum(cursors[:j+1], got) < theta {
+				if proxStale {
+					prox, proxStale = sr.proximity(m), false
+				}
+				rest := termSum(cursors[:j+1], got) // sets has to the unknown terms
+				if (partial+prox+pb.open(got, has))*p*(1+boundMargin)+rest < theta {
 					pruned = true
 					break
 				}
@@ -725,7 +738,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				}
 				if found {
 					got[tc.index] = true
-					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg) + tc.t.Bonus
+					partial += repertoire.TermScore(tc.t.IDF, m[tc.index].tf(), lens, sr.avg)
+					proxStale = true
 				}
 			}
 			if !pruned {
