@@ -241,6 +241,7 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 		return err
 	}
 	hits = RerankWith(question, hits, DefaultRerank, b.associations(ctx, question)) // rerank.go: order only
+	related := b.related(ctx, question, hits)                                       // related.go: shown apart when nothing answers
 	hits = Relevant(question, hits, DefaultGate)
 	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
 	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {
@@ -269,6 +270,9 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	}
 	b.cfg.Observer.Recalled(time.Since(start), len(hits) > 0)
 	b.recordRecallUse(ctx, ev, len(hits) > 0)
+	if len(hits) == 0 && len(related) > 0 {
+		return b.replyRelated(ctx, ev, question, related)
+	}
 	if len(hits) == 0 {
 		return b.reply(ctx, ev, b.openQuestion(ctx, ev, question))
 	}

@@ -72,6 +72,7 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 	// indexed[k][s] and removed[k][s] are the outcomes with fold k's store.
 	indexed := make([][][]fillerOutcome, fillerFolds)
 	removed := make([][][]fillerOutcome, fillerFolds)
+	related := newRelatedTally()
 	for k := range fillerFolds {
 		file := filepath.Join(dir, fmt.Sprintf("filler-%d.db", k))
 		os.Remove(file)
@@ -93,6 +94,10 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 		for i, d := range dialogs {
 			hits, err := store.Search(ctx, repertoire.SearchParams{Text: d.question, From: evalChannel, Limit: bot.RecallCandidates})
 			if err != nil {
+				store.Close()
+				return err
+			}
+			if err := related.add(ctx, store, k, i%fillerFolds == k, d.question, d.id, hits); err != nil {
 				store.Close()
 				return err
 			}
@@ -196,6 +201,7 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 		}
 		fmt.Fprintf(w, "  %-22s %.3f / %.3f\n", gateName(fillerGates[s-1]), r/fillerFolds, f/fillerFolds)
 	}
+	related.print(w)
 	return nil
 }
 
