@@ -61,6 +61,11 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if question == nil && asksOnly(answer.Text) {
 		return b.keepOpenReacted(ctx, ev, *answer)
 	}
+	if question != nil && kind == plainKind {
+		if k, ok := b.namedKind(ctx, *question); ok {
+			kind = k // namedkind.go: the question's ✅ names the answer's kind
+		}
+	}
 	params := b.saveParams(ev.ID, kind, question, *answer, ev.Private || answer.Private)
 	params.Saver, params.Acted = repertoire.Person{ID: ev.User.ID, Name: ev.User.Name}, ev.At
 	b.addTags(ctx, &params)

@@ -29,7 +29,7 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 		var open bool
 		open, err = b.holdOpen(ctx, ev.ID, q, text, ev.Private || q.Private)
 		if err == nil && open {
-			return nil
+			return b.sayKind(ctx, ev, q, text)
 		}
 	}
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -41,9 +41,30 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 	if thread == "" {
 		thread = q.Ref.ID
 	}
+	entry := "one entry"
+	if k, ok := b.CaptureKind(ev.Emoji); ok && k != plainKind {
+		entry = "one entry, a " + string(k)
+	}
 	_, err = b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
-		"Nobody has answered “%s” yet%s: react 💡 to the answer when it comes, and it becomes one entry.",
-		oneLine(text, 80), kept))})
+		"Nobody has answered “%s” yet%s: react 💡 to the answer when it comes, and it becomes %s.",
+		oneLine(text, 80), kept, entry))})
+	return err
+}
+
+// sayKind answers a capture emoji naming a kind (✅, 📖) on a question kept
+// open already: its answer will be saved as that kind. A plain 💡, or an
+// emoji another member put there before, adds nothing to say.
+func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text string) error {
+	k, ok := b.CaptureKind(ev.Emoji)
+	if !ok || k == plainKind || !firstOfItsKind(q, ev) {
+		return nil
+	}
+	thread := q.Ref.Thread
+	if thread == "" {
+		thread = q.Ref.ID
+	}
+	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
+		"“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k))})
 	return err
 }
 
