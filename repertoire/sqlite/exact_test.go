@@ -173,7 +173,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 		checkIndex(t, s)
 		var params []repertoire.SearchParams
 		var wants [][]repertoire.Hit
+		short := rand.New(rand.NewPCG(seed, 7)) // its own, so r draws what it did before
 		for range queries {
+			// Stems read whole with their figures: none, the rarest,
+			// most, every one (searchlookup.go).
+			s.shortList = []int64{-1, 0, 3, 12, 40, 1 << 20}[short.IntN(6)]
 			p := repertoire.SearchParams{Text: randomQuery(r), From: exactChannels[r.IntN(len(exactChannels))], Limit: 1 + r.IntN(10)}
 			if r.IntN(4) == 0 {
 				// Words in a row from a saved text: entries hold the
@@ -196,6 +200,11 @@ func TestSearchEqualsExhaustive(t *testing.T) {
 			}
 			if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
 				t.Errorf("seed %d, %d entries, %+v:\n got %v\nwant %v", seed, n, p, g, w)
+			} else if !reflect.DeepEqual(got, want) {
+				// Every field a member sees: the entry, its savers, the
+				// snippet and its highlights, the score to the last bit,
+				// the coverage.
+				t.Errorf("seed %d, %+v: hits differ in their fields:\n got %+v\nwant %+v", seed, p, got, want)
 			}
 			params, wants = append(params, p), append(wants, want)
 			for _, h := range got {

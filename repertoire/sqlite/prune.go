@@ -132,7 +132,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 // when some wait for the merge (an entry's posting is in one or the
 // other; lookup counted them, so a stem without any costs no statement).
 func (sr *searcher) cursors(ctx context.Context, term string) ([]*stemCursor, error) {
-	c, err := newStemCursor(ctx, sr, term, mainList)
+	c, err := sr.mainCursor(ctx, term)
 	if err != nil {
 		return nil, err
 	}
@@ -531,6 +531,11 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			if !all && len(batch) < bufferSize {
 				return nil
 			}
+			if all {
+				err := sr.admitLast(ctx, batch, top)
+				batch = batch[:0]
+				return err
+			}
 			n := min(len(batch), max(loadBatch, top.k-len(top.hits)))
 			ids := make([]int64, n)
 			byID := map[int64]repertoire.Hit{}
@@ -785,14 +790,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	if err := sr.phraseRest(ctx, top, seen); err != nil {
 		return err
 	}
-	// Load the top k to show them (scored again from their text, the same
-	// computation).
-	ids := make([]int64, len(top.hits))
-	for i, h := range top.hits {
-		ids[i] = h.ID
-	}
-	top.hits = top.hits[:0]
-	return sr.load(ctx, ids, top, nil)
+	// The top k's rows, to show them (searchload.go).
+	return sr.fillHits(ctx, top.hits)
 }
 
 // seed reads the top lists whole, ranks the entries they hold by what

@@ -56,7 +56,11 @@ func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustiv
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
-	sr := &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive}
+	shortList := s.shortList
+	if exhaustive {
+		shortList = -1 // it reads no postings
+	}
+	sr := &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive, shortList: shortList}
 	hits, err := sr.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -133,6 +137,11 @@ type searcher struct {
 	filterArgs     []any
 	visibilitySQL  string
 	visibilityArgs []any
+	rows           map[int64]repertoire.Entry // entries read in full (searchload.go)
+	// shortList: a stem of at most this many merged postings is read
+	// whole with its figures, into short (searchlookup.go).
+	shortList int64
+	short     map[string]*shortList
 }
 
 func (sr *searcher) run(ctx context.Context) ([]repertoire.Hit, error) {
@@ -155,17 +164,17 @@ func (sr *searcher) run(ctx context.Context) ([]repertoire.Hit, error) {
 // prepare reads the index totals and what it knows of each word; false
 // when the index is empty.
 func (sr *searcher) prepare(ctx context.Context) (bool, error) {
-	stats, err := sr.prepared(ctx, indexStatsQuery)
-	if err != nil {
+	stems := make([]string, len(sr.q.Terms))
+	for i, w := range sr.q.Terms {
+		stems[i] = repertoire.Stem(w)
+	}
+	figs, ok, err := sr.lookupStems(ctx, stems)
+	if !ok || err != nil {
 		return false, err
 	}
-	st, err := scanIndexStats(stats.QueryRowContext(ctx))
-	if err != nil || st.n == 0 {
-		return false, err
-	}
-	sr.stats, sr.n, sr.avg = st, float64(st.n), st.avg()
-	for _, w := range sr.q.Terms {
-		t, err := sr.lookup(ctx, w)
+	sr.n, sr.avg = float64(sr.stats.n), sr.stats.avg()
+	for i, w := range sr.q.Terms {
+		t, err := sr.lookup(ctx, w, stems[i], figs[i])
 		if err != nil {
 			return false, err
 		}
@@ -270,27 +279,15 @@ func (sr *searcher) filtersOnly(ctx context.Context) ([]repertoire.Hit, error) {
 	return hits, rows.Err()
 }
 
-// lookup reads what the index knows of a word's stem. A word no entry holds
-// is tried as a prefix ("kube" for "kubernetes") when it is long enough to
-// mean something: it stands for the indexed stems that start with its own.
-// Nil when nothing matches either way.
-func (sr *searcher) lookup(ctx context.Context, w string) (*repertoire.QueryTerm, error) {
-	t := &repertoire.QueryTerm{Word: w}
-	st := repertoire.Stem(w)
-	// The merged postings' figures (search_terms) and the pending ones'.
-	var df int64
-	var info stemInfo
-	exact, err := sr.prepared(ctx, `SELECT coalesce(sum(df), 0), coalesce(max(ub), 0), coalesce(max(pmax), 0),
-			coalesce(sum(p), 0), coalesce((SELECT cut FROM search_top WHERE term = ?1), 0) FROM (
-		SELECT df, ub, pmax, 0 AS p FROM search_terms WHERE term = ?1
-		UNION ALL SELECT count(*), max(bound), max(pmax), count(*) FROM search_pending WHERE term = ?1)`)
-	if err != nil {
-		return nil, err
-	}
-	err = exact.QueryRowContext(ctx, st).Scan(&df, &t.UpperBound, &t.MaxPrior, &info.pending, &info.cut)
+// lookup makes a query term of a word from what the index knows of its
+// stem st (fig, from lookupStems). A word no entry holds is tried as a
+// prefix ("kube" for "kubernetes") when it is long enough to mean
+// something: it stands for the indexed stems that start with its own. Nil
+// when nothing matches either way.
+func (sr *searcher) lookup(ctx context.Context, w, st string, fig stemFigures) (*repertoire.QueryTerm, error) {
+	t := &repertoire.QueryTerm{Word: w, UpperBound: fig.ub, MaxPrior: fig.pmax}
+	df, info := fig.df, fig.info
 	switch {
-	case err != nil:
-		return nil, err
 	case df > 0:
 		t.Stems, t.DocFreq = []string{st}, float64(df)
 		sr.noteStem(st, info)
@@ -483,6 +480,7 @@ func (sr *searcher) load(ctx context.Context, ids []int64, top *topK, seen map[i
 		if seen != nil {
 			seen[h.ID] = true
 		}
+		sr.keepRow(h.Entry)
 		if sr.scoreHit(&h) {
 			top.add(h)
 		}

@@ -54,7 +54,10 @@ type Store struct {
 	// topAt is the document frequency from which a stem has a top list
 	// (searchtop.go), topShare the share of its postings the list holds.
 	topAt, topShare int
-	mergeKick       chan struct{}
+	// shortList is the merged postings up to which a search reads a
+	// stem's chunks with its figures (searchlookup.go).
+	shortList int64
+	mergeKick chan struct{}
 	// stmts are the search's statements, prepared once on r; coreR and
 	// coreW the shared core's, on r and on w (corestmt.go).
 	stmts        *stmtCache
@@ -100,7 +103,7 @@ func Open(ctx context.Context, file string, log *slog.Logger, opts ...Option) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, now: time.Now, chunk: chunkSize, topAt: defaultTopAt, topShare: defaultTopShare, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
+	s := &Store{log: log, now: time.Now, chunk: chunkSize, topAt: defaultTopAt, topShare: defaultTopShare, shortList: defaultShortList, walRestartAt: walRestartFrames, walEvery: walCheckEvery,
 		walKick: make(chan struct{}, 1), inboxPath: InboxPath(file),
 		inboxKick: make(chan struct{}, 1)}
 	for _, o := range opts {

@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"sort"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// Loading the hits. The pruned search scores entries from their postings
+// (scoreFrom), the same computation that scores an entry from its text, so
+// a hit's score, coverage and matched words are final once scored; what
+// is left to read is each hit's row, to show it. The rows are read once:
+// the last visibility check reads the full rows of the candidates it
+// admits (at most k of them), and the final load reads only those of the
+// hits admitted before (by the seed, or by a check while the walk ran).
+
+// admitLast admits the best visible candidates of batch (best first, every
+// one at or above the k-th score) into top, in one statement that reads
+// the full rows of those it admits: the first k visible in that order are
+// the only ones that can enter top, so the statement stops there.
+func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *topK) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(batch))
+	at := make(map[int64]int, len(batch))
+	for i, h := range batch {
+		ids[i], at[h.ID] = h.ID, i
+	}
+	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
+		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
+		WHERE `+sr.filterSQL+` ORDER BY j.key LIMIT ?`)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(sr.filterArgs)+2)
+	args = append(append(append(args, jsonList(ids)), sr.filterArgs...), top.k)
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		i, ok := at[e.ID]
+		if !ok {
+			return errCorrupt
+		}
+		sr.keepRow(e)
+		top.add(batch[i])
+	}
+	return rows.Err()
+}
+
+// keepRow remembers an entry row read in full by this search.
+func (sr *searcher) keepRow(e repertoire.Entry) {
+	if sr.rows == nil {
+		sr.rows = map[int64]repertoire.Entry{}
+	}
+	sr.rows[e.ID] = e
+}
+
+// fillHits gives each hit its entry row, keeping the score and coverage
+// the search computed: the rows this search read already, the others in
+// one statement (each hit passed the visibility and filter clause in this
+// transaction).
+func (sr *searcher) fillHits(ctx context.Context, hits []repertoire.Hit) error {
+	var missing []int64
+	for i := range hits {
+		if _, ok := sr.rows[hits[i].ID]; !ok {
+			missing = append(missing, hits[i].ID)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Slice(missing, func(i, j int) bool { return missing[i] < missing[j] })
+		st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
+			FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value`)
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, jsonList(missing))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEntry(rows)
+			if err != nil {
+				return err
+			}
+			sr.keepRow(e)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range hits {
+		e, ok := sr.rows[hits[i].ID]
+		if !ok {
+			return errCorrupt // admitted, yet gone within the transaction
+		}
+		hits[i].Entry = e
+	}
+	return nil
+}
