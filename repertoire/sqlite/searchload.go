@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -15,27 +16,50 @@ import (
 // admits (at most k of them), and the final load reads only those of the
 // hits admitted before (by the seed, or by a check while the walk ran).
 
-// admitLast admits the best visible candidates of batch (best first, every
-// one at or above the k-th score) into top, in one statement that reads
-// the full rows of those it admits: the first k visible in that order are
-// the only ones that can enter top, so the statement stops there.
+// admitLast admits the best visible candidates of batch (best first,
+// every one at or above the k-th score) into top, reading the full rows
+// of those it admits. Candidates are checked in rounds, best first, as
+// many as top lacks, then twice as many each round: the first round most
+// often fills top, and rows are read for little more than the hits.
+// Rows come in any order; each round's are all admitted before the next
+// (no ORDER BY and LIMIT: SQLite would read and sort every candidate's
+// row for them).
 func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *topK) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(batch))
-	at := make(map[int64]int, len(batch))
-	for i, h := range batch {
-		ids[i], at[h.ID] = h.ID, i
-	}
 	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
-		WHERE `+sr.filterSQL+` ORDER BY j.key LIMIT ?`)
+		WHERE `+sr.filterSQL)
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, len(sr.filterArgs)+2)
-	args = append(append(append(args, jsonList(ids)), sr.filterArgs...), top.k)
+	args := make([]any, 1, len(sr.filterArgs)+1)
+	args = append(args, sr.filterArgs...)
+	at := map[int64]int{}
+	var ids []int64
+	round := 0
+	for {
+		// A candidate no better than the k-th hit cannot enter.
+		for len(batch) > 0 && len(top.hits) >= top.k && !better(&batch[len(batch)-1], &top.hits[top.k-1]) {
+			batch = batch[:len(batch)-1]
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		round = min(max(top.k-len(top.hits), 2*round, 1), len(batch))
+		ids = ids[:0]
+		clear(at)
+		for i := range round {
+			ids = append(ids, batch[i].ID)
+			at[batch[i].ID] = i
+		}
+		args[0] = jsonList(ids)
+		if err := sr.admitRows(ctx, st, args, batch, at, top); err != nil {
+			return err
+		}
+		batch = batch[round:]
+	}
+}
+
+func (sr *searcher) admitRows(ctx context.Context, st *sql.Stmt, args []any, batch []repertoire.Hit, at map[int64]int, top *topK) error {
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return err
