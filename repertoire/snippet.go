@@ -1,6 +1,8 @@
 package repertoire
 
 import (
+	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -22,24 +24,25 @@ func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string
 		return "", nil
 	}
 	hit := make([]int, len(toks)) // index+1 of the term a token matches
-	for i, tok := range toks {
-		for ti, t := range terms {
-			if t.Matches(st, tok) {
-				hit[i] = ti + 1
-				break
+	if len(terms) > 0 {
+		for i, tok := range toks {
+			// As t.Matches(st, tok) for each term, the token stemmed once.
+			s := st.Of(tok.Raw)
+			if s == "" {
+				continue
+			}
+			for ti, t := range terms {
+				if slices.Contains(t.Stems, s) {
+					hit[i] = ti + 1
+					break
+				}
 			}
 		}
 	}
 	best, bestN := 0, -1
 	for start := 0; start < len(toks); start++ {
-		seen := map[int]bool{}
-		for i := start; i < min(start+snippetWords, len(toks)); i++ {
-			if hit[i] > 0 {
-				seen[hit[i]] = true
-			}
-		}
-		if len(seen) > bestN {
-			best, bestN = start, len(seen)
+		if n := distinctHits(hit[start:min(start+snippetWords, len(toks))]); n > bestN {
+			best, bestN = start, n
 		}
 		if start+snippetWords >= len(toks) {
 			break
@@ -75,4 +78,23 @@ func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string
 		sb.WriteString(strings.TrimRightFunc(text[at:], unicode.IsSpace))
 	}
 	return sb.String(), spans
+}
+
+// distinctHits counts the distinct terms hit names (index+1, 0 for none).
+func distinctHits(hit []int) int {
+	var mask uint64
+	var more map[int]bool // terms past the 64th
+	for _, h := range hit {
+		switch {
+		case h == 0:
+		case h <= 64:
+			mask |= 1 << (h - 1)
+		default:
+			if more == nil {
+				more = map[int]bool{}
+			}
+			more[h] = true
+		}
+	}
+	return bits.OnesCount64(mask) + len(more)
 }

@@ -38,7 +38,7 @@ func (s *Store) SearchExhaustiveMany(ctx context.Context, ps []repertoire.Search
 		if q.Empty() {
 			continue
 		}
-		sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: true}
+		sr := &searcher{tx: tx, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: true, shortList: -1}
 		sr.buildFilters()
 		if len(q.Terms) == 0 || len(q.Phrases) > 0 {
 			// Filters alone, or phrases (with their fallback): one at a time.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -497,10 +498,16 @@ func (sr *searcher) scoreHit(h *repertoire.Hit) bool {
 	}
 	lens := [3]int{len(fields[0]), len(fields[1]), len(fields[2])}
 	m := make([]termHits, len(sr.terms))
-	for ti, t := range sr.terms {
-		for f, toks := range fields {
-			for i, tok := range toks {
-				if t.Matches(sr.stems, tok) {
+	for f, toks := range fields {
+		for i, tok := range toks {
+			// As t.Matches(sr.stems, tok) for each term, the token
+			// stemmed once; positions still ascend per term and field.
+			st := sr.stems.Of(tok.Raw)
+			if st == "" {
+				continue
+			}
+			for ti, t := range sr.terms {
+				if slices.Contains(t.Stems, st) {
 					m[ti][f] = append(m[ti][f], int32(i))
 				}
 			}

@@ -16,11 +16,15 @@ import (
 // admits (at most k of them), and the final load reads only those of the
 // hits admitted before (by the seed, or by a check while the walk ran).
 
+// firstRound is the fewest candidates admitLast checks in one statement.
+const firstRound = 8
+
 // admitLast admits the best visible candidates of batch (best first,
 // every one at or above the k-th score) into top, reading the full rows
 // of those it admits. Candidates are checked in rounds, best first, as
-// many as top lacks, then twice as many each round: the first round most
-// often fills top, and rows are read for little more than the hits.
+// many as top lacks (at least firstRound), then twice as many each round:
+// the first round most often settles top, and rows are read for little
+// more than the hits.
 // Rows come in any order; each round's are all admitted before the next
 // (no ORDER BY and LIMIT: SQLite would read and sort every candidate's
 // row for them).
@@ -44,7 +48,7 @@ func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *
 		if len(batch) == 0 {
 			return nil
 		}
-		round = min(max(top.k-len(top.hits), 2*round, 1), len(batch))
+		round = min(max(top.k-len(top.hits), 2*round, firstRound), len(batch))
 		ids = ids[:0]
 		clear(at)
 		for i := range round {
