@@ -61,6 +61,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if question == nil && asksOnly(answer.Text) {
 		return b.keepOpenReacted(ctx, ev, *answer)
 	}
+	if !substance(question, *answer) {
+		return b.sayChatter(ctx, ev, *answer) // chatter.go: "hello" is no knowledge
+	}
 	if question != nil && kind == plainKind {
 		if k, ok := b.namedKind(ctx, *question); ok {
 			kind = k // namedkind.go: the question's ✅ names the answer's kind
@@ -247,8 +250,8 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 			kind = repertoire.Tip
 		}
 	}
-	if answer.Ref.ID == "" {
-		return errNothingToSave
+	if answer.Ref.ID == "" || !substance(question, answer) {
+		return errNothingToSave // chatter.go: "hello" is no knowledge
 	}
 	// The mention's delivery was recorded when it arrived (mentioned), so the
 	// save itself carries no delivery ID.

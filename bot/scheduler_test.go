@@ -402,7 +402,7 @@ func TestTwoSchedulersPostOnce(t *testing.T) {
 	e1 := newDigestEnv(t, "0 9 * * MON", berlin, monday.Add(time.Hour))
 	channels := []string{"a", "b", "c", "d", "e", "f"}
 	for _, ch := range channels {
-		e1.save(t, ch, "m1", "bob", "Something worth keeping in "+ch, false, "ann")
+		e1.save(t, ch, "m1", "bob", "The staging worker in "+ch+" restarts nightly; its logs are under /var/log/worker", false, "ann")
 	}
 	e2 := newDigestEnvOn(t, e1.db, "0 9 * * MON", berlin, e1.clk, e1.board)
 	fire := monday.AddDate(0, 0, 7)

@@ -1,0 +1,35 @@
+package shell_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A 💡 on chatter ("hello", "thanks!") saves nothing, and the bot says
+// why: recall could never find it. A short answer in a thread is still
+// saved with its question, and so is a tip that is just a link.
+func TestScenarioChatterIsNotSaved(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "How do I make C++ builds faster on the CI runners?",
+		"/as dave", "/reply 1 ccache",
+		"/reply 1 thanks!",
+		"/as erin", "runbook: https://wiki.example.com/tls-rotation",
+		"/as alice", "hello",
+		"/as bob", "/react 2", "/react 3", "/react 4", "/react 5",
+		"/as carol", "/react 5",
+	)
+	for _, e := range w.entries() {
+		if e.Answer == "hello" || e.Answer == "thanks!" {
+			t.Errorf("chatter was saved: %+v", e)
+		}
+	}
+	if n := len(w.entries()); n != 2 {
+		t.Errorf("%d entries, want ccache and the runbook link: %+v", n, w.entries())
+	}
+	// Told in the thread (a platform that cannot whisper), to the first
+	// member who reacted: for thanks and for hello.
+	if n := strings.Count(out, "repertoire: Not saved"); n != 2 {
+		t.Errorf("the bot said why %d times, want for thanks and for hello:\n%s", n, out)
+	}
+}

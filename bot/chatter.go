@@ -1,0 +1,53 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+)
+
+// A 💡 on "hello" or "thanks!" is a member's explicit act, but chatter is no
+// knowledge: recall shows an entry only when it holds two of a question's
+// content words, so an entry with fewer could only ever be found by a
+// one-word question. A capture needs substance: the message itself says
+// something (a content word, or a link), and with its question, when it has
+// one, it holds two content words at least ("ccache" under "How do I make
+// C++ builds faster?" is an answer).
+
+// link matches a link in a message: a tip may be just one.
+var link = regexp.MustCompile(`https?://\S+`)
+
+// substance reports whether an exchange says enough to be saved.
+func substance(question *Message, answer Message) bool {
+	own := len(ContentWords(answer.Text)) + len(link.FindAllString(answer.Text, -1))
+	if own == 0 {
+		return false
+	}
+	if question == nil {
+		return own >= 2
+	}
+	return own+len(ContentWords(question.Text)) >= 2
+}
+
+// sayChatter tells the member whose capture emoji saved nothing why: only
+// to them where the platform can whisper; else in the message's thread,
+// for the first member only (the others saw it).
+func (b *Bot) sayChatter(ctx context.Context, ev ReactionAdded, m Message) error {
+	if err := b.store.MarkApplied(ctx, ev.ID); err != nil {
+		return nil // said before (a redelivery), or nothing to record it in
+	}
+	text := fmt.Sprintf("Not saved: “%s” says too little for anyone to find it by (a saved message needs words that carry meaning, or a link).", oneLine(m.Text, 60))
+	out := Outgoing{Channel: m.Ref.Channel, Doc: Sentences(text), Ephemeral: true, To: ev.User}
+	if w, ok := b.platforms[m.Ref.Channel.Platform].(Whisperer); !ok || !w.Whispers() {
+		if !firstOfItsKind(m, ev) {
+			return nil
+		}
+		out.Ephemeral, out.To = false, User{}
+		out.Thread = m.Ref.Thread
+		if out.Thread == "" {
+			out.Thread = m.Ref.ID
+		}
+	}
+	_, err := b.post(ctx, out)
+	return err
+}
