@@ -61,6 +61,7 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 	b.log.InfoContext(ctx, "entry feedback", logMessage, ev.Message.ID, logUser, ev.User.ID, logEntry, entry, "helpful", helpful, "changed", changed)
 	if helpful && changed {
 		b.learnHelpful(ctx, entry)
+		b.closeHelped(ctx, ev.Message) // helpedclose.go
 	}
 	b.showPressed(ctx, ev.Message)
 	return nil

@@ -44,7 +44,7 @@ func IsRealQuestion(text string) bool {
 // for, and returns what the member is told.
 func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) string {
 	const nothing = "I don't have anything on that yet."
-	if note := b.keepAsked(ctx, ev, question); note != "" {
+	if note, _ := b.keepAsked(ctx, ev, question); note != "" {
 		return nothing + " " + note
 	}
 	return nothing
@@ -52,15 +52,15 @@ func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) s
 
 // keepAsked keeps a question nobody has answered as an open question when
 // it qualifies, and returns what to tell the member about it ("" for
-// nothing to say).
-func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) string {
+// nothing to say) and whether it was kept.
+func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (string, bool) {
 	switch {
 	case ev.Via == ViaCommand:
-		return "You asked privately, so I kept your question to myself; ask it with `@" + b.cfg.Name + "` in a channel to have it listed as an open question."
+		return "You asked privately, so I kept your question to myself; ask it with `@" + b.cfg.Name + "` in a channel to have it listed as an open question.", false
 	case ev.Via == ViaDM || b.direct(ev.Message.Ref.Channel):
-		return "Questions in a direct message stay here: I don't list them anywhere."
+		return "Questions in a direct message stay here: I don't list them anywhere.", false
 	case !IsRealQuestion(question):
-		return ""
+		return "", false
 	}
 	from := ev.Message.Ref.Channel
 	err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
@@ -72,13 +72,13 @@ func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) stri
 	})
 	if err != nil {
 		b.log.WarnContext(ctx, "record open question", logErr, err)
-		return ""
+		return "", false
 	}
 	where := "the next digest"
 	if ev.Message.Private {
 		where = "this channel's next digest (and nowhere else)"
 	}
-	return "I've noted it as an open question, so it will show up in " + where + " for someone who knows. When it's answered, react 💡 to the answer and I'll remember it."
+	return "I've noted it as an open question, so it will show up in " + where + " for someone who knows. When it's answered, react 💡 to the answer and I'll remember it.", true
 }
 
 // openFor is how long open questions stay on digests.

@@ -85,7 +85,11 @@ func Related(question string, hits []repertoire.Hit, r RelatedRule, weights map[
 // there is nothing, since such an entry is often not the answer.
 func (b *Bot) replyRelated(ctx context.Context, ev Mentioned, question string, related []repertoire.Hit) error {
 	doc := RecallDoc(fmt.Sprintf("Nothing in the repertoire answers “%s” squarely. This one is possibly related:", oneLine(question, 80)), related)
-	if note := b.keepAsked(ctx, ev, question); note != "" {
+	note, kept := b.keepAsked(ctx, ev, question)
+	if kept {
+		note += " If the entry above answers it, say it helped and I'll take the question off the list."
+	}
+	if note != "" {
 		doc.Blocks = append(doc.Blocks, Para(T(note)))
 	}
 	ref, err := b.replyDoc(ctx, ev, doc)

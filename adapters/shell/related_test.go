@@ -37,3 +37,28 @@ func TestScenarioPossiblyRelatedWhenNothingAnswers(t *testing.T) {
 		t.Errorf("the question was not kept open (%+v):\n%s", w.open("general"), a)
 	}
 }
+
+// "This helped" on the possibly related entry answers the question: it is
+// no longer open, and the digest does not ask for it.
+func TestScenarioHelpedClosesTheOpenQuestion(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "How do I undo the last git commit but keep the changes?",
+		"/as dave", "/reply 1 git reset --soft HEAD~1 keeps them staged",
+		"/as carol", "/react 2",
+		"/as erin", "@repertoire how do I roll back a commit?",
+		"@repertoire why does the kafka consumer lag grow at night?",
+		"/helped 1 4",
+	)
+	if !strings.Contains(answerTo(out, "roll back a commit?"), "possibly related") {
+		t.Fatalf("no possibly related entry:\n%s", out)
+	}
+	for _, q := range w.open("general") {
+		if strings.Contains(q.Text, "roll back") {
+			t.Errorf("the question stayed open after “This helped”: %+v\n%s", q, out)
+		}
+	}
+	if n := len(w.open("general")); n != 1 {
+		t.Errorf("%d open questions, want the kafka one: %+v", n, w.open("general"))
+	}
+}
