@@ -342,9 +342,12 @@ func (b *Bot) webLink(ctx context.Context, ev Mentioned) error {
 		return err
 	}
 	m := repertoire.WebMember{Platform: ref.Channel.Platform, Space: ref.Channel.Space, Spaces: ev.Spaces,
-		ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}
+		ID: ev.Message.Author.ID, Name: ev.Message.Author.Name, Asked: ev.Message.Time}
 	ttl := b.web.opts.LinkTTL
-	if err := b.store.AddSignInToken(ctx, token, m, b.cfg.Now().Add(ttl)); err != nil {
+	if err := b.store.AddSignInToken(ctx, token, m, b.cfg.Now().Add(ttl)); errors.Is(err, repertoire.ErrForgotten) {
+		// Asked for before the member's forget, applied after it.
+		return b.reply(ctx, ev, "No link: you asked me to forget you after asking for it. Ask again if you want one.")
+	} else if err != nil {
 		return err
 	}
 	link := strings.TrimRight(b.cfg.WebURL, "/") + "/signin?token=" + token

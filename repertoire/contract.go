@@ -345,7 +345,9 @@ type WebStore interface {
 	// and reports whether more follow.
 	ArchivedDigests(ctx context.Context, a Audience, limit, offset int) ([]ArchivedDigest, bool, error)
 	// AddSignInToken records a one-time sign-in link for a member until
-	// expires. The token is not stored as given.
+	// expires. The token is not stored as given. ErrForgotten, recording
+	// nothing, when the member asked to be forgotten at or after m.Asked
+	// (a request still pending at the forget gives no link).
 	AddSignInToken(ctx context.Context, token string, m WebMember, expires time.Time) error
 	// RedeemSignInToken spends a sign-in link: the token is deleted (it works
 	// once) and a session for its member is created under the session token

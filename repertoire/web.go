@@ -75,6 +75,9 @@ type WebMember struct {
 	Spaces   []string // more spaces whose public entries they may see
 	ID       string
 	Name     string
+	// Asked is when the member asked for a sign-in link (AddSignInToken;
+	// zero: now). Nothing else reads it.
+	Asked time.Time
 }
 
 // ErrExpired means a sign-in link or session is past its time, used, or

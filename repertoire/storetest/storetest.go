@@ -85,6 +85,7 @@ var cases = []struct {
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},
+	{"SignInAskedBeforeForget", testSignInAskedBeforeForget},
 	{"PurgeSpace", testPurgeSpace},
 	// The web page: counts and reads under an audience.
 	{"WebCountsFollowEntries", testWebCountsFollowEntries},

@@ -373,8 +373,16 @@ func tokenHash(token string) string {
 // AddSignInToken records a one-time sign-in link for a member (by its token,
 // which is stored hashed) until expires.
 func (s *Core) AddSignInToken(ctx context.Context, token string, m repertoire.WebMember, expires time.Time) error {
-	_, err := s.exec(ctx, "", `INSERT INTO web_tokens (hash, platform, space, user_id, user_name, spaces, expires_at)
-		VALUES (?,?,?,?,?,?,?)`, tokenHash(token), m.Platform, m.Space, m.ID, m.Name, JSONList(m.Spaces), expires.UnixMilli())
+	err := s.tx(ctx, "", func(tx Querier) error {
+		if gone, err := s.forgottenWhen(ctx, tx, m.Platform, m.ID, m.Asked); err != nil {
+			return err
+		} else if gone {
+			return repertoire.ErrForgotten // asked before the forget, applied after it
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO web_tokens (hash, platform, space, user_id, user_name, spaces, expires_at)
+			VALUES (?,?,?,?,?,?,?)`, tokenHash(token), m.Platform, m.Space, m.ID, m.Name, JSONList(m.Spaces), expires.UnixMilli())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("add sign-in token: %w", err)
 	}
