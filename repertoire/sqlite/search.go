@@ -73,15 +73,18 @@ func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustiv
 }
 
 // loadHitSavers reads the savers of every hit in one statement (as
-// loadSavers does for one entry: by time saved, then user ID).
+// loadSavers does for one entry: by time saved, then user ID), but for
+// the hits whose row came with them (searchload.go).
 func (sr *searcher) loadHitSavers(ctx context.Context, hits []repertoire.Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(hits))
+	var ids []int64
 	at := map[int64]int{}
 	for i, h := range hits {
-		ids[i], at[h.ID] = h.ID, i
+		if !sr.withSavers[h.ID] {
+			ids, at[h.ID] = append(ids, h.ID), i
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	st, err := sr.prepared(ctx, `SELECT entry_id, user_id, user_name FROM savers
 		WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, saved_at, user_id`)
@@ -139,6 +142,7 @@ type searcher struct {
 	visibilitySQL  string
 	visibilityArgs []any
 	rows           map[int64]repertoire.Entry // entries read in full (searchload.go)
+	withSavers     map[int64]bool             // those of rows read with their savers
 	// shortList: a stem of at most this many merged postings is read
 	// whole with its figures, into short (searchlookup.go).
 	shortList int64

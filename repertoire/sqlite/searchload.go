@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -29,7 +31,7 @@ const firstRound = 8
 // (no ORDER BY and LIMIT: SQLite would read and sort every candidate's
 // row for them).
 func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *topK) error {
-	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
+	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`, `+saversColumn+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
 		WHERE `+sr.filterSQL)
 	if err != nil {
@@ -69,8 +71,9 @@ func (sr *searcher) admitRows(ctx context.Context, st *sql.Stmt, args []any, bat
 		return err
 	}
 	defer rows.Close()
+	var savers string
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := scanEntry(rows, &savers)
 		if err != nil {
 			return err
 		}
@@ -78,18 +81,50 @@ func (sr *searcher) admitRows(ctx context.Context, st *sql.Stmt, args []any, bat
 		if !ok {
 			return errCorrupt
 		}
-		sr.keepRow(e)
+		if err := sr.keepRowSavers(e, savers); err != nil {
+			return err
+		}
 		top.add(batch[i])
 	}
 	return rows.Err()
 }
 
-// keepRow remembers an entry row read in full by this search.
+// keepRow remembers an entry row read in full by this search, without
+// its savers.
 func (sr *searcher) keepRow(e repertoire.Entry) {
 	if sr.rows == nil {
 		sr.rows = map[int64]repertoire.Entry{}
 	}
-	sr.rows[e.ID] = e
+	if _, ok := sr.rows[e.ID]; !ok {
+		sr.rows[e.ID] = e
+	}
+}
+
+// saversColumn reads an entry's savers with its row, as loadHitSavers
+// does (by time saved, then user ID), as a JSON list of [id, name]:
+// one statement less for a search whose rows all come with it.
+const saversColumn = `(SELECT json_group_array(json_array(user_id, user_name) ORDER BY saved_at, user_id)
+	FROM savers WHERE entry_id = e.id)`
+
+// keepRowSavers remembers an entry row read with its savers (saversColumn).
+func (sr *searcher) keepRowSavers(e repertoire.Entry, savers string) error {
+	if savers != "[]" {
+		var list [][2]string
+		if err := json.Unmarshal([]byte(savers), &list); err != nil {
+			return fmt.Errorf("read savers: %w", err)
+		}
+		for _, p := range list {
+			e.Savers = append(e.Savers, repertoire.Person{ID: p[0], Name: p[1]})
+		}
+	}
+	if sr.rows == nil {
+		sr.rows = map[int64]repertoire.Entry{}
+	}
+	if sr.withSavers == nil {
+		sr.withSavers = map[int64]bool{}
+	}
+	sr.rows[e.ID], sr.withSavers[e.ID] = e, true
+	return nil
 }
 
 // fillHits gives each hit its entry row, keeping the score and coverage
@@ -105,7 +140,7 @@ func (sr *searcher) fillHits(ctx context.Context, hits []repertoire.Hit) error {
 	}
 	if len(missing) > 0 {
 		sort.Slice(missing, func(i, j int) bool { return missing[i] < missing[j] })
-		st, err := sr.prepared(ctx, `SELECT `+entryColumns+`
+		st, err := sr.prepared(ctx, `SELECT `+entryColumns+`, `+saversColumn+`
 			FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value`)
 		if err != nil {
 			return err
@@ -115,12 +150,15 @@ func (sr *searcher) fillHits(ctx context.Context, hits []repertoire.Hit) error {
 			return err
 		}
 		defer rows.Close()
+		var savers string
 		for rows.Next() {
-			e, err := scanEntry(rows)
+			e, err := scanEntry(rows, &savers)
 			if err != nil {
 				return err
 			}
-			sr.keepRow(e)
+			if err := sr.keepRowSavers(e, savers); err != nil {
+				return err
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
