@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -56,6 +59,29 @@ func TestSearchHitsCarrySavers(t *testing.T) {
 			if len(e.Savers) < 5 || !reflect.DeepEqual(h.Savers, e.Savers) {
 				t.Errorf("%q: entry %d savers\n got %+v\nwant %+v", q, h.ID, h.Savers, e.Savers)
 			}
+		}
+	}
+}
+
+// TestJSONListOfIDs: the list of IDs written without reflection is the
+// text json.Marshal writes.
+func TestJSONListOfIDs(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	cases := [][]int64{nil, {}, {0}, {math.MinInt64, -1, math.MaxInt64}}
+	for range 200 {
+		ids := make([]int64, r.IntN(40))
+		for i := range ids {
+			ids[i] = r.Int64() >> r.IntN(64)
+			if r.IntN(2) == 0 {
+				ids[i] = -ids[i]
+			}
+		}
+		cases = append(cases, ids)
+	}
+	for _, ids := range cases {
+		want, _ := json.Marshal(ids)
+		if got := jsonList(ids); got != string(want) {
+			t.Fatalf("%v: got %s, want %s", ids, got, want)
 		}
 	}
 }
