@@ -44,6 +44,8 @@ func afterTitle(h repertoire.Hit, n int) repertoire.Hit {
 	}
 	drop := min(end-start, len(core))
 	rest := strings.TrimLeftFunc(core[drop:], unicode.IsSpace)
+	cut := lead + len(core) - len(rest) // bytes of the old snippet before rest
+	rest = goOn(h.Answer, start, core, rest)
 	if strings.TrimSpace(strings.TrimSuffix(rest, "…")) == "" {
 		h.Snippet, h.Highlights = "", nil
 		return h
@@ -52,7 +54,6 @@ func afterTitle(h repertoire.Hit, n int) repertoire.Hit {
 	if !whole {
 		prefix = "…"
 	}
-	cut := lead + len(core) - len(rest) // bytes of the old snippet before rest
 	shift := len(prefix) - cut
 	var hl []repertoire.Span
 	for _, s := range h.Highlights {
@@ -90,4 +91,31 @@ func squeezedPrefixEnd(text, words string) (end int, ok bool) {
 		}
 	}
 	return i, true
+}
+
+// goOn lengthens what the title left of a snippet cut short at its end
+// (core, found at start of answer): when the title took most of the
+// window, the quote would be a few words, so it goes on with the answer's
+// text after it, as long as the window was, to the end of a word. rest is
+// what the title left; it stays as it is, a prefix of the result.
+func goOn(answer string, start int, core, rest string) string {
+	body, restBody := strings.TrimSuffix(core, "…"), strings.TrimSuffix(rest, "…")
+	if body == core || 2*len(restBody) >= len(body) || !strings.HasSuffix(answer[:start+len(body)], restBody) ||
+		strings.TrimSpace(answer[start+len(body):]) == "" {
+		return rest
+	}
+	from := start + len(body) - len(restBody)
+	stop := min(from+len(body), len(answer))
+	for stop < len(answer) {
+		r, size := utf8.DecodeRuneInString(answer[stop:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		stop += size
+	}
+	out := strings.TrimRightFunc(answer[from:stop], unicode.IsSpace)
+	if strings.TrimSpace(answer[stop:]) != "" {
+		out += "…"
+	}
+	return strings.TrimLeftFunc(out, unicode.IsSpace)
 }
