@@ -348,10 +348,14 @@ func appendSpan(out *[]Span, kind SpanKind, s string) {
 	*out = append(*out, Span{Kind: kind, Text: s})
 }
 
-// withoutActions is d with no buttons (the entries are copied).
+// withoutActions is d with no buttons and no invitation to press them (the
+// entries are copied).
 func withoutActions(d Doc) Doc {
-	blocks := make([]Block, len(d.Blocks))
-	for i, b := range d.Blocks {
+	blocks := make([]Block, 0, len(d.Blocks))
+	for _, b := range d.Blocks {
+		if b.Kind == FeedbackHint {
+			continue // an invitation to press what is not there
+		}
 		if len(b.Entries) > 0 {
 			es := make([]DocEntry, len(b.Entries))
 			for j, e := range b.Entries {
@@ -360,7 +364,7 @@ func withoutActions(d Doc) Doc {
 			}
 			b.Entries = es
 		}
-		blocks[i] = b
+		blocks = append(blocks, b)
 	}
 	return Doc{Blocks: blocks}
 }
