@@ -400,9 +400,10 @@ const bufferSize = 64
 // prune is block-max MaxScore (Ding and Suel 2011; Turtle and Flood 1995)
 // over the query terms' postings. The IDs are walked in windows that end
 // where some walked list's chunk ends; within a window each list's bound is
-// that of its chunk there (chunk bound × idf, proximity at its ceiling,
-// prior with the kind at its ceiling). A window whose bounds sum below the
-// k-th score found is passed over without reading a posting; in the others,
+// that of its chunk there (chunk bound × idf, prior with the kind at its
+// ceiling), and a set of lists adds the proximity ceilings of the pairs
+// both of whose words it holds (pairbound.go). A window whose bounds sum
+// below the k-th score found is passed over without reading a posting; in the others,
 // MaxScore walks the lists that could still lift an entry into the top k
 // and only probes the others. A term whose stem has a top list
 // (searchtop.go) is read from two lists once the k-th score passes what

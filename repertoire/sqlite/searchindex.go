@@ -692,15 +692,15 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 // pending postings into the chunks, tightens the stems' bounds to their
 // chunks', builds the top lists due, moves each stem's chunks onto
 // consecutive rowids where a fold interleaved them (layout.go) and merges
-// the FTS5 index into one segment. Run it after an
-// import or another large change; it changes no entry.
+// the FTS5 index into one segment. Run it after an import or another large
+// change; it changes no entry.
 //
 // Another process (the bot) keeps writing meanwhile, so the write lock is
 // held briefly: pending postings are merged a bounded number of stems per
 // transaction, the bounds are tightened from the chunks' bound column (no
 // posting is decoded), chunks are moved a few stems per transaction, and
-// the full-text index is merged a step at a time,
-// each step its own transaction, with a pause between.
+// the full-text index is merged a step at a time, each step its own
+// transaction, with a pause between.
 func (s *Store) Optimize(ctx context.Context) error {
 	if err := s.tx(ctx, "", func(tx *sql.Tx) error { return foldAll(ctx, tx, s.chunk) }); err != nil {
 		return fmt.Errorf("optimize: %w", err)
