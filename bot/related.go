@@ -25,12 +25,20 @@ type RelatedRule struct {
 	// weighs its idf over the entries, and a word no entry holds weighs
 	// nothing, since nothing could match it.
 	KnownShare float64
+	// KnownWords, when above zero, is the least share of the question's
+	// content words that some entry holds: a question most of whose
+	// words the repertoire has never seen is about something it does not
+	// hold, however well its one known word matches.
+	KnownWords float64
 }
 
 // DefaultRelated is the rule recall applies: one content word, carrying
 // at least half of the weight of the question's words the repertoire
-// knows (the matched words outweigh the missing ones).
-var DefaultRelated = RelatedRule{Gate: Gate{Words: 1}, KnownShare: 0.5}
+// knows (the matched words outweigh the missing ones), in a question at
+// least half of whose content words the repertoire knows. Without that
+// last part, "how do I rotate the staging certificate?" asked of a young
+// repertoire that knows only "staged" from a git tip got the git tip.
+var DefaultRelated = RelatedRule{Gate: Gate{Words: 1}, KnownShare: 0.5, KnownWords: 0.5}
 
 // Weights gives each content word of a question its idf over the store's
 // entries (0 for a word no entry holds), for RelatedRule.KnownShare.
@@ -59,8 +67,15 @@ func Related(question string, hits []repertoire.Hit, r RelatedRule, weights map[
 		return nil
 	}
 	var known float64
+	nKnown := 0
 	for _, w := range words {
 		known += weights[w]
+		if weights[w] > 0 {
+			nKnown++
+		}
+	}
+	if float64(nKnown) < r.KnownWords*float64(len(words)) {
+		return nil
 	}
 	for _, h := range Relevant(question, hits, r.Gate) {
 		if r.KnownShare <= 0 {

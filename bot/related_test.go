@@ -21,6 +21,13 @@ func TestRelatedWeighsOnlyKnownWords(t *testing.T) {
 	if got := Related("undo a git commit", []repertoire.Hit{git}, DefaultRelated, w); got != nil {
 		t.Errorf("an entry that passes the gate is an answer, not related: %+v", got)
 	}
+	// Of "rotate", "stage", "certificate" the repertoire knows only
+	// "stage" (from "staged"): the question is about something it does
+	// not hold.
+	staged := repertoire.Hit{Entry: repertoire.Entry{ID: 3, Question: "How do I undo the last git commit?", Answer: "git reset --soft HEAD~1 keeps them staged"}}
+	if got := Related("how do I rotate the staging certificate?", []repertoire.Hit{staged}, DefaultRelated, map[string]float64{"staging": 2}); got != nil {
+		t.Errorf("a question the repertoire knows one word in three of: %+v", got)
+	}
 	if got := Related("commit", []repertoire.Hit{git}, DefaultRelated, w); got != nil {
 		t.Errorf("a one-word question has no weaker bar: %+v", got)
 	}

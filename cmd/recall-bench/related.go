@@ -13,8 +13,9 @@ import (
 // entry passes its gate: nothing (today), or one entry labelled "possibly
 // related" that holds one content word: any, one whose matched words carry
 // half the question's weight (the search's Coverage, where a word no entry
-// holds weighs most), or half of the weight of the words the repertoire
-// knows (bot.DefaultRelated). They are principled choices, not tuned here.
+// holds weighs most), half of the weight of the words the repertoire
+// knows, or that in a question half of whose words it knows
+// (bot.DefaultRelated). They are principled choices, not tuned here.
 var relatedOptions = []struct {
 	name string
 	rule *bot.RelatedRule // nil: nothing
@@ -22,7 +23,8 @@ var relatedOptions = []struct {
 	{"nothing (today)", nil},
 	{"related: 1 word", &bot.RelatedRule{Gate: bot.Gate{Words: 1}}},
 	{"related: 1 word, ≥½ weight", &bot.RelatedRule{Gate: bot.Gate{Words: 1, Coverage: 0.5}}},
-	{"related: 1 word, ≥½ known", &bot.DefaultRelated},
+	{"related: 1 word, ≥½ known", &bot.RelatedRule{Gate: bot.Gate{Words: 1}, KnownShare: 0.5}},
+	{"related: ≥½ known, ≥½ words", &bot.DefaultRelated},
 }
 
 // relatedTally counts, per fold and option, what a member saw.
