@@ -66,6 +66,19 @@ func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *
 }
 
 func (sr *searcher) admitRows(ctx context.Context, st *sql.Stmt, args []any, batch []repertoire.Hit, at map[int64]int, top *topK) error {
+	return sr.readRowsSavers(ctx, st, args, func(e repertoire.Entry) error {
+		i, ok := at[e.ID]
+		if !ok {
+			return errCorrupt
+		}
+		top.add(batch[i])
+		return nil
+	})
+}
+
+// readRowsSavers keeps the entry rows a statement reads with their savers
+// (entryColumns, then saversColumn), and hands each to each when not nil.
+func (sr *searcher) readRowsSavers(ctx context.Context, st *sql.Stmt, args []any, each func(repertoire.Entry) error) error {
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return err
@@ -77,14 +90,14 @@ func (sr *searcher) admitRows(ctx context.Context, st *sql.Stmt, args []any, bat
 		if err != nil {
 			return err
 		}
-		i, ok := at[e.ID]
-		if !ok {
-			return errCorrupt
-		}
 		if err := sr.keepRowSavers(e, savers); err != nil {
 			return err
 		}
-		top.add(batch[i])
+		if each != nil {
+			if err := each(e); err != nil {
+				return err
+			}
+		}
 	}
 	return rows.Err()
 }
@@ -145,22 +158,7 @@ func (sr *searcher) fillHits(ctx context.Context, hits []repertoire.Hit) error {
 		if err != nil {
 			return err
 		}
-		rows, err := st.QueryContext(ctx, jsonList(missing))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var savers string
-		for rows.Next() {
-			e, err := scanEntry(rows, &savers)
-			if err != nil {
-				return err
-			}
-			if err := sr.keepRowSavers(e, savers); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
+		if err := sr.readRowsSavers(ctx, st, []any{jsonList(missing)}, nil); err != nil {
 			return err
 		}
 	}

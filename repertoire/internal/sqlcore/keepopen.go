@@ -34,11 +34,7 @@ func (s *Core) KeepOpenQuestion(ctx context.Context, event string, q repertoire.
 			n, _ := res.RowsAffected()
 			was = n > 0
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
-			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
-			q.Asker.ID, q.Asker.Name, q.Text, q.AskedAt.UnixMilli())
-		return err
+		return insertOpenQuestion(ctx, tx, q)
 	})
 	if err != nil {
 		return false, fmt.Errorf("keep open question: %w", err)

@@ -23,11 +23,7 @@ func (s *Core) AddOpenQuestion(ctx context.Context, q repertoire.OpenQuestion) e
 		if gone, err := s.forgottenWhen(ctx, tx, q.Channel.Platform, q.Asker.ID, q.AskedAt); err != nil || gone {
 			return err // a forgotten member's earlier question is not kept again
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
-			asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-			q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
-			q.Asker.ID, q.Asker.Name, q.Text, q.AskedAt.UnixMilli())
-		return err
+		return insertOpenQuestion(ctx, tx, q)
 	})
 	if err != nil {
 		return fmt.Errorf("add open question: %w", err)
@@ -201,5 +197,14 @@ func (s *Core) eraseAppliedInbox(ctx context.Context, tx Querier) error {
 		}
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE inbox SET payload = ? WHERE applied_at IS NOT NULL AND length(payload) > 0`, []byte{})
+	return err
+}
+
+// insertOpenQuestion writes q as an open question of its channel.
+func insertOpenQuestion(ctx context.Context, tx Querier, q repertoire.OpenQuestion) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO open_questions (platform, space, channel_id, private, message_id,
+		asker_id, asker_name, text, asked_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+		q.Channel.Platform, q.Channel.Space, q.Channel.ID, q.Channel.Private, q.MessageID,
+		q.Asker.ID, q.Asker.Name, q.Text, q.AskedAt.UnixMilli())
 	return err
 }
