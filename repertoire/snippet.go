@@ -48,10 +48,12 @@ func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string
 			break
 		}
 	}
-	// Start a little before the first match so it reads as a sentence.
+	// Start a little before the first match so it reads as a sentence,
+	// but no later than a full window before the end: a text that fits
+	// is quoted whole, not from its fifth word before the match.
 	for i := best; i < min(best+snippetWords, len(toks)); i++ {
 		if hit[i] > 0 {
-			best = max(best, i-4)
+			best = max(best, min(i-4, len(toks)-snippetWords))
 			break
 		}
 	}

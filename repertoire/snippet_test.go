@@ -42,7 +42,7 @@ func snippetByTerm(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (
 	}
 	for i := best; i < min(best+snippetWords, len(toks)); i++ {
 		if hit[i] > 0 {
-			best = max(best, i-4)
+			best = max(best, min(i-4, len(toks)-snippetWords))
 			break
 		}
 	}
@@ -113,5 +113,22 @@ func TestSnippetSameAsByTerm(t *testing.T) {
 		if gs != ws || !reflect.DeepEqual(gh, wh) {
 			t.Fatalf("case %d, %q, %d terms:\n got %q %v\nwant %q %v", n, text, len(terms), gs, gh, ws, wh)
 		}
+	}
+}
+
+// A text that fits in a window is quoted whole: a member saw "…logs
+// --previous …" for "kubectl logs --previous", the window started four
+// words before a match near its end. A longer text still starts a little
+// before its first match, and keeps a full window.
+func TestSnippetQuotesShortTextWhole(t *testing.T) {
+	q := []*QueryTerm{{Word: "staged", Stems: []string{Stem("staged")}}}
+	short := "git reset --soft HEAD~1 keeps your changes staged."
+	if got, _ := Snippet(short, Tokenize(short), q, NewStemmer([]string{"staged"})); got != short {
+		t.Errorf("short text: %q, want it whole", got)
+	}
+	long := strings.Repeat("word ", 40) + "then the changes stay staged " + strings.Repeat("more ", 40)
+	got, spans := Snippet(long, Tokenize(long), q, NewStemmer([]string{"staged"}))
+	if !strings.HasPrefix(got, "…then the changes stay staged") || len(spans) != 1 || len(strings.Fields(got)) != snippetWords {
+		t.Errorf("long text: %q %v", got, spans)
 	}
 }
