@@ -250,8 +250,11 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 			kind = repertoire.Tip
 		}
 	}
-	if answer.Ref.ID == "" || !substance(question, answer) {
-		return errNothingToSave // chatter.go: "hello" is no knowledge
+	if answer.Ref.ID == "" {
+		return errNothingToSave
+	}
+	if !substance(question, answer) {
+		return errTooLittle // chatter.go: "hello" is no knowledge
 	}
 	// The mention's delivery was recorded when it arrived (mentioned), so the
 	// save itself carries no delivery ID.

@@ -43,10 +43,7 @@ func (b *Bot) sayChatter(ctx context.Context, ev ReactionAdded, m Message) error
 			return nil
 		}
 		out.Ephemeral, out.To = false, User{}
-		out.Thread = m.Ref.Thread
-		if out.Thread == "" {
-			out.Thread = m.Ref.ID
-		}
+		out.Thread = m.Ref.Root().ID
 	}
 	_, err := b.post(ctx, out)
 	return err

@@ -110,7 +110,7 @@ var digestWords = setOf("status now off stop quiet weekly daily cron")
 
 // memberError reports whether err is about what the member asked, not a failure.
 func memberError(err error) bool {
-	return errors.Is(err, errNeedThread) || errors.Is(err, errNothingToSave) || errors.Is(err, repertoire.ErrInvalid)
+	return errors.Is(err, errNeedThread) || errors.Is(err, errNothingToSave) || errors.Is(err, errTooLittle) || errors.Is(err, repertoire.ErrInvalid)
 }
 
 // splitCommand returns the first word, lower case, and the rest.
@@ -240,9 +240,12 @@ func (b *Bot) recall(ctx context.Context, ev Mentioned, question string) error {
 	if err != nil {
 		return err
 	}
-	hits = RerankWith(question, hits, DefaultRerank, b.associations(ctx, question)) // rerank.go: order only
-	related := b.related(ctx, question, hits)                                       // related.go: shown apart when nothing answers
-	hits = Relevant(question, hits, DefaultGate)
+	ranked := RerankWith(question, hits, DefaultRerank, b.associations(ctx, question)) // rerank.go: order only
+	hits = Relevant(question, ranked, DefaultGate)
+	var related []repertoire.Hit
+	if len(hits) == 0 {
+		related = b.related(ctx, question, ranked) // related.go: shown apart when nothing answers
+	}
 	intro := fmt.Sprintf("Here is what the repertoire has on “%s”:", oneLine(question, 80))
 	if phrases := Phrases(question); len(phrases) > 0 && len(hits) > 0 {
 		var with []repertoire.Hit
@@ -373,6 +376,7 @@ func (b *Bot) replyError(ctx context.Context, ev Mentioned, err error) {
 var (
 	errNeedThread    = errors.New("save needs a thread")
 	errNothingToSave = errors.New("nothing to save")
+	errTooLittle     = errors.New("too little to save") // chatter.go
 )
 
 // Explain turns an error into what a member is told. Details stay in the logs.
@@ -382,6 +386,8 @@ func Explain(err error) string {
 		return "Use `save` as a reply in the thread you want to keep, or react 💡 to the message itself."
 	case errors.Is(err, errNothingToSave):
 		return "I found nothing to save in this thread."
+	case errors.Is(err, errTooLittle):
+		return "Not saved: the message says too little for anyone to find it by (a saved message needs words that carry meaning, or a link)."
 	case errors.Is(err, repertoire.ErrTooLong):
 		return fmt.Sprintf("That is too long for me to keep (over %d KiB). Nothing was saved; a shorter summary would work.", repertoire.MaxTextBytes>>10)
 	case errors.Is(err, repertoire.ErrInvalid):

@@ -37,15 +37,11 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 	} else if err != nil {
 		return fmt.Errorf("capture: %w", err)
 	}
-	thread := q.Ref.Thread
-	if thread == "" {
-		thread = q.Ref.ID
-	}
 	entry := "one entry"
 	if k, ok := b.CaptureKind(ev.Emoji); ok && k != plainKind {
 		entry = "one entry, a " + string(k)
 	}
-	_, err = b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
+	_, err = b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: q.Ref.Root().ID, Doc: Sentences(fmt.Sprintf(
 		"Nobody has answered “%s” yet%s: react 💡 to the answer when it comes, and it becomes %s.",
 		oneLine(text, 80), kept, entry))})
 	return err
@@ -59,11 +55,7 @@ func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text str
 	if !ok || k == plainKind || !firstOfItsKind(q, ev) {
 		return nil
 	}
-	thread := q.Ref.Thread
-	if thread == "" {
-		thread = q.Ref.ID
-	}
-	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: thread, Doc: Sentences(fmt.Sprintf(
+	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: q.Ref.Root().ID, Doc: Sentences(fmt.Sprintf(
 		"“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k))})
 	return err
 }

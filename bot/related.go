@@ -115,10 +115,11 @@ func (b *Bot) replyRelated(ctx context.Context, ev Mentioned, question string, r
 	return nil
 }
 
-// related is what recall shows when nothing passes its gate (DefaultRelated).
+// related is what recall shows when nothing passes its gate (DefaultRelated);
+// recall asks only then.
 func (b *Bot) related(ctx context.Context, question string, hits []repertoire.Hit) []repertoire.Hit {
-	if len(ContentWords(question)) < 2 || len(Relevant(question, hits, DefaultGate)) > 0 {
-		return nil // the usual case: no weights to read
+	if len(ContentWords(question)) < 2 {
+		return nil // no weaker bar: no weights to read
 	}
 	w, err := Weights(ctx, b.store, question)
 	if err != nil {

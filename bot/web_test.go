@@ -17,19 +17,26 @@ import (
 
 var tokenLink = regexp.MustCompile(`https://web\.example/signin\?token=([A-Za-z0-9_-]{20,})`)
 
+// newWebBot is newBot with the web page on, its links under
+// https://web.example/.
+func newWebBot(t *testing.T) (*bot.Bot, *bot.Web, *chat, *sqlite.Store) {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c := &chat{}
+	b := bot.New(s, nil, bot.Config{WebURL: "https://web.example/"}, c)
+	return b, b.Web(bot.WebOptions{}), c, s
+}
+
 // TestWebLinkIsGivenOnlyWherePrivate: a sign-in link signs anyone who reads
 // it in, so the bot gives it in a DM or a command's private answer, never
 // in a channel on a platform that cannot whisper.
 func TestWebLinkIsGivenOnlyWherePrivate(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := &chat{}
-	b := bot.New(s, nil, bot.Config{WebURL: "https://web.example/"}, c)
-	web := b.Web(bot.WebOptions{})
+	b, web, c, _ := newWebBot(t)
 	ask := func(id string, via bot.Via, channel string) bot.Outgoing {
 		t.Helper()
 		m := c.add(channel, id, "", "ann", "@repertoire web", via != bot.ViaMention)

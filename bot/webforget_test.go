@@ -2,13 +2,11 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/repertoire/repertoire/bot"
-	"github.com/repertoire/repertoire/repertoire/sqlite"
 )
 
 // A "web" request still pending (in the inbox) when its member asked to be
@@ -16,14 +14,7 @@ import (
 // again.
 func TestWebLinkAskedBeforeTheForget(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := &chat{}
-	b := bot.New(s, nil, bot.Config{WebURL: "https://web.example/"}, c)
-	b.Web(bot.WebOptions{})
+	b, _, c, s := newWebBot(t)
 	asked := c.add("dm-ann", "1", "", "ann", "web", true)
 	asked.Time = time.Now().Add(-time.Minute)
 	if _, err := s.ForgetUser(ctx, "test", "U-ann"); err != nil {

@@ -23,22 +23,7 @@ func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string
 	if len(toks) == 0 {
 		return "", nil
 	}
-	hit := make([]int, len(toks)) // index+1 of the term a token matches
-	if len(terms) > 0 {
-		for i, tok := range toks {
-			// As t.Matches(st, tok) for each term, the token stemmed once.
-			s := st.Of(tok.Raw)
-			if s == "" {
-				continue
-			}
-			for ti, t := range terms {
-				if slices.Contains(t.Stems, s) {
-					hit[i] = ti + 1
-					break
-				}
-			}
-		}
-	}
+	hit := snippetHits(toks, terms, st)
 	best, bestN := 0, -1
 	for start := 0; start < len(toks); start++ {
 		if n := distinctHits(hit[start:min(start+snippetWords, len(toks))]); n > bestN {
@@ -80,6 +65,28 @@ func Snippet(text string, toks []Token, terms []*QueryTerm, st *Stemmer) (string
 		sb.WriteString(strings.TrimRightFunc(text[at:], unicode.IsSpace))
 	}
 	return sb.String(), spans
+}
+
+// snippetHits gives each token the index+1 of the first term it matches
+// (0 for none): as t.Matches(st, tok) for each term, the token stemmed once.
+func snippetHits(toks []Token, terms []*QueryTerm, st *Stemmer) []int {
+	hit := make([]int, len(toks))
+	if len(terms) == 0 {
+		return hit
+	}
+	for i, tok := range toks {
+		s := st.Of(tok.Raw)
+		if s == "" {
+			continue
+		}
+		for ti, t := range terms {
+			if slices.Contains(t.Stems, s) {
+				hit[i] = ti + 1
+				break
+			}
+		}
+	}
+	return hit
 }
 
 // distinctHits counts the distinct terms hit names (index+1, 0 for none).

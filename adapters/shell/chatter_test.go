@@ -33,3 +33,16 @@ func TestScenarioChatterIsNotSaved(t *testing.T) {
 		t.Errorf("the bot said why %d times, want for thanks and for hello:\n%s", n, out)
 	}
 }
+
+// `save` under chatter says why it saved nothing, as the 💡 does, rather
+// than that the thread holds nothing.
+func TestScenarioSaveOfChatterSaysWhy(t *testing.T) {
+	w := newWorld(t)
+	out := w.play("/as alice", "hello", "/as bob", "/reply 1 @repertoire save")
+	if a := answerTo(out, "@repertoire save"); !strings.Contains(a, "says too little") {
+		t.Errorf("save under chatter:\n%s", out)
+	}
+	if n := len(w.entries()); n != 0 {
+		t.Errorf("%d entries, want none: %+v", n, w.entries())
+	}
+}

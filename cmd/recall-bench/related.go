@@ -49,14 +49,14 @@ func newRelatedTally() *relatedTally {
 // add records one ask: its search hits, whether its dialog was removed
 // (fold k's own), and the right entry's source ID.
 func (t *relatedTally) add(ctx context.Context, store repertoire.Store, k int, removedAsk bool, question, id string, hits []repertoire.Hit) error {
+	shown := bot.Relevant(question, hits, bot.DefaultGate)
 	var weights map[string]float64
-	if len(bot.Relevant(question, hits, bot.DefaultGate)) == 0 {
+	if len(shown) == 0 {
 		var err error
 		if weights, err = bot.Weights(ctx, store, question); err != nil {
 			return err
 		}
 	}
-	shown := bot.Relevant(question, hits, bot.DefaultGate)
 	if len(shown) > bot.RecallShown {
 		shown = shown[:bot.RecallShown]
 	}

@@ -173,17 +173,7 @@ func TestBulkFoldKeepsLayout(t *testing.T) {
 		checkIndex(t, s)
 		for range 40 {
 			p := repertoire.SearchParams{Text: randomQuery(r), From: repertoire.Channel{Platform: "p", Space: "s", ID: "c1"}, Limit: 1 + r.IntN(10)}
-			got, err := s.Search(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.SearchExhaustive(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
-				t.Errorf("%+v:\n got %v\nwant %v", p, g, w)
-			}
+			checkExhaustive(t, s, p, fmt.Sprintf("%+v", p))
 		}
 	}
 }

@@ -250,6 +250,25 @@ func hitKeys(hits []repertoire.Hit) []string {
 	return out
 }
 
+// checkExhaustive checks that Search finds what SearchExhaustive ranks
+// for p: the same entries, in the same order, with the same scores; what
+// is reported is labelled.
+func checkExhaustive(t *testing.T, s *Store, p repertoire.SearchParams, label string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.Search(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.SearchExhaustive(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
+		t.Errorf("%s:\n got %v\nwant %v", label, g, w)
+	}
+}
+
 // checkIndex compares the stored postings, frequencies and totals with
 // the ones built afresh from the entries.
 func checkIndex(t *testing.T, s *Store) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -107,18 +106,7 @@ func TestTopListTiedPostings(t *testing.T) {
 		t.Helper()
 		for _, q := range []string{"worker", "restart worker", "deploy fails", "worker deploy", "the worker"} {
 			for _, limit := range []int{1, 10, 40} {
-				p := repertoire.SearchParams{Text: q, From: ch, Limit: limit}
-				got, err := s.Search(ctx, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := s.SearchExhaustive(ctx, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
-					t.Errorf("%q limit %d:\n got %v\nwant %v", q, limit, g, w)
-				}
+				checkExhaustive(t, s, repertoire.SearchParams{Text: q, From: ch, Limit: limit}, fmt.Sprintf("%q limit %d", q, limit))
 			}
 		}
 	}
