@@ -204,7 +204,7 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 	target := ev.Target
 	if target == nil {
 		if ev.Message.Ref.Thread == "" || ev.Message.Ref.Thread == ev.Message.Ref.ID {
-			return errNeedThread
+			return b.refuseOnce(ctx, ev, errNeedThread)
 		}
 		root := ev.Message.Ref.Root()
 		target = &root
@@ -232,11 +232,11 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 		best, ok := BestReply(msgs, ev.Message.Ref.ID, b.cfg.Name)
 		switch {
 		case len(msgs) == 0:
-			return errNothingToSave
+			return b.refuseOnce(ctx, ev, errNothingToSave)
 		case ok:
 			question, answer = &msgs[0], best
 		case b.answeredByRecall(ctx, msgs):
-			return b.reply(ctx, ev, savedAlready)
+			return b.replyOnce(ctx, ev, savedAlready)
 		case IsQuestion(msgs[0].Text) && !msgs[0].Author.Bot:
 			// A question nobody answered yet is kept open; the answer's
 			// save completes it as one entry.
@@ -244,27 +244,30 @@ func (b *Bot) saveThread(ctx context.Context, ev Mentioned, args string) error {
 		case msgs[0].Author.Bot || b.addressesBot(msgs[0].Text):
 			// The bot's post or a request to it ("@repertoire help") is
 			// no knowledge, as a 💡 on it saves nothing either.
-			return errNothingToSave
+			return b.refuseOnce(ctx, ev, errNothingToSave)
 		default:
 			answer = msgs[0] // a thread with no usable reply: the opening message is the tip
 			kind = repertoire.Tip
 		}
 	}
 	if answer.Ref.ID == "" {
-		return errNothingToSave
+		return b.refuseOnce(ctx, ev, errNothingToSave)
 	}
 	if !substance(question, answer) {
-		return errTooLittle // chatter.go: "hello" is no knowledge
+		return b.refuseOnce(ctx, ev, errTooLittle) // chatter.go: "hello" is no knowledge
 	}
-	// The mention's delivery was recorded when it arrived (mentioned), so the
-	// save itself carries no delivery ID.
-	params := b.saveParams("", kind, question, answer, ev.Message.Private || answer.Private)
+	// The request is recorded with the save (durable.go): a save that
+	// fails is tried again by the delivery's retry.
+	params := b.saveParams(mentionKey(ev), kind, question, answer, ev.Message.Private || answer.Private)
 	params.Tags = append(params.Tags, Hashtags(args)...)
 	params.Saver, params.Acted = repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name}, ev.Message.Time
 	b.addTags(ctx, &params)
 	e, outcome, err := b.store.Save(ctx, params)
+	if errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil // a redelivery of a save done
+	}
 	if errors.Is(err, repertoire.ErrForgotten) {
-		return b.reply(ctx, ev, "I can't save that: its author asked me to forget what they wrote.")
+		return b.replyOnce(ctx, ev, "I can't save that: its author asked me to forget what they wrote.")
 	}
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
@@ -348,9 +351,14 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 	ch := q.Ref.Channel
 	text := b.withoutCommand(q)
 	if ev.Via != ViaCommand && ev.Via != ViaDM && !b.direct(ch) {
-		if _, err := b.holdOpen(ctx, "", q, text, ev.Message.Private || q.Private); err != nil {
+		_, err := b.holdOpen(ctx, mentionKey(ev), q, text, ev.Message.Private || q.Private)
+		if errors.Is(err, repertoire.ErrAlreadyApplied) {
+			return nil // a redelivery of a request done
+		} else if err != nil {
 			return fmt.Errorf("save: %w", err)
 		}
+	} else if first, err := b.answerOnce(ctx, ev); err != nil || !first {
+		return err
 	}
 	return b.reply(ctx, ev, fmt.Sprintf("Nobody has answered “%s” yet, so I saved it as an open question: react 💡 to the answer when it comes, or say `@%s save` here again, and it becomes one entry.",
 		oneLine(text, 80), b.cfg.Name))

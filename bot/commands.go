@@ -18,25 +18,25 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	if ev.Message.Author.Bot {
 		return nil
 	}
-	// The message asked once, whichever deliveries carry it (a redelivery,
-	// a live event and catch-up's after downtime): one answer, one write.
-	// A command has no message of its own: its delivery is the key.
-	key := answeredKey(ev)
-	if key == "" {
-		key = ev.ID
-	}
-	if err := b.store.MarkApplied(ctx, key); errors.Is(err, repertoire.ErrAlreadyApplied) {
-		return nil
-	} else if err != nil {
-		b.replyError(ctx, ev, err)
-		return err
-	}
 	var err error
 	verb, args := splitCommand(ev.Text)
 	if !isCommand(verb, args) {
 		verb = "" // a question that starts with a command word
 		if strings.TrimSpace(ev.Text) != "" {
 			verb = "question"
+		}
+	}
+	// The message asked once, whichever deliveries carry it (a redelivery,
+	// a live event and catch-up's after downtime): one answer, one write.
+	// A save or a forget records it with its write (durable.go), so a
+	// write that fails is tried again by the retry; any other request is
+	// marked answered before it is answered.
+	if !recordsWithWrite(verb) {
+		if first, err := b.answerOnce(ctx, ev); err != nil {
+			b.replyError(ctx, ev, err)
+			return err
+		} else if !first {
+			return nil
 		}
 	}
 	switch verb {
@@ -181,22 +181,27 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	now := b.cfg.Now()
 	b.forgetMu.Lock()
 	asked, ok := b.forgetAsked[key]
-	confirmed := ok && now.Sub(asked) >= 0 && now.Sub(asked) <= forgetConfirmWithin
-	if confirmed {
-		delete(b.forgetAsked, key)
-	} else {
+	b.forgetMu.Unlock()
+	if !(ok && now.Sub(asked) >= 0 && now.Sub(asked) <= forgetConfirmWithin) {
+		// Only answering: marked answered first, so a redelivery of the
+		// request neither asks again nor starts a confirmation.
+		if first, err := b.answerOnce(ctx, ev); err != nil || !first {
+			return err
+		}
+		b.forgetMu.Lock()
 		for k, at := range b.forgetAsked { // forget stale requests
 			if now.Sub(at) > forgetConfirmWithin {
 				delete(b.forgetAsked, k)
 			}
 		}
 		b.forgetAsked[key] = now
-	}
-	b.forgetMu.Unlock()
-	if !confirmed {
+		b.forgetMu.Unlock()
 		return b.reply(ctx, ev, fmt.Sprintf("This removes from the repertoire every entry you wrote, the questions you asked, your saves, votes and open questions, and what I logged of your messages. It cannot be undone. To go ahead, say `@%s forget me` again within %d minutes.",
 			b.cfg.Name, int(forgetConfirmWithin/time.Minute)))
 	}
+	// Confirmed. Forgetting twice removes nothing more, so the request is
+	// marked answered after the forget: one that fails stays confirmed and
+	// its retry forgets; a redelivery after it says nothing.
 	// Tags that came from their questions go with the questions' text.
 	f, err := b.store.ForgetUserWith(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID, func(question, answer string) []string {
 		var only []string
@@ -210,6 +215,16 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	})
 	if err != nil {
 		return err
+	}
+	first, err := b.answerOnce(ctx, ev)
+	if err != nil {
+		return err
+	}
+	b.forgetMu.Lock()
+	delete(b.forgetAsked, key)
+	b.forgetMu.Unlock()
+	if !first {
+		return nil
 	}
 	b.log.InfoContext(ctx, "member forgotten", logUser, ev.Message.Author.ID, "entries", f.Entries)
 	return b.reply(ctx, ev, forgottenReply(f))

@@ -82,9 +82,10 @@ func (o InboxOptions) withDefaults() InboxOptions {
 // several transactions and platform calls), so a crash between them applies
 // the event again on restart: every durable effect of the core is recorded
 // with the event's delivery ID in its own transaction (Store.tx), so the
-// second application changes nothing. A mention is marked answered before
-// the answer is posted, so a crash there leaves it unanswered, never
-// answered twice.
+// second application changes nothing. A mention that only answers is
+// marked answered before the answer is posted, so a crash there leaves it
+// unanswered, never answered twice; a save or a forget by mention is
+// recorded with its write (durable.go).
 type Inbox struct {
 	store repertoire.Store
 	next  Handler
