@@ -274,9 +274,13 @@ func (d Digest) Doc() Doc {
 		if d.MoreQuestions > 0 {
 			fmt.Fprintf(&sb, "\n• …and %d more", d.MoreQuestions)
 		}
-		intro := "Nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it."
+		// What holds of every open question: none has a saved answer. Not
+		// that recall found nothing: recall may have shown a possibly
+		// related entry, and a 💡 keeps a question open without a search.
+		const ask = "If you know one, reply and react 💡 to it."
+		intro := "No answer to these has been saved yet. " + ask
 		if !d.OpenSince.IsZero() && d.OpenSince.Before(d.Start) {
-			intro = "Asked since " + d.OpenSince.Format("Mon 2 Jan") + " (older ones leave the list); nobody found an answer in the repertoire yet. If you know one, reply and react 💡 to it."
+			intro = "Asked since " + d.OpenSince.Format("Mon 2 Jan") + " (older ones leave the list); no answer to these has been saved yet. " + ask
 		}
 		add(Head("❓ Open questions"), Para(T(intro+"\n"+sb.String())))
 	}
