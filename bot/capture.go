@@ -55,8 +55,14 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		// finds its question in the conversation the log assembles.
 		question, answer = b.exchangeAround(ctx, msgs, answer)
 	}
-	if answer.Author.Bot || b.addressesBot(answer.Text) {
-		return nil // the bot's own posts and requests to it are not knowledge
+	if answer.Author.Bot {
+		return nil // the bot's own posts are not knowledge
+	}
+	if b.addressesBot(answer.Text) {
+		if question == nil {
+			return b.kindOfAsked(ctx, ev, *answer) // reactopen.go
+		}
+		return nil // requests to the bot are not knowledge
 	}
 	if question == nil && asksOnly(answer.Text) {
 		return b.keepOpenReacted(ctx, ev, *answer)

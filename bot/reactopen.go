@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -48,16 +49,49 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 }
 
 // sayKind answers a capture emoji naming a kind (✅, 📖) on a question kept
-// open already: its answer will be saved as that kind. A plain 💡, or an
-// emoji another member put there before, adds nothing to say.
+// open already: its answer will be saved as that kind. A plain 💡 adds
+// nothing to say. The member who reacted is told alone where the platform
+// whispers (each of them); else in the question's thread, once: an emoji
+// another member put there before was answered already.
 func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text string) error {
 	k, ok := b.CaptureKind(ev.Emoji)
-	if !ok || k == plainKind || !firstOfItsKind(q, ev) {
+	if !ok || k == plainKind {
 		return nil
 	}
-	_, err := b.post(ctx, Outgoing{Channel: q.Ref.Channel, Thread: q.Ref.Root().ID, Doc: Sentences(fmt.Sprintf(
-		"“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k))})
+	out := Outgoing{Channel: q.Ref.Channel, Ephemeral: true, To: ev.User, Doc: Sentences(fmt.Sprintf(
+		"“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k))}
+	if w, ok := b.platforms[q.Ref.Channel.Platform].(Whisperer); !ok || !w.Whispers() {
+		if !firstOfItsKind(q, ev) {
+			return nil
+		}
+		out.Ephemeral, out.To = false, User{}
+		out.Thread = q.Ref.Root().ID
+	}
+	_, err := b.post(ctx, out)
 	return err
+}
+
+// kindOfAsked answers a capture emoji on a question asked of the bot
+// ("@repertoire how do I …?") that nobody has answered: recall kept it
+// open, so a ✅ or 📖 on it names its answer's kind as on a question a 💡
+// kept open (namedKind applies it when the answer is saved). Anything else
+// on a request to the bot is no knowledge and says nothing.
+func (b *Bot) kindOfAsked(ctx context.Context, ev ReactionAdded, q Message) error {
+	ch := q.Ref.Channel
+	open, err := b.store.OpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, b.cfg.Now().Add(-b.openFor()))
+	if err != nil {
+		return fmt.Errorf("capture: open questions: %w", err)
+	}
+	i := slices.IndexFunc(open, func(o repertoire.OpenQuestion) bool { return o.MessageID == q.Ref.ID })
+	if i < 0 {
+		return nil
+	}
+	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	return b.sayKind(ctx, ev, q, open[i].Text)
 }
 
 // asksOnly reports whether a message only asks: it ends with its question
