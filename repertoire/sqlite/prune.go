@@ -766,7 +766,11 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				h := repertoire.Hit{Entry: repertoire.Entry{ID: d}}
 				if sr.scoreFrom(&h, m, lens, p) && h.Score >= theta {
 					seen[d] = true
-					batch = append(batch, h)
+					if sr.allVisible {
+						top.add(h) // no check to wait for
+					} else {
+						batch = append(batch, h)
+					}
 				}
 			}
 			for _, tc := range cursors[e:] {
@@ -940,6 +944,9 @@ func (tc *termCursor) collect(ctx context.Context, id int64, m *termHits, lens *
 // visible returns those of ids the asking channel may see and the filters
 // keep: the WHERE clause, asked of the entries table.
 func (sr *searcher) visible(ctx context.Context, ids []int64) ([]int64, error) {
+	if sr.allVisible {
+		return slices.Clone(ids), nil
+	}
 	return sr.rowids(ctx, `SELECT e.id FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
 		WHERE `+sr.filterSQL, append([]any{jsonList(ids)}, sr.filterArgs...)...)
 }

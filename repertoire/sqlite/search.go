@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -63,6 +64,11 @@ func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustiv
 	}
 	sr := &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive, shortList: shortList}
 	hits, err := sr.run(ctx)
+	if errors.Is(err, errUnchecked) {
+		// Again, checking every candidate (searchvis.go).
+		sr = &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive, shortList: shortList, checkAll: true}
+		hits, err = sr.run(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -147,6 +153,11 @@ type searcher struct {
 	// whole with its figures, into short (searchlookup.go).
 	shortList int64
 	short     map[string]*shortList
+	// allVisible: every entry is visible to the asker and no filter
+	// applies, so the entries scored need no check (searchvis.go).
+	allVisible bool
+	scopeCheck bool // the filters are the visibility clause alone
+	checkAll   bool // check every candidate, whatever the scopes
 }
 
 func (sr *searcher) run(ctx context.Context) ([]repertoire.Hit, error) {
@@ -248,6 +259,7 @@ func (sr *searcher) buildFilters() {
 	anyOf(sr.q.From, `(e.author_id = ? OR lower(e.author_name) = lower(?))`, 2)
 	anyOf(sr.q.In, `(e.channel_id = ? OR lower(e.channel_name) = lower(?))`, 2)
 	sr.filterSQL = sr.visibilitySQL
+	sr.scopeCheck = len(conds) == 0 && !sr.checkAll
 	if len(conds) > 0 {
 		sr.filterSQL += " AND " + strings.Join(conds, " AND ")
 	}

@@ -31,6 +31,12 @@ const firstRound = 8
 // (no ORDER BY and LIMIT: SQLite would read and sort every candidate's
 // row for them).
 func (sr *searcher) admitLast(ctx context.Context, batch []repertoire.Hit, top *topK) error {
+	if sr.allVisible {
+		for _, h := range batch {
+			top.add(h)
+		}
+		return nil
+	}
 	st, err := sr.prepared(ctx, `SELECT `+entryColumns+`, `+saversColumn+`
 		FROM json_each(?) AS j CROSS JOIN entries e ON e.id = j.value
 		WHERE `+sr.filterSQL)
@@ -164,6 +170,9 @@ func (sr *searcher) fillHits(ctx context.Context, hits []repertoire.Hit) error {
 	}
 	for i := range hits {
 		e, ok := sr.rows[hits[i].ID]
+		if !ok && sr.allVisible {
+			return errUnchecked
+		}
 		if !ok {
 			return errCorrupt // admitted, yet gone within the transaction
 		}

@@ -69,11 +69,15 @@ func (sr *searcher) lookupStems(ctx context.Context, stems []string) ([]stemFigu
 			distinct = append(distinct, st)
 		}
 	}
-	st, err := sr.prepared(ctx, lookupQuery)
+	query, args := lookupQuery, []any{jsonList(distinct), sr.shortList}
+	if sr.scopeCheck {
+		query, args = lookupQuery+scopesPart(sr.visibilitySQL), append(args, sr.visibilityArgs...)
+	}
+	st, err := sr.prepared(ctx, query)
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := st.QueryContext(ctx, jsonList(distinct), sr.shortList)
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -102,6 +106,10 @@ func (sr *searcher) lookupStems(ctx context.Context, stems []string) ([]stemFigu
 		i := key.Int64
 		if key.Valid && (i < 0 || i >= int64(len(distinct))) {
 			return nil, false, errCorrupt
+		}
+		if kind == scopesRow {
+			sr.allVisible = totals.n != 0
+			continue
 		}
 		if kind == 1 {
 			if chunks[i] == nil {
