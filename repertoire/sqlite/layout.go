@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -99,16 +100,26 @@ func (s *Store) layChunks(ctx context.Context) (int, error) {
 	return moved, nil
 }
 
-// moveStems rewrites the chunks of stems, each stem's in the order of
-// their first IDs, as new rows at the end of the table, and deletes the
-// old ones (first: a chunk's header is unique).
+// layPiece is the chunks moveStems holds in memory at once: a stem's
+// chunks are moved a piece at a time, so that moving the longest (at 10M
+// entries, a word in nearly every entry: hundreds of MB of chunks) takes
+// no more memory than a short one.
+const layPiece = 256
+
+// moveStems moves each stem's chunks, in the order of their first IDs,
+// onto new rowids at the end of the table, a piece at a time: a piece's
+// chunks are deleted (the index on (term, first, last, bound) is unique),
+// then inserted again. Each insertion takes the rowid after the largest,
+// so the stem's chunks end up consecutive; the next piece is read past
+// the last first ID moved.
 func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 	type chunk struct {
 		id, first, last int64
 		bound           float64
 		data            []byte
 	}
-	sel, err := tx.PrepareContext(ctx, `SELECT id, first, last, bound, data FROM search_postings WHERE term = ? ORDER BY first`)
+	sel, err := tx.PrepareContext(ctx, `SELECT id, first, last, bound, data FROM search_postings
+		WHERE term = ? AND first > ? ORDER BY first LIMIT ?`)
 	if err != nil {
 		return err
 	}
@@ -125,32 +136,39 @@ func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 	defer ins.Close()
 	var cs []chunk
 	for _, stem := range stems {
-		cs = cs[:0]
-		rows, err := sel.QueryContext(ctx, stem)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var c chunk
-			if err := rows.Scan(&c.id, &c.first, &c.last, &c.bound, &c.data); err != nil {
-				rows.Close()
+		after := int64(math.MinInt64)
+		for {
+			cs = cs[:0]
+			rows, err := sel.QueryContext(ctx, stem, after, layPiece)
+			if err != nil {
 				return err
 			}
-			cs = append(cs, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, c := range cs {
-			if _, err := del.ExecContext(ctx, c.id); err != nil {
+			for rows.Next() {
+				var c chunk
+				if err := rows.Scan(&c.id, &c.first, &c.last, &c.bound, &c.data); err != nil {
+					rows.Close()
+					return err
+				}
+				cs = append(cs, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
-		}
-		for _, c := range cs {
-			if _, err := ins.ExecContext(ctx, stem, c.first, c.last, c.bound, c.data); err != nil {
-				return err
+			if len(cs) == 0 {
+				break
 			}
+			for _, c := range cs {
+				if _, err := del.ExecContext(ctx, c.id); err != nil {
+					return err
+				}
+			}
+			for _, c := range cs {
+				if _, err := ins.ExecContext(ctx, stem, c.first, c.last, c.bound, c.data); err != nil {
+					return err
+				}
+			}
+			after = cs[len(cs)-1].first
 		}
 	}
 	return nil

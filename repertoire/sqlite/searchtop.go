@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -110,11 +109,15 @@ func topCuts(ctx context.Context, tx foldTx, stems []string) (map[string]float64
 }
 
 // buildTop (re)builds one stem's top list from its chunks and pending
-// postings, read a chunk at a time: the cut is the bound of the stem's
-// (df/share+1)-th highest posting (of its lowest, if it has fewer), and the
-// list holds the postings whose bound is above it, at most df/share however
-// many tie at the cut. Only those and the one at the cut are kept in
-// memory, in a heap, whatever the stem's df.
+// postings: the cut is the bound of the stem's (df/share+1)-th highest
+// posting (of its lowest, if it has fewer), and the list holds the
+// postings whose bound is above it, at most df/share however many tie at
+// the cut. Two passes over the stem, a chunk at a time: the first keeps
+// the highest bounds alone (a heap of numbers) to find the cut, the
+// second writes the postings above it in ID order, topBatch at a time.
+// Memory does not grow with the stem's df but by a few bytes a posting of
+// its list (at 10M entries a word in most of them has a list of 600,000
+// postings, whose copies with their positions took hundreds of MB).
 func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) error {
 	st, err := loadIndexStats(ctx, tx)
 	if err != nil {
@@ -132,36 +135,13 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 		(SELECT count(*) FROM search_pending WHERE term = ?1)`, stem).Scan(&df, &pending); err != nil {
 		return err
 	}
-	h := bestOf[posting]{keep: int(max(1, (df+pending)/int64(max(share, 1)))) + 1}
-	rows, err := tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ?1
-		UNION ALL SELECT id, data FROM search_pending WHERE term = ?1`, stem)
-	if err != nil {
-		return err
-	}
-	var ps []posting
-	var pos []int32
-	for rows.Next() {
-		var first int64
-		var data []byte
-		if err := rows.Scan(&first, &data); err != nil {
-			rows.Close()
-			return err
+	h := bestOf[struct{}]{keep: int(max(1, (df+pending)/int64(max(share, 1)))) + 1}
+	if err := stemPostings(ctx, tx, stem, func(p *posting) error {
+		if b := tw.postingBound(*p); h.admits(b) {
+			h.add(b, struct{}{})
 		}
-		if ps, pos, err = repertoire.DecodeChunk(first, data, ps, pos); err != nil {
-			rows.Close()
-			return err
-		}
-		for _, p := range ps {
-			if b := tw.postingBound(p); h.admits(b) {
-				for f := range 3 {
-					p.Pos[f] = slices.Clone(p.Pos[f]) // the decoder's buffer is reused
-				}
-				h.add(b, p)
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_top_postings WHERE term = ?`, stem); err != nil {
@@ -174,18 +154,106 @@ func buildTop(ctx context.Context, tx foldTx, stem string, chunk, share int) err
 		return nil
 	}
 	cut := h.items[0].score
-	var hi []posting
-	for _, it := range h.items {
-		if it.score > cut {
-			hi = append(hi, it.v)
-		}
-	}
-	slices.SortFunc(hi, func(a, b posting) int { return cmp.Compare(a.ID, b.ID) })
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search_top (term, cut, built_df) VALUES (?, ?, ?)`, stem, cut, df); err != nil {
 		return err
 	}
-	// A fresh list is one run of new postings: full chunks, appended.
-	return tw.apply(ctx, stem, nil, hi)
+	// A fresh list is runs of new postings, in ID order: full chunks,
+	// appended.
+	var hi []posting
+	write := func() error {
+		if len(hi) == 0 {
+			return nil
+		}
+		err := tw.apply(ctx, stem, nil, hi)
+		hi = hi[:0]
+		return err
+	}
+	if err := stemPostings(ctx, tx, stem, func(p *posting) error {
+		if tw.postingBound(*p) <= cut {
+			return nil
+		}
+		q := *p
+		for f := range 3 {
+			q.Pos[f] = slices.Clone(p.Pos[f]) // the decoder's buffer is reused
+		}
+		if hi = append(hi, q); len(hi) >= topBatch {
+			return write()
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return write()
+}
+
+// topBatch is the postings buildTop writes to a top list at once.
+const topBatch = 4096
+
+// stemPostings hands each of a stem's postings, merged and pending, to
+// each, in ID order; a posting's positions hold until each returns. The
+// pending ones (few: the merge loop folds them into chunks) are read
+// first and merged in.
+func stemPostings(ctx context.Context, tx foldTx, stem string, each func(*posting) error) error {
+	var pend []posting
+	rows, err := tx.QueryContext(ctx, `SELECT id, data FROM search_pending WHERE term = ? ORDER BY id`, stem)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		one, err := decodeChunk(id, data, nil)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		pend = append(pend, one...)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT first, data FROM search_postings WHERE term = ? ORDER BY first`, stem)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ps []posting
+	var pos []int32
+	for rows.Next() {
+		var first int64
+		var data []byte
+		if err := rows.Scan(&first, &data); err != nil {
+			return err
+		}
+		if ps, pos, err = repertoire.DecodeChunk(first, data, ps, pos); err != nil {
+			return err
+		}
+		for i := range ps {
+			for len(pend) > 0 && pend[0].ID < ps[i].ID {
+				if err := each(&pend[0]); err != nil {
+					return err
+				}
+				pend = pend[1:]
+			}
+			if err := each(&ps[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range pend {
+		if err := each(&pend[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // buildTops gives every stem with topAt postings or more a top list when it
