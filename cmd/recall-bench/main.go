@@ -183,6 +183,9 @@ func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, t
 			return fmt.Errorf("livechat: %w", err)
 		}
 	}
+	if err := crossSetCheck(w, sem, lc, k); err != nil {
+		return err
+	}
 	if trainTo != "" {
 		shown := slices.Clone(args)
 		for i, a := range shown {
