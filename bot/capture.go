@@ -121,6 +121,9 @@ func (b *Bot) saveParams(event string, kind repertoire.Kind, question *Message, 
 		At:        b.cfg.Now(),
 		Posted:    answer.Time,
 	}
+	if question != nil && b.commandToBot(*question) {
+		question = nil // request.go: "@repertoire help" asks nothing
+	}
 	if question != nil {
 		p.QuestionPosted = question.Time
 		p.QuestionID = question.Ref.ID
@@ -323,12 +326,8 @@ func (b *Bot) changeKind(ctx context.Context, ev Mentioned, e *repertoire.Entry,
 	case kind == e.Kind:
 		return fmt.Sprintf("It is a %s already.", e.Kind)
 	}
-	may := e.Author.ID == ev.Message.Author.ID
-	for _, s := range e.Savers {
-		may = may || s.ID == ev.Message.Author.ID
-	}
-	if !may {
-		return fmt.Sprintf("It stays a %s: only its author or the members who saved it can change its kind.", e.Kind)
+	if who, may := kindChangers(*e, ev.Message.Author.ID); !may {
+		return fmt.Sprintf("It stays a %s: only %s can change its kind.", e.Kind, who)
 	}
 	changed, err := b.store.SetEntryKind(ctx, e.ID, kind)
 	if err != nil {
