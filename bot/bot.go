@@ -214,6 +214,9 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 			b.log.WarnContext(ctx, "detect after edit", logErr, err)
 		}
 	}
+	if err := b.reaskEdited(ctx, ev); err != nil { // editopen.go
+		return err
+	}
 	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
 	if err != nil {
 		return fmt.Errorf("apply edit: %w", err)
