@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -77,13 +76,11 @@ func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text str
 // kept open (namedKind applies it when the answer is saved). Anything else
 // on a request to the bot is no knowledge and says nothing.
 func (b *Bot) kindOfAsked(ctx context.Context, ev ReactionAdded, q Message) error {
-	ch := q.Ref.Channel
-	open, err := b.store.OpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, b.cfg.Now().Add(-b.openFor()))
+	open, ok, err := b.openQuestionOf(ctx, q.Ref) // editopen.go
 	if err != nil {
 		return fmt.Errorf("capture: open questions: %w", err)
 	}
-	i := slices.IndexFunc(open, func(o repertoire.OpenQuestion) bool { return o.MessageID == q.Ref.ID })
-	if i < 0 {
+	if !ok {
 		return nil
 	}
 	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -91,7 +88,7 @@ func (b *Bot) kindOfAsked(ctx context.Context, ev ReactionAdded, q Message) erro
 	} else if err != nil {
 		return fmt.Errorf("capture: %w", err)
 	}
-	return b.sayKind(ctx, ev, q, open[i].Text)
+	return b.sayKind(ctx, ev, q, open.Text)
 }
 
 // asksOnly reports whether a message only asks: it ends with its question

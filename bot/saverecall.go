@@ -10,8 +10,15 @@ import (
 // answeredByRecall reports whether the bot answered a thread from the
 // repertoire: one of its posts there is a recall answer (or a nudge) that
 // showed entries. `save` in such a thread, with no member's answer, has
-// nothing new to keep, and its question is not an open one.
+// nothing new to keep, and its question is not an open one. An answer
+// that only offered a possibly related entry kept the question open: it
+// answered nothing.
 func (b *Bot) answeredByRecall(ctx context.Context, thread []Message) bool {
+	if len(thread) > 0 {
+		if _, open, err := b.openQuestionOf(ctx, thread[0].Ref); err == nil && open {
+			return false
+		}
+	}
 	for _, m := range thread {
 		if !m.Author.Bot {
 			continue
