@@ -40,6 +40,7 @@ type stemTail struct {
 	n             int
 	bound         float64
 	data          []byte
+	skip          []byte // its skip list (skip.go)
 	stored, dirty bool
 
 	// added is how many postings the last pass added (a size hint).
@@ -80,9 +81,9 @@ func (tc *tailCache) prepare(ctx context.Context, tx foldTx) error {
 		st **sql.Stmt
 		q  string
 	}{
-		{&tc.ins, `INSERT INTO search_postings (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
+		{&tc.ins, `INSERT INTO search_postings (term, first, last, bound, data, skip) VALUES (?, ?, ?, ?, ?, ?)`},
 		// By rowid: one row, so SQLite needs no statement journal.
-		{&tc.upd, `UPDATE search_postings SET last = ?, bound = ?, data = ? WHERE id = ?`},
+		{&tc.upd, `UPDATE search_postings SET last = ?, bound = ?, data = ?, skip = ? WHERE id = ?`},
 		{&tc.putTerm, `INSERT OR REPLACE INTO search_terms (term, df, ub, pmax) VALUES (?, ?, ?, ?)`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.q)
@@ -127,7 +128,7 @@ func (tc *tailCache) load(ctx context.Context, tx foldTx, stems []string) error 
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT p.term, p.id, p.first, p.last, p.bound, p.data FROM json_each(?) AS j
+	rows, err = tx.QueryContext(ctx, `SELECT p.term, p.id, p.first, p.last, p.bound, p.data, p.skip FROM json_each(?) AS j
 		JOIN search_postings p ON p.term = j.value
 			AND p.first = (SELECT first FROM search_postings WHERE term = j.value ORDER BY first DESC LIMIT 1)`, list)
 	if err != nil {
@@ -138,8 +139,8 @@ func (tc *tailCache) load(ctx context.Context, tx foldTx, stems []string) error 
 		var term string
 		var row, first, last int64
 		var bound float64
-		var data []byte
-		if err := rows.Scan(&term, &row, &first, &last, &bound, &data); err != nil {
+		var data, skip []byte
+		if err := rows.Scan(&term, &row, &first, &last, &bound, &data, &skip); err != nil {
 			return err
 		}
 		n, err := repertoire.ChunkLen(data)
@@ -149,11 +150,23 @@ func (tc *tailCache) load(ctx context.Context, tx foldTx, stems []string) error 
 		st := tc.stems[term]
 		st.last = last
 		if n < tc.chunk {
-			st.row, st.first, st.n, st.bound, st.data, st.stored = row, first, n, bound, data, true
-			tc.bytes += len(data)
+			if skip == nil { // written before skip lists
+				ps, err := decodeChunk(first, data, nil)
+				if err != nil {
+					return fmt.Errorf("stem %q: %w", term, err)
+				}
+				skip = appendSkip(nil, first, ps, tc.postingBound)
+			}
+			st.row, st.first, st.n, st.bound, st.data, st.skip, st.stored = row, first, n, bound, data, skip, true
+			tc.bytes += len(data) + len(skip)
 		}
 	}
 	return rows.Err()
+}
+
+// postingBound is foldWriter.postingBound at the cache's averages.
+func (tc *tailCache) postingBound(p posting) float64 {
+	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound)) * repertoire.PriorOf(p.Prior, false)
 }
 
 // sizeHint is how many postings a pass may add to a stem: about as many
@@ -181,9 +194,10 @@ func (tc *tailCache) add(ctx context.Context, tx foldTx, term string, st *stemTa
 		if st.n == 0 {
 			st.first, prev, st.bound, st.stored = ps[0].ID, ps[0].ID, 0, false
 		}
-		before := len(st.data)
+		before := len(st.data) + len(st.skip)
 		st.data = repertoire.AppendChunk(st.data, prev, ps[:k])
-		tc.bytes += len(st.data) - before
+		st.skip = appendSkip(st.skip, prev, ps[:k], tc.postingBound)
+		tc.bytes += len(st.data) + len(st.skip) - before
 		for _, p := range ps[:k] {
 			st.bound = max(st.bound, repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound))*repertoire.PriorOf(p.Prior, false))
 		}
@@ -195,8 +209,8 @@ func (tc *tailCache) add(ctx context.Context, tx foldTx, term string, st *stemTa
 			if err := tc.write(ctx, tx, term, st); err != nil {
 				return err
 			}
-			tc.bytes -= len(st.data)
-			st.n, st.data, st.stored = 0, st.data[:0], false
+			tc.bytes -= len(st.data) + len(st.skip)
+			st.n, st.data, st.skip, st.stored = 0, st.data[:0], st.skip[:0], false
 		}
 	}
 	return nil
@@ -211,11 +225,11 @@ func (tc *tailCache) write(ctx context.Context, tx foldTx, term string, st *stem
 		return err
 	}
 	if st.stored {
-		if _, err := tc.upd.ExecContext(ctx, st.last, st.bound, st.data, st.row); err != nil {
+		if _, err := tc.upd.ExecContext(ctx, st.last, st.bound, st.data, st.skip, st.row); err != nil {
 			return err
 		}
 	} else {
-		res, err := tc.ins.ExecContext(ctx, term, st.first, st.last, st.bound, st.data)
+		res, err := tc.ins.ExecContext(ctx, term, st.first, st.last, st.bound, st.data, st.skip)
 		if err != nil {
 			return err
 		}
@@ -255,7 +269,7 @@ func (tc *tailCache) evict(ctx context.Context, tx foldTx, term string) error {
 	if err := tc.writeStem(ctx, tx, term, st); err != nil {
 		return err
 	}
-	tc.bytes -= len(st.data)
+	tc.bytes -= len(st.data) + len(st.skip)
 	delete(tc.stems, term)
 	return nil
 }

@@ -116,9 +116,9 @@ func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 	type chunk struct {
 		id, first, last int64
 		bound           float64
-		data            []byte
+		data, skip      []byte
 	}
-	sel, err := tx.PrepareContext(ctx, `SELECT id, first, last, bound, data FROM search_postings
+	sel, err := tx.PrepareContext(ctx, `SELECT id, first, last, bound, data, skip FROM search_postings
 		WHERE term = ? AND first > ? ORDER BY first LIMIT ?`)
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 		return err
 	}
 	defer del.Close()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO search_postings (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO search_postings (term, first, last, bound, data, skip) VALUES (?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 			}
 			for rows.Next() {
 				var c chunk
-				if err := rows.Scan(&c.id, &c.first, &c.last, &c.bound, &c.data); err != nil {
+				if err := rows.Scan(&c.id, &c.first, &c.last, &c.bound, &c.data, &c.skip); err != nil {
 					rows.Close()
 					return err
 				}
@@ -164,7 +164,7 @@ func moveStems(ctx context.Context, tx *sql.Tx, stems []string) error {
 				}
 			}
 			for _, c := range cs {
-				if _, err := ins.ExecContext(ctx, stem, c.first, c.last, c.bound, c.data); err != nil {
+				if _, err := ins.ExecContext(ctx, stem, c.first, c.last, c.bound, c.data, c.skip); err != nil {
 					return err
 				}
 			}

@@ -16,8 +16,8 @@ import (
 // headers and runs of chunks serve them better.
 
 // probeQuery reads the chunk of table holding ?2, or the first after it.
-func probeQuery(table string) string {
-	return `SELECT id, first, last, bound, data FROM ` + table + ` WHERE term = ?1
+func probeQuery(table, skip string) string {
+	return `SELECT id, first, last, bound, ` + skip + `, data FROM ` + table + ` WHERE term = ?1
 		AND first >= coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?2), ?2)
 		AND last >= ?2 ORDER BY first LIMIT 1`
 }
@@ -40,8 +40,8 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 	}
 	var hd chunkHead
 	var data []byte
-	err = st.QueryRowContext(ctx, c.term, id).Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &data)
-	c.at, c.h, c.loaded = id, 0, -1
+	err = st.QueryRowContext(ctx, c.term, id).Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &hd.skip, &data)
+	c.at, c.h, c.loaded, c.skH = id, 0, -1, 0
 	c.heads = c.heads[:0]
 	if errors.Is(err, sql.ErrNoRows) {
 		c.done = true // no chunk holds id or anything after it

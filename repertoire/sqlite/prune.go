@@ -44,11 +44,19 @@ type stemCursor struct {
 	buf     []byte // what ahead's chunks are copied into
 	run     int
 	lastRow int64 // the rowid of the chunk read last
+	// The skip list being walked (skip.go): that of heads[skH-1] (0:
+	// none), at entry skID (valid when skOK) of byte skQ, skRest after it.
+	skH    int
+	skRest []byte
+	skID   int64
+	skQ    byte
+	skOK   bool
 }
 
 type chunkHead struct {
 	row, first, last int64 // row: its rowid in search_postings
 	bound            float64
+	skip             []byte // its skip list (skip.go); nil: none
 }
 
 // listQueries read one table of chunks (search_postings, or
@@ -62,22 +70,23 @@ type listQueries struct {
 	probe string // probeQuery
 }
 
-func newListQueries(table string) *listQueries {
+func newListQueries(table, skip string) *listQueries {
 	return &listQueries{
 		// One lower bound on first, so that the index seeks to it (of
 		// two, SQLite seeks to one and filters by the other).
-		heads: `SELECT id, first, last, bound FROM ` + table + ` WHERE term = ?1
+		heads: `SELECT id, first, last, bound, ` + skip + ` FROM ` + table + ` WHERE term = ?1
 		AND first >= max(?2 + 1, coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3))
 		ORDER BY first LIMIT ?4`,
 		data:  `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
 		span:  `SELECT id, data FROM ` + table + ` WHERE id BETWEEN ?1 AND ?2`,
-		probe: probeQuery(table),
+		probe: probeQuery(table, skip),
 	}
 }
 
 var (
-	mainList = newListQueries("search_postings")
-	topList  = newListQueries("search_top_postings")
+	// The top lists' index holds no skip list: they are read whole.
+	mainList = newListQueries("search_postings", "skip")
+	topList  = newListQueries("search_top_postings", "NULL")
 )
 
 const (
@@ -101,6 +110,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 	if c.loaded >= 0 {
 		c.loaded = -1 // indexes moved
 	}
+	c.skH = 0
 	after := int64(math.MinInt64)
 	if n := len(c.heads); n > 0 {
 		after = c.heads[n-1].first
@@ -117,7 +127,7 @@ func (c *stemCursor) refill(ctx context.Context) error {
 	n := 0
 	for rows.Next() {
 		var hd chunkHead
-		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound); err != nil {
+		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &hd.skip); err != nil {
 			return err
 		}
 		c.heads = append(c.heads, hd)
@@ -281,6 +291,8 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 	}
 	if hd := c.heads[c.h]; c.at <= hd.first && c.loaded != c.h {
 		return hd.first, nil
+	} else if hd.skip != nil && c.loaded != c.h {
+		return c.skipDoc()
 	}
 	p, err := c.posting(ctx)
 	if err != nil {
@@ -587,6 +599,21 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	var lens [3]int
 	var pr repertoire.PriorInputs
 	var cursors, probed, walked []*termCursor
+	var wsave []float64 // the lists' window bounds, kept while a candidate's are refined
+	// refine lowers tc.wub to what tc can add to entry d, as far as its
+	// lists tell without a statement.
+	refine := func(tc *termCursor, d int64) error {
+		known, found, b, err := tc.peek(ctx, d)
+		switch {
+		case err != nil:
+			return err
+		case !found && known:
+			tc.wub = 0
+		case found && len(tc.t.Stems) == 1:
+			tc.wub = min(tc.wub, scale(tc.t, b))
+		}
+		return nil
+	}
 	split := make([]bool, len(sr.terms)) // per term: read from two lists
 	target := int64(math.MinInt64 + 1)
 	for {
@@ -695,12 +722,40 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			if d < 0 || d > upTo {
 				break
 			}
+			// Before a posting is read: what d can reach by the lists that
+			// answer from their skip lists, without a statement
+			// (skipwalk.go): a list not holding d adds nothing, one
+			// holding it at most its posting's bound. The walked lists
+			// first, then the others in the order they are probed.
+			wsave = wsave[:0]
+			for _, tc := range cursors {
+				wsave = append(wsave, tc.wub)
+			}
+			skipped := false
+			for _, tc := range cursors[e:] {
+				if err := refine(tc, d); err != nil {
+					return err
+				}
+			}
+			skipped = termSum(cursors, nil) < theta
+			for j := e - 1; j >= 0 && !skipped; j-- {
+				before := cursors[j].wub
+				if err := refine(cursors[j], d); err != nil {
+					return err
+				}
+				if cursors[j].wub < before {
+					skipped = termSum(cursors, nil) < theta
+				}
+			}
 			for i := range m {
 				m[i] = termHits{}
 				got[i] = false
 			}
 			var partial float64 // the BM25 terms of those found, before the prior
 			for _, tc := range cursors[e:] {
+				if skipped {
+					break
+				}
 				if got[tc.index] {
 					continue // a copy of the posting found in its other list
 				}
@@ -720,7 +775,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			// the pairs a word of which is still unknown (in a list not
 			// probed yet), times d's prior; and the unknown lists' bounds.
 			p := repertoire.PriorOf(pr, sr.q.HowTo)
-			pruned := sr.phraseSet != nil && !sr.phraseSet[d]
+			pruned := skipped || sr.phraseSet != nil && !sr.phraseSet[d]
 			prox, proxStale := 0.0, true
 			for j := e - 1; j >= 0 && !pruned; j-- {
 				if proxStale {
@@ -772,6 +827,9 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 						batch = append(batch, h)
 					}
 				}
+			}
+			for i, tc := range cursors {
+				tc.wub = wsave[i]
 			}
 			for _, tc := range cursors[e:] {
 				if err := tc.advance(ctx, d); err != nil {

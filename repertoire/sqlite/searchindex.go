@@ -401,7 +401,7 @@ func newListWriter(ctx context.Context, tx foldTx, bound [3]float64, chunk int, 
 		{&fw.tail, `SELECT first, data FROM ` + table + ` WHERE term = ? ORDER BY first DESC LIMIT 1`},
 		{&fw.at, `SELECT first, data FROM ` + table + ` WHERE term = ? AND first <= ? ORDER BY first DESC LIMIT 1`},
 		{&fw.lowest, `SELECT first, data FROM ` + table + ` WHERE term = ? ORDER BY first LIMIT 1`},
-		{&fw.put, `INSERT OR REPLACE INTO ` + table + ` (term, first, last, bound, data) VALUES (?, ?, ?, ?, ?)`},
+		{&fw.put, `INSERT OR REPLACE INTO ` + table + ` (term, first, last, bound, data, skip) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&fw.del, `DELETE FROM ` + table + ` WHERE term = ? AND first = ?`},
 	} {
 		st, cached, err := prepareFold(ctx, tx, p.q)
@@ -674,7 +674,7 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 				n = fw.chunk
 			}
 			c := merged[:n]
-			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].ID, c[len(c)-1].ID, fw.chunkBound(c), encodeChunk(c)); err != nil {
+			if _, err := fw.put.ExecContext(ctx, stemKey, c[0].ID, c[len(c)-1].ID, fw.chunkBound(c), encodeChunk(c), fw.chunkSkip(c)); err != nil {
 				return err
 			}
 			merged = merged[n:]
@@ -690,7 +690,8 @@ func (fw *foldWriter) apply(ctx context.Context, stemKey string, rm []int64, ps 
 
 // Optimize folds every waiting entry into the search postings, merges the
 // pending postings into the chunks, tightens the stems' bounds to their
-// chunks', builds the top lists due, moves each stem's chunks onto
+// chunks', builds the top lists due, writes the skip lists of chunks
+// written before they were kept (skip.go), moves each stem's chunks onto
 // consecutive rowids where a fold interleaved them (layout.go) and merges
 // the FTS5 index into one segment. Run it after an import or another large
 // change; it changes no entry.
@@ -721,6 +722,9 @@ func (s *Store) Optimize(ctx context.Context) error {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	if err := s.buildTops(ctx); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if _, err := s.fillSkips(ctx); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	if _, err := s.layChunks(ctx); err != nil {

@@ -89,6 +89,9 @@ func (s *Store) mergeLoop(ctx context.Context) {
 		if err := s.buildTops(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("building top lists of the search index", "err", err)
 		}
+		if _, err := s.fillSkips(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("writing skip lists of the search index", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
