@@ -16,8 +16,12 @@ import (
 // headers and runs of chunks serve them better.
 
 // probeQuery reads the chunk of table holding ?2, or the first after it.
+// A chunk with a skip list (skip.go) is probed in its index entry alone:
+// the postings are read (stemCursor.read) only when the list holds the
+// entry and it may still reach the top k; SQLite seeks the table row only
+// for a column it reads (a deferred seek), so data is read only without.
 func probeQuery(table, skip string) string {
-	return `SELECT id, first, last, bound, ` + skip + `, data FROM ` + table + ` WHERE term = ?1
+	return `SELECT id, first, last, bound, ` + skip + `, CASE WHEN ` + skip + ` IS NULL THEN data END FROM ` + table + ` WHERE term = ?1
 		AND first >= coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?2), ?2)
 		AND last >= ?2 ORDER BY first LIMIT 1`
 }
@@ -55,7 +59,9 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 		c.ahead = map[int64][]byte{}
 	}
 	clear(c.ahead)
-	c.ahead[hd.row] = data
+	if data != nil {
+		c.ahead[hd.row] = data
+	}
 	return nil
 }
 

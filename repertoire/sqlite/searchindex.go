@@ -38,6 +38,9 @@ import (
 //     most the stem can add to the entry's score before idf, proximity and
 //     the how-to kind factor (repertoire.PriorCeiling), which a search
 //     multiplies in.
+//     skip (migration 0030, in the index too) is the chunk's skip list:
+//     each posting's ID delta and a byte bounding its bound (skip.go), so
+//     a search walks a list's entries without reading its postings.
 //   - search_pending ((term, id) PRIMARY KEY): postings of entries saved
 //     since the last merge, one row per (stem, entry), with its bound and
 //     pmax; data is a one-posting chunk. An entry's posting of a stem is in
