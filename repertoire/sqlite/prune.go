@@ -793,6 +793,20 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				if err := tc.seek(ctx, d); err != nil {
 					return err
 				}
+				// Sought, the list may tell from its skip list that d is
+				// not in it, or at most its posting's bound: before its
+				// postings are read.
+				before := tc.wub
+				if err := refine(tc, d); err != nil {
+					return err
+				}
+				if tc.wub < before {
+					rest := termSum(cursors[:j+1], got)
+					if (partial+prox+pb.open(got, has))*p*(1+boundMargin)+rest < theta {
+						pruned = true
+						break
+					}
+				}
 				found, err := tc.collect(ctx, d, &m[tc.index], &lens, &pr)
 				if err != nil {
 					return err
