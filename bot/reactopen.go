@@ -57,8 +57,17 @@ func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text str
 	if !ok || k == plainKind {
 		return nil
 	}
-	out := Outgoing{Channel: q.Ref.Channel, Ephemeral: true, To: ev.User, Doc: Sentences(fmt.Sprintf(
-		"“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k))}
+	say := fmt.Sprintf("“%s” is kept open already; when its answer gets a 💡, it is saved as a %s.", oneLine(text, 80), k)
+	if first, ok := b.namedKind(ctx, q); ok && first != k {
+		// namedkind.go: the kind named first is the one the answer takes.
+		emoji := ev.Emoji.Unicode
+		if emoji == "" {
+			emoji = ":" + ev.Emoji.Shortcode + ":"
+		}
+		say = fmt.Sprintf("“%s” is kept open already, and its answer will be saved as a %s, the kind named on it first; to keep the answer as a %s, react %s to the answer itself.",
+			oneLine(text, 80), first, k, emoji)
+	}
+	out := Outgoing{Channel: q.Ref.Channel, Ephemeral: true, To: ev.User, Doc: Sentences(say)}
 	if w, ok := b.platforms[q.Ref.Channel.Platform].(Whisperer); !ok || !w.Whispers() {
 		if !firstOfItsKind(q, ev) {
 			return nil
