@@ -70,24 +70,28 @@ func skipNext(b []byte, prev int64) (int64, byte, []byte, error) {
 	return prev + int64(d), b[n], b[n+1:], nil
 }
 
-// Filling the skip lists of chunks written before migration 0030: fillSkip
-// chunks per write transaction, each followed by a pause as long (at least
-// mergeYield).
-const fillSkip = 2000
+// Filling the skip lists of chunks written before migration 0030: the
+// first write transaction looks at fillFirst chunks, later ones as many
+// as take about layTx (at most fillMost), each followed by a pause as long
+// (at least mergeYield), so a bot saving meanwhile waits little.
+const (
+	fillFirst = 256
+	fillMost  = 16384
+)
 
 // fillSkips writes the skip list of every chunk that has none, in rowid
 // order from where the last fill stopped (search_skip_fill), and reports
 // how many it wrote. Once it reaches the end it has nothing left to do,
 // ever: chunks are written with their skip lists.
 func (s *Store) fillSkips(ctx context.Context) (int, error) {
-	filled := 0
+	filled, step := 0, fillFirst
 	var left int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM search_skip_fill`).Scan(&left); err != nil || left == 0 {
 		return 0, err
 	}
 	for {
 		var took time.Duration
-		done := false
+		done, seen, n := false, 0, 0
 		err := s.tx(ctx, "", func(tx *sql.Tx) error {
 			start := time.Now()
 			defer func() { took = time.Since(start) }()
@@ -100,11 +104,10 @@ func (s *Store) fillSkips(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			n, after, err := fillSomeSkips(ctx, tx, after)
+			n, seen, after, err = fillSomeSkips(ctx, tx, after, step)
 			if err != nil {
 				return err
 			}
-			filled += n
 			if after == math.MaxInt64 {
 				_, err = tx.ExecContext(ctx, `DELETE FROM search_skip_fill`)
 			} else {
@@ -118,24 +121,26 @@ func (s *Store) fillSkips(ctx context.Context) (int, error) {
 		if done {
 			return filled, nil
 		}
+		filled += n
+		step = nextStep(step, max(seen, 1), took, layTx, fillMost)
 		if err := sleepFor(ctx, max(took, mergeYield)); err != nil {
 			return filled, err
 		}
 	}
 }
 
-// fillSomeSkips fills the skip lists missing among the fillSkip chunks
-// after rowid after, and returns how many it wrote and the last rowid it
-// looked at (math.MaxInt64 at the end of the table).
-func fillSomeSkips(ctx context.Context, tx *sql.Tx, after int64) (int, int64, error) {
+// fillSomeSkips fills the skip lists missing among the limit chunks after
+// rowid after, and returns how many it wrote, how many it looked at and
+// the last rowid it looked at (math.MaxInt64 at the end of the table).
+func fillSomeSkips(ctx context.Context, tx *sql.Tx, after int64, limit int) (int, int, int64, error) {
 	st, err := loadIndexStats(ctx, tx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, first, skip IS NULL, CASE WHEN skip IS NULL THEN data END
-		FROM search_postings WHERE id > ? ORDER BY id LIMIT ?`, after, fillSkip)
+		FROM search_postings WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	type fill struct {
 		id   int64
@@ -151,7 +156,7 @@ func fillSomeSkips(ctx context.Context, tx *sql.Tx, after int64) (int, int64, er
 		var data []byte
 		if err := rows.Scan(&id, &first, &missing, &data); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		seen++
 		after = id
@@ -160,29 +165,29 @@ func fillSomeSkips(ctx context.Context, tx *sql.Tx, after int64) (int, int64, er
 		}
 		if ps, err = decodeChunk(first, data, ps); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		todo = append(todo, fill{id, fw.chunkSkip(ps)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	if seen < fillSkip {
+	if seen < limit {
 		after = math.MaxInt64
 	}
 	if len(todo) == 0 {
-		return 0, after, nil
+		return 0, seen, after, nil
 	}
 	upd, err := tx.PrepareContext(ctx, `UPDATE search_postings SET skip = ? WHERE id = ?`)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer upd.Close()
 	for _, f := range todo {
 		if _, err := upd.ExecContext(ctx, f.skip, f.id); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
-	return len(todo), after, nil
+	return len(todo), seen, after, nil
 }
