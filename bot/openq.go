@@ -55,12 +55,12 @@ func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) s
 // nothing to say) and whether it was kept.
 func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (string, bool) {
 	switch {
+	case !IsRealQuestion(question):
+		return "", false // listed nowhere, so nothing to say about where
 	case ev.Via == ViaCommand:
 		return "You asked privately, so I kept your question to myself; ask it with `@" + b.cfg.Name + "` in a channel to have it listed as an open question.", false
 	case ev.Via == ViaDM || b.direct(ev.Message.Ref.Channel):
 		return "Questions in a direct message stay here: I don't list them anywhere.", false
-	case !IsRealQuestion(question):
-		return "", false
 	}
 	from := ev.Message.Ref.Channel
 	err := b.store.AddOpenQuestion(ctx, repertoire.OpenQuestion{
