@@ -108,6 +108,18 @@ func TestSearchSkipsChecksOnlyWhenAllVisible(t *testing.T) {
 	if skips(ops, nil, "zebra") || skips(repertoire.Channel{}, nil, "zebra") || !skips(secret, nil, "zebra") {
 		t.Error("with a private entry: the checks are skipped where it is hidden, or run where every entry is seen")
 	}
+	// The web's audiences: a visitor sees no private entry, a member of
+	// the private channel sees every entry.
+	visitor := &repertoire.Audience{Anyone: true}
+	member := &repertoire.Audience{Platform: "p", Spaces: []string{"s"}, Channels: []repertoire.Channel{secret}}
+	outsider := &repertoire.Audience{Platform: "p", Spaces: []string{"s"}}
+	for _, a := range []*repertoire.Audience{visitor, member, outsider} {
+		p := repertoire.SearchParams{Text: "zebra keys", Audience: a, Limit: 10}
+		if got, want := skipsChecks(t, s, p), a == member; got != want {
+			t.Errorf("audience %+v: checks skipped %v, want %v", *a, got, want)
+		}
+		checkExhaustive(t, s, p, fmt.Sprintf("audience %+v", *a))
+	}
 	if shown(ops, nil, hush) || shown(dev, nil, hush) || shown(repertoire.Channel{}, nil, hush) {
 		t.Error("the private entry was shown outside its channel")
 	}
