@@ -137,14 +137,25 @@ func findChannel(ctx context.Context, store repertoire.Store, platform, id strin
 	for _, r := range rows {
 		active = append(active, r.Channel)
 	}
+	// The rows keep the channel's name and privacy as last logged: the
+	// digest's header names the channel even when no entry of it does.
 	var found []repertoire.Channel
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, c := range active {
+		if c.ID != id || (platform != "" && c.Platform != platform) {
+			continue
+		}
 		key := c.Platform + "\x00" + c.Space + "\x00" + c.ID
-		if c.ID == id && (platform == "" || c.Platform == platform) && !seen[key] {
-			seen[key] = true
+		i, ok := seen[key]
+		if !ok {
+			i = len(found)
+			seen[key] = i
 			found = append(found, repertoire.Channel{Platform: c.Platform, Space: c.Space, ID: c.ID})
 		}
+		if found[i].Name == "" {
+			found[i].Name = c.Name
+		}
+		found[i].Private = found[i].Private || c.Private
 	}
 	switch len(found) {
 	case 0:

@@ -75,3 +75,20 @@ func TestBadDigestScheduleIsRefusedNamingTheVariable(t *testing.T) {
 		}
 	}
 }
+
+// A channel with a digest setting and no entry yet: the dry run names it as
+// the posted digest does (it said "What this channel learned").
+func TestDigestDryRunNamesAChannelWithoutEntries(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "digest.db")
+	runScript(t, db,
+		"/as dave",
+		"@repertoire digest weekly mon 09:00 Europe/Berlin",
+	)
+	out, errs, err := runArgs(t, map[string]string{"REPERTOIRE_DB": db}, "digest", "-channel", "general", "-since", "2020-01-01", "-dry-run")
+	if err != nil {
+		t.Fatalf("digest: %v\n%s", err, errs)
+	}
+	if !strings.Contains(out, "#general") || strings.Contains(out, "this channel") {
+		t.Errorf("dry run does not name the channel:\n%s", out)
+	}
+}
