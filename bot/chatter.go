@@ -37,7 +37,14 @@ func (b *Bot) sayChatter(ctx context.Context, ev ReactionAdded, m Message) error
 		return nil // said before (a redelivery), or nothing to record it in
 	}
 	text := fmt.Sprintf("Not saved: “%s” says too little for anyone to find it by (a saved message needs words that carry meaning, or a link).", oneLine(m.Text, 60))
-	out := Outgoing{Channel: m.Ref.Channel, Doc: Sentences(text), Ephemeral: true, To: ev.User}
+	return b.whisperTo(ctx, ev, m, Sentences(text))
+}
+
+// whisperTo answers the reaction ev on m: to the member who reacted alone
+// where the platform whispers (each of them); else in m's thread, for the
+// first member with that emoji only (the others saw the answer).
+func (b *Bot) whisperTo(ctx context.Context, ev ReactionAdded, m Message, doc Doc) error {
+	out := Outgoing{Channel: m.Ref.Channel, Doc: doc, Ephemeral: true, To: ev.User}
 	if w, ok := b.platforms[m.Ref.Channel.Platform].(Whisperer); !ok || !w.Whispers() {
 		if !firstOfItsKind(m, ev) {
 			return nil

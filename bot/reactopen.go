@@ -67,16 +67,7 @@ func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text str
 		say = fmt.Sprintf("“%s” is kept open already, and its answer will be saved as a %s, the kind named on it first; to keep the answer as a %s, react %s to the answer itself.",
 			oneLine(text, 80), first, k, emoji)
 	}
-	out := Outgoing{Channel: q.Ref.Channel, Ephemeral: true, To: ev.User, Doc: Sentences(say)}
-	if w, ok := b.platforms[q.Ref.Channel.Platform].(Whisperer); !ok || !w.Whispers() {
-		if !firstOfItsKind(q, ev) {
-			return nil
-		}
-		out.Ephemeral, out.To = false, User{}
-		out.Thread = q.Ref.Root().ID
-	}
-	_, err := b.post(ctx, out)
-	return err
+	return b.whisperTo(ctx, ev, q, Sentences(say))
 }
 
 // kindOfAsked answers a capture emoji on a question asked of the bot
