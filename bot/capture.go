@@ -469,15 +469,10 @@ var recallVerbs = setOf("ask recall search find")
 // not by "@repertoire ask …".
 func (b *Bot) withoutCommand(m Message) string {
 	text := m.Text
-	t := strings.TrimSpace(text)
-	rest, ok := cutPrefixFold(t, "@"+b.cfg.Name)
-	if !ok && m.ToBot {
-		rest, ok = cutMention(t)
-	}
+	rest, ok := b.afterMention(m)
 	if !ok {
 		return text
 	}
-	rest = strings.TrimSpace(strings.TrimLeft(rest, ":,"))
 	if verb, args := splitCommand(rest); recallVerbs[verb] && args != "" {
 		rest = args
 	}
@@ -489,6 +484,20 @@ func (b *Bot) withoutCommand(m Message) string {
 
 // cutMention removes a leading platform mention (<@U123>, <@!123>): the
 // bot's, when the platform says the message addresses it.
+// afterMention returns what m says after the bot's name or mention that
+// starts it ("@repertoire: how …" → "how …"), and whether one does.
+func (b *Bot) afterMention(m Message) (string, bool) {
+	t := strings.TrimSpace(m.Text)
+	rest, ok := cutPrefixFold(t, "@"+b.cfg.Name)
+	if !ok && m.ToBot {
+		rest, ok = cutMention(t)
+	}
+	if !ok {
+		return "", false
+	}
+	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), ":,")), true
+}
+
 func cutMention(s string) (string, bool) {
 	if !strings.HasPrefix(s, "<@") {
 		return s, false

@@ -75,6 +75,11 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	return nil
 }
 
+// commandVerbs are the words that make a mention a command to the bot
+// (mentioned's switch) when isCommand says the whole message is one; any
+// other first word asks recall a question.
+var commandVerbs = setOf("help ? save keep forget digest why detect detection nudges nudge web signin login")
+
 // isCommand reports whether a message is a command as a whole, not a
 // question that starts with a command word: "why" is a command, "why does
 // webpack run out of memory?" a question; "help" is, "help with nginx" is not.

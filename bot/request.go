@@ -1,28 +1,16 @@
 package bot
 
-import (
-	"strings"
-
-	"github.com/repertoire/repertoire/repertoire"
-)
-
-// commandVerbs are the words that make a mention a command to the bot
-// (mentioned's switch), not a question for recall.
-var commandVerbs = setOf("help ? save keep forget digest why detect detection nudges nudge web signin login")
+import "github.com/repertoire/repertoire/repertoire"
 
 // commandToBot reports whether m asks the bot to do something ("@repertoire
 // help", "@repertoire digest now") rather than asks a question: such a
 // message opens no exchange, so it is no entry's question.
 func (b *Bot) commandToBot(m Message) bool {
-	t := strings.TrimSpace(m.Text)
-	rest, ok := cutPrefixFold(t, "@"+b.cfg.Name)
-	if !ok && m.ToBot {
-		rest, ok = cutMention(t)
-	}
+	rest, ok := b.afterMention(m)
 	if !ok {
 		return false
 	}
-	verb, args := splitCommand(strings.TrimLeft(strings.TrimSpace(rest), ":,"))
+	verb, args := splitCommand(rest)
 	return (verb == "" || commandVerbs[verb]) && isCommand(verb, args)
 }
 
@@ -49,13 +37,5 @@ func kindChangers(e repertoire.Entry, userID string) (string, bool) {
 	for _, s := range e.Savers {
 		add(s, "who saved it")
 	}
-	return orList(names), seen[userID]
-}
-
-// orList joins names as prose: "a", "a or b", "a, b or c".
-func orList(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return joinWords(names, "or"), seen[userID]
 }

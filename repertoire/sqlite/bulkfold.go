@@ -166,7 +166,7 @@ func (tc *tailCache) load(ctx context.Context, tx foldTx, stems []string) error 
 
 // postingBound is foldWriter.postingBound at the cache's averages.
 func (tc *tailCache) postingBound(p posting) float64 {
-	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound)) * repertoire.PriorOf(p.Prior, false)
+	return postingBoundAt(p, tc.bound)
 }
 
 // sizeHint is how many postings a pass may add to a stem: about as many
@@ -183,8 +183,7 @@ func (tc *tailCache) add(ctx context.Context, tx foldTx, term string, st *stemTa
 	st.df += int64(len(ps))
 	st.added = len(ps)
 	for _, p := range ps {
-		b := repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound)) * repertoire.PriorOf(p.Prior, false)
-		st.ub = max(st.ub, b)
+		st.ub = max(st.ub, tc.postingBound(p))
 		st.pmax = max(st.pmax, repertoire.PriorOf(p.Prior, false))
 	}
 	st.termDirty = true
@@ -199,7 +198,7 @@ func (tc *tailCache) add(ctx context.Context, tx foldTx, term string, st *stemTa
 		st.skip = appendSkip(st.skip, prev, ps[:k], tc.postingBound)
 		tc.bytes += len(st.data) + len(st.skip) - before
 		for _, p := range ps[:k] {
-			st.bound = max(st.bound, repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, tc.bound))*repertoire.PriorOf(p.Prior, false))
+			st.bound = max(st.bound, tc.postingBound(p))
 		}
 		st.n += k
 		st.last = ps[k-1].ID

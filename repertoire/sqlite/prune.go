@@ -731,13 +731,12 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			for _, tc := range cursors {
 				wsave = append(wsave, tc.wub)
 			}
-			skipped := false
 			for _, tc := range cursors[e:] {
 				if err := refine(tc, d); err != nil {
 					return err
 				}
 			}
-			skipped = termSum(cursors, nil) < theta
+			skipped := termSum(cursors, nil) < theta
 			for j := e - 1; j >= 0 && !skipped; j-- {
 				before := cursors[j].wub
 				if err := refine(cursors[j], d); err != nil {

@@ -62,11 +62,15 @@ func (s *Store) search(ctx context.Context, p repertoire.SearchParams, exhaustiv
 	if exhaustive {
 		shortList = -1 // it reads no postings
 	}
-	sr := &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive, shortList: shortList}
+	newSearcher := func(checkAll bool) *searcher {
+		return &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit,
+			exhaustive: exhaustive, shortList: shortList, checkAll: checkAll}
+	}
+	sr := newSearcher(false)
 	hits, err := sr.run(ctx)
 	if errors.Is(err, errUnchecked) {
 		// Again, checking every candidate (searchvis.go).
-		sr = &searcher{tx: tx, cache: s.stmts, q: q, from: p.From, spaces: p.Spaces, audience: p.Audience, limit: p.Limit, exhaustive: exhaustive, shortList: shortList, checkAll: true}
+		sr = newSearcher(true)
 		hits, err = sr.run(ctx)
 	}
 	if err != nil {

@@ -531,7 +531,12 @@ func (fw *foldWriter) appendAll(ctx context.Context, tx foldTx, tc *tailCache, s
 // postingBound is what search_terms.ub bounds: the posting's saturated
 // weight at the bound averages times its prior without the kind factor.
 func (fw *foldWriter) postingBound(p posting) float64 {
-	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, fw.bound)) * repertoire.PriorOf(p.Prior, false)
+	return postingBoundAt(p, fw.bound)
+}
+
+// postingBoundAt is a posting's bound at the field length averages avg.
+func postingBoundAt(p posting, avg [3]float64) float64 {
+	return repertoire.Saturate(repertoire.TfnOf(p.TF, p.Lens, avg)) * repertoire.PriorOf(p.Prior, false)
 }
 
 // chunkBound is the largest postingBound of a chunk's postings: what

@@ -1,6 +1,9 @@
 package sqlite
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 // Skipping the visibility checks. A search asks the entries table whether
 // the asking channel may see an entry (and the filters keep it) before the
@@ -24,13 +27,14 @@ const scopesRow = 2
 // one row of kind scopesRow, true when no channel holding entries lies
 // outside vis, the visibility clause over the table aliased e (its
 // columns platform, space, channel_id and private are entry_scopes'). The
-// clause counts as false where it is NULL. The clause's parameters are plain "?": SQLite numbers each one past the
-// largest assigned before it, so after lookupQuery's ?1 and ?2 they are
-// ?3 on, the visibility arguments following the lookup's two.
+// clause counts as false where it is NULL. Its parameters are plain "?":
+// SQLite numbers each one past the largest assigned before it, so after
+// lookupQuery's ?1 and ?2 they are ?3 on, the visibility arguments
+// following the lookup's two.
 func scopesPart(vis string) string {
 	return `
 	UNION ALL
-	SELECT 2, NOT EXISTS (SELECT 1 FROM entry_scopes e WHERE e.n > 0 AND NOT coalesce((` + vis + `), 0)),
+	SELECT ` + strconv.Itoa(scopesRow) + `, NOT EXISTS (SELECT 1 FROM entry_scopes e WHERE e.n > 0 AND NOT coalesce((` + vis + `), 0)),
 		0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`
 }
 
