@@ -178,28 +178,36 @@ func (b *Bot) help() []string {
 // that confirms it.
 const forgetConfirmWithin = 5 * time.Minute
 
+// forgetAsk is a first "forget me" awaiting its confirmation: when, and
+// the request (mentionKey), whose redelivery confirms nothing.
+type forgetAsk struct {
+	at  time.Time
+	req string
+}
+
 // forget removes a member's words and traces, once they confirmed: the
 // first "forget me" says what it will remove, a second within
-// forgetConfirmWithin does it.
+// forgetConfirmWithin does it. The second must be another request: a
+// platform's retry of the first is no confirmation.
 func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	key := ev.Message.Ref.Channel.Platform + "\x00" + ev.Message.Author.ID
 	now := b.cfg.Now()
 	b.forgetMu.Lock()
 	asked, ok := b.forgetAsked[key]
 	b.forgetMu.Unlock()
-	if !(ok && now.Sub(asked) >= 0 && now.Sub(asked) <= forgetConfirmWithin) {
+	if !(ok && asked.req != mentionKey(ev) && now.Sub(asked.at) >= 0 && now.Sub(asked.at) <= forgetConfirmWithin) {
 		// Only answering: marked answered first, so a redelivery of the
 		// request neither asks again nor starts a confirmation.
 		if first, err := b.answerOnce(ctx, ev); err != nil || !first {
 			return err
 		}
 		b.forgetMu.Lock()
-		for k, at := range b.forgetAsked { // forget stale requests
-			if now.Sub(at) > forgetConfirmWithin {
+		for k, a := range b.forgetAsked { // forget stale requests
+			if now.Sub(a.at) > forgetConfirmWithin {
 				delete(b.forgetAsked, k)
 			}
 		}
-		b.forgetAsked[key] = now
+		b.forgetAsked[key] = forgetAsk{at: now, req: mentionKey(ev)}
 		b.forgetMu.Unlock()
 		return b.reply(ctx, ev, fmt.Sprintf("This removes from the repertoire every entry you wrote, the questions you asked, your saves, votes and open questions, and what I logged of your messages. It cannot be undone. To go ahead, say `@%s forget me` again within %d minutes.",
 			b.cfg.Name, int(forgetConfirmWithin/time.Minute)))

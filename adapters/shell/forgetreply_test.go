@@ -30,3 +30,25 @@ func TestScenarioForgetMeSaysWhatWent(t *testing.T) {
 		t.Errorf("dave's forget: %s", d)
 	}
 }
+
+// A platform's retry of the first "forget me" is not its confirmation:
+// the member's entry stays, and nothing more is said, until they say it
+// again themselves.
+func TestScenarioRedeliveredForgetMeIsNoConfirmation(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as mallory", "To free disk on the runners, run docker system prune -af weekly from cron",
+		"/as bob", "/react 1",
+		"/as mallory", "@repertoire forget me", "/redeliver",
+	)
+	if n := len(w.entries()); n != 1 {
+		t.Fatalf("%d entries after a redelivered first 'forget me', want 1 (forgotten unconfirmed):\n%s", n, out)
+	}
+	if n := strings.Count(out, "To go ahead"); n != 1 {
+		t.Errorf("the confirmation was asked %d times, want once:\n%s", n, out)
+	}
+	out = w.play("/as mallory", "@repertoire forget me")
+	if n := len(w.entries()); n != 0 || !strings.Contains(out, "Done:") {
+		t.Errorf("%d entries after the confirmation, want 0:\n%s", n, out)
+	}
+}
