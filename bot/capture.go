@@ -482,8 +482,6 @@ func (b *Bot) withoutCommand(m Message) string {
 	return rest
 }
 
-// cutMention removes a leading platform mention (<@U123>, <@!123>): the
-// bot's, when the platform says the message addresses it.
 // afterMention returns what m says after the bot's name or mention that
 // starts it ("@repertoire: how …" → "how …"), and whether one does.
 func (b *Bot) afterMention(m Message) (string, bool) {
@@ -495,9 +493,24 @@ func (b *Bot) afterMention(m Message) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), ":,")), true
+	return requestText(rest), true
 }
 
+// requestText is what a request says once the mention is cut off: without
+// the punctuation and spaces that follow a name ("@repertoire: help",
+// "<@U1> : help", "@repertoire, save").
+func requestText(s string) string {
+	for {
+		t := strings.TrimLeft(strings.TrimSpace(s), ":,;")
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// cutMention removes a leading platform mention (<@U123>, <@!123>): the
+// bot's, when the platform says the message addresses it.
 func cutMention(s string) (string, bool) {
 	if !strings.HasPrefix(s, "<@") {
 		return s, false

@@ -19,12 +19,20 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		return nil
 	}
 	var err error
+	ev.Text = requestText(ev.Text) // "@repertoire : help" is "help"
 	verb, args := splitCommand(ev.Text)
 	if !isCommand(verb, args) {
 		verb = "" // a question that starts with a command word
 		if strings.TrimSpace(ev.Text) != "" {
 			verb = "question"
 		}
+	}
+	talk := ""
+	if !commandVerbs[verb] && !recallVerbs[verb] && ev.Via != ViaCommand { // "ask ok" and /ask search
+		talk = smallTalk(ev.Text) // "thanks!", "ok": no search
+	}
+	if talk != "" {
+		verb = "talk"
 	}
 	// The message asked once, whichever deliveries carry it (a redelivery,
 	// a live event and catch-up's after downtime): one answer, one write.
@@ -42,6 +50,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	switch verb {
 	case "", "help", "?":
 		err = b.reply(ctx, ev, b.help()...)
+	case "talk":
+		err = b.smallTalkReply(ctx, ev, talk)
 	case "save", "keep":
 		err = b.saveThread(ctx, ev, args)
 	case "forget":

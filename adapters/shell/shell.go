@@ -447,7 +447,7 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 		if dm {
 			via = bot.ViaDM
 		}
-		mention = &bot.Mentioned{ID: s.nextID(), Message: posted.Message, Text: strings.TrimSpace(strings.TrimLeft(q, ":,")), Via: via}
+		mention = &bot.Mentioned{ID: s.nextID(), Message: posted.Message, Text: strings.TrimSpace(q), Via: via} // the core cuts ":" or "," after the name
 	}
 	s.mu.Unlock()
 	s.deliver(ctx, h, posted)

@@ -1,0 +1,67 @@
+package shell_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A member who thanks the bot in a DM, or says "ok", gets a short friendly
+// answer, not a failed search; a DM that is a search without a question
+// mark or an interrogative ("redis cache flush") is still searched. The
+// obvious rule, "no question, no search", would miss that one.
+func TestScenarioSmallTalkInADirectMessage(t *testing.T) {
+	w := newWorld(t)
+	w.play(
+		"/as alice", "How do I flush the redis cache on staging?",
+		"/as dave", "/reply 1 run redis-cli FLUSHALL on the staging cache host",
+		"/as alice", "/react 2 ✅",
+	)
+	if n := len(w.entries()); n != 1 {
+		t.Fatalf("%d entries, want the redis answer: %+v", n, w.entries())
+	}
+	out := w.play("/as bob", "/dm",
+		"redis cache flush",
+		"thanks!",
+		"ok",
+		"great, that worked",
+		"flush the staging cache",
+		"hello",
+		"how do I flush the redis cache",
+	)
+	for _, q := range []string{"redis cache flush", "flush the staging cache", "how do I flush the redis cache"} {
+		if a := answerTo(out, "bob: "+q+"\n"); !strings.Contains(a, "FLUSHALL") {
+			t.Errorf("the search %q was not answered with the entry:\n%s", q, a)
+		}
+	}
+	for _, said := range []string{"thanks!", "ok", "great, that worked", "hello"} {
+		a := answerTo(out, "bob: "+said+"\n")
+		if strings.Contains(a, "anything on that") || strings.Contains(a, "FLUSHALL") || !strings.Contains(a, "repertoire:") {
+			t.Errorf("%q was searched, or not answered:\n%s", said, a)
+		}
+	}
+	if a := answerTo(out, "bob: thanks!\n"); !strings.Contains(a, "welcome") {
+		t.Errorf("thanks:\n%s", a)
+	}
+	if a := answerTo(out, "bob: hello\n"); !strings.Contains(a, "`help`") {
+		t.Errorf("hello gets no hint of help:\n%s", a)
+	}
+}
+
+// "@repertoire : help", with a space before the colon, is the help command,
+// as "@repertoire: help" is; so is "@repertoire , save" a save.
+func TestScenarioSpaceBeforeTheColonAfterTheName(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"@repertoire : help",
+		"/as alice", "How do I flush the redis cache on staging?",
+		"/as dave", "/reply 2 run redis-cli FLUSHALL on the staging cache host",
+		"/as alice", "/reply 2 @repertoire , save #redis",
+	)
+	if a := answerTo(out, "@repertoire : help"); !strings.Contains(a, "forget me") || strings.Contains(a, "anything on that") {
+		t.Errorf("help with a space before the colon:\n%s", a)
+	}
+	es := w.entries()
+	if len(es) != 1 || !strings.Contains(es[0].Answer, "FLUSHALL") {
+		t.Errorf("save with a space before the comma: %+v\n%s", es, out)
+	}
+}

@@ -1,0 +1,82 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"unicode"
+)
+
+// A member who talks to the bot is not always asking it something: "thanks!"
+// after an answer, "ok", "great, that worked", "hi". Searching the
+// repertoire for those and saying it has nothing is a failed search the
+// member never asked for. Small talk is told apart from a search by its
+// words, not by a question mark: "redis cache flush" and "reset the vpn
+// gateway" are searches with neither a question mark nor an interrogative,
+// so anything that holds a word outside the small talk below is searched.
+// A message that opens with thanks is small talk whatever follows, unless
+// it also asks something ("thanks! and how do I restart it?").
+
+// Kinds of small talk, each with its own answer.
+const (
+	talkThanks = "thanks"
+	talkHello  = "hello"
+	talkAck    = "ack"
+)
+
+var (
+	thanksWords = setOf("thanks thank thx ty tysm thanx cheers kudos")
+	// ackWords are the words of an acknowledgement ("ok", "great, that
+	// worked", "got it, makes sense"); with the plain words of a sentence
+	// that carry nothing a search could find.
+	ackWords = setOf(`ok okay k kk great cool nice perfect awesome excellent brilliant amazing sweet super lovely
+		good fine alright right sure yes yeah yep yup done noted understood gotcha got makes sense lol haha wow oh ah
+		worked works working helped fixed solved trick did does do it that this the was is so very much now all a lot
+		really for you me again just indeed exactly true agreed`)
+	// maxAckWords bounds an acknowledgement: a longer message says something.
+	maxAckWords = 8
+)
+
+// smallTalk reports what kind of small talk text is, or "" when it is a
+// question or a search.
+func smallTalk(text string) string {
+	if strings.TrimSpace(text) == "" || IsQuestion(text) || intent.MatchString(text) || hasFilter(text) {
+		return ""
+	}
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
+	})
+	if len(words) == 0 {
+		return talkAck // "👍", "!!"
+	}
+	if thanksWords[words[0]] || (len(words) > 1 && words[0] == "much" && words[1] == "appreciated") {
+		return talkThanks
+	}
+	if isGreeting(text) {
+		return talkHello
+	}
+	if len(words) > maxAckWords {
+		return ""
+	}
+	for _, w := range words {
+		if !ackWords[w] && !thanksWords[w] && w != "appreciated" {
+			return ""
+		}
+	}
+	return talkAck
+}
+
+// smallTalkReply answers small talk: briefly, with how to ask.
+func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) error {
+	help := "`@" + b.cfg.Name + " help`"
+	if ev.Via == ViaDM {
+		help = "`help`"
+	}
+	switch kind {
+	case talkThanks:
+		return b.reply(ctx, ev, "You're welcome! Ask me anything else whenever you like.")
+	case talkHello:
+		return b.reply(ctx, ev, "Hi! Ask me a question and I'll look for the answer in the repertoire; "+help+" lists what else I can do.")
+	default:
+		return b.reply(ctx, ev, "👍 Ask me a question whenever you like; "+help+" lists what I can do.")
+	}
+}

@@ -1,0 +1,18 @@
+package bot
+
+import "testing"
+
+func TestSmallTalk(t *testing.T) {
+	for text, want := range map[string]string{
+		"thanks!": talkThanks, "thank you so much": talkThanks, "ok": talkAck, "great, that worked": talkAck,
+		"👍": talkAck, "hi": talkHello, "got it, makes sense": talkAck, "thanks, that fixed the nginx reload": talkThanks,
+		// searches and questions
+		"how do I reset the cache": "", "reset the redis cache": "", "nginx reload": "", "redis cache flush": "",
+		"ok so how do I restart the vpn gateway": "", "thanks! and how do I restart it?": "", "great": talkAck,
+		"is that it?": "", "k8s": "", "ok tag:tls": "",
+	} {
+		if got := smallTalk(text); got != want {
+			t.Errorf("smallTalk(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
