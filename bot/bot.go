@@ -104,8 +104,6 @@ type Bot struct {
 
 	web *Web // the web page's read API, when there is one (set by Bot.Web)
 
-	forgetMu    sync.Mutex           // guards forgetAsked
-	forgetAsked map[string]forgetAsk // platform+user → first "forget me", awaiting confirmation
 }
 
 // New returns a Bot storing in store and answering through platforms.
@@ -138,7 +136,7 @@ func New(store repertoire.Store, log *slog.Logger, cfg Config, platforms ...Plat
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{store: store, log: log, cfg: cfg, platforms: map[string]Platform{}, forgetAsked: map[string]forgetAsk{}}
+	b := &Bot{store: store, log: log, cfg: cfg, platforms: map[string]Platform{}}
 	for _, p := range platforms {
 		b.platforms[p.Name()] = p
 	}

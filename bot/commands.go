@@ -188,39 +188,36 @@ func (b *Bot) help() []string {
 // that confirms it.
 const forgetConfirmWithin = 5 * time.Minute
 
-// forgetAsk is a first "forget me" awaiting its confirmation: when, and
-// the request (mentionKey), whose redelivery confirms nothing.
-type forgetAsk struct {
-	at  time.Time
-	req string
-}
-
 // forget removes a member's words and traces, once they confirmed: the
 // first "forget me" says what it will remove, a second within
 // forgetConfirmWithin does it. The second must be another request: a
-// platform's retry of the first is no confirmation.
+// redelivery of the first confirms nothing. The request awaiting its
+// confirmation is kept in the store, so a confirmation after a restart
+// still confirms, and one that comes too late is told the first expired.
 func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
-	key := ev.Message.Ref.Channel.Platform + "\x00" + ev.Message.Author.ID
+	platform, user := ev.Message.Ref.Channel.Platform, ev.Message.Author.ID
 	now := b.cfg.Now()
-	b.forgetMu.Lock()
-	asked, ok := b.forgetAsked[key]
-	b.forgetMu.Unlock()
-	if !(ok && asked.req != mentionKey(ev) && now.Sub(asked.at) >= 0 && now.Sub(asked.at) <= forgetConfirmWithin) {
-		// Only answering: marked answered first, so a redelivery of the
-		// request neither asks again nor starts a confirmation.
+	asked, err := b.store.ForgetAsked(ctx, platform, user)
+	pending := err == nil && asked.Request != mentionKey(ev)
+	if err != nil && !errors.Is(err, repertoire.ErrNotFound) {
+		return err
+	}
+	age := now.Sub(asked.At)
+	if !pending || age < 0 || age > forgetConfirmWithin {
+		// Only answering: the request is kept, then marked answered, so a
+		// redelivery of it neither asks again nor confirms.
+		if err := b.store.AskForget(ctx, platform, user, repertoire.ForgetRequest{Request: mentionKey(ev), At: now}); err != nil {
+			return err
+		}
 		if first, err := b.answerOnce(ctx, ev); err != nil || !first {
 			return err
 		}
-		b.forgetMu.Lock()
-		for k, a := range b.forgetAsked { // forget stale requests
-			if now.Sub(a.at) > forgetConfirmWithin {
-				delete(b.forgetAsked, k)
-			}
+		text := fmt.Sprintf("This removes from the repertoire every entry you wrote, the questions you asked, your saves, votes and open questions, and what I logged of your messages. It cannot be undone. To go ahead, say %s again within %d minutes.",
+			b.commandText(ev, "forget me"), int(forgetConfirmWithin/time.Minute))
+		if pending && age > forgetConfirmWithin {
+			text = fmt.Sprintf("Your earlier %s expired (it must be confirmed within %d minutes), so nothing was removed. ", b.commandText(ev, "forget me"), int(forgetConfirmWithin/time.Minute)) + text
 		}
-		b.forgetAsked[key] = forgetAsk{at: now, req: mentionKey(ev)}
-		b.forgetMu.Unlock()
-		return b.reply(ctx, ev, fmt.Sprintf("This removes from the repertoire every entry you wrote, the questions you asked, your saves, votes and open questions, and what I logged of your messages. It cannot be undone. To go ahead, say `@%s forget me` again within %d minutes.",
-			b.cfg.Name, int(forgetConfirmWithin/time.Minute)))
+		return b.reply(ctx, ev, text)
 	}
 	// Confirmed. Forgetting twice removes nothing more, so the request is
 	// marked answered after the forget: one that fails stays confirmed and
@@ -243,9 +240,6 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	if err != nil {
 		return err
 	}
-	b.forgetMu.Lock()
-	delete(b.forgetAsked, key)
-	b.forgetMu.Unlock()
 	if !first {
 		return nil
 	}

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -65,11 +67,24 @@ func smallTalk(text string) string {
 	return talkAck
 }
 
-// smallTalkReply answers small talk: briefly, with how to ask.
-func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) error {
-	help := "`@" + b.cfg.Name + " help`"
+// commandText is how the member who sent ev gives the bot a command: the
+// words alone in a DM, after the bot's name elsewhere.
+func (b *Bot) commandText(ev Mentioned, command string) string {
 	if ev.Via == ViaDM {
-		help = "`help`"
+		return "`" + command + "`"
+	}
+	return "`@" + b.cfg.Name + " " + command + "`"
+}
+
+// smallTalkReply answers small talk: briefly, with how to ask. An "ok" or
+// "yes" while the member's "forget me" awaits its confirmation is no
+// confirmation, and is told so.
+func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) error {
+	help := b.commandText(ev, "help")
+	if kind == talkAck {
+		if note := b.forgetNotConfirmed(ctx, ev); note != "" {
+			return b.reply(ctx, ev, note)
+		}
 	}
 	switch kind {
 	case talkThanks:
@@ -78,5 +93,25 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 		return b.reply(ctx, ev, "Hi! Ask me a question and I'll look for the answer in the repertoire; "+help+" lists what else I can do.")
 	default:
 		return b.reply(ctx, ev, "👍 Ask me a question whenever you like; "+help+" lists what I can do.")
+	}
+}
+
+// forgetNotConfirmed says, to a member who answers "ok" or "yes" while
+// their "forget me" awaits its confirmation (or expired within the hour),
+// that nothing was removed and how to go ahead; "" otherwise.
+func (b *Bot) forgetNotConfirmed(ctx context.Context, ev Mentioned) string {
+	asked, err := b.store.ForgetAsked(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID)
+	if err != nil {
+		return "" // none (or unreadable: the plain answer is still true)
+	}
+	forget := b.commandText(ev, "forget me")
+	minutes := int(forgetConfirmWithin / time.Minute)
+	switch age := b.cfg.Now().Sub(asked.At); {
+	case age < 0 || age > time.Hour:
+		return ""
+	case age <= forgetConfirmWithin:
+		return fmt.Sprintf("Nothing is removed yet: a yes is not enough. To remove everything of yours from the repertoire, say %s again within %d minutes of asking.", forget, minutes)
+	default:
+		return fmt.Sprintf("Your %s expired (it must be confirmed within %d minutes), so nothing was removed. To go ahead, say %s, then %s again to confirm.", forget, minutes, forget, forget)
 	}
 }

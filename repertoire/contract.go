@@ -311,10 +311,26 @@ type PrivacyStore interface {
 	// question the member asked, the tags questionTags says came from that
 	// question, in the same transaction.
 	ForgetUserWith(ctx context.Context, platform, userID string, questionTags func(question, answer string) []string) (Forgotten, error)
+	// AskForget records a member's "forget me" awaiting its confirmation,
+	// the request that asked and when, in place of an earlier one (the
+	// same request again keeps its time). The forget removes it; requests
+	// older than a day are dropped.
+	AskForget(ctx context.Context, platform, userID string, r ForgetRequest) error
+	// ForgetAsked returns the member's "forget me" awaiting confirmation,
+	// ErrNotFound when none.
+	ForgetAsked(ctx context.Context, platform, userID string) (ForgetRequest, error)
 	// PurgeSpace removes everything kept from one workspace or guild: its
 	// entries, open questions, message log and every per-channel setting and
 	// record. The event applies once.
 	PurgeSpace(ctx context.Context, event, platform, space string) (Purged, error)
+}
+
+// ForgetRequest is a "forget me" awaiting its confirmation: the request
+// that asked (its key, so that a redelivery of it confirms nothing) and
+// when.
+type ForgetRequest struct {
+	Request string
+	At      time.Time
 }
 
 // WebStore serves the web page: reads under an Audience, the digest

@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/repertoire/repertoire/bot"
 )
 
 // The forget-me answer says what went in words a member reads once: only
@@ -50,5 +53,54 @@ func TestScenarioRedeliveredForgetMeIsNoConfirmation(t *testing.T) {
 	out = w.play("/as mallory", "@repertoire forget me")
 	if n := len(w.entries()); n != 0 || !strings.Contains(out, "Done:") {
 		t.Errorf("%d entries after the confirmation, want 0:\n%s", n, out)
+	}
+}
+
+// restart is the bot stopped and started again on the same store: what it
+// held in memory is gone.
+func (w *world) restart() {
+	w.bot = bot.New(w.store, nil, bot.Config{Now: func() time.Time { return w.now }}, w)
+}
+
+// A "forget me" confirmed after the bot restarted still confirms; a "yes"
+// is told it is no confirmation; a confirmation that comes too late is
+// told the first request expired, not asked the same thing again as if it
+// were new.
+func TestScenarioForgetMeConfirmedAcrossARestart(t *testing.T) {
+	w := newWorld(t)
+	w.play(
+		"/as mallory", "To free disk on the runners, run docker system prune -af weekly from cron",
+		"/as bob", "/react 1",
+		"/as mallory", "/dm", "forget me",
+	)
+	w.restart()
+	w.now = w.now.Add(time.Minute)
+	out := w.play("/as mallory", "/dm", "yes")
+	if a := answerTo(out, "mallory: yes"); !strings.Contains(a, "Nothing is removed yet") || !strings.Contains(a, "`forget me` again") {
+		t.Errorf("a yes to the confirmation:\n%s", out)
+	}
+	if n := len(w.entries()); n != 1 {
+		t.Fatalf("%d entries after a yes, want 1", n)
+	}
+	w.restart()
+	out = w.play("/as mallory", "/dm", "forget me")
+	if n := len(w.entries()); n != 0 || !strings.Contains(out, "Done:") {
+		t.Errorf("%d entries after confirming across a restart, want 0:\n%s", n, out)
+	}
+
+	// Too late: the member is told the first expired, and asked afresh.
+	w.play(
+		"/as erin", "To rotate the staging TLS cert run certbot renew --force-renewal then reload nginx",
+		"/as bob", "/react 1",
+		"/as erin", "@repertoire forget me",
+	)
+	w.restart()
+	w.now = w.now.Add(10 * time.Minute)
+	out = w.play("/as erin", "@repertoire forget me")
+	if a := answerTo(out, "erin: @repertoire forget me"); !strings.Contains(a, "expired") || !strings.Contains(a, "To go ahead") {
+		t.Errorf("a late confirmation:\n%s", out)
+	}
+	if n := len(w.entries()); n != 1 {
+		t.Errorf("%d entries after a late confirmation, want 1", n)
 	}
 }

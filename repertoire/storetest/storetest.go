@@ -86,6 +86,7 @@ var cases = []struct {
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},
 	{"SignInAskedBeforeForget", testSignInAskedBeforeForget},
+	{"ForgetRequestsAwaitConfirmation", testForgetRequestsAwaitConfirmation},
 	{"PurgeSpace", testPurgeSpace},
 	// The web page: counts and reads under an audience.
 	{"WebCountsFollowEntries", testWebCountsFollowEntries},

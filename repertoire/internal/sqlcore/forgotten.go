@@ -2,6 +2,9 @@ package sqlcore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -113,4 +116,39 @@ func keptEndorsements(ctx context.Context, tx Querier, platform string, es []rep
 		return es, nil
 	}
 	return kept, nil
+}
+
+// AskForget records a member's "forget me" awaiting its confirmation
+// (migration 0035 SQLite, 0007 PostgreSQL), in place of an earlier one;
+// the same request again keeps its time. Requests older than a day go.
+func (s *Core) AskForget(ctx context.Context, platform, userID string, r repertoire.ForgetRequest) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM forget_requests WHERE asked_at < ?`, r.At.Add(-24*time.Hour).UnixMilli()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO forget_requests (platform, user_id, request, asked_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (platform, user_id) DO UPDATE SET request = excluded.request, asked_at = excluded.asked_at
+			WHERE forget_requests.request <> excluded.request`, platform, userID, r.Request, r.At.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ask forget: %w", err)
+	}
+	return nil
+}
+
+// ForgetAsked returns the member's "forget me" awaiting confirmation,
+// ErrNotFound when none.
+func (s *Core) ForgetAsked(ctx context.Context, platform, userID string) (repertoire.ForgetRequest, error) {
+	var r repertoire.ForgetRequest
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT request, asked_at FROM forget_requests WHERE platform = ? AND user_id = ?`, platform, userID).Scan(&r.Request, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("forget asked: %w", repertoire.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("forget asked: %w", err)
+	}
+	r.At = time.UnixMilli(at).UTC()
+	return r, nil
 }

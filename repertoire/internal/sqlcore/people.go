@@ -101,6 +101,7 @@ func (s *Core) ForgetUserWith(ctx context.Context, platform, userID string, ques
 			{&f.OpenQuestions, `DELETE FROM open_questions WHERE platform = ? AND asker_id = ?`},
 			{&f.Messages, `DELETE FROM messages WHERE platform = ? AND author_id = ?`},
 			{new(int), `DELETE FROM message_reactions WHERE platform = ? AND user_id = ?`},
+			{new(int), `DELETE FROM forget_requests WHERE platform = ? AND user_id = ?`},
 			{new(int), `DELETE FROM detections WHERE platform = ?1 AND (asker_id = ?2 OR answerer_id = ?2)`},
 			{&f.Feedback, `DELETE FROM recall_feedback WHERE user_id = ?2 AND answer_id IN (SELECT id FROM recall_answers WHERE platform = ?1)`},
 			// Signed out of the web page, and no archived digest names them.
