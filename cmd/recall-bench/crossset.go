@@ -26,22 +26,36 @@ var crossSetVariants = []string{"learned v2 (CV)", "v2, pool-free (CV)"}
 // crossSetScores trains variant v on train alone and scores it on every
 // question of test; it returns the scores and the setting chosen.
 func crossSetScores(train, test *cvSet, k int, v modelVariant) ([]cvScore, setting, error) {
-	st, err := chooseSetting([]*cvSet{train}, k, -1, v)
+	c, st, err := crossSetModel(train, k, v)
 	if err != nil {
 		return nil, st, err
+	}
+	return crossSetScore(test, c), st, nil
+}
+
+// crossSetModel trains variant v on train alone, its penalty chosen by
+// k-fold cross-validation inside train.
+func crossSetModel(train *cvSet, k int, v modelVariant) (cvConfig, setting, error) {
+	st, err := chooseSetting([]*cvSet{train}, k, -1, v)
+	if err != nil {
+		return cvConfig{}, st, err
 	}
 	w, err := fitRerank([]*cvSet{train}, -1, -1, st.l2, v, st.prf)
 	if err != nil {
-		return nil, st, err
+		return cvConfig{}, st, err
 	}
-	c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: st.prf}, pool: cvDepth}
+	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: st.prf}, pool: cvDepth}, st, nil
+}
+
+// crossSetScore scores configuration c on every question of test.
+func crossSetScore(test *cvSet, c cvConfig) []cvScore {
 	out := make([]cvScore, len(test.queries))
 	for i, q := range test.queries {
 		// The test set's associations are its own community's, learned
 		// from its other folds, as recall learns them at run time.
 		out[i] = scoreRanking(q, rankingOf(q, test.memo.signals(q, test.queries, -1, c), c), 0)
 	}
-	return out, st, nil
+	return out
 }
 
 // scoredRow is one ranking's scores on a set's questions.
@@ -102,15 +116,27 @@ func crossSetCheck(w io.Writer, sem, lc *cvSet, k int) error {
 			fmt.Fprintln(w)
 		}
 		var rows []scoredRow
+		var firstStage *scoredRow
 		for i, v := range variants {
-			ss, st, err := crossSetScores(dir.train, test, k, v)
+			c, st, err := crossSetModel(dir.train, k, v)
 			if err != nil {
 				fmt.Fprintf(w, "  %s: not trained: %v\n", v.name, err)
 				continue
 			}
-			r := scoredRow{fmt.Sprintf("%s, L2 %g", strings.TrimSuffix(v.name, " (CV)"), st.l2), ss, true}
+			name := fmt.Sprintf("%s, L2 %g", strings.TrimSuffix(v.name, " (CV)"), st.l2)
+			r := scoredRow{name, crossSetScore(test, c), true}
 			rows = append(rows, r)
 			show(r, 300+10*uint64(i))
+			if i == 0 && slices.ContainsFunc(test.queries, func(q *cvQuery) bool { return q.engineHits != nil }) {
+				// The same model with the engine's order as its first
+				// stage (subtask B only; it uses the engine's order).
+				c.engine = true
+				firstStage = &scoredRow{name + ", engine first", crossSetScore(test, c), false}
+			}
+		}
+		if firstStage != nil {
+			rows = append(rows, *firstStage)
+			show(*firstStage, 350)
 		}
 		for i, b := range base {
 			show(b, 400+10*uint64(i))
@@ -124,7 +150,7 @@ func crossSetCheck(w io.Writer, sem, lc *cvSet, k int) error {
 			}
 			for _, b := range against {
 				for _, m := range ms {
-					if !reads(b, m) {
+					if !reads(b, m) || !reads(r, m) {
 						continue
 					}
 					seed++

@@ -39,6 +39,9 @@ func crossFixture(name string, threads bool) *cvSet {
 		}
 		q.hits = append(q.hits, repertoire.Hit{Entry: e, Score: 5})
 		q.plain = append(q.plain, "right")
+		if threads {
+			q.engineHits = q.hits // the engine's order is Search's here
+		}
 		set.queries = append(set.queries, q)
 	}
 	return set
@@ -71,6 +74,7 @@ func TestCrossSetCheckTrainsOnOneSetAndScoresTheOther(t *testing.T) {
 		"trained on dialogs (10 questions), scored on threads (10 questions)",
 		"learned v2, L2", "v2, pool-free, L2", "plain bm25", "search engine",
 		"top-3", "pool MAP@50", "subtask B, own rank", "paired differences",
+		", engine first", // v2 trained on dialogs, the engine's order as its first stage
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the check's output lacks %q:\n%s", want, out.String())

@@ -30,7 +30,12 @@ type cvQuery struct {
 	relevant map[string]bool
 	own      []string         // SemEval subtask B: its own related threads, the search engine's order
 	ownHits  []repertoire.Hit // SemEval subtask B: Search's order of its own related threads alone (ownStore)
-	teaches  [][2]string
+	// engineHits (SemEval subtask B) are its own related threads in the
+	// search engine's order, every one of them, each with Search's score
+	// and coverage from ownHits (0 where Search did not return it): the
+	// pool the re-ranker orders when the engine is its first stage.
+	engineHits []repertoire.Hit
+	teaches    [][2]string
 }
 
 // cvDepth is how deep the pool is read (MAP@50); cvPools the candidate
@@ -83,6 +88,11 @@ type cvConfig struct {
 	// pool of their own (ownHits), not by their places in the whole pool's
 	// top cvDepth; only the subtask B figure reads such a configuration.
 	direct bool
+	// engine: subtask B re-ranks the question's own related threads with
+	// the search engine's order as the first stage (engineHits): Search's
+	// rank features are filled from the engine's rank. Only the subtask B
+	// figure reads such a configuration.
+	engine bool
 }
 
 func (c cvConfig) String() string {
@@ -93,6 +103,9 @@ func (c cvConfig) String() string {
 	}
 	if c.direct {
 		s += ", own threads directly"
+	}
+	if c.engine {
+		s += ", the engine's order first"
 	}
 	return s
 }
@@ -109,7 +122,7 @@ func cvGrid(expands ...int) []cvConfig {
 						for _, fb := range []float64{0, 1} {
 							for _, as := range []float64{0, 0.5, 1, 2} {
 								for _, mw := range []int{0, 8} {
-									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, ex, 0, false})
+									out = append(out, cvConfig{bot.RerankWeights{Search: s, Question: q, Whole: wh, Feedback: fb, Assoc: as, MinWords: mw}, pool, ex, 0, false, false})
 								}
 							}
 						}
@@ -244,6 +257,9 @@ type prfKey struct {
 
 // signals are the signals configuration c orders by.
 func (s *signalMemo) signals(q *cvQuery, queries []*cvQuery, heldOut int, c cvConfig) bot.RerankSignals {
+	if c.engine {
+		return s.engineSignals(q, queries, heldOut, c.w.PRF)
+	}
 	if c.direct {
 		return s.ownSignals(q, queries, heldOut, c.w.PRF)
 	}
@@ -270,12 +286,71 @@ func (s *signalMemo) ownSignals(q *cvQuery, queries []*cvQuery, heldOut int, p b
 	return sig
 }
 
+// engineSignals are the signals of a question's own related threads in the
+// search engine's order (engineHits), the engine standing where Search
+// stands in recall: its rank fills the features of the first stage's rank
+// (search_rr, search_logrank, rrf_search, cos_whole_x_search). The engine
+// gives no score, so search_score is Search's score of the thread over the
+// best of the ten (in recall, over its first, which is the best). Its
+// associations never saw its fold or the held-out one; feedback p reads
+// the engine's top candidates.
+func (s *signalMemo) engineSignals(q *cvQuery, queries []*cvQuery, heldOut int, p bot.PRF) bot.RerankSignals {
+	key := prfKey{q, heldOut, p}
+	if sig, ok := s.engine[key]; ok {
+		return sig
+	}
+	if s.engine == nil {
+		s.engine = map[prfKey]bot.RerankSignals{}
+	}
+	s.get(q, queries, heldOut) // makes the association counts
+	sig := bot.SignalsPRF(q.text, q.engineHits, s.assocFor(q, queries, q.fold, heldOut), p)
+	best := 0.0
+	for _, h := range q.engineHits {
+		best = max(best, h.Score)
+	}
+	for i, f := range sig.Features() {
+		f[searchScoreFeature] = 0
+		if best > 0 {
+			f[searchScoreFeature] = q.engineHits[i].Score / best
+		}
+	}
+	s.engine[key] = sig
+	return sig
+}
+
+// searchScoreFeature is the index of search_score among the features.
+var searchScoreFeature = slices.Index(bot.RerankFeatureNames, "search_score")
+
+// engineFirst lists a question's own related threads (own, the search
+// engine's order) as the hits the re-ranker orders: Search's hit of each
+// (ownHits) where it has one, else the thread's text with no score (text
+// gives it, by source ID).
+func engineFirst(own []string, ownHits []repertoire.Hit, text map[string]repertoire.Entry) []repertoire.Hit {
+	byID := map[string]repertoire.Hit{}
+	for _, h := range ownHits {
+		byID[h.SourceID] = h
+	}
+	out := make([]repertoire.Hit, 0, len(own))
+	for _, id := range own {
+		h, ok := byID[id]
+		if !ok {
+			h = repertoire.Hit{Entry: text[id]}
+			h.SourceID = id
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
 // rankingOf applies a configuration to a question's signals: the re-ranked
 // pool, then the rest of Search's hits in their order.
 func rankingOf(q *cvQuery, sig bot.RerankSignals, c cvConfig) []string {
 	head, rest := q.candidates(c.pool, c.expand)
 	if c.direct {
 		head, rest = q.ownHits, nil
+	}
+	if c.engine {
+		head, rest = q.engineHits, nil
 	}
 	n := len(head)
 	order := sig.Order(c.w)
@@ -351,6 +426,7 @@ type signalMemo struct {
 	counts map[[2]int]*repertoire.AssocCounts
 	prf    map[prfKey]bot.RerankSignals // the learned model's, per feedback setting
 	own    map[prfKey]bot.RerankSignals // subtask B read directly (ownSignals)
+	engine map[prfKey]bot.RerankSignals // subtask B, the engine's order first (engineSignals)
 }
 
 func (s *signalMemo) get(q *cvQuery, queries []*cvQuery, heldOut int) map[[2]int]bot.RerankSignals {
@@ -535,6 +611,9 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	// engine's order.
 	learnedOwn := make([][]cvScore, len(models))
 	for i, m := range models {
+		if m.variant.engine {
+			continue // read in its own section below: it uses the engine's order
+		}
 		if !m.variant.small {
 			learned[i], _ = crossValidateEach(queries, k, learnedGrid(m), ap, memo, nil)
 		}
@@ -592,7 +671,9 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	row("fusion, 2 passes (CV)", pool, sub, 40)
 	row("fusion (CV)", pool1, sub1, 47)
 	for i, m := range models {
-		row(m.variant.name, learned[i], learnedSub[i], 70+uint64(i))
+		if !m.variant.engine {
+			row(m.variant.name, learned[i], learnedSub[i], 70+uint64(i))
+		}
 	}
 	row("fusion (CV), own 10", nil, sub1Direct, 48)
 	for i, m := range models {
@@ -601,7 +682,9 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	fmt.Fprintf(w, "the bot's own ranking, subtask B (no weight on the search engine's order; the rows above choose one by CV):\n")
 	row("fusion (CV), own rank", nil, sub1Own, 49)
 	for i, m := range models {
-		row(m.variant.name+", own rank", nil, learnedOwn[i], 60+uint64(i))
+		if !m.variant.engine {
+			row(m.variant.name+", own rank", nil, learnedOwn[i], 60+uint64(i))
+		}
 	}
 	row("recall (Search alone)", search, search, 41)
 	row("plain bm25", plain, plain, 42)
@@ -618,6 +701,9 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	paired("fusion (CV)", pool1, "plain bm25", plain, measures, 100)
 	paired("fusion (CV)", sub1, "search engine", engine, []measure{subtaskB}, 110)
 	for i, m := range models {
+		if m.variant.engine {
+			continue
+		}
 		seed := 120 + 100*uint64(i)
 		paired(m.variant.name, learned[i], "plain bm25", plain, measures, seed)
 		paired(m.variant.name, learnedSub[i], "search engine", engine, []measure{subtaskB}, seed+10)
@@ -637,6 +723,7 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 			paired(m.variant.name+", own rank", learnedOwn[i], models[shippedVariant].variant.name+", own rank", learnedOwn[shippedVariant], []measure{subtaskB}, 187)
 		}
 	}
+	engineFirstSection(w, set, k, models, learnedOwn, engine)
 	if sub1Direct != nil {
 		paired("fusion (CV), own 10", sub1Direct, "search engine", engine, []measure{subtaskB}, 180)
 		paired("fusion (CV), own 10", sub1Direct, "fusion (CV)", sub1, []measure{subtaskB}, 185)
@@ -662,6 +749,9 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 	fmt.Fprintf(w, "chosen for subtask B, fusion:\n")
 	printChosen(w, chosenSub1)
 	for i, m := range models {
+		if m.variant.engine {
+			continue
+		}
 		fmt.Fprintf(w, "search engine's weight chosen for subtask B, %s:", m.variant.name)
 		for _, c := range chosenLearnedSub[i] {
 			fmt.Fprintf(w, " %g", c.se)
@@ -773,4 +863,85 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 	fmt.Fprintf(w, "chosen, fusion:\n")
 	printChosen(w, chosen1)
 	return nil
+}
+
+// engineFirstSection prints subtask B with the search engine's order as
+// the re-ranker's first stage (cvQuery.engineHits): each question's own ten
+// threads in the engine's order, read by the re-ranker as recall reads
+// Search's top candidates, the engine's rank filling Search's rank
+// features. Two models: v2 as cross-validated (trained on Search's pools of
+// every set read, without the held-out fold) and the engine-first model
+// (v2's features trained on subtask B's own pairs in the engine's order,
+// without the held-out fold, penalty chosen inside the training folds).
+// Both use the task's order, which the bot's own ranking (own rank) does
+// not; they stand beside it and beside the engine's order alone, with
+// paired intervals.
+func engineFirstSection(w io.Writer, set *cvSet, k int, models []*rerankModels, own [][]cvScore, engine []cvScore) {
+	queries, memo := set.queries, set.memo
+	if !slices.ContainsFunc(queries, func(q *cvQuery) bool { return q.engineHits != nil }) {
+		return
+	}
+	st := func(s cvScore) float64 { return s.subtask }
+	subtaskB := measure{"subtask B MAP", all, st}
+	type scored struct {
+		name   string
+		scores []cvScore
+	}
+	var rows []scored
+	var ownRank scored // the shipped model's own ranking, the bot's
+	for i, m := range models {
+		switch {
+		case i == shippedVariant:
+			ss, _ := crossValidateEach(queries, k, func(f int) []cvConfig {
+				c := m.forFold(f)
+				c.engine = true
+				return []cvConfig{c}
+			}, st, memo, nil)
+			rows = append(rows, scored{m.variant.name + ", engine first", ss})
+			ownRank = scored{m.variant.name + ", own rank", own[i]}
+		case m.variant.engine:
+			ss, _ := crossValidateEach(queries, k, learnedGrid(m), st, memo, nil)
+			rows = append(rows, scored{m.variant.name, ss})
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	missing, total := 0, 0
+	for _, q := range queries {
+		for _, h := range q.engineHits {
+			total++
+			if h.Score == 0 {
+				missing++
+			}
+		}
+	}
+	fmt.Fprintf(w, "subtask B with the search engine's order as the re-ranker's first stage (these rows USE the engine's order: each question's own threads in the engine's order, its rank in Search's rank features; Search's score of each thread among its own ten, %d of %d threads with none):\n", missing, total)
+	cell := func(ss []cvScore, seed uint64) string {
+		return fmt.Sprintf("%.4f %s", foldMean(queries, k, ss, all, st), cvInterval(queries, ss, seed, all, st).Dec())
+	}
+	for i, r := range rows {
+		fmt.Fprintf(w, "%-34s %-34s\n", r.name, cell(r.scores, 600+uint64(i)))
+	}
+	fmt.Fprintf(w, "%-34s %-34s\n", "search engine", cell(engine, 43))
+	if ownRank.scores != nil {
+		fmt.Fprintf(w, "%-34s %-34s\n", ownRank.name, cell(ownRank.scores, 60+shippedVariant))
+	}
+	seed := uint64(610)
+	for i, r := range rows {
+		against := []scored{{"search engine", engine}}
+		if ownRank.scores != nil {
+			against = append(against, ownRank)
+		}
+		against = append(against, rows[:i]...)
+		for _, b := range against {
+			seed++
+			fmt.Fprintf(w, "  %-14s %-34s - %-28s %s\n", subtaskB.name, r.name, b.name, pairedInterval(queries, r.scores, b.scores, seed, subtaskB.keep, subtaskB.get).Dec())
+		}
+	}
+	for _, m := range models {
+		if m.variant.engine {
+			fmt.Fprintf(w, "%s: penalty chosen inside the training folds:%s\n", m.variant.name, m)
+		}
+	}
 }

@@ -127,16 +127,24 @@ func indexThreads(ctx context.Context, store repertoire.Store, f *semevalFile, c
 				continue
 			}
 			seen[t.Rel.ID] = true
-			answer := strings.Join(t.Comments, "\n")
-			if strings.TrimSpace(answer) == "" {
-				answer = t.Rel.Body
-			}
-			if err := saveEvalIn(ctx, store, channel(q.ID), t.Rel.ID, t.Rel.Subject+"\n"+t.Rel.Body, answer); err != nil {
+			e := threadEntry(t.Rel.ID, t.Rel.Subject, t.Rel.Body, t.Comments)
+			if err := saveEvalIn(ctx, store, channel(q.ID), e.SourceID, e.Question, e.Answer); err != nil {
 				return 0, fmt.Errorf("index %s: %w", t.Rel.ID, err)
 			}
 		}
 	}
 	return len(seen), nil
+}
+
+// threadEntry is a related thread as the evaluation saves it: its subject
+// and body as the question, its comments as the answer (its body when it
+// has none).
+func threadEntry(id, subject, body string, comments []string) repertoire.Entry {
+	answer := strings.Join(comments, "\n")
+	if strings.TrimSpace(answer) == "" {
+		answer = body
+	}
+	return repertoire.Entry{SourceID: id, Question: subject + "\n" + body, Answer: answer}
 }
 
 type semevalFile struct {
@@ -219,6 +227,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 	}
 	var order []string
 	originals := map[string]*original{}
+	threads := map[string]repertoire.Entry{} // each related thread as indexThreads saves it
 	for _, q := range f.Questions {
 		o := originals[q.ID]
 		if o == nil {
@@ -230,6 +239,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 			if t.Rel.Relevance == "PerfectMatch" || t.Rel.Relevance == "Relevant" {
 				o.relevant[t.Rel.ID] = true
 			}
+			threads[t.Rel.ID] = threadEntry(t.Rel.ID, t.Rel.Subject, t.Rel.Body, t.Comments)
 			if _, dup := o.order[t.Rel.ID]; !dup {
 				o.order[t.Rel.ID] = t.Rel.Order
 				o.own = append(o.own, t.Rel.ID)
@@ -338,6 +348,7 @@ func semevalQuality(ctx context.Context, w io.Writer, dir, path string, folds in
 		if q.ownHits, err = own.Search(ctx, repertoire.SearchParams{Text: q.text, From: ownChannel(id), Limit: cvDepth}); err != nil {
 			return nil, err
 		}
+		q.engineHits = engineFirst(o.own, q.ownHits, threads)
 		queries = append(queries, q)
 	}
 	byID := map[string]*cvQuery{}

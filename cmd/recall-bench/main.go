@@ -154,9 +154,7 @@ func crossValidateSets(w io.Writer, sem, lc *cvSet, k int, joint *jointChoice, t
 	}
 	var models []*rerankModels
 	for _, v := range modelVariants {
-		if v.small && !slices.ContainsFunc(sets, func(s *cvSet) bool {
-			return slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil })
-		}) {
+		if !slices.ContainsFunc(sets, v.readsSet) {
 			continue // no set with subtask B's own pairs (the last variant)
 		}
 		m, err := trainRerank(sets, k, v)

@@ -58,7 +58,28 @@ type modelVariant struct {
 	// subtask B's own pairs) instead of Search's top cvDepth; only subtask
 	// B reads it. Measured, not shipped (README, evaluation).
 	small bool
+	// engine: a small-pool model whose first stage is the search engine's
+	// order (cvQuery.engineHits): Search's rank features are filled from
+	// the engine's rank, so it combines the engine's order with content as
+	// recall's model combines Search's. Only subtask B reads it, and it
+	// uses the task's own order. Measured, not shipped.
+	engine bool
 }
+
+// reads says whether the variant trains on and scores question q: the
+// small-pool models only questions with subtask B's own threads.
+func (v modelVariant) reads(q *cvQuery) bool {
+	switch {
+	case v.engine:
+		return q.engineHits != nil
+	case v.small:
+		return q.ownHits != nil
+	}
+	return true
+}
+
+// readsSet says whether the variant reads any question of s.
+func (v modelVariant) readsSet(s *cvSet) bool { return slices.ContainsFunc(s.queries, v.reads) }
 
 // modelVariants are the learned models recall-bench trains, side by side:
 // the first (what shipped before: 22 features, feedback fixed at three
@@ -70,14 +91,20 @@ type modelVariant struct {
 // "v2's pool-relative features, learned on pools of cvDepth, do not carry
 // to a question's own ten threads": a model trained on those ten (small),
 // and v2 without the pool-relative features (pool-free). Neither ships.
+// Last, subtask B's own analogue of recall's re-ranker: v2's features
+// trained on each SemEval question's own threads with the search engine's
+// order as the first stage (engine-first), the task's order combined with
+// content as recall combines Search's. It uses the engine's order, which a
+// member's recall never has, and does not ship.
 var modelVariants = []modelVariant{
-	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, "", false},
-	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, "", false},
-	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", false},
-	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title", false},
-	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line", false},
-	{"small-pool model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true},
-	{"v2, pool-free (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, poolRelative, false},
+	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, "", false, false},
+	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, "", false, false},
+	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", false, false},
+	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title", false, false},
+	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line", false, false},
+	{"small-pool model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true, false},
+	{"v2, pool-free (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, poolRelative, false, false},
+	{"engine-first model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true, true},
 }
 
 // poolRelative are the features that place a candidate among the others
@@ -104,10 +131,8 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 		total += len(s.queries)
 	}
 	if v.small {
-		// Only subtask B's own pairs train the small-pool model.
-		sets = slices.DeleteFunc(slices.Clone(sets), func(s *cvSet) bool {
-			return !slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil })
-		})
+		// Only subtask B's own pairs train the small-pool models.
+		sets = slices.DeleteFunc(slices.Clone(sets), func(s *cvSet) bool { return !v.readsSet(s) })
 		total = 0
 		for _, s := range sets {
 			total += len(s.queries)
@@ -123,7 +148,7 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 	for _, s := range sets {
 		var use []*cvQuery
 		for _, q := range s.queries {
-			if q.fold != heldOut && q.fold != inner && (!v.small || q.ownHits != nil) {
+			if q.fold != heldOut && q.fold != inner && v.reads(q) {
 				use = append(use, q)
 			}
 		}
@@ -131,7 +156,10 @@ func fitRerank(sets []*cvSet, heldOut, inner int, l2 float64, v modelVariant, p 
 		for _, q := range use {
 			head, _ := q.candidates(cvDepth, 0)
 			feats := s.memo.learned(q, s.queries, heldOut, p).Features()
-			if v.small {
+			switch {
+			case v.engine:
+				head, feats = q.engineHits, s.memo.engineSignals(q, s.queries, heldOut, p).Features()
+			case v.small:
 				head, feats = q.ownHits, s.memo.ownSignals(q, s.queries, heldOut, p).Features()
 			}
 			if len(feats) != len(head) {
@@ -191,7 +219,7 @@ func chooseSetting(sets []*cvSet, k, heldOut int, v modelVariant) (setting, erro
 		for _, l2 := range rerankL2s {
 			score := 0.0
 			for _, s := range sets {
-				if v.small && !slices.ContainsFunc(s.queries, func(q *cvQuery) bool { return q.ownHits != nil }) {
+				if !v.readsSet(s) {
 					continue // a set without subtask B's own pairs
 				}
 				sum, n := 0.0, 0
@@ -203,13 +231,13 @@ func chooseSetting(sets []*cvSet, k, heldOut int, v modelVariant) (setting, erro
 					if err != nil {
 						return setting{}, err
 					}
-					c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: p}, pool: cvDepth, direct: v.small}
+					c := cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: p}, pool: cvDepth, direct: v.small && !v.engine, engine: v.engine}
 					objective := s.objective
 					if v.small {
 						objective = func(s cvScore) float64 { return s.subtask }
 					}
 					for _, q := range s.queries {
-						if q.fold == g && (!v.small || q.ownHits != nil) {
+						if q.fold == g && v.reads(q) {
 							sum += objective(scoreRanking(q, rankingOf(q, s.memo.signals(q, s.queries, heldOut, c), c), 0))
 							n++
 						}
@@ -242,7 +270,8 @@ func (m *rerankModels) forFold(f int) cvConfig {
 	if f >= 0 {
 		w, s = m.fold[f], m.foldSet[f]
 	}
-	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: s.prf}, pool: cvDepth, direct: m.variant.small}
+	v := m.variant
+	return cvConfig{w: bot.RerankWeights{Learned: 1, Model: w, PRF: s.prf}, pool: cvDepth, direct: v.small && !v.engine, engine: v.engine}
 }
 
 func (m *rerankModels) String() string {

@@ -24,8 +24,11 @@ func TestLearnedRerankCarriesOverToTheHeldOutFold(t *testing.T) {
 		q.hits = append(q.hits, repertoire.Hit{Entry: repertoire.Entry{SourceID: "right", Question: topic, Answer: "for " + topic + " set the option"}, Score: 5})
 		// Subtask B's own threads: the same five, as a pool of their own
 		// (the small-pool variant trains and reads them).
+		// The search engine's order of them puts the right one third (the
+		// engine-first variant reads them so).
 		q.ownHits = q.hits
-		for _, h := range q.hits {
+		q.engineHits = []repertoire.Hit{q.hits[1], q.hits[0], q.hits[4], q.hits[2], q.hits[3]}
+		for _, h := range q.engineHits {
 			q.own = append(q.own, h.SourceID)
 		}
 		set.queries = append(set.queries, q)
