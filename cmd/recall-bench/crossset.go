@@ -91,14 +91,17 @@ func crossSetCheck(w io.Writer, sem, lc *cvSet, k int) error {
 			ms = []measure{
 				{"pool MAP@50", withRelevant, func(s cvScore) float64 { return s.ap }},
 				{"pool R@3 (÷min(3,rel))", withRelevant, func(s cvScore) float64 { return s.r3min }},
-				{"subtask B, own rank", all, func(s cvScore) float64 { return s.subtask }},
+				{"subtask B MAP", all, func(s cvScore) float64 { return s.subtask }},
 			}
 			base = append(base, scoredRow{"search engine", fixedScores(test.queries, func(*cvQuery) []string { return nil }, 0), false})
 		}
 		// reads says whether a measure applies to a row: the engine has
 		// no pool figures.
-		reads := func(r scoredRow, m measure) bool { return r.pool || m.name == "subtask B, own rank" }
+		reads := func(r scoredRow, m measure) bool { return r.pool || m.name == "subtask B MAP" }
 		fmt.Fprintf(w, "trained on %s (%d questions), scored on %s (%d questions):\n", dir.train.name, len(dir.train.queries), test.name, len(test.queries))
+		if test == sem {
+			fmt.Fprintf(w, "  (subtask B: a model's row is the bot's own ranking; its \"engine first\" row and the search engine's USE the engine's order)\n")
+		}
 		fmt.Fprintf(w, "  %-24s", "")
 		for _, m := range ms {
 			fmt.Fprintf(w, " %-26s", m.name)

@@ -73,7 +73,7 @@ func TestCrossSetCheckTrainsOnOneSetAndScoresTheOther(t *testing.T) {
 		"trained on threads (10 questions), scored on dialogs (10 questions)",
 		"trained on dialogs (10 questions), scored on threads (10 questions)",
 		"learned v2, L2", "v2, pool-free, L2", "plain bm25", "search engine",
-		"top-3", "pool MAP@50", "subtask B, own rank", "paired differences",
+		"top-3", "pool MAP@50", "subtask B MAP", "the bot's own ranking", "paired differences",
 		", engine first", // v2 trained on dialogs, the engine's order as its first stage
 	} {
 		if !strings.Contains(out.String(), want) {

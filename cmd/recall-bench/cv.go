@@ -723,7 +723,6 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 			paired(m.variant.name+", own rank", learnedOwn[i], models[shippedVariant].variant.name+", own rank", learnedOwn[shippedVariant], []measure{subtaskB}, 187)
 		}
 	}
-	engineFirstSection(w, set, k, models, learnedOwn, engine)
 	if sub1Direct != nil {
 		paired("fusion (CV), own 10", sub1Direct, "search engine", engine, []measure{subtaskB}, 180)
 		paired("fusion (CV), own 10", sub1Direct, "fusion (CV)", sub1, []measure{subtaskB}, 185)
@@ -736,6 +735,7 @@ func semevalCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*rer
 			paired(m.variant.name+", own 10", learnedDirect[i], m.variant.name, learnedSub[i], []measure{subtaskB}, seed+5)
 		}
 	}
+	engineFirstSection(w, set, k, models, learnedOwn, engine)
 	if pool != nil {
 		paired("fusion, 2 passes (CV)", pool, "fusion (CV)", pool1, measures[:1], 160)
 		paired("fusion, 2 passes (CV)", sub, "fusion (CV)", sub1, []measure{subtaskB}, 170)
