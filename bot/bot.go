@@ -215,6 +215,23 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	if err := b.reaskEdited(ctx, ev); err != nil { // editopen.go
 		return err
 	}
+	if saysNothing(b.withoutCommand(ev.Message)) {
+		// "ok", "nvm", emptied: the author took back what they said, so the
+		// entry goes as if the message were deleted (its question, when it
+		// was one, leaves the entry; an open question leaves the digest).
+		// Keeping the earlier words would keep what its author withdrew.
+		n, err := b.store.DeleteSource(ctx, ev.ID, source(ev.Message.Ref))
+		if errors.Is(err, repertoire.ErrAlreadyApplied) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("apply edit to nothing: %w", err)
+		}
+		if n > 0 {
+			b.log.InfoContext(ctx, "entry source edited to nothing: taken back", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
+		}
+		return nil
+	}
 	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
 	if err != nil {
 		return fmt.Errorf("apply edit: %w", err)

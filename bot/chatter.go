@@ -55,3 +55,23 @@ func (b *Bot) whisperTo(ctx context.Context, ev ReactionAdded, m Message, doc Do
 	_, err := b.post(ctx, out)
 	return err
 }
+
+// saysNothing reports whether text holds nothing an entry could be found
+// by: no link and no content word but those of taking a message back
+// ("ok", "nvm", "never mind, found it", "👍", empty). An edit to such a
+// text takes the message back.
+func saysNothing(text string) bool {
+	if link.MatchString(text) {
+		return false
+	}
+	for _, w := range ContentWords(text) {
+		if !withdrawnWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// withdrawnWords are what a member edits a message to when they take it
+// back, beyond plain words.
+var withdrawnWords = setOf("nvm nevermind never mind found figured solved resolved fixed ignore disregard deleted removed oops sorry moot scratch")

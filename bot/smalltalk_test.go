@@ -16,3 +16,14 @@ func TestSmallTalk(t *testing.T) {
 		}
 	}
 }
+
+func TestSaysNothing(t *testing.T) {
+	for text, want := range map[string]bool{
+		"ok": true, "nvm": true, "": true, "never mind, found it": true, "👍": true, "Fixed.": true,
+		"see https://wiki.example.com/redis": false, "ccache": false, "run redis-cli FLUSHALL": false, "nvm, use ccache": false,
+	} {
+		if got := saysNothing(text); got != want {
+			t.Errorf("saysNothing(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
