@@ -41,7 +41,7 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	// marked answered before it is answered.
 	if !recordsWithWrite(verb) {
 		if first, err := b.answerOnce(ctx, ev); err != nil {
-			b.replyError(ctx, ev, err)
+			b.replyErrorUnlessRetried(ctx, ev, err) // nothing marked: a retry answers
 			return err
 		} else if !first {
 			return nil
@@ -76,7 +76,11 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		err = b.recall(ctx, ev, ev.Text)
 	}
 	if err != nil {
-		b.replyError(ctx, ev, err)
+		if recordsWithWrite(verb) {
+			b.replyErrorUnlessRetried(ctx, ev, err) // a retry does it again
+		} else {
+			b.replyError(ctx, ev, err) // marked answered: a retry says nothing
+		}
 		if memberError(err) {
 			return nil // explained to the member; nothing failed on our side
 		}
@@ -390,6 +394,36 @@ func (b *Bot) replyDoc(ctx context.Context, ev Mentioned, doc Doc) (MessageRef, 
 		out.Thread = ref.ID
 	}
 	return b.post(ctx, out)
+}
+
+// replyErrorUnlessRetried is replyError for a request whose retry does it
+// again (nothing of it was recorded): a failure the store says may pass
+// (busy, locked) is not told when the inbox tries the delivery again, so
+// the member does not read "something went wrong" followed by "Saved".
+// The last attempt's failure is told.
+func (b *Bot) replyErrorUnlessRetried(ctx context.Context, ev Mentioned, err error) {
+	if retryFollows(ctx) && b.store.Transient(err) {
+		b.log.InfoContext(ctx, "request failed; tried again", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
+		return
+	}
+	b.replyError(ctx, ev, err)
+}
+
+// retryKey marks a context whose delivery the inbox tries again if it
+// fails with a transient error.
+type retryKey struct{}
+
+// withRetry marks ctx as the inbox's attempt at a delivery, followed by
+// another when it fails transiently (more).
+func withRetry(ctx context.Context, more bool) context.Context {
+	return context.WithValue(ctx, retryKey{}, more)
+}
+
+// retryFollows reports whether a transient failure of the delivery being
+// applied is followed by another attempt.
+func retryFollows(ctx context.Context) bool {
+	more, _ := ctx.Value(retryKey{}).(bool)
+	return more
 }
 
 // replyError is the one place a failure becomes words a member reads.

@@ -404,14 +404,20 @@ func (in *Inbox) apply(ctx context.Context, it repertoire.InboxItem) {
 	defer stopDrain()
 	d := Delivery{Platform: it.Platform, Kind: it.Kind, ID: it.Delivery, Channel: it.Channel, Payload: it.Payload, Received: it.Received}
 	var err error
+	const lastAttempt = 4
 	for attempt := 0; ; attempt++ {
-		err = in.applyOnce(ectx, d)
-		if err == nil || !in.store.Transient(err) || attempt >= 4 || ectx.Err() != nil {
+		// The attempt knows whether another follows a transient failure
+		// (so a member's request need not report one that passes).
+		pause := time.Duration(100<<attempt) * time.Millisecond
+		deadline, ok := ectx.Deadline()
+		more := attempt < lastAttempt && (!ok || time.Until(deadline) > 2*pause)
+		err = in.applyOnce(withRetry(ectx, more), d)
+		if err == nil || !in.store.Transient(err) || attempt >= lastAttempt || ectx.Err() != nil {
 			break
 		}
 		// The store was busy (another process writing): the event's
 		// effects are idempotent, so try again shortly.
-		if sleepCtx(ectx, time.Duration(100<<attempt)*time.Millisecond) != nil {
+		if sleepCtx(ectx, pause) != nil {
 			break
 		}
 	}
