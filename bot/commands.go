@@ -31,8 +31,13 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	if !commandVerbs[verb] && !recallVerbs[verb] && ev.Via != ViaCommand { // "ask ok" and /ask search
 		talk = smallTalk(ev.Text) // "thanks!", "ok": no search
 	}
-	if talk != "" {
+	switch {
+	case talk != "":
 		verb = "talk"
+	case !commandVerbs[verb] && !recallVerbs[verb] && ev.Via != ViaCommand && b.aboutTheBot(ev.Text):
+		verb = "help" // "what can you do?"
+	case strings.EqualFold(strings.Trim(ev.Text, " ?!."), "forget"):
+		verb = "forget-how" // "forget" alone: how to be forgotten
 	}
 	// The message asked once, whichever deliveries carry it (a redelivery,
 	// a live event and catch-up's after downtime): one answer, one write.
@@ -52,6 +57,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		err = b.reply(ctx, ev, b.help()...)
 	case "talk":
 		err = b.smallTalkReply(ctx, ev, talk)
+	case "forget-how":
+		err = b.reply(ctx, ev, "To remove everything you wrote and saved from the repertoire, say "+b.commandText(ev, "forget me")+" (I ask you to confirm first). To take back one save, remove your reaction; deleting one of your messages removes what was saved from it.")
 	case "save", "keep":
 		err = b.saveThread(ctx, ev, args)
 	case "forget":

@@ -115,3 +115,31 @@ func (b *Bot) forgetNotConfirmed(ctx context.Context, ev Mentioned) string {
 		return fmt.Sprintf("Your %s expired (it must be confirmed within %d minutes), so nothing was removed. To go ahead, say %s, then %s again to confirm.", forget, minutes, forget, forget)
 	}
 }
+
+// aboutTheBot reports whether text asks what the bot is or does ("what can
+// you do?", "how do I use this bot?", "help me", "commands"): words of
+// such a question only, one of them naming the bot or its help. Nothing
+// in the repertoire answers that; the help does.
+func (b *Bot) aboutTheBot(text string) bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
+	})
+	named := false
+	for _, w := range words {
+		switch {
+		case botWords[w] || w == strings.ToLower(b.cfg.Name):
+			named = true
+		case !askingWords[w]:
+			return false
+		}
+	}
+	return named
+}
+
+var (
+	// botWords name the bot or its help.
+	botWords = setOf("you your yourself you're bot commands command help features options usage")
+	// askingWords are the rest of a question about it.
+	askingWords = setOf(`what which how can could do does did i we should is are am the a an this me us to with
+		use work works list show tell about all there any available supported who why please`)
+)

@@ -65,3 +65,38 @@ func TestScenarioSpaceBeforeTheColonAfterTheName(t *testing.T) {
 		t.Errorf("save with a space before the comma: %+v\n%s", es, out)
 	}
 }
+
+// A newcomer asks the bot what it does ("what can you do?", "help me",
+// "commands") and gets its help, not "I don't have anything on that yet";
+// "forget" alone says how to be forgotten. A question about something
+// else that starts the same way is still searched.
+func TestScenarioQuestionsAboutTheBotGetItsHelp(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"@repertoire what can you do?",
+		"@repertoire help me",
+		"@repertoire commands",
+		"@repertoire forget",
+		"@repertoire what can I do about slow webpack builds?",
+		"@repertoire help with nginx reloads",
+		"/dm",
+		"how do I use this bot?",
+		"forget",
+	)
+	for _, q := range []string{"@repertoire what can you do?", "@repertoire help me", "@repertoire commands", "you: how do I use this bot?"} {
+		if a := answerTo(out, q+"\n"); !strings.Contains(a, "forget me` removes everything") {
+			t.Errorf("%q did not get the help:\n%s", q, a)
+		}
+	}
+	if a := answerTo(out, "@repertoire forget\n"); !strings.Contains(a, "say `@repertoire forget me`") {
+		t.Errorf("forget alone:\n%s", a)
+	}
+	if a := answerTo(out, "you: forget\n"); !strings.Contains(a, "say `forget me`") {
+		t.Errorf("forget alone in a DM:\n%s", a)
+	}
+	for _, q := range []string{"slow webpack builds?", "help with nginx reloads"} {
+		if a := answerTo(out, q+"\n"); !strings.Contains(a, "anything on that") {
+			t.Errorf("%q was not searched:\n%s", q, a)
+		}
+	}
+}
