@@ -34,6 +34,9 @@ var (
 		good fine alright right sure yes yeah yep yup done noted understood gotcha got makes sense lol haha wow oh ah
 		worked works working helped fixed solved trick did does do it that this the was is so very much now all a lot
 		really for you me again just indeed exactly true agreed`)
+	// connectives lead from thanks to what follows ("thanks! and one more
+	// question: how …").
+	connectives = setOf("appreciated and but also one more another quick question btw then next")
 	// maxAckWords bounds an acknowledgement: a longer message says something.
 	maxAckWords = 8
 )
@@ -51,6 +54,14 @@ func smallTalk(text string) string {
 		return talkAck // "👍", "!!"
 	}
 	if thanksWords[words[0]] || (len(words) > 1 && words[0] == "much" && words[1] == "appreciated") {
+		// Unless a question follows: "thanks! how do I restart it".
+		rest := words
+		for len(rest) > 0 && (thanksWords[rest[0]] || ackWords[rest[0]] || connectives[rest[0]]) {
+			rest = rest[1:]
+		}
+		if len(rest) > 2 && interrogatives[rest[0]] {
+			return ""
+		}
 		return talkThanks
 	}
 	if isGreeting(text) {

@@ -27,8 +27,9 @@ func TestScenarioSmallTalkInADirectMessage(t *testing.T) {
 		"flush the staging cache",
 		"hello",
 		"how do I flush the redis cache",
+		"thanks! and how do I flush the staging redis cache",
 	)
-	for _, q := range []string{"redis cache flush", "flush the staging cache", "how do I flush the redis cache"} {
+	for _, q := range []string{"redis cache flush", "flush the staging cache", "how do I flush the redis cache", "thanks! and how do I flush the staging redis cache"} {
 		if a := answerTo(out, "bob: "+q+"\n"); !strings.Contains(a, "FLUSHALL") {
 			t.Errorf("the search %q was not answered with the entry:\n%s", q, a)
 		}
