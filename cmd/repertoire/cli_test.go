@@ -170,3 +170,17 @@ func TestArgumentConventions(t *testing.T) {
 		t.Errorf("entries -channel general -n 1: %v\n%s", err, out2.String())
 	}
 }
+
+// The usage says "-db overrides REPERTOIRE_DB": given before the command
+// ("repertoire -db FILE entries") it applies to it, as after it, instead
+// of starting the bot with the command as an argument.
+func TestDBFlagBeforeTheCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "first.db")
+	runScript(t, db, "heads up: to restart the VPN gateway run sudo systemctl restart openvpn@server", "/react 1")
+	for _, args := range [][]string{{"-db", db, "entries"}, {"-db=" + db, "entries"}, {"--db", db, "search", "vpn gateway"}} {
+		out, errs, err := runCmd(t, filepath.Join(t.TempDir(), "other.db"), args...)
+		if err != nil || !strings.Contains(out, "restart the VPN gateway") {
+			t.Errorf("%q: %v\n%s%s", args, err, out, errs)
+		}
+	}
+}

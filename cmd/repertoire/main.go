@@ -87,6 +87,7 @@ func secrets(getenv func(string) string) *safe.Redactor {
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "run"
+	args = commandFirst(args)
 	switch {
 	case len(args) == 0:
 	case args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
@@ -163,6 +164,21 @@ func version() string {
 		return info.Main.Version
 	}
 	return "unknown"
+}
+
+// commandFirst moves the common -db flag given before a command after it:
+// "repertoire -db FILE entries" is "repertoire entries -db FILE", as the
+// usage's "-db overrides REPERTOIRE_DB" suggests.
+func commandFirst(args []string) []string {
+	isDB := func(a string) bool { return a == "-db" || a == "--db" }
+	hasDB := func(a string) bool { return strings.HasPrefix(a, "-db=") || strings.HasPrefix(a, "--db=") }
+	switch {
+	case len(args) >= 3 && isDB(args[0]) && slices.Contains(commandNames, args[2]):
+		return append([]string{args[2], args[0], args[1]}, args[3:]...)
+	case len(args) >= 2 && hasDB(args[0]) && slices.Contains(commandNames, args[1]):
+		return append([]string{args[1], args[0]}, args[2:]...)
+	}
+	return args
 }
 
 // flags returns a flag set for a subcommand with the common -db flag.
