@@ -215,11 +215,16 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	if err := b.reaskEdited(ctx, ev); err != nil { // editopen.go
 		return err
 	}
-	if saysNothing(b.withoutCommand(ev.Message)) {
+	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
+	if err != nil {
+		return fmt.Errorf("apply edit: %w", err)
+	}
+	if saysNothing(b.withoutCommand(ev.Message)) && !holdsText(held, ev.Message) {
 		// "ok", "nvm", emptied: the author took back what they said, so the
 		// entry goes as if the message were deleted (its question, when it
 		// was one, leaves the entry; an open question leaves the digest).
 		// Keeping the earlier words would keep what its author withdrew.
+		// An edit event that changes no text (a link's preview) is none.
 		n, err := b.store.DeleteSource(ctx, ev.ID, source(ev.Message.Ref))
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			return nil
@@ -231,10 +236,6 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 			b.log.InfoContext(ctx, "entry source edited to nothing: taken back", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
 		}
 		return nil
-	}
-	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
-	if err != nil {
-		return fmt.Errorf("apply edit: %w", err)
 	}
 	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
@@ -249,6 +250,18 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 		b.retagEdit(ctx, held, ev.Message.Ref, ev.Message.Text)
 	}
 	return nil
+}
+
+// holdsText reports whether an entry already holds m's text as it is
+// now, as its answer or its question: the edit changes nothing there.
+func holdsText(held []repertoire.Entry, m Message) bool {
+	text := repertoire.CleanText(m.Text)
+	for _, e := range held {
+		if (e.SourceID == m.Ref.ID && e.Answer == text) || (e.QuestionID == m.Ref.ID && e.Question == text) {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Bot) deleted(ctx context.Context, ev MessageDeleted) error {

@@ -45,3 +45,18 @@ func TestScenarioEditToNothingTakesTheMessageBack(t *testing.T) {
 		t.Errorf("the question edited to nvm is still open (want only bob's): %+v", qs)
 	}
 }
+
+// An edit event that leaves the text as it was ("Fixed." saved as the
+// answer, then a link preview or a platform's re-send) takes nothing back.
+func TestScenarioEditThatChangesNothingKeepsTheEntry(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "Is the staging deploy pipeline still broken after the runner upgrade?", // 1
+		"/as dave", "/reply 1 Fixed.", // 2
+		"/as alice", "/react 2 ✅",
+		"/as dave", "/edit 2 Fixed.",
+	)
+	if n := len(w.entries()); n != 1 {
+		t.Errorf("%d entries after an edit that changed nothing, want 1:\n%s", n, out)
+	}
+}
