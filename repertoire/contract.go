@@ -229,8 +229,9 @@ type InboxStore interface {
 	// answer, say) so that a redelivery is not answered twice. It returns
 	// ErrAlreadyApplied the second time; an empty event is a no-op.
 	MarkApplied(ctx context.Context, event string) error
-	// PruneEvents forgets delivery IDs recorded before a time and returns how
-	// many.
+	// PruneEvents forgets delivery IDs recorded before a time, and "forget
+	// me" requests never confirmed asked before it, and returns how many
+	// delivery IDs.
 	PruneEvents(ctx context.Context, before time.Time) (int64, error)
 }
 

@@ -82,6 +82,14 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("prune events: %w", err)
 	}
+	// A "forget me" never confirmed keeps its member's ID no longer (a
+	// few rows: one statement).
+	if err := s.tx(ctx, "", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM forget_requests WHERE asked_at < ?`, before.UnixMilli())
+		return err
+	}); err != nil {
+		return 0, fmt.Errorf("prune forget requests: %w", err)
+	}
 	return n, nil
 }
 

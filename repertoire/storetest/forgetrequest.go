@@ -52,4 +52,11 @@ func testForgetRequestsAwaitConfirmation(t *testing.T, open Opener) {
 	if _, err := s.ForgetAsked(ctx, "shell", "U-carol"); !errors.Is(err, repertoire.ErrNotFound) {
 		t.Fatalf("a day-old request stayed: %v", err)
 	}
+	// Pruning with the delivery IDs drops the requests asked before.
+	if _, err := s.PruneEvents(ctx, at.Add(26*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ForgetAsked(ctx, "shell", "U-dave"); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Fatalf("pruning left a request: %v", err)
+	}
 }

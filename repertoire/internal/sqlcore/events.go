@@ -23,6 +23,10 @@ func (s *Core) PruneEvents(ctx context.Context, before time.Time) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("prune events: %w", err)
 	}
+	// A "forget me" never confirmed keeps its member's ID no longer.
+	if _, err := s.exec(ctx, "", `DELETE FROM forget_requests WHERE asked_at < ?`, before.UnixMilli()); err != nil {
+		return 0, fmt.Errorf("prune forget requests: %w", err)
+	}
 	return n, nil
 }
 
