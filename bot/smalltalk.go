@@ -37,6 +37,9 @@ var (
 	// connectives lead from thanks to what follows ("thanks! and one more
 	// question: how …").
 	connectives = setOf("appreciated and but also one more another quick question btw then next")
+	// maxThanksWords bounds the content words after thanks: more, and the
+	// message says something to search for.
+	maxThanksWords = 5
 	// maxAckWords bounds an acknowledgement: a longer message says something.
 	maxAckWords = 8
 )
@@ -60,6 +63,11 @@ func smallTalk(text string) string {
 			rest = rest[1:]
 		}
 		if len(rest) > 2 && interrogatives[rest[0]] {
+			return ""
+		}
+		// Or a long message that goes on about something ("Thanks Alex.
+		// Actually my data are stored in a database … so I am wondering").
+		if len(ContentWords(strings.Join(rest, " "))) > maxThanksWords {
 			return ""
 		}
 		return talkThanks

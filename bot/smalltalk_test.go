@@ -9,7 +9,9 @@ func TestSmallTalk(t *testing.T) {
 		// searches and questions
 		"how do I reset the cache": "", "reset the redis cache": "", "nginx reload": "", "redis cache flush": "",
 		"ok so how do I restart the vpn gateway": "", "thanks! and how do I restart it?": "", "great": talkAck,
-		"is that it?": "", "thanks, how do I also restart nginx": "", "thanks so much, how do I restart it": "", "k8s": "", "ok tag:tls": "",
+		"is that it?": "", "thanks, how do I also restart nginx": "", "thanks so much, how do I restart it": "",
+		"Thanks Alex. Actually my data are stored in a database, and I planned to load and convert them to CSV files so I am wondering there are other built-in methods": "",
+		"thanks! I'll try that on the staging box tomorrow": talkThanks, "k8s": "", "ok tag:tls": "",
 	} {
 		if got := smallTalk(text); got != want {
 			t.Errorf("smallTalk(%q) = %q, want %q", text, got, want)
