@@ -97,14 +97,14 @@ func (v modelVariant) readsSet(s *cvSet) bool { return slices.ContainsFunc(s.que
 // content as recall combines Search's. It uses the engine's order, which a
 // member's recall never has, and does not ship.
 var modelVariants = []modelVariant{
-	{"learned v1 (CV)", bot.NumRerankFeaturesFirst, []bot.PRF{bot.FusionPRF}, "", false, false},
-	{"v1 + PRF chosen (CV)", bot.NumRerankFeaturesFirst, rerankPRFs, "", false, false},
-	{"learned v2 (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", false, false},
-	{"v1 + best line (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_title", false, false},
-	{"v1 + title (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "cos_best_line", false, false},
-	{"small-pool model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true, false},
-	{"v2, pool-free (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, poolRelative, false, false},
-	{"engine-first model (CV)", bot.NumRerankFeatures, []bot.PRF{bot.FusionPRF}, "", true, true},
+	{name: "learned v1 (CV)", feats: bot.NumRerankFeaturesFirst, prfs: []bot.PRF{bot.FusionPRF}},
+	{name: "v1 + PRF chosen (CV)", feats: bot.NumRerankFeaturesFirst, prfs: rerankPRFs},
+	{name: "learned v2 (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}},
+	{name: "v1 + best line (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}, skip: "cos_title"},
+	{name: "v1 + title (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}, skip: "cos_best_line"},
+	{name: "small-pool model (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}, small: true},
+	{name: "v2, pool-free (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}, skip: poolRelative},
+	{name: "engine-first model (CV)", feats: bot.NumRerankFeatures, prfs: []bot.PRF{bot.FusionPRF}, small: true, engine: true},
 }
 
 // poolRelative are the features that place a candidate among the others
