@@ -33,7 +33,7 @@ var (
 	ackWords = setOf(`ok okay k kk great cool nice perfect awesome excellent brilliant amazing sweet super lovely
 		good fine alright right sure yes yeah yep yup done noted understood gotcha got makes sense lol haha wow oh ah
 		worked works working helped fixed solved trick did does do it that this the was is so very much now all a lot
-		really for you me again just indeed exactly true agreed`)
+		really for you me again just indeed exactly true agreed no nope nah nvm cancel`)
 	// connectives lead from thanks to what follows ("thanks! and one more
 	// question: how …").
 	connectives = setOf("appreciated and but also one more another quick question btw then next")
@@ -129,7 +129,7 @@ func (b *Bot) forgetNotConfirmed(ctx context.Context, ev Mentioned) string {
 	case age < 0 || age > time.Hour:
 		return ""
 	case age <= forgetConfirmWithin:
-		return fmt.Sprintf("Nothing is removed yet: a yes is not enough. To remove everything of yours from the repertoire, say %s again within %d minutes of asking.", forget, minutes)
+		return fmt.Sprintf("Nothing is removed yet. To remove everything of yours from the repertoire, say %s again within %d minutes of asking; otherwise the request lapses and nothing is removed.", forget, minutes)
 	default:
 		return fmt.Sprintf("Your %s expired (it must be confirmed within %d minutes), so nothing was removed. To go ahead, say %s, then %s again to confirm.", forget, minutes, forget, forget)
 	}

@@ -75,9 +75,11 @@ func TestScenarioForgetMeConfirmedAcrossARestart(t *testing.T) {
 	)
 	w.restart()
 	w.now = w.now.Add(time.Minute)
-	out := w.play("/as mallory", "/dm", "yes")
-	if a := answerTo(out, "mallory: yes"); !strings.Contains(a, "Nothing is removed yet") || !strings.Contains(a, "`forget me` again") {
-		t.Errorf("a yes to the confirmation:\n%s", out)
+	out := w.play("/as mallory", "/dm", "yes", "no")
+	for _, said := range []string{"yes", "no"} {
+		if a := answerTo(out, "mallory: "+said+"\n"); !strings.Contains(a, "Nothing is removed yet") || !strings.Contains(a, "`forget me` again") {
+			t.Errorf("a %s to the confirmation:\n%s", said, out)
+		}
 	}
 	if n := len(w.entries()); n != 1 {
 		t.Fatalf("%d entries after a yes, want 1", n)
