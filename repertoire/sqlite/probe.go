@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 )
 
 // A probe asks a list for one entry, far from where its cursor is: the
@@ -42,17 +41,32 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	var hd chunkHead
-	var data []byte
-	err = st.QueryRowContext(ctx, c.term, id).Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &hd.skip, &data)
+	rows, err := st.QueryContext(ctx, c.term, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	c.at, c.h, c.loaded, c.skH = id, 0, -1, 0
 	c.heads = c.heads[:0]
-	if errors.Is(err, sql.ErrNoRows) {
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		c.done = true // no chunk holds id or anything after it
 		return nil
 	}
-	if err != nil {
+	// The row's skip list and postings are copied into the cursor's
+	// buffers: nothing points into them any more (the headers fetched
+	// and the chunks read ahead are dropped here, and the chunk being
+	// decoded with them).
+	var hd chunkHead
+	var skip, data sql.RawBytes
+	if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &skip, &data); err != nil {
 		return err
+	}
+	if skip != nil {
+		c.skips = append(c.skips[:0], skip...)
+		hd.skip = c.skips[:len(c.skips):len(c.skips)]
 	}
 	c.heads = append(c.heads, hd)
 	if c.ahead == nil {
@@ -60,9 +74,10 @@ func (c *stemCursor) probeTo(ctx context.Context, id int64) error {
 	}
 	clear(c.ahead)
 	if data != nil {
-		c.ahead[hd.row] = data
+		c.buf = append(c.buf[:0], data...)
+		c.ahead[hd.row] = c.buf[:len(c.buf):len(c.buf)]
 	}
-	return nil
+	return rows.Close()
 }
 
 // probeBefore orders lists for MaxScore, a (of bound ua) before b (of

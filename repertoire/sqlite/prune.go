@@ -51,6 +51,8 @@ type stemCursor struct {
 	skID   int64
 	skQ    byte
 	skOK   bool
+	// skips holds the skip lists of the headers fetched last (refill).
+	skips []byte
 }
 
 type chunkHead struct {
@@ -124,11 +126,25 @@ func (c *stemCursor) refill(ctx context.Context) error {
 		return err
 	}
 	defer rows.Close()
+	// The skip lists are copied from the driver's row into the cursor's
+	// buffer, reused from one fetch to the next when no header of the
+	// last fetch is kept (the cursor fetches once it passed them all).
+	if len(c.heads) == 0 {
+		c.skips = c.skips[:0]
+	} else {
+		c.skips = nil
+	}
 	n := 0
+	var skip sql.RawBytes
 	for rows.Next() {
 		var hd chunkHead
-		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &hd.skip); err != nil {
+		if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &skip); err != nil {
 			return err
+		}
+		if skip != nil {
+			k := len(c.skips)
+			c.skips = append(c.skips, skip...)
+			hd.skip = c.skips[k:len(c.skips):len(c.skips)]
 		}
 		c.heads = append(c.heads, hd)
 		n++
@@ -484,6 +500,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	// (seedTerms). The walk uses the top lists the seed read, from memory,
 	// and no other.
 	var seeded []*termCursor
+	var bounds *seedBounds // of the entries the seeded top lists hold
 	if len(tops) > 0 && len(sr.terms) <= seedTerms && sr.phraseSet == nil && len(nots) == 0 {
 		var most float64
 		for _, tc := range longs {
@@ -503,13 +520,18 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	if len(seeded) > 0 {
 		// What an entry outside a seeded top list may still get from its
 		// word: the cut.
+		// outside: the same, or the word's whole bound when its top list
+		// is not read.
 		missing := make([]float64, len(sr.terms))
+		outside := make([]float64, len(sr.terms))
 		for _, tc := range longs {
+			outside[tc.index] = tc.full
 			if tc.top != nil && slices.Contains(seeded, tc.top) {
-				missing[tc.index] = tc.cap
+				missing[tc.index], outside[tc.index] = tc.cap, tc.cap
 			}
 		}
-		if err := sr.seed(ctx, seeded, missing, top, seen); err != nil {
+		var err error
+		if bounds, err = sr.seed(ctx, seeded, missing, outside, pb, top, seen); err != nil {
 			return err
 		}
 	}
@@ -722,6 +744,23 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			if d < 0 || d > upTo {
 				break
 			}
+			// Only top lists walked: the entries they hold below the
+			// k-th score by their seed bound are passed over unread.
+			if bounds != nil && onlyTops(cursors[e:]) {
+				if next := bounds.next(d, theta); next > d {
+					if next > upTo {
+						break
+					}
+					for _, tc := range cursors[e:] {
+						for _, c := range tc.stems {
+							if err := c.advanceTo(ctx, next); err != nil {
+								return err
+							}
+						}
+					}
+					continue
+				}
+			}
 			// Before a posting is read: what d can reach by the lists that
 			// answer from their skip lists, without a statement
 			// (skipwalk.go): a list not holding d adds nothing, one
@@ -878,37 +917,22 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 // the filters keep, probing the long lists for the terms their top lists
 // lack. They enter top (and seen) as any scored entry does; the pruned
 // walk that follows passes over them.
-func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []float64, top *topK, seen map[int64]bool) error {
-	// Each top list is read whole once and kept as it is stored (a few
-	// bytes a posting); the walk that follows reads it from memory. Here
-	// a cursor of its own walks it, a posting at a time.
+func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing, outside []float64, pb *pairBounds, top *topK, seen map[int64]bool) (*seedBounds, error) {
+	// Each top list is streamed, a run of chunks at a time, by a cursor
+	// of the seed's own; the walk that follows reads it again with
+	// another, only where it needs to (at 10M entries a common word's top
+	// list is 5–15 MB, which a search held whole).
 	walks := make([]*stemCursor, len(tops))
 	for i, tc := range tops {
-		st, err := sr.prepared(ctx, `SELECT id, first, last, bound, data FROM search_top_postings WHERE term = ? ORDER BY first`)
+		w, err := newStemCursor(ctx, sr, tc.t.Stems[0], topList)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rows, err := st.QueryContext(ctx, tc.t.Stems[0])
+		c, err := newStemCursor(ctx, sr, tc.t.Stems[0], topList)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		c := &stemCursor{sr: sr, term: tc.t.Stems[0], list: topList, at: math.MinInt64, loaded: -1, done: true}
-		for rows.Next() {
-			var hd chunkHead
-			var data []byte
-			if err := rows.Scan(&hd.row, &hd.first, &hd.last, &hd.bound, &data); err != nil {
-				rows.Close()
-				return err
-			}
-			c.heads, c.mems = append(c.heads, hd), append(c.mems, data)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		tc.stems = []*stemCursor{c}
-		w := *c
-		walks[i] = &w
+		walks[i], tc.stems = w, []*stemCursor{c}
 	}
 	// The best candidates by that partial score, merging the lists by ID;
 	// a candidate keeps copies of the postings the lists gave it.
@@ -920,7 +944,14 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 		pr    repertoire.PriorInputs
 	}
 	best := bestOf[cand]{keep: seedWant * top.k}
-	err := sr.seedMerge(ctx, walks, tops, missing, func(id int64, score float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs) {
+	bounds := &seedBounds{}
+	floor := seedFloor{on: sr.allVisible, best: bestOf[struct{}]{keep: top.k}}
+	unknown := make([]bool, len(sr.terms))
+	err := sr.seedMerge(ctx, walks, tops, missing, func(id int64, score, bm, prior float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs) {
+		floor.offer(bm, prior)
+		if ub := seedBound(bm, prior, found, unknown, outside, pb); !floor.below(ub) {
+			bounds.add(id, ub)
+		}
 		if !best.admits(score) {
 			return
 		}
@@ -933,7 +964,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 		best.add(score, c)
 	})
 	if err != nil || len(best.items) == 0 {
-		return err
+		return bounds, err
 	}
 	ids := make([]int64, len(best.items))
 	byID := map[int64]*cand{}
@@ -942,7 +973,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 	}
 	ok, err := sr.visible(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sort.Slice(ok, func(i, j int) bool { return ok[i] < ok[j] })
 	// Exact scores: the terms the top lists lacked are probed in their
@@ -960,16 +991,16 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 				for _, s := range t.Stems {
 					cs, err := sr.cursors(ctx, s)
 					if err != nil {
-						return err
+						return nil, err
 					}
 					probe[ti].stems = append(probe[ti].stems, cs...)
 				}
 			}
 			if err := probe[ti].seek(ctx, id); err != nil {
-				return err
+				return nil, err
 			}
 			if _, err := probe[ti].collect(ctx, id, &c.m[ti], &lens, &pr); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		h := repertoire.Hit{Entry: repertoire.Entry{ID: id}}
@@ -978,7 +1009,17 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing []floa
 			top.add(h)
 		}
 	}
-	return nil
+	return bounds, nil
+}
+
+// onlyTops says whether every list of ls is a top list.
+func onlyTops(ls []*termCursor) bool {
+	for _, tc := range ls {
+		if !tc.isTop {
+			return false
+		}
+	}
+	return true
 }
 
 // tf is the frequency per field.

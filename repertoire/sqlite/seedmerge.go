@@ -12,10 +12,12 @@ import (
 // lists gave it, their proximity, times its prior, plus missingShare of
 // missing[ti] for each query word ti they did not give it (an entry outside
 // a list may still hold the word, and a seed cannot tell without a probe).
-// m, found, lens and pr are what the lists gave the entry; keep must copy
-// what it keeps, as they are reused for the next entry.
+// m, found, lens and pr are what the lists gave the entry, bm the BM25
+// terms and proximity of the words found and prior its prior (the part of
+// its score the lists tell exactly: bm times prior); keep must copy what it
+// keeps, as they are reused for the next entry.
 func (sr *searcher) seedMerge(ctx context.Context, walks []*stemCursor, words []*termCursor, missing []float64,
-	keep func(id int64, score float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs)) error {
+	keep func(id int64, score, bm, prior float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs)) error {
 	m := make([]termHits, len(sr.terms))
 	found := make([]bool, len(sr.terms))
 	for {
@@ -58,13 +60,14 @@ func (sr *searcher) seedMerge(ctx context.Context, walks []*stemCursor, words []
 		if in > 1 {
 			bm += sr.proximity(m) // of the words found together
 		}
-		score := bm * repertoire.PriorOf(pr, sr.q.HowTo)
+		prior := repertoire.PriorOf(pr, sr.q.HowTo)
+		score := bm * prior
 		for ti, f := range found {
 			if !f {
 				score += missingShare * missing[ti]
 			}
 		}
-		keep(d, score, m, found, lens, pr)
+		keep(d, score, bm, prior, m, found, lens, pr)
 		for _, c := range walks {
 			if x, err := c.doc(ctx); err != nil {
 				return err

@@ -76,7 +76,7 @@ func (sr *searcher) seedShort(ctx context.Context, longs []*termCursor, top *top
 		missing[tc.index] = tc.full
 	}
 	best := bestOf[int64]{keep: 2*top.k + 8}
-	err := sr.seedMerge(ctx, walks, owner, missing, func(id int64, score float64, _ []termHits, _ []bool, _ [3]int, _ repertoire.PriorInputs) {
+	err := sr.seedMerge(ctx, walks, owner, missing, func(id int64, score, _, _ float64, _ []termHits, _ []bool, _ [3]int, _ repertoire.PriorInputs) {
 		best.add(score, id)
 	})
 	if err != nil || len(best.items) == 0 {
