@@ -36,7 +36,7 @@ type stemCursor struct {
 	curOK  bool
 	posBuf []int32
 	mem    []byte   // pending postings: the one chunk, held in memory
-	mems   [][]byte // or every chunk's (heads all fetched), a top list the seed read
+	mems   [][]byte // or every chunk's (heads all fetched): a short list lookup read
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -86,7 +86,8 @@ func newListQueries(table, skip string) *listQueries {
 }
 
 var (
-	// The top lists' index holds no skip list: they are read whole.
+	// The top lists' index holds no skip list: the seed reads every
+	// posting of them.
 	mainList = newListQueries("search_postings", "skip")
 	topList  = newListQueries("search_top_postings", "NULL")
 )
@@ -497,8 +498,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	// idf, lifts none of them, and its list is long), unless a term without
 	// a top list weighs most: its list is short and the best entries hold
 	// it, so the walk finds them soon; nor a query of many words
-	// (seedTerms). The walk uses the top lists the seed read, from memory,
-	// and no other.
+	// (seedTerms). The walk uses the top lists the seed read, and no
+	// other.
 	var seeded []*termCursor
 	var bounds *seedBounds // of the entries the seeded top lists hold
 	if len(tops) > 0 && len(sr.terms) <= seedTerms && sr.phraseSet == nil && len(nots) == 0 {
@@ -909,14 +910,18 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	return sr.fillHits(ctx, top.hits)
 }
 
-// seed reads the top lists whole, ranks the entries they hold by what
+// seed reads the top lists through, ranks the entries they hold by what
 // those lists alone give them (BM25F and proximity of the terms found
 // there, times the prior, plus missingShare of the cut of each seeded term
 // whose top list lacks them, missing[term]: such an entry may still hold
 // the word, just under the cut), and scores exactly the best few the asking channel may see and
 // the filters keep, probing the long lists for the terms their top lists
 // lack. They enter top (and seen) as any scored entry does; the pruned
-// walk that follows passes over them.
+// walk that follows passes over them. It returns a bound of the score of
+// every entry the lists hold that may reach the k-th score (seedbound.go;
+// outside[term] is what an entry lacking the term's posting in the lists
+// may get from it) and leaves on each of tops a fresh cursor over its
+// list, for the walk.
 func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing, outside []float64, pb *pairBounds, top *topK, seen map[int64]bool) (*seedBounds, error) {
 	// Each top list is streamed, a run of chunks at a time, by a cursor
 	// of the seed's own; the walk that follows reads it again with
