@@ -422,6 +422,15 @@ const seedTerms = 4
 // seedWant: a seed scores exactly its seedWant×k best candidates.
 const seedWant = 6
 
+// A seed keeps at most maxSeedBounds bounds (12 bytes an entry): past
+// that, the walk goes without them (a query of several common words at
+// 10M entries, whose walk reads the long lists anyway). It makes room for
+// up to seedBoundsRoom at first.
+const (
+	maxSeedBounds  = 1 << 18
+	seedBoundsRoom = 1 << 16
+)
+
 // bufferSize is how many scored entries wait before the best are checked
 // for visibility; loadBatch how many are checked at once.
 const bufferSize = 64
@@ -949,13 +958,25 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing, outsi
 		pr    repertoire.PriorInputs
 	}
 	best := bestOf[cand]{keep: seedWant * top.k}
-	bounds := &seedBounds{}
+	// Room for about as many entries as the lists hold (df/topShare
+	// each): most are kept when the query has several words.
+	var size float64
+	for _, tc := range tops {
+		size += tc.t.DocFreq / defaultTopShare
+	}
+	n := int(min(size, seedBoundsRoom))
+	bounds := &seedBounds{ids: make([]int64, 0, n), ubs: make([]float32, 0, n)}
 	floor := seedFloor{on: sr.allVisible, best: bestOf[struct{}]{keep: top.k}}
 	unknown := make([]bool, len(sr.terms))
 	err := sr.seedMerge(ctx, walks, tops, missing, func(id int64, score, bm, prior float64, m []termHits, found []bool, lens [3]int, pr repertoire.PriorInputs) {
-		floor.offer(bm, prior)
-		if ub := seedBound(bm, prior, found, unknown, outside, pb); !floor.below(ub) {
-			bounds.add(id, ub)
+		if floor.offer(bm, prior); bounds != nil {
+			switch ub := seedBound(bm, prior, found, unknown, outside, pb); {
+			case floor.below(ub):
+			case len(bounds.ids) == maxSeedBounds:
+				bounds = nil // too many to keep
+			default:
+				bounds.add(id, ub)
+			}
 		}
 		if !best.admits(score) {
 			return
