@@ -301,14 +301,16 @@ func (c *stemCursor) advanceTo(ctx context.Context, id int64) error {
 }
 
 // doc is the current posting's entry ID, or -1 at the end. At the start
-// of a chunk it is the chunk's first ID, known without reading it.
+// of a chunk it is the chunk's first ID, known without reading it; in a
+// chunk with a skip list, the skip list's, also once the chunk is read
+// (posting decodes only the postings asked for).
 func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 	if c.ended() {
 		return -1, nil
 	}
 	if hd := c.heads[c.h]; c.at <= hd.first && c.loaded != c.h {
 		return hd.first, nil
-	} else if hd.skip != nil && c.loaded != c.h {
+	} else if hd.skip != nil {
 		return c.skipDoc()
 	}
 	p, err := c.posting(ctx)
