@@ -133,11 +133,12 @@ func (b *Bot) nudge(ctx context.Context, ev MessagePosted) error {
 		return err
 	}
 	root := m.Ref.Root()
-	hits, err := b.store.Search(ctx, repertoire.SearchParams{Text: m.Text, From: ch, Limit: 3})
+	query := b.searchText(ctx, ch, m.Text) // address.go: "dave: how do I …" is judged as "how do I …"
+	hits, err := b.store.Search(ctx, repertoire.SearchParams{Text: query, From: ch, Limit: 3})
 	if err != nil {
 		return fmt.Errorf("nudge: %w", err)
 	}
-	hits = Relevant(m.Text, hits, DefaultGate) // a nudge holds the question's words, as recall's answers do
+	hits = Relevant(query, hits, DefaultGate) // a nudge holds the question's words, as recall's answers do
 	var best *repertoire.Hit
 	for i := range hits {
 		h := &hits[i]

@@ -816,10 +816,6 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 		{"top-3", all, func(s cvScore) float64 { return s.top3 }},
 		{"top-1", all, func(s cvScore) float64 { return s.top1 }},
 	}
-	type namedRow struct {
-		name string
-		ss   []cvScore
-	}
 	rows := []namedRow{{"fusion, 2 passes (CV)", held}, {"fusion (CV)", held1}}
 	for i, m := range models {
 		if learned[i] != nil {
@@ -836,6 +832,11 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 			fmt.Fprintf(w, " %-34s", fmt.Sprintf("%.4f %s", foldMean(queries, k, r.ss, m.keep, m.get), cvInterval(queries, r.ss, uint64(50+10*j+i), m.keep, m.get).Dec()))
 		}
 		fmt.Fprintln(w)
+	}
+	if set.scoresTo != "" {
+		if err := writeDialogScores(set.scoresTo, queries, rows[1:]); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(w, "paired differences, row - baseline (95%% bootstrap over dialogs, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
 	paired := func(name string, a []cvScore, baseName string, b []cvScore, seed uint64) {

@@ -449,7 +449,7 @@ func readDialogs(path string) ([][]chatMessage, error) {
 // livechatQuality indexes each dialog without its opening message (the
 // first speaker's messages before anyone else speaks) and asks with that
 // opening: how often the dialog comes back in the top 3.
-func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds int) (*cvSet, error) {
+func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds int, rd dialogReading) (*cvSet, error) {
 	files, err := filepath.Glob(filepath.Join(folder, "*.txt"))
 	if err != nil {
 		return nil, err
@@ -469,7 +469,7 @@ func livechatQuality(ctx context.Context, w io.Writer, dir, folder string, folds
 		return nil, err
 	}
 	defer store.Close()
-	probes, err := livechatDialogItems(files)
+	probes, err := livechatDialogItems(files, rd)
 	if err != nil {
 		return nil, err
 	}
@@ -590,14 +590,56 @@ func livechatUnreached(ctx context.Context, w io.Writer, store repertoire.Store,
 // the rest of the dialog the answer that is indexed.
 type dialogItem struct{ id, question, answer string }
 
+// dialogReading says how LiveChat's text becomes what recall sees. The
+// data set anonymised it: a removed link, code or issue reference left a
+// marker ([<-LINK->], [<-CODE->], [<-ISSUE->]). markers says what becomes
+// of them: "keep" reads them as the words link, code, issue (a weak trace
+// of what real text holds: a question with code tends to get replies with
+// code); "drop" removes them (the removed text's words are not known);
+// "url" reads a link as the one word every real link gives the index
+// ("https") and drops the others. Neither beat "keep" (README, issue 16's
+// seventh stop). With dropAddress, each opening message is asked as a nudge
+// asks it, without a leading address to someone who talks in the channel
+// (bot.WithoutAddress); recall asked by mention keeps it, as by default.
+type dialogReading struct {
+	markers     string
+	dropAddress bool
+}
+
+// anonMarker is one of the LiveChat data set's markers for removed text.
+var anonMarker = regexp.MustCompile(`\[<-([A-Z]+)->\]`)
+
+func (r dialogReading) text(s string) string {
+	switch r.markers {
+	case "drop":
+		return anonMarker.ReplaceAllString(s, " ")
+	case "url":
+		return anonMarker.ReplaceAllStringFunc(s, func(m string) string {
+			if m == "[<-LINK->]" {
+				return " https:// "
+			}
+			return " "
+		})
+	}
+	return s
+}
+
 // livechatDialogItems reads the dialog files in the order given and returns
 // every dialog that has an answer and an opening with searchable words.
-func livechatDialogItems(files []string) ([]dialogItem, error) {
+func livechatDialogItems(files []string, rd dialogReading) ([]dialogItem, error) {
 	var items []dialogItem
 	for _, path := range files {
 		dialogs, err := readDialogs(path)
 		if err != nil {
 			return nil, err
+		}
+		// Who talks in the channel: the names the bot would know from its
+		// message log.
+		members := bot.Members{}
+		for _, d := range dialogs {
+			for _, m := range d {
+				members.Add(repertoire.Person{Name: m.author})
+			}
 		}
 		for n, d := range dialogs {
 			k := 1
@@ -606,10 +648,14 @@ func livechatDialogItems(files []string) ([]dialogItem, error) {
 			}
 			var opening, rest []string
 			for _, m := range d[:k] {
-				opening = append(opening, m.text)
+				t := rd.text(m.text)
+				if rd.dropAddress {
+					t = bot.WithoutAddress(t, members)
+				}
+				opening = append(opening, t)
 			}
 			for _, m := range d[k:] {
-				rest = append(rest, m.text)
+				rest = append(rest, rd.text(m.text))
 			}
 			if len(rest) == 0 || len(repertoire.Terms(strings.Join(opening, " "))) == 0 {
 				continue

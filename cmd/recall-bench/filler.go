@@ -54,7 +54,7 @@ type fillerOutcome struct {
 	right, top1, answered bool
 }
 
-func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error {
+func livechatFiller(ctx context.Context, w io.Writer, dir, folder string, rd dialogReading) error {
 	files, err := filepath.Glob(filepath.Join(folder, "*.txt"))
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func livechatFiller(ctx context.Context, w io.Writer, dir, folder string) error 
 	if len(files) == 0 {
 		return fmt.Errorf("no .txt dialog files in %s", folder)
 	}
-	dialogs, err := livechatDialogItems(files)
+	dialogs, err := livechatDialogItems(files, rd)
 	if err != nil {
 		return err
 	}

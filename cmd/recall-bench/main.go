@@ -55,6 +55,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	filler := fs.String("filler", "", "folder of LiveChat dialog files: right-entry and filler rates of what recall shows (e.g. ../shared/data/livechat)")
 	trainRerank := fs.String("train-rerank", "", "train the learned re-ranker on every question of -semeval and -livechat and write its weights to this Go file (a func rerankWeights for package bot: bot/rerank_weights.go is what recall ships)")
 	expands := fs.String("expand", "0,10,20", "feedback-word counts of a second retrieval pass to cross-validate beside one pass (0 must be among them)")
+	markers := fs.String("livechat-markers", "keep", "LiveChat's anonymisation markers ([<-LINK->], [<-CODE->], [<-ISSUE->]): keep (read as the words link, code, issue), drop, or url (a link read as https, the others dropped)")
+	scoresTo := fs.String("livechat-scores", "", "write each LiveChat dialog's cross-validated top-3 and top-1 per row to this file (tab-separated), to compare two readings dialog by dialog")
+	dropAddress := fs.Bool("livechat-drop-address", false, "ask each LiveChat opening without its leading address (\"nick: …\") to someone who talks in the channel, as a nudge asks (bot.WithoutAddress); by default it is asked whole, as recall asked by mention does")
 	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
 	if help, err := helpflag.Parse(fs, args, stdout, "recall-bench [-sizes N,…] [-corpus chat|zipf] [-queries N] [-dir DIR] [-semeval FILE] [-livechat DIR] [-filler DIR] [-cv K] …"); help || err != nil {
 		return err
@@ -116,17 +119,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("semeval: %w", err)
 		}
 	}
+	if *markers != "keep" && *markers != "drop" && *markers != "url" {
+		return fmt.Errorf("-livechat-markers: %q is not keep, drop or url", *markers)
+	}
 	if *livechat != "" {
 		var err error
-		if lc, err = livechatQuality(ctx, stdout, *dir, *livechat, *folds); err != nil {
+		if lc, err = livechatQuality(ctx, stdout, *dir, *livechat, *folds, dialogReading{*markers, *dropAddress}); err != nil {
 			return fmt.Errorf("livechat: %w", err)
+		}
+		if lc != nil {
+			lc.scoresTo = *scoresTo
 		}
 	}
 	if err := crossValidateSets(stdout, sem, lc, *folds, joint, *trainRerank, args); err != nil {
 		return err
 	}
 	if *filler != "" {
-		if err := livechatFiller(ctx, stdout, *dir, *filler); err != nil {
+		if err := livechatFiller(ctx, stdout, *dir, *filler, dialogReading{*markers, *dropAddress}); err != nil {
 			return fmt.Errorf("filler: %w", err)
 		}
 	}

@@ -25,6 +25,7 @@ type cvSet struct {
 	queries   []*cvQuery
 	memo      *signalMemo
 	objective func(cvScore) float64 // what the set's figures reward
+	scoresTo  string                // LiveChat: a file to write each dialog's held-out figures to (-livechat-scores)
 }
 
 // rerankL2s are the penalties the learned re-ranker's is chosen among, by

@@ -1,0 +1,40 @@
+package shell_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// In chat a question often opens by addressing someone: "dave: how do I …".
+// The name, a rare word, weighed so much in a nudge's confidence that an
+// addressed question was never nudged, however well an entry answered it.
+// Nudges search without a leading address to someone who talks in the
+// channel; a first word that names nobody stays part of the question.
+func TestScenarioAddressedQuestionFindsItsAnswer(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "How do I rotate the staging TLS certificate?",
+		"/as dave", "/reply 1 run certbot renew on the staging proxy, then reload nginx",
+		"/as carol", "/react 2",
+		"/as bob", "heads up: dave is on call this week, ask dave before any deploy to staging #oncall",
+		"/as carol", "/react 3",
+		"/as erin", "@repertoire nudges on",
+		"dave: how do I rotate the staging certificate?",
+		"certbot: how do I rotate the staging certificate?",
+		"bob: how do I rotate the staging certificate?",
+	)
+	nudge := answerTo(out, "dave: how do I rotate the staging certificate?")
+	if !strings.Contains(nudge, "answered before") || !strings.Contains(nudge, "certbot renew") {
+		t.Errorf("no nudge with the certificate's entry for the addressed question:\n%s", out)
+	}
+	// "certbot" names nobody here: it is part of the question and, being
+	// in the entry, makes the nudge no less sure.
+	if a := answerTo(out, "certbot: how do I rotate"); !strings.Contains(a, "certbot renew") {
+		t.Errorf("an unknown first word changed the nudge:\n%s", out)
+	}
+	// "bob" talks here but is not in the certificate's entry: addressed to
+	// him, the question is nudged with that entry in his thread too.
+	if a := answerTo(out, "bob: how do I rotate"); !strings.Contains(a, "answered before") || !strings.Contains(a, "certbot renew") {
+		t.Errorf("no nudge for the question addressed to bob:\n%s", out)
+	}
+}
