@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // A member who talks to the bot is not always asking it something: "thanks!"
@@ -104,6 +106,10 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 		if note := b.forgetNotConfirmed(ctx, ev); note != "" {
 			return b.reply(ctx, ev, note)
 		}
+		if b.suggestedHere(ctx, ev) {
+			// "@repertoire yes" to "Worth keeping?": say how to keep it.
+			return b.reply(ctx, ev, "To keep it, react to my suggestion with "+b.captureList()+", or say "+b.commandText(ev, "save")+" here.")
+		}
 	}
 	switch kind {
 	case talkThanks:
@@ -162,3 +168,15 @@ var (
 	askingWords = setOf(`what which how can could do does did i we should is are am the a an this me us to with
 		use work works list show tell about all there any available supported who why please`)
 )
+
+// suggestedHere reports whether ev was said in the thread of an exchange
+// the bot suggested keeping ("Worth keeping? React 💡 to save it").
+func (b *Bot) suggestedHere(ctx context.Context, ev Mentioned) bool {
+	ref := ev.Message.Ref
+	if ref.Thread == "" {
+		return false
+	}
+	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	d, err := b.store.DetectionAbout(ctx, ch, ref.Thread)
+	return err == nil && d.SuggestionID != ""
+}

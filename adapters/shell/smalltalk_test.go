@@ -101,3 +101,25 @@ func TestScenarioQuestionsAboutTheBotGetItsHelp(t *testing.T) {
 		}
 	}
 }
+
+// "@repertoire yes" in the thread of a "Worth keeping?" suggestion is told
+// how to keep the exchange, not a thumbs-up that reads as if it was kept
+// (nor a search for "yes").
+func TestScenarioYesToASuggestionSaysHowToKeepIt(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "how do I make the docker build cache survive CI runs?",
+		"/as bob", "/reply 1 mount a cache volume with --mount=type=cache,target=/root/.cache in the Dockerfile",
+		"/as alice", "/reply 1 thanks, that worked!",
+		"/reply 1 @repertoire yes",
+	)
+	if !strings.Contains(out, "Worth keeping?") {
+		t.Fatalf("no suggestion to answer:\n%s", out)
+	}
+	if a := answerTo(out, "alice: @repertoire yes"); !strings.Contains(a, "react to my suggestion with 💡") || !strings.Contains(a, "`@repertoire save`") {
+		t.Errorf("yes to the suggestion:\n%s", a)
+	}
+	if n := len(w.entries()); n != 0 {
+		t.Errorf("%d entries: a yes saved something", n)
+	}
+}
