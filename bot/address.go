@@ -11,7 +11,8 @@ import (
 )
 
 // In chat a message often opens by addressing someone: "dave: how do I …",
-// "dave, did the …", "@dave the build …". The name says whom the question
+// "dave, did the …", "@dave the build …", or a platform's mention of them
+// (Slack's <@U123>). The name says whom the question
 // is for, not what it is about. A nudge speaks unasked, only when an entry
 // holds most of the question's informative weight (nudgeCoverage), and a
 // name is a rare word, so it weighs much: an addressed question was never
@@ -28,6 +29,12 @@ import (
 // addressMembers is how many of the channel's newest logged messages are
 // read for the names of who is talking there.
 const addressMembers = 200
+
+// leadingMention is a platform's markup for a member (or a role) at the
+// start of a message, with the ':' or ',' that may follow: Slack's <@U123>
+// or <@U123|name>, Discord's <@123>, <@!123> or <@&123>. It is an address
+// whoever it names, so no names are looked up for it.
+var leadingMention = regexp.MustCompile(`^\s*<@[!&]?[A-Za-z0-9]+(?:\|[^>\n]*)?>\s*[:,]?`)
 
 // mayBeAddressed reports cheaply whether text opens like an address ("@x",
 // or up to three words then ':' or ','), so that the names are looked up
@@ -46,19 +53,20 @@ func (m Members) Add(p repertoire.Person) {
 	}
 }
 
-// WithoutAddress returns text without its leading address to known
-// members: one or more names, each with an optional '@', followed by ':'
-// or ',' (or, after '@', by a space), as in "dave: …", "dave, erin: …",
-// "@dave …". A name not in members ends the address; when nothing would be
-// left, text is returned as it was.
+// WithoutAddress returns text without its leading address: platform
+// mentions of members (leadingMention), and names of known members, each
+// with an optional '@', followed by ':' or ',' (or, after '@', by a
+// space), as in "dave: …", "dave, erin: …", "@dave …". A name not in
+// members ends the address; when nothing would be left, text is returned
+// as it was.
 func WithoutAddress(text string, members Members) string {
-	if len(members) == 0 {
-		return text
-	}
 	rest := strings.TrimLeftFunc(text, unicode.IsSpace)
 	cut := false
 	for {
-		n := addressLen(rest, members)
+		n := len(leadingMention.FindString(rest))
+		if n == 0 && len(members) > 0 {
+			n = addressLen(rest, members)
+		}
 		if n == 0 {
 			break
 		}
@@ -124,8 +132,17 @@ func (b *Bot) channelMembers(ctx context.Context, ch repertoire.Channel) Members
 // searchText is what a nudge searches for when a member in channel ch
 // asks question: the question without a leading address to a member of ch.
 func (b *Bot) searchText(ctx context.Context, ch repertoire.Channel, question string) string {
-	if !mayBeAddressed.MatchString(question) {
-		return question
+	rest := question
+	for {
+		n := len(leadingMention.FindString(rest))
+		if n == 0 {
+			break
+		}
+		rest = rest[n:]
 	}
-	return WithoutAddress(question, b.channelMembers(ctx, ch))
+	var members Members
+	if mayBeAddressed.MatchString(rest) {
+		members = b.channelMembers(ctx, ch)
+	}
+	return WithoutAddress(question, members)
 }

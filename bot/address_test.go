@@ -35,6 +35,14 @@ func TestWithoutAddress(t *testing.T) {
 		// A name starts the word, not the address: "daveed" is not dave.
 		{"daveed: why is it slow", "daveed: why is it slow"},
 		{"", ""},
+		// A platform's mention is an address whoever it names.
+		{"<@U0123ABC> how do I rotate the cert?", "how do I rotate the cert?"},
+		{"<@U0123ABC|ann>: how do I rotate the cert?", "how do I rotate the cert?"},
+		{"<@!80351110224678912>, <@U1> dave: why is staging down", "why is staging down"},
+		{"<@&5550001> why is staging down", "why is staging down"},
+		{"<@U0123ABC>", "<@U0123ABC>"},
+		{"see <@U0123ABC>: the cert", "see <@U0123ABC>: the cert"},
+		{"<#C123|general>: how do I rotate the cert?", "<#C123|general>: how do I rotate the cert?"},
 	} {
 		if got := WithoutAddress(c.in, members); got != c.want {
 			t.Errorf("WithoutAddress(%q) = %q, want %q", c.in, got, c.want)
@@ -42,6 +50,9 @@ func TestWithoutAddress(t *testing.T) {
 	}
 	if got := WithoutAddress("dave: how do I prune?", nil); got != "dave: how do I prune?" {
 		t.Errorf("no members: %q", got)
+	}
+	if got := WithoutAddress("<@U1> dave: how do I prune?", nil); got != "dave: how do I prune?" {
+		t.Errorf("no members, a mention: %q", got)
 	}
 }
 

@@ -9,7 +9,8 @@ import (
 // The name, a rare word, weighed so much in a nudge's confidence that an
 // addressed question was never nudged, however well an entry answered it.
 // Nudges search without a leading address to someone who talks in the
-// channel; a first word that names nobody stays part of the question.
+// channel, or a platform's mention of a member; a first word that names
+// nobody stays part of the question.
 func TestScenarioAddressedQuestionFindsItsAnswer(t *testing.T) {
 	w := newWorld(t)
 	out := w.play(
@@ -22,6 +23,7 @@ func TestScenarioAddressedQuestionFindsItsAnswer(t *testing.T) {
 		"dave: how do I rotate the staging certificate?",
 		"certbot: how do I rotate the staging certificate?",
 		"bob: how do I rotate the staging certificate?",
+		"<@U0123ABC> how do I rotate the staging certificate?",
 	)
 	nudge := answerTo(out, "dave: how do I rotate the staging certificate?")
 	if !strings.Contains(nudge, "answered before") || !strings.Contains(nudge, "certbot renew") {
@@ -36,5 +38,10 @@ func TestScenarioAddressedQuestionFindsItsAnswer(t *testing.T) {
 	// him, the question is nudged with that entry in his thread too.
 	if a := answerTo(out, "bob: how do I rotate"); !strings.Contains(a, "answered before") || !strings.Contains(a, "certbot renew") {
 		t.Errorf("no nudge for the question addressed to bob:\n%s", out)
+	}
+	// A platform's mention (Slack's <@U…>, as its adapter passes it on) is
+	// an address whoever it names.
+	if a := answerTo(out, "<@U0123ABC> how do I rotate"); !strings.Contains(a, "answered before") || !strings.Contains(a, "certbot renew") {
+		t.Errorf("no nudge for the question that opens with a mention:\n%s", out)
 	}
 }
