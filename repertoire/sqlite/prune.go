@@ -24,19 +24,24 @@ type stemCursor struct {
 	done  bool  // no chunk after the fetched ones
 	batch int   // headers the next fetch asks for
 	at    int64 // the cursor is at the first posting >= at
-	// The chunk being read (index loaded into heads, -1 for none): it
-	// is decoded a posting at a time as the cursor moves, the postings
-	// passed over without their positions. rest is what is left of its
-	// data after the current posting cur (valid when curOK), whose
-	// positions are in posBuf; lastID the ID of the last posting read.
-	loaded int
-	rest   []byte
-	lastID int64
-	cur    posting
-	curOK  bool
-	posBuf []int32
-	mem    []byte   // pending postings: the one chunk, held in memory
-	mems   [][]byte // or every chunk's (heads all fetched): a short list lookup read
+	// The chunk being read (index loaded into heads, -1 for none): the
+	// cursor passes over its postings as it moves, and decodes only the
+	// one asked for (posting). The current posting (valid when atOK) is
+	// entry curID, encoded from curAt on after entry curPrev, decoded
+	// into cur when curOK, its positions in posBuf; rest is what follows
+	// it, lastID the ID of the last posting passed.
+	loaded  int
+	rest    []byte
+	lastID  int64
+	atOK    bool
+	curID   int64
+	curPrev int64
+	curAt   []byte
+	cur     posting
+	curOK   bool
+	posBuf  []int32
+	mem     []byte   // pending postings: the one chunk, held in memory
+	mems    [][]byte // or every chunk's (heads all fetched): a short list lookup read
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -313,16 +318,15 @@ func (c *stemCursor) doc(ctx context.Context) (int64, error) {
 	} else if hd.skip != nil {
 		return c.skipDoc()
 	}
-	p, err := c.posting(ctx)
-	if err != nil {
+	if err := c.locate(ctx); err != nil {
 		return -1, err
 	}
-	return p.ID, nil
+	return c.curID, nil
 }
 
-// posting is the current posting; only when not ended. Its positions hold
-// until the cursor moves to another posting.
-func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
+// locate finds the current posting in its chunk (read now if it is not
+// yet) without decoding it; only when not ended.
+func (c *stemCursor) locate(ctx context.Context) error {
 	if c.loaded != c.h {
 		data := c.mem
 		if c.mems != nil {
@@ -330,27 +334,40 @@ func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
 		} else if data == nil {
 			var err error
 			if data, err = c.read(ctx); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		c.loaded, c.rest, c.lastID, c.curOK = c.h, data, c.heads[c.h].first, false
+		c.loaded, c.rest, c.lastID, c.atOK = c.h, data, c.heads[c.h].first, false
 	}
-	for !c.curOK || c.cur.ID < c.at {
+	for !c.atOK || c.curID < c.at {
 		if len(c.rest) == 0 {
-			return nil, errCorrupt // the chunk's last ID said otherwise
+			return errCorrupt // the chunk's last ID said otherwise
 		}
 		delta, rest, err := repertoire.SkipPosting(c.rest)
 		if err != nil {
+			return err
+		}
+		id := c.lastID + delta
+		if id >= c.at {
+			c.curID, c.curPrev, c.curAt, c.atOK, c.curOK = id, c.lastID, c.rest, true, false
+		}
+		c.lastID, c.rest = id, rest
+	}
+	return nil
+}
+
+// posting is the current posting; only when not ended. Its positions hold
+// until the cursor moves to another posting.
+func (c *stemCursor) posting(ctx context.Context) (*posting, error) {
+	if err := c.locate(ctx); err != nil {
+		return nil, err
+	}
+	if !c.curOK {
+		var err error
+		if _, c.posBuf, err = repertoire.ReadPosting(c.curAt, c.curPrev, &c.cur, c.posBuf[:0]); err != nil {
 			return nil, err
 		}
-		if id := c.lastID + delta; id < c.at {
-			c.lastID, c.curOK, c.rest = id, false, rest
-			continue
-		}
-		if c.rest, c.posBuf, err = repertoire.ReadPosting(c.rest, c.lastID, &c.cur, c.posBuf[:0]); err != nil {
-			return nil, err
-		}
-		c.lastID, c.curOK = c.cur.ID, true
+		c.curOK = true
 	}
 	return &c.cur, nil
 }
