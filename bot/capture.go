@@ -56,7 +56,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		question, answer = b.exchangeAround(ctx, msgs, answer)
 	}
 	if answer.Author.Bot {
-		return nil // the bot's own posts are not knowledge
+		// A bot's posts are not knowledge (the bot's own answers show
+		// entries saved already); the member who reacts is told so.
+		return b.sayBotPost(ctx, ev, *answer)
 	}
 	if b.addressesBot(answer.Text) {
 		if question == nil {

@@ -46,3 +46,26 @@ func TestScenarioSaveOfChatterSaysWhy(t *testing.T) {
 		t.Errorf("%d entries, want none: %+v", n, w.entries())
 	}
 }
+
+// A 💡 or ✅ on the bot's own answer saves nothing, and the member who
+// reacted is told so, and how to say the answer helped, instead of
+// hearing nothing; once, whatever the redeliveries.
+func TestScenarioCaptureEmojiOnTheBotsAnswer(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "how do I make the docker build cache survive CI runs?",
+		"/as bob", "/reply 1 mount a cache volume with --mount=type=cache,target=/root/.cache in the Dockerfile",
+		"/as alice", "/react 2 ✅",
+		"/as carol", "@repertoire docker cache in CI", // answered in 4
+		"/react 4", "/redeliver",
+	)
+	if !strings.Contains(out, "[4] #general ↳3 repertoire: Here is what") {
+		t.Fatalf("the answer is not message 4:\n%s", out)
+	}
+	if n := strings.Count(out, "repertoire: Not saved: posts by bots"); n != 1 {
+		t.Errorf("carol was told %d times, want once:\n%s", n, out)
+	}
+	if n := len(w.entries()); n != 1 {
+		t.Errorf("%d entries, want the one saved: %+v", n, w.entries())
+	}
+}
