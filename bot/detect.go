@@ -402,6 +402,9 @@ func FormatWhy(d repertoire.Detection) string {
 // setDetect handles "@repertoire detect [suggest|auto|off]" for the channel.
 func (b *Bot) setDetect(ctx context.Context, ev Mentioned, args string) error {
 	ref := ev.Message.Ref.Channel
+	if ev.Via == ViaDM || b.direct(ref) {
+		return b.reply(ctx, ev, b.channelSetting("detect suggest"))
+	}
 	ch := repertoire.Channel{Platform: ref.Platform, Space: ref.Space, ID: ref.ID}
 	word := strings.ToLower(strings.TrimSpace(args))
 	if word == "" {

@@ -86,6 +86,9 @@ func (b *Bot) recordRecall(ctx context.Context, ref MessageRef, hits []repertoir
 // setNudges handles "@repertoire nudges on|off".
 func (b *Bot) setNudges(ctx context.Context, ev Mentioned, args string) error {
 	ch := ev.Message.Ref.Channel
+	if ev.Via == ViaDM || b.direct(ch) {
+		return b.reply(ctx, ev, b.channelSetting("nudges on"))
+	}
 	rch := repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: ev.Message.Private}
 	switch strings.ToLower(strings.Trim(strings.TrimSpace(args), ".!")) {
 	case "on", "yes", "enable":

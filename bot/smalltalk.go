@@ -180,3 +180,10 @@ func (b *Bot) suggestedHere(ctx context.Context, ev Mentioned) bool {
 	d, err := b.store.DetectionAbout(ctx, ch, ref.Thread)
 	return err == nil && d.SuggestionID != ""
 }
+
+// channelSetting tells a member who set nudges or detection in a DM that
+// they are a channel's settings: in a DM the bot answers what it is asked
+// and there is no one else's question to nudge or exchange to spot.
+func (b *Bot) channelSetting(example string) string {
+	return "That is a channel's setting: say `@" + b.cfg.Name + " " + example + "` in the channel you want it in. Here I answer whatever you ask me."
+}

@@ -123,3 +123,18 @@ func TestScenarioYesToASuggestionSaysHowToKeepIt(t *testing.T) {
 		t.Errorf("%d entries: a yes saved something", n)
 	}
 }
+
+// Nudges and detection set in a DM with the bot are told they are a
+// channel's settings, not confirmed as if they did something there.
+func TestScenarioChannelSettingsInADirectMessage(t *testing.T) {
+	w := newWorld(t)
+	out := w.play("/dm", "nudges on", "detect auto", "/channel general", "@repertoire nudges on")
+	for _, said := range []string{"you: nudges on\n", "you: detect auto\n"} {
+		if a := answerTo(out, said); !strings.Contains(a, "a channel's setting") {
+			t.Errorf("%q in a DM:\n%s", said, a)
+		}
+	}
+	if a := answerTo(out, "you: @repertoire nudges on\n"); !strings.Contains(a, "Nudges are on here") {
+		t.Errorf("nudges on in a channel:\n%s", a)
+	}
+}
