@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -85,16 +84,6 @@ func TestSeedBoundsOnCommonWords(t *testing.T) {
 		if i%5 == 0 {
 			p.Text = "how do I " + p.Text // a how-to question: the kind's prior
 		}
-		got, err := s.Search(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := s.SearchExhaustive(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := hitKeys(got), hitKeys(want); !reflect.DeepEqual(g, w) {
-			t.Errorf("%+v:\n got %v\nwant %v", p, g, w)
-		}
+		checkExhaustive(t, s, p, fmt.Sprintf("%+v", p))
 	}
 }
