@@ -54,7 +54,11 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	}
 	switch verb {
 	case "", "help", "?":
-		err = b.reply(ctx, ev, b.help()...)
+		if b.inDM(ev) {
+			err = b.reply(ctx, ev, b.dmHelp()...)
+		} else {
+			err = b.reply(ctx, ev, b.help()...)
+		}
 	case "talk":
 		err = b.smallTalkReply(ctx, ev, talk)
 	case "forget-how":
@@ -69,12 +73,17 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		}
 	case "digest":
 		err = b.digestCommand(ctx, ev, args)
+	case "detect", "detection", "nudges", "nudge":
+		switch {
+		case b.inDM(ev):
+			err = b.reply(ctx, ev, b.channelOnly(verb, args))
+		case verb == "detect" || verb == "detection":
+			err = b.setDetect(ctx, ev, args)
+		default:
+			err = b.setNudges(ctx, ev, args)
+		}
 	case "why":
 		err = b.why(ctx, ev)
-	case "detect", "detection":
-		err = b.setDetect(ctx, ev, args)
-	case "nudges", "nudge":
-		err = b.setNudges(ctx, ev, args)
 	case "web", "signin", "login":
 		err = b.webLink(ctx, ev)
 	case "ask", "recall", "search", "find":
@@ -193,6 +202,42 @@ func (b *Bot) help() []string {
 			"• `" + n + " help` shows this.",
 		}, "\n"),
 	}
+}
+
+// inDM reports whether ev was said in a direct message with the bot, by DM
+// or by a mention or command there.
+func (b *Bot) inDM(ev Mentioned) bool {
+	return ev.Via == ViaDM || b.direct(ev.Message.Ref.Channel)
+}
+
+// dmHelp is the help in a direct message: what works there, said without
+// the bot's name, and where the channel settings are made.
+func (b *Bot) dmHelp() []string {
+	return []string{
+		"I keep this community's repertoire: the tips, solutions and stories worth finding again. Here, in our direct message:",
+		strings.Join([]string{
+			"• Ask me a question, no need for my name: I find the best past answers from the channels you can see; narrow it with `\"exact phrase\"`, `-word`, `tag:tls`, `kind:solution`, `from:@member` or `in:#channel`.",
+			"• React " + b.captureList() + " to one of your messages here to keep it as a private note: it is only ever found here.",
+			"• `digest weekly mon 09:00 [Europe/Berlin]`, `digest off`, `digest now`, `digest status`: a digest of the notes kept here.",
+			"• `web` sends you a one-time link to sign in to the repertoire's web page.",
+			"• `forget me` removes everything you wrote and saved from the repertoire.",
+			"• `help` shows this.",
+		}, "\n"),
+		"Saving a thread with `save`, detection and nudges belong to channels: say `@" + b.cfg.Name + " help` in one to see how.",
+	}
+}
+
+// channelOnly answers a channel setting (detect, nudges) asked in a direct
+// message: there is no exchange between members to spot nor a question to
+// nudge, every message here is answered, so nothing is set and the member
+// is told where to say it. (A digest set in a DM does post its notes.)
+func (b *Bot) channelOnly(verb, args string) string {
+	what := "Nudges belong"
+	if strings.HasPrefix(verb, "detect") {
+		what = "Detection belongs"
+	}
+	say := strings.TrimSpace(verb + " " + args)
+	return what + " to a channel, so I did nothing here: say `@" + b.cfg.Name + " " + say + "` in the channel you mean. Here, ask me anything; `help` lists what works in a direct message."
 }
 
 // forgetConfirmWithin is how long a first "forget me" waits for the second
