@@ -47,6 +47,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if answer == nil {
 		return fmt.Errorf("capture: message %s not in what the platform returned", ev.Target.ID)
 	}
+	if answer.Author.Bot {
+		return b.sayBotPost(ctx, ev, *answer) // botpost.go: an answer or a digest is no knowledge
+	}
 	if len(msgs) > 0 && msgs[0].Ref.ID != answer.Ref.ID && answer.Ref.Thread != "" {
 		question = &msgs[0]
 	}
