@@ -199,6 +199,9 @@ func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
 	if _, ok := b.CaptureKind(ev.Emoji); !ok {
 		return b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, false, time.Time{})
 	}
+	if b.stillCaptures(ctx, ev.Target, ev.User) {
+		return nil // 💡 taken back, ✅ still there: the save stands
+	}
 	outcome, err := b.store.Unsave(ctx, ev.ID, source(ev.Target), ev.User.ID)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
@@ -210,6 +213,30 @@ func (b *Bot) reactionRemoved(ctx context.Context, ev ReactionRemoved) error {
 		b.log.InfoContext(ctx, "capture undone", logMessage, ev.Target.ID, logUser, ev.User.ID)
 	}
 	return nil
+}
+
+// stillCaptures reports whether the member still has a capture emoji on
+// the message, as the message log has it after the removal was noted: a
+// member who reacted 💡 and ✅ and takes one back keeps their save. A
+// message the log does not hold (older than its retention) is judged by
+// the removal alone.
+func (b *Bot) stillCaptures(ctx context.Context, target MessageRef, u User) bool {
+	m, err := b.store.LoggedMessageBySource(ctx, source(target))
+	if err != nil {
+		if !errors.Is(err, repertoire.ErrNotFound) {
+			b.log.WarnContext(ctx, "uncapture: read the message log", logMessage, target.ID, logErr, err)
+		}
+		return false
+	}
+	for _, r := range m.Reactions {
+		if r.UserID != u.ID {
+			continue
+		}
+		if _, ok := b.CaptureKind(emojiOfKey(r.Emoji)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // saveThread handles "@repertoire save [kind] [#tags]" in a thread: the
