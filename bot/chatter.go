@@ -75,14 +75,3 @@ func saysNothing(text string) bool {
 // withdrawnWords are what a member edits a message to when they take it
 // back, beyond plain words.
 var withdrawnWords = setOf("nvm nevermind never mind found figured solved resolved fixed ignore disregard deleted removed oops sorry moot scratch")
-
-// sayBotPost tells the member whose capture emoji landed on a bot's post
-// (one of this bot's recall answers or digests, say) that it saved
-// nothing, and how to say an answer helped: as sayChatter, once per
-// reaction.
-func (b *Bot) sayBotPost(ctx context.Context, ev ReactionAdded, m Message) error {
-	if err := b.store.MarkApplied(ctx, ev.ID); err != nil {
-		return nil // said before (a redelivery), or nothing to record it in
-	}
-	return b.whisperTo(ctx, ev, m, Sentences("Not saved: posts by bots are not entries (the entries my answers show are saved already). To say one of my answers helped, react 👍 to it or press “This helped” beside the entry."))
-}

@@ -62,7 +62,7 @@ func TestScenarioCaptureEmojiOnTheBotsAnswer(t *testing.T) {
 	if !strings.Contains(out, "[4] #general ↳3 repertoire: Here is what") {
 		t.Fatalf("the answer is not message 4:\n%s", out)
 	}
-	if n := strings.Count(out, "repertoire: Not saved: posts by bots"); n != 1 {
+	if n := strings.Count(out, "repertoire: Not saved: my answers"); n != 1 {
 		t.Errorf("carol was told %d times, want once:\n%s", n, out)
 	}
 	if n := len(w.entries()); n != 1 {
