@@ -73,15 +73,10 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		}
 	case "digest":
 		err = b.digestCommand(ctx, ev, args)
-	case "detect", "detection", "nudges", "nudge":
-		switch {
-		case b.inDM(ev):
-			err = b.reply(ctx, ev, b.channelOnly(verb, args))
-		case verb == "detect" || verb == "detection":
-			err = b.setDetect(ctx, ev, args)
-		default:
-			err = b.setNudges(ctx, ev, args)
-		}
+	case "detect", "detection":
+		err = b.setDetect(ctx, ev, args) // in a DM: a channel's setting
+	case "nudges", "nudge":
+		err = b.setNudges(ctx, ev, args)
 	case "why":
 		err = b.why(ctx, ev)
 	case "web", "signin", "login":
@@ -225,19 +220,6 @@ func (b *Bot) dmHelp() []string {
 		}, "\n"),
 		"Saving a thread with `save`, detection and nudges belong to channels: say `@" + b.cfg.Name + " help` in one to see how.",
 	}
-}
-
-// channelOnly answers a channel setting (detect, nudges) asked in a direct
-// message: there is no exchange between members to spot nor a question to
-// nudge, every message here is answered, so nothing is set and the member
-// is told where to say it. (A digest set in a DM does post its notes.)
-func (b *Bot) channelOnly(verb, args string) string {
-	what := "Nudges belong"
-	if strings.HasPrefix(verb, "detect") {
-		what = "Detection belongs"
-	}
-	say := strings.TrimSpace(verb + " " + args)
-	return what + " to a channel, so I did nothing here: say `@" + b.cfg.Name + " " + say + "` in the channel you mean. Here, ask me anything; `help` lists what works in a direct message."
 }
 
 // forgetConfirmWithin is how long a first "forget me" waits for the second

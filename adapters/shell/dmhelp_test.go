@@ -37,7 +37,7 @@ func TestScenarioDirectMessageHelpAndChannelSettings(t *testing.T) {
 	}
 	for _, said := range []string{"nudges on", "detect auto", "@repertoire nudges"} {
 		a := answerTo(out, "bob: "+said+"\n")
-		if !strings.Contains(a, "belong") || !strings.Contains(a, "in the channel you mean") || strings.Contains(a, "now `auto`") || strings.Contains(a, "Nudges are on") {
+		if !strings.Contains(a, "a channel's setting") || strings.Contains(a, "now `auto`") || strings.Contains(a, "Nudges are on") {
 			t.Errorf("%q in a DM was not refused with a pointer:\n%s", said, a)
 		}
 	}
