@@ -273,16 +273,23 @@ func (s *signalMemo) signals(q *cvQuery, queries []*cvQuery, heldOut int, c cvCo
 // the whole candidate pool (subtask B read directly), with associations
 // that never saw its fold or the held-out one, and feedback p.
 func (s *signalMemo) ownSignals(q *cvQuery, queries []*cvQuery, heldOut int, p bot.PRF) bot.RerankSignals {
-	key := prfKey{q, heldOut, p}
-	if sig, ok := s.own[key]; ok {
+	return memoSignals(&s.own, prfKey{q, heldOut, p}, func() bot.RerankSignals {
+		s.get(q, queries, heldOut) // makes the association counts
+		return bot.SignalsPRF(q.text, q.ownHits, s.assocFor(q, queries, q.fold, heldOut), p)
+	})
+}
+
+// memoSignals returns m's signals under key, made by build and kept there the
+// first time.
+func memoSignals(m *map[prfKey]bot.RerankSignals, key prfKey, build func() bot.RerankSignals) bot.RerankSignals {
+	if sig, ok := (*m)[key]; ok {
 		return sig
 	}
-	if s.own == nil {
-		s.own = map[prfKey]bot.RerankSignals{}
+	if *m == nil {
+		*m = map[prfKey]bot.RerankSignals{}
 	}
-	s.get(q, queries, heldOut) // makes the association counts
-	sig := bot.SignalsPRF(q.text, q.ownHits, s.assocFor(q, queries, q.fold, heldOut), p)
-	s.own[key] = sig
+	sig := build()
+	(*m)[key] = sig
 	return sig
 }
 
@@ -295,27 +302,21 @@ func (s *signalMemo) ownSignals(q *cvQuery, queries []*cvQuery, heldOut int, p b
 // associations never saw its fold or the held-out one; feedback p reads
 // the engine's top candidates.
 func (s *signalMemo) engineSignals(q *cvQuery, queries []*cvQuery, heldOut int, p bot.PRF) bot.RerankSignals {
-	key := prfKey{q, heldOut, p}
-	if sig, ok := s.engine[key]; ok {
-		return sig
-	}
-	if s.engine == nil {
-		s.engine = map[prfKey]bot.RerankSignals{}
-	}
-	s.get(q, queries, heldOut) // makes the association counts
-	sig := bot.SignalsPRF(q.text, q.engineHits, s.assocFor(q, queries, q.fold, heldOut), p)
-	best := 0.0
-	for _, h := range q.engineHits {
-		best = max(best, h.Score)
-	}
-	for i, f := range sig.Features() {
-		f[searchScoreFeature] = 0
-		if best > 0 {
-			f[searchScoreFeature] = q.engineHits[i].Score / best
+	return memoSignals(&s.engine, prfKey{q, heldOut, p}, func() bot.RerankSignals {
+		s.get(q, queries, heldOut) // makes the association counts
+		sig := bot.SignalsPRF(q.text, q.engineHits, s.assocFor(q, queries, q.fold, heldOut), p)
+		best := 0.0
+		for _, h := range q.engineHits {
+			best = max(best, h.Score)
 		}
-	}
-	s.engine[key] = sig
-	return sig
+		for i, f := range sig.Features() {
+			f[searchScoreFeature] = 0
+			if best > 0 {
+				f[searchScoreFeature] = q.engineHits[i].Score / best
+			}
+		}
+		return sig
+	})
 }
 
 // searchScoreFeature is the index of search_score among the features.
