@@ -97,6 +97,13 @@ func translateCallback(raw []byte, botUser string) (callback, translation, error
 			if ev.Message == nil || ev.Message.TS == "" {
 				return cb, t, fmt.Errorf("event %s: message_changed without message", cb.EventID)
 			}
+			if ev.Message.Subtype == "tombstone" {
+				// A deleted message that has replies stays as a tombstone
+				// ("This message was deleted."): a deletion, not an edit.
+				ref := bot.MessageRef{Channel: ch(ev.Channel), ID: ev.Message.TS, Thread: thread(*ev.Message)}
+				t.Events = []bot.Event{bot.MessageDeleted{ID: id, Ref: ref}}
+				break
+			}
 			m := message(*ev.Message, ch(ev.Channel), botUser)
 			m.Private = t.Private
 			t.Events = []bot.Event{bot.MessageEdited{ID: id, Message: m}}

@@ -36,6 +36,8 @@ func TestTranslateCallback(t *testing.T) {
 			Text: "Hello, world!", Time: time.Unix(1355517523, 5000).UTC(), Private: true}}}},
 		{file: "message_deleted.json", known: true, want: []bot.Event{bot.MessageDeleted{ID: "slack:Ev0DEL",
 			Ref: bot.MessageRef{Channel: ch("C123ABC456"), ID: "1358878749.000002", Thread: "1358878700.000001"}}}},
+		{file: "message_tombstone.json", known: true, want: []bot.Event{bot.MessageDeleted{ID: "slack:Ev0TMB",
+			Ref: bot.MessageRef{Channel: ch("C123ABC456"), ID: "1358878700.000001"}}}},
 		{file: "reaction_added.json", want: []bot.Event{bot.ReactionAdded{ID: "slack:Ev0RA",
 			Target: bot.MessageRef{Channel: ch("C123ABC456"), ID: "1360782400.498405"}, User: bot.User{ID: "U123ABC456"},
 			Emoji: bot.Emoji{Shortcode: "thumbsup"}}}},
