@@ -43,11 +43,29 @@ func IsRealQuestion(text string) bool {
 // openQuestion decides what happens to a question recall found nothing
 // for, and returns what the member is told.
 func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) string {
-	const nothing = "I don't have anything on that yet."
+	nothing := "I don't have anything on that yet."
+	if elsewhere(ev, question) {
+		// Said whether or not the channel exists or is private: the
+		// answer must not tell which.
+		nothing += " If that channel is private, its entries are found only by asking in it."
+	}
 	if note, _ := b.keepAsked(ctx, ev, question); note != "" {
 		return nothing + " " + note
 	}
 	return nothing
+}
+
+// elsewhere reports whether question narrows recall to a channel other
+// than the one it is asked in (in:#staff asked in #general or a DM), where
+// a private channel's entries are never found.
+func elsewhere(ev Mentioned, question string) bool {
+	here := ev.Message.Ref.Channel.ID
+	for _, in := range repertoire.ParseQuery(question).In {
+		if !strings.EqualFold(in, here) && !strings.EqualFold(in, ev.Message.ChannelName) {
+			return true
+		}
+	}
+	return false
 }
 
 // keepAsked keeps a question nobody has answered as an open question when
