@@ -180,6 +180,10 @@ func (b *Bot) digestStatus(ctx context.Context, ch repertoire.Channel, current r
 	if own && !current.Enabled {
 		return "Digests are off for this channel. `digest weekly mon 09:00 [Zone]` or `digest daily 17:30` turns them on."
 	}
+	if !own && b.direct(ChannelRef{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}) {
+		// The scheduler passes DMs over on the default schedule.
+		return "No digest comes here unless you set one: `digest weekly mon 09:00 [Zone]` or `digest daily 17:30` sends you a digest of the notes kept here."
+	}
 	sched, quiet := b.channelSchedule(current, own)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "This channel gets its digest %s", sched.Describe())
