@@ -61,6 +61,8 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 		}
 	case "talk":
 		err = b.smallTalkReply(ctx, ev, talk)
+	case "unsave":
+		err = b.unsave(ctx, ev) // unsave.go
 	case "forget-how":
 		err = b.reply(ctx, ev, "To remove everything you wrote and saved from the repertoire, say "+b.commandText(ev, "forget me")+" (I ask you to confirm first). To take back one save, remove your reaction; deleting one of your messages removes what was saved from it.")
 	case "save", "keep":
@@ -103,7 +105,7 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 // commandVerbs are the words that make a mention a command to the bot
 // (mentioned's switch) when isCommand says the whole message is one; any
 // other first word asks recall a question.
-var commandVerbs = setOf("help ? save keep forget digest why detect detection nudges nudge web signin login")
+var commandVerbs = setOf("help ? save keep unsave forget digest why detect detection nudges nudge web signin login")
 
 // isCommand reports whether a message is a command as a whole, not a
 // question that starts with a command word: "why" is a command, "why does
@@ -132,6 +134,8 @@ func isCommand(verb, args string) bool {
 		return len(rest) <= 1 // one word is a setting, or its usage is explained
 	case "web", "signin", "login":
 		return len(rest) == 0
+	case "unsave":
+		return len(rest) == 0 || (len(rest) == 1 && (first == "this" || first == "it"))
 	}
 	return true // recall verbs take a question; any other word is a question already
 }
@@ -187,7 +191,7 @@ func (b *Bot) help() []string {
 		"I keep this community's repertoire: the tips, solutions and stories worth finding again.",
 		strings.Join([]string{
 			"• React " + b.captureList() + " to a message to save it; more reactions count as votes, and taking yours back undoes your save.",
-			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply.",
+			"• `" + n + " save [how-we-do|tip|solution|story] #tag …` in a thread saves its question and best reply; `" + n + " unsave` there takes your save or vote back.",
 			"• `" + n + " <question>` or `" + n + " ask <question>` finds the best past answers; narrow it with `\"exact phrase\"`, `-word`, `tag:tls`, `kind:solution`, `from:@member` or `in:#channel`.",
 			"• `" + n + " digest weekly mon 09:00 [Europe/Berlin]`, `digest daily 17:30`, `digest off`, `digest now`, `digest status`: this channel's digest of what it learned.",
 			"• `" + n + " detect suggest|auto|off` sets what I do with useful exchanges I spot in this channel; `" + n + " why` in the thread of a suggestion says why I made it.",
