@@ -52,8 +52,26 @@ func (b *Bot) openQuestion(ctx context.Context, ev Mentioned, question string) s
 	if note, _ := b.keepAsked(ctx, ev, question); note != "" {
 		return nothing + " " + note
 	}
+	if b.noteToSelf(ev, question) {
+		nothing += " To keep it as a note only you find here, react " + b.captureList() + " to your message."
+	}
 	return nothing
 }
+
+// noteToSelf reports whether a direct message that found nothing reads as
+// something to remember rather than a question ("the staging vpn profile
+// lives in 1password"): no question in form or intent, no filter, and
+// more words than a keyword search has ("redis cache flush" is one).
+func (b *Bot) noteToSelf(ev Mentioned, text string) bool {
+	if ev.Via == ViaCommand || ev.Message.Ref.ID == "" || !b.inDM(ev) {
+		return false
+	}
+	return !IsQuestion(text) && !intent.MatchString(text) && !hasFilter(text) && len(ContentWords(text)) >= noteWords
+}
+
+// noteWords is how many content words a direct message needs to read as a
+// note rather than a search.
+const noteWords = 4
 
 // elsewhere reports whether question narrows recall to a channel other
 // than the one it is asked in (in:#staff asked in #general or a DM), where
