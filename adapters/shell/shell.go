@@ -488,10 +488,21 @@ func parseEmoji(arg string) bot.Emoji {
 	if arg == "" {
 		return bot.Emoji{Unicode: "💡", Shortcode: "bulb"}
 	}
+	if e, ok := kindEmoji[strings.ToLower(arg)]; ok {
+		return e // "/react 2 solution": the emoji /help pairs with the kind
+	}
 	if r, _ := utf8.DecodeRuneInString(arg); r < 128 {
 		return bot.Emoji{Shortcode: strings.Trim(arg, ":")}
 	}
 	return bot.Emoji{Unicode: arg}
+}
+
+// kindEmoji are the kinds /help names beside the default capture emoji,
+// read as those emoji: a newcomer types "/react 2 solution".
+var kindEmoji = map[string]bot.Emoji{
+	"tip":      {Unicode: "💡", Shortcode: "bulb"},
+	"solution": {Unicode: "✅", Shortcode: "white_check_mark"},
+	"story":    {Unicode: "📖", Shortcode: "book"},
 }
 
 func (e emojiText) String() string {
