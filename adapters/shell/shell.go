@@ -115,7 +115,7 @@ func (s *Shell) Help() string {
 		"  /private NAME         go to a private channel (created when new)",
 		"  /dm                   talk to the bot in a direct message",
 		"  /reply N TEXT         reply in the thread of message N",
-		"  /react N [EMOJI]      react to message N (💡 when no emoji: 💡 tip, ✅ solution, 📖 story)",
+		"  /react N [EMOJI]      react to message N (💡 when no emoji: 💡 tip, ✅ solution, 📖 story; the kind names the emoji too)",
 		"  /unreact N [EMOJI]    take a reaction back",
 		"  /edit N TEXT          edit message N",
 		"  /delete N             delete message N",
