@@ -839,6 +839,11 @@ func livechatCV(w io.Writer, set *cvSet, k int, joint *jointChoice, models []*re
 			return err
 		}
 	}
+	if set.compareTo != "" {
+		if err := compareDialogScores(w, set.compareTo, queries, rows[1:]); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(w, "paired differences, row - baseline (95%% bootstrap over dialogs, same resamples for both; this, not the overlap of the intervals above, is the test):\n")
 	paired := func(name string, a []cvScore, baseName string, b []cvScore, seed uint64) {
 		if a == nil {

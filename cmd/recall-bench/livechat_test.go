@@ -78,6 +78,14 @@ func TestLivechatScores(t *testing.T) {
 			t.Errorf("scores lack %q:\n%s", want, got)
 		}
 	}
+	// The same reading compared with itself: every difference is zero.
+	out.Reset()
+	if err := run(context.Background(), []string{"-dir", dir, "-sizes", "", "-livechat", chats, "-livechat-compare", scores}, &out, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if want := "top-3  plain bm25               0.0000 [0.0000, 0.0000] (2 dialogs)"; !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, out.String())
+	}
 	if err := run(context.Background(), []string{"-dir", dir, "-sizes", "", "-livechat", chats, "-livechat-markers", "some"}, &out, &out); err == nil {
 		t.Error("an unknown -livechat-markers was taken")
 	}

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	trainRerank := fs.String("train-rerank", "", "train the learned re-ranker on every question of -semeval and -livechat and write its weights to this Go file (a func rerankWeights for package bot: bot/rerank_weights.go is what recall ships)")
 	expands := fs.String("expand", "0,10,20", "feedback-word counts of a second retrieval pass to cross-validate beside one pass (0 must be among them)")
 	markers := fs.String("livechat-markers", "keep", "LiveChat's anonymisation markers ([<-LINK->], [<-CODE->], [<-ISSUE->]): keep (read as the words link, code, issue), drop, or url (a link read as https, the others dropped)")
+	compareTo := fs.String("livechat-compare", "", "a -livechat-scores file of another run: print this run minus that one per row, dialog by dialog, with a paired bootstrap interval")
 	scoresTo := fs.String("livechat-scores", "", "write each LiveChat dialog's cross-validated top-3 and top-1 per row to this file (tab-separated), to compare two readings dialog by dialog")
 	dropAddress := fs.Bool("livechat-drop-address", false, "ask each LiveChat opening without its leading address (\"nick: …\") to someone who talks in the channel, as a nudge asks (bot.WithoutAddress); by default it is asked whole, as recall asked by mention does")
 	folds := fs.Int("cv", 5, "folds for cross-validating the re-ranker's weights and word associations on -semeval and -livechat (0: none)")
@@ -128,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("livechat: %w", err)
 		}
 		if lc != nil {
-			lc.scoresTo = *scoresTo
+			lc.scoresTo, lc.compareTo = *scoresTo, *compareTo
 		}
 	}
 	if err := crossValidateSets(stdout, sem, lc, *folds, joint, *trainRerank, args); err != nil {

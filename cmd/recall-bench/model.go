@@ -26,6 +26,7 @@ type cvSet struct {
 	memo      *signalMemo
 	objective func(cvScore) float64 // what the set's figures reward
 	scoresTo  string                // LiveChat: a file to write each dialog's held-out figures to (-livechat-scores)
+	compareTo string                // LiveChat: another run's such file, to compare with dialog by dialog (-livechat-compare)
 }
 
 // rerankL2s are the penalties the learned re-ranker's is chosen among, by
