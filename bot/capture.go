@@ -99,8 +99,31 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		b.acknowledge(ctx, answer.Ref, e)
 		b.closeAnswered(ctx, e)
 		b.learnFrom(ctx, e)
+		return nil
 	}
-	return nil
+	return b.kindByReaction(ctx, ev, kind, e, *answer)
+}
+
+// kindByReaction changes a saved entry's kind when a member who may (who
+// wrote it, asked it or saved it) reacts with an emoji naming another kind
+// (✅ on a tip), as `save solution` does; they are told alone where the
+// platform whispers. A plain 💡 names no kind; anyone else's emoji is a vote.
+func (b *Bot) kindByReaction(ctx context.Context, ev ReactionAdded, kind repertoire.Kind, e repertoire.Entry, m Message) error {
+	if kind == plainKind || kind == e.Kind {
+		return nil
+	}
+	if _, may := kindChangers(e, ev.User.ID); !may {
+		return nil
+	}
+	changed, err := b.store.SetEntryKind(ctx, e.ID, kind)
+	if err != nil {
+		return fmt.Errorf("capture: change kind: %w", err)
+	}
+	if !changed {
+		return nil
+	}
+	b.log.InfoContext(ctx, "kind changed by reaction", logEntry, e.ID, logUser, ev.User.ID, "kind", string(kind))
+	return b.whisperTo(ctx, ev, m, Sentences(fmt.Sprintf("“%s” was a %s; it is a %s now.", oneLine(e.Title(), 80), e.Kind, kind)))
 }
 
 // addressesBot reports whether text starts by addressing the bot by name.
