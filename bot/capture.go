@@ -70,6 +70,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		return nil // requests to the bot are not knowledge
 	}
 	if question == nil && asksOnly(answer.Text) {
+		if b.answeredByRecall(ctx, msgs) {
+			return b.sayAnsweredByRecall(ctx, ev, *answer) // saverecall.go
+		}
 		return b.keepOpenReacted(ctx, ev, *answer)
 	}
 	if !substance(question, *answer) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -36,3 +37,19 @@ func (b *Bot) answeredByRecall(ctx context.Context, thread []Message) bool {
 
 // savedAlready is what `save` says under a recall answer.
 const savedAlready = "The answer in this thread came from the repertoire, so it is saved already: if an entry answered the question, say so on it (“This helped”) and recall learns from it. When a member answers here, react 💡 to that answer (or say save again) to keep it."
+
+// sayAnsweredByRecall answers a capture emoji on a question the bot
+// answered from the repertoire in its thread (a nudge, a recall answer):
+// there is nothing new to keep and it is no open question, so the member
+// is told so, once per member and question, alone where the platform
+// whispers, instead of "nobody has answered it yet".
+func (b *Bot) sayAnsweredByRecall(ctx context.Context, ev ReactionAdded, q Message) error {
+	key := "recalled:" + strings.Join([]string{q.Ref.Channel.Platform, q.Ref.Channel.Space, q.Ref.Channel.ID, q.Ref.ID, ev.User.ID}, "/")
+	if err := b.store.MarkApplied(ctx, key); err != nil {
+		if errors.Is(err, repertoire.ErrAlreadyApplied) {
+			return nil // told before
+		}
+		return err
+	}
+	return b.whisperTo(ctx, ev, q, Sentences("My answer in this thread came from the repertoire, so this question is answered there and saved already: if the entry answered it, say so on it (“This helped”) and recall learns from it. When a member answers here, react 💡 to that answer to keep it."))
+}
