@@ -390,6 +390,9 @@ func HitEntry(n int, h repertoire.Hit) DocEntry {
 	if h.Votes > 0 {
 		meta += fmt.Sprintf(" · %d %s", h.Votes, plural(h.Votes, "vote", "votes"))
 	}
+	if h.Status == repertoire.Detected {
+		meta += " · spotted by me, not confirmed yet (a 💡 on the message confirms it)"
+	}
 	h = afterTitle(h, hitTitleRunes)
 	return DocEntry{N: n, Title: oneLine(h.Title(), hitTitleRunes), Body: highlighted(h.Snippet, h.Highlights, 240),
 		Meta: []Span{T(meta)}, Link: h.Permalink}
