@@ -427,16 +427,17 @@ func (b *Bot) keepOpen(ctx context.Context, ev Mentioned, q Message) error {
 		oneLine(text, 80), b.cfg.Name))
 }
 
-// holdOpen keeps q (its text) as its channel's open question, once
-// however often it is asked for, and reports whether it was open already.
-// The event (a delivery; empty for none) is applied once with it.
+// holdOpen keeps q (its text, without thanks that open it) as its
+// channel's open question, once however often it is asked for, and reports
+// whether it was open already. The event (a delivery; empty for none) is
+// applied once with it.
 func (b *Bot) holdOpen(ctx context.Context, event string, q Message, text string, private bool) (bool, error) {
 	ch := q.Ref.Channel
 	was, err := b.store.KeepOpenQuestion(ctx, event, repertoire.OpenQuestion{
 		Channel:   repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID, Private: private},
 		MessageID: q.Ref.ID,
 		Asker:     repertoire.Person{ID: q.Author.ID, Name: q.Author.Name},
-		Text:      text,
+		Text:      withoutThanks(text),
 		AskedAt:   askedAt(q, b.cfg.Now()),
 	})
 	if err != nil {

@@ -19,7 +19,7 @@ func (b *Bot) reaskEdited(ctx context.Context, ev MessageEdited) error {
 		return fmt.Errorf("edit open question: %w", err)
 	}
 	was := q.Text
-	if q.Text = b.withoutCommand(m); !ok || q.Text == was {
+	if q.Text = withoutThanks(b.withoutCommand(m)); !ok || q.Text == was {
 		return nil
 	}
 	_, err = b.store.KeepOpenQuestion(ctx, subEvent(ev.ID, "open"), q)

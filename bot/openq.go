@@ -103,7 +103,7 @@ func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (str
 		Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: ev.Message.Private},
 		MessageID: ev.Message.Ref.ID,
 		Asker:     repertoire.Person{ID: ev.Message.Author.ID, Name: ev.Message.Author.Name},
-		Text:      strings.TrimSpace(question),
+		Text:      withoutThanks(strings.TrimSpace(question)),
 		AskedAt:   askedAt(ev.Message, b.cfg.Now()),
 	})
 	if err != nil {

@@ -187,3 +187,38 @@ func (b *Bot) suggestedHere(ctx context.Context, ev Mentioned) bool {
 func (b *Bot) channelSetting(example string) string {
 	return "That is a channel's setting: say `@" + b.cfg.Name + " " + example + "` in the channel you want it in. Here I answer whatever you ask me."
 }
+
+// withoutThanks is text without the thanks it opens with when a question
+// follows ("thanks! and how do I rotate the vpn keys?" asks "how do I
+// rotate the vpn keys?"): a digest lists the question, not the thanks that
+// was meant for an earlier answer. Text that does not go on to a question
+// stays whole.
+func withoutThanks(text string) string {
+	wordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' }
+	for i, first := 0, true; ; first = false {
+		start := strings.IndexFunc(text[i:], wordRune)
+		if start < 0 {
+			return text
+		}
+		start += i
+		end := strings.IndexFunc(text[start:], func(r rune) bool { return !wordRune(r) })
+		if end < 0 {
+			end = len(text) - start
+		}
+		end += start
+		w := strings.ToLower(text[start:end])
+		switch {
+		case first && !thanksWords[w]:
+			return text
+		case thanksWords[w] || connectives[w] || thanksFillers[w]:
+			i = end
+		case interrogatives[w] && IsQuestion(text[start:]):
+			return text[start:]
+		default:
+			return text
+		}
+	}
+}
+
+// thanksFillers go with thanks ("thanks so much, and …").
+var thanksFillers = setOf("so very much a lot again for that this it")
