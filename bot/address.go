@@ -132,16 +132,8 @@ func (b *Bot) channelMembers(ctx context.Context, ch repertoire.Channel) Members
 // searchText is what a nudge searches for when a member in channel ch
 // asks question: the question without a leading address to a member of ch.
 func (b *Bot) searchText(ctx context.Context, ch repertoire.Channel, question string) string {
-	rest := question
-	for {
-		n := len(leadingMention.FindString(rest))
-		if n == 0 {
-			break
-		}
-		rest = rest[n:]
-	}
 	var members Members
-	if mayBeAddressed.MatchString(rest) {
+	if mayBeAddressed.MatchString(WithoutAddress(question, nil)) {
 		members = b.channelMembers(ctx, ch)
 	}
 	return WithoutAddress(question, members)

@@ -52,9 +52,7 @@ func smallTalk(text string) string {
 	if strings.TrimSpace(text) == "" || IsQuestion(text) || intent.MatchString(text) || hasFilter(text) {
 		return ""
 	}
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
-	})
+	words := chatWords(text)
 	if len(words) == 0 {
 		return talkAck // "👍", "!!"
 	}
@@ -146,9 +144,7 @@ func (b *Bot) forgetNotConfirmed(ctx context.Context, ev Mentioned) string {
 // such a question only, one of them naming the bot or its help. Nothing
 // in the repertoire answers that; the help does.
 func (b *Bot) aboutTheBot(text string) bool {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
-	})
+	words := chatWords(text)
 	named := false
 	for _, w := range words {
 		switch {
@@ -194,14 +190,13 @@ func (b *Bot) channelSetting(example string) string {
 // was meant for an earlier answer. Text that does not go on to a question
 // stays whole.
 func withoutThanks(text string) string {
-	wordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' }
 	for i, first := 0, true; ; first = false {
-		start := strings.IndexFunc(text[i:], wordRune)
+		start := strings.IndexFunc(text[i:], chatRune)
 		if start < 0 {
 			return text
 		}
 		start += i
-		end := strings.IndexFunc(text[start:], func(r rune) bool { return !wordRune(r) })
+		end := strings.IndexFunc(text[start:], func(r rune) bool { return !chatRune(r) })
 		if end < 0 {
 			end = len(text) - start
 		}
@@ -219,6 +214,15 @@ func withoutThanks(text string) string {
 		}
 	}
 }
+
+// chatWords are text's words as small talk reads them: lower case,
+// letters, digits and apostrophes ("that's", "i'm").
+func chatWords(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !chatRune(r) })
+}
+
+// chatRune reports whether r belongs to a word of chat (chatWords).
+func chatRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' }
 
 // thanksFillers go with thanks ("thanks so much, and …").
 var thanksFillers = setOf("so very much a lot again for that this it")
