@@ -41,7 +41,7 @@ func (b *Bot) mentioned(ctx context.Context, ev Mentioned) error {
 	}
 	// The message asked once, whichever deliveries carry it (a redelivery,
 	// a live event and catch-up's after downtime): one answer, one write.
-	// A save or a forget records it with its write (durable.go), so a
+	// A save, an unsave or a forget records it with its write (durable.go), so a
 	// write that fails is tried again by the retry; any other request is
 	// marked answered before it is answered.
 	if !recordsWithWrite(verb) {

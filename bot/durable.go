@@ -7,8 +7,8 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// Acknowledge only what is durable: a request that writes (save, forget
-// me) records its delivery with its write, not on arrival, so a write that
+// Acknowledge only what is durable: a request that writes (save, unsave,
+// forget me) records its delivery with its write, not on arrival, so a write that
 // fails leaves the delivery to be tried again, and a redelivery after the
 // write succeeded finds it applied and says nothing. A request that only
 // answers is marked answered before it is answered (never answered twice).
@@ -17,7 +17,7 @@ import (
 // with its write instead of on arrival.
 func recordsWithWrite(verb string) bool {
 	switch verb {
-	case "save", "keep", "forget":
+	case "save", "keep", "unsave", "forget":
 		return true // "forget" is a command only as "forget me" (isCommand)
 	}
 	return false

@@ -13,10 +13,16 @@ import (
 // capture emoji takes back a save made by reaction. A save made with
 // `save` has no emoji to remove; this is its way back. Outside a thread
 // the member is told where to say it.
+//
+// Like save and forget me, unsave records its delivery with its write
+// (durable.go): each entry's unsave applies once under its own key, the
+// last under the request's, so a write that fails leaves the request to a
+// retry, which completes it, and a redelivery after it succeeded says
+// nothing.
 func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 	ref := ev.Message.Ref
 	if ref.Thread == "" || ref.Thread == ref.ID {
-		return b.reply(ctx, ev, "Say "+b.commandText(ev, "unsave")+" as a reply in the thread of what you saved, or remove your reaction ("+b.captureList()+") from the message itself.")
+		return b.replyOnce(ctx, ev, "Say "+b.commandText(ev, "unsave")+" as a reply in the thread of what you saved, or remove your reaction ("+b.captureList()+") from the message itself.")
 	}
 	p, err := b.platform(ref.Channel)
 	if err != nil {
@@ -26,7 +32,11 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 	if err != nil {
 		return fmt.Errorf("unsave: fetch thread: %w", err)
 	}
-	var said []string
+	type saved struct {
+		src   repertoire.Source
+		entry repertoire.Entry
+	}
+	var found []saved
 	for _, m := range msgs {
 		if m.Author.Bot {
 			continue
@@ -38,11 +48,30 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 		if err != nil {
 			return fmt.Errorf("unsave: %w", err)
 		}
-		outcome, err := b.store.Unsave(ctx, "", source(m.Ref), ev.Message.Author.ID)
-		if err != nil {
+		found = append(found, saved{source(m.Ref), e})
+	}
+	if len(found) == 0 {
+		return b.replyOnce(ctx, ev, "You have no save or vote in this thread to take back.")
+	}
+	key := mentionKey(ev)
+	var said []string
+	for i, f := range found {
+		event := key + "/" + f.src.Message
+		if i == len(found)-1 {
+			event = key // the request is done when its last write is
+		}
+		title := oneLine(f.entry.Title(), 80)
+		outcome, err := b.store.Unsave(ctx, event, f.src, ev.Message.Author.ID)
+		switch {
+		case errors.Is(err, repertoire.ErrAlreadyApplied) && event == key:
+			return nil // applied before: a redelivery says nothing
+		case errors.Is(err, repertoire.ErrAlreadyApplied):
+			// An earlier attempt took it back before failing on another.
+			said = append(said, "I took back your save or vote of “"+title+"”.")
+			continue
+		case err != nil:
 			return fmt.Errorf("unsave: %w", err)
 		}
-		title := oneLine(e.Title(), 80)
 		switch outcome {
 		case repertoire.RemovedVote:
 			said = append(said, "I took back your vote for “"+title+"”.")
@@ -50,7 +79,7 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 			said = append(said, "I took back your save of “"+title+"”; it stays in the repertoire, saved by the member who voted for it first.")
 		case repertoire.Deleted:
 			said = append(said, "I took back your save of “"+title+"”; nobody else saved it, so it is no longer in the repertoire.")
-			b.log.InfoContext(ctx, "unsave: entry deleted", logEntry, e.ID, logUser, ev.Message.Author.ID)
+			b.log.InfoContext(ctx, "unsave: entry deleted", logEntry, f.entry.ID, logUser, ev.Message.Author.ID)
 		}
 	}
 	if len(said) == 0 {

@@ -7,6 +7,7 @@ package shell_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,6 +26,7 @@ import (
 type world struct {
 	t     *testing.T
 	store *sqlite.Store
+	path  string // the store's file
 	now   time.Time
 	bot   *bot.Bot
 	sh    *shell.Shell // the session being played
@@ -49,12 +51,13 @@ func (w *world) Direct(ch bot.ChannelRef) bool { return w.sh.Direct(ch) }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "scenario.db"), nil)
+	path := filepath.Join(t.TempDir(), "scenario.db")
+	s, err := sqlite.Open(context.Background(), path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	w := &world{t: t, store: s, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	w := &world{t: t, store: s, path: path, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	w.bot = bot.New(s, nil, bot.Config{Now: func() time.Time { return w.now }}, w)
 	return w
 }
@@ -62,10 +65,16 @@ func newWorld(t *testing.T) *world {
 // play types the lines into a fresh shell session and returns what it printed.
 func (w *world) play(lines ...string) string {
 	w.t.Helper()
+	return w.playFrom(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+}
+
+// playFrom is play with the lines read from in.
+func (w *world) playFrom(in io.Reader) string {
+	w.t.Helper()
 	w.now = w.now.Add(time.Second) // each session gets its own message IDs, as a platform's are unique
 	var out bytes.Buffer
 	clock := func() time.Time { return w.now }
-	w.sh = shell.New(shell.Options{In: strings.NewReader(strings.Join(lines, "\n") + "\n"), Out: &out, Now: clock})
+	w.sh = shell.New(shell.Options{In: in, Out: &out, Now: clock})
 	if err := w.sh.Run(context.Background(), w.bot); err != nil {
 		w.t.Fatal(err)
 	}
