@@ -167,6 +167,12 @@ func (b *Bot) posted(ctx context.Context, ev MessagePosted) error {
 		return fmt.Errorf("log message: %w", err)
 	}
 	b.maybePrune(ctx)
+	if !m.ToBot && m.Ref.Thread != "" && saysHelped(m.Text, true) {
+		// "thanks, that worked" under the bot's answer to the member.
+		if _, _, err := b.thanksHelped(ctx, m, false); err != nil {
+			b.log.WarnContext(ctx, "count a thanks as helped", logEvent, ev.ID, logErr, err)
+		}
+	}
 	return b.detect(ctx, m.Ref)
 }
 

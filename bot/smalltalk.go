@@ -109,6 +109,17 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 			return b.reply(ctx, ev, "To keep it, react to my suggestion with "+b.captureList()+", or say "+b.commandText(ev, "save")+" here.")
 		}
 	}
+	if saysHelped(ev.Text, false) {
+		// "thanks, that helped": the "This helped" of the answer it follows.
+		switch did, title, err := b.thanksHelped(ctx, ev.Message, true); {
+		case err != nil:
+			b.log.WarnContext(ctx, "count a thanks as helped", logEvent, ev.ID, logErr, err)
+		case did == countedHelped:
+			return b.reply(ctx, ev, "You're welcome! I noted that “"+title+"” helped: recall learns from it.")
+		case did == whichHelped:
+			return b.reply(ctx, ev, "You're welcome! Which one helped? Press “This helped” beside it: recall learns from it.")
+		}
+	}
 	switch kind {
 	case talkThanks:
 		return b.reply(ctx, ev, "You're welcome! Ask me anything else whenever you like.")

@@ -29,3 +29,30 @@ func TestSaysNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestSaysHelped(t *testing.T) {
+	for _, tc := range []struct {
+		text           string
+		mention, plain bool // to the bot by name; a plain reply
+	}{
+		{"thanks, that helped", true, true},
+		{"great, that worked!", true, true},
+		{"thanks so much, that did the trick", true, true},
+		{"thanks, that fixed the nginx reload", true, false}, // a plain reply naming things may be to a member
+		{"thanks bob, that worked", true, false},
+		{"thanks @bob, that worked", false, false},
+		{"thanks!", false, false},       // polite, not a verdict
+		{"ok", false, false},            // nor is an acknowledgement
+		{"thanks anyway", false, false}, // it did not help
+		{"thanks, but it still doesn't work", false, false},
+		{"thanks, that didn’t work", false, false}, // curly apostrophe
+		{"that worked, and how do I restart nginx?", false, false},
+	} {
+		if got := saysHelped(tc.text, false); got != tc.mention {
+			t.Errorf("saysHelped(%q) = %v, want %v", tc.text, got, tc.mention)
+		}
+		if got := saysHelped(tc.text, true); got != tc.plain {
+			t.Errorf("saysHelped(%q, strict) = %v, want %v", tc.text, got, tc.plain)
+		}
+	}
+}

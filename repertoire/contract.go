@@ -130,6 +130,10 @@ type RecallStore interface {
 	// answer's buttons show as pressed; ErrNotFound when msg is not a recall
 	// answer.
 	AnswerVerdicts(ctx context.Context, msg Source) ([]Verdict, error)
+	// AnswerEntries returns the entries a recall answer (the bot's posted
+	// message msg) showed and that still exist, in the answer's order;
+	// ErrNotFound when msg is not a recall answer.
+	AnswerEntries(ctx context.Context, msg Source) ([]int64, error)
 	// SetNudges turns similar-question nudges on or off for a channel.
 	SetNudges(ctx context.Context, ch Channel, on bool) error
 	// NudgesOn reports whether a channel opted in to nudges (off unless set).

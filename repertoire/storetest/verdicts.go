@@ -67,4 +67,10 @@ func testAnswerVerdicts(t *testing.T, open Opener) {
 	if _, err := s.AnswerVerdicts(ctx, repertoire.Source{Platform: "slack", Space: "T1", Channel: "C1", Message: "1.1"}); !errors.Is(err, repertoire.ErrNotFound) {
 		t.Errorf("a message that is no answer: %v", err)
 	}
+	if es, err := s.AnswerEntries(ctx, answer); err != nil || !reflect.DeepEqual(es, []int64{ids["c"], ids["b"], ids["a"]}) {
+		t.Errorf("entries of the answer: %v, %v", es, err)
+	}
+	if _, err := s.AnswerEntries(ctx, repertoire.Source{Platform: "slack", Space: "T1", Channel: "C1", Message: "1.1"}); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Errorf("entries of a message that is no answer: %v", err)
+	}
 }

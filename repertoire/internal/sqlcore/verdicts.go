@@ -40,3 +40,30 @@ func (s *Core) AnswerVerdicts(ctx context.Context, msg repertoire.Source) ([]rep
 	}
 	return out, nil
 }
+
+// AnswerEntries returns the entries a recall answer (the bot's posted
+// message msg) showed and that still exist, in the answer's order; it
+// returns ErrNotFound when msg is not a recall answer.
+func (s *Core) AnswerEntries(ctx context.Context, msg repertoire.Source) ([]int64, error) {
+	id, err := recallAnswerID(ctx, s.r, msg)
+	if err != nil {
+		return nil, fmt.Errorf("answer entries: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT entry_id FROM recall_answer_entries WHERE answer_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("answer entries: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var e int64
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("answer entries: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("answer entries: %w", err)
+	}
+	return out, nil
+}
