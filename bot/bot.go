@@ -200,6 +200,10 @@ func source(ref MessageRef) repertoire.Source {
 }
 
 func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
+	before := ""
+	if was, err := b.store.LoggedMessageBySource(ctx, source(ev.Message.Ref)); err == nil {
+		before = was.Text // what the edit replaces, when the log holds it
+	}
 	logged, err := b.store.EditLoggedMessage(ctx, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
 	if err != nil {
 		return fmt.Errorf("apply edit to the message log: %w", err)
@@ -214,6 +218,11 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	}
 	if err := b.reaskEdited(ctx, ev); err != nil { // editopen.go
 		return err
+	}
+	if logged {
+		if err := b.reopenWithdrawn(ctx, ev, before); err != nil { // editopen.go
+			return err
+		}
 	}
 	held, err := b.store.EntriesHolding(ctx, source(ev.Message.Ref))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -42,4 +43,73 @@ func (b *Bot) openQuestionOf(ctx context.Context, ref MessageRef) (repertoire.Op
 		return repertoire.OpenQuestion{}, false, nil
 	}
 	return open[i], true, nil
+}
+
+// reopenWithdrawn gives back the open question a message asked of the bot
+// when its author, having edited it to nothing ("nvm", which closed it),
+// edits it back to a question: before is the text the edit replaced. It
+// is kept open again, as asked now, when it is a real question asked with
+// the bot's name in a channel, is not open already, and nothing answered
+// it: the bot's reply to it in its thread was no recall answer and nothing
+// was saved from the thread. Applied once per edit delivery.
+func (b *Bot) reopenWithdrawn(ctx context.Context, ev MessageEdited, before string) error {
+	m := ev.Message
+	was := m
+	was.Text = before
+	if m.Author.Bot || !saysNothing(b.withoutCommand(was)) || saysNothing(b.withoutCommand(m)) || b.direct(m.Ref.Channel) {
+		return nil
+	}
+	if _, ok := b.afterMention(m); !ok {
+		return nil // only a question asked of the bot was kept open by asking
+	}
+	question := b.withoutCommand(m)
+	if verb, args := splitCommand(question); !IsRealQuestion(question) || commandVerbs[verb] && isCommand(verb, args) {
+		return nil
+	}
+	if _, open, err := b.openQuestionOf(ctx, m.Ref); err != nil || open {
+		return err
+	}
+	p, err := b.platform(m.Ref.Channel)
+	if err != nil {
+		return err
+	}
+	root := m.Ref.Root()
+	if m.Ref.Thread == "" {
+		root = m.Ref // the bot answered in the question's own thread
+	}
+	msgs, err := p.Thread(ctx, root)
+	if err != nil {
+		return fmt.Errorf("reopen a withdrawn question: fetch thread: %w", err)
+	}
+	after, replied := false, false
+	for _, x := range msgs {
+		switch {
+		case x.Ref.ID == m.Ref.ID:
+			after = true
+		case x.Author.Bot && after && !replied:
+			replied = true
+			if _, err := b.store.AnswerEntries(ctx, source(x.Ref)); err == nil {
+				return nil // answered from the repertoire: it was never open
+			}
+		case !x.Author.Bot:
+			if _, err := b.store.EntryBySource(ctx, source(x.Ref)); err == nil {
+				return nil // an answer in the thread was saved
+			}
+		}
+	}
+	from := m.Ref.Channel
+	_, err = b.store.KeepOpenQuestion(ctx, subEvent(ev.ID, "reopen"), repertoire.OpenQuestion{
+		Channel:   repertoire.Channel{Platform: from.Platform, Space: from.Space, ID: from.ID, Private: m.Private},
+		MessageID: m.Ref.ID,
+		Asker:     repertoire.Person{ID: m.Author.ID, Name: m.Author.Name},
+		Text:      withoutThanks(strings.TrimSpace(question)),
+		AskedAt:   askedAt(m, b.cfg.Now()),
+	})
+	if err != nil && !errors.Is(err, repertoire.ErrAlreadyApplied) {
+		return fmt.Errorf("reopen a withdrawn question: %w", err)
+	}
+	if err == nil {
+		b.log.InfoContext(ctx, "open question asked again after it was withdrawn", logMessage, m.Ref.ID)
+	}
+	return nil
 }
