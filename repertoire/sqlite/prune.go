@@ -749,6 +749,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		for j := range cursors {
 			cum[j] = termSum(cursors[:j+1], nil)
 		}
+		leapTheta, leaps := math.NaN(), leapPlan{}
 		for {
 			theta := threshold()
 			// Essential lists: those from e on; an entry holding none of
@@ -772,6 +773,33 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			}
 			if d < 0 || d > upTo {
 				break
+			}
+			// A long list walked: the required terms' lists move in step
+			// to the next entry that holds them all and may reach theta
+			// (conjoin.go).
+			if !onlyTops(cursors[e:]) {
+				if theta != leapTheta {
+					leapTheta, leaps = theta, sr.leapPlan(cursors, cursors[e:], theta, termSum, pb)
+				}
+				if len(leaps.partners) > 0 {
+					next, err := leaps.leap(ctx, d, upTo, theta, func(tc *termCursor, b float64) float64 { return scale(tc.t, b) })
+					if err != nil {
+						return err
+					}
+					if next > upTo {
+						break
+					}
+					if next > d {
+						for _, tc := range cursors[e:] {
+							for _, c := range tc.stems {
+								if err := c.advanceTo(ctx, next); err != nil {
+									return err
+								}
+							}
+						}
+						continue
+					}
+				}
 			}
 			// Only top lists walked: the entries they hold below the
 			// k-th score by their seed bound are passed over unread.

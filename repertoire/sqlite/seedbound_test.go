@@ -11,24 +11,20 @@ import (
 	"github.com/repertoire/repertoire/repertoire"
 )
 
-// TestSeedBoundsOnCommonWords: queries of a few words most entries hold,
-// the case where the walk after a seed passes over the top lists' entries
-// by their seed bounds (seedbound.go), return the exhaustive ranking's top
-// k, for an asker who sees every entry (the seed keeps only the entries
-// that may still reach the k-th score) and one who does not (it keeps all).
-// Words are drawn from a Zipf law, as in recall-bench's workload, so that
-// the commonest have top lists much shorter than their long lists.
-func TestSeedBoundsOnCommonWords(t *testing.T) {
-	ctx := context.Background()
+// zipfStore is a store of 3,000 entries (1,200 short or under race) of
+// Zipf-drawn words over a vocabulary of 400 (the commonest first), with top
+// lists, 16-posting chunks, and every seventh entry private to channel c3.
+func zipfStore(ctx context.Context, t *testing.T, name string) (*Store, []string, *rand.Rand) {
+	t.Helper()
 	n := 3000
 	if testing.Short() || raceOn {
 		n = 1200
 	}
-	s, err := Open(ctx, t.TempDir()+"/seedbound.db", nil, withTopLists(n/10, 16))
+	s, err := Open(ctx, t.TempDir()+"/"+name+".db", nil, withTopLists(n/10, 16))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	s.chunk = 16 // many chunks per list, some of them passed over
 	r := rand.New(rand.NewPCG(15, 5))
 	z := rand.NewZipf(r, 1.1, 1, 399)
@@ -71,6 +67,19 @@ func TestSeedBoundsOnCommonWords(t *testing.T) {
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM search_top`).Scan(&tops); err != nil || tops < 4 {
 		t.Fatalf("%d top lists (%v): the test needs some", tops, err)
 	}
+	return s, vocab, r
+}
+
+// TestSeedBoundsOnCommonWords: queries of a few words most entries hold,
+// the case where the walk after a seed passes over the top lists' entries
+// by their seed bounds (seedbound.go), return the exhaustive ranking's top
+// k, for an asker who sees every entry (the seed keeps only the entries
+// that may still reach the k-th score) and one who does not (it keeps all).
+// Words are drawn from a Zipf law, as in recall-bench's workload, so that
+// the commonest have top lists much shorter than their long lists.
+func TestSeedBoundsOnCommonWords(t *testing.T) {
+	ctx := context.Background()
+	s, vocab, r := zipfStore(ctx, t, "seedbound")
 	askers := []repertoire.Channel{
 		{Platform: "p", Space: "s", ID: "c3", Private: true}, // sees every entry
 		{Platform: "p", Space: "s", ID: "c1"},                // not the private ones
