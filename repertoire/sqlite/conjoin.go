@@ -18,42 +18,76 @@ import (
 // skip bytes, with the other terms' window bounds and every pair's
 // ceiling, reaches the k-th score; only such an entry is a candidate.
 
-// leapPlan is the leapfrog of one window at one k-th score.
+// leapPlan is the leapfrog of one window at one k-th score, with scratch
+// reused from one plan to the next.
 type leapPlan struct {
 	partners []*termCursor // the required terms' long lists, walked in step, sparsest first
 	base     float64       // what the other terms and the pairs can add
+	in, has  []bool
+	most     []float64 // per term, its lists' highest window bound
+	drop     []float64 // per term, its bound and its pairs' ceilings
+	others   []*termCursor
 }
 
 // plan finds the required terms among the lists ls (probed and walked,
 // each with its window bound) at theta. A required term's long list is
 // walked in step when it holds at most leapDensity times the postings of
 // the essential lists (ess): a sparser walk probes it instead.
-func (sr *searcher) leapPlan(ls, ess []*termCursor, theta float64, termSum func([]*termCursor, []bool) float64, pb *pairBounds) leapPlan {
+func (p *leapPlan) plan(nTerms int, ls, ess []*termCursor, theta float64, termSum func([]*termCursor, []bool) float64, pb *pairBounds) {
+	if len(p.in) != nTerms {
+		p.in, p.has = make([]bool, nTerms), make([]bool, nTerms)
+		p.most, p.drop = make([]float64, nTerms), make([]float64, nTerms)
+	}
+	clear(p.in)
+	clear(p.has)
+	clear(p.most)
+	clear(p.drop)
+	p.partners, p.base = p.partners[:0], 0
+	for _, tc := range ls {
+		if tc.wub > 0 {
+			p.most[tc.index] = max(p.most[tc.index], tc.wub)
+			p.has[tc.index] = true
+		}
+	}
+	total := pb.within(p.has)
+	for i, pr := range pb.pairs {
+		if p.has[pr[0]] && p.has[pr[1]] {
+			p.drop[pr[0]] += pb.most[i]
+			p.drop[pr[1]] += pb.most[i]
+		}
+	}
+	for ti, b := range p.most {
+		total += b
+		p.drop[ti] += b
+	}
 	var walked float64
 	for _, tc := range ess {
 		walked += tc.length()
 	}
-	var p leapPlan
-	in := make([]bool, len(sr.terms))
-	others := make([]*termCursor, 0, len(ls))
 	for _, tc := range ls {
 		t := tc.t
-		if tc.isTop || len(t.Stems) != 1 || in[tc.index] || t.DocFreq > leapDensity*walked {
+		if tc.isTop || len(t.Stems) != 1 || p.in[tc.index] || t.DocFreq > leapDensity*walked {
 			continue
 		}
-		others = others[:0]
+		// What the others add without the term, first roughly (most
+		// windows of a question of several words have no required term),
+		// then exactly, summed as the walk sums it.
+		if total-p.drop[tc.index] > theta*(1+1e-6)+1e-9 {
+			continue
+		}
+		p.others = p.others[:0]
 		for _, o := range ls {
 			if o.index != tc.index {
-				others = append(others, o)
+				p.others = append(p.others, o)
 			}
 		}
-		if termSum(others, nil) < theta {
-			in[tc.index] = true
+		if termSum(p.others, nil) < theta {
+			p.in[tc.index] = true
 			p.partners = append(p.partners, tc)
 		}
 	}
 	if len(p.partners) == 0 {
-		return p
+		return
 	}
 	// Sparsest first: it moves the others furthest.
 	for i := 1; i < len(p.partners); i++ {
@@ -61,21 +95,14 @@ func (sr *searcher) leapPlan(ls, ess []*termCursor, theta float64, termSum func(
 			p.partners[j], p.partners[j-1] = p.partners[j-1], p.partners[j]
 		}
 	}
-	most := make([]float64, len(sr.terms))
-	has := make([]bool, len(sr.terms))
-	for _, tc := range ls {
-		if in[tc.index] {
-			has[tc.index] = true
-		} else if tc.wub > 0 {
-			most[tc.index] = max(most[tc.index], tc.wub)
-			has[tc.index] = true
+	for ti, b := range p.most {
+		if p.in[ti] {
+			p.has[ti] = true
+		} else {
+			p.base += b
 		}
 	}
-	for _, b := range most {
-		p.base += b
-	}
-	p.base += pb.within(has)
-	return p
+	p.base += pb.within(p.has)
 }
 
 // leapDensity: a required term's long list is walked in step when it

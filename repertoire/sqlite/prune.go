@@ -40,8 +40,11 @@ type stemCursor struct {
 	cur     posting
 	curOK   bool
 	posBuf  []int32
-	mem     []byte   // pending postings: the one chunk, held in memory
-	mems    [][]byte // or every chunk's (heads all fetched): a short list lookup read
+	// decodeAll: the cursor is read posting by posting (the seed's
+	// merge), each decoded as it is passed.
+	decodeAll bool
+	mem       []byte   // pending postings: the one chunk, held in memory
+	mems      [][]byte // or every chunk's (heads all fetched): a short list lookup read
 	// Postings read ahead by rowid, and how many chunks the next read
 	// takes: doubled while the cursor reads chunk after chunk, one when
 	// it passed over some.
@@ -114,7 +117,12 @@ func newStemCursor(ctx context.Context, sr *searcher, term string, list *listQue
 
 // refill fetches the next headers, from the chunk holding c.at on.
 func (c *stemCursor) refill(ctx context.Context) error {
-	c.heads, c.h = c.heads[c.h:], 0
+	if c.h >= len(c.heads) {
+		c.heads = c.heads[:0] // its array reused (a slice past its end has no room)
+	} else {
+		c.heads = c.heads[c.h:]
+	}
+	c.h = 0
 	if c.loaded >= 0 {
 		c.loaded = -1 // indexes moved
 	}
@@ -342,6 +350,20 @@ func (c *stemCursor) locate(ctx context.Context) error {
 	for !c.atOK || c.curID < c.at {
 		if len(c.rest) == 0 {
 			return errCorrupt // the chunk's last ID said otherwise
+		}
+		if c.decodeAll {
+			// Every posting is wanted: each is decoded once, as it is
+			// passed, not passed over and then decoded.
+			rest, pos, err := repertoire.ReadPosting(c.rest, c.lastID, &c.cur, c.posBuf[:0])
+			if err != nil {
+				return err
+			}
+			c.posBuf = pos
+			if c.cur.ID >= c.at {
+				c.curID, c.curPrev, c.curAt, c.atOK, c.curOK = c.cur.ID, c.lastID, c.rest, true, true
+			}
+			c.lastID, c.rest = c.cur.ID, rest
+			continue
 		}
 		delta, rest, err := repertoire.SkipPosting(c.rest)
 		if err != nil {
@@ -666,6 +688,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		return nil
 	}
 	split := make([]bool, len(sr.terms)) // per term: read from two lists
+	var leaps leapPlan                   // conjoin.go
 	target := int64(math.MinInt64 + 1)
 	for {
 		theta := threshold()
@@ -749,7 +772,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 		for j := range cursors {
 			cum[j] = termSum(cursors[:j+1], nil)
 		}
-		leapTheta, leaps := math.NaN(), leapPlan{}
+		leapTheta := math.NaN()
 		for {
 			theta := threshold()
 			// Essential lists: those from e on; an entry holding none of
@@ -779,7 +802,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 			// (conjoin.go).
 			if !onlyTops(cursors[e:]) {
 				if theta != leapTheta {
-					leapTheta, leaps = theta, sr.leapPlan(cursors, cursors[e:], theta, termSum, pb)
+					leapTheta = theta
+					leaps.plan(len(sr.terms), cursors, cursors[e:], theta, termSum, pb)
 				}
 				if len(leaps.partners) > 0 {
 					next, err := leaps.leap(ctx, d, upTo, theta, func(tc *termCursor, b float64) float64 { return scale(tc.t, b) })
@@ -989,6 +1013,7 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing, outsi
 		if err != nil {
 			return nil, err
 		}
+		w.decodeAll = true
 		c, err := newStemCursor(ctx, sr, tc.t.Stems[0], topList)
 		if err != nil {
 			return nil, err
