@@ -259,7 +259,7 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 		if pending && age > forgetConfirmWithin {
 			text = fmt.Sprintf("Your earlier %s expired (it must be confirmed within %d minutes), so nothing was removed. ", b.commandText(ev, "forget me"), int(forgetConfirmWithin/time.Minute)) + text
 		}
-		return b.reply(ctx, ev, text)
+		return b.replyAside(ctx, ev, text)
 	}
 	// Confirmed. Forgetting twice removes nothing more, so the request is
 	// marked answered after the forget: one that fails stays confirmed and
@@ -286,7 +286,7 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 		return nil
 	}
 	b.log.InfoContext(ctx, "member forgotten", logUser, ev.Message.Author.ID, "entries", f.Entries)
-	return b.reply(ctx, ev, forgottenReply(f))
+	return b.replyAside(ctx, ev, forgottenReply(f))
 }
 
 func plural(n int, one, many string) string {
@@ -415,6 +415,24 @@ func displayName(p repertoire.Person) string {
 // ephemerally to a command. Each part is a sentence (see Sentence).
 func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 	_, err := b.replyDoc(ctx, ev, Sentences(parts...))
+	return err
+}
+
+// replyAside is reply for what concerns the member alone ("forget me"'s
+// warning and what it removed): in a channel it is whispered to them
+// where the platform can (Slack's ephemeral message, the shell); a DM or
+// a command's answer is private already; elsewhere it is the reply.
+func (b *Bot) replyAside(ctx context.Context, ev Mentioned, parts ...string) error {
+	ref := ev.Message.Ref
+	w, ok := b.platforms[ref.Channel.Platform].(Whisperer)
+	if ev.Via == ViaCommand || b.inDM(ev) || !ok || !w.Whispers() {
+		return b.reply(ctx, ev, parts...)
+	}
+	out := Outgoing{Channel: ref.Channel, Doc: b.lateDoc(ev, Sentences(parts...)), Interaction: ev.Interaction, Ephemeral: true, To: ev.Message.Author, Thread: ref.Thread}
+	if out.Thread == "" {
+		out.Thread = ref.ID
+	}
+	_, err := b.post(ctx, out)
 	return err
 }
 

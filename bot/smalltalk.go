@@ -102,7 +102,7 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 	help := b.commandText(ev, "help")
 	if kind == talkAck {
 		if note := b.forgetNotConfirmed(ctx, ev); note != "" {
-			return b.reply(ctx, ev, note)
+			return b.replyAside(ctx, ev, note)
 		}
 		if b.suggestedHere(ctx, ev) {
 			// "@repertoire yes" to "Worth keeping?": say how to keep it.
