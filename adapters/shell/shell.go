@@ -119,7 +119,7 @@ func (s *Shell) Help() string {
 		"  /unreact N [EMOJI]    take a reaction back",
 		"  /edit N TEXT          edit message N",
 		"  /delete N             delete message N",
-		"  /ask QUESTION         ask the bot privately (like a slash command)",
+		"  /ask QUESTION         ask the bot privately, as Slack's /repertoire does (/ask help, /ask forget me too)",
 		"  /web                  get a private one-time link to the web page",
 		"  /helped N [M]         press \"This helped\" beside entry N of the bot's last answer (or of message M)",
 		"  /notit N [M]          press \"Not it\" beside entry N",
@@ -297,7 +297,15 @@ func (s *Shell) exec(ctx context.Context, h bot.Handler, line string) bool {
 		s.delete(ctx, h, n)
 	case "/ask":
 		s.mu.Lock()
-		ev := bot.Mentioned{ID: s.nextID(), Text: "ask " + rest, Via: bot.ViaCommand,
+		// As Slack's /repertoire: the text is the request, so "/ask help"
+		// is the help and "/ask forget me" asks to be forgotten; only a
+		// whole command is one ("/ask help with nginx" is a question), and
+		// nothing is the help.
+		text := strings.TrimSpace(rest)
+		if text == "" {
+			text = "help"
+		}
+		ev := bot.Mentioned{ID: s.nextID(), Text: text, Via: bot.ViaCommand,
 			Message: bot.Message{Ref: bot.MessageRef{Channel: s.chanRef(s.channel)}, Author: s.member(),
 				Text: "/ask " + rest, Time: s.now(), ChannelName: s.channel, Private: s.private[s.channel]}}
 		s.mu.Unlock()

@@ -50,7 +50,7 @@ func TestShellTranslatesCommandsToEvents(t *testing.T) {
 			}
 		}
 	}
-	want := "posted posted added:✅:ben removed edited:better answer deleted posted mentioned:hello bot mentioned:ask where is it"
+	want := "posted posted added:✅:ben removed edited:better answer deleted posted mentioned:hello bot mentioned:where is it" // /ask passes its text as /repertoire does
 	if got := strings.Join(kinds, " "); got != want {
 		t.Errorf("events\n got %s\nwant %s\n%s", got, want, out)
 	}
