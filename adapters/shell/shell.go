@@ -393,6 +393,35 @@ func (s *Shell) byID(id string) (*message, bool) {
 	return s.msgs[n-1], true
 }
 
+// whatIsLocked says what message n is when acting on it may not be what
+// the member meant (a mistyped number): the bot's post (for a reaction;
+// for a reply, unless it is an answer with entries, whose thread is the
+// reply's place), or a request to the bot. "" otherwise.
+func (s *Shell) whatIsLocked(m *message, n int, botPost bool) string {
+	snippet := []rune(strings.Join(strings.Fields(m.text), " "))
+	if len(snippet) > 60 {
+		snippet = append(snippet[:59], '…')
+	}
+	switch {
+	case m.author.Bot && botPost:
+		return fmt.Sprintf(" (note: [%d] is %s's post, “%s”, not a member's)", n, m.author.Name, string(snippet))
+	case !m.author.Bot && (strings.HasPrefix(m.ref.Channel.ID, "dm-") || hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName)):
+		return fmt.Sprintf(" (note: [%d] is %s's request to %s, “%s”)", n, m.author.Name, s.botName, string(snippet))
+	}
+	return ""
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	_, ok := cutPrefixFold(s, prefix)
+	return ok
+}
+
+// feedbackEmoji reports whether e is 👍 or 👎, a verdict on the bot's answer.
+func feedbackEmoji(e bot.Emoji) bool {
+	u := strings.TrimSuffix(e.Unicode, "\uFE0F")
+	return u == "👍" || u == "👎" || e.Shortcode == "+1" || e.Shortcode == "-1" || e.Shortcode == "thumbsup" || e.Shortcode == "thumbsdown"
+}
+
 // numberAnd parses "N rest" where N names an existing message.
 func (s *Shell) numberAnd(args string, needRest bool) (int, string, error) {
 	num, rest, _ := strings.Cut(args, " ")
@@ -440,6 +469,11 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 		thread = parent.ref.Root().ID
 	}
 	m := s.appendLocked(channel, thread, s.member(), text)
+	if replyTo > 0 && s.msgs[replyTo-1].author.Bot {
+		if note := s.whatIsLocked(s.msgs[replyTo-1], replyTo, len(s.msgs[replyTo-1].entries) == 0); note != "" {
+			s.printfLocked("%s; the reply is in its thread)\n", strings.TrimSuffix(strings.TrimSpace(note), ")"))
+		}
+	}
 	posted := bot.MessagePosted{ID: s.nextID(), Message: s.toMessage(m)}
 	var mention *bot.Mentioned
 	mentionPrefix := "@" + s.botName
@@ -541,7 +575,7 @@ func (s *Shell) react(ctx context.Context, h bot.Handler, n int, e bot.Emoji, ad
 	case add && found < 0:
 		m.reactions = append(m.reactions, bot.Reaction{User: who, Emoji: e})
 		ev = bot.ReactionAdded{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
-		s.printfLocked("%s reacted %s to [%d]\n", who.Name, emojiText(e), n)
+		s.printfLocked("%s reacted %s to [%d]%s\n", who.Name, emojiText(e), n, s.whatIsLocked(m, n, !feedbackEmoji(e) || len(m.entries) == 0))
 	case !add && found >= 0:
 		m.reactions = append(m.reactions[:found], m.reactions[found+1:]...)
 		ev = bot.ReactionRemoved{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
