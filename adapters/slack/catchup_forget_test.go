@@ -34,13 +34,21 @@ func TestCatchUpLeavesAForgottenSaverForgotten(t *testing.T) {
 		_, mev := fake.Mention("C1", "U3", "forget me", "")
 		fake.Event(mev)
 	}
+	// forget me's answers are whispered to U3 (chat.postEphemeral).
+	whispered := func() []string {
+		var said []string
+		for _, f := range fake.Calls("chat.postEphemeral") {
+			said = append(said, f.Get("user")+": "+f.Get("text"))
+		}
+		return said
+	}
 	await(t, "the forget and its answer", func() bool {
 		e, ok := p.entry(fake, "C1", tip)
-		ms := fake.BotMessages("C1")
-		return ok && len(e.Savers) == 0 && len(ms) == 2 && strings.Contains(ms[1].Text, "Nothing of yours")
+		ws := whispered()
+		return ok && len(e.Savers) == 0 && len(ws) == 2 && strings.HasPrefix(ws[1], "U3: ") && strings.Contains(ws[1], "Nothing of yours")
 	})
 	p.catchup.Wait()
-	said := len(fake.BotMessages("C1"))
+	said, whispers := len(fake.BotMessages("C1")), len(whispered())
 	st, err := p.catchup.Run(ctx, p.a)
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +61,8 @@ func TestCatchUpLeavesAForgottenSaverForgotten(t *testing.T) {
 		n, _, err := p.store.InboxDepth(ctx)
 		return err == nil && n == 0
 	})
-	if later := fake.BotMessages("C1")[said:]; len(later) != 0 {
-		t.Errorf("catch-up answered U3's forget me again: %+v", later)
+	if later := fake.BotMessages("C1")[said:]; len(later) != 0 || len(whispered()) != whispers {
+		t.Errorf("catch-up answered U3's forget me again: %+v %q", later, whispered()[whispers:])
 	}
 	if e, ok := p.entry(fake, "C1", tip); !ok || len(e.Savers) != 0 || e.Votes != 0 {
 		t.Errorf("after catch-up, the tip: %+v (kept %v), want it without U3", e, ok)
