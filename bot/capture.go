@@ -50,6 +50,16 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	if answer.Author.Bot {
 		return b.sayBotPost(ctx, ev, *answer) // botpost.go: an answer or a digest is no knowledge
 	}
+	if b.direct(answer.Ref.Channel) && answer.Ref.Thread == "" && len(msgs) == 1 {
+		// In a DM every message is a request to the bot: a command, or a
+		// question without an answer, is no private note (reactrequest.go).
+		if isCommandText(b.withoutCommand(*answer)) {
+			return b.sayRequest(ctx, ev, *answer, true)
+		}
+		if asksOnly(answer.Text) {
+			return b.sayRequest(ctx, ev, *answer, false)
+		}
+	}
 	if len(msgs) > 0 && msgs[0].Ref.ID != answer.Ref.ID && answer.Ref.Thread != "" {
 		question = &msgs[0]
 	}
@@ -64,7 +74,13 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		return b.sayBotPost(ctx, ev, *answer)
 	}
 	if b.addressesBot(answer.Text) {
+		if isCommandText(b.withoutCommand(*answer)) {
+			return b.sayRequest(ctx, ev, *answer, true) // reactrequest.go
+		}
 		if question == nil {
+			if b.answeredByRecall(ctx, msgs) {
+				return b.sayAnsweredByRecall(ctx, ev, *answer) // saverecall.go: answered in its thread
+			}
 			return b.kindOfAsked(ctx, ev, *answer) // reactopen.go
 		}
 		return nil // requests to the bot are not knowledge

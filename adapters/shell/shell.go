@@ -396,7 +396,7 @@ func (s *Shell) byID(id string) (*message, bool) {
 // whatIsLocked says what message n is when acting on it may not be what
 // the member meant (a mistyped number): the bot's post (for a reaction;
 // for a reply, unless it is an answer with entries, whose thread is the
-// reply's place), or a request to the bot. "" otherwise.
+// reply's place), or a request to the bot in a channel. "" otherwise.
 func (s *Shell) whatIsLocked(m *message, n int, botPost bool) string {
 	snippet := []rune(strings.Join(strings.Fields(m.text), " "))
 	if len(snippet) > 60 {
@@ -405,7 +405,7 @@ func (s *Shell) whatIsLocked(m *message, n int, botPost bool) string {
 	switch {
 	case m.author.Bot && botPost:
 		return fmt.Sprintf(" (note: [%d] is %s's post, “%s”, not a member's)", n, m.author.Name, string(snippet))
-	case !m.author.Bot && (strings.HasPrefix(m.ref.Channel.ID, "dm-") || hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName)):
+	case !m.author.Bot && hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName): // not in a DM, where a reaction keeps a note
 		return fmt.Sprintf(" (note: [%d] is %s's request to %s, “%s”)", n, m.author.Name, s.botName, string(snippet))
 	}
 	return ""
