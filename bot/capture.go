@@ -134,6 +134,12 @@ func (b *Bot) kindByReaction(ctx context.Context, ev ReactionAdded, kind reperto
 	if _, may := kindChangers(e, ev.User.ID); !may {
 		return nil
 	}
+	if ev.User.ID != e.Author.ID && b.authorNamed(m, e) {
+		// Who wrote it knows what it is: the kind they named with their
+		// own emoji stands, and another's counts as a vote.
+		return b.whisperTo(ctx, ev, m, Sentences(fmt.Sprintf("“%s” stays a %s: %s, who wrote it, named that kind, so only they change it now.",
+			oneLine(e.Title(), 80), e.Kind, displayUser(User{ID: e.Author.ID, Name: e.Author.Name}))))
+	}
 	changed, err := b.store.SetEntryKind(ctx, e.ID, kind)
 	if err != nil {
 		return fmt.Errorf("capture: change kind: %w", err)
@@ -143,6 +149,17 @@ func (b *Bot) kindByReaction(ctx context.Context, ev ReactionAdded, kind reperto
 	}
 	b.log.InfoContext(ctx, "kind changed by reaction", logEntry, e.ID, logUser, ev.User.ID, "kind", string(kind))
 	return b.whisperTo(ctx, ev, m, Sentences(fmt.Sprintf("“%s” was a %s; it is a %s now.", oneLine(e.Title(), 80), e.Kind, kind)))
+}
+
+// authorNamed reports whether the author of e, the entry saved from m,
+// named its present kind with a capture emoji on m (✅ on their answer).
+func (b *Bot) authorNamed(m Message, e repertoire.Entry) bool {
+	for _, r := range m.Reactions {
+		if k, ok := b.CaptureKind(r.Emoji); ok && k != plainKind && k == e.Kind && r.User.ID == e.Author.ID && e.Author.ID != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // addressesBot reports whether text starts by addressing the bot by name.
