@@ -151,7 +151,21 @@ func (p *leapPlan) leap(ctx context.Context, d, upTo int64, theta float64, scale
 					b = max(b, c.bound(d))
 				}
 			}
-			sum += scale(tc, b)
+			v := scale(tc, b)
+			if tc.top != nil && v > tc.cap {
+				// A skip byte is coarse: a posting under the cut may be
+				// bounded above it. Every posting above the cut is in
+				// the term's top list; one the top list lacks gets the
+				// cut at most.
+				in, err := holds(ctx, tc.top, d)
+				if err != nil {
+					return 0, err
+				}
+				if !in {
+					v = tc.cap
+				}
+			}
+			sum += v
 		}
 		if sum >= theta {
 			return d, nil
@@ -159,4 +173,17 @@ func (p *leapPlan) leap(ctx context.Context, d, upTo int64, theta float64, scale
 		d++
 	}
 	return d, nil
+}
+
+// holds says whether list tc holds entry d, moving its cursors to d.
+func holds(ctx context.Context, tc *termCursor, d int64) (bool, error) {
+	for _, c := range tc.stems {
+		if err := c.advanceTo(ctx, d); err != nil {
+			return false, err
+		}
+		if x, err := c.doc(ctx); err != nil || x == d {
+			return err == nil, err
+		}
+	}
+	return false, nil
 }
