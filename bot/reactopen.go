@@ -74,14 +74,14 @@ func (b *Bot) sayKind(ctx context.Context, ev ReactionAdded, q Message, text str
 // ("@repertoire how do I …?") that nobody has answered: recall kept it
 // open, so a ✅ or 📖 on it names its answer's kind as on a question a 💡
 // kept open (namedKind applies it when the answer is saved). Anything else
-// on a request to the bot is no knowledge and says nothing.
+// on a request to the bot is no knowledge, and the member is told so.
 func (b *Bot) kindOfAsked(ctx context.Context, ev ReactionAdded, q Message) error {
 	open, ok, err := b.openQuestionOf(ctx, q.Ref) // editopen.go
 	if err != nil {
 		return fmt.Errorf("capture: open questions: %w", err)
 	}
 	if !ok {
-		return nil
+		return b.sayRequest(ctx, ev, q, false) // reactrequest.go
 	}
 	if err := b.store.MarkApplied(ctx, ev.ID); errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil

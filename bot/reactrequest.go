@@ -41,8 +41,10 @@ func (b *Bot) sayRequest(ctx context.Context, ev ReactionAdded, m Message, comma
 		say = "Not saved: “" + text + "” is a command to me, not a note. To keep a private note here, write it as a message and react " + b.captureList() + " to it."
 	case command:
 		say = "Not saved: “" + text + "” is a request to me, not knowledge. React " + b.captureList() + " to the member's message that holds the answer to save it."
-	default:
+	case dm:
 		say = "Not saved: “" + text + "” is a question, with no answer in it to keep. If an answer of mine helped, say so on it (“This helped”); to keep an answer as a private note, write it here (or as a reply to the question) and react 💡 to that."
+	default:
+		say = "Not saved: “" + text + "” asks me something, with no answer in it to keep. When a member answers it, react " + b.captureList() + " to the answer to save them together."
 	}
 	return b.whisperTo(ctx, ev, m, Sentences(say))
 }
