@@ -393,20 +393,28 @@ func (s *Shell) byID(id string) (*message, bool) {
 	return s.msgs[n-1], true
 }
 
-// whatIsLocked says what message n is when acting on it may not be what
-// the member meant (a mistyped number): the bot's post (for a reaction;
-// for a reply, unless it is an answer with entries, whose thread is the
-// reply's place), or a request to the bot in a channel. "" otherwise.
-func (s *Shell) whatIsLocked(m *message, n int, botPost bool) string {
+// whatIsLocked says what message n is, for an action on it that may not
+// be what the member meant (a mistyped number: numbers count the bot's
+// posts too) and that the bot answers with nothing: a 👍/👎 on anything
+// but an answer with entries, which counts only there, when n is the
+// bot's post or a request to the bot in a channel; and a reply to the
+// bot's post that is no such answer (the reply lands in its thread). A
+// capture emoji on either is answered by the bot itself. "" otherwise.
+func (s *Shell) whatIsLocked(m *message, n int, reply bool, e bot.Emoji) string {
 	snippet := []rune(strings.Join(strings.Fields(m.text), " "))
 	if len(snippet) > 60 {
 		snippet = append(snippet[:59], '…')
 	}
+	answer := len(m.entries) > 0
 	switch {
-	case m.author.Bot && botPost:
-		return fmt.Sprintf(" (note: [%d] is %s's post, “%s”, not a member's)", n, m.author.Name, string(snippet))
-	case !m.author.Bot && hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName): // not in a DM, where a reaction keeps a note
-		return fmt.Sprintf(" (note: [%d] is %s's request to %s, “%s”)", n, m.author.Name, s.botName, string(snippet))
+	case answer || !reply && !feedbackEmoji(e):
+		return ""
+	case m.author.Bot && reply:
+		return fmt.Sprintf("(note: [%d] is %s's post, “%s”, not a member's; the reply is in its thread)", n, m.author.Name, string(snippet))
+	case m.author.Bot:
+		return fmt.Sprintf(" (note: [%d] is %s's post, “%s”, which shows no entries: a 👍 or 👎 counts only on an answer that does)", n, m.author.Name, string(snippet))
+	case !reply && hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName): // not in a DM, where a reaction keeps a note
+		return fmt.Sprintf(" (note: [%d] is %s's request to %s, “%s”: a 👍 or 👎 counts on %s's answer)", n, m.author.Name, s.botName, string(snippet), s.botName)
 	}
 	return ""
 }
@@ -469,9 +477,9 @@ func (s *Shell) post(ctx context.Context, h bot.Handler, replyTo int, text strin
 		thread = parent.ref.Root().ID
 	}
 	m := s.appendLocked(channel, thread, s.member(), text)
-	if replyTo > 0 && s.msgs[replyTo-1].author.Bot {
-		if note := s.whatIsLocked(s.msgs[replyTo-1], replyTo, len(s.msgs[replyTo-1].entries) == 0); note != "" {
-			s.printfLocked("%s; the reply is in its thread)\n", strings.TrimSuffix(strings.TrimSpace(note), ")"))
+	if replyTo > 0 {
+		if note := s.whatIsLocked(s.msgs[replyTo-1], replyTo, true, bot.Emoji{}); note != "" {
+			s.printfLocked("%s\n", note)
 		}
 	}
 	posted := bot.MessagePosted{ID: s.nextID(), Message: s.toMessage(m)}
@@ -575,7 +583,7 @@ func (s *Shell) react(ctx context.Context, h bot.Handler, n int, e bot.Emoji, ad
 	case add && found < 0:
 		m.reactions = append(m.reactions, bot.Reaction{User: who, Emoji: e})
 		ev = bot.ReactionAdded{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
-		s.printfLocked("%s reacted %s to [%d]%s\n", who.Name, emojiText(e), n, s.whatIsLocked(m, n, !feedbackEmoji(e) || len(m.entries) == 0))
+		s.printfLocked("%s reacted %s to [%d]%s\n", who.Name, emojiText(e), n, s.whatIsLocked(m, n, false, e))
 	case !add && found >= 0:
 		m.reactions = append(m.reactions[:found], m.reactions[found+1:]...)
 		ev = bot.ReactionRemoved{ID: s.nextID(), Target: m.ref, User: who, Emoji: e, Private: s.private[m.ref.Channel.ID]}
