@@ -228,7 +228,10 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	if err != nil {
 		return fmt.Errorf("apply edit: %w", err)
 	}
-	if saysNothing(b.withoutCommand(ev.Message)) && !holdsText(held, ev.Message) {
+	// A question asked of the bot is kept without the bot's name (as its
+	// save keeps it); an answer never is such a request.
+	text := b.withoutCommand(ev.Message)
+	if saysNothing(text) && !holdsText(held, ev.Message.Ref, ev.Message.Text, text) {
 		// "ok", "nvm", emptied: the author took back what they said, so the
 		// entry goes as if the message were deleted (its question, when it
 		// was one, leaves the entry; an open question leaves the digest).
@@ -246,7 +249,7 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 		}
 		return nil
 	}
-	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), ev.Message.Text, ev.Message.Time)
+	n, err := b.store.EditSource(ctx, ev.ID, source(ev.Message.Ref), text, ev.Message.Time)
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
 	}
@@ -256,17 +259,18 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)
 		b.retag(ctx, ev.Message.Ref)
-		b.retagEdit(ctx, held, ev.Message.Ref, ev.Message.Text)
+		b.retagEdit(ctx, held, ev.Message.Ref, text)
 	}
 	return nil
 }
 
-// holdsText reports whether an entry already holds m's text as it is
-// now, as its answer or its question: the edit changes nothing there.
-func holdsText(held []repertoire.Entry, m Message) bool {
-	text := repertoire.CleanText(m.Text)
+// holdsText reports whether an entry already holds the message's text as
+// it is now (raw; asked, without the bot's name), as its answer or its
+// question: the edit changes nothing there.
+func holdsText(held []repertoire.Entry, ref MessageRef, raw, asked string) bool {
+	raw, asked = repertoire.CleanText(raw), repertoire.CleanText(asked)
 	for _, e := range held {
-		if (e.SourceID == m.Ref.ID && e.Answer == text) || (e.QuestionID == m.Ref.ID && e.Question == text) {
+		if (e.SourceID == ref.ID && (e.Answer == raw || e.Answer == asked)) || (e.QuestionID == ref.ID && (e.Question == raw || e.Question == asked)) {
 			return true
 		}
 	}
