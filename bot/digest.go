@@ -36,6 +36,9 @@ type Digest struct {
 	// StillTrue asks members to check the rediscovered entry: it is more
 	// than six months old.
 	StillTrue bool
+	// Direct is a DM's digest: the member's own notes, so it is worded
+	// for them and thanks nobody.
+	Direct bool
 }
 
 // DigestSection is the period's entries of one kind and tag.
@@ -201,6 +204,9 @@ func (d Digest) Doc() Doc {
 		where = "#" + d.ChannelName
 	}
 	span := d.span()
+	if d.Quiet && d.Direct {
+		return Doc{Blocks: []Block{Para(T(fmt.Sprintf("📚 A quiet period here: you kept no new note %s. React 💡 to one of your messages here to keep it as a note.", span)))}}
+	}
 	if d.Quiet {
 		return Doc{Blocks: []Block{Para(T(fmt.Sprintf("📚 A quiet period in %s: nothing new was saved %s. React 💡 to a helpful message and it will be in the next digest.", where, span)))}}
 	}
@@ -219,7 +225,11 @@ func (d Digest) Doc() Doc {
 	if q > 0 {
 		summary = append(summary, fmt.Sprintf("%d open %s", q, plural(q, "question", "questions")))
 	}
-	doc := Doc{Blocks: []Block{Para(T("📚 "), Em("What "+where+" learned"), T(fmt.Sprintf(" %s: %s.", span, joinWords(summary, "and"))))}}
+	title := "What " + where + " learned"
+	if d.Direct {
+		title = "Your notes kept here"
+	}
+	doc := Doc{Blocks: []Block{Para(T("📚 "), Em(title), T(fmt.Sprintf(" %s: %s.", span, joinWords(summary, "and"))))}}
 	add := func(b ...Block) { doc.Blocks = append(doc.Blocks, b...) }
 	for _, s := range d.Sections {
 		h := kindHeading(s.Kind)
@@ -235,10 +245,11 @@ func (d Digest) Doc() Doc {
 	if d.More > 0 {
 		add(Para(T(fmt.Sprintf("…and %d more. Ask me about a topic to find them.", d.More))))
 	}
-	if len(d.Contributors) > 0 || len(d.Detected) > 0 || len(d.Questions) > 0 || d.Rediscover != nil {
+	thank := len(d.Contributors) > 0 && !d.Direct // a DM's notes are the member's own
+	if thank || len(d.Detected) > 0 || len(d.Questions) > 0 || d.Rediscover != nil {
 		add(Rule())
 	}
-	if len(d.Contributors) > 0 {
+	if thank {
 		names := make([]string, len(d.Contributors))
 		for i, c := range d.Contributors {
 			var did []string

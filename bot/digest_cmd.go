@@ -100,8 +100,11 @@ func (b *Bot) digestCommand(ctx context.Context, ev Mentioned, args string) erro
 		return err
 	}
 	next := sched.Next(b.cfg.Now())
-	return b.reply(ctx, ev, fmt.Sprintf("Done: this channel gets its digest %s. The next one: %s.",
-		sched.Describe(), next.In(sched.Zone).Format("Mon 2 Jan 15:04 MST")))
+	done := "Done: this channel gets its digest %s. The next one: %s."
+	if b.inDM(ev) {
+		done = "Done: you get a digest of your notes here %s. The next one: %s."
+	}
+	return b.reply(ctx, ev, fmt.Sprintf(done, sched.Describe(), next.In(sched.Zone).Format("Mon 2 Jan 15:04 MST")))
 }
 
 // ParseDigestSetting reads the schedule forms of the digest command:
@@ -230,6 +233,7 @@ func (b *Bot) digestNow(ctx context.Context, ch repertoire.Channel, current repe
 		return err
 	}
 	d := ComposeDigest(data, sched.Zone)
+	d.Direct = b.direct(d.Channel)
 	doc := d.Doc()
 	ref, err := b.post(ctx, Outgoing{Channel: d.Channel, Doc: doc})
 	if err == nil {

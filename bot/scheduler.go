@@ -281,6 +281,7 @@ func (s *Scheduler) runOne(ctx context.Context, t digestTarget, end, now time.Ti
 		return s.fail(pctx, t, end, err)
 	}
 	d := ComposeDigest(data, t.sched.Zone)
+	d.Direct = b.direct(d.Channel)
 	if claim.TakenOver {
 		// The process that claimed the period died; it may have posted
 		// before dying. Its post carries the period's span: look for it.
