@@ -35,6 +35,7 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 	type saved struct {
 		src   repertoire.Source
 		entry repertoire.Entry
+		emoji string // the member's capture emoji still on the message, if any
 	}
 	var found []saved
 	for _, m := range msgs {
@@ -48,13 +49,13 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 		if err != nil {
 			return fmt.Errorf("unsave: %w", err)
 		}
-		found = append(found, saved{source(m.Ref), e})
+		found = append(found, saved{source(m.Ref), e, b.captureEmojiOf(m, ev.Message.Author.ID)})
 	}
 	if len(found) == 0 {
 		return b.replyOnce(ctx, ev, "You have no save or vote in this thread to take back.")
 	}
 	key := mentionKey(ev)
-	var said []string
+	var said, still []string
 	for i, f := range found {
 		event := key + "/" + f.src.Message
 		if i == len(found)-1 {
@@ -72,6 +73,10 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 		case err != nil:
 			return fmt.Errorf("unsave: %w", err)
 		}
+		if outcome != repertoire.NotSaved && f.emoji != "" {
+			// The bot cannot take a member's reaction off: it still shows.
+			still = append(still, f.emoji)
+		}
 		switch outcome {
 		case repertoire.RemovedVote:
 			said = append(said, "I took back your vote for “"+title+"”.")
@@ -85,5 +90,22 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 	if len(said) == 0 {
 		return b.reply(ctx, ev, "You have no save or vote in this thread to take back.")
 	}
+	if len(still) > 0 {
+		said = append(said, "Your "+joinWords(still, "and")+" still shows on the message: take it off too, or it reads as a save to others.")
+	}
 	return b.reply(ctx, ev, said...)
+}
+
+// captureEmojiOf returns the capture emoji userID has on m ("💡", or
+// ":bulb:" where only a shortcode is known), "" when none.
+func (b *Bot) captureEmojiOf(m Message, userID string) string {
+	for _, r := range m.Reactions {
+		if _, ok := b.CaptureKind(r.Emoji); ok && r.User.ID == userID {
+			if r.Emoji.Unicode != "" {
+				return r.Emoji.Unicode
+			}
+			return ":" + r.Emoji.Shortcode + ":"
+		}
+	}
+	return ""
 }
