@@ -14,9 +14,9 @@ import (
 // what the "This helped" button says. It counts as that button when it
 // clearly refers to the bot's last answer to that member: in a thread,
 // the bot's latest post before it is a recall answer to the member's own
-// question (a plain reply counts only when nobody else spoke since: a
-// thanks after another member's reply is theirs); in a DM, the bot's last
-// answer there within thanksWithin. The answer must have shown one entry,
+// question and nobody else spoke since (a thanks after another member's
+// reply is theirs, or "that worked" is their answer's, even said to the
+// bot by name); in a DM, the bot's last answer there within thanksWithin. The answer must have shown one entry,
 // else the thanks cannot say which, and the member is asked to press the
 // button beside it.
 
@@ -111,9 +111,8 @@ func (b *Bot) thanksHelped(ctx context.Context, m Message, mention bool) (helped
 
 // thankedAnswer finds the bot's answer a thanks refers to: in a thread,
 // the bot's latest post before it, when that is a recall answer to the
-// member's own question and (for a plain reply) no other member spoke
-// since; in a DM without a thread, the bot's last answer there within
-// thanksWithin.
+// member's own question and no other member spoke since; in a DM without
+// a thread (mention), the bot's last answer there within thanksWithin.
 func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (MessageRef, bool, error) {
 	ref := m.Ref
 	if ref.Thread == "" || ref.Thread == ref.ID {
@@ -154,8 +153,10 @@ func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (Messa
 			}
 			return x.Ref, b.askedBy(msgs[:i], m), nil
 		case sameAuthor(x, m):
-		case !mention:
-			return MessageRef{}, false, nil // another member spoke since: the thanks may be theirs
+		default:
+			// Another member spoke since: the thanks may be theirs, and
+			// "that worked" may be their answer's, even said to the bot.
+			return MessageRef{}, false, nil
 		}
 	}
 	return MessageRef{}, false, nil

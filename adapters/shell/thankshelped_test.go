@@ -41,6 +41,8 @@ func TestScenarioThanksToTheBotCountsAsHelped(t *testing.T) {
 		"/as erin", "@repertoire how are certificates rotated?", // [6], answered in [7]
 		"/reply 6 thanks anyway",
 		"/reply 6 thanks bob, that worked",
+		"/as bob", "/reply 6 or wait for the nightly cron job",
+		"/as erin", "/reply 6 @repertoire thanks, that worked", // after bob's answer: bob's
 	)
 	if n := helpful(); n != 1 {
 		t.Errorf("thanks that are not the bot's counted: %d helped, want 1\n%s", n, out)
