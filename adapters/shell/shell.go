@@ -410,7 +410,7 @@ func (s *Shell) whatIsLocked(m *message, n int, reply bool, e bot.Emoji) string 
 	case answer || !reply && !feedbackEmoji(e):
 		return ""
 	case m.author.Bot && reply:
-		return fmt.Sprintf("(note: [%d] is %s's post, “%s”, not a member's; the reply is in its thread)", n, m.author.Name, string(snippet))
+		return fmt.Sprintf("(note: [%d] is %s's post, “%s”; the reply went to its thread, [%s]'s)", n, m.author.Name, string(snippet), s.number(m.ref.Root().ID))
 	case m.author.Bot:
 		return fmt.Sprintf(" (note: [%d] is %s's post, “%s”, which shows no entries: a 👍 or 👎 counts only on an answer that does)", n, m.author.Name, string(snippet))
 	case !reply && hasPrefixFold(strings.TrimSpace(m.text), "@"+s.botName): // not in a DM, where a reaction keeps a note
