@@ -689,6 +689,9 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 	}
 	split := make([]bool, len(sr.terms)) // per term: read from two lists
 	var leaps leapPlan                   // conjoin.go
+	filter := newSkipFilter(sr, longs, pb, scale)
+	essential := make([]bool, len(sr.terms)) // per term, scratch for the filter
+	windowUB := make([]float64, len(sr.terms))
 	target := int64(math.MinInt64 + 1)
 	for {
 		theta := threshold()
@@ -841,6 +844,29 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 					}
 					continue
 				}
+			}
+			// The entries from d on that cannot reach theta by any list's
+			// skip list are passed over in one loop (skipfilter.go).
+			clear(essential)
+			clear(windowUB)
+			for _, tc := range cursors[e:] {
+				essential[tc.index] = true
+			}
+			for _, tc := range cursors {
+				windowUB[tc.index] = max(windowUB[tc.index], tc.wub)
+			}
+			if next := filter.next(d, upTo, theta, essential, windowUB); next > d {
+				if next > upTo {
+					break
+				}
+				for _, tc := range cursors[e:] {
+					for _, c := range tc.stems {
+						if err := c.advanceTo(ctx, next); err != nil {
+							return err
+						}
+					}
+				}
+				continue
 			}
 			// Before a posting is read: what d can reach by the lists that
 			// answer from their skip lists, without a statement
