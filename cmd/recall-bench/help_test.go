@@ -29,3 +29,27 @@ func TestHelpDoesNothingElse(t *testing.T) {
 		t.Errorf("an unknown flag: err %v, stderr %q", err, errs.String())
 	}
 }
+
+// TestZipfCPUProfile: -cpuprofile writes a profile of the timed searches
+// (gzip-compressed, as runtime/pprof writes one), and none without it.
+func TestZipfCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	prof := dir + "/search.prof"
+	var out bytes.Buffer
+	args := []string{"-dir", dir, "-corpus", "zipf", "-sizes", "2000", "-queries", "20", "-baseline-queries", "1",
+		"-exhaustive-queries", "1", "-bot-path=false", "-cpuprofile", prof}
+	if err := run(context.Background(), args, &out, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("the profile is not gzip data (%d bytes)", len(b))
+	}
+	if err := run(context.Background(), []string{"-dir", dir, "-corpus", "zipf", "-sizes", "2000", "-queries", "2", "-baseline-queries", "1",
+		"-exhaustive-queries", "1", "-bot-path=false", "-reuse", "-cpuprofile", dir + "/no/such/dir/x.prof"}, &out, &out); err == nil {
+		t.Error("a profile that cannot be written: no error")
+	}
+}

@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pgURL := fs.String("postgres", "", "zipf: also copy the corpus into this empty PostgreSQL database (postgres://…) and time both stores side by side, with capture throughput for one and two writers")
 	skipSQLite := fs.Bool("skip-sqlite", false, "zipf with -postgres: measure PostgreSQL alone, the corpus generated straight into it (for a size whose SQLite figures another run takes); agreement is then with PostgreSQL's exhaustive ranking, on -exhaustive-queries per class")
 	botPath := fs.Bool("bot-path", true, "zipf: also time recall as the bot answers (Search's top 50 re-ranked, one and two passes)")
+	cpuProfile := fs.String("cpuprofile", "", "zipf: write a CPU profile of the project's searches (the timed queries alone, not the build, plain bm25 or the exhaustive pass) to this file, for go tool pprof")
 	reuse := fs.Bool("reuse", false, "reuse a database of the same size already in -dir instead of building it")
 	resume := fs.Bool("resume", false, "zipf: go on with a build of the same size in -dir that was stopped part way (its rows, then folding and optimizing resume where they stopped), then measure; for 10M, whose build takes hours")
 	semeval := fs.String("semeval", "", "SemEval-2016 Task 3 XML file (e.g. ../shared/data/semeval2016-cqa/SemEval2016-Task3-CQA-QL-dev.xml)")
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					err = zipfPostgresOnly(ctx, stdout, n, *queries, *exhaustive, *pgURL)
 					break
 				}
-				err = zipfBench(ctx, stdout, stderr, *dir, n, *queries, *baseline, *exhaustive, *reuse, *resume, *botPath)
+				err = zipfBench(ctx, stdout, stderr, *dir, n, *queries, *baseline, *exhaustive, *reuse, *resume, *botPath, *cpuProfile)
 				if err == nil && *pgURL != "" {
 					err = zipfPostgres(ctx, stdout, *dir, n, *queries, *pgURL)
 				}

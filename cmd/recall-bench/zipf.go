@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -268,7 +269,7 @@ func zipfCorpus(ctx context.Context, db *sql.DB, n, perClass, from int, progress
 // zipfBench builds (or reuses) the Zipf corpus of n entries and prints the
 // issue's tables: latency per class beside plain bm25, peak RSS, natural
 // known-item @1/@10 and top-10 agreement with the exhaustive ranking.
-func zipfBench(ctx context.Context, w, progress io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse, resume, withBotPath bool) error {
+func zipfBench(ctx context.Context, w, progress io.Writer, dir string, n, perClass, basePerClass, exPerClass int, reuse, resume, withBotPath bool, cpuProfile string) error {
 	file := filepath.Join(dir, fmt.Sprintf("zipf-%d.db", n))
 	built := "reused"
 	var queries map[string][]zipfQuery
@@ -368,6 +369,11 @@ func zipfBench(ctx context.Context, w, progress io.Writer, dir string, n, perCla
 	ours := map[string][]time.Duration{}
 	oursCPU := map[string][]time.Duration{}
 	got := map[string][][]int64{}
+	stopProfile, err := startProfile(cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	for i := range perClass { // interleaved, as members ask
 		for _, c := range zipfClasses {
 			if i >= len(queries[c]) {
@@ -382,6 +388,9 @@ func zipfBench(ctx context.Context, w, progress io.Writer, dir string, n, perCla
 			oursCPU[c] = append(oursCPU[c], cpuTime()-c0)
 			got[c] = append(got[c], hitIDs(hits))
 		}
+	}
+	if err := stopProfile(); err != nil {
+		return err
 	}
 	recallPeak := peakRSS()
 	var botPath bytes.Buffer
@@ -514,6 +523,34 @@ func knownItem(ids [][]int64, qs []zipfQuery) (at1, at10 float64) {
 		}
 	}
 	return at1 / float64(len(ids)), at10 / float64(len(ids))
+}
+
+// startProfile starts a CPU profile into file (nothing when file is
+// empty); stop ends it and closes the file, once however often called.
+func startProfile(file string) (stop func() error, err error) {
+	if file == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	stopped := false
+	return func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // cpuTime is the CPU time the process has used, user and system.
