@@ -564,7 +564,7 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				heaviest = heaviest || tc.full == most
 			}
 		}
-		if !heaviest {
+		if !heaviest || !seedOverlaps(seeded, sr.n, top.k) {
 			seeded = nil
 		}
 	}
@@ -1134,6 +1134,25 @@ func (sr *searcher) seed(ctx context.Context, tops []*termCursor, missing, outsi
 		}
 	}
 	return bounds, nil
+}
+
+// seedOverlaps says whether the seeded top lists are likely to hold k
+// entries that hold every seeded word: the seed ranks what the top lists
+// give an entry, each list the 1/topShare of its word's entries that word
+// lifts most, so the k-th score it finds is near the final one only when
+// the entries holding every word are many and the best of them are in
+// every list. Words drawn independently put n·Π(df/n) entries in all the
+// lists' words and 1/topShare^m of them in all m lists. Where that is
+// below k (at 1M entries: two words in 5% of the entries each, or three in
+// 35%), the best entries lie outside the lists, the seed's k-th score is
+// far below the final one (two middling words: ~10 against ~14), and the
+// walk, which reads the long lists anyway, finds them without it.
+func seedOverlaps(seeded []*termCursor, n float64, k int) bool {
+	all := n
+	for _, tc := range seeded {
+		all *= tc.t.DocFreq / n / defaultTopShare
+	}
+	return all >= float64(k)
 }
 
 // onlyTops says whether every list of ls is a top list.

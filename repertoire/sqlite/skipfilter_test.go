@@ -124,3 +124,34 @@ func TestSkipFilterOnSparseWords(t *testing.T) {
 		checkExhaustive(t, s, p, fmt.Sprintf("%+v", p))
 	}
 }
+
+// TestSeedOverlaps: a query's words are seeded from their top lists only
+// when those lists likely hold k entries holding every word.
+func TestSeedOverlaps(t *testing.T) {
+	words := func(dfs ...float64) []*termCursor {
+		var tcs []*termCursor
+		for _, df := range dfs {
+			tcs = append(tcs, &termCursor{t: &repertoire.QueryTerm{DocFreq: df}})
+		}
+		return tcs
+	}
+	for _, c := range []struct {
+		dfs  []float64
+		n    float64
+		k    int
+		want bool
+	}{
+		{[]float64{14152, 6774}, 1e6, 10, false},            // two middling words
+		{[]float64{50000, 50000}, 1e6, 10, false},           // 1e6·(0.05/16)² ≈ 9.8
+		{[]float64{60000, 60000}, 1e6, 10, true},            // ≈ 14
+		{[]float64{400000, 450000}, 1e6, 10, true},          // two common words
+		{[]float64{400000, 450000}, 1e6, 1000, false},       // not for a thousand
+		{[]float64{300000, 300000, 300000}, 1e6, 10, false}, // ≈ 6.6
+		{[]float64{900000, 800000, 700000}, 1e6, 10, true},
+		{[]float64{3000}, 1e5, 10, true}, // one word: its top list holds its best
+	} {
+		if got := seedOverlaps(words(c.dfs...), c.n, c.k); got != c.want {
+			t.Errorf("dfs %v of %v, k %d: %v, want %v", c.dfs, c.n, c.k, got, c.want)
+		}
+	}
+}
