@@ -21,6 +21,8 @@ type skipFilter struct {
 	sr    *searcher
 	terms []*filterTerm // per query term
 	has   []bool        // scratch, per term
+	got   []float64     // scratch, per term: its bound for the entry asked
+	order []int         // the terms by window bound, descending
 	scale func(t *repertoire.QueryTerm, ub float64) float64
 	pb    *pairBounds
 }
@@ -52,7 +54,8 @@ type skipIter struct {
 }
 
 func newSkipFilter(sr *searcher, longs []*termCursor, pb *pairBounds, scale func(*repertoire.QueryTerm, float64) float64) *skipFilter {
-	f := &skipFilter{sr: sr, terms: make([]*filterTerm, len(sr.terms)), has: make([]bool, len(sr.terms)), scale: scale, pb: pb}
+	n := len(sr.terms)
+	f := &skipFilter{sr: sr, terms: make([]*filterTerm, n), has: make([]bool, n), got: make([]float64, n), order: make([]int, n), scale: scale, pb: pb}
 	for _, tc := range longs {
 		ft := &filterTerm{tc: tc}
 		for _, c := range tc.stems {
@@ -156,20 +159,54 @@ func headAt(hs []chunkHead, from int, x int64) int {
 	return lo
 }
 
-// ask fills each term's known, found and bound for entry x.
-func (f *skipFilter) ask(x int64) {
-	for _, ft := range f.terms {
-		ft.known, ft.found, ft.bound = true, false, 0
-		for i := range ft.its {
-			k, fd, b := ft.its[i].at(x)
-			if !k {
-				ft.known = false
-			}
-			if fd {
-				ft.found, ft.bound = true, max(ft.bound, b)
-			}
+// ask fills term ft's known, found and bound for entry x.
+func (ft *filterTerm) ask(x int64) {
+	ft.known, ft.found, ft.bound = true, false, 0
+	for i := range ft.its {
+		k, fd, b := ft.its[i].at(x)
+		if !k {
+			ft.known = false
+		}
+		if fd {
+			ft.found, ft.bound = true, max(ft.bound, b)
 		}
 	}
+}
+
+// bound bounds entry x's score: each term at its posting's bound where its
+// lists hold x, at nothing where they do not, at unknown[term] (its window
+// bound) where they cannot tell, with the pairs' ceilings. The terms are
+// asked by window bound, descending, and only until the bound falls below
+// theta: a word in most entries weighs little, and its lists are passed
+// over unread where no entry needs them.
+func (f *skipFilter) bound(x int64, theta float64, unknown []float64) float64 {
+	var sum float64
+	for ti := range f.terms {
+		f.got[ti], f.has[ti] = unknown[ti], unknown[ti] > 0
+		sum += unknown[ti]
+	}
+	total := sum + f.pb.within(f.has)
+	for _, ti := range f.order {
+		if total < theta {
+			break
+		}
+		ft := f.terms[ti]
+		ft.ask(x)
+		b, has := unknown[ti], unknown[ti] > 0
+		switch {
+		case !ft.known:
+		case ft.found && len(ft.tc.t.Stems) == 1:
+			b, has = min(f.scale(ft.tc.t, ft.bound), unknown[ti]), true
+		case ft.found:
+			b, has = unknown[ti], true // a prefix's stems add up: its whole bound
+		default:
+			b, has = 0, false
+		}
+		sum += b - f.got[ti]
+		f.got[ti], f.has[ti] = b, has
+		total = sum + f.pb.within(f.has)
+	}
+	return total
 }
 
 // next returns the first entry from d on, up to upTo, that some list of
@@ -178,26 +215,15 @@ func (f *skipFilter) ask(x int64) {
 // unknown gives each term's bound where its lists cannot tell (its window
 // bound).
 func (f *skipFilter) next(d, upTo int64, theta float64, essential []bool, unknown []float64) int64 {
+	for i := range f.order {
+		f.order[i] = i
+		for j := i; j > 0 && unknown[f.order[j]] > unknown[f.order[j-1]]; j-- {
+			f.order[j], f.order[j-1] = f.order[j-1], f.order[j]
+		}
+	}
 	x := d
 	for x <= upTo {
-		f.ask(x)
-		var sum float64
-		for ti, ft := range f.terms {
-			switch {
-			case !ft.known:
-				sum += unknown[ti]
-				f.has[ti] = unknown[ti] > 0
-			case ft.found && len(ft.tc.t.Stems) == 1:
-				sum += min(f.scale(ft.tc.t, ft.bound), unknown[ti])
-				f.has[ti] = true
-			case ft.found:
-				sum += unknown[ti] // a prefix's stems add up: its whole bound
-				f.has[ti] = true
-			default:
-				f.has[ti] = false
-			}
-		}
-		if sum+f.pb.within(f.has) >= theta {
+		if f.bound(x, theta, unknown) >= theta {
 			return x
 		}
 		// The next entry an essential term's lists hold.
