@@ -297,8 +297,11 @@ func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
 // apart until a member's capture confirms it.
 func (b *Bot) autoSave(ctx context.Context, d repertoire.Detection, ex Exchange) error {
 	id, isNew, err := b.store.RecordDetection(ctx, d)
-	if err != nil || !isNew {
+	if err != nil {
 		return err
+	}
+	if !isNew {
+		return b.confirmedSince(ctx, d, ex)
 	}
 	q := ex.Question
 	params := b.saveParams("", ex.Kind, &q, ex.Answer, ex.Answer.Private || q.Private)
@@ -313,6 +316,30 @@ func (b *Bot) autoSave(ctx context.Context, d repertoire.Detection, ex Exchange)
 	}
 	b.log.InfoContext(ctx, "exchange detected", logEntry, e.ID, "score", ex.Score)
 	return b.store.SetDetectionOutcome(ctx, id, "", e.ID)
+}
+
+// confirmedSince makes the entry detection saved from a thread a solution
+// when the asker confirmed its answer worked after it was saved: auto mode
+// keeps an exchange as soon as it scores enough, often before the asker's
+// "that fixed it", and the thread is decided once. Only an entry no member
+// has confirmed yet, still the tip it was saved as, is changed.
+func (b *Bot) confirmedSince(ctx context.Context, d repertoire.Detection, ex Exchange) error {
+	if ex.Kind != repertoire.Solution {
+		return nil
+	}
+	prev, err := b.store.DetectionAbout(ctx, d.Channel, d.ThreadID)
+	if err != nil || prev.Action != repertoire.ActionSaved || prev.EntryID == 0 || prev.AnswerID != d.AnswerID {
+		return nil
+	}
+	e, err := b.store.Entry(ctx, prev.EntryID)
+	if err != nil || e.Status != repertoire.Detected || e.Kind != repertoire.Tip {
+		return nil
+	}
+	if _, err := b.store.SetEntryKind(ctx, e.ID, repertoire.Solution); err != nil {
+		return fmt.Errorf("detected entry confirmed: %w", err)
+	}
+	b.log.InfoContext(ctx, "detected entry confirmed by its asker: a solution", logEntry, e.ID)
+	return nil
 }
 
 // captureSuggestion saves the exchange a suggestion was about when a member

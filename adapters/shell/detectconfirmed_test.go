@@ -1,0 +1,30 @@
+package shell_test
+
+import (
+	"testing"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// With detect auto an exchange is kept as soon as it scores enough, often
+// on the answer, before the asker's "that fixed it": it stayed a tip,
+// where the same thread with the asker's word is suggested as a solution
+// (the thread is decided once). The asker's confirmation now makes the
+// detected entry a solution, while no member has confirmed it.
+func TestScenarioDetectedEntryConfirmedByTheAskerIsASolution(t *testing.T) {
+	w := newWorld(t)
+	var before []repertoire.Entry
+	out := w.playFrom(&typing{items: []any{
+		"/as dave", "@repertoire detect auto",
+		"/as erin", "My builds fail with EINTEGRITY when installing packages, any idea?",
+		"/as frank", "/reply 3 delete package-lock.json and run npm install again, the lockfile hash is stale", "/where",
+		func() { before = w.entries() },
+		"/as erin", "/reply 3 that fixed it, thanks frank!",
+	}})
+	if len(before) != 1 || before[0].Status != repertoire.Detected || before[0].Kind != repertoire.Tip {
+		t.Fatalf("test is blind: detection did not keep the answer as a tip before the asker spoke: %+v\n%s", before, out)
+	}
+	if es := w.entries(); len(es) != 1 || es[0].Status != repertoire.Detected || es[0].Kind != repertoire.Solution {
+		t.Errorf("after the asker's confirmation: %+v\n%s", es, out)
+	}
+}
