@@ -196,7 +196,8 @@ func TestAutoModeSavesDetectedUntilAMemberConfirms(t *testing.T) {
 		t.Errorf("auto mode should stay quiet, posted %+v", r.posts()[before:])
 	}
 	e, err := r.s.EntryBySource(ctx, src(a))
-	if err != nil || e.Status != repertoire.Detected || len(e.Savers) != 0 || e.Kind != repertoire.Tip {
+	// Kept on the answer, then the asker's "that worked" made it a solution.
+	if err != nil || e.Status != repertoire.Detected || len(e.Savers) != 0 || e.Kind != repertoire.Solution {
 		t.Fatalf("detected entry %+v %v", e, err)
 	}
 	if got := r.mention("dev", "q1", "cat", "why"); !strings.Contains(got, "saved this exchange as detected") {
