@@ -265,6 +265,9 @@ func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
 	if !ex.Found || ex.Score < threshold {
 		return nil
 	}
+	if kept, err := b.keptByMembers(ctx, ex); err != nil || kept {
+		return err
+	}
 	d := repertoire.Detection{
 		Channel: ch, ThreadID: ex.Question.Ref.ID, QuestionID: ex.Question.Ref.ID, AnswerID: ex.Answer.Ref.ID,
 		AskerID: ex.Question.Author.ID, AnswererID: ex.Answer.Author.ID, Kind: ex.Kind, Score: ex.Score,
@@ -291,6 +294,27 @@ func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
 	}
 	b.log.InfoContext(ctx, "exchange suggested", logChannel, ch.ID, logMessage, ex.Answer.Ref.ID, "score", ex.Score)
 	return b.store.SetDetectionOutcome(ctx, id, post.ID, 0)
+}
+
+// keptByMembers reports whether members already keep the exchange: its
+// answer is an entry they saved (with a 💡 or `save`), or its question is
+// another entry's. Suggesting it ("Worth keeping? React 💡") under a
+// message that shows its 💡 and the bot's 📚 reads as if the save was lost.
+// An entry detection saved itself is no member's: auto mode goes on
+// (confirmedSince).
+func (b *Bot) keptByMembers(ctx context.Context, ex Exchange) (bool, error) {
+	e, err := b.store.EntryBySource(ctx, source(ex.Answer.Ref))
+	switch {
+	case err == nil:
+		return e.Status != repertoire.Detected, nil
+	case !errors.Is(err, repertoire.ErrNotFound):
+		return false, fmt.Errorf("detect: %w", err)
+	}
+	answered, err := b.store.QuestionAnswered(ctx, source(ex.Question.Ref))
+	if err != nil {
+		return false, fmt.Errorf("detect: %w", err)
+	}
+	return answered, nil
 }
 
 // autoSave keeps a detected exchange with status detected: digests hold it
