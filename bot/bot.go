@@ -237,7 +237,9 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 		// was one, leaves the entry; an open question leaves the digest).
 		// Keeping the earlier words would keep what its author withdrew.
 		// An edit event that changes no text (a link's preview) is none.
-		n, err := b.store.DeleteSource(ctx, ev.ID, source(ev.Message.Ref))
+		// The message is still there, so an entry keeps its link to the
+		// question: an edit that restores the question restores it.
+		n, err := b.store.WithdrawSource(ctx, ev.ID, source(ev.Message.Ref))
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			return nil
 		}
@@ -255,6 +257,11 @@ func (b *Bot) edited(ctx context.Context, ev MessageEdited) error {
 	}
 	if err != nil {
 		return fmt.Errorf("apply edit: %w", err)
+	}
+	if logged {
+		if err := b.resaveWithdrawn(ctx, ev, before); err != nil { // editopen.go
+			return err
+		}
 	}
 	if n > 0 {
 		b.log.InfoContext(ctx, "entry source edited", logPlatform, ev.Message.Ref.Channel.Platform, logMessage, ev.Message.Ref.ID)

@@ -113,3 +113,46 @@ func (b *Bot) reopenWithdrawn(ctx context.Context, ev MessageEdited, before stri
 	}
 	return nil
 }
+
+// resaveWithdrawn saves again an answer its author edited to nothing
+// ("nvm", which deleted its entry) and then back to something, when the
+// members' capture emoji are still on it: the 💡 that shows keeps what it
+// says. Each member's emoji is applied as if added again, in the order the
+// platform lists them, so the first is the saver and the others vote.
+// Nothing is done when an entry holds the message already.
+func (b *Bot) resaveWithdrawn(ctx context.Context, ev MessageEdited, before string) error {
+	m := ev.Message
+	was := m
+	was.Text = before
+	if m.Author.Bot || !saysNothing(b.withoutCommand(was)) || saysNothing(b.withoutCommand(m)) {
+		return nil
+	}
+	held, err := b.store.EntriesHolding(ctx, source(m.Ref))
+	if err != nil {
+		return fmt.Errorf("save a restored answer again: %w", err)
+	}
+	if slices.ContainsFunc(held, func(e repertoire.Entry) bool { return e.SourceID == m.Ref.ID }) {
+		return nil
+	}
+	p, err := b.platform(m.Ref.Channel)
+	if err != nil {
+		return err
+	}
+	msgs, err := p.Thread(ctx, m.Ref)
+	if err != nil {
+		return fmt.Errorf("save a restored answer again: fetch message: %w", err)
+	}
+	i := slices.IndexFunc(msgs, func(x Message) bool { return x.Ref.ID == m.Ref.ID })
+	if i < 0 {
+		return nil
+	}
+	var errs []error
+	for _, r := range msgs[i].Reactions {
+		if _, ok := b.CaptureKind(r.Emoji); !ok || r.User.Bot {
+			continue
+		}
+		errs = append(errs, b.reactionAdded(ctx, ReactionAdded{ID: subEvent(ev.ID, "resave/"+r.User.ID+"/"+emojiKey(r.Emoji)),
+			Target: m.Ref, User: r.User, Emoji: r.Emoji, Private: m.Private, At: ev.Message.Time}))
+	}
+	return errors.Join(errs...)
+}

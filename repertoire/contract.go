@@ -63,6 +63,12 @@ type EntryStore interface {
 	// answer it was is deleted; an entry whose question it was keeps its
 	// answer without the question. It returns how many entries changed.
 	DeleteSource(ctx context.Context, event string, src Source) (int, error)
+	// WithdrawSource applies an edit that takes a platform message back
+	// ("nvm", emptied): an entry whose answer it was is deleted; an entry
+	// whose question it was keeps its answer without the question's text but
+	// still linked to the message, so an edit restoring the question (through
+	// EditSource) restores it there. It returns how many entries changed.
+	WithdrawSource(ctx context.Context, event string, src Source) (int, error)
 	// EntryBySource returns the entry saved from a message, ErrNotFound when
 	// there is none.
 	EntryBySource(ctx context.Context, src Source) (Entry, error)

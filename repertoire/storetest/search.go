@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +96,44 @@ func testEditAndDeleteSource(t *testing.T, open Opener) {
 	}
 	if hits, _ := s.Search(ctx, repertoire.SearchParams{Text: "acme", From: general}); len(hits) != 0 {
 		t.Errorf("deleted entry still found")
+	}
+}
+
+// testWithdrawSource: a question taken back by an edit leaves the entry
+// but stays linked to it, so the edit that restores it restores it there
+// (and search finds it again); an answer taken back deletes the entry.
+func testWithdrawSource(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	if _, _, err := s.Save(ctx, saveParams("m1", "Use certbot renew.", "U3")); err != nil {
+		t.Fatal(err)
+	}
+	answer := repertoire.Source{Platform: "shell", Space: "local", Channel: "general", Message: "m1"}
+	question := answer
+	question.Message = "qm1"
+	if n, err := s.EditSource(ctx, "", question, "How do we renew the wildcard cert?", time.Time{}); err != nil || n != 1 {
+		t.Fatalf("edit question: %d %v", n, err)
+	}
+	if n, err := s.WithdrawSource(ctx, "", question); err != nil || n != 1 {
+		t.Fatalf("withdraw question: %d %v", n, err)
+	}
+	if e, err := s.EntryBySource(ctx, answer); err != nil || e.Question != "" || e.QuestionID != "qm1" || e.Answer == "" {
+		t.Fatalf("after question withdrawn: %+v %v", e, err)
+	}
+	if hits, _ := s.Search(ctx, repertoire.SearchParams{Text: "wildcard", From: general}); len(hits) != 0 {
+		t.Errorf("withdrawn question still found")
+	}
+	if n, err := s.EditSource(ctx, "", question, "How do we renew the wildcard cert?", time.Time{}); err != nil || n != 1 {
+		t.Fatalf("restore question: %d %v", n, err)
+	}
+	if hits, _ := s.Search(ctx, repertoire.SearchParams{Text: "wildcard", From: general}); len(hits) != 1 {
+		t.Errorf("restored question not found")
+	}
+	if n, err := s.WithdrawSource(ctx, "", answer); err != nil || n != 1 {
+		t.Fatalf("withdraw answer: %d %v", n, err)
+	}
+	if _, err := s.EntryBySource(ctx, answer); !errors.Is(err, repertoire.ErrNotFound) {
+		t.Errorf("entry after its answer was withdrawn: %v", err)
 	}
 }
 

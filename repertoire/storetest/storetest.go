@@ -42,6 +42,7 @@ var cases = []struct {
 	{"SaveVoteUnsave", testSaveVoteUnsave},
 	{"VoteOncePerMember", testVoteOncePerMember},
 	{"EditAndDeleteSource", testEditAndDeleteSource},
+	{"WithdrawSource", testWithdrawSource},
 	// Recall: syntax, ranking, ties, visibility, feedback.
 	{"SearchStemsAndSnippets", testSearchStemsAndSnippets},
 	{"SearchNeverErrorsOnUserText", testSearchNeverErrorsOnUserText},

@@ -275,6 +275,29 @@ func (s *Core) DeleteSource(ctx context.Context, event string, src repertoire.So
 	return n, nil
 }
 
+// WithdrawSource applies an edit that takes a platform message back ("nvm",
+// emptied): an entry whose answer it was is deleted, as by DeleteSource; an
+// entry whose question it was loses the question's text but keeps its link to
+// the message, so an edit that restores the question restores it there too
+// (EditSource). It returns how many entries changed.
+func (s *Core) WithdrawSource(ctx context.Context, event string, src repertoire.Source) (int, error) {
+	var n int
+	err := s.tx(ctx, event, func(tx Querier) error {
+		var err error
+		n, err = execEach(ctx, tx, []string{
+			`DELETE FROM entries WHERE platform = ? AND space = ? AND channel_id = ? AND source_id = ?`,
+			`UPDATE entries SET question = '', terms = ''
+				WHERE platform = ? AND space = ? AND channel_id = ? AND question_id = ? AND question <> ''`,
+			`DELETE FROM open_questions WHERE platform = ? AND space = ? AND channel_id = ? AND message_id = ?`,
+		}, src.Platform, src.Space, src.Channel, src.Message)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("withdraw source: %w", err)
+	}
+	return n, nil
+}
+
 // execEach runs each statement with the same arguments, in order, and
 // returns how many rows they changed in all.
 func execEach(ctx context.Context, tx Querier, queries []string, args ...any) (int, error) {
