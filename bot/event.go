@@ -146,6 +146,10 @@ type Mentioned struct {
 	// Interaction is the adapter's handle for answering a command (Slack
 	// response_url, Discord interaction token); echoed in Outgoing.
 	Interaction string
+	// Command is the slash command the request came by, when what follows
+	// it is read as a mention's text (Slack's "/repertoire", the shell's
+	// "/ask"): replies name it for what can be said that way again.
+	Command string
 	// Target is the message a command is about (Discord's "Save to
 	// repertoire" context menu), when there is one.
 	Target *MessageRef

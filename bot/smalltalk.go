@@ -87,8 +87,14 @@ func smallTalk(text string) string {
 }
 
 // commandText is how the member who sent ev gives the bot a command: the
-// words alone in a DM, after the bot's name elsewhere.
+// words alone in a DM, after the bot's name elsewhere; help and forget me,
+// asked by slash command, after that command.
 func (b *Bot) commandText(ev Mentioned, command string) string {
+	if ev.Via == ViaCommand && ev.Command != "" && (command == "help" || command == "forget me") {
+		// Said by slash command: named so, as it works anywhere ("save"
+		// and "unsave" need the thread a slash command does not carry).
+		return "`" + ev.Command + " " + command + "`"
+	}
 	if ev.Via == ViaDM {
 		return "`" + command + "`"
 	}

@@ -305,7 +305,7 @@ func (s *Shell) exec(ctx context.Context, h bot.Handler, line string) bool {
 		if text == "" {
 			text = "help"
 		}
-		ev := bot.Mentioned{ID: s.nextID(), Text: text, Via: bot.ViaCommand,
+		ev := bot.Mentioned{ID: s.nextID(), Text: text, Via: bot.ViaCommand, Command: "/ask",
 			Message: bot.Message{Ref: bot.MessageRef{Channel: s.chanRef(s.channel)}, Author: s.member(),
 				Text: "/ask " + rest, Time: s.now(), ChannelName: s.channel, Private: s.private[s.channel]}}
 		s.mu.Unlock()

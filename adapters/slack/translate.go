@@ -188,6 +188,7 @@ func translateCommand(cmd slashCommand) (bot.Mentioned, error) {
 		},
 		Text:        text,
 		Via:         bot.ViaCommand,
+		Command:     cmd.Command,
 		Interaction: cmd.ResponseURL,
 	}, nil
 }
