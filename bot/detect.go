@@ -359,6 +359,11 @@ func (b *Bot) confirmedSince(ctx context.Context, d repertoire.Detection, ex Exc
 	if err != nil || e.Status != repertoire.Detected || e.Kind != repertoire.Tip {
 		return nil
 	}
+	// `why` gives the reasons it is a solution now (first: a retry after a
+	// failed kind change finds the entry still a tip and does both).
+	if err := b.store.ReviseDetection(ctx, prev.ID, ex.Kind, ex.Score, ex.Reasons); err != nil {
+		return fmt.Errorf("detected entry confirmed: %w", err)
+	}
 	if _, err := b.store.SetEntryKind(ctx, e.ID, repertoire.Solution); err != nil {
 		return fmt.Errorf("detected entry confirmed: %w", err)
 	}

@@ -282,6 +282,10 @@ type MessageLogStore interface {
 	// SetDetectionOutcome records what came of a decision: the suggestion
 	// post or the saved entry (zero values leave a field as it is).
 	SetDetectionOutcome(ctx context.Context, id int64, suggestionID string, entryID int64) error
+	// ReviseDetection records what a later look at a decided conversation
+	// found (an asker's "that fixed it" after an auto save): its kind,
+	// score and reasons, which `why` gives. The action and its outcome stay.
+	ReviseDetection(ctx context.Context, id int64, kind Kind, score float64, reasons []string) error
 	// DetectionAbout finds the decision a message belongs to: as the
 	// suggestion post, the conversation's opening, its question or its
 	// answer. ErrNotFound when none.

@@ -1,6 +1,7 @@
 package shell_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/repertoire/repertoire/repertoire"
@@ -26,5 +27,27 @@ func TestScenarioDetectedEntryConfirmedByTheAskerIsASolution(t *testing.T) {
 	}
 	if es := w.entries(); len(es) != 1 || es[0].Status != repertoire.Detected || es[0].Kind != repertoire.Solution {
 		t.Errorf("after the asker's confirmation: %+v\n%s", es, out)
+	}
+}
+
+// `why` after the asker's confirmation made the detected entry a solution
+// still gave the reasons of the save: "as a tip", without the asker's word.
+// It gives what made it a solution now.
+func TestScenarioWhyAfterTheAskerConfirmedSaysSolution(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as dave", "@repertoire detect auto",
+		"/as erin", "My builds fail with EINTEGRITY when installing packages, any idea?",
+		"/as frank", "/reply 3 delete package-lock.json and run npm install again, the lockfile hash is stale",
+		"/as erin", "/reply 3 @repertoire why",
+		"/reply 3 that fixed it, thanks frank!",
+		"/reply 3 @repertoire why",
+	)
+	first, second := answerTo(out, "[5] #general ↳3 erin: @repertoire why"), answerTo(out, "[8] #general ↳3 erin: @repertoire why")
+	if !strings.Contains(first, "as a tip") {
+		t.Fatalf("test is blind: the first why does not say tip:\n%s", out)
+	}
+	if !strings.Contains(second, "as a solution") || !strings.Contains(second, "erin, who asked, confirmed it worked") {
+		t.Errorf("why after the asker's confirmation:\n%s", second)
 	}
 }

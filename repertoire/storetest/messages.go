@@ -174,6 +174,13 @@ func testDetectModesAndDecisions(t *testing.T, open Opener) {
 	if err != nil || got.AnswerID != "a1" || len(got.Reasons) != 2 || got.Kind != repertoire.Solution {
 		t.Fatalf("about the suggestion: %+v %v", got, err)
 	}
+	if err := s.ReviseDetection(ctx, id, repertoire.Tip, 3.5, []string{"the conversation opens with a question", "ann answered", "bob, who asked, confirmed it worked"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.DetectionAbout(ctx, general, "a1")
+	if err != nil || got.Kind != repertoire.Tip || got.Score != 3.5 || len(got.Reasons) != 3 || got.SuggestionID != "post9" || got.Action != repertoire.ActionSuggested {
+		t.Fatalf("revised: %+v %v", got, err)
+	}
 	if n, _ := s.SuggestionsSince(ctx, general, t0); n != 1 {
 		t.Errorf("suggestions since t0: %d", n)
 	}

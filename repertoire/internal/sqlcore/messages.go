@@ -323,6 +323,20 @@ func (s *Core) SetDetectionOutcome(ctx context.Context, id int64, suggestionID s
 	return nil
 }
 
+// ReviseDetection records a later look at a decided conversation: its kind,
+// score and reasons (the action, its outcome and when it was decided stay).
+func (s *Core) ReviseDetection(ctx context.Context, id int64, kind repertoire.Kind, score float64, reasons []string) error {
+	err := s.tx(ctx, "", func(tx Querier) error {
+		_, err := tx.ExecContext(ctx, `UPDATE detections SET kind = ?, score = ?, reasons = ? WHERE id = ?`,
+			kind, score, strings.Join(reasons, "\n"), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("revise detection: %w", err)
+	}
+	return nil
+}
+
 // DetectionAbout finds the decision a message belongs to: as the suggestion
 // post, the conversation's opening, its question or its answer.
 func (s *Core) DetectionAbout(ctx context.Context, ch repertoire.Channel, messageID string) (repertoire.Detection, error) {
