@@ -420,12 +420,24 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 
 // replyAside is reply for what concerns the member alone ("forget me"'s
 // warning and what it removed): in a channel it is whispered to them
-// where the platform can (Slack's ephemeral message, the shell); a DM or
-// a command's answer is private already; elsewhere it is the reply.
+// where the platform can (Slack's ephemeral message, the shell), or sent
+// to their direct message where it can open one (Discord); a DM or a
+// command's answer is private already; elsewhere, or when the direct
+// message fails (a member who takes none), it is the reply.
 func (b *Bot) replyAside(ctx context.Context, ev Mentioned, parts ...string) error {
 	ref := ev.Message.Ref
+	if ev.Via == ViaCommand || b.inDM(ev) {
+		return b.reply(ctx, ev, parts...)
+	}
 	w, ok := b.platforms[ref.Channel.Platform].(Whisperer)
-	if ev.Via == ViaCommand || b.inDM(ev) || !ok || !w.Whispers() {
+	if !ok || !w.Whispers() {
+		if d, ok := b.platforms[ref.Channel.Platform].(DirectPoster); ok {
+			_, err := d.PostDirect(ctx, ev.Message.Author, Outgoing{Doc: b.lateDoc(ev, Sentences(parts...))})
+			if err == nil {
+				return nil
+			}
+			b.log.WarnContext(ctx, "answer in a direct message; answered in the channel", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
+		}
 		return b.reply(ctx, ev, parts...)
 	}
 	out := Outgoing{Channel: ref.Channel, Doc: b.lateDoc(ev, Sentences(parts...)), Interaction: ev.Interaction, Ephemeral: true, To: ev.Message.Author, Thread: ref.Thread}

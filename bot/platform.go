@@ -49,6 +49,15 @@ type Directer interface {
 	Direct(ch ChannelRef) bool
 }
 
+// DirectPoster is a Platform that can write to a member in their direct
+// message with the bot, opened for it: where it cannot whisper in a channel
+// (Discord outside an interaction), what concerns the member alone (forget
+// me's warning and summary) goes there. out.Channel and out.Thread are the
+// adapter's to set.
+type DirectPoster interface {
+	PostDirect(ctx context.Context, to User, out Outgoing) (MessageRef, error)
+}
+
 // Handler receives translated events. Handle returns when the event has been
 // applied (or queued, for a Dispatcher); its error is for logging only.
 type Handler interface {

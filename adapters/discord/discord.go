@@ -600,6 +600,19 @@ func (a *Adapter) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, e
 	return first, nil
 }
 
+// PostDirect sends out to a member in their direct message with the bot,
+// which Discord opens (or returns, when open) for it: the bot's private
+// answer where no interaction is there to answer ephemerally.
+func (a *Adapter) PostDirect(ctx context.Context, to bot.User, out bot.Outgoing) (bot.MessageRef, error) {
+	ch, err := a.s.UserChannelCreate(to.ID, discordgo.WithContext(ctx))
+	if err != nil {
+		return bot.MessageRef{}, fmt.Errorf("discord open a direct message: %w", err)
+	}
+	out.Channel = bot.ChannelRef{Platform: platformName, ID: ch.ID}
+	out.Thread, out.Interaction, out.Ephemeral = "", "", false
+	return a.Post(ctx, out)
+}
+
 type wireAllowed struct {
 	Parse []string `json:"parse"`
 }

@@ -160,6 +160,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.msgs[seg[3]].react(seg[5], s.Bot.ID, true)
 		s.bump()
 		w.WriteHeader(http.StatusNoContent)
+	case route == "POST users/@me/{}" && seg[2] == "channels":
+		s.openDM(w, body)
 	case route == "POST interactions/{}/{}/callback":
 		s.callback(w, seg[1], seg[2], body)
 	case route == "PATCH webhooks/{}/{}/messages/@original", route == "POST webhooks/{}/{}":
@@ -233,6 +235,29 @@ func (s *Server) createMessage(w http.ResponseWriter, channel string, body []byt
 		ReplyTo: replyTo, Nonce: nonce, Components: in.Components, At: time.Now()})
 	s.bump()
 	writeJSON(w, http.StatusOK, s.messageJSON(s.msgs[id], true))
+}
+
+// openDM answers POST /users/@me/channels: the bot's DM channel with the
+// recipient, made on first use ("dm-" and the user's ID) and the same after.
+func (s *Server) openDM(w http.ResponseWriter, body []byte) {
+	var in struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if json.Unmarshal(body, &in) != nil || in.RecipientID == "" {
+		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+		return
+	}
+	id := "dm-" + in.RecipientID
+	if _, ok := s.channels[id]; !ok {
+		s.channels[id] = Channel{ID: id, Type: TypeDM}
+		s.bump()
+	}
+	u, ok := s.users[in.RecipientID]
+	if !ok {
+		u = User{ID: in.RecipientID, Name: "member"}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "type": TypeDM, "last_message_id": nil,
+		"recipients": []any{userJSON(u)}})
 }
 
 func (s *Server) callback(w http.ResponseWriter, id, token string, body []byte) {
