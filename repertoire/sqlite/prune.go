@@ -412,6 +412,19 @@ type termCursor struct {
 	wub   float64 // the bound within the current window
 }
 
+// advanceAll moves every stem of the given term lists to the first
+// posting at or after id.
+func advanceAll(ctx context.Context, tcs []*termCursor, id int64) error {
+	for _, tc := range tcs {
+		for _, c := range tc.stems {
+			if err := c.advanceTo(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (tc *termCursor) doc(ctx context.Context) (int64, error) {
 	d := int64(-1)
 	for _, c := range tc.stems {
@@ -817,12 +830,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 						break
 					}
 					if next > d {
-						for _, tc := range cursors[e:] {
-							for _, c := range tc.stems {
-								if err := c.advanceTo(ctx, next); err != nil {
-									return err
-								}
-							}
+						if err := advanceAll(ctx, cursors[e:], next); err != nil {
+							return err
 						}
 						continue
 					}
@@ -835,12 +844,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 					if next > upTo {
 						break
 					}
-					for _, tc := range cursors[e:] {
-						for _, c := range tc.stems {
-							if err := c.advanceTo(ctx, next); err != nil {
-								return err
-							}
-						}
+					if err := advanceAll(ctx, cursors[e:], next); err != nil {
+						return err
 					}
 					continue
 				}
@@ -859,12 +864,8 @@ func (sr *searcher) prune(ctx context.Context, top *topK) error {
 				if next > upTo {
 					break
 				}
-				for _, tc := range cursors[e:] {
-					for _, c := range tc.stems {
-						if err := c.advanceTo(ctx, next); err != nil {
-							return err
-						}
-					}
+				if err := advanceAll(ctx, cursors[e:], next); err != nil {
+					return err
 				}
 				continue
 			}
