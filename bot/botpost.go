@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -19,7 +18,7 @@ import (
 // they add or deliveries carry them (the mark is kept in the store, as a
 // capture's delivery is), to them alone where the platform whispers.
 func (b *Bot) sayBotPost(ctx context.Context, ev ReactionAdded, m Message) error {
-	key := "botpost:" + strings.Join([]string{m.Ref.Channel.Platform, m.Ref.Channel.Space, m.Ref.Channel.ID, m.Ref.ID, ev.User.ID}, "/")
+	key := messageKey("botpost", m.Ref, ev.User.ID)
 	if err := b.store.MarkApplied(ctx, key); err != nil {
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			return nil // told before

@@ -206,5 +206,13 @@ func answeredKey(ev Mentioned) string {
 	if ev.Via == ViaCommand || ref.ID == "" {
 		return ""
 	}
-	return "answered:" + strings.Join([]string{ref.Channel.Platform, ref.Channel.Space, ref.Channel.ID, ref.ID}, "/")
+	return messageKey("answered", ref)
+}
+
+// messageKey names something done once about a message (and, for extra,
+// once per member): kind, then the message's platform, space, channel and
+// ID, then extra, joined by "/".
+func messageKey(kind string, ref MessageRef, extra ...string) string {
+	parts := append([]string{ref.Channel.Platform, ref.Channel.Space, ref.Channel.ID, ref.ID}, extra...)
+	return kind + ":" + strings.Join(parts, "/")
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -26,7 +25,7 @@ func isCommandText(text string) bool {
 // member keeps private notes by reacting to their own messages, it says
 // how to keep one.
 func (b *Bot) sayRequest(ctx context.Context, ev ReactionAdded, m Message, command bool) error {
-	key := "request:" + strings.Join([]string{m.Ref.Channel.Platform, m.Ref.Channel.Space, m.Ref.Channel.ID, m.Ref.ID, ev.User.ID}, "/")
+	key := messageKey("request", m.Ref, ev.User.ID)
 	if err := b.store.MarkApplied(ctx, key); err != nil {
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			return nil // told before

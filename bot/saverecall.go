@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/repertoire/repertoire/repertoire"
 )
@@ -44,7 +43,7 @@ const savedAlready = "The answer in this thread came from the repertoire, so it 
 // is told so, once per member and question, alone where the platform
 // whispers, instead of "nobody has answered it yet".
 func (b *Bot) sayAnsweredByRecall(ctx context.Context, ev ReactionAdded, q Message) error {
-	key := "recalled:" + strings.Join([]string{q.Ref.Channel.Platform, q.Ref.Channel.Space, q.Ref.Channel.ID, q.Ref.ID, ev.User.ID}, "/")
+	key := messageKey("recalled", q.Ref, ev.User.ID)
 	if err := b.store.MarkApplied(ctx, key); err != nil {
 		if errors.Is(err, repertoire.ErrAlreadyApplied) {
 			return nil // told before

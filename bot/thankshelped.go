@@ -73,21 +73,14 @@ const (
 // addressed to the bot by name (or in a DM) from a plain reply in the
 // answer's thread.
 func (b *Bot) thanksHelped(ctx context.Context, m Message, mention bool) (helpedAnswer, string, error) {
-	answer, ok, err := b.thankedAnswer(ctx, m, mention)
-	if err != nil || !ok {
+	answer, entries, err := b.thankedAnswer(ctx, m, mention)
+	if err != nil || len(entries) == 0 {
 		return notAnAnswer, "", err
-	}
-	entries, err := b.store.AnswerEntries(ctx, source(answer))
-	if errors.Is(err, repertoire.ErrNotFound) || err == nil && len(entries) == 0 {
-		return notAnAnswer, "", nil
-	}
-	if err != nil {
-		return notAnAnswer, "", fmt.Errorf("thanks: %w", err)
 	}
 	if len(entries) > 1 {
 		return whichHelped, "", nil
 	}
-	changed, err := b.store.EntryFeedback(ctx, "thanks:"+strings.Join([]string{m.Ref.Channel.Platform, m.Ref.Channel.Space, m.Ref.Channel.ID, m.Ref.ID}, "/"), source(answer), entries[0], m.Author.ID, true, m.Time)
+	changed, err := b.store.EntryFeedback(ctx, messageKey("thanks", m.Ref), source(answer), entries[0], m.Author.ID, true, m.Time)
 	switch {
 	case errors.Is(err, repertoire.ErrNotFound):
 		return notAnAnswer, "", nil
@@ -109,33 +102,34 @@ func (b *Bot) thanksHelped(ctx context.Context, m Message, mention bool) (helped
 	return countedHelped, title, nil
 }
 
-// thankedAnswer finds the bot's answer a thanks refers to: in a thread,
-// the bot's latest post before it, when that is a recall answer to the
+// thankedAnswer finds the bot's answer a thanks refers to, and the
+// entries it showed (none when there is no such answer): in a thread, the
+// bot's latest post before it, when that is a recall answer to the
 // member's own question and no other member spoke since; in a DM without
 // a thread (mention), the bot's last answer there within thanksWithin.
-func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (MessageRef, bool, error) {
+func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (MessageRef, []int64, error) {
 	ref := m.Ref
 	if ref.Thread == "" || ref.Thread == ref.ID {
 		if !mention || !b.direct(ref.Channel) {
-			return MessageRef{}, false, nil // a channel's top level: which answer?
+			return MessageRef{}, nil, nil // a channel's top level: which answer?
 		}
 		ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
 		answers, err := b.store.AnswerFeedbackSince(ctx, ch, b.cfg.Now().Add(-thanksWithin))
 		if err != nil {
-			return MessageRef{}, false, fmt.Errorf("thanks: %w", err)
+			return MessageRef{}, nil, fmt.Errorf("thanks: %w", err)
 		}
 		if len(answers) == 0 {
-			return MessageRef{}, false, nil
+			return MessageRef{}, nil, nil
 		}
-		return MessageRef{Channel: ref.Channel, ID: answers[len(answers)-1].MessageID}, true, nil
+		return b.answerShown(ctx, MessageRef{Channel: ref.Channel, ID: answers[len(answers)-1].MessageID})
 	}
 	p, err := b.platform(ref.Channel)
 	if err != nil {
-		return MessageRef{}, false, err
+		return MessageRef{}, nil, err
 	}
 	msgs, err := p.Thread(ctx, ref.Root())
 	if err != nil {
-		return MessageRef{}, false, fmt.Errorf("thanks: fetch thread: %w", err)
+		return MessageRef{}, nil, fmt.Errorf("thanks: fetch thread: %w", err)
 	}
 	end := len(msgs)
 	for i, x := range msgs {
@@ -148,18 +142,33 @@ func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (Messa
 		x := msgs[i]
 		switch {
 		case x.Author.Bot:
-			if _, err := b.store.AnswerEntries(ctx, source(x.Ref)); err != nil {
-				return MessageRef{}, false, nil // the bot's latest post here is no answer
+			// The bot's latest post here: an answer to m's author's own
+			// question, or the thanks refers to none.
+			if !b.askedBy(msgs[:i], m) {
+				return MessageRef{}, nil, nil
 			}
-			return x.Ref, b.askedBy(msgs[:i], m), nil
+			return b.answerShown(ctx, x.Ref)
 		case sameAuthor(x, m):
 		default:
 			// Another member spoke since: the thanks may be theirs, and
 			// "that worked" may be their answer's, even said to the bot.
-			return MessageRef{}, false, nil
+			return MessageRef{}, nil, nil
 		}
 	}
-	return MessageRef{}, false, nil
+	return MessageRef{}, nil, nil
+}
+
+// answerShown returns the entries the bot's post showed, none when it is
+// no recall answer.
+func (b *Bot) answerShown(ctx context.Context, answer MessageRef) (MessageRef, []int64, error) {
+	entries, err := b.store.AnswerEntries(ctx, source(answer))
+	switch {
+	case errors.Is(err, repertoire.ErrNotFound):
+		return MessageRef{}, nil, nil
+	case err != nil:
+		return MessageRef{}, nil, fmt.Errorf("thanks: %w", err)
+	}
+	return answer, entries, nil
 }
 
 // askedBy reports whether the member's message nearest before an answer
