@@ -63,6 +63,10 @@ func TestHelpDoesNothingElse(t *testing.T) {
 		[]string{"import", "repertoire", "x.json", "--help"},
 		[]string{"digest", "-channel", "ops", "-h"},
 		[]string{"entries", "-n", "3", "--help"},
+		// The global -db before help, as before any command.
+		[]string{"-db", db, "help"},
+		[]string{"-db", db, "help", "search"},
+		[]string{"--db=" + db, "help", "export"},
 	)
 	for _, args := range cases {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {

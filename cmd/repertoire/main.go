@@ -168,14 +168,20 @@ func version() string {
 
 // commandFirst moves the common -db flag given before a command after it:
 // "repertoire -db FILE entries" is "repertoire entries -db FILE", as the
-// usage's "-db overrides REPERTOIRE_DB" suggests.
+// usage's "-db overrides REPERTOIRE_DB" suggests; before "help" it is
+// dropped ("repertoire -db FILE help search" is "repertoire help search").
 func commandFirst(args []string) []string {
 	isDB := func(a string) bool { return a == "-db" || a == "--db" }
 	hasDB := func(a string) bool { return strings.HasPrefix(a, "-db=") || strings.HasPrefix(a, "--db=") }
+	isCmd := func(a string) bool { return a == "help" || slices.Contains(commandNames, a) }
 	switch {
-	case len(args) >= 3 && isDB(args[0]) && slices.Contains(commandNames, args[2]):
+	case len(args) >= 3 && isDB(args[0]) && args[2] == "help":
+		return args[2:] // help opens no database
+	case len(args) >= 2 && hasDB(args[0]) && args[1] == "help":
+		return args[1:]
+	case len(args) >= 3 && isDB(args[0]) && isCmd(args[2]):
 		return append([]string{args[2], args[0], args[1]}, args[3:]...)
-	case len(args) >= 2 && hasDB(args[0]) && slices.Contains(commandNames, args[1]):
+	case len(args) >= 2 && hasDB(args[0]) && isCmd(args[1]):
 		return append([]string{args[1], args[0]}, args[2:]...)
 	}
 	return args

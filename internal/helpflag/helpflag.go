@@ -1,7 +1,10 @@
 // Package helpflag gives the project's small command-line tools (cmd/) the
 // convention `repertoire` follows: -h, -help and --help print the usage to
 // standard output and the tool does nothing else and exits 0; a mistaken
-// flag prints the error and the usage to standard error.
+// flag prints the error and the usage to standard error. The tools take no
+// arguments besides their flags: a lone "help" is asked for help too, and any
+// other argument is an error, so that a mistyped command never starts a
+// long run with its default flags.
 package helpflag
 
 import (
@@ -35,5 +38,20 @@ func Parse(fs *flag.FlagSet, args []string, stdout io.Writer, synopsis string) (
 	if buf.Len() > 0 {
 		_, _ = orig.Write(buf.Bytes())
 	}
-	return false, err
+	if err != nil {
+		return false, err
+	}
+	switch rest := fs.Args(); {
+	case len(rest) == 1 && rest[0] == "help":
+		fs.SetOutput(stdout)
+		fs.Usage()
+		fs.SetOutput(orig)
+		return true, nil
+	case len(rest) > 0:
+		err := fmt.Errorf("%s takes no arguments, got %q (flags go before any argument; -h lists them)", fs.Name(), rest[0])
+		fmt.Fprintln(orig, err)
+		fs.Usage()
+		return false, err
+	}
+	return false, nil
 }

@@ -19,7 +19,10 @@ func TestParse(t *testing.T) {
 		{[]string{"-n", "3", "-help"}, true, false, "usage: tool", ""},
 		{[]string{"-n", "3"}, false, false, "", ""},
 		{[]string{"-x"}, false, true, "", "flag provided but not defined: -x"},
-		{[]string{"--", "-h"}, false, false, "", ""},
+		{[]string{"help"}, true, false, "usage: tool [-n N]", ""},
+		{[]string{"--", "-h"}, false, true, "", "takes no arguments, got \"-h\""},
+		{[]string{"-n", "3", "10000"}, false, true, "", "takes no arguments, got \"10000\""},
+		{[]string{"run", "-h"}, false, true, "", "usage: tool [-n N]"},
 	} {
 		var stdout, stderr bytes.Buffer
 		fs := flag.NewFlagSet("tool", flag.ContinueOnError)
