@@ -83,10 +83,11 @@ type listQueries struct {
 func newListQueries(table, skip string) *listQueries {
 	return &listQueries{
 		// One lower bound on first, so that the index seeks to it (of
-		// two, SQLite seeks to one and filters by the other).
+		// two, SQLite seeks to one and filters by the other). The limit
+		// is +?4, not ?4: see noReprepare.
 		heads: `SELECT id, first, last, bound, ` + skip + ` FROM ` + table + ` WHERE term = ?1
 		AND first >= max(?2 + 1, coalesce((SELECT max(first) FROM ` + table + ` WHERE term = ?1 AND first <= ?3), ?3))
-		ORDER BY first LIMIT ?4`,
+		ORDER BY first LIMIT +?4`,
 		data:  `SELECT id, data FROM ` + table + ` WHERE id IN (SELECT value FROM json_each(?))`,
 		span:  `SELECT id, data FROM ` + table + ` WHERE id BETWEEN ?1 AND ?2`,
 		probe: probeQuery(table, skip),

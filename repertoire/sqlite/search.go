@@ -278,7 +278,7 @@ func likeEscape(s string) string {
 // the newest matching entries, best endorsed first among equals.
 func (sr *searcher) filtersOnly(ctx context.Context) ([]repertoire.Hit, error) {
 	rows, err := sr.tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e
-		WHERE `+sr.filterSQL+` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`,
+		WHERE `+sr.filterSQL+` ORDER BY e.created_at DESC, e.id DESC LIMIT +?`,
 		append(sr.filterArgs, sr.limit*4)...)
 	if err != nil {
 		return nil, err
@@ -318,7 +318,7 @@ func (sr *searcher) lookup(ctx context.Context, w, st string, fig stemFigures) (
 		prefix, err := sr.prepared(ctx, `SELECT term, sum(df), max(ub), max(pmax), sum(p) FROM (
 			SELECT term, df, ub, pmax, 0 AS p FROM search_terms WHERE term > ?1 AND term < ?2
 			UNION ALL SELECT term, 1, bound, pmax, 1 FROM search_pending WHERE term > ?1 AND term < ?2)
-			GROUP BY term ORDER BY term LIMIT ?3`)
+			GROUP BY term ORDER BY term LIMIT +?3`)
 		if err != nil {
 			return nil, err
 		}

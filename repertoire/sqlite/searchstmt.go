@@ -88,3 +88,11 @@ func (c *stmtCache) close() {
 	}
 	clear(c.m)
 }
+
+// noReprepare: a search's statements never take a bare parameter as
+// LIMIT ("LIMIT ?"), but "LIMIT +?". SQLite (3.47 on) plans a LIMIT of
+// a bare parameter for its bound value and marks the statement to be
+// prepared again whenever that parameter is bound, so a kept statement
+// was compiled anew on every run (a header fetch: 6% of a medium query's
+// CPU at 100k). A unary plus keeps the value out of the plan.
+const noReprepare = "LIMIT +?"
