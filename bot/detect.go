@@ -167,8 +167,9 @@ func (b *Bot) posted(ctx context.Context, ev MessagePosted) error {
 		return fmt.Errorf("log message: %w", err)
 	}
 	b.maybePrune(ctx)
-	if !m.ToBot && m.Ref.Thread != "" && saysHelped(m.Text, true) {
-		// "thanks, that worked" under the bot's answer to the member.
+	if !m.ToBot && saysHelped(m.Text, true) {
+		// "thanks, that worked" under the bot's answer to the member, or
+		// below their question at the channel's top level.
 		if _, _, err := b.thanksHelped(ctx, m, false); err != nil {
 			b.log.WarnContext(ctx, "count a thanks as helped", logEvent, ev.ID, logErr, err)
 		}

@@ -126,10 +126,14 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 			return b.reply(ctx, ev, "You're welcome! Which one helped? Press “This helped” beside it: recall learns from it.")
 		}
 	}
-	switch kind {
-	case talkThanks:
+	switch {
+	case kind == talkThanks && saysNotHelped(ev.Text):
+		// "thanks anyway": the answer did not help; "you're welcome" reads
+		// as if it had.
+		return b.reply(ctx, ev, "Sorry I couldn't help with that. When someone answers it, react "+b.captureList()+" to their answer, so the repertoire has it next time.")
+	case kind == talkThanks:
 		return b.reply(ctx, ev, "You're welcome! Ask me anything else whenever you like.")
-	case talkHello:
+	case kind == talkHello:
 		return b.reply(ctx, ev, "Hi! Ask me a question and I'll look for the answer in the repertoire; "+help+" lists what else I can do.")
 	default:
 		return b.reply(ctx, ev, "👍 Ask me a question whenever you like; "+help+" lists what I can do.")

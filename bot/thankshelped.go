@@ -58,6 +58,17 @@ func saysHelped(text string, strict bool) bool {
 	return helped && !strings.Contains(text, "@") // "thanks @bob" is bob's
 }
 
+// saysNotHelped reports whether a thanks says the answer did not help
+// ("thanks anyway", "thanks, but it still fails").
+func saysNotHelped(text string) bool {
+	for _, w := range chatWords(text) {
+		if notHelpedWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // helpedAnswer is what a thanks came to.
 type helpedAnswer int
 
@@ -105,35 +116,131 @@ func (b *Bot) thanksHelped(ctx context.Context, m Message, mention bool) (helped
 // thankedAnswer finds the bot's answer a thanks refers to, and the
 // entries it showed (none when there is no such answer): in a thread, the
 // bot's latest post before it, when that is a recall answer to the
-// member's own question and no other member spoke since; in a DM without
-// a thread (mention), the bot's last answer there within thanksWithin.
+// member's own question and no other member spoke since; at a channel's
+// top level, the same in the thread of the member's latest question
+// there, when nobody else spoke at the top level since; in a DM without a
+// thread (mention), the bot's last answer there within thanksWithin,
+// unless the member asked something else after it.
 func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (MessageRef, []int64, error) {
 	ref := m.Ref
-	if ref.Thread == "" || ref.Thread == ref.ID {
-		if !mention || !b.direct(ref.Channel) {
-			return MessageRef{}, nil, nil // a channel's top level: which answer?
-		}
-		ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
-		answers, err := b.store.AnswerFeedbackSince(ctx, ch, b.cfg.Now().Add(-thanksWithin))
-		if err != nil {
-			return MessageRef{}, nil, fmt.Errorf("thanks: %w", err)
-		}
-		if len(answers) == 0 {
-			return MessageRef{}, nil, nil
-		}
-		return b.answerShown(ctx, MessageRef{Channel: ref.Channel, ID: answers[len(answers)-1].MessageID})
+	if ref.Thread != "" && ref.Thread != ref.ID {
+		return b.thankedInThread(ctx, m, ref.Root())
 	}
-	p, err := b.platform(ref.Channel)
+	if !b.direct(ref.Channel) {
+		return b.thankedAtTop(ctx, m)
+	}
+	if !mention {
+		return MessageRef{}, nil, nil
+	}
+	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	answers, err := b.store.AnswerFeedbackSince(ctx, ch, b.cfg.Now().Add(-thanksWithin))
+	if err != nil {
+		return MessageRef{}, nil, fmt.Errorf("thanks: %w", err)
+	}
+	if len(answers) == 0 {
+		return MessageRef{}, nil, nil
+	}
+	answer := MessageRef{Channel: ref.Channel, ID: answers[len(answers)-1].MessageID}
+	if later, err := b.askedSince(ctx, m, answer); err != nil || later {
+		return MessageRef{}, nil, err
+	}
+	return b.answerShown(ctx, answer)
+}
+
+// askedSince reports whether the member who thanks in a DM asked the bot
+// something after its answer there (a search it found nothing for, whose
+// "nothing yet" is recorded nowhere): the thanks is not the answer's. The
+// member's latest message before the thanks that is no small talk is
+// their latest request; the answer was to it only if it came no later.
+func (b *Bot) askedSince(ctx context.Context, m Message, answer MessageRef) (bool, error) {
+	p, err := b.platform(answer.Channel)
+	if err != nil {
+		return false, err
+	}
+	posted, err := p.Thread(ctx, answer)
+	if err != nil {
+		// No time to tell by: taken for the answer, as before.
+		b.log.WarnContext(ctx, "thanks: fetch the answer", logMessage, answer.ID, logErr, err)
+		return false, nil
+	}
+	var at time.Time
+	for _, x := range posted {
+		if x.Ref.ID == answer.ID {
+			at = x.Time
+		}
+	}
+	if at.IsZero() {
+		return false, nil // no time to tell by: as before
+	}
+	request, ok, err := b.latestRequest(ctx, m, false)
+	if err != nil || !ok {
+		return false, err
+	}
+	return request.At.After(at), nil
+}
+
+// latestRequest is the member's latest message before m at the top level
+// of m's channel (within thanksWithin) that is no small talk; none when
+// withOthers and another member spoke at the top level after it (a DM
+// holds the member's messages only).
+func (b *Bot) latestRequest(ctx context.Context, m Message, withOthers bool) (repertoire.LoggedMessage, bool, error) {
+	ref := m.Ref
+	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	logged, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Since: b.cfg.Now().Add(-thanksWithin)})
+	if err != nil {
+		return repertoire.LoggedMessage{}, false, fmt.Errorf("thanks: %w", err)
+	}
+	end := len(logged)
+	for i, l := range logged {
+		if l.ID == ref.ID {
+			end = i
+		}
+	}
+	for i := end - 1; i >= 0; i-- {
+		l := logged[i]
+		switch {
+		case l.Thread != "" && l.Thread != l.ID: // a thread's reply
+		case l.Author.ID != m.Author.ID || l.Author.ID == "":
+			if withOthers && !l.Bot {
+				return repertoire.LoggedMessage{}, false, nil // someone else spoke since
+			}
+		case smallTalk(WithoutAddress(b.withoutCommand(fromLogged([]repertoire.LoggedMessage{l})[0]), nil)) != "":
+			// an earlier "thanks", "ok"
+		default:
+			return l, true, nil
+		}
+	}
+	return repertoire.LoggedMessage{}, false, nil
+}
+
+// thankedAtTop finds the answer a thanks at a channel's top level refers
+// to: the bot's answer in the thread of the member's latest question at
+// the top level, when nobody else spoke there since ("thanks, that
+// worked" said below the question rather than in its thread).
+func (b *Bot) thankedAtTop(ctx context.Context, m Message) (MessageRef, []int64, error) {
+	question, ok, err := b.latestRequest(ctx, m, true)
+	if err != nil || !ok {
+		return MessageRef{}, nil, err
+	}
+	return b.thankedInThread(ctx, m, MessageRef{Channel: m.Ref.Channel, ID: question.ID})
+}
+
+// thankedInThread finds the answer a thanks refers to in the thread that
+// opens with root: the bot's latest post there (before the thanks, when
+// the thanks is in it), when that is a recall answer to the member's own
+// question and no other member spoke since.
+func (b *Bot) thankedInThread(ctx context.Context, m Message, root MessageRef) (MessageRef, []int64, error) {
+	p, err := b.platform(root.Channel)
 	if err != nil {
 		return MessageRef{}, nil, err
 	}
-	msgs, err := p.Thread(ctx, ref.Root())
+	msgs, err := p.Thread(ctx, root)
 	if err != nil {
 		return MessageRef{}, nil, fmt.Errorf("thanks: fetch thread: %w", err)
 	}
 	end := len(msgs)
 	for i, x := range msgs {
-		if x.Ref.ID == ref.ID {
+		if x.Ref.ID == m.Ref.ID {
 			end = i
 			break
 		}
