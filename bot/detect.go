@@ -167,6 +167,7 @@ func (b *Bot) posted(ctx context.Context, ev MessagePosted) error {
 		return fmt.Errorf("log message: %w", err)
 	}
 	b.maybePrune(ctx)
+	b.closeThanked(ctx, m)
 	if !m.ToBot && saysHelped(m.Text, true) {
 		// "thanks, that worked" under the bot's answer to the member, or
 		// below their question at the channel's top level.

@@ -16,8 +16,9 @@ import (
 // asker), a DM (often a note to self) or a private channel's question never
 // leaves its scope: the first two are not kept at all, the third only on
 // that channel's own digest. An open question closes when an entry is saved
-// from its thread or a later entry holds all of its content words, and ages
-// out of digests after repertoire.DefaultOpenFor.
+// from its thread, a later entry holds all of its content words, or its
+// asker says a member's reply in its thread worked (thankedopen.go), and
+// ages out of digests after repertoire.DefaultOpenFor.
 
 // minOpenWords is how many content words a question needs to be listed.
 const minOpenWords = 2

@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/repertoire/repertoire/repertoire"
+)
+
+// An open question whose asker says, in its thread, that a member's reply
+// worked ("thanks, that worked", "solved, thanks") is answered: listing it
+// on the digest for "someone who knows" asks members to answer it again.
+// It closes as it does when the answer is saved, though nothing is saved
+// (a 💡 on the answer still keeps it; detection may suggest that). A bare
+// "thanks" or "thanks, I'll try it" says nothing worked and keeps it open;
+// so does a thanks that says it failed.
+
+// workedText says that something worked, beyond a thanks.
+var workedText = regexp.MustCompile(`(?i)\b(that (did it|worked|works|helped|fixed it|was it)|it works|(it|this) (worked|helped|did it)|works now|working now|did the trick|solved|fixed|perfect)\b`)
+
+// closeThanked closes the open question m's thread opens when m is its
+// asker's word that a member's reply in the thread worked.
+func (b *Bot) closeThanked(ctx context.Context, m Message) {
+	if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID || m.ToBot || !IsConfirmation(m.Text) || !workedText.MatchString(m.Text) {
+		return
+	}
+	ch := repertoire.Channel{Platform: m.Ref.Channel.Platform, Space: m.Ref.Channel.Space, ID: m.Ref.Channel.ID}
+	open, err := b.store.OpenQuestions(ctx, ch, b.cfg.Now().Add(-b.openFor()))
+	if err != nil {
+		b.log.WarnContext(ctx, "close a thanked question: list", logMessage, m.Ref.ID, logErr, err)
+		return
+	}
+	asked := false
+	for _, q := range open {
+		if q.MessageID == m.Ref.Thread && q.Asker.ID == m.Author.ID && m.Author.ID != "" {
+			asked = true
+			break
+		}
+	}
+	if !asked {
+		return
+	}
+	conv, err := b.conversation(ctx, m.Ref)
+	if err != nil || len(conv) < 2 {
+		return
+	}
+	if c := ChooseAnswer(conv[0], conv[1:], b.cfg.Name); c.Index < 0 || !c.Confirmed {
+		return
+	}
+	if _, err := b.store.CloseOpenQuestions(ctx, ch, []string{m.Ref.Thread}, nil); err != nil {
+		b.log.WarnContext(ctx, "close a thanked question", logMessage, m.Ref.ID, logErr, err)
+		return
+	}
+	b.log.InfoContext(ctx, "open question answered in its thread", logMessage, m.Ref.Thread)
+}
