@@ -363,7 +363,10 @@ func (b *Bot) confirmedSince(ctx context.Context, d repertoire.Detection, ex Exc
 	}
 	// `why` gives the reasons it is a solution now (first: a retry after a
 	// failed kind change finds the entry still a tip and does both).
-	if err := b.store.ReviseDetection(ctx, prev.ID, ex.Kind, ex.Score, ex.Reasons); err != nil {
+	// The first reason says what the save was, so `why` tells what
+	// happened in order.
+	reasons := append([]string{fmt.Sprintf("%s%s (score %.1f)", firstSavedAs, prev.Kind, prev.Score)}, ex.Reasons...)
+	if err := b.store.ReviseDetection(ctx, prev.ID, ex.Kind, ex.Score, reasons); err != nil {
 		return fmt.Errorf("detected entry confirmed: %w", err)
 	}
 	if _, err := b.store.SetEntryKind(ctx, e.ID, repertoire.Solution); err != nil {
@@ -445,6 +448,10 @@ func (b *Bot) why(ctx context.Context, ev Mentioned) error {
 	return b.reply(ctx, ev, "I haven't picked out anything here. Ask `why` in the thread of one of my suggestions.")
 }
 
+// firstSavedAs opens the reason confirmedSince records first: what an
+// auto save was before its asker's confirmation made it a solution.
+const firstSavedAs = "first saved as a "
+
 // FormatWhy renders a detection's reasons for members.
 func FormatWhy(d repertoire.Detection) string {
 	what := "I suggested keeping this exchange"
@@ -456,8 +463,16 @@ func FormatWhy(d repertoire.Detection) string {
 	if d.Action == repertoire.ActionSaved {
 		needed = DetectThreshold
 	}
-	fmt.Fprintf(&sb, "%s as a %s (score %.1f; %.1f needed) because:", what, d.Kind, d.Score, needed)
-	for _, r := range d.Reasons {
+	reasons := d.Reasons
+	if len(reasons) > 0 && d.Action == repertoire.ActionSaved && strings.HasPrefix(reasons[0], firstSavedAs) {
+		// Saved as a tip, made a solution when its asker confirmed it.
+		fmt.Fprintf(&sb, "%s as a %s; when its asker confirmed it worked, I made it a %s (score %.1f; %.1f needed) because:",
+			what, strings.TrimPrefix(reasons[0], firstSavedAs), d.Kind, d.Score, needed)
+		reasons = reasons[1:]
+	} else {
+		fmt.Fprintf(&sb, "%s as a %s (score %.1f; %.1f needed) because:", what, d.Kind, d.Score, needed)
+	}
+	for _, r := range reasons {
 		sb.WriteString("\n• " + r)
 	}
 	return sb.String()

@@ -47,7 +47,28 @@ func TestScenarioWhyAfterTheAskerConfirmedSaysSolution(t *testing.T) {
 	if !strings.Contains(first, "as a tip") {
 		t.Fatalf("test is blind: the first why does not say tip:\n%s", out)
 	}
-	if !strings.Contains(second, "as a solution") || !strings.Contains(second, "erin, who asked, confirmed it worked") {
+	if !strings.Contains(second, "a solution (score") || !strings.Contains(second, "erin, who asked, confirmed it worked") {
 		t.Errorf("why after the asker's confirmation:\n%s", second)
+	}
+}
+
+// `why` after the confirmation opened "I saved this exchange as detected …
+// as a solution", though the save was as a tip and the confirmation made
+// it a solution later. It says what happened in order.
+func TestScenarioWhyTellsTheSaveThenTheConfirmation(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as dave", "@repertoire detect auto",
+		"/as erin", "My builds fail with EINTEGRITY when installing packages, any idea?",
+		"/as frank", "/reply 3 delete package-lock.json and run npm install again, the lockfile hash is stale",
+		"/as erin", "/reply 3 that fixed it, thanks frank!",
+		"/reply 3 @repertoire why",
+	)
+	why := answerTo(out, "[6] #general ↳3 erin: @repertoire why")
+	if !strings.Contains(why, "as a tip (score") || !strings.Contains(why, "I made it a solution (score") {
+		t.Errorf("why after the asker's confirmation:\n%s", out)
+	}
+	if strings.Contains(why, "first saved") {
+		t.Errorf("why shows its record's marker:\n%s", why)
 	}
 }
