@@ -31,10 +31,12 @@ func substance(question *Message, answer Message) bool {
 
 // sayChatter tells the member whose capture emoji saved nothing why: only
 // to them where the platform can whisper; else in the message's thread,
-// for the first member only (the others saw it).
+// for the first member only (the others saw it). Each member hears it once
+// per message: a redelivery, the emoji taken back and added again, or the
+// message edited to "nvm" and back (its emoji applied again) says nothing.
 func (b *Bot) sayChatter(ctx context.Context, ev ReactionAdded, m Message) error {
-	if err := b.store.MarkApplied(ctx, ev.ID); err != nil {
-		return nil // said before (a redelivery), or nothing to record it in
+	if err := b.store.MarkApplied(ctx, messageKey("chatter", m.Ref, ev.User.ID)); err != nil {
+		return nil // said before, or nothing to record it in
 	}
 	text := fmt.Sprintf("Not saved: “%s” says too little for anyone to find it by (a saved message needs words that carry meaning, or a link).", oneLine(m.Text, 60))
 	return b.whisperTo(ctx, ev, m, Sentences(text))
