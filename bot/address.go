@@ -129,9 +129,31 @@ func (b *Bot) channelMembers(ctx context.Context, ch repertoire.Channel) Members
 	return m
 }
 
+// opener matches what a question may open with before it asks, beside an
+// address: a greeting ("Hi,", "hey all,", "good morning!") or an
+// announcement that a question follows ("Quick question:", "Q:"). Its
+// words ("quick", "question") are no more what the question is about than
+// a name is, and a nudge weighs them: "Quick question: how do I clear the
+// npm cache …?" was never nudged where the same question was. A greeting
+// may go on to a name ("hi dave, how …"): the address is then cut as
+// WithoutAddress cuts it.
+var opener = regexp.MustCompile(`(?i)^\s*(?:(?:hi|hey|hello|hiya|howdy|yo|morning|good\s+(?:morning|afternoon|evening))(?:\s+(?:all|everyone|everybody|folks|team|there|guys|people|y'all))?(?:\s*[,!:.\x{2013}\x{2014}-]+\s*|\s+)|(?:(?:a\s+)?quick\s+)?(?:question|q|qq)\s*[:\x{2013}\x{2014}-]+\s*)`)
+
+// withoutOpener returns text without the greeting or "quick question:" it
+// opens with (opener), text as it was when nothing would be left.
+func withoutOpener(text string) string {
+	n := len(opener.FindString(text))
+	if n == 0 || len(repertoire.Terms(text[n:])) == 0 {
+		return text
+	}
+	return text[n:]
+}
+
 // searchText is what a nudge searches for when a member in channel ch
-// asks question: the question without a leading address to a member of ch.
+// asks question: the question without a leading greeting or "quick
+// question:" (withoutOpener) and address to a member of ch.
 func (b *Bot) searchText(ctx context.Context, ch repertoire.Channel, question string) string {
+	question = withoutOpener(question)
 	var members Members
 	if mayBeAddressed.MatchString(WithoutAddress(question, nil)) {
 		members = b.channelMembers(ctx, ch)

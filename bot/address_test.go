@@ -71,3 +71,28 @@ func TestMayBeAddressed(t *testing.T) {
 		}
 	}
 }
+
+// A greeting or "quick question:" in front of a question is cut; a
+// question about them, or one that is nothing else, stays.
+func TestWithoutOpener(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Quick question: how do I clear the npm cache?", "how do I clear the npm cache?"},
+		{"quick q - where are the logs?", "where are the logs?"},
+		{"Q: where are the logs?", "where are the logs?"},
+		{"Hi, how do I clear the npm cache?", "how do I clear the npm cache?"},
+		{"hey all! where are the logs?", "where are the logs?"},
+		{"hi dave, how do I prune?", "dave, how do I prune?"},
+		{"Good morning team, is staging down?", "is staging down?"},
+		{"hello", "hello"},
+		{"Hi!", "Hi!"},
+		{"question: ", "question: "},
+		{"highlight the errors in the logs?", "highlight the errors in the logs?"},
+		{"hey is not a command, is it?", "is not a command, is it?"},
+		{"quick question about the npm cache?", "quick question about the npm cache?"},
+		{"how do I say hi in the chat?", "how do I say hi in the chat?"},
+	} {
+		if got := withoutOpener(c.in); got != c.want {
+			t.Errorf("withoutOpener(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -45,3 +45,29 @@ func TestScenarioAddressedQuestionFindsItsAnswer(t *testing.T) {
 		t.Errorf("no nudge for the question that opens with a mention:\n%s", out)
 	}
 }
+
+// "Quick question:" or a greeting in front of a question ("hi dave, …")
+// blocked its nudge: "quick" and "question", or the name after "hi", are
+// rare words the entry does not hold, and weighed as much as the
+// question's own. Nudges search without them.
+func TestScenarioGreetedQuestionIsNudged(t *testing.T) {
+	w := newWorld(t)
+	w.play(
+		"/as alice", "How do I clear the npm cache when installs fail with EINTEGRITY?",
+		"/as bob", "/reply 1 run npm cache clean --force, then delete node_modules and install again",
+		"/as carol", "/react 2",
+		"/as dave", "@repertoire nudges on",
+	)
+	out := w.play(
+		"/as erin",
+		"Quick question: how do I clear the npm cache when installs fail with EINTEGRITY?",
+		"hi bob, how do I clear the npm cache when installs fail with EINTEGRITY?",
+		"Hey folks! how do I clear the npm cache when installs fail with EINTEGRITY?",
+		"how do I clear the npm cache when installs fail with EINTEGRITY?",
+	)
+	for _, q := range []string{"Quick question: how", "hi bob, how", "Hey folks! how", "erin: how"} {
+		if a := answerTo(out, q); !strings.Contains(a, "answered before") || !strings.Contains(a, "npm cache clean") {
+			t.Errorf("%q… was not nudged:\n%s", q, out)
+		}
+	}
+}
