@@ -79,22 +79,26 @@ func unitBlocks(u bot.Unit) ([]slack.Block, int) {
 		out []slack.Block
 		n   int
 	)
+	// Long text goes on in further blocks rather than being cut: Slack
+	// refuses a whole message with a text over its limit.
 	section := func(text string) {
-		text = guard(cut(text, maxSectionText))
-		n += len(text)
-		out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil))
+		for _, t := range splitMrkdwn(guard(text), maxSectionText) {
+			n += len(t)
+			out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, t, false, true), nil, nil))
+		}
 	}
 	context := func(text string) {
-		text = guard(cut(text, maxSectionText))
-		n += len(text)
-		out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, true)))
+		for _, t := range splitMrkdwn(guard(text), maxSectionText) {
+			n += len(t)
+			out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, t, false, true)))
+		}
 	}
 	for _, b := range u {
 		switch b.Kind {
 		case bot.Divider:
 			out = append(out, slack.NewDividerBlock())
 		case bot.Heading:
-			text := guard(cut(strings.Join(strings.Fields(bot.SpanText(b.Spans)), " "), maxHeaderText))
+			text := cut(guard(strings.Join(strings.Fields(bot.SpanText(b.Spans)), " ")), maxHeaderText)
 			n += len(text)
 			out = append(out, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, text, true, false)))
 		case bot.Context, bot.FeedbackHint:
@@ -147,7 +151,7 @@ func buttons(e bot.DocEntry) *slack.ActionBlock {
 		if a.Pressed {
 			label = "✓ " + label
 		}
-		btn := slack.NewButtonBlockElement(a.Value, a.Value, slack.NewTextBlockObject(slack.PlainTextType, guard(cut(label, maxButtonText)), true, false))
+		btn := slack.NewButtonBlockElement(a.Value, a.Value, slack.NewTextBlockObject(slack.PlainTextType, cut(guard(label), maxButtonText), true, false))
 		if a.Pressed {
 			btn.Style = slack.StylePrimary
 		}
@@ -206,6 +210,92 @@ func safeURL(u string) string {
 		return strings.ReplaceAll(u, "&", "&amp;")
 	}
 	return ""
+}
+
+// splitMrkdwn splits mrkdwn text (escaped and guarded: the limit is on
+// what Slack receives) into texts of at most limit characters: between
+// lines where it can, else between words of a long line, else between
+// characters; never inside an entity (&amp;) or a <…|…> link. A quote
+// line that goes on in the next text keeps its "&gt; ".
+func splitMrkdwn(text string, limit int) []string {
+	if utf8.RuneCountInString(text) <= limit {
+		return []string{text}
+	}
+	var (
+		out []string
+		cur []string
+		n   int
+	)
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur, n = nil, 0
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		for _, piece := range splitLine(line, limit) {
+			pn := utf8.RuneCountInString(piece)
+			if len(cur) > 0 && n+1+pn > limit {
+				flush()
+			}
+			if len(cur) > 0 {
+				n++
+			}
+			cur = append(cur, piece)
+			n += pn
+		}
+	}
+	flush()
+	return out
+}
+
+// splitLine cuts one mrkdwn line into pieces of at most limit characters
+// (see splitMrkdwn).
+func splitLine(line string, limit int) []string {
+	prefix := ""
+	if strings.HasPrefix(line, "&gt; ") {
+		prefix = "&gt; "
+	}
+	var out []string
+	for utf8.RuneCountInString(line) > limit {
+		r := []rune(line)
+		head := string(r[:limit])
+		at := safeCut(head)
+		if at <= len(prefix) {
+			at = len(head) // nothing safe to cut at: cut between characters
+		}
+		out = append(out, strings.TrimRight(line[:at], " "))
+		line = prefix + strings.TrimLeft(line[at:], " ")
+	}
+	return append(out, line)
+}
+
+// safeCut is the byte offset in head of the last space outside a <…>
+// link, or else where head can end outside an entity and a link; 0 when
+// there is none.
+func safeCut(head string) int {
+	depth, space, clean := 0, 0, 0
+	for i, r := range head {
+		switch {
+		case r == '<':
+			depth++
+		case r == '>' && depth > 0:
+			depth--
+		case r == ' ' && depth == 0:
+			space = i
+		}
+		if depth == 0 {
+			clean = i + utf8.RuneLen(r)
+		}
+	}
+	if space > 0 {
+		return space
+	}
+	// An entity is at most "&amp;": end before an '&' not closed by ';'.
+	if amp := strings.LastIndexByte(head[:clean], '&'); amp >= 0 && !strings.Contains(head[amp:clean], ";") {
+		clean = amp
+	}
+	return clean
 }
 
 func cut(s string, n int) string {

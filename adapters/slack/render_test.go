@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/repertoire/repertoire/adapters/slack"
 	"github.com/repertoire/repertoire/bot"
@@ -89,4 +91,51 @@ func FuzzRenderNeverPings(f *testing.F) {
 			t.Fatalf("live mention %q from %q:\n%s", live, s, got)
 		}
 	})
+}
+
+// splitMrkdwn keeps every piece within the limit and valid, cuts no entity,
+// link or character in two, and loses no word.
+func TestSplitMrkdwn(t *testing.T) {
+	link := "<https://example.com/a?b=1&amp;c=2|source>"
+	for _, text := range []string{
+		strings.Repeat("a&amp;b ", 900),
+		"&gt; " + strings.Repeat("quoted &lt;x&gt; ", 400) + "\nnext line",
+		strings.Repeat("é&amp;🇫🇷", 700),
+		strings.Repeat(link+" ", 150),
+		strings.Repeat("word\n", 1000),
+		strings.Repeat(link, 150),
+	} {
+		pieces := slack.SplitMrkdwn(text, 300)
+		var words []string
+		for _, p := range pieces {
+			if n := utf8.RuneCountInString(p); n > 300 {
+				t.Errorf("a piece of %d characters", n)
+			}
+			if !utf8.ValidString(p) {
+				t.Errorf("invalid UTF-8 in %q", p)
+			}
+			for _, e := range regexp.MustCompile(`&[a-z]*;?`).FindAllString(p, -1) {
+				if e != "&amp;" && e != "&lt;" && e != "&gt;" {
+					t.Fatalf("broken entity %q in %q", e, p)
+				}
+			}
+			if strings.Count(p, "<") != strings.Count(p, ">") {
+				t.Fatalf("a link cut in two: %q", p)
+			}
+			words = append(words, unquoted(p)...)
+		}
+		want := unquoted(text)
+		if got := strings.Join(words, ""); got != strings.Join(want, "") {
+			t.Errorf("text changed by the split (%d pieces): %.60q", len(pieces), text)
+		}
+	}
+}
+
+// unquoted is the words of mrkdwn text without each line's quote mark.
+func unquoted(text string) []string {
+	var words []string
+	for _, line := range strings.Split(text, "\n") {
+		words = append(words, strings.Fields(strings.TrimPrefix(line, "&gt; "))...)
+	}
+	return words
 }

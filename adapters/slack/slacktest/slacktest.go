@@ -449,6 +449,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch method {
+	case "chat.postMessage", "chat.update", "chat.postEphemeral":
+		if why := invalidBlocks(form.Get("blocks")); why != "" {
+			s.t.Logf("slacktest: %s refused: %s", method, why)
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_blocks", "errors": []string{why}})
+			return
+		}
+	}
+	switch method {
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "url": "https://fake.slack.com/", "team": "Fake", "user": "repertoire",
 			"team_id": s.Team, "user_id": s.BotUser, "bot_id": s.BotID})
@@ -616,6 +624,14 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		http.Error(w, "invalid_payload", http.StatusBadRequest)
 		return
+	}
+	if b, ok := body["blocks"]; ok {
+		raw, _ := json.Marshal(b)
+		if why := invalidBlocks(string(raw)); why != "" {
+			s.t.Logf("slacktest: response refused: %s", why)
+			http.Error(w, "invalid_blocks", http.StatusBadRequest)
+			return
+		}
 	}
 	s.mu.Lock()
 	s.responses = append(s.responses, Response{ID: strings.TrimPrefix(r.URL.Path, "/response/"), Body: body})

@@ -1,0 +1,4 @@
+package slack
+
+// SplitMrkdwn is splitMrkdwn, for the external tests.
+var SplitMrkdwn = splitMrkdwn
