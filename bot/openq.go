@@ -35,11 +35,22 @@ func IsRealQuestion(text string) bool {
 	if hasFilter(text) || searchSyntax.MatchString(text) {
 		return false
 	}
-	if len(ContentWords(text)) < minOpenWords {
+	n := 0
+	for _, w := range ContentWords(text) {
+		if !salutations[w] {
+			n++
+		}
+	}
+	if n < minOpenWords {
 		return false
 	}
 	return IsQuestion(text) || intent.MatchString(text)
 }
+
+// salutations are words that greet or hail a room ("good morning! how is
+// everybody?"): they carry no topic, so they do not count towards the
+// content words an open question needs.
+var salutations = setOf("hi hey hello hiya yo howdy greetings morning afternoon evening everyone everybody folks guys all y'all")
 
 // openQuestion decides what happens to a question recall found nothing
 // for, and returns what the member is told.
