@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -22,9 +23,10 @@ import (
 
 // Kinds of small talk, each with its own answer.
 const (
-	talkThanks = "thanks"
-	talkHello  = "hello"
-	talkAck    = "ack"
+	talkThanks    = "thanks"
+	talkHello     = "hello"
+	talkAck       = "ack"
+	talkNotHelped = "nothelped" // "no luck, thanks anyway", "that didn't work"
 )
 
 var (
@@ -78,12 +80,25 @@ func smallTalk(text string) string {
 	if len(words) > maxAckWords {
 		return ""
 	}
+	if saysNotHelped(text) && allChat(words, ackWords, thanksWords, notHelpedWords, failedWords, connectives, thanksFillers) {
+		return talkNotHelped
+	}
 	for _, w := range words {
 		if !ackWords[w] && !thanksWords[w] && w != "appreciated" {
 			return ""
 		}
 	}
 	return talkAck
+}
+
+// allChat reports whether each word is in one of the sets.
+func allChat(words []string, sets ...map[string]bool) bool {
+	for _, w := range words {
+		if !slices.ContainsFunc(sets, func(set map[string]bool) bool { return set[w] }) {
+			return false
+		}
+	}
+	return true
 }
 
 // commandText is how the member who sent ev gives the bot a command: the
@@ -127,7 +142,7 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 		}
 	}
 	switch {
-	case kind == talkThanks && saysNotHelped(ev.Text):
+	case kind == talkNotHelped || kind == talkThanks && saysNotHelped(ev.Text):
 		// "thanks anyway": the answer did not help; "you're welcome" reads
 		// as if it had.
 		return b.reply(ctx, ev, "Sorry I couldn't help with that. When someone answers it, react "+b.captureList()+" to their answer, so the repertoire has it next time.")

@@ -12,6 +12,10 @@ func TestSmallTalk(t *testing.T) {
 		"is that it?": "", "thanks, how do I also restart nginx": "", "thanks so much, how do I restart it": "",
 		"Thanks Alex. Actually my data are stored in a database, and I planned to load and convert them to CSV files so I am wondering there are other built-in methods": "",
 		"thanks! I'll try that on the staging box tomorrow": talkThanks, "k8s": "", "ok tag:tls": "",
+		// saying it did not help
+		"ok thanks anyway": talkNotHelped, "no luck, thanks anyway": talkNotHelped, "that didn't help": talkNotHelped,
+		"didn't work": talkNotHelped, "still broken": talkNotHelped, "nope, doesn’t work": talkNotHelped,
+		"no": talkAck, "nvm": talkAck, "nginx still doesn't work": "", "why didn't it work?": "",
 	} {
 		if got := smallTalk(text); got != want {
 			t.Errorf("smallTalk(%q) = %q, want %q", text, got, want)
@@ -53,6 +57,18 @@ func TestSaysHelped(t *testing.T) {
 		}
 		if got := saysHelped(tc.text, true); got != tc.plain {
 			t.Errorf("saysHelped(%q, strict) = %v, want %v", tc.text, got, tc.plain)
+		}
+	}
+}
+
+func TestSaysNotHelped(t *testing.T) {
+	for text, want := range map[string]bool{
+		"thanks anyway": true, "no luck": true, "nope, didn't help": true, "thanks, but it still fails": true,
+		"thanks, no worries": false, "thanks!": false, "no": false, "nvm": false, "never mind": false,
+		"thanks, that helped": false, "thanks, but": false,
+	} {
+		if got := saysNotHelped(text); got != want {
+			t.Errorf("saysNotHelped(%q) = %v, want %v", text, got, want)
 		}
 	}
 }

@@ -58,16 +58,32 @@ func saysHelped(text string, strict bool) bool {
 	return helped && !strings.Contains(text, "@") // "thanks @bob" is bob's
 }
 
-// saysNotHelped reports whether a thanks says the answer did not help
-// ("thanks anyway", "thanks, but it still fails").
+// saysNotHelped reports whether small talk says the answer did not help
+// ("thanks anyway", "no luck", "that didn't work", "still broken"). A
+// "no" says so only with what did not ("no luck", "nope, didn't help"),
+// not in "thanks, no worries"; "but", "never" and "nvm" alone do not.
 func saysNotHelped(text string) bool {
+	no, what := false, false
 	for _, w := range chatWords(text) {
-		if notHelpedWords[w] {
+		switch {
+		case w == "no" || w == "nope" || w == "nah":
+			no = true
+		case failedWords[w]:
+			what = true
+		case notHelpedWords[w] && !weakNegations[w]:
 			return true
 		}
 	}
-	return false
+	return no && what
 }
+
+var (
+	// failedWords name what a "no" says did not happen ("no luck").
+	failedWords = setOf("luck help helped helps helpful work worked works working dice joy broken failing fails")
+	// weakNegations are notHelpedWords that do not say, alone, that an
+	// answer failed ("thanks, but …", "never mind", "nvm").
+	weakNegations = setOf("no nope nah but never nvm cancel")
+)
 
 // helpedAnswer is what a thanks came to.
 type helpedAnswer int
