@@ -264,6 +264,11 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	// Confirmed. Forgetting twice removes nothing more, so the request is
 	// marked answered after the forget: one that fails stays confirmed and
 	// its retry forgets; a redelivery after it says nothing.
+	// A digest of their notes they set in their DM with the bot stops (the
+	// store forgets who set it, so this goes first; a retry does it again).
+	if err := b.stopDirectDigests(ctx, platform, user); err != nil {
+		return err
+	}
 	// Tags that came from their questions go with the questions' text.
 	f, err := b.store.ForgetUserWith(ctx, ev.Message.Ref.Channel.Platform, ev.Message.Author.ID, func(question, answer string) []string {
 		var only []string
@@ -287,6 +292,28 @@ func (b *Bot) forget(ctx context.Context, ev Mentioned) error {
 	}
 	b.log.InfoContext(ctx, "member forgotten", logUser, ev.Message.Author.ID, "entries", f.Entries)
 	return b.replyAside(ctx, ev, forgottenReply(f))
+}
+
+// stopDirectDigests turns off the digests a member set in their direct
+// messages with the bot: after forget me, nothing keeps writing to them
+// ("a quiet period here: you kept no new note") as if they were known.
+func (b *Bot) stopDirectDigests(ctx context.Context, platform, user string) error {
+	scheds, err := b.store.DigestSchedules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range scheds {
+		ch := ChannelRef{Platform: r.Channel.Platform, Space: r.Channel.Space, ID: r.Channel.ID}
+		if r.Channel.Platform != platform || r.UpdatedBy != user || user == "" || !r.Enabled || !b.direct(ch) {
+			continue
+		}
+		r.Enabled, r.UpdatedBy, r.UpdatedAt = false, "", b.cfg.Now()
+		if err := b.store.SetDigestSchedule(ctx, r); err != nil {
+			return err
+		}
+		b.log.InfoContext(ctx, "a forgotten member's DM digest turned off", logChannel, ch.ID)
+	}
+	return nil
 }
 
 func plural(n int, one, many string) string {

@@ -320,7 +320,9 @@ type PrivacyStore interface {
 	// ForgetUser removes a member's words and traces: entries they
 	// authored, questions they asked (the answers of others stay), their
 	// saver records and votes, their open questions, their messages and
-	// reactions in the message log and the detections about their exchanges.
+	// reactions in the message log and the detections about their exchanges;
+	// the channel settings they made (digest schedules, detection modes)
+	// stay, no longer naming them.
 	ForgetUser(ctx context.Context, platform, userID string) (Forgotten, error)
 	// ForgetUserWith is ForgetUser that also drops, from the entries whose
 	// question the member asked, the tags questionTags says came from that

@@ -231,3 +231,35 @@ func testForgottenActsStayForgotten(t *testing.T, open Opener) {
 		t.Errorf("logged reactions after bob's later 💡: %+v (%v)", lm.Reactions, err)
 	}
 }
+
+// The channel settings a forgotten member made stay the channel's, but no
+// longer name them: a digest schedule's updated_by and a detection mode's
+// set_by. Another member's settings keep their name.
+func testForgetUserLeavesSettingsUnnamed(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	other := repertoire.Channel{Platform: "shell", Space: "local", ID: "ops"}
+	for ch, by := range map[repertoire.Channel]string{general: "U-bob", other: "U-alice"} {
+		if err := s.SetDigestSchedule(ctx, repertoire.DigestSchedule{Channel: ch, Spec: "30 17 * * *", Zone: "UTC", Enabled: true, UpdatedBy: by}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetDetectMode(ctx, ch, repertoire.DetectAuto, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ForgetUser(ctx, "shell", "U-bob"); err != nil {
+		t.Fatal(err)
+	}
+	for ch, by := range map[repertoire.Channel]string{general: "", other: "U-alice"} {
+		d, err := s.GetDigestSchedule(ctx, ch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.UpdatedBy != by || !d.Enabled || d.Spec != "30 17 * * *" {
+			t.Errorf("%s's schedule after bob's forget: %+v, want it kept, set by %q", ch.ID, d, by)
+		}
+		if m, err := s.DetectModeOf(ctx, ch); err != nil || m != repertoire.DetectAuto {
+			t.Errorf("%s's detection mode after bob's forget: %v %v", ch.ID, m, err)
+		}
+	}
+}

@@ -83,6 +83,7 @@ var cases = []struct {
 	{"CatchUpReadsAnswersAndThreads", testCatchUpReadsAnswersAndThreads},
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
+	{"ForgetUserLeavesSettingsUnnamed", testForgetUserLeavesSettingsUnnamed},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},

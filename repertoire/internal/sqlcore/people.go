@@ -68,8 +68,9 @@ func scanOpenQuestions(rows *sql.Rows) ([]repertoire.OpenQuestion, error) {
 // ForgetUser removes a member's words and traces from the repertoire: entries
 // they authored, questions they asked (the answers of others stay), their
 // saver records and votes, their open questions, their messages and
-// reactions in the message log and the detections about their exchanges.
-// The search index forgets in the same transaction; the store then lets go of
+// reactions in the message log and the detections about their exchanges;
+// the channel settings they made (digest schedules, detection) no longer
+// name them. The search index forgets in the same transaction; the store then lets go of
 // the text its files may still hold (Config.Erased).
 func (s *Core) ForgetUser(ctx context.Context, platform, userID string) (repertoire.Forgotten, error) {
 	return s.ForgetUserWith(ctx, platform, userID, nil)
@@ -108,6 +109,9 @@ func (s *Core) ForgetUserWith(ctx context.Context, platform, userID string, ques
 			{new(int), `DELETE FROM web_sessions WHERE platform = ? AND user_id = ?`},
 			{new(int), `DELETE FROM web_tokens WHERE platform = ? AND user_id = ?`},
 			{new(int), `DELETE FROM digest_archive WHERE id IN (SELECT digest_id FROM digest_archive_people WHERE platform = ? AND user_id = ?)`},
+			// A channel's settings stay the channel's, without who set them.
+			{new(int), `UPDATE digest_schedules SET updated_by = '' WHERE platform = ? AND updated_by = ?`},
+			{new(int), `UPDATE detect_modes SET set_by = '' WHERE platform = ? AND set_by = ?`},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, platform, userID)
