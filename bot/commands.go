@@ -448,7 +448,8 @@ func (b *Bot) reply(ctx context.Context, ev Mentioned, parts ...string) error {
 // replyAside is reply for what concerns the member alone ("forget me"'s
 // warning and what it removed): in a channel it is whispered to them
 // where the platform can (Slack's ephemeral message, the shell), or sent
-// to their direct message where it can open one (Discord); a DM or a
+// to their direct message where it can open one (Discord: the channel is
+// told only that it was answered there); a DM or a
 // command's answer is private already; elsewhere, or when the direct
 // message fails (a member who takes none), it is the reply.
 func (b *Bot) replyAside(ctx context.Context, ev Mentioned, parts ...string) error {
@@ -461,7 +462,9 @@ func (b *Bot) replyAside(ctx context.Context, ev Mentioned, parts ...string) err
 		if d, ok := b.platforms[ref.Channel.Platform].(DirectPoster); ok {
 			_, err := d.PostDirect(ctx, ev.Message.Author, Outgoing{Doc: b.lateDoc(ev, Sentences(parts...))})
 			if err == nil {
-				return nil
+				// Said where they asked, so that the request does not look
+				// ignored: the DM's notification is easily missed.
+				return b.reply(ctx, ev, "I answered you in our direct message.")
 			}
 			b.log.WarnContext(ctx, "answer in a direct message; answered in the channel", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
 		}
