@@ -110,6 +110,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 		b.log.InfoContext(ctx, "capture of a forgotten member's words left out", logUser, ev.User.ID)
 		return nil
 	}
+	if errors.Is(err, repertoire.ErrTooLong) {
+		return b.sayTooLong(ctx, ev, *answer)
+	}
 	if err != nil {
 		return fmt.Errorf("capture: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+
+	"github.com/repertoire/repertoire/repertoire"
 )
 
 // A 💡 on "hello" or "thanks!" is a member's explicit act, but chatter is no
@@ -39,6 +41,20 @@ func (b *Bot) sayChatter(ctx context.Context, ev ReactionAdded, m Message) error
 		return nil // said before, or nothing to record it in
 	}
 	text := fmt.Sprintf("Not saved: “%s” says too little for anyone to find it by (a saved message needs words that carry meaning, or a link).", oneLine(m.Text, 60))
+	return b.whisperTo(ctx, ev, m, Sentences(text))
+}
+
+// sayTooLong tells the member whose capture emoji saved nothing because the
+// message (or its thread's question) is longer than the store keeps, as
+// sayChatter does: the capture failed without a word, and the emoji stayed
+// on the message as if it had saved it.
+func (b *Bot) sayTooLong(ctx context.Context, ev ReactionAdded, m Message) error {
+	if err := b.store.MarkApplied(ctx, messageKey("toolong", m.Ref, ev.User.ID)); err != nil {
+		return nil // said before, or nothing to record it in
+	}
+	b.log.InfoContext(ctx, "capture refused: too long", logUser, ev.User.ID, logMessage, m.Ref.ID)
+	text := fmt.Sprintf("Not saved: “%s” is too long for me to keep (over %d KiB, with its question). A shorter summary would work: post it and react to that.",
+		oneLine(m.Text, 60), repertoire.MaxTextBytes>>10)
 	return b.whisperTo(ctx, ev, m, Sentences(text))
 }
 
