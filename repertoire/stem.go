@@ -52,15 +52,24 @@ func (st *Stemmer) Of(raw string) string {
 // index's porter tokenizer does (see stemmer). The second stage of recall scores candidates
 // with these tokens, so the two agree on what a word is.
 func Tokenize(text string) []Token {
-	var out []Token
+	// Room for a token per three bytes of text (a word and a space take
+	// at least two): one allocation, not one per doubling of the slice.
+	out := make([]Token, 0, len(text)/3+1)
 	start := -1
 	for i := 0; i <= len(text); {
-		var r rune
+		var word bool
 		size := 1
 		if i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
+			if b := text[i]; b < utf8.RuneSelf {
+				// ASCII: a letter or digit is a word's (as unicode's
+				// classes say), nothing else is, marks included.
+				word = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+			} else {
+				var r rune
+				r, size = utf8.DecodeRuneInString(text[i:])
+				word = unicode.IsLetter(r) || unicode.IsNumber(r) || (start >= 0 && unicode.Is(unicode.Mn, r))
+			}
 		}
-		word := i < len(text) && (unicode.IsLetter(r) || unicode.IsNumber(r) || (start >= 0 && unicode.Is(unicode.Mn, r)))
 		if word && start < 0 {
 			start = i
 		}

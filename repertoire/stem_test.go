@@ -1,8 +1,12 @@
 package repertoire
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pairs from Porter's paper and his published vocabulary/output lists.
@@ -32,5 +36,59 @@ func TestTokenize(t *testing.T) {
 	want := []string{"rotating/rotat", "the/the", "tls/tl", "cert/cert", "cafe/cafe", "k8s/k8s", "v2/v2", "naive/naiv"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokenize = %v, want %v", got, want)
+	}
+}
+
+// TestTokenizeClassifiesAsUnicode: Tokenize's ASCII fast path cuts words
+// where unicode's letter, number and mark classes do, on random texts
+// mixing ASCII letters, digits and punctuation with accented letters,
+// combining marks, non-Latin letters and digits and other symbols.
+func TestTokenizeClassifiesAsUnicode(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	alphabet := []rune("aZ09 _-.:/\"'\t\n#@éÉßñ\u0301\u0308жЖ日本٣²€✓")
+	for range 2000 {
+		rs := make([]rune, r.IntN(40))
+		for i := range rs {
+			rs[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		text := string(rs)
+		got, want := Tokenize(text), tokenizeByClass(text)
+		if !slices.Equal(got, want) {
+			t.Fatalf("Tokenize(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// tokenizeByClass is Tokenize classifying every rune by unicode's tables.
+func tokenizeByClass(text string) []Token {
+	var out []Token
+	start := -1
+	for i := 0; i <= len(text); {
+		var r rune
+		size := 1
+		if i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		word := i < len(text) && (unicode.IsLetter(r) || unicode.IsNumber(r) || (start >= 0 && unicode.Is(unicode.Mn, r)))
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			if raw := foldWord(text[start:i]); raw != "" {
+				out = append(out, Token{Raw: raw, start: start, end: i})
+			}
+			start = -1
+		}
+		i += size
+	}
+	return out
+}
+
+// TestTokenizeAllocatesOnce: an answer's tokens (a snippet tokenises each
+// hit's answer) take one allocation, not one per doubling of the slice.
+func TestTokenizeAllocatesOnce(t *testing.T) {
+	text := strings.Repeat("rotate the cert, then reload nginx: k8s v2 ", 6)
+	if n := testing.AllocsPerRun(100, func() { Tokenize(text) }); n > 1 {
+		t.Errorf("Tokenize allocates %v times, want 1", n)
 	}
 }
