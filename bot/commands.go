@@ -534,9 +534,23 @@ func (b *Bot) replyError(ctx context.Context, ev Mentioned, err error) {
 		level = slog.LevelInfo
 	}
 	b.log.Log(ctx, level, "request refused", logEvent, ev.ID, logUser, ev.Message.Author.ID, logErr, err)
-	if perr := b.reply(ctx, ev, Explain(err)); perr != nil {
+	text := Explain(err)
+	if errors.Is(err, errNeedThread) {
+		text = b.saveHow(ev)
+	}
+	if perr := b.reply(ctx, ev, text); perr != nil {
 		b.log.ErrorContext(ctx, "tell member about failure", logEvent, ev.ID, logErr, perr)
 	}
+}
+
+// saveHow tells a member whose `save` had no thread how to save: in a
+// channel, by the bot's name in the thread ("save" alone there is no
+// request); in a DM, which has no threads, by reaction to their message.
+func (b *Bot) saveHow(ev Mentioned) string {
+	if ev.Via != ViaCommand && b.inDM(ev) {
+		return "To keep one of your messages here as a private note, react " + b.captureList() + " to it; `save` works in a channel's thread."
+	}
+	return "Say " + b.commandText(ev, "save") + " as a reply in the thread you want to keep, or react 💡 to the message itself."
 }
 
 // Errors of the core that members see explained.

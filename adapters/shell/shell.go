@@ -650,7 +650,11 @@ func (s *Shell) Post(ctx context.Context, out bot.Outgoing) (bot.MessageRef, err
 	defer s.mu.Unlock()
 	text := Render(out.Doc)
 	if out.Ephemeral {
-		s.printfLocked("(only %s sees this) %s: %s\n", out.To.Name, s.botName, text)
+		sees := "(only " + out.To.Name + " sees this)"
+		if out.To.Name == "you" {
+			sees = "(only you see this)" // the shell's own member, before any /as
+		}
+		s.printfLocked("%s %s: %s\n", sees, s.botName, text)
 		return bot.MessageRef{Channel: out.Channel}, nil
 	}
 	thread := out.Thread
