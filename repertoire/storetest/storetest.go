@@ -84,6 +84,7 @@ var cases = []struct {
 	// Privacy: forget a member, purge a space.
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserLeavesSettingsUnnamed", testForgetUserLeavesSettingsUnnamed},
+	{"ArchivedDigestsWithdrawWhatWasTakenBack", testArchivedDigestsWithdrawWhatWasTakenBack},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},
