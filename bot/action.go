@@ -63,6 +63,15 @@ func (b *Bot) actionPressed(ctx context.Context, ev ActionPressed) error {
 		b.learnHelpful(ctx, entry)
 		b.closeHelped(ctx, ev.Message) // helpedclose.go
 	}
+	if !helpful && changed {
+		// The asker's "Not it" on an answer of one entry: nothing answered
+		// their question, so the digest asks for it.
+		if entries, err := b.store.AnswerEntries(ctx, source(ev.Message)); err == nil && len(entries) == 1 {
+			if _, err := b.keepOpenNotHelped(ctx, ev.ID, ev.Message, ev.User); err != nil {
+				b.log.WarnContext(ctx, "keep open a question not answered", logEvent, ev.ID, logErr, err)
+			}
+		}
+	}
 	b.showPressed(ctx, ev.Message)
 	return nil
 }

@@ -144,7 +144,17 @@ func (b *Bot) smallTalkReply(ctx context.Context, ev Mentioned, kind string) err
 	switch {
 	case kind == talkNotHelped || kind == talkThanks && saysNotHelped(ev.Text):
 		// "thanks anyway": the answer did not help; "you're welcome" reads
-		// as if it had.
+		// as if it had. Said after the bot's answer to the member's own
+		// question, it keeps the question open for the digest.
+		if answer, entries, err := b.thankedAnswer(ctx, ev.Message, true); err == nil && len(entries) > 0 {
+			kept, err := b.keepOpenNotHelped(ctx, ev.ID, answer, ev.Message.Author)
+			if err != nil {
+				b.log.WarnContext(ctx, "keep open a question not answered", logEvent, ev.ID, logErr, err)
+			}
+			if kept {
+				return b.reply(ctx, ev, "Sorry that didn't help. Your question is on the open questions, so the next digest asks for it; when someone answers it, react 💡 to the answer and I'll remember it.")
+			}
+		}
 		return b.reply(ctx, ev, "Sorry I couldn't help with that. When someone answers it, react "+b.captureList()+" to their answer, so the repertoire has it next time.")
 	case kind == talkThanks:
 		return b.reply(ctx, ev, "You're welcome! Ask me anything else whenever you like.")
