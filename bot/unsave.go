@@ -82,6 +82,8 @@ func (b *Bot) unsave(ctx context.Context, ev Mentioned) error {
 			said = append(said, "I took back your vote for “"+title+"”.")
 		case repertoire.RemovedSaver:
 			said = append(said, "I took back your save of “"+title+"”; it stays in the repertoire, saved by the member who voted for it first.")
+		case repertoire.Unconfirmed:
+			said = append(said, "I took back your save of “"+title+"”; I had kept it myself before you confirmed it, so it stays, unconfirmed again (digests list it apart).")
 		case repertoire.Deleted:
 			said = append(said, "I took back your save of “"+title+"”; nobody else saved it, so it is no longer in the repertoire.")
 			b.log.InfoContext(ctx, "unsave: entry deleted", logEntry, f.entry.ID, logUser, ev.Message.Author.ID)

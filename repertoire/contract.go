@@ -47,7 +47,9 @@ type EntryStore interface {
 	Save(ctx context.Context, p SaveParams) (Entry, SaveOutcome, error)
 	// Unsave takes back a member's capture of the source message: their vote,
 	// or their save. When the last saver leaves, the earliest voter becomes
-	// the saver; with nobody left, the entry is deleted.
+	// the saver; with nobody left, the entry is deleted, or, when detection
+	// had kept it before a member's save confirmed it, it is detected again
+	// (Unconfirmed).
 	Unsave(ctx context.Context, event string, src Source, userID string) (UnsaveOutcome, error)
 	// Vote records a member's endorsement of an entry; voting twice counts
 	// once, and a saver's vote is already counted. It reports whether the vote

@@ -181,6 +181,9 @@ const (
 	RemovedVote                       // their vote is gone
 	RemovedSaver                      // they no longer save it; a voter took over as saver
 	Deleted                           // they were the last one: the entry is gone
+	// Unconfirmed: they were the last one of an entry detection kept before
+	// their save confirmed it: it stays, detected again (unconfirmed).
+	Unconfirmed
 )
 
 // ListParams filters Entries.

@@ -85,6 +85,7 @@ var cases = []struct {
 	{"ForgetUserLeavesNoText", testForgetUserLeavesNoText},
 	{"ForgetUserLeavesSettingsUnnamed", testForgetUserLeavesSettingsUnnamed},
 	{"ArchivedDigestsWithdrawWhatWasTakenBack", testArchivedDigestsWithdrawWhatWasTakenBack},
+	{"UnsaveOfAConfirmedDetectionUnconfirmsIt", testUnsaveOfAConfirmedDetectionUnconfirmsIt},
 	{"ForgetUserClearsTheMessageLog", testForgetUserClearsTheMessageLog},
 	{"ForgottenWordsStayForgotten", testForgottenWordsStayForgotten},
 	{"ForgottenActsStayForgotten", testForgottenActsStayForgotten},

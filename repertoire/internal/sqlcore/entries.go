@@ -177,6 +177,17 @@ func (s *Core) Unsave(ctx context.Context, event string, src repertoire.Source, 
 		err = tx.QueryRowContext(ctx, `SELECT user_id, user_name, voted_at FROM votes WHERE entry_id = ? ORDER BY voted_at, user_id LIMIT 1`, id).Scan(&voter, &name, &at)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
+			// An exchange detection kept, which the member's save confirmed,
+			// goes back to what it was: detected, unconfirmed.
+			var detected bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM detections WHERE entry_id = ? AND action = 'saved')`, id).Scan(&detected); err != nil {
+				return err
+			}
+			if detected {
+				outcome = repertoire.Unconfirmed
+				_, err = tx.ExecContext(ctx, `UPDATE entries SET status = ? WHERE id = ?`, repertoire.Detected, id)
+				return err
+			}
 			outcome = repertoire.Deleted
 			_, err = tx.ExecContext(ctx, `DELETE FROM entries WHERE id = ?`, id)
 			return err
