@@ -270,7 +270,14 @@ func (b *Bot) thankedInThread(ctx context.Context, m Message, root MessageRef) (
 			if !b.askedBy(msgs[:i], m) {
 				return MessageRef{}, nil, nil
 			}
-			return b.answerShown(ctx, x.Ref)
+			answer, entries, err := b.answerShown(ctx, x.Ref)
+			if err != nil || len(entries) > 0 {
+				return answer, entries, err
+			}
+			if i > 0 && sameAuthor(msgs[i-1], m) && smallTalk(WithoutAddress(b.withoutCommand(msgs[i-1]), nil)) != "" {
+				continue // its reply to the member's "ok" or "thanks anyway": the answer is before
+			}
+			return MessageRef{}, nil, nil
 		case sameAuthor(x, m):
 		default:
 			// Another member spoke since: the thanks may be theirs, and
