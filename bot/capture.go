@@ -24,7 +24,9 @@ func (b *Bot) reactionAdded(ctx context.Context, ev ReactionAdded) error {
 	kind, ok := b.CaptureKind(ev.Emoji)
 	if !ok {
 		// 👍/👎 on a recall answer is feedback; any other reaction is a
-		// signal for detection.
+		// signal for detection, and the asker's 🙏 on a reply to their
+		// open question says it is answered.
+		b.closeReacted(ctx, ev.Target, ev.User, ev.Emoji)
 		return errors.Join(b.feedbackReaction(ctx, ev.ID, ev.Target, ev.User, ev.Emoji, true, ev.At), b.detect(ctx, ev.Target))
 	}
 	if handled, err := b.captureSuggestion(ctx, ev, kind); handled {

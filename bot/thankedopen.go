@@ -21,7 +21,28 @@ var workedText = regexp.MustCompile(`(?i)\b(that (did it|worked|works|helped|fix
 // closeThanked closes the open question m's thread opens when m is its
 // asker's word that a member's reply in the thread worked.
 func (b *Bot) closeThanked(ctx context.Context, m Message) {
-	if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID || m.ToBot || !IsConfirmation(m.Text) || !workedText.MatchString(m.Text) {
+	if m.ToBot || !IsConfirmation(m.Text) || !workedText.MatchString(m.Text) {
+		return
+	}
+	b.closeConfirmed(ctx, m.Ref, m.Author)
+}
+
+// closeReacted closes the open question whose thread holds target when its
+// asker reacts to a member's reply there with a confirming emoji (🙏, 👍,
+// 🎉; ✅ saves it, which closes it too).
+func (b *Bot) closeReacted(ctx context.Context, target MessageRef, u User, e Emoji) {
+	if isConfirmEmoji(e) {
+		b.closeConfirmed(ctx, target, u)
+	}
+}
+
+// closeConfirmed closes the open question ref's thread opens, asked by
+// asker, when the answer model's choice among the members' replies there
+// is one the asker confirmed (by a reply or a reaction, as the message log
+// holds them).
+func (b *Bot) closeConfirmed(ctx context.Context, ref MessageRef, asker User) {
+	m := Message{Ref: ref, Author: asker}
+	if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
 		return
 	}
 	ch := repertoire.Channel{Platform: m.Ref.Channel.Platform, Space: m.Ref.Channel.Space, ID: m.Ref.Channel.ID}

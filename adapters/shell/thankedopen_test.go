@@ -41,3 +41,31 @@ func TestScenarioQuestionAnsweredAndThankedLeavesTheDigest(t *testing.T) {
 		}
 	}
 }
+
+// The asker's 🙏 (or 👍) on a member's reply in the thread of their open
+// question says it was answered, as their "thanks, that worked" does; a 🙏
+// by someone else, or on the bot's reply, does not.
+func TestScenarioQuestionAnsweredAndReactedToLeavesTheDigest(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"@repertoire detect off",
+		"/as alice", "@repertoire how do I configure the kafka consumer lag alerts?", // 3, answer 4
+		"/as bob", "/reply 3 Use burrow and export the lag to prometheus, alert at 10k messages.", // 5
+		"/as alice", "/react 5 🙏",
+		"/as frank", "@repertoire what is the best way to test the webhooks locally?", // 6, answer 7
+		"/as gina", "/reply 6 ngrok works: ngrok http 8080 and paste the URL into the webhook settings", // 8
+		"/as harry", "/react 8 🙏",
+		"/as dave", "@repertoire how do we tune the postgres autovacuum thresholds?", // 9, answer 10
+		"/react 10 👍",
+		"@repertoire digest now",
+	)
+	d := answerTo(out, "digest now")
+	if strings.Contains(d, "kafka consumer lag") {
+		t.Errorf("the question alice's 🙏 said was answered is listed as open:\n%s", d)
+	}
+	for _, q := range []string{"test the webhooks locally", "postgres autovacuum"} {
+		if !strings.Contains(d, q) {
+			t.Errorf("%q is not listed, though its asker confirmed no member's reply:\n%s", q, out)
+		}
+	}
+}
