@@ -37,7 +37,7 @@ var (
 	ackWords = setOf(`ok okay k kk great cool nice perfect awesome excellent brilliant amazing sweet super lovely
 		good fine alright right sure yes yeah yep yup done noted understood gotcha got makes sense lol haha wow oh ah
 		worked works working helped fixed solved trick did does do it that this the was is so very much now all a lot
-		really for you me again just indeed exactly true agreed no nope nah nvm cancel`)
+		really for you me again just indeed exactly true agreed no nope nah nvm cancel worries`)
 	// connectives lead from thanks to what follows ("thanks! and one more
 	// question: how …").
 	connectives = setOf("appreciated and but also one more another quick question btw then next")

@@ -15,7 +15,7 @@ func TestSmallTalk(t *testing.T) {
 		// saying it did not help
 		"ok thanks anyway": talkNotHelped, "no luck, thanks anyway": talkNotHelped, "that didn't help": talkNotHelped,
 		"didn't work": talkNotHelped, "still broken": talkNotHelped, "nope, doesn’t work": talkNotHelped,
-		"no": talkAck, "nvm": talkAck, "nginx still doesn't work": "", "why didn't it work?": "",
+		"no": talkAck, "nvm": talkAck, "no worries": talkAck, "np": "", "nginx still doesn't work": "", "why didn't it work?": "",
 	} {
 		if got := smallTalk(text); got != want {
 			t.Errorf("smallTalk(%q) = %q, want %q", text, got, want)

@@ -129,11 +129,12 @@ func TestScenarioThanksAtTheTopLevelCountsTheAnswer(t *testing.T) {
 // "thanks anyway" after an answer that did not help was answered "You're
 // welcome! Ask me anything else", as if it had; "ok thanks anyway", "no
 // luck" or "that didn't work" were searched, and answered "I don't have
-// anything on that yet". Each is told how to keep the answer once found.
+// anything on that yet". Each is told how to keep the answer once found,
+// and "no worries" after it is small talk, not a search.
 func TestScenarioThanksAnywayIsNotWelcomed(t *testing.T) {
 	w := newWorld(t)
 	said := []string{"thanks anyway", "ok thanks anyway", "no luck, thanks anyway", "that didn't work"}
-	out := w.play(append([]string{"/dm", "how do I configure kafka partitions?"}, append(said, "thanks!", "thanks, no worries")...)...)
+	out := w.play(append([]string{"/dm", "how do I configure kafka partitions?"}, append(said, "thanks!", "thanks, no worries", "no worries")...)...)
 	for _, s := range said {
 		if a := answerTo(out, "you: "+s+"\n"); strings.Contains(a, "welcome") || strings.Contains(a, "anything on that yet") || !strings.Contains(a, "Sorry") {
 			t.Errorf("%s:\n%s", s, a)
@@ -143,5 +144,9 @@ func TestScenarioThanksAnywayIsNotWelcomed(t *testing.T) {
 		if a := answerTo(out, "you: "+s+"\n"); !strings.Contains(a, "You're welcome") {
 			t.Errorf("%s:\n%s", s, a)
 		}
+	}
+	// "no worries" (to the bot's sorry) is small talk, not a search.
+	if a := answerTo(out, "you: no worries\n"); strings.Contains(a, "anything on that yet") || !strings.Contains(a, "Ask me a question") {
+		t.Errorf("no worries:\n%s", a)
 	}
 }
