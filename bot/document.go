@@ -323,7 +323,14 @@ func highlighted(text string, hl []repertoire.Span, n int) []Span {
 	}
 	cut := len(marks) > n
 	if cut {
-		marks = marks[:n-1]
+		rs := make([]rune, len(marks))
+		for i, m := range marks {
+			rs[i] = m.r
+		}
+		marks = marks[:clusterCut(rs, n-1)] // a whole character, as oneLine
+		for len(marks) > 0 && marks[len(marks)-1].r == ' ' {
+			marks = marks[:len(marks)-1]
+		}
 	}
 	var out []Span
 	for _, m := range marks {

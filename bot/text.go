@@ -3,6 +3,7 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -123,5 +124,46 @@ func oneLine(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	r := []rune(s)
+	return strings.TrimRight(string(r[:clusterCut(r, n-1)]), " ") + "…"
 }
+
+// clusterCut is where to cut r to keep at most n runes without splitting
+// what reads as one character: not before a combining mark, a variation
+// selector, a skin tone or a zero-width joiner, not after a joiner (a
+// family emoji would lose members and still show), and not between the
+// two letters of a flag. It backs off to the cluster's start, or cuts at n
+// when a single cluster is longer than n.
+func clusterCut(r []rune, n int) int {
+	if n >= len(r) {
+		return len(r)
+	}
+	k := n
+	for k > 0 && (joins(r[k]) || r[k-1] == zwj) {
+		k--
+	}
+	if k > 0 && regional(r[k]) {
+		run := 0
+		for i := k - 1; i >= 0 && regional(r[i]); i-- {
+			run++
+		}
+		if run%2 == 1 {
+			k--
+		}
+	}
+	if k == 0 {
+		return n
+	}
+	return k
+}
+
+const zwj = '\u200D'
+
+// joins reports whether c belongs to the character before it.
+func joins(c rune) bool {
+	return c == zwj || unicode.Is(unicode.Mn, c) || unicode.Is(unicode.Me, c) ||
+		(c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F)
+}
+
+// regional reports whether c is a regional indicator: two make a flag.
+func regional(c rune) bool { return c >= 0x1F1E6 && c <= 0x1F1FF }
