@@ -105,6 +105,8 @@ func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (str
 	switch {
 	case !IsRealQuestion(question):
 		return "", false // listed nowhere, so nothing to say about where
+	case ev.Via == ViaCommand && b.listedAlready(ctx, ev, question):
+		return "You asked privately, and I keep that to myself; your question is listed already, from when you asked it with `@" + b.cfg.Name + "` here.", false
 	case ev.Via == ViaCommand:
 		return "You asked privately, so I kept your question to myself; ask it with `@" + b.cfg.Name + "` in a channel to have it listed as an open question.", false
 	case ev.Via == ViaDM || b.direct(ev.Message.Ref.Channel):
@@ -127,6 +129,25 @@ func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (str
 		where = "this channel's next digest (and nowhere else)"
 	}
 	return "I've noted it as an open question, so it will show up in " + where + " for someone who knows. When it's answered, react 💡 to the answer and I'll remember it.", true
+}
+
+// listedAlready reports whether the member who asked question by slash
+// command has it listed as an open question of the channel already (asked
+// with the bot's name before): telling them to ask it so would read as if
+// it were not.
+func (b *Bot) listedAlready(ctx context.Context, ev Mentioned, question string) bool {
+	ch := ev.Message.Ref.Channel
+	open, err := b.store.OpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, b.cfg.Now().Add(-b.openFor()))
+	if err != nil {
+		return false
+	}
+	asked := strings.Join(ContentWords(withoutThanks(question)), " ")
+	for _, q := range open {
+		if q.Asker.ID == ev.Message.Author.ID && strings.Join(ContentWords(q.Text), " ") == asked {
+			return true
+		}
+	}
+	return false
 }
 
 // openFor is how long open questions stay on digests.
