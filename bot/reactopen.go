@@ -34,6 +34,8 @@ func (b *Bot) keepOpenReacted(ctx context.Context, ev ReactionAdded, q Message) 
 	}
 	if errors.Is(err, repertoire.ErrAlreadyApplied) {
 		return nil
+	} else if errors.Is(err, repertoire.ErrTooLong) {
+		return b.sayTooLong(ctx, ev, q) // chatter.go
 	} else if err != nil {
 		return fmt.Errorf("capture: %w", err)
 	}

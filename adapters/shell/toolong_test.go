@@ -30,3 +30,22 @@ func TestScenarioCaptureOfAMessageTooLongToKeepSaysWhy(t *testing.T) {
 		t.Errorf("something was saved")
 	}
 }
+
+// The same for a 💡 on a question too long to keep open (a dump with a
+// question at its end, nobody has answered yet): the member is told, once.
+func TestScenarioCaptureOfAQuestionTooLongToKeepOpenSaysWhy(t *testing.T) {
+	w := newWorld(t)
+	out := w.play(
+		"/as alice", "How do I read this huge zookeeper crash dump? "+strings.Repeat("0xdeadbeef frame ", 5000)+" what does it mean?",
+		"/as carol", "/react 1", "/unreact 1", "/react 1",
+	)
+	if strings.Contains(out, "could not handle") {
+		t.Errorf("the capture failed without a word to the member")
+	}
+	if n := strings.Count(out, "repertoire: Not saved: “How do I read this huge zookeeper"); n != 1 {
+		t.Errorf("carol was told %d times why nothing was kept, want once", n)
+	}
+	if len(w.open("general")) != 0 {
+		t.Errorf("an open question was kept")
+	}
+}
