@@ -10,7 +10,8 @@ import (
 // the bot, which was told "When someone answers it, react 💡"): no digest
 // asked anyone for it. The asker's "Not it" on an answer of one entry, or
 // their "that didn't work", keeps it open now; "This helped", another
-// member's "Not it", or "Not it" on one entry of several does not.
+// member's "Not it" does not (nor, by the code, "Not it" on one entry of
+// several, which says nothing of the others).
 func TestScenarioAnswerThatDidNotHelpKeepsTheQuestionOpen(t *testing.T) {
 	w := newWorld(t)
 	w.play(
