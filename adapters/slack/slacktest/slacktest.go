@@ -157,11 +157,15 @@ func (s *Server) AddChannel(id string, private bool) {
 	s.channels[id] = private || strings.HasPrefix(id, "D")
 }
 
-// nextTS returns a unique, increasing ts near the current time.
+// nextTS returns a unique, increasing ts near the current time, at least
+// a millisecond after the one before: the store keeps message times in
+// milliseconds, and on Slack two messages that follow one another (a
+// question, the bot's answer, the member's next question) are never
+// within the same millisecond, while the fake answers in microseconds.
 func (s *Server) nextTS() string {
 	now := time.Now()
-	if !now.After(s.lastTS) {
-		now = s.lastTS.Add(time.Microsecond)
+	if now.Before(s.lastTS.Add(time.Millisecond)) {
+		now = s.lastTS.Add(time.Millisecond)
 	}
 	s.lastTS = now
 	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
