@@ -187,6 +187,10 @@ func (b *Bot) digestStatus(ctx context.Context, ch repertoire.Channel, current r
 		// The scheduler passes DMs over on the default schedule.
 		return "No digest comes here unless you set one: `digest weekly mon 09:00 [Zone]` or `digest daily 17:30` sends you a digest of the notes kept here."
 	}
+	if !own && b.threadChannel(ctx, ChannelRef{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}) {
+		// The scheduler passes threads over on the default schedule too.
+		return "No digest comes to this thread unless you set one: `digest weekly mon 09:00 [Zone]` or `digest daily 17:30` posts a digest of the notes kept here."
+	}
 	sched, quiet := b.channelSchedule(current, own)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "This channel gets its digest %s", sched.Describe())

@@ -49,6 +49,17 @@ type Directer interface {
 	Direct(ch ChannelRef) bool
 }
 
+// ThreadChanneler is a Platform whose threads are channels of their own
+// (Discord: a thread, and every forum post, has its own channel ID, which
+// its messages carry). The default digest schedule skips threads: the weekly
+// post goes to channels, not into every thread holding an entry (a schedule
+// set in the thread applies). ThreadChannel reports whether ch is such a
+// thread, asking the platform when the adapter has not seen ch; false when
+// it cannot tell.
+type ThreadChanneler interface {
+	ThreadChannel(ctx context.Context, ch ChannelRef) bool
+}
+
 // DirectPoster is a Platform that can write to a member in their direct
 // message with the bot, opened for it: where it cannot whisper in a channel
 // (Discord outside an interaction), what concerns the member alone (forget

@@ -86,7 +86,8 @@ const catchUpGrace = 10 * time.Minute
 //
 // Which channels get digests: every channel with its own schedule row that
 // is not off, plus every channel holding entries or open questions, on the
-// default schedule. Channels of platforms this bot does not serve are left
+// default schedule, except DMs (Directer) and threads that are channels of
+// their own (ThreadChanneler). Channels of platforms this bot does not serve are left
 // for the process that does.
 type Scheduler struct {
 	b   *Bot
@@ -190,6 +191,13 @@ func (b *Bot) direct(ch ChannelRef) bool {
 	return ok && d.Direct(ch)
 }
 
+// threadChannel reports whether ch is a thread with its own channel ID, as
+// its platform tells.
+func (b *Bot) threadChannel(ctx context.Context, ch ChannelRef) bool {
+	p, ok := b.platforms[ch.Platform].(ThreadChanneler)
+	return ok && p.ThreadChannel(ctx, ch)
+}
+
 // targetOf applies a channel's own row; an unusable stored spec falls back
 // to the default (and says so in the error).
 func (b *Bot) targetOf(r repertoire.DigestSchedule) (digestTarget, error) {
@@ -229,6 +237,12 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) (time.Time, error) 
 		}
 		end := t.sched.Last(now)
 		if end.IsZero() || end.Before(t.since) || !s.handled[channelKey(t.ch)].Before(end) {
+			continue
+		}
+		// Asked only of a due default target, once a period: the adapter
+		// may have to ask the platform.
+		if !t.explicit && s.b.threadChannel(ctx, ChannelRef{Platform: t.ch.Platform, Space: t.ch.Space, ID: t.ch.ID}) {
+			s.handled[channelKey(t.ch)] = end
 			continue
 		}
 		if err := s.runOne(ctx, t, end, now); err != nil {

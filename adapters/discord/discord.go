@@ -233,6 +233,21 @@ const drainTimeout = 10 * time.Second
 // Direct reports whether ch is a DM: a channel outside any guild.
 func (a *Adapter) Direct(ch bot.ChannelRef) bool { return ch.Space == "" }
 
+// ThreadChannel reports whether ch is a thread (a forum post is one), which
+// has its own channel ID. A channel not seen on the gateway (an archived
+// thread after a restart) is fetched once and remembered; false when that
+// fails.
+func (a *Adapter) ThreadChannel(ctx context.Context, ch bot.ChannelRef) bool {
+	if ch.Space == "" {
+		return false
+	}
+	c, ok := a.st.channel(ch.ID)
+	if !ok {
+		c, ok = a.fetchChannel(ctx, ch.ID, ch.Space)
+	}
+	return ok && c.isThread()
+}
+
 // FatalCloseError is Run's error when Discord closes the gateway with a code
 // that reconnecting cannot fix.
 type FatalCloseError struct {

@@ -62,6 +62,7 @@ type harness struct {
 	srv    *discordtest.Server
 	store  *sqlite.Store
 	a      *discord.Adapter
+	core   *bot.Bot
 	logs   *syncBuffer
 	runErr chan error
 	stop   context.CancelFunc
@@ -142,7 +143,7 @@ func (h *harness) run() {
 	core := bot.New(store, log, bot.Config{}, a)
 	d := bot.NewDispatcher(h.applied.Wrap(core), log, 2, 64)
 	runCtx, cancel := context.WithCancel(ctx)
-	h.store, h.a, h.runErr, h.stop = store, a, make(chan error, 1), cancel
+	h.store, h.a, h.core, h.runErr, h.stop = store, a, core, make(chan error, 1), cancel
 	var handler bot.Handler = d
 	if o.wrap != nil {
 		handler = o.wrap(d)

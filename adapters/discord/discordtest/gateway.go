@@ -160,7 +160,7 @@ func (s *Server) identify(c *conn, d json.RawMessage) bool {
 		var chans, threads []any
 		for _, ch := range s.sortedChannels() {
 			switch {
-			case s.guildOfChannel(ch) != g:
+			case s.guildOfChannel(ch) != g, ch.Archived:
 			case ch.Type == TypePublicThread || ch.Type == TypePrivateThread:
 				threads = append(threads, s.channelJSON(ch))
 			default:

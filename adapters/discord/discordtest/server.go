@@ -59,6 +59,9 @@ type Channel struct {
 	Type    int
 	Parent  string // for threads
 	Private bool   // @everyone is denied VIEW_CHANNEL
+	// Archived: a thread left out of GUILD_CREATE, which carries active
+	// threads only (still served by GET /channels/{id}).
+	Archived bool
 	// Guild is the channel's guild: Server.GuildID when empty (one added
 	// with AddGuild otherwise); none for a DM.
 	Guild string
