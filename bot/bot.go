@@ -195,6 +195,12 @@ func subEvent(id, step string) string {
 	return id + "#" + step
 }
 
+// storeChannel is the store's name for a platform's channel (its privacy
+// not set).
+func storeChannel(c ChannelRef) repertoire.Channel {
+	return repertoire.Channel{Platform: c.Platform, Space: c.Space, ID: c.ID}
+}
+
 func source(ref MessageRef) repertoire.Source {
 	return repertoire.Source{Platform: ref.Channel.Platform, Space: ref.Channel.Space, Channel: ref.Channel.ID, Message: ref.ID}
 }

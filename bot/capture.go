@@ -538,7 +538,7 @@ func (b *Bot) answers(ctx context.Context, ex Exchange, reacted Message) bool {
 		return false
 	}
 	q := ex.Question.Ref
-	ch := repertoire.Channel{Platform: q.Channel.Platform, Space: q.Channel.Space, ID: q.Channel.ID}
+	ch := storeChannel(q.Channel)
 	thread, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Thread: q.ID})
 	if err != nil {
 		b.log.WarnContext(ctx, "capture: question's thread", logMessage, q.ID, logErr, err)

@@ -211,7 +211,7 @@ func (b *Bot) PruneMessages(ctx context.Context) (int64, error) {
 // message ref belongs to, its opening first: its thread where the platform
 // has threads, else the reply heuristic over the channel's recent messages.
 func (b *Bot) conversation(ctx context.Context, ref MessageRef) ([]Message, error) {
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	if ref.Thread != "" && ref.Thread != ref.ID {
 		logged, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Thread: ref.Thread})
 		if err != nil {
@@ -247,7 +247,7 @@ func (b *Bot) conversation(ctx context.Context, ref MessageRef) ([]Message, erro
 // detect scores the conversation of ref and, when it is worth keeping,
 // suggests or saves it as the channel wants. A conversation is decided once.
 func (b *Bot) detect(ctx context.Context, ref MessageRef) error {
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	mode, err := b.store.DetectModeOf(ctx, ch)
 	if err != nil {
 		return fmt.Errorf("detect: %w", err)
@@ -380,7 +380,7 @@ func (b *Bot) confirmedSince(ctx context.Context, d repertoire.Detection, ex Exc
 // reacts to the bot's suggestion with a capture emoji. It reports whether
 // ev was such a reaction.
 func (b *Bot) captureSuggestion(ctx context.Context, ev ReactionAdded, kind repertoire.Kind) (bool, error) {
-	ch := repertoire.Channel{Platform: ev.Target.Channel.Platform, Space: ev.Target.Channel.Space, ID: ev.Target.Channel.ID}
+	ch := storeChannel(ev.Target.Channel)
 	d, err := b.store.DetectionAbout(ctx, ch, ev.Target.ID)
 	if errors.Is(err, repertoire.ErrNotFound) || err == nil && d.SuggestionID != ev.Target.ID {
 		return false, nil
@@ -434,7 +434,7 @@ func (b *Bot) why(ctx context.Context, ev Mentioned) error {
 	if ref.Thread != "" {
 		ids = append(ids, ref.Thread)
 	}
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	for _, id := range ids {
 		d, err := b.store.DetectionAbout(ctx, ch, id)
 		if errors.Is(err, repertoire.ErrNotFound) {
@@ -484,7 +484,7 @@ func (b *Bot) setDetect(ctx context.Context, ev Mentioned, args string) error {
 	if ev.Via == ViaDM || b.direct(ref) {
 		return b.reply(ctx, ev, b.channelSetting("detect suggest"))
 	}
-	ch := repertoire.Channel{Platform: ref.Platform, Space: ref.Space, ID: ref.ID}
+	ch := storeChannel(ref)
 	word := strings.ToLower(strings.TrimSpace(args))
 	if word == "" {
 		mode, err := b.store.DetectModeOf(ctx, ch)

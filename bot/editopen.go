@@ -34,7 +34,7 @@ func (b *Bot) reaskEdited(ctx context.Context, ev MessageEdited) error {
 // one (listed on digests still).
 func (b *Bot) openQuestionOf(ctx context.Context, ref MessageRef) (repertoire.OpenQuestion, bool, error) {
 	ch := ref.Channel
-	open, err := b.store.OpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, b.cfg.Now().Add(-b.openFor()))
+	open, err := b.store.OpenQuestions(ctx, storeChannel(ch), b.cfg.Now().Add(-b.openFor()))
 	if err != nil {
 		return repertoire.OpenQuestion{}, false, err
 	}

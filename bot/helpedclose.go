@@ -21,7 +21,7 @@ func (b *Bot) closeHelped(ctx context.Context, answer MessageRef) {
 		return
 	}
 	ch := answer.Channel
-	n, err := b.store.CloseOpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, []string{root.ID}, nil)
+	n, err := b.store.CloseOpenQuestions(ctx, storeChannel(ch), []string{root.ID}, nil)
 	if err != nil {
 		b.log.WarnContext(ctx, "close the open question an answer helped", logMessage, root.ID, logErr, err)
 	} else if n > 0 {

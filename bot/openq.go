@@ -137,7 +137,7 @@ func (b *Bot) keepAsked(ctx context.Context, ev Mentioned, question string) (str
 // it were not.
 func (b *Bot) listedAlready(ctx context.Context, ev Mentioned, question string) bool {
 	ch := ev.Message.Ref.Channel
-	open, err := b.store.OpenQuestions(ctx, repertoire.Channel{Platform: ch.Platform, Space: ch.Space, ID: ch.ID}, b.cfg.Now().Add(-b.openFor()))
+	open, err := b.store.OpenQuestions(ctx, storeChannel(ch), b.cfg.Now().Add(-b.openFor()))
 	if err != nil {
 		return false
 	}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // A member who talks to the bot is not always asking it something: "thanks!"
@@ -218,7 +216,7 @@ func (b *Bot) suggestedHere(ctx context.Context, ev Mentioned) bool {
 	if ref.Thread == "" {
 		return false
 	}
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	d, err := b.store.DetectionAbout(ctx, ch, ref.Thread)
 	return err == nil && d.SuggestionID != ""
 }

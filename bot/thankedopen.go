@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"regexp"
-
-	"github.com/repertoire/repertoire/repertoire"
 )
 
 // An open question whose asker says, in its thread, that a member's reply
@@ -45,7 +43,7 @@ func (b *Bot) closeConfirmed(ctx context.Context, ref MessageRef, asker User) {
 	if m.Ref.Thread == "" || m.Ref.Thread == m.Ref.ID {
 		return
 	}
-	ch := repertoire.Channel{Platform: m.Ref.Channel.Platform, Space: m.Ref.Channel.Space, ID: m.Ref.Channel.ID}
+	ch := storeChannel(m.Ref.Channel)
 	open, err := b.store.OpenQuestions(ctx, ch, b.cfg.Now().Add(-b.openFor()))
 	if err != nil {
 		b.log.WarnContext(ctx, "close a thanked question: list", logMessage, m.Ref.ID, logErr, err)

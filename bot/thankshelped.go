@@ -148,7 +148,7 @@ func (b *Bot) thankedAnswer(ctx context.Context, m Message, mention bool) (Messa
 	if !mention {
 		return MessageRef{}, nil, nil
 	}
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	answers, err := b.store.AnswerFeedbackSince(ctx, ch, b.cfg.Now().Add(-thanksWithin))
 	if err != nil {
 		return MessageRef{}, nil, fmt.Errorf("thanks: %w", err)
@@ -201,7 +201,7 @@ func (b *Bot) askedSince(ctx context.Context, m Message, answer MessageRef) (boo
 // holds the member's messages only).
 func (b *Bot) latestRequest(ctx context.Context, m Message, withOthers bool) (repertoire.LoggedMessage, bool, error) {
 	ref := m.Ref
-	ch := repertoire.Channel{Platform: ref.Channel.Platform, Space: ref.Channel.Space, ID: ref.Channel.ID}
+	ch := storeChannel(ref.Channel)
 	logged, err := b.store.LoggedMessages(ctx, repertoire.MessageQuery{Channel: ch, Since: b.cfg.Now().Add(-thanksWithin)})
 	if err != nil {
 		return repertoire.LoggedMessage{}, false, fmt.Errorf("thanks: %w", err)
@@ -220,7 +220,7 @@ func (b *Bot) latestRequest(ctx context.Context, m Message, withOthers bool) (re
 			if withOthers && !l.Bot {
 				return repertoire.LoggedMessage{}, false, nil // someone else spoke since
 			}
-		case smallTalk(WithoutAddress(b.withoutCommand(fromLogged([]repertoire.LoggedMessage{l})[0]), nil)) != "":
+		case b.saidSmallTalk(fromLogged([]repertoire.LoggedMessage{l})[0]):
 			// an earlier "thanks", "ok"
 		default:
 			return l, true, nil
@@ -274,7 +274,7 @@ func (b *Bot) thankedInThread(ctx context.Context, m Message, root MessageRef) (
 			if err != nil || len(entries) > 0 {
 				return answer, entries, err
 			}
-			if i > 0 && sameAuthor(msgs[i-1], m) && smallTalk(WithoutAddress(b.withoutCommand(msgs[i-1]), nil)) != "" {
+			if i > 0 && sameAuthor(msgs[i-1], m) && b.saidSmallTalk(msgs[i-1]) {
 				continue // its reply to the member's "ok" or "thanks anyway": the answer is before
 			}
 			return MessageRef{}, nil, nil
@@ -286,6 +286,12 @@ func (b *Bot) thankedInThread(ctx context.Context, m Message, root MessageRef) (
 		}
 	}
 	return MessageRef{}, nil, nil
+}
+
+// saidSmallTalk reports whether m, without the bot's name or command, is
+// small talk ("ok", "thanks anyway") rather than a request.
+func (b *Bot) saidSmallTalk(m Message) bool {
+	return smallTalk(WithoutAddress(b.withoutCommand(m), nil)) != ""
 }
 
 // answerShown returns the entries the bot's post showed, none when it is
